@@ -1,0 +1,90 @@
+//! What a resource is and how it is named in plans: `kind.name`.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// Every AWS resource or sub-resource ctrail manages that has its own API.
+/// The declaration order is the tie-break order among resources that do not
+/// depend on each other, so listings read bucket, logs, IAM, KMS, SNS, trail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResourceKind {
+    S3Bucket,
+    S3PublicAccessBlock,
+    S3BucketVersioning,
+    S3BucketEncryption,
+    S3BucketLifecycle,
+    S3BucketTags,
+    S3BucketPolicy,
+    LogGroup,
+    LogGroupRetention,
+    LogGroupTags,
+    IamRole,
+    IamRolePolicy,
+    IamRoleTags,
+    KmsKeyPolicy,
+    SnsTopic,
+    SnsTopicPolicy,
+    Trail,
+    TrailEventSelectors,
+    TrailInsightSelectors,
+    TrailTags,
+    TrailLogging,
+}
+
+impl ResourceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::S3Bucket => "s3_bucket",
+            Self::S3PublicAccessBlock => "s3_public_access_block",
+            Self::S3BucketVersioning => "s3_bucket_versioning",
+            Self::S3BucketEncryption => "s3_bucket_encryption",
+            Self::S3BucketLifecycle => "s3_bucket_lifecycle",
+            Self::S3BucketTags => "s3_bucket_tags",
+            Self::S3BucketPolicy => "s3_bucket_policy",
+            Self::LogGroup => "log_group",
+            Self::LogGroupRetention => "log_group_retention",
+            Self::LogGroupTags => "log_group_tags",
+            Self::IamRole => "iam_role",
+            Self::IamRolePolicy => "iam_role_policy",
+            Self::IamRoleTags => "iam_role_tags",
+            Self::KmsKeyPolicy => "kms_key_policy",
+            Self::SnsTopic => "sns_topic",
+            Self::SnsTopicPolicy => "sns_topic_policy",
+            Self::Trail => "trail",
+            Self::TrailEventSelectors => "trail_event_selectors",
+            Self::TrailInsightSelectors => "trail_insight_selectors",
+            Self::TrailTags => "trail_tags",
+            Self::TrailLogging => "trail_logging",
+        }
+    }
+}
+
+impl fmt::Display for ResourceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A resource's unique name in a graph and in plans.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Address {
+    pub kind: ResourceKind,
+    pub name: String,
+}
+
+impl Address {
+    pub fn new(kind: ResourceKind, name: impl Into<String>) -> Self {
+        Address {
+            kind,
+            name: name.into(),
+        }
+    }
+}
+
+impl fmt::Display for Address {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.kind, self.name)
+    }
+}

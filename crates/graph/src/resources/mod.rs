@@ -1,0 +1,57 @@
+//! Expansion of a spec into resources, one module per AWS service. Each module
+//! adds its own resources and the edges into them.
+
+pub(crate) mod iam;
+pub(crate) mod kms;
+pub(crate) mod logs;
+pub(crate) mod s3;
+pub(crate) mod sns;
+pub(crate) mod trail;
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use crate::address::{Address, ResourceKind};
+use crate::graph::{EdgeReason, GraphError, Resource, ResourceGraph};
+
+pub(crate) fn add(
+    g: &mut ResourceGraph,
+    kind: ResourceKind,
+    name: &str,
+    desired: Value,
+) -> Result<Address, GraphError> {
+    add_resource(g, kind, name, desired, false)
+}
+
+pub(crate) fn add_resource(
+    g: &mut ResourceGraph,
+    kind: ResourceKind,
+    name: &str,
+    desired: Value,
+    holds_audit_logs: bool,
+) -> Result<Address, GraphError> {
+    let address = Address::new(kind, name);
+    g.add(Resource {
+        address: address.clone(),
+        desired,
+        holds_audit_logs,
+    })?;
+    Ok(address)
+}
+
+/// Adds a setting of `parent` (its own API call) that needs the parent to exist.
+pub(crate) fn add_part(
+    g: &mut ResourceGraph,
+    parent: &Address,
+    kind: ResourceKind,
+    desired: Value,
+) -> Result<Address, GraphError> {
+    let address = add(g, kind, &parent.name, desired)?;
+    g.depend(parent, &address, EdgeReason::PartOf)?;
+    Ok(address)
+}
+
+pub(crate) fn tags_value(tags: &BTreeMap<String, String>) -> Value {
+    json!({ "tags": tags })
+}

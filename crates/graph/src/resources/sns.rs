@@ -1,0 +1,59 @@
+//! The SNS topic notified of log file deliveries, and its policy statement.
+
+use serde_json::json;
+
+use super::{add, add_part};
+use crate::address::{Address, ResourceKind};
+use crate::graph::{GraphError, ResourceGraph};
+use crate::placeholder::Placeholder;
+use crate::policies::{self, Names};
+use ctrail_spec::Spec;
+
+/// The topic's name, whether the spec gave a name or an ARN.
+pub(crate) fn topic_name(topic: &str) -> &str {
+    topic.rsplit(':').next().unwrap_or(topic)
+}
+
+pub(crate) fn policy_address(spec: &Spec) -> Option<Address> {
+    let topic = spec.trail.sns_topic.as_deref()?;
+    Some(Address::new(
+        ResourceKind::SnsTopicPolicy,
+        topic_name(topic),
+    ))
+}
+
+pub(crate) fn add_topic(
+    g: &mut ResourceGraph,
+    spec: &Spec,
+    names: &Names<'_>,
+) -> Result<(), GraphError> {
+    let Some(topic) = spec.trail.sns_topic.as_deref() else {
+        return Ok(());
+    };
+    let name = topic_name(topic);
+    let arn = if topic.starts_with("arn:") {
+        topic.to_owned()
+    } else {
+        format!(
+            "arn:{}:sns:{}:{}:{name}",
+            spec.partition,
+            spec.region,
+            Placeholder::AccountId.token()
+        )
+    };
+    let t = add(
+        g,
+        ResourceKind::SnsTopic,
+        name,
+        json!({ "name": name, "arn": arn, "tags": spec.tags }),
+    )?;
+    add_part(
+        g,
+        &t,
+        ResourceKind::SnsTopicPolicy,
+        json!({
+            "statements": policies::sns_topic_statements(names, &arn),
+        }),
+    )?;
+    Ok(())
+}

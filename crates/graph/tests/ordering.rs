@@ -1,0 +1,249 @@
+//! Every "must exist first" edge, asserted exactly, and the apply order they imply.
+
+use ctrail_graph::{Address, EdgeReason, Placeholder, ResourceKind as K, build};
+
+const FULL: &str = r#"
+version: 1
+region: us-east-1
+tags: {Environment: prod}
+kms_key_id: alias/cloudtrail
+trail:
+  name: security-audit-trail
+  sns_topic: trail-deliveries
+bucket:
+  name: my-org-cloudtrail-logs-2024
+cloudwatch_logs:
+  log_group: CloudTrail/SecurityLogs
+"#;
+
+fn graph(text: &str) -> ctrail_graph::ResourceGraph {
+    let loaded = ctrail_spec::parse("test.yaml", text).expect("valid spec");
+    build(&loaded.spec).expect("graph")
+}
+
+fn a(kind: K, name: &str) -> Address {
+    Address::new(kind, name)
+}
+
+#[test]
+fn every_edge_is_declared_with_its_reason() {
+    let g = graph(FULL);
+    let bucket = "my-org-cloudtrail-logs-2024";
+    let group = "CloudTrail/SecurityLogs";
+    let role = "CloudTrail-CloudWatchLogs-Role-security-audit-trail";
+    let trail = "security-audit-trail";
+    let key = "alias/cloudtrail";
+    let topic = "trail-deliveries";
+    use EdgeReason::*;
+    let mut expected = vec![
+        (
+            a(K::S3Bucket, bucket),
+            a(K::S3PublicAccessBlock, bucket),
+            PartOf,
+        ),
+        (
+            a(K::S3Bucket, bucket),
+            a(K::S3BucketVersioning, bucket),
+            PartOf,
+        ),
+        (
+            a(K::S3Bucket, bucket),
+            a(K::S3BucketEncryption, bucket),
+            PartOf,
+        ),
+        (
+            a(K::S3Bucket, bucket),
+            a(K::S3BucketLifecycle, bucket),
+            PartOf,
+        ),
+        (a(K::S3Bucket, bucket), a(K::S3BucketTags, bucket), PartOf),
+        (a(K::S3Bucket, bucket), a(K::S3BucketPolicy, bucket), PartOf),
+        (a(K::S3Bucket, bucket), a(K::Trail, trail), References),
+        // CreateTrail fails with InsufficientS3BucketPolicyException without it.
+        (
+            a(K::S3BucketPolicy, bucket),
+            a(K::Trail, trail),
+            BucketPolicyChecked,
+        ),
+        (
+            a(K::LogGroup, group),
+            a(K::LogGroupRetention, group),
+            PartOf,
+        ),
+        (a(K::LogGroup, group), a(K::LogGroupTags, group), PartOf),
+        (a(K::LogGroup, group), a(K::Trail, trail), References),
+        (a(K::IamRole, role), a(K::IamRolePolicy, role), PartOf),
+        (a(K::IamRole, role), a(K::IamRoleTags, role), PartOf),
+        // InvalidCloudWatchLogsLogGroupArnException until IAM has propagated.
+        (a(K::IamRole, role), a(K::Trail, trail), IamPropagation),
+        (
+            a(K::IamRolePolicy, role),
+            a(K::Trail, trail),
+            IamPropagation,
+        ),
+        // InsufficientEncryptionPolicyException without the key policy.
+        (
+            a(K::KmsKeyPolicy, key),
+            a(K::Trail, trail),
+            KeyPolicyChecked,
+        ),
+        (
+            a(K::KmsKeyPolicy, key),
+            a(K::LogGroup, group),
+            KeyPolicyChecked,
+        ),
+        (a(K::SnsTopic, topic), a(K::SnsTopicPolicy, topic), PartOf),
+        (
+            a(K::SnsTopicPolicy, topic),
+            a(K::Trail, trail),
+            TopicPolicyChecked,
+        ),
+        (a(K::Trail, trail), a(K::TrailEventSelectors, trail), PartOf),
+        (
+            a(K::Trail, trail),
+            a(K::TrailInsightSelectors, trail),
+            PartOf,
+        ),
+        (a(K::Trail, trail), a(K::TrailTags, trail), PartOf),
+        (a(K::Trail, trail), a(K::TrailLogging, trail), PartOf),
+        (
+            a(K::TrailEventSelectors, trail),
+            a(K::TrailInsightSelectors, trail),
+            Configured,
+        ),
+        (
+            a(K::TrailEventSelectors, trail),
+            a(K::TrailLogging, trail),
+            Configured,
+        ),
+    ];
+    expected.sort();
+    let actual: Vec<_> = g
+        .dependencies()
+        .into_iter()
+        .map(|d| (d.from, d.to, d.reason))
+        .collect();
+    assert_eq!(actual, expected);
+}
+
+#[test]
+fn trail_comes_after_bucket_policy_and_role_policy() {
+    let g = graph(FULL);
+    let order: Vec<String> = g
+        .ordered()
+        .expect("acyclic")
+        .iter()
+        .map(|r| r.address.to_string())
+        .collect();
+    let pos = |s: &str| {
+        order
+            .iter()
+            .position(|x| x == s)
+            .unwrap_or_else(|| panic!("{s} missing"))
+    };
+    let trail = pos("trail.security-audit-trail");
+    assert!(pos("s3_bucket_policy.my-org-cloudtrail-logs-2024") < trail);
+    assert!(pos("iam_role_policy.CloudTrail-CloudWatchLogs-Role-security-audit-trail") < trail);
+    assert!(pos("kms_key_policy.alias/cloudtrail") < trail);
+    assert!(pos("log_group.CloudTrail/SecurityLogs") < trail);
+    assert!(
+        pos("trail_event_selectors.security-audit-trail")
+            < pos("trail_insight_selectors.security-audit-trail")
+    );
+    // Every edge is respected by the order, not just the ones named above.
+    for d in g.dependencies() {
+        assert!(
+            pos(&d.from.to_string()) < pos(&d.to.to_string()),
+            "{} before {}",
+            d.from,
+            d.to
+        );
+    }
+}
+
+#[test]
+fn waves_group_independent_work() {
+    let g = graph(FULL);
+    let waves: Vec<Vec<String>> = g
+        .waves()
+        .expect("acyclic")
+        .iter()
+        .map(|w| w.iter().map(|r| r.address.kind.to_string()).collect())
+        .collect();
+    assert_eq!(
+        waves[0],
+        vec!["s3_bucket", "iam_role", "kms_key_policy", "sns_topic"]
+    );
+    assert!(waves[2].contains(&"trail".to_string()), "{waves:?}");
+    assert_eq!(waves.len(), 5, "{waves:?}");
+}
+
+#[test]
+fn minimal_spec_has_no_kms_or_sns_and_default_names() {
+    let g =
+        graph("version: 1\nregion: eu-west-1\ntrail: {name: t1-trail}\nbucket: {name: b1-logs}\n");
+    assert!(g.get(&a(K::LogGroup, "CloudTrail/APILogs")).is_some());
+    assert!(
+        g.get(&a(K::IamRole, "CloudTrail-CloudWatchLogs-Role-t1-trail"))
+            .is_some()
+    );
+    assert!(
+        !g.resources()
+            .any(|r| matches!(r.address.kind, K::KmsKeyPolicy | K::SnsTopic))
+    );
+    assert_eq!(g.placeholders(), vec![Placeholder::AccountId]);
+    let trail = g.get(&a(K::Trail, "t1-trail")).expect("trail");
+    assert_eq!(
+        trail.desired["cloud_watch_logs_log_group_arn"],
+        "arn:aws:logs:eu-west-1:${account_id}:log-group:CloudTrail/APILogs:*"
+    );
+    assert_eq!(trail.desired["is_multi_region_trail"], true);
+    assert_eq!(trail.desired["enable_log_file_validation"], true);
+    let enc = g
+        .get(&a(K::S3BucketEncryption, "b1-logs"))
+        .expect("encryption");
+    assert_eq!(enc.desired["sse_algorithm"], "AES256");
+}
+
+#[test]
+fn account_guard_resolves_the_account_placeholder() {
+    let g = graph(
+        "version: 1\naccount_id: \"123456789012\"\nregion: us-east-1\ntrail: {name: t1-trail}\nbucket: {name: b1-logs}\n",
+    );
+    assert!(g.placeholders().is_empty());
+    let policy = g.get(&a(K::S3BucketPolicy, "b1-logs")).expect("policy");
+    assert_eq!(
+        policy.desired["policy"]["Statement"][1]["Resource"],
+        "arn:aws:s3:::b1-logs/AWSLogs/123456789012/*"
+    );
+}
+
+#[test]
+fn without_cloudwatch_logs_there_is_no_role() {
+    let g = graph(
+        "version: 1\nregion: us-east-1\ntrail: {name: t1-trail}\nbucket: {name: b1-logs}\ncloudwatch_logs: false\n",
+    );
+    assert!(
+        !g.resources()
+            .any(|r| matches!(r.address.kind, K::IamRole | K::LogGroup))
+    );
+    let trail = g.get(&a(K::Trail, "t1-trail")).expect("trail");
+    assert!(trail.desired["cloud_watch_logs_role_arn"].is_null());
+}
+
+#[test]
+fn audit_log_holders_are_marked() {
+    let g = graph(FULL);
+    let holders: Vec<String> = g
+        .resources()
+        .filter(|r| r.holds_audit_logs)
+        .map(|r| r.address.to_string())
+        .collect();
+    assert_eq!(
+        holders,
+        vec![
+            "s3_bucket.my-org-cloudtrail-logs-2024",
+            "log_group.CloudTrail/SecurityLogs"
+        ]
+    );
+}

@@ -1,0 +1,240 @@
+//! The spec after validation and default expansion. Every field is resolved:
+//! later stages never apply defaults of their own.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// A validated, fully expanded spec for one account and home region.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Spec {
+    pub version: u32,
+    /// The path the spec was read from, as given.
+    pub source: String,
+    /// When set, ctrail refuses to touch an account with another id.
+    pub account_id: Option<String>,
+    /// The home region of the trail, bucket and log group.
+    pub region: String,
+    /// `aws`, `aws-cn` or `aws-us-gov`, derived from the region.
+    pub partition: String,
+    /// Applied to every resource that takes tags.
+    pub tags: BTreeMap<String, String>,
+    pub kms: Option<Kms>,
+    pub trail: Trail,
+    pub bucket: Bucket,
+    /// `None` when CloudWatch Logs delivery is turned off.
+    pub cloudwatch_logs: Option<CloudWatchLogs>,
+}
+
+/// The customer managed KMS key used for the trail's log files and the bucket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Kms {
+    pub key: KmsKeyRef,
+    /// ctrail keeps its own CloudTrail statements in the key policy, leaving
+    /// every other statement alone.
+    pub manage_key_policy: bool,
+}
+
+/// The four ways a KMS key can be named.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "form", content = "value", rename_all = "snake_case")]
+pub enum KmsKeyRef {
+    KeyId(String),
+    KeyArn(String),
+    AliasName(String),
+    AliasArn(String),
+}
+
+impl KmsKeyRef {
+    /// The text as the user wrote it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            KmsKeyRef::KeyId(s)
+            | KmsKeyRef::KeyArn(s)
+            | KmsKeyRef::AliasName(s)
+            | KmsKeyRef::AliasArn(s) => s,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Trail {
+    pub name: String,
+    pub multi_region: bool,
+    pub include_global_service_events: bool,
+    pub log_file_validation: bool,
+    /// Whether the trail is logging (StartLogging / StopLogging).
+    pub logging: bool,
+    pub organization: bool,
+    pub s3_key_prefix: Option<String>,
+    /// SNS topic (name) notified on every log file delivery.
+    pub sns_topic: Option<String>,
+    pub event_selectors: EventSelectors,
+    pub insights: Vec<InsightType>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "style", content = "selectors", rename_all = "snake_case")]
+pub enum EventSelectors {
+    Basic(Vec<BasicSelector>),
+    Advanced(Vec<AdvancedSelector>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BasicSelector {
+    pub read_write_type: ReadWriteType,
+    pub include_management_events: bool,
+    pub data_resources: Vec<DataResource>,
+    pub exclude_management_event_sources: Vec<String>,
+}
+
+impl BasicSelector {
+    /// What a trail logs when no selector is configured: every management event.
+    pub fn all_management_events() -> Self {
+        BasicSelector {
+            read_write_type: ReadWriteType::All,
+            include_management_events: true,
+            data_resources: Vec::new(),
+            exclude_management_event_sources: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ReadWriteType {
+    ReadOnly,
+    WriteOnly,
+    All,
+}
+
+impl ReadWriteType {
+    pub const NAMES: [&'static str; 3] = ["All", "ReadOnly", "WriteOnly"];
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "All" => Some(Self::All),
+            "ReadOnly" => Some(Self::ReadOnly),
+            "WriteOnly" => Some(Self::WriteOnly),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DataResource {
+    #[serde(rename = "type")]
+    pub resource_type: String,
+    pub values: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AdvancedSelector {
+    pub name: Option<String>,
+    pub field_selectors: Vec<FieldSelector>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct FieldSelector {
+    pub field: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub equals: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_equals: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub starts_with: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_starts_with: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ends_with: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_ends_with: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum InsightType {
+    ApiCallRateInsight,
+    ApiErrorRateInsight,
+}
+
+impl InsightType {
+    pub const NAMES: [&'static str; 2] = ["ApiCallRateInsight", "ApiErrorRateInsight"];
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "ApiCallRateInsight" => Some(Self::ApiCallRateInsight),
+            "ApiErrorRateInsight" => Some(Self::ApiErrorRateInsight),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ApiCallRateInsight => "ApiCallRateInsight",
+            Self::ApiErrorRateInsight => "ApiErrorRateInsight",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Bucket {
+    pub name: String,
+    pub versioning: bool,
+    pub public_access_block: PublicAccessBlock,
+    pub encryption: Encryption,
+    pub lifecycle: Vec<LifecycleRule>,
+    /// Whether a plan may ever delete this bucket (it holds the audit logs).
+    pub allow_destroy: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PublicAccessBlock {
+    pub block_public_acls: bool,
+    pub ignore_public_acls: bool,
+    pub block_public_policy: bool,
+    pub restrict_public_buckets: bool,
+}
+
+impl PublicAccessBlock {
+    pub const ALL: PublicAccessBlock = PublicAccessBlock {
+        block_public_acls: true,
+        ignore_public_acls: true,
+        block_public_policy: true,
+        restrict_public_buckets: true,
+    };
+}
+
+/// Default encryption of new objects in the bucket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "algorithm")]
+pub enum Encryption {
+    /// SSE-S3 (`AES256`).
+    #[serde(rename = "AES256")]
+    SseS3,
+    /// SSE-KMS with the spec's key; the S3 Bucket Key cuts KMS request costs.
+    #[serde(rename = "aws:kms")]
+    SseKms { key: KmsKeyRef, bucket_key: bool },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LifecycleRule {
+    pub id: String,
+    pub enabled: bool,
+    pub prefix: String,
+    pub transitions: Vec<Transition>,
+    pub expiration_days: Option<u32>,
+    pub noncurrent_version_expiration_days: Option<u32>,
+    pub abort_incomplete_multipart_upload_days: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Transition {
+    pub days: u32,
+    pub storage_class: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CloudWatchLogs {
+    pub log_group: String,
+    /// `None` means the events never expire.
+    pub retention_days: Option<u32>,
+    pub role_name: String,
+    /// Whether a plan may ever delete this log group (it holds audit logs).
+    pub allow_destroy: bool,
+}

@@ -1,0 +1,31 @@
+//! AWS naming and value rules, one module per subject. Each check returns
+//! `Err(Problem)` describing what is wrong and what is allowed.
+
+pub mod kms;
+pub mod logs;
+pub mod names;
+pub mod regions;
+pub mod selectors;
+pub mod tags;
+
+/// What is wrong with a value, and what would be accepted instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Problem {
+    pub fn new(message: impl Into<String>) -> Self {
+        Problem {
+            message: message.into(),
+            help: None,
+        }
+    }
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+pub type Check = Result<(), Problem>;

@@ -1,0 +1,302 @@
+//! The `bucket` section: the S3 bucket that stores the trail's log files.
+
+use super::Cx;
+use crate::decode::{self, Field};
+use crate::defaults;
+use crate::model::{Bucket, Encryption, KmsKeyRef, LifecycleRule, PublicAccessBlock, Transition};
+use crate::rules;
+use crate::yaml::Kind;
+
+const KEYS: &[&str] = &[
+    "name",
+    "versioning",
+    "public_access_block",
+    "bucket_key",
+    "lifecycle",
+    "allow_destroy",
+];
+const PAB_KEYS: &[&str] = &[
+    "block_public_acls",
+    "ignore_public_acls",
+    "block_public_policy",
+    "restrict_public_buckets",
+];
+const RULE_KEYS: &[&str] = &[
+    "id",
+    "enabled",
+    "prefix",
+    "transitions",
+    "expiration_days",
+    "noncurrent_version_expiration_days",
+    "abort_incomplete_multipart_upload_days",
+];
+const TRANSITION_KEYS: &[&str] = &["days", "storage_class"];
+const STORAGE_CLASSES: &[&str] = &[
+    "STANDARD_IA",
+    "ONEZONE_IA",
+    "INTELLIGENT_TIERING",
+    "GLACIER_IR",
+    "GLACIER",
+    "DEEP_ARCHIVE",
+];
+/// S3 keeps objects at least this long before moving them to an IA class.
+const MIN_IA_DAYS: u32 = 30;
+const MAX_DAYS: i128 = 36_500;
+
+pub(crate) fn read(cx: &mut Cx<'_>, f: Field<'_>, kms: Option<&KmsKeyRef>) -> Option<Bucket> {
+    let fields = decode::mapping(cx.sink, f, KEYS)?;
+    let name = cx.required(&fields, "bucket", "name");
+    if let Some(n) = &name {
+        cx.check(n, rules::names::bucket_name(&n.value));
+        if n.value.contains('.') {
+            cx.sink
+                .warning(
+                    n.loc,
+                    &n.path,
+                    "dots in bucket names break virtual-hosted-style HTTPS",
+                )
+                .help("prefer hyphens");
+        }
+    }
+    let versioning = cx.bool_or(&fields, "versioning", true);
+    cx.warn_if_off(
+        &fields,
+        "versioning",
+        versioning,
+        "overwritten or deleted log files cannot be recovered",
+    );
+    let public_access_block = read_pab(cx, fields.get("public_access_block"));
+    let bucket_key = cx.bool_or(&fields, "bucket_key", true);
+    if kms.is_none()
+        && let Some(bf) = fields.get("bucket_key")
+    {
+        cx.sink.warning(
+            bf.at(),
+            bf.path,
+            "`bucket_key` only applies to SSE-KMS; no kms_key_id is set",
+        );
+    }
+    let lifecycle = match fields.get("lifecycle") {
+        None => Some(vec![defaults::lifecycle_rule()]),
+        Some(lf) => read_lifecycle(cx, lf),
+    };
+    let allow_destroy = cx.bool_or(&fields, "allow_destroy", false);
+    let encryption = match kms {
+        Some(key) => Encryption::SseKms {
+            key: key.clone(),
+            bucket_key,
+        },
+        None => Encryption::SseS3,
+    };
+    Some(Bucket {
+        name: name?.value,
+        versioning,
+        public_access_block,
+        encryption,
+        lifecycle: lifecycle?,
+        allow_destroy,
+    })
+}
+
+/// `public_access_block: true` (all four settings), `false`, or a mapping.
+fn read_pab(cx: &mut Cx<'_>, f: Option<Field<'_>>) -> PublicAccessBlock {
+    let Some(f) = f else {
+        return PublicAccessBlock::ALL;
+    };
+    let off = |all: bool| PublicAccessBlock {
+        block_public_acls: all,
+        ignore_public_acls: all,
+        block_public_policy: all,
+        restrict_public_buckets: all,
+    };
+    let pab = match &f.node.kind {
+        Kind::Bool(b) => off(*b),
+        _ => {
+            let Some(fields) = decode::mapping(cx.sink, f, PAB_KEYS) else {
+                return PublicAccessBlock::ALL;
+            };
+            PublicAccessBlock {
+                block_public_acls: cx.bool_or(&fields, "block_public_acls", true),
+                ignore_public_acls: cx.bool_or(&fields, "ignore_public_acls", true),
+                block_public_policy: cx.bool_or(&fields, "block_public_policy", true),
+                restrict_public_buckets: cx.bool_or(&fields, "restrict_public_buckets", true),
+            }
+        }
+    };
+    if pab != PublicAccessBlock::ALL {
+        cx.sink
+            .warning(
+                f.at(),
+                f.path,
+                "public access is not fully blocked on the audit log bucket",
+            )
+            .help("audit logs should never be public; keep all four settings on");
+    }
+    pab
+}
+
+fn read_lifecycle(cx: &mut Cx<'_>, f: Field<'_>) -> Option<Vec<LifecycleRule>> {
+    let items = decode::list(cx.sink, f)?;
+    let before = cx.sink.error_count();
+    let mut out: Vec<LifecycleRule> = Vec::new();
+    for (path, node) in &items {
+        let Some(fields) = decode::mapping(
+            cx.sink,
+            Field {
+                node,
+                path,
+                key: None,
+            },
+            RULE_KEYS,
+        ) else {
+            continue;
+        };
+        let Some(id) = cx.required(&fields, path, "id") else {
+            continue;
+        };
+        if id.value.is_empty() || id.value.chars().count() > 255 {
+            cx.sink
+                .error(id.loc, &id.path, "rule ids are 1-255 characters");
+        } else if out.iter().any(|r| r.id == id.value) {
+            cx.sink.error(
+                id.loc,
+                &id.path,
+                format!("rule id \"{}\" is used twice", id.value),
+            );
+        }
+        let enabled = cx.bool_or(&fields, "enabled", true);
+        let prefix = cx
+            .string(&fields, "prefix")
+            .map(|p| p.value)
+            .unwrap_or_default();
+        let days = |cx: &mut Cx<'_>, key: &str| {
+            fields
+                .get(key)
+                .and_then(|df| decode::integer(cx.sink, df, 1, MAX_DAYS))
+        };
+        let expiration = days(cx, "expiration_days");
+        let noncurrent = days(cx, "noncurrent_version_expiration_days");
+        let abort = days(cx, "abort_incomplete_multipart_upload_days");
+        let transitions = fields
+            .get("transitions")
+            .and_then(|tf| read_transitions(cx, tf))
+            .unwrap_or_default();
+        if let (Some(e), Some(last)) = (&expiration, transitions.last())
+            && e.value <= last.days
+        {
+            cx.sink.error(
+                e.loc,
+                &e.path,
+                format!(
+                    "objects expire after {} days, before their last transition at {} days",
+                    e.value, last.days
+                ),
+            );
+        }
+        if let Some(e) = &expiration
+            && e.value < 365
+        {
+            cx.sink
+                .warning(
+                    e.loc,
+                    &e.path,
+                    format!("audit logs are deleted after {} days", e.value),
+                )
+                .help("most compliance regimes want at least a year of CloudTrail logs");
+        }
+        let actions = [
+            "transitions",
+            "expiration_days",
+            "noncurrent_version_expiration_days",
+            "abort_incomplete_multipart_upload_days",
+        ];
+        if !actions.iter().any(|a| fields.has(a)) {
+            cx.sink
+                .error(fields.loc, path, format!("rule \"{}\" has no action", id.value))
+                .help("give transitions, expiration_days, noncurrent_version_expiration_days or abort_incomplete_multipart_upload_days");
+        }
+        out.push(LifecycleRule {
+            id: id.value,
+            enabled,
+            prefix,
+            transitions,
+            expiration_days: expiration.map(|e| e.value),
+            noncurrent_version_expiration_days: noncurrent.map(|e| e.value),
+            abort_incomplete_multipart_upload_days: abort.map(|e| e.value),
+        });
+    }
+    (cx.sink.error_count() == before).then_some(out)
+}
+
+fn read_transitions(cx: &mut Cx<'_>, f: Field<'_>) -> Option<Vec<Transition>> {
+    let items = decode::list(cx.sink, f)?;
+    let mut out: Vec<Transition> = Vec::new();
+    for (path, node) in &items {
+        let Some(fields) = decode::mapping(
+            cx.sink,
+            Field {
+                node,
+                path,
+                key: None,
+            },
+            TRANSITION_KEYS,
+        ) else {
+            continue;
+        };
+        let class = cx.required(&fields, path, "storage_class");
+        let days = match fields.get("days") {
+            Some(df) => decode::integer(cx.sink, df, 0, MAX_DAYS),
+            None => {
+                cx.sink.error(
+                    fields.loc,
+                    &decode::child_path(path, "days"),
+                    "missing required field `days`",
+                );
+                None
+            }
+        };
+        let (Some(class), Some(days)) = (class, days) else {
+            continue;
+        };
+        if !STORAGE_CLASSES.contains(&class.value.as_str()) {
+            cx.sink
+                .error(
+                    class.loc,
+                    &class.path,
+                    format!("unknown storage class \"{}\"", class.value),
+                )
+                .help(format!("allowed: {}", STORAGE_CLASSES.join(", ")));
+            continue;
+        }
+        if matches!(class.value.as_str(), "STANDARD_IA" | "ONEZONE_IA") && days.value < MIN_IA_DAYS
+        {
+            cx.sink.error(
+                days.loc,
+                &days.path,
+                format!(
+                    "{} needs at least {MIN_IA_DAYS} days, not {}",
+                    class.value, days.value
+                ),
+            );
+            continue;
+        }
+        if let Some(prev) = out.last()
+            && days.value <= prev.days
+        {
+            cx.sink.error(
+                days.loc,
+                &days.path,
+                format!(
+                    "transitions must be in increasing days; {} follows {}",
+                    days.value, prev.days
+                ),
+            );
+            continue;
+        }
+        out.push(Transition {
+            days: days.value,
+            storage_class: class.value,
+        });
+    }
+    Some(out)
+}

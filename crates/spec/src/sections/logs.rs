@@ -1,0 +1,95 @@
+//! The `cloudwatch_logs` section: the log group CloudTrail delivers to and the
+//! IAM role it assumes to write there.
+
+use super::Cx;
+use crate::decode::{self, Field, Located};
+use crate::defaults;
+use crate::model::CloudWatchLogs;
+use crate::rules;
+use crate::yaml::Kind;
+
+const KEYS: &[&str] = &[
+    "enabled",
+    "log_group",
+    "retention_days",
+    "role_name",
+    "allow_destroy",
+];
+
+/// `Some(None)`: delivery turned off; `None`: errors were recorded.
+pub(crate) fn read(
+    cx: &mut Cx<'_>,
+    f: Option<Field<'_>>,
+    trail_name: Option<&Located<String>>,
+) -> Option<Option<CloudWatchLogs>> {
+    let fields = match f {
+        None => None,
+        Some(f) if matches!(f.node.kind, Kind::Bool(false)) => {
+            cx.sink.warning(
+                f.at(),
+                f.path,
+                "CloudWatch Logs delivery is off: no real-time monitoring or Logs Insights",
+            );
+            return Some(None);
+        }
+        Some(f) => Some(decode::mapping(cx.sink, f, KEYS)?),
+    };
+    if let Some(fields) = &fields
+        && !cx.bool_or(fields, "enabled", true)
+    {
+        return Some(None);
+    }
+
+    let log_group = match fields.as_ref().and_then(|fs| cx.string(fs, "log_group")) {
+        Some(g) => cx
+            .check(&g, rules::logs::log_group_name(&g.value))
+            .then_some(g.value),
+        None => Some(defaults::LOG_GROUP.to_owned()),
+    };
+    let retention_days = match fields.as_ref().and_then(|fs| fs.get("retention_days")) {
+        None => Some(Some(defaults::RETENTION_DAYS)),
+        Some(rf) => retention(cx, rf),
+    };
+    let role_name = match fields.as_ref().and_then(|fs| cx.string(fs, "role_name")) {
+        Some(r) => cx
+            .check(&r, rules::names::role_name(&r.value))
+            .then_some(r.value),
+        None => {
+            let t = trail_name?;
+            let derived = defaults::role_name(&t.value);
+            match derived.chars().count() <= rules::names::MAX_ROLE_NAME {
+                true => Some(derived),
+                false => {
+                    cx.sink
+                        .error(t.loc, &t.path, format!(
+                            "the default role name \"{derived}\" is longer than IAM's 64 characters"
+                        ))
+                        .help("set cloudwatch_logs.role_name, or use a shorter trail name");
+                    None
+                }
+            }
+        }
+    };
+    let allow_destroy = fields
+        .as_ref()
+        .map(|fs| cx.bool_or(fs, "allow_destroy", false))
+        .unwrap_or(false);
+    Some(Some(CloudWatchLogs {
+        log_group: log_group?,
+        retention_days: retention_days?,
+        role_name: role_name?,
+        allow_destroy,
+    }))
+}
+
+/// A retention CloudWatch accepts, or `never`.
+fn retention(cx: &mut Cx<'_>, f: Field<'_>) -> Option<Option<u32>> {
+    if let Kind::Str(s) = &f.node.kind
+        && s == "never"
+    {
+        return Some(None);
+    }
+    let days = decode::integer(cx.sink, f, 1, 10_000)?;
+    cx.check(&days, rules::logs::retention_days(days.value))
+        .then_some(Some(days.value))
+}

@@ -1,0 +1,247 @@
+//! Decoding of each spec section into the expanded model. One module per
+//! top-level section; each reads its keys, applies defaults and records every
+//! problem it finds.
+
+mod bucket;
+mod logs;
+mod selectors;
+mod trail;
+
+use std::collections::BTreeMap;
+
+use crate::decode::{self, Field, Fields, Located};
+use crate::diagnostic::Sink;
+use crate::model::{Kms, Spec};
+use crate::rules::{self, Problem};
+use crate::yaml::{Loc, Node};
+
+/// The spec versions this build understands.
+pub const SUPPORTED_VERSIONS: &[u32] = &[1];
+
+const TOP_LEVEL: &[&str] = &[
+    "version",
+    "account_id",
+    "region",
+    "tags",
+    "kms_key_id",
+    "manage_kms_key_policy",
+    "trail",
+    "bucket",
+    "cloudwatch_logs",
+];
+
+/// State shared by the section decoders of one file.
+pub(crate) struct Cx<'s> {
+    pub sink: &'s mut Sink,
+    pub region: String,
+    pub partition: &'static str,
+}
+
+impl Cx<'_> {
+    /// Records `problem` (if any) against a located value.
+    pub(crate) fn check<T>(&mut self, value: &Located<T>, result: Result<(), Problem>) -> bool {
+        match result {
+            Ok(()) => true,
+            Err(p) => {
+                self.report(value.loc, &value.path, p);
+                false
+            }
+        }
+    }
+
+    pub(crate) fn report(&mut self, loc: Loc, path: &str, p: Problem) {
+        let r = self.sink.error(loc, path, p.message);
+        if let Some(h) = p.help {
+            r.help(h);
+        }
+    }
+
+    pub(crate) fn string(&mut self, fields: &Fields<'_>, key: &str) -> Option<Located<String>> {
+        fields.get(key).and_then(|f| decode::string(self.sink, f))
+    }
+
+    pub(crate) fn bool_or(&mut self, fields: &Fields<'_>, key: &str, default: bool) -> bool {
+        fields
+            .get(key)
+            .and_then(|f| decode::boolean(self.sink, f))
+            .unwrap_or(default)
+    }
+
+    /// A required string: reports its absence at the mapping's location.
+    pub(crate) fn required(
+        &mut self,
+        fields: &Fields<'_>,
+        parent: &str,
+        key: &str,
+    ) -> Option<Located<String>> {
+        if !fields.has(key) {
+            self.sink.error(
+                fields.loc,
+                &decode::child_path(parent, key),
+                format!("missing required field `{key}`"),
+            );
+            return None;
+        }
+        self.string(fields, key)
+    }
+
+    /// Warns (at the value) when a security-relevant default is turned off.
+    pub(crate) fn warn_if_off(&mut self, fields: &Fields<'_>, key: &str, value: bool, why: &str) {
+        if !value && let Some(f) = fields.get(key) {
+            self.sink
+                .warning(f.at(), f.path, format!("`{key}` is off: {why}"));
+        }
+    }
+}
+
+/// Decodes the whole document into an expanded spec, recording every problem.
+pub(crate) fn read(sink: &mut Sink, root: &Node, source: &str) -> Option<Spec> {
+    let top = decode::mapping(
+        sink,
+        Field {
+            node: root,
+            path: "",
+            key: None,
+        },
+        TOP_LEVEL,
+    )?;
+
+    let version = read_version(sink, &top);
+    let (region, partition) = read_region(sink, &top);
+    let mut cx = Cx {
+        sink,
+        region: region.clone().unwrap_or_default(),
+        partition,
+    };
+
+    let account_id = cx.string(&top, "account_id");
+    if let Some(a) = &account_id {
+        cx.check(a, rules::names::account_id(&a.value));
+    }
+    let tags = read_tags(&mut cx, &top);
+    let kms_key = cx.string(&top, "kms_key_id").and_then(|k| {
+        region.as_ref()?;
+        match rules::kms::key_ref(&k.value, &cx.region) {
+            Ok(r) => Some(r),
+            Err(p) => {
+                cx.report(k.loc, &k.path, p);
+                None
+            }
+        }
+    });
+    let manage_key_policy = cx.bool_or(&top, "manage_kms_key_policy", true);
+    if top.has("manage_kms_key_policy") && !top.has("kms_key_id") {
+        let f = top
+            .get("manage_kms_key_policy")
+            .map(|f| (f.node.loc, f.path.to_owned()));
+        if let Some((loc, path)) = f {
+            cx.sink
+                .error(loc, &path, "`manage_kms_key_policy` needs `kms_key_id`")
+                .help("set kms_key_id, or remove manage_kms_key_policy");
+        }
+    }
+
+    let trail = match top.get("trail") {
+        Some(f) => trail::read(&mut cx, f),
+        None => {
+            cx.sink
+                .error(top.loc, "trail", "missing required section `trail`")
+                .help("at least: trail: { name: <trail name> }");
+            None
+        }
+    };
+    let bucket = match top.get("bucket") {
+        Some(f) => bucket::read(&mut cx, f, kms_key.as_ref()),
+        None => {
+            cx.sink
+                .error(top.loc, "bucket", "missing required section `bucket`")
+                .help("at least: bucket: { name: <globally unique bucket name> }");
+            None
+        }
+    };
+    let trail_name = trail.as_ref().map(|(_, name)| name);
+    let cloudwatch_logs = logs::read(&mut cx, top.get("cloudwatch_logs"), trail_name);
+
+    let (trail, _) = trail?;
+    let spec = Spec {
+        version: version?,
+        source: source.to_owned(),
+        account_id: account_id.map(|a| a.value),
+        region: region?,
+        partition: partition.to_owned(),
+        tags,
+        kms: kms_key.map(|key| Kms {
+            key,
+            manage_key_policy,
+        }),
+        trail,
+        bucket: bucket?,
+        cloudwatch_logs: cloudwatch_logs?,
+    };
+    Some(spec)
+}
+
+fn read_version(sink: &mut Sink, top: &Fields<'_>) -> Option<u32> {
+    let Some(f) = top.get("version") else {
+        sink.error(top.loc, "version", "missing required field `version`")
+            .help("start the file with: version: 1");
+        return None;
+    };
+    let v = decode::integer(sink, f, 0, i128::from(u32::MAX))?;
+    if !SUPPORTED_VERSIONS.contains(&v.value) {
+        sink.error(
+            v.loc,
+            &v.path,
+            format!("spec version {} is not supported", v.value),
+        )
+        .help("this ctrail reads version: 1");
+        return None;
+    }
+    Some(v.value)
+}
+
+fn read_region(sink: &mut Sink, top: &Fields<'_>) -> (Option<String>, &'static str) {
+    let Some(f) = top.get("region") else {
+        sink.error(top.loc, "region", "missing required field `region`")
+            .help("the home region of the trail, bucket and log group, e.g. region: us-east-1");
+        return (None, "aws");
+    };
+    let Some(r) = decode::string(sink, f) else {
+        return (None, "aws");
+    };
+    if let Err(p) = rules::regions::region(&r.value) {
+        let rep = sink.error(r.loc, &r.path, p.message);
+        if let Some(h) = p.help {
+            rep.help(h);
+        }
+        return (None, "aws");
+    }
+    let partition = rules::regions::partition(&r.value);
+    (Some(r.value), partition)
+}
+
+fn read_tags(cx: &mut Cx<'_>, top: &Fields<'_>) -> BTreeMap<String, String> {
+    let mut tags = BTreeMap::new();
+    let Some(f) = top.get("tags") else {
+        return tags;
+    };
+    let Some(entries) = decode::string_map(cx.sink, f) else {
+        return tags;
+    };
+    if entries.len() > rules::tags::MAX_TAGS {
+        cx.sink
+            .error(f.at(), f.path, format!("{} tags given", entries.len()))
+            .help(format!(
+                "AWS allows at most {} tags per resource",
+                rules::tags::MAX_TAGS
+            ));
+    }
+    for (k, v) in entries {
+        let key_ok = cx.check(&k, rules::tags::key(&k.value));
+        let value_ok = cx.check(&v, rules::tags::value(&v.value));
+        if key_ok && value_ok {
+            tags.insert(k.value, v.value);
+        }
+    }
+    tags
+}

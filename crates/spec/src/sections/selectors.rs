@@ -1,0 +1,384 @@
+//! Basic and advanced event selectors.
+
+use super::Cx;
+use crate::decode::{self, Field, Located};
+use crate::model::{AdvancedSelector, BasicSelector, DataResource, FieldSelector, ReadWriteType};
+use crate::rules::selectors as rules;
+
+const BASIC_KEYS: &[&str] = &[
+    "read_write_type",
+    "include_management_events",
+    "data_resources",
+    "exclude_management_event_sources",
+];
+const RESOURCE_KEYS: &[&str] = &["type", "values"];
+const ADVANCED_KEYS: &[&str] = &["name", "field_selectors"];
+const FIELD_KEYS: &[&str] = &[
+    "field",
+    "equals",
+    "not_equals",
+    "starts_with",
+    "not_starts_with",
+    "ends_with",
+    "not_ends_with",
+];
+
+pub(crate) fn basic(cx: &mut Cx<'_>, f: Field<'_>) -> Option<Vec<BasicSelector>> {
+    let items = decode::list(cx.sink, f)?;
+    if items.is_empty() {
+        cx.sink
+            .error(f.at(), f.path, "no event selectors given")
+            .help("remove the key to log all management events");
+        return None;
+    }
+    if items.len() > rules::MAX_BASIC_SELECTORS {
+        cx.sink
+            .error(f.at(), f.path, format!("{} basic event selectors given", items.len()))
+            .help(format!(
+                "a trail takes at most {} basic event selectors; use advanced_event_selectors for more",
+                rules::MAX_BASIC_SELECTORS
+            ));
+    }
+    let before = cx.sink.error_count();
+    let mut out = Vec::new();
+    let mut total_values = 0usize;
+    for (path, node) in &items {
+        let Some(fields) = decode::mapping(
+            cx.sink,
+            Field {
+                node,
+                path,
+                key: None,
+            },
+            BASIC_KEYS,
+        ) else {
+            continue;
+        };
+        let read_write_type = match cx.string(&fields, "read_write_type") {
+            None => ReadWriteType::All,
+            Some(v) => match ReadWriteType::parse(&v.value) {
+                Some(t) => t,
+                None => {
+                    cx.sink
+                        .error(
+                            v.loc,
+                            &v.path,
+                            format!("unknown read_write_type \"{}\"", v.value),
+                        )
+                        .help(format!("allowed: {}", ReadWriteType::NAMES.join(", ")));
+                    ReadWriteType::All
+                }
+            },
+        };
+        let include_management_events = cx.bool_or(&fields, "include_management_events", true);
+        let exclude_management_event_sources = fields
+            .get("exclude_management_event_sources")
+            .and_then(|f| decode::string_list(cx.sink, f))
+            .map(|v| v.into_iter().map(|s| s.value).collect())
+            .unwrap_or_default();
+        let mut data_resources = Vec::new();
+        if let Some(rf) = fields.get("data_resources")
+            && let Some(list) = decode::list(cx.sink, rf)
+        {
+            for (rpath, rnode) in &list {
+                if let Some(r) = data_resource(
+                    cx,
+                    Field {
+                        node: rnode,
+                        path: rpath,
+                        key: None,
+                    },
+                ) {
+                    total_values += r.values.len();
+                    data_resources.push(r);
+                }
+            }
+        }
+        if !include_management_events && data_resources.is_empty() {
+            cx.sink
+                .error(fields.loc, path, "this selector logs nothing")
+                .help("include management events, or add data_resources");
+        }
+        out.push(BasicSelector {
+            read_write_type,
+            include_management_events,
+            data_resources,
+            exclude_management_event_sources,
+        });
+    }
+    if total_values > rules::MAX_DATA_RESOURCE_VALUES {
+        cx.sink
+            .error(
+                f.at(),
+                f.path,
+                format!("{total_values} data resource values given"),
+            )
+            .help(format!(
+                "a trail takes at most {} data resource values across its basic selectors",
+                rules::MAX_DATA_RESOURCE_VALUES
+            ));
+    }
+    (cx.sink.error_count() == before).then_some(out)
+}
+
+fn data_resource(cx: &mut Cx<'_>, f: Field<'_>) -> Option<DataResource> {
+    let fields = decode::mapping(cx.sink, f, RESOURCE_KEYS)?;
+    let ty = cx.required(&fields, f.path, "type")?;
+    if !rules::BASIC_DATA_TYPES.contains(&ty.value.as_str()) {
+        cx.sink
+            .error(
+                ty.loc,
+                &ty.path,
+                format!("basic event selectors do not support \"{}\"", ty.value),
+            )
+            .help(format!(
+                "allowed: {}; other resource types need advanced_event_selectors",
+                rules::BASIC_DATA_TYPES.join(", ")
+            ));
+        return None;
+    }
+    let values = match fields.get("values") {
+        Some(vf) => decode::string_list(cx.sink, vf)?,
+        None => {
+            cx.sink.error(
+                fields.loc,
+                &decode::child_path(f.path, "values"),
+                "missing required field `values`",
+            );
+            return None;
+        }
+    };
+    let mut ok = true;
+    for v in &values {
+        ok &= cx.check(
+            v,
+            rules::data_resource_value(&ty.value, &v.value, cx.partition),
+        );
+    }
+    ok.then(|| DataResource {
+        resource_type: ty.value,
+        values: values.into_iter().map(|v| v.value).collect(),
+    })
+}
+
+pub(crate) fn advanced(cx: &mut Cx<'_>, f: Field<'_>) -> Option<Vec<AdvancedSelector>> {
+    let items = decode::list(cx.sink, f)?;
+    if items.is_empty() {
+        cx.sink
+            .error(f.at(), f.path, "no advanced event selectors given")
+            .help("remove the key to log all management events");
+        return None;
+    }
+    let before = cx.sink.error_count();
+    let mut out = Vec::new();
+    let mut total_values = 0usize;
+    for (path, node) in &items {
+        let Some(fields) = decode::mapping(
+            cx.sink,
+            Field {
+                node,
+                path,
+                key: None,
+            },
+            ADVANCED_KEYS,
+        ) else {
+            continue;
+        };
+        let name = cx.string(&fields, "name");
+        if let Some(n) = &name
+            && (n.value.is_empty() || n.value.chars().count() > 1000)
+        {
+            cx.sink
+                .error(n.loc, &n.path, "selector names are 1-1000 characters");
+        }
+        let Some(ff) = fields.get("field_selectors") else {
+            cx.sink
+                .error(
+                    fields.loc,
+                    &decode::child_path(path, "field_selectors"),
+                    "missing required field `field_selectors`",
+                )
+                .help("every advanced selector needs at least an eventCategory field selector");
+            continue;
+        };
+        let Some(list) = decode::list(cx.sink, ff) else {
+            continue;
+        };
+        let mut field_selectors = Vec::new();
+        for (fpath, fnode) in &list {
+            if let Some((fs, n)) = field_selector(
+                cx,
+                Field {
+                    node: fnode,
+                    path: fpath,
+                    key: None,
+                },
+            ) {
+                total_values += n;
+                field_selectors.push(fs);
+            }
+        }
+        check_category(cx, &fields, ff, &field_selectors);
+        out.push(AdvancedSelector {
+            name: name.map(|n| n.value),
+            field_selectors,
+        });
+    }
+    if total_values > rules::MAX_ADVANCED_VALUES {
+        cx.sink
+            .error(
+                f.at(),
+                f.path,
+                format!("{total_values} condition values given"),
+            )
+            .help(format!(
+                "a trail takes at most {} across all advanced selectors",
+                rules::MAX_ADVANCED_VALUES
+            ));
+    }
+    (cx.sink.error_count() == before).then_some(out)
+}
+
+/// Every advanced selector needs `eventCategory` Equals one category; a
+/// Management selector may only use a few fields; a Data selector needs
+/// `resources.type`.
+fn check_category(
+    cx: &mut Cx<'_>,
+    fields: &decode::Fields<'_>,
+    list: Field<'_>,
+    fs: &[FieldSelector],
+) {
+    let Some(category) = fs.iter().find(|f| f.field == "eventCategory") else {
+        cx.sink
+            .error(list.at(), list.path, "no `eventCategory` field selector")
+            .help(format!(
+                "every advanced selector needs eventCategory equals one of {}",
+                rules::EVENT_CATEGORIES.join(", ")
+            ));
+        return;
+    };
+    let mut cats = category.equals.iter();
+    let (Some(cat), None) = (cats.next(), cats.next()) else {
+        cx.sink
+            .error(
+                list.at(),
+                list.path,
+                "`eventCategory` must use `equals` with exactly one value",
+            )
+            .help(format!("one of {}", rules::EVENT_CATEGORIES.join(", ")));
+        return;
+    };
+    if !rules::EVENT_CATEGORIES.contains(&cat.as_str()) {
+        return; // already reported at the value
+    }
+    if cat == "Management" {
+        if let Some(bad) = fs
+            .iter()
+            .find(|f| !rules::MANAGEMENT_FIELDS.contains(&f.field.as_str()))
+        {
+            cx.sink
+                .error(
+                    list.at(),
+                    list.path,
+                    format!("`{}` cannot be used in a Management selector", bad.field),
+                )
+                .help(format!(
+                    "Management selectors may use: {}",
+                    rules::MANAGEMENT_FIELDS.join(", ")
+                ));
+        }
+    } else if !fs
+        .iter()
+        .any(|f| f.field == "resources.type" && !f.equals.is_empty())
+    {
+        cx.sink
+            .error(
+                fields.loc,
+                list.path,
+                format!("a {cat} selector needs a `resources.type` equals condition"),
+            )
+            .help("e.g. { field: resources.type, equals: [AWS::S3::Object] }");
+    }
+}
+
+/// Returns the selector and its number of condition values.
+fn field_selector(cx: &mut Cx<'_>, f: Field<'_>) -> Option<(FieldSelector, usize)> {
+    let fields = decode::mapping(cx.sink, f, FIELD_KEYS)?;
+    let field = cx.required(&fields, f.path, "field")?;
+    if !rules::ADVANCED_FIELDS.contains(&field.value.as_str()) {
+        let r = cx.sink.error(
+            field.loc,
+            &field.path,
+            format!("unknown field \"{}\"", field.value),
+        );
+        r.help(format!("allowed: {}", rules::ADVANCED_FIELDS.join(", ")));
+        return None;
+    }
+    let mut read = |key: &str| -> Vec<Located<String>> {
+        fields
+            .get(key)
+            .and_then(|lf| decode::string_list(cx.sink, lf))
+            .unwrap_or_default()
+    };
+    let equals = read("equals");
+    let not_equals = read("not_equals");
+    let starts_with = read("starts_with");
+    let not_starts_with = read("not_starts_with");
+    let ends_with = read("ends_with");
+    let not_ends_with = read("not_ends_with");
+    let all = [
+        &equals,
+        &not_equals,
+        &starts_with,
+        &not_starts_with,
+        &ends_with,
+        &not_ends_with,
+    ];
+    let count: usize = all.iter().map(|v| v.len()).sum();
+    if count == 0 {
+        cx.sink
+            .error(fields.loc, f.path, format!("field selector `{}` has no condition", field.value))
+            .help("give at least one of: equals, not_equals, starts_with, not_starts_with, ends_with, not_ends_with");
+        return None;
+    }
+    if field.value == "eventCategory"
+        && let Some(bad) = equals
+            .iter()
+            .find(|v| !rules::EVENT_CATEGORIES.contains(&v.value.as_str()))
+    {
+        cx.sink
+            .error(
+                bad.loc,
+                &bad.path,
+                format!("unknown event category \"{}\"", bad.value),
+            )
+            .help(format!("allowed: {}", rules::EVENT_CATEGORIES.join(", ")));
+    }
+    if field.value == "readOnly"
+        && let Some(bad) = equals
+            .iter()
+            .find(|v| v.value != "true" && v.value != "false")
+    {
+        cx.sink.error(
+            bad.loc,
+            &bad.path,
+            format!(
+                "readOnly takes \"true\" or \"false\", not \"{}\"",
+                bad.value
+            ),
+        );
+    }
+    let plain = |v: Vec<Located<String>>| v.into_iter().map(|l| l.value).collect();
+    Some((
+        FieldSelector {
+            field: field.value,
+            equals: plain(equals),
+            not_equals: plain(not_equals),
+            starts_with: plain(starts_with),
+            not_starts_with: plain(not_starts_with),
+            ends_with: plain(ends_with),
+            not_ends_with: plain(not_ends_with),
+        },
+        count,
+    ))
+}

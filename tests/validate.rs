@@ -1,0 +1,208 @@
+//! `ctrail validate` on the example specs and on the invalid-spec suite.
+//!
+//! Each file in `tests/invalid/` marks every line where an error is expected
+//! with a trailing `# expect: <field>` comment. The test requires exactly those
+//! errors: the same fields on the same lines, nothing missing, nothing extra.
+
+mod support;
+
+use serde_json::Value;
+use support::{ctrail, files, root, scratch, stderr, stdout};
+
+fn validate_json(path: &str) -> (i32, Value) {
+    let out = ctrail(&["validate", "--format", "json", path]);
+    let doc: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{path}: output is not JSON ({e}): {}", stdout(&out)));
+    (out.status.code().unwrap_or(-1), doc)
+}
+
+fn expectations(path: &str) -> Vec<(String, u64)> {
+    let text = std::fs::read_to_string(root().join(path)).expect("read spec");
+    let mut exp: Vec<(String, u64)> = text
+        .lines()
+        .enumerate()
+        .filter_map(|(i, line)| {
+            let field = line.split("# expect: ").nth(1)?.split_whitespace().next()?;
+            Some((field.to_owned(), i as u64 + 1))
+        })
+        .collect();
+    exp.sort();
+    exp
+}
+
+#[test]
+fn every_example_spec_is_valid() {
+    let specs = files("specs", ".yaml");
+    assert!(specs.len() >= 4, "{specs:?}");
+    let mut args = vec!["validate"];
+    args.extend(specs.iter().map(String::as_str));
+    let out = ctrail(&args);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    for s in &specs {
+        assert!(
+            stdout(&out).contains(&format!("ok    {s}")),
+            "{s} not reported ok"
+        );
+    }
+    assert!(!stderr(&out).contains("error"), "{}", stderr(&out));
+}
+
+#[test]
+fn every_invalid_spec_reports_exactly_its_fields_and_lines() {
+    let invalid = files("tests/invalid", ".yaml");
+    assert!(invalid.len() >= 30, "only {} invalid specs", invalid.len());
+    let mut failures = Vec::new();
+    for path in &invalid {
+        let expected = expectations(path);
+        assert!(!expected.is_empty(), "{path} has no `# expect:` marker");
+        let (code, doc) = validate_json(path);
+        let mut got: Vec<(String, u64)> = doc["files"][0]["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .filter(|d| d["severity"] == "error")
+            .map(|d| {
+                (
+                    d["field"].as_str().unwrap_or_default().to_owned(),
+                    d["line"].as_u64().unwrap_or_default(),
+                )
+            })
+            .collect();
+        got.sort();
+        if code != 1 || got != expected || doc["valid"] != false {
+            failures.push(format!(
+                "{path}: exit {code}, errors {got:?}, expected {expected:?}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn text_errors_name_file_line_column_field_and_what_is_allowed() {
+    let out = ctrail(&[
+        "validate",
+        "tests/invalid/retention-not-accepted-by-cloudwatch.yaml",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("error: cloudwatch_logs.retention_days: CloudWatch Logs does not accept a retention of 45 days"), "{err}");
+    assert!(
+        err.contains("--> tests/invalid/retention-not-accepted-by-cloudwatch.yaml:6:19"),
+        "{err}"
+    );
+    assert!(err.contains("6 |   retention_days: 45"), "{err}");
+    assert!(
+        err.contains("help: allowed: 1, 3, 5, 7, 14, 30, 60, 90"),
+        "{err}"
+    );
+    assert!(
+        stdout(&out)
+            .contains("FAIL  tests/invalid/retention-not-accepted-by-cloudwatch.yaml (1 error(s))")
+    );
+}
+
+#[test]
+fn one_run_reports_every_error_in_a_file() {
+    let (_, doc) = validate_json("tests/invalid/several-errors-in-one-run.yaml");
+    let n = doc["files"][0]["diagnostics"]
+        .as_array()
+        .map_or(0, Vec::len);
+    assert_eq!(n, 5, "{doc}");
+}
+
+#[test]
+fn a_mix_of_valid_and_invalid_files_fails_and_reports_each() {
+    let out = ctrail(&[
+        "validate",
+        "specs/minimal.yaml",
+        "tests/invalid/unknown-region.yaml",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let o = stdout(&out);
+    assert!(o.contains("ok    specs/minimal.yaml"), "{o}");
+    assert!(o.contains("FAIL  tests/invalid/unknown-region.yaml"), "{o}");
+}
+
+#[test]
+fn warnings_do_not_fail_validation() {
+    let dir = scratch("warnings");
+    let path = dir.join("weak.yaml");
+    std::fs::write(
+        &path,
+        "version: 1\nregion: us-east-1\ntrail:\n  name: weak-trail\n  log_file_validation: false\nbucket:\n  name: weak-trail-logs\n  public_access_block: false\n",
+    )
+    .expect("write");
+    let out = ctrail(&[
+        "validate",
+        "--format",
+        "json",
+        path.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let warned: Vec<&str> = doc["files"][0]["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["severity"] == "warning")
+        .filter_map(|d| d["field"].as_str())
+        .collect();
+    assert_eq!(
+        warned,
+        vec!["trail.log_file_validation", "bucket.public_access_block"]
+    );
+}
+
+#[test]
+fn hostile_input_is_refused_with_an_error() {
+    let dir = scratch("hostile");
+    let cases: [(&str, Vec<u8>, &str); 4] = [
+        (
+            "huge.yaml",
+            format!("version: 1\npad: \"{}\"\n", "x".repeat(2 * 1024 * 1024)).into_bytes(),
+            "larger than 1048576 bytes are refused",
+        ),
+        (
+            "deep.yaml",
+            format!(
+                "version: 1\nx: {}{}\n",
+                "[".repeat(10_000),
+                "]".repeat(10_000)
+            )
+            .into_bytes(),
+            "input refused: nesting deeper than 32 levels",
+        ),
+        (
+            "many-documents.yaml",
+            b"version: 1\n---\nversion: 1\n".to_vec(),
+            "exactly one YAML document",
+        ),
+        (
+            "not-utf8.yaml",
+            b"version: 1\nregion: \xff\xfe\n".to_vec(),
+            "not valid UTF-8",
+        ),
+    ];
+    for (name, bytes, expected) in cases {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).expect("write");
+        let (code, doc) = validate_json(path.to_str().expect("utf-8"));
+        assert_eq!(code, 1, "{name}: {doc}");
+        let msg = doc["files"][0]["diagnostics"][0]["message"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(msg.contains(expected), "{name}: {msg}");
+    }
+}
+
+#[test]
+fn a_missing_file_is_an_error_not_a_panic() {
+    let out = ctrail(&["validate", "specs/does-not-exist.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("cannot read specs/does-not-exist.yaml"),
+        "{}",
+        stderr(&out)
+    );
+}
