@@ -184,14 +184,33 @@ pub(crate) fn integer(sink: &mut Sink, f: Field<'_>, min: i128, max: i128) -> Op
     }
 }
 
-/// The items of a list, each with its indexed path.
-pub(crate) fn list<'a>(sink: &mut Sink, f: Field<'a>) -> Option<Vec<(String, &'a Node)>> {
+/// One item of a list, with its indexed path (`trail.insights[1]`).
+pub(crate) struct Item<'a> {
+    pub path: String,
+    pub node: &'a Node,
+}
+
+impl Item<'_> {
+    pub(crate) fn field(&self) -> Field<'_> {
+        Field {
+            node: self.node,
+            path: &self.path,
+            key: None,
+        }
+    }
+}
+
+/// The items of a list.
+pub(crate) fn list<'a>(sink: &mut Sink, f: Field<'a>) -> Option<Vec<Item<'a>>> {
     match &f.node.kind {
         Kind::Seq(items) => Some(
             items
                 .iter()
                 .enumerate()
-                .map(|(i, n)| (format!("{}[{i}]", f.path), n))
+                .map(|(i, node)| Item {
+                    path: format!("{}[{i}]", f.path),
+                    node,
+                })
                 .collect(),
         ),
         _ => {
@@ -210,15 +229,8 @@ pub(crate) fn string_list(sink: &mut Sink, f: Field<'_>) -> Option<Vec<Located<S
     let items = list(sink, f)?;
     let mut out = Vec::with_capacity(items.len());
     let before = sink.error_count();
-    for (path, node) in &items {
-        if let Some(s) = string(
-            sink,
-            Field {
-                node,
-                path,
-                key: None,
-            },
-        ) {
+    for item in &items {
+        if let Some(s) = string(sink, item.field()) {
             out.push(s);
         }
     }

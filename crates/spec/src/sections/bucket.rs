@@ -139,19 +139,11 @@ fn read_lifecycle(cx: &mut Cx<'_>, f: Field<'_>) -> Option<Vec<LifecycleRule>> {
     let items = decode::list(cx.sink, f)?;
     let before = cx.sink.error_count();
     let mut out: Vec<LifecycleRule> = Vec::new();
-    for (path, node) in &items {
-        let Some(fields) = decode::mapping(
-            cx.sink,
-            Field {
-                node,
-                path,
-                key: None,
-            },
-            RULE_KEYS,
-        ) else {
+    for item in &items {
+        let Some(fields) = decode::mapping(cx.sink, item.field(), RULE_KEYS) else {
             continue;
         };
-        let Some(id) = cx.required(&fields, path, "id") else {
+        let Some(id) = cx.required(&fields, &item.path, "id") else {
             continue;
         };
         if id.value.is_empty() || id.value.chars().count() > 255 {
@@ -212,7 +204,7 @@ fn read_lifecycle(cx: &mut Cx<'_>, f: Field<'_>) -> Option<Vec<LifecycleRule>> {
         ];
         if !actions.iter().any(|a| fields.has(a)) {
             cx.sink
-                .error(fields.loc, path, format!("rule \"{}\" has no action", id.value))
+                .error(fields.loc, &item.path, format!("rule \"{}\" has no action", id.value))
                 .help("give transitions, expiration_days, noncurrent_version_expiration_days or abort_incomplete_multipart_upload_days");
         }
         out.push(LifecycleRule {
@@ -231,25 +223,17 @@ fn read_lifecycle(cx: &mut Cx<'_>, f: Field<'_>) -> Option<Vec<LifecycleRule>> {
 fn read_transitions(cx: &mut Cx<'_>, f: Field<'_>) -> Option<Vec<Transition>> {
     let items = decode::list(cx.sink, f)?;
     let mut out: Vec<Transition> = Vec::new();
-    for (path, node) in &items {
-        let Some(fields) = decode::mapping(
-            cx.sink,
-            Field {
-                node,
-                path,
-                key: None,
-            },
-            TRANSITION_KEYS,
-        ) else {
+    for item in &items {
+        let Some(fields) = decode::mapping(cx.sink, item.field(), TRANSITION_KEYS) else {
             continue;
         };
-        let class = cx.required(&fields, path, "storage_class");
+        let class = cx.required(&fields, &item.path, "storage_class");
         let days = match fields.get("days") {
             Some(df) => decode::integer(cx.sink, df, 0, MAX_DAYS),
             None => {
                 cx.sink.error(
                     fields.loc,
-                    &decode::child_path(path, "days"),
+                    &decode::child_path(&item.path, "days"),
                     "missing required field `days`",
                 );
                 None

@@ -42,16 +42,8 @@ pub(crate) fn basic(cx: &mut Cx<'_>, f: Field<'_>) -> Option<Vec<BasicSelector>>
     let before = cx.sink.error_count();
     let mut out = Vec::new();
     let mut total_values = 0usize;
-    for (path, node) in &items {
-        let Some(fields) = decode::mapping(
-            cx.sink,
-            Field {
-                node,
-                path,
-                key: None,
-            },
-            BASIC_KEYS,
-        ) else {
+    for item in &items {
+        let Some(fields) = decode::mapping(cx.sink, item.field(), BASIC_KEYS) else {
             continue;
         };
         let read_write_type = match cx.string(&fields, "read_write_type") {
@@ -80,15 +72,8 @@ pub(crate) fn basic(cx: &mut Cx<'_>, f: Field<'_>) -> Option<Vec<BasicSelector>>
         if let Some(rf) = fields.get("data_resources")
             && let Some(list) = decode::list(cx.sink, rf)
         {
-            for (rpath, rnode) in &list {
-                if let Some(r) = data_resource(
-                    cx,
-                    Field {
-                        node: rnode,
-                        path: rpath,
-                        key: None,
-                    },
-                ) {
+            for ritem in &list {
+                if let Some(r) = data_resource(cx, ritem.field()) {
                     total_values += r.values.len();
                     data_resources.push(r);
                 }
@@ -96,7 +81,7 @@ pub(crate) fn basic(cx: &mut Cx<'_>, f: Field<'_>) -> Option<Vec<BasicSelector>>
         }
         if !include_management_events && data_resources.is_empty() {
             cx.sink
-                .error(fields.loc, path, "this selector logs nothing")
+                .error(fields.loc, &item.path, "this selector logs nothing")
                 .help("include management events, or add data_resources");
         }
         out.push(BasicSelector {
@@ -172,16 +157,8 @@ pub(crate) fn advanced(cx: &mut Cx<'_>, f: Field<'_>) -> Option<Vec<AdvancedSele
     let before = cx.sink.error_count();
     let mut out = Vec::new();
     let mut total_values = 0usize;
-    for (path, node) in &items {
-        let Some(fields) = decode::mapping(
-            cx.sink,
-            Field {
-                node,
-                path,
-                key: None,
-            },
-            ADVANCED_KEYS,
-        ) else {
+    for item in &items {
+        let Some(fields) = decode::mapping(cx.sink, item.field(), ADVANCED_KEYS) else {
             continue;
         };
         let name = cx.string(&fields, "name");
@@ -195,7 +172,7 @@ pub(crate) fn advanced(cx: &mut Cx<'_>, f: Field<'_>) -> Option<Vec<AdvancedSele
             cx.sink
                 .error(
                     fields.loc,
-                    &decode::child_path(path, "field_selectors"),
+                    &decode::child_path(&item.path, "field_selectors"),
                     "missing required field `field_selectors`",
                 )
                 .help("every advanced selector needs at least an eventCategory field selector");
@@ -205,15 +182,8 @@ pub(crate) fn advanced(cx: &mut Cx<'_>, f: Field<'_>) -> Option<Vec<AdvancedSele
             continue;
         };
         let mut field_selectors = Vec::new();
-        for (fpath, fnode) in &list {
-            if let Some((fs, n)) = field_selector(
-                cx,
-                Field {
-                    node: fnode,
-                    path: fpath,
-                    key: None,
-                },
-            ) {
+        for fitem in &list {
+            if let Some((fs, n)) = field_selector(cx, fitem.field()) {
                 total_values += n;
                 field_selectors.push(fs);
             }
