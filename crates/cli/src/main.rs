@@ -13,7 +13,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 ///
 /// Keep one YAML spec per account in git. `ctrail validate` checks it,
 /// `ctrail graph` shows every AWS resource it implies and the order they are
-/// created in.
+/// created in, `ctrail plan` shows what it would change in the account, and
+/// `ctrail drift` reports changes made outside ctrail.
+///
+/// AWS credentials come from the standard chain (environment, profiles, SSO,
+/// assume-role); AWS_ENDPOINT_URL points ctrail at another endpoint.
 #[derive(Parser)]
 #[command(
     name = "ctrail",
@@ -25,6 +29,12 @@ struct Cli {
     /// More detail on stderr (-v info, -vv debug); RUST_LOG overrides.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     verbose: u8,
+    /// AWS profile from the shared config files.
+    #[arg(long, global = true, value_name = "NAME")]
+    profile: Option<String>,
+    /// AWS region for API calls (default: the spec's `region`).
+    #[arg(long, global = true, value_name = "REGION")]
+    region: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -42,6 +52,35 @@ enum Command {
         /// `text` for people, `json` for CI annotations and tools.
         #[arg(long, value_enum, default_value_t = DiagnosticsFormat::Text)]
         format: DiagnosticsFormat,
+    },
+    /// Show what ctrail would change to make the account match each spec.
+    ///
+    /// Reads the account (read-only) and prints every difference, attribute by
+    /// attribute, ending with "Plan: N to add, N to change, N to replace, N to
+    /// destroy". Several specs are planned concurrently, one section each.
+    Plan {
+        #[arg(required = true, value_name = "SPEC")]
+        specs: Vec<PathBuf>,
+        /// Save the plan (JSON) for a later `ctrail apply PLAN`.
+        #[arg(long, value_name = "PLAN")]
+        out: Option<PathBuf>,
+        /// `text` for a terminal, `markdown` for a pull-request comment, `json` for tools.
+        #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
+        format: PlanFormat,
+        /// Exit 0 when there are no changes, 2 when there are, 1 on error.
+        #[arg(long)]
+        detailed_exitcode: bool,
+    },
+    /// Report changes made outside ctrail, for scheduled jobs.
+    ///
+    /// The same read and comparison as `plan`. Exits 0 when nothing drifted,
+    /// 2 when something did, 1 on error.
+    Drift {
+        #[arg(required = true, value_name = "SPEC")]
+        specs: Vec<PathBuf>,
+        /// `jsonl`: one JSON object per drifted resource, then a summary line; `markdown` for a ticket.
+        #[arg(long, value_enum, default_value_t = DriftFormat::Jsonl)]
+        format: DriftFormat,
     },
     /// Show the AWS resources a spec implies, in the order they are created.
     ///
@@ -68,6 +107,19 @@ enum DiagnosticsFormat {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum PlanFormat {
+    Text,
+    Markdown,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DriftFormat {
+    Jsonl,
+    Markdown,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum GraphFormat {
     Text,
     Dot,
@@ -75,9 +127,10 @@ enum GraphFormat {
 }
 
 fn init_tracing(verbose: u8) {
+    // The SDK's own warnings repeat what ctrail reports with more context.
     let default = match verbose {
-        0 => "warn",
-        1 => "info",
+        0 => "warn,aws_config=error,aws_smithy_runtime=error",
+        1 => "info,aws_config=warn",
         _ => "debug",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
@@ -88,10 +141,40 @@ fn init_tracing(verbose: u8) {
         .init();
 }
 
+/// The async runtime for commands that talk to AWS.
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| {
+            eprintln!("error: cannot start the async runtime: {e}");
+            std::process::exit(1)
+        })
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing(cli.verbose);
+    let conn = ctrail_reader::Connection {
+        profile: cli.profile,
+        region: cli.region,
+    };
     match cli.command {
+        Command::Plan {
+            specs,
+            out,
+            format,
+            detailed_exitcode,
+        } => commands::plan::run(
+            commands::plan::Options {
+                specs,
+                out,
+                format,
+                detailed_exitcode,
+            },
+            &conn,
+        ),
+        Command::Drift { specs, format } => commands::drift::run(&specs, format, &conn),
         Command::Validate { specs, format } => commands::validate::run(&specs, format),
         Command::Graph {
             spec,

@@ -1,46 +1,71 @@
-//! ctrail's differ: a pure function from the desired graph and the live state
-//! to a plan, an ordered list of actions with attribute-level changes.
-//!
-//! This crate currently holds the plan's types, so that the renderer and the
-//! executor can be written against one serialisable value; the diffing itself
-//! is added with `ctrail plan`.
+//! ctrail's differ: a pure function from the desired graph (placeholders
+//! resolved) and the live state to a plan, an ordered list of actions with
+//! attribute-level changes. No network, no clock, no randomness: the same
+//! inputs always give the same plan.
 
-use ctrail_graph::Address;
-use serde::Serialize;
-use serde_json::Value;
+mod attributes;
+pub mod cost;
+mod plan;
+mod security;
 
-/// What a plan does to one resource.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ActionKind {
-    NoOp,
-    Create,
-    Update,
-    /// AWS cannot change it in place (a bucket's region, say).
-    Replace,
-    /// Only for resources ctrail owns that the spec dropped.
-    Delete,
+use ctrail_graph::{GraphError, ResourceGraph};
+use ctrail_reader::{LiveState, Observed};
+
+pub use plan::{Action, ActionKind, AttributeChange, Plan, PlanHeader, Summary};
+pub use security::{Effect, SecurityNote};
+
+/// Attributes AWS cannot change in place: a different value means a new resource.
+fn replaced_by(kind: ctrail_graph::ResourceKind, path: &str) -> bool {
+    use ctrail_graph::ResourceKind as K;
+    matches!(
+        (kind, path),
+        (K::S3Bucket, "region") | (K::Trail, "home_region")
+    )
 }
 
-/// One attribute that differs, by its path in the desired attributes.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct AttributeChange {
-    pub path: String,
-    pub old: Option<Value>,
-    pub new: Option<Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Action {
-    pub address: Address,
-    pub kind: ActionKind,
-    pub changes: Vec<AttributeChange>,
-    /// Weakens the audit trail (logging stopped, validation or encryption off).
-    pub security_relevant: bool,
-}
-
-/// An ordered list of actions: each follows everything it depends on.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
-pub struct Plan {
-    pub actions: Vec<Action>,
+/// Compares every resource of the graph with what was found live, in apply order.
+pub fn diff(desired: &ResourceGraph, live: &LiveState) -> Result<Vec<Action>, GraphError> {
+    let mut actions = Vec::new();
+    for r in desired.ordered()? {
+        let observed = live.resources.get(&r.address).unwrap_or(&Observed::Absent);
+        let action = match observed {
+            Observed::Absent => Action {
+                address: r.address.clone(),
+                kind: ActionKind::Create,
+                changes: attributes::all(&r.desired),
+                security: Vec::new(),
+                blocked: None,
+            },
+            Observed::Present(current) => {
+                let changes = attributes::diff(r.address.kind, current, &r.desired);
+                let replace = changes.iter().any(|c| replaced_by(r.address.kind, &c.path));
+                let kind = match (changes.is_empty(), replace) {
+                    (true, _) => ActionKind::NoOp,
+                    (false, true) => ActionKind::Replace,
+                    (false, false) => ActionKind::Update,
+                };
+                let blocked = (replace && r.holds_audit_logs && !r.destroy_allowed).then(|| {
+                    format!(
+                        "replacing {} would delete the audit logs it holds; set allow_destroy: true in the spec to allow it",
+                        r.address
+                    )
+                });
+                let security = security::group(
+                    changes
+                        .iter()
+                        .filter_map(|c| security::assess(r.address.kind, c))
+                        .collect(),
+                );
+                Action {
+                    address: r.address.clone(),
+                    kind,
+                    changes,
+                    security,
+                    blocked,
+                }
+            }
+        };
+        actions.push(action);
+    }
+    Ok(actions)
 }

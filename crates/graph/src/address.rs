@@ -2,12 +2,12 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Every AWS resource or sub-resource ctrail manages that has its own API.
 /// The declaration order is the tie-break order among resources that do not
 /// depend on each other, so listings read bucket, logs, IAM, KMS, SNS, trail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ResourceKind {
     S3Bucket,
@@ -68,7 +68,7 @@ impl fmt::Display for ResourceKind {
 }
 
 /// A resource's unique name in a graph and in plans.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Address {
     pub kind: ResourceKind,
     pub name: String,

@@ -17,8 +17,11 @@ pub struct Resource {
     pub address: Address,
     /// Fully resolved desired attributes, except for placeholders.
     pub desired: Value,
-    /// Holds audit logs: a plan never deletes it unless the spec allows it.
+    /// Holds audit logs: a plan never deletes or replaces it unless the spec
+    /// allows it (`allow_destroy`).
     pub holds_audit_logs: bool,
+    /// The spec's `allow_destroy` for resources that hold audit logs.
+    pub destroy_allowed: bool,
 }
 
 /// Why one resource must exist before another.

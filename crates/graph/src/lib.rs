@@ -5,6 +5,7 @@
 
 mod address;
 mod build;
+pub mod canonical;
 mod dot;
 mod graph;
 pub mod placeholder;

@@ -133,7 +133,6 @@ pub fn role_trust_policy(n: &Names<'_>) -> Value {
     json!({
         "Version": "2012-10-17",
         "Statement": [{
-            "Sid": "CloudTrailAssumeRole",
             "Effect": "Allow",
             "Principal": {"Service": "cloudtrail.amazonaws.com"},
             "Action": "sts:AssumeRole",
@@ -147,7 +146,6 @@ pub fn role_logs_policy(n: &Names<'_>, log_group: &str) -> Value {
     json!({
         "Version": "2012-10-17",
         "Statement": [{
-            "Sid": "CloudTrailWriteLogGroup",
             "Effect": "Allow",
             "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
             "Resource": format!("{}:*", n.log_group_arn(log_group))

@@ -1,4 +1,7 @@
+pub mod drift;
 pub mod graph;
+pub mod live;
+pub mod plan;
 pub mod validate;
 
 use std::path::Path;
@@ -27,5 +30,23 @@ pub fn load_or_report(path: &Path) -> Option<Loaded> {
             eprintln!("error: {e}");
             None
         }
+    }
+}
+
+/// Loads a spec for a live command: warnings go to stderr, errors come back
+/// as one message (with every diagnostic) for the caller to report.
+pub fn load_quiet(path: &Path) -> Result<Loaded, String> {
+    match ctrail_spec::load(path) {
+        Ok(loaded) => {
+            eprint!("{}", diagnostics::text(path, &loaded.warnings));
+            Ok(loaded)
+        }
+        Err(LoadError::Invalid(d)) => Err(format!(
+            "{}{}: {} error(s); nothing was read or changed",
+            diagnostics::text(path, &d),
+            path.display(),
+            d.errors().count()
+        )),
+        Err(e @ LoadError::Io { .. }) => Err(e.to_string()),
     }
 }

@@ -4,6 +4,7 @@ use serde_json::json;
 
 use super::{add, add_part, tags_value};
 use crate::address::{Address, ResourceKind};
+use crate::canonical;
 use crate::graph::{GraphError, ResourceGraph};
 use crate::policies::{self, Names};
 use ctrail_spec::{CloudWatchLogs, Spec};
@@ -32,8 +33,10 @@ pub(crate) fn add_role(
         json!({
             "name": logs.role_name,
             "path": "/",
-            "description": format!("CloudTrail trail {} delivers to log group {}", spec.trail.name, logs.log_group),
-            "assume_role_policy": policies::role_trust_policy(names),
+            "assume_role_policy": canonical::policy(&policies::role_trust_policy(names)),
+            // Anything else on the role would widen what CloudTrail's role may do.
+            "other_inline_policies": [],
+            "attached_managed_policies": [],
         }),
     )?;
     add_part(
@@ -42,7 +45,7 @@ pub(crate) fn add_role(
         ResourceKind::IamRolePolicy,
         json!({
             "policy_name": INLINE_POLICY_NAME,
-            "policy": policies::role_logs_policy(names, &logs.log_group),
+            "policy": canonical::policy(&policies::role_logs_policy(names, &logs.log_group)),
         }),
     )?;
     add_part(g, &role, ResourceKind::IamRoleTags, tags_value(&spec.tags))?;

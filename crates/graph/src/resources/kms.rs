@@ -4,6 +4,7 @@ use serde_json::json;
 
 use super::add;
 use crate::address::{Address, ResourceKind};
+use crate::canonical;
 use crate::graph::{GraphError, ResourceGraph};
 use crate::policies::{self, Names};
 use ctrail_spec::Spec;
@@ -35,7 +36,7 @@ pub(crate) fn add_key_policy(
         kms.key.as_str(),
         json!({
             "key": kms.key.as_str(),
-            "statements": policies::kms_statements(names, log_group),
+            "statements": canonical::policy(&policies::kms_statements(names, log_group)),
         }),
     )?;
     Ok(())

@@ -23,7 +23,7 @@ pub(crate) fn add(
         ResourceKind::LogGroup,
         &logs.log_group,
         json!({ "name": logs.log_group, "kms_key_arn": kms }),
-        true,
+        Some(logs.allow_destroy),
     )?;
     add_part(
         g,

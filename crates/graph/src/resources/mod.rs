@@ -21,21 +21,24 @@ pub(crate) fn add(
     name: &str,
     desired: Value,
 ) -> Result<Address, GraphError> {
-    add_resource(g, kind, name, desired, false)
+    add_resource(g, kind, name, desired, None)
 }
 
+/// Adds a resource; `audit_logs` is `Some(allow_destroy)` for a resource that
+/// holds audit logs.
 pub(crate) fn add_resource(
     g: &mut ResourceGraph,
     kind: ResourceKind,
     name: &str,
     desired: Value,
-    holds_audit_logs: bool,
+    audit_logs: Option<bool>,
 ) -> Result<Address, GraphError> {
     let address = Address::new(kind, name);
     g.add(Resource {
         address: address.clone(),
         desired,
-        holds_audit_logs,
+        holds_audit_logs: audit_logs.is_some(),
+        destroy_allowed: audit_logs.unwrap_or(true),
     })?;
     Ok(address)
 }

@@ -4,6 +4,7 @@ use serde_json::{Value, json};
 
 use super::{add_part, add_resource, tags_value};
 use crate::address::{Address, ResourceKind};
+use crate::canonical;
 use crate::graph::{GraphError, ResourceGraph};
 use crate::placeholder::Placeholder;
 use crate::policies::{self, Names};
@@ -20,7 +21,7 @@ pub(crate) fn add(g: &mut ResourceGraph, spec: &Spec, names: &Names<'_>) -> Resu
         ResourceKind::S3Bucket,
         &b.name,
         json!({ "name": b.name, "region": spec.region }),
-        true,
+        Some(b.allow_destroy),
     )?;
     let pab = b.public_access_block;
     add_part(
@@ -67,7 +68,7 @@ pub(crate) fn add(g: &mut ResourceGraph, spec: &Spec, names: &Names<'_>) -> Resu
         &bucket,
         ResourceKind::S3BucketPolicy,
         json!({
-            "policy": policies::bucket_policy(names),
+            "policy": canonical::policy(&policies::bucket_policy(names)),
         }),
     )?;
     Ok(())

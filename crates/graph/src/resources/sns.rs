@@ -4,6 +4,7 @@ use serde_json::json;
 
 use super::{add, add_part};
 use crate::address::{Address, ResourceKind};
+use crate::canonical;
 use crate::graph::{GraphError, ResourceGraph};
 use crate::placeholder::Placeholder;
 use crate::policies::{self, Names};
@@ -52,7 +53,7 @@ pub(crate) fn add_topic(
         &t,
         ResourceKind::SnsTopicPolicy,
         json!({
-            "statements": policies::sns_topic_statements(names, &arn),
+            "statements": canonical::policy(&policies::sns_topic_statements(names, &arn)),
         }),
     )?;
     Ok(())

@@ -30,7 +30,7 @@ pub(crate) fn add(g: &mut ResourceGraph, spec: &Spec, names: &Names<'_>) -> Resu
             "cloud_watch_logs_role_arn": cwl.map(|l| names.role_arn(&l.role_name)),
             "sns_topic_name": t.sns_topic.as_deref().map(sns::topic_name),
         }),
-        false,
+        None,
     )?;
 
     g.depend(

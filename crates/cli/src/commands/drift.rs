@@ -1,0 +1,49 @@
+//! `ctrail drift SPEC...`: the plan's read and diff, reported for alerting.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use ctrail_reader::Connection;
+use ctrail_render::drift;
+
+use crate::DriftFormat;
+
+pub fn run(specs: &[PathBuf], format: DriftFormat, conn: &Connection) -> ExitCode {
+    let results = crate::runtime().block_on(super::live::plan_all(specs, conn));
+    let mut failed = false;
+    let mut drifted = false;
+    for (i, result) in results.iter().enumerate() {
+        match result {
+            Ok(planned) => {
+                drifted |= planned.plan.summary().has_changes();
+                match format {
+                    DriftFormat::Jsonl => print!("{}", drift::json_lines(&planned.plan)),
+                    DriftFormat::Markdown => {
+                        if i > 0 {
+                            println!("\n---\n");
+                        }
+                        print!("{}", drift::markdown(&planned.plan));
+                    }
+                }
+            }
+            Err(e) => {
+                failed = true;
+                eprintln!("error: {e}");
+                if matches!(format, DriftFormat::Jsonl) {
+                    let spec = specs[i].display().to_string();
+                    println!(
+                        "{}",
+                        serde_json::json!({"type": "error", "spec": spec, "error": e})
+                    );
+                }
+            }
+        }
+    }
+    if failed {
+        ExitCode::from(1)
+    } else if drifted {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,61 @@
+//! The path every live command shares: load the spec, build its graph, read
+//! the account, diff. Errors carry the spec's path and what failed.
+
+use std::path::Path;
+
+use ctrail_differ::{Plan, PlanHeader};
+use ctrail_reader::{Clients, Connection, LiveState};
+use sha2::{Digest, Sha256};
+
+/// A spec planned against its account.
+pub struct Planned {
+    pub plan: Plan,
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn sha256(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+/// The fingerprint of a live state: changes whenever anything ctrail reads changes.
+pub fn fingerprint(live: &LiveState) -> String {
+    sha256(&serde_json::to_vec(live).unwrap_or_default())
+}
+
+pub async fn plan(path: &Path, conn: &Connection) -> Result<Planned, String> {
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    let loaded = super::load_quiet(path)?;
+    let spec = loaded.spec;
+    let graph = ctrail_graph::build(&spec)
+        .map_err(|e| format!("{shown}: internal error building the graph: {e}"))?;
+    let clients = Clients::connect(conn, &spec.region).await;
+    let started = std::time::Instant::now();
+    let (live, desired) = ctrail_reader::read(&clients, &spec, &graph)
+        .await
+        .map_err(|e| format!("{shown}: reading account state failed: {e}"))?;
+    tracing::info!(spec = %shown, elapsed_ms = started.elapsed().as_millis() as u64, "read live state");
+    let actions = ctrail_differ::diff(&desired, &live).map_err(|e| format!("{shown}: {e}"))?;
+    let header = PlanHeader {
+        spec: shown,
+        spec_digest: sha256(&bytes),
+        trail: spec.trail.name.clone(),
+        region: spec.region.clone(),
+        account_id: live.context.account_id.clone(),
+        live_fingerprint: fingerprint(&live),
+    };
+    Ok(Planned {
+        plan: Plan::new(header, actions),
+    })
+}
+
+/// Plans several specs concurrently; results come back in argument order.
+pub async fn plan_all(
+    paths: &[std::path::PathBuf],
+    conn: &Connection,
+) -> Vec<Result<Planned, String>> {
+    futures::future::join_all(paths.iter().map(|p| plan(p, conn))).await
+}

@@ -1,0 +1,78 @@
+//! `ctrail plan SPEC...`
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use ctrail_reader::Connection;
+use ctrail_render::{Section, Style, plan};
+
+use crate::PlanFormat;
+
+pub struct Options {
+    pub specs: Vec<PathBuf>,
+    pub out: Option<PathBuf>,
+    pub format: PlanFormat,
+    pub detailed_exitcode: bool,
+}
+
+pub fn run(opts: Options, conn: &Connection) -> ExitCode {
+    if opts.out.is_some() && opts.specs.len() != 1 {
+        eprintln!("error: --out saves the plan of one spec; give exactly one SPEC");
+        return ExitCode::from(1);
+    }
+    let results = crate::runtime().block_on(super::live::plan_all(&opts.specs, conn));
+    let style = Style::detect();
+    let mut failed = false;
+    let mut changes = false;
+    let mut json_docs = Vec::new();
+    for (i, result) in results.iter().enumerate() {
+        let planned = match result {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("error: {e}");
+                failed = true;
+                continue;
+            }
+        };
+        let section = Section::new(&planned.plan);
+        changes |= planned.plan.summary().has_changes();
+        match opts.format {
+            PlanFormat::Text => {
+                if i > 0 {
+                    println!();
+                }
+                print!("{}", plan::text::render(&section, style));
+            }
+            PlanFormat::Markdown => {
+                if i > 0 {
+                    println!("\n---\n");
+                }
+                print!("{}", plan::markdown::render(&section));
+            }
+            PlanFormat::Json => json_docs.push(plan::json::document(&section)),
+        }
+        if let Some(out) = &opts.out {
+            if let Err(e) = std::fs::write(out, plan::json::render(&section)) {
+                eprintln!("error: cannot write the plan to {}: {e}", out.display());
+                failed = true;
+            } else {
+                eprintln!("saved the plan to {}", out.display());
+            }
+        }
+    }
+    if matches!(opts.format, PlanFormat::Json) {
+        let doc = if json_docs.len() == 1 {
+            json_docs.remove(0)
+        } else {
+            serde_json::Value::Array(json_docs)
+        };
+        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+    }
+    if failed {
+        ExitCode::from(1)
+    } else if opts.detailed_exitcode && changes {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

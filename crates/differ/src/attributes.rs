@@ -1,0 +1,91 @@
+//! Attribute-level differences between live and desired JSON.
+
+use ctrail_graph::ResourceKind;
+use serde_json::Value;
+
+use crate::plan::AttributeChange;
+
+/// Attributes compared as one value: policy documents and lists, which a
+/// reviewer reads whole (the renderer shows their line diff).
+fn whole(path: &str) -> bool {
+    matches!(
+        path,
+        "policy" | "assume_role_policy" | "statements" | "selectors" | "rules"
+    )
+}
+
+/// Every attribute of a resource to be created.
+pub(crate) fn all(desired: &Value) -> Vec<AttributeChange> {
+    match desired {
+        Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| AttributeChange {
+                path: k.clone(),
+                old: None,
+                new: Some(v.clone()),
+            })
+            .collect(),
+        other => vec![AttributeChange {
+            path: String::new(),
+            old: None,
+            new: Some(other.clone()),
+        }],
+    }
+}
+
+/// The attributes where `live` differs from `desired`, by path.
+pub(crate) fn diff(_kind: ResourceKind, live: &Value, desired: &Value) -> Vec<AttributeChange> {
+    let mut out = Vec::new();
+    walk("", Some(live), Some(desired), &mut out);
+    out
+}
+
+fn walk(path: &str, old: Option<&Value>, new: Option<&Value>, out: &mut Vec<AttributeChange>) {
+    if old == new {
+        return;
+    }
+    if let (Some(Value::Object(a)), Some(Value::Object(b))) = (old, new)
+        && !whole(path.rsplit('.').next().unwrap_or(path))
+    {
+        let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+        keys.sort();
+        keys.dedup();
+        for k in keys {
+            let child = if path.is_empty() {
+                k.clone()
+            } else {
+                format!("{path}.{k}")
+            };
+            walk(&child, a.get(k), b.get(k), out);
+        }
+        return;
+    }
+    out.push(AttributeChange {
+        path: path.to_owned(),
+        old: old.cloned(),
+        new: new.cloned(),
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn nested_objects_diff_by_path_policies_whole() {
+        let live =
+            json!({"tags": {"Owner": "a", "Gone": "x"}, "policy": {"Statement": [1]}, "n": 1});
+        let desired = json!({"tags": {"Owner": "b"}, "policy": {"Statement": [2]}, "n": 1});
+        let changes = diff(ResourceKind::S3BucketTags, &live, &desired);
+        let paths: Vec<&str> = changes.iter().map(|c| c.path.as_str()).collect();
+        assert_eq!(paths, vec!["policy", "tags.Gone", "tags.Owner"]);
+        assert_eq!(changes[1].new, None);
+    }
+
+    #[test]
+    fn equal_values_give_no_changes() {
+        let v = json!({"a": {"b": [1, 2]}});
+        assert!(diff(ResourceKind::Trail, &v, &v).is_empty());
+    }
+}

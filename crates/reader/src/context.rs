@@ -1,0 +1,117 @@
+//! Values only AWS knows, resolved once per run in one round of concurrent
+//! calls: the account id (STS), the KMS key's ARN (DescribeKey) and, for
+//! organization trails, the organization id.
+
+use ctrail_graph::{Placeholder, ResourceGraph};
+use ctrail_spec::Spec;
+
+use crate::LiveContext;
+use crate::clients::Clients;
+use crate::error::{ReadError, call_error};
+
+/// Every way the spec's KMS key may be written, so that a live value in any
+/// of them is recognised as the same key.
+#[derive(Debug, Clone, Default)]
+pub struct KeyForms {
+    pub arn: Option<String>,
+    forms: Vec<String>,
+}
+
+impl KeyForms {
+    /// The key's ARN when `live` names the spec's key; `live` unchanged otherwise.
+    pub fn normalise(&self, live: Option<&str>) -> Option<String> {
+        let live = live?;
+        match &self.arn {
+            Some(arn) if self.forms.iter().any(|f| f == live) => Some(arn.clone()),
+            _ => Some(live.to_owned()),
+        }
+    }
+}
+
+pub(crate) async fn resolve(
+    clients: &Clients,
+    spec: &Spec,
+    graph: &ResourceGraph,
+) -> Result<(LiveContext, KeyForms), ReadError> {
+    let needs_org = graph.placeholders().contains(&Placeholder::OrganizationId);
+    let sts = async {
+        clients
+            .sts
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|e| call_error("sts:GetCallerIdentity", e))
+    };
+    let kms = async {
+        match &spec.kms {
+            None => Ok(None),
+            Some(k) => match clients
+                .kms
+                .describe_key()
+                .key_id(k.key.as_str())
+                .send()
+                .await
+            {
+                Ok(out) => Ok(out.key_metadata().cloned()),
+                Err(e)
+                    if e.as_service_error()
+                        .is_some_and(|s| s.is_not_found_exception()) =>
+                {
+                    Err(ReadError::KmsKeyNotFound {
+                        key: k.key.as_str().to_owned(),
+                    })
+                }
+                Err(e) => Err(call_error("kms:DescribeKey", e)),
+            },
+        }
+    };
+    let org = async {
+        if !needs_org {
+            return Ok(None);
+        }
+        clients
+            .organizations
+            .describe_organization()
+            .send()
+            .await
+            .map(|o| o.organization().and_then(|o| o.id()).map(str::to_owned))
+            .map_err(|e| call_error("organizations:DescribeOrganization", e))
+    };
+    let (identity, key, org) = tokio::join!(sts, kms, org);
+    let account_id = identity?
+        .account()
+        .map(str::to_owned)
+        .ok_or_else(|| ReadError::Unexpected("STS returned no account id".into()))?;
+    if let Some(expected) = &spec.account_id
+        && expected != &account_id
+    {
+        return Err(ReadError::WrongAccount {
+            expected: expected.clone(),
+            actual: account_id,
+        });
+    }
+    let key = key?;
+    let mut forms = KeyForms::default();
+    if let (Some(k), Some(meta)) = (&spec.kms, &key) {
+        let written = k.key.as_str().to_owned();
+        let arn = meta.arn().map(str::to_owned);
+        forms.forms.push(meta.key_id().to_owned());
+        forms.forms.push(written.clone());
+        if let Some(alias) = written.strip_prefix("alias/") {
+            forms.forms.push(format!(
+                "arn:{}:kms:{}:{account_id}:alias/{alias}",
+                spec.partition, spec.region
+            ));
+        }
+        if let Some(a) = &arn {
+            forms.forms.push(a.clone());
+        }
+        forms.arn = arn;
+    }
+    let context = LiveContext {
+        account_id,
+        organization_id: org?,
+        kms_key_arn: forms.arn.clone(),
+    };
+    Ok((context, forms))
+}

@@ -1,0 +1,58 @@
+//! ctrail's statements in the KMS key policy (Sid prefix `CTrail`); the
+//! key's other statements belong to whoever else manages the key.
+
+use aws_sdk_kms::Client;
+use ctrail_graph::{Address, ResourceGraph, ResourceKind as K, canonical};
+use serde_json::{Value, json};
+
+use super::{Found, names};
+use crate::Observed;
+use crate::error::{ReadError, call_error};
+
+/// Sids of statements ctrail owns in policies shared with others.
+pub const OWNED_SID_PREFIX: &str = "CTrail";
+
+pub(crate) fn owned_statements(policy: &Value) -> Value {
+    let statements = policy
+        .get("Statement")
+        .and_then(Value::as_array)
+        .map(|s| {
+            s.iter()
+                .filter(|st| {
+                    st.get("Sid")
+                        .and_then(Value::as_str)
+                        .is_some_and(|sid| sid.starts_with(OWNED_SID_PREFIX))
+                })
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    Value::Array(statements)
+}
+
+pub(crate) async fn read(
+    c: &Client,
+    graph: &ResourceGraph,
+    key_arn: Option<&str>,
+) -> Result<Found, ReadError> {
+    let mut found = Vec::new();
+    for key in names(graph, K::KmsKeyPolicy) {
+        let id = key_arn.unwrap_or(&key);
+        let out = c
+            .get_key_policy()
+            .key_id(id)
+            .policy_name("default")
+            .send()
+            .await
+            .map_err(|e| call_error("kms:GetKeyPolicy", e))?;
+        let policy = out
+            .policy()
+            .and_then(canonical::parse_policy)
+            .unwrap_or(Value::Null);
+        found.push((
+            Address::new(K::KmsKeyPolicy, &key),
+            Observed::Present(json!({ "key": key, "statements": owned_statements(&policy) })),
+        ));
+    }
+    Ok(found)
+}

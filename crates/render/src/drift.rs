@@ -1,0 +1,131 @@
+//! Drift reports for scheduled jobs: JSON lines for alerting pipelines, or
+//! Markdown for a ticket or chat message. Drift is the plan read the other
+//! way round: what AWS has (`live`) that the spec does not (`desired`).
+
+use std::fmt::Write;
+
+use ctrail_differ::{Effect, Plan};
+use serde_json::{Value, json};
+
+use crate::plan::security_line;
+
+/// What drifted, from the point of view of the account: a setting weakened
+/// in AWS is reported as weakened.
+fn drift_effect(e: Effect) -> &'static str {
+    match e {
+        // The plan would restore it: AWS is weaker than the spec.
+        Effect::Restores => "weakened",
+        Effect::Weakens => "strengthened",
+        Effect::Changes => "changed",
+    }
+}
+
+/// One line per drifted resource, then one summary line.
+pub fn json_lines(plan: &Plan) -> String {
+    let h = &plan.header;
+    let mut out = String::new();
+    let mut drifted = 0;
+    for a in plan.changes() {
+        drifted += 1;
+        let line = json!({
+            "type": "drift",
+            "spec": h.spec,
+            "trail": h.trail,
+            "account_id": h.account_id,
+            "region": h.region,
+            "address": a.address.to_string(),
+            "resource_kind": a.address.kind,
+            "action": a.kind,
+            "changes": a.changes.iter().map(|c| json!({"path": c.path, "live": c.old, "desired": c.new})).collect::<Vec<Value>>(),
+            "security": a.security.iter().map(|n| json!({"path": n.path, "subject": n.subject, "drift": drift_effect(n.effect)})).collect::<Vec<Value>>(),
+        });
+        let _ = writeln!(out, "{line}");
+    }
+    let summary = json!({
+        "type": "summary",
+        "spec": h.spec,
+        "trail": h.trail,
+        "account_id": h.account_id,
+        "region": h.region,
+        "drifted": drifted,
+        "checked": plan.actions.len(),
+    });
+    let _ = writeln!(out, "{summary}");
+    out
+}
+
+pub fn markdown(plan: &Plan) -> String {
+    let h = &plan.header;
+    let mut out = String::new();
+    let changed: Vec<_> = plan.changes().collect();
+    let _ = writeln!(
+        out,
+        "### ctrail drift: `{}` in account `{}`, `{}`\n",
+        h.trail, h.account_id, h.region
+    );
+    if changed.is_empty() {
+        let _ = writeln!(
+            out,
+            "No drift: {} resources match `{}`.",
+            plan.actions.len(),
+            h.spec
+        );
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "{} of {} resources differ from `{}`.\n",
+        changed.len(),
+        plan.actions.len(),
+        h.spec
+    );
+    let _ = writeln!(
+        out,
+        "| resource | attribute | in AWS | in the spec |\n| --- | --- | --- | --- |"
+    );
+    let cell = |v: &Option<Value>| match v {
+        None => "(absent)".to_owned(),
+        Some(v) => {
+            let s = serde_json::to_string(v).unwrap_or_default();
+            let s = if s.chars().count() > 80 {
+                format!("{}…", s.chars().take(80).collect::<String>())
+            } else {
+                s
+            };
+            format!("`{}`", s.replace('|', "\\|"))
+        }
+    };
+    for a in &changed {
+        for c in &a.changes {
+            let _ = writeln!(
+                out,
+                "| `{}` | `{}` | {} | {} |",
+                a.address,
+                c.path,
+                cell(&c.old),
+                cell(&c.new)
+            );
+        }
+    }
+    let notes: Vec<String> = changed
+        .iter()
+        .flat_map(|a| {
+            a.security.iter().map(move |n| {
+                format!(
+                    "`{}`: {} was {} in AWS ({})",
+                    a.address,
+                    n.subject,
+                    drift_effect(n.effect),
+                    security_line(n)
+                )
+            })
+        })
+        .collect();
+    if !notes.is_empty() {
+        let _ = writeln!(out, "\n**Security-relevant:**\n");
+        for n in notes {
+            let _ = writeln!(out, "- {n}");
+        }
+    }
+    out
+}

@@ -1,0 +1,52 @@
+//! The plan for machines: a versioned document with stable ordering
+//! (actions in apply order, object keys sorted). It is also the saved-plan
+//! file `ctrail plan --out` writes. Schema: docs/plan-json.md.
+
+use ctrail_differ::{Plan, Summary};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::Section;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    format_version: u32,
+    header: &'a ctrail_differ::PlanHeader,
+    summary: Summary,
+    cost_notes: &'a [String],
+    actions: Vec<Value>,
+}
+
+/// The plan document as a JSON value.
+pub fn document(section: &Section<'_>) -> Value {
+    let plan: &Plan = section.plan;
+    let actions = plan
+        .actions
+        .iter()
+        .map(|a| {
+            serde_json::json!({
+                "address": a.address.to_string(),
+                "kind": a.address.kind,
+                "name": a.address.name,
+                "action": a.kind,
+                "changes": a.changes,
+                "security": a.security,
+                "blocked": a.blocked,
+            })
+        })
+        .collect();
+    serde_json::to_value(Document {
+        format_version: plan.format_version,
+        header: &plan.header,
+        summary: plan.summary(),
+        cost_notes: &section.cost_notes,
+        actions,
+    })
+    .unwrap_or(Value::Null)
+}
+
+pub fn render(section: &Section<'_>) -> String {
+    let mut s = serde_json::to_string_pretty(&document(section)).unwrap_or_default();
+    s.push('\n');
+    s
+}

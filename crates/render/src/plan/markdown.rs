@@ -1,0 +1,91 @@
+//! The plan as a pull-request comment: a summary, then one collapsible
+//! section per changed resource with a `diff` block.
+
+use std::fmt::Write;
+
+use ctrail_differ::Effect;
+
+use super::{Line, Tag, change_lines, security_line, summary_line, symbol, verb};
+use crate::Section;
+
+pub fn render(section: &Section<'_>) -> String {
+    let plan = section.plan;
+    let h = &plan.header;
+    let summary = plan.summary();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "### ctrail plan: `{}` in account `{}`, `{}`\n",
+        h.trail, h.account_id, h.region
+    );
+    let _ = writeln!(out, "Spec: `{}`\n", h.spec);
+    if !summary.has_changes() {
+        let _ = writeln!(
+            out,
+            "**No changes.** The account matches the spec ({} resources checked).",
+            summary.unchanged
+        );
+        return out;
+    }
+    let _ = writeln!(out, "**{}**\n", summary_line(&summary));
+    let weakening: Vec<String> = plan
+        .changes()
+        .flat_map(|a| {
+            a.security
+                .iter()
+                .filter(|n| n.effect == Effect::Weakens)
+                .map(move |n| format!("`{}`: {}", a.address, security_line(n)))
+        })
+        .collect();
+    if !weakening.is_empty() {
+        let _ = writeln!(out, "> [!WARNING]\n> This plan weakens the audit trail:");
+        for w in &weakening {
+            let _ = writeln!(out, "> - {w}");
+        }
+        out.push('\n');
+    }
+    for a in plan.changes() {
+        let _ = writeln!(
+            out,
+            "<details><summary><code>{} {}</code> ({})</summary>\n",
+            symbol(a.kind),
+            a.address,
+            verb(a.kind)
+        );
+        let _ = writeln!(out, "```diff");
+        for c in &a.changes {
+            for l in change_lines(c) {
+                let _ = writeln!(out, "{}", diff_line(&l));
+            }
+        }
+        let _ = writeln!(out, "```");
+        for n in &a.security {
+            let _ = writeln!(out, "\n- **security:** {}", security_line(n));
+        }
+        if let Some(b) = &a.blocked {
+            let _ = writeln!(out, "\n- **blocked:** {b}");
+        }
+        let _ = writeln!(out, "\n</details>\n");
+    }
+    for note in &section.cost_notes {
+        let _ = writeln!(out, "- **Cost:** {note}");
+    }
+    out
+}
+
+/// A line for a ```diff block: the marker in column 0, where GitHub's
+/// highlighting looks for it (`!` for a changed scalar). Lines from
+/// `change_lines` carry a 2-character prefix (attribute lines) or a
+/// 4-character one (lines of a document), which the marker replaces.
+fn diff_line(l: &Line) -> String {
+    let prefix = if l.text.starts_with("  ") { 4 } else { 2 };
+    let body = l.text.get(prefix..).unwrap_or_default();
+    let marker = match l.tag {
+        Tag::Added => '+',
+        Tag::Removed => '-',
+        Tag::Changed => '!',
+        Tag::Context => ' ',
+    };
+    let pad = if prefix == 4 { "   " } else { " " };
+    format!("{marker}{pad}{body}")
+}

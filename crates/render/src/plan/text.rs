@@ -1,0 +1,81 @@
+//! The plan for a person in a terminal.
+
+use std::fmt::Write;
+
+use ctrail_differ::{ActionKind, Effect};
+
+use super::{Line, Tag, change_lines, security_line, summary_line, symbol, verb};
+use crate::{Section, Style};
+
+fn styled(style: Style, l: &Line) -> String {
+    match l.tag {
+        Tag::Added => style.green(&l.text),
+        Tag::Removed => style.red(&l.text),
+        Tag::Changed => style.yellow(&l.text),
+        Tag::Context => l.text.clone(),
+    }
+}
+
+pub fn render(section: &Section<'_>, style: Style) -> String {
+    let plan = section.plan;
+    let h = &plan.header;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}",
+        style.bold(&format!(
+            "ctrail plan: trail {} in account {}, {} ({})",
+            h.trail, h.account_id, h.region, h.spec
+        ))
+    );
+    let summary = plan.summary();
+    if !summary.has_changes() {
+        let _ = writeln!(
+            out,
+            "\nNo changes. The account matches the spec ({} resources checked).",
+            summary.unchanged
+        );
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "\nSymbols: + create, ~ update in place, -/+ replace, - destroy\n"
+    );
+    for a in plan.changes() {
+        let head = format!("{} {} ({})", symbol(a.kind), a.address, verb(a.kind));
+        let head = match a.kind {
+            ActionKind::Create => style.green(&head),
+            ActionKind::Update => style.yellow(&head),
+            ActionKind::Replace => style.magenta(&head),
+            ActionKind::Delete => style.red(&head),
+            ActionKind::NoOp => head,
+        };
+        let _ = writeln!(out, "  {head}");
+        for c in &a.changes {
+            for l in change_lines(c) {
+                let _ = writeln!(out, "      {}", styled(style, &l));
+            }
+        }
+        for n in &a.security {
+            let text = format!("! security: {}", security_line(n));
+            let text = if n.effect == Effect::Weakens {
+                style.alert(&text)
+            } else {
+                style.bold(&text)
+            };
+            let _ = writeln!(out, "      {text}");
+        }
+        if let Some(b) = &a.blocked {
+            let _ = writeln!(out, "      {}", style.alert(&format!("x blocked: {b}")));
+        }
+        out.push('\n');
+    }
+    for note in &section.cost_notes {
+        let _ = writeln!(out, "Cost: {note}");
+    }
+    if !section.cost_notes.is_empty() {
+        out.push('\n');
+    }
+    let _ = writeln!(out, "{}", style.bold(&summary_line(&summary)));
+    out
+}

@@ -1,0 +1,203 @@
+#!/usr/bin/env python3
+"""The project's test proxy, between ctrail and the AWS emulator (moto).
+
+It forwards every AWS request to the emulator and:
+  * counts API calls per operation ("cloudtrail:GetTrail", "s3:GetBucketPolicy", ...);
+  * adds latency per call, to measure how many sequential rounds a command takes;
+  * restores the XML root element names S3 documents where the emulator's
+    serializer wraps outputs as "<{Operation}Response>" (the Rust SDK checks
+    root names; botocore does not, which is why the emulator gets away with it).
+
+Control API (JSON), on the same port:
+  GET  /_proxy/counts        -> {"cloudtrail:GetTrail": 1, ...}
+  POST /_proxy/reset         -> clears counts (and configuration)
+  POST /_proxy/config        <- {"latency_ms": 50}
+
+Usage: ctrail_test_proxy.py --port PORT --upstream http://127.0.0.1:MOTO_PORT
+Prints "ready <port>" on stdout once it listens.
+"""
+
+import argparse
+import http.client
+import json
+import re
+import sys
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+LOCK = threading.Lock()
+COUNTS: dict[str, int] = {}
+CONFIG: dict = {"latency_ms": 0}
+
+# S3 outputs whose documented XML root differs from "<{Operation}Response>".
+S3_ROOTS = {
+    "GetBucketVersioning": "VersioningConfiguration",
+    "GetBucketTagging": "Tagging",
+    "GetBucketLifecycleConfiguration": "LifecycleConfiguration",
+    "GetPublicAccessBlock": "PublicAccessBlockConfiguration",
+    "GetBucketEncryption": "ServerSideEncryptionConfiguration",
+    "ListBuckets": "ListAllMyBucketsResult",
+    "GetBucketAcl": "AccessControlPolicy",
+    "GetBucketPolicyStatus": "PolicyStatus",
+}
+
+# S3 sub-resources (query keys) and the operation each selects, per method.
+S3_SUBRESOURCES = {
+    "GET": {
+        "versioning": "GetBucketVersioning",
+        "tagging": "GetBucketTagging",
+        "lifecycle": "GetBucketLifecycleConfiguration",
+        "publicAccessBlock": "GetPublicAccessBlock",
+        "encryption": "GetBucketEncryption",
+        "policy": "GetBucketPolicy",
+        "location": "GetBucketLocation",
+        "acl": "GetBucketAcl",
+    },
+    "PUT": {
+        "versioning": "PutBucketVersioning",
+        "tagging": "PutBucketTagging",
+        "lifecycle": "PutBucketLifecycleConfiguration",
+        "publicAccessBlock": "PutPublicAccessBlock",
+        "encryption": "PutBucketEncryption",
+        "policy": "PutBucketPolicy",
+        "acl": "PutBucketAcl",
+    },
+    "DELETE": {
+        "tagging": "DeleteBucketTagging",
+        "lifecycle": "DeleteBucketLifecycle",
+        "publicAccessBlock": "DeletePublicAccessBlock",
+        "encryption": "DeleteBucketEncryption",
+        "policy": "DeleteBucketPolicy",
+    },
+}
+
+
+def service_of(headers) -> str:
+    auth = headers.get("Authorization", "")
+    m = re.search(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/", auth)
+    return m.group(1) if m else "unknown"
+
+
+def operation_of(method: str, path: str, headers, body: bytes) -> str:
+    service = service_of(headers)
+    target = headers.get("X-Amz-Target")
+    if target:
+        return f"{service}:{target.split('.')[-1]}"
+    if service == "s3":
+        parsed = urllib.parse.urlsplit(path)
+        keys = [k.split("=")[0] for k in parsed.query.split("&") if k]
+        segments = [s for s in parsed.path.split("/") if s]
+        for k in keys:
+            op = S3_SUBRESOURCES.get(method, {}).get(k)
+            if op:
+                return f"s3:{op}"
+        if not segments:
+            return "s3:ListBuckets"
+        if len(segments) == 1:
+            return f"s3:{ {'PUT': 'CreateBucket', 'HEAD': 'HeadBucket', 'DELETE': 'DeleteBucket', 'GET': 'ListObjects'}.get(method, method) }"
+        return f"s3:{ {'PUT': 'PutObject', 'GET': 'GetObject', 'HEAD': 'HeadObject', 'DELETE': 'DeleteObject'}.get(method, method) }"
+    form = urllib.parse.parse_qs(body.decode("utf-8", "replace")) if body else {}
+    action = form.get("Action", [None])[0]
+    if action:
+        return f"{service}:{action}"
+    return f"{service}:{method} {path.split('?')[0]}"
+
+
+def fix_s3_root(op: str, body: bytes) -> bytes:
+    name = op.split(":", 1)[1]
+    root = S3_ROOTS.get(name)
+    if not root:
+        return body
+    wrong = f"{name}Response".encode()
+    if wrong not in body[:300]:
+        return body
+    body = body.replace(b"<" + wrong, b"<" + root.encode(), 1)
+    body = body.replace(b"</" + wrong + b">", b"</" + root.encode() + b">", 1)
+    # The emulator adds a requestId element that is not part of these outputs.
+    return re.sub(rb"<requestId>[^<]*</requestId>", b"", body)
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    upstream: urllib.parse.SplitResult
+
+    def log_message(self, fmt, *args):  # quiet
+        pass
+
+    def _send(self, status: int, body: bytes, headers=None):
+        self.send_response(status)
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _control(self, body: bytes) -> bool:
+        path = self.path.split("?")[0]
+        if not path.startswith("/_proxy/"):
+            return False
+        if path == "/_proxy/counts":
+            with LOCK:
+                out = json.dumps(COUNTS, sort_keys=True).encode()
+        elif path == "/_proxy/reset":
+            with LOCK:
+                COUNTS.clear()
+                CONFIG.clear()
+                CONFIG["latency_ms"] = 0
+            out = b"{}"
+        elif path == "/_proxy/config":
+            with LOCK:
+                CONFIG.update(json.loads(body or b"{}"))
+                out = json.dumps(CONFIG).encode()
+        else:
+            self._send(404, b"unknown control path")
+            return True
+        self._send(200, out, {"Content-Type": "application/json"})
+        return True
+
+    def _handle(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        if self._control(body):
+            return
+        op = operation_of(self.command, self.path, self.headers, body)
+        with LOCK:
+            COUNTS[op] = COUNTS.get(op, 0) + 1
+            latency = CONFIG.get("latency_ms", 0)
+        if latency:
+            time.sleep(latency / 1000.0)
+        conn = http.client.HTTPConnection(self.upstream.hostname, self.upstream.port, timeout=60)
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "transfer-encoding")}
+        conn.request(self.command, self.path, body=body, headers=headers)
+        resp = conn.getresponse()
+        data = resp.read()
+        if op.startswith("s3:") and resp.status == 200:
+            data = fix_s3_root(op, data)
+        out_headers = {
+            k: v
+            for k, v in resp.getheaders()
+            if k.lower() not in ("content-length", "connection", "transfer-encoding", "server", "date")
+        }
+        conn.close()
+        self._send(resp.status, data, out_headers)
+
+    do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = do_PATCH = _handle
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--port", type=int, default=0)
+    p.add_argument("--upstream", required=True)
+    args = p.parse_args()
+    Handler.upstream = urllib.parse.urlsplit(args.upstream)
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    server.daemon_threads = True
+    print(f"ready {server.server_address[1]}", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
