@@ -6,11 +6,15 @@ It forwards every AWS request to the emulator and:
   * adds latency per call, to measure how many sequential rounds a command takes;
   * restores the XML root element names S3 documents where the emulator's
     serializer wraps outputs as "<{Operation}Response>" (the Rust SDK checks
-    root names; botocore does not, which is why the emulator gets away with it).
+    root names; botocore does not, which is why the emulator gets away with it);
+  * serves the operations the emulator lacks (they answer 500 there):
+    logs AssociateKmsKey / DisassociateKmsKey, overlaid on DescribeLogGroups;
+  * serves cloudtrail Put/GetInsightSelectors, which the emulator gets wrong
+    (it appends to the trail's selectors where CloudTrail replaces them).
 
 Control API (JSON), on the same port:
   GET  /_proxy/counts        -> {"cloudtrail:GetTrail": 1, ...}
-  POST /_proxy/reset         -> clears counts (and configuration)
+  POST /_proxy/reset         -> clears counts and configuration (not emulated state)
   POST /_proxy/config        <- {"latency_ms": 50}
 
 Usage: ctrail_test_proxy.py --port PORT --upstream http://127.0.0.1:MOTO_PORT
@@ -30,6 +34,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 LOCK = threading.Lock()
 COUNTS: dict[str, int] = {}
 CONFIG: dict = {"latency_ms": 0}
+# (region, log group name) -> KMS key ARN, or None once disassociated.
+LOG_GROUP_KEYS: dict[tuple[str, str], str | None] = {}
+# (region, trail ARN) -> insight selectors, as CloudTrail keeps them.
+INSIGHTS: dict[tuple[str, str], list] = {}
 
 # S3 outputs whose documented XML root differs from "<{Operation}Response>".
 S3_ROOTS = {
@@ -105,6 +113,28 @@ def operation_of(method: str, path: str, headers, body: bytes) -> str:
     return f"{service}:{method} {path.split('?')[0]}"
 
 
+def region_of(headers) -> str:
+    m = re.search(r"Credential=[^/]+/[^/]+/([^/]+)/", headers.get("Authorization", ""))
+    return m.group(1) if m else "us-east-1"
+
+
+def overlay_log_group_keys(region: str, body: bytes) -> bytes:
+    """DescribeLogGroups as it would read after the associations the proxy served."""
+    with LOCK:
+        keys = {name: key for (r, name), key in LOG_GROUP_KEYS.items() if r == region}
+    if not keys:
+        return body
+    doc = json.loads(body)
+    for group in doc.get("logGroups", []):
+        name = group.get("logGroupName")
+        if name in keys:
+            if keys[name]:
+                group["kmsKeyId"] = keys[name]
+            else:
+                group.pop("kmsKeyId", None)
+    return json.dumps(doc).encode()
+
+
 def fix_s3_root(op: str, body: bytes) -> bytes:
     name = op.split(":", 1)[1]
     root = S3_ROOTS.get(name)
@@ -158,6 +188,65 @@ class Handler(BaseHTTPRequestHandler):
         self._send(200, out, {"Content-Type": "application/json"})
         return True
 
+    def _upstream(self, method: str, path: str, body: bytes, headers: dict):
+        conn = http.client.HTTPConnection(self.upstream.hostname, self.upstream.port, timeout=60)
+        conn.request(method, path, body=body, headers=headers)
+        resp = conn.getresponse()
+        data = resp.read()
+        result = (resp.status, resp.getheaders(), data)
+        conn.close()
+        return result
+
+    def _serve_kms_association(self, op: str, body: bytes, headers: dict) -> bool:
+        """AssociateKmsKey / DisassociateKmsKey, which the emulator lacks."""
+        name = op.split(":", 1)[1]
+        if name not in ("AssociateKmsKey", "DisassociateKmsKey"):
+            return False
+        req = json.loads(body or b"{}")
+        group = req.get("logGroupName", "")
+        probe = dict(headers)
+        probe["X-Amz-Target"] = "Logs_20140328.DescribeLogGroups"
+        status, _, data = self._upstream(
+            "POST", self.path, json.dumps({"logGroupNamePrefix": group}).encode(), probe
+        )
+        exists = status == 200 and any(
+            g.get("logGroupName") == group for g in json.loads(data).get("logGroups", [])
+        )
+        if not exists:
+            err = {"__type": "ResourceNotFoundException", "message": "The specified log group does not exist."}
+            self._send(400, json.dumps(err).encode(), {"Content-Type": "application/x-amz-json-1.1"})
+            return True
+        with LOCK:
+            LOG_GROUP_KEYS[(region_of(self.headers), group)] = req.get("kmsKeyId") if name == "AssociateKmsKey" else None
+        self._send(200, b"{}", {"Content-Type": "application/x-amz-json-1.1"})
+        return True
+
+    def _serve_insight_selectors(self, op: str, body: bytes, headers: dict) -> bool:
+        """Put/GetInsightSelectors with CloudTrail's replace semantics."""
+        name = op.split(":", 1)[1]
+        if name not in ("PutInsightSelectors", "GetInsightSelectors"):
+            return False
+        req = json.loads(body or b"{}")
+        probe = dict(headers)
+        probe["X-Amz-Target"] = "CloudTrail_20131101.GetTrail"
+        status, _, data = self._upstream("POST", self.path, json.dumps({"Name": req.get("TrailName", "")}).encode(), probe)
+        if status != 200:
+            self._send(status, data, {"Content-Type": "application/x-amz-json-1.1"})
+            return True
+        arn = json.loads(data)["Trail"]["TrailARN"]
+        key = (region_of(self.headers), arn)
+        with LOCK:
+            if name == "PutInsightSelectors":
+                INSIGHTS[key] = req.get("InsightSelectors", [])
+            selectors = INSIGHTS.get(key, [])
+        if name == "GetInsightSelectors" and not selectors:
+            err = {"__type": "InsightNotEnabledException", "message": f"Trail {arn} does not have Insights enabled."}
+            self._send(400, json.dumps(err).encode(), {"Content-Type": "application/x-amz-json-1.1"})
+            return True
+        out = {"TrailARN": arn, "InsightSelectors": selectors}
+        self._send(200, json.dumps(out).encode(), {"Content-Type": "application/x-amz-json-1.1"})
+        return True
+
     def _handle(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
@@ -169,20 +258,22 @@ class Handler(BaseHTTPRequestHandler):
             latency = CONFIG.get("latency_ms", 0)
         if latency:
             time.sleep(latency / 1000.0)
-        conn = http.client.HTTPConnection(self.upstream.hostname, self.upstream.port, timeout=60)
-        headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "transfer-encoding")}
-        conn.request(self.command, self.path, body=body, headers=headers)
-        resp = conn.getresponse()
-        data = resp.read()
-        if op.startswith("s3:") and resp.status == 200:
+        headers = {
+            k: v for k, v in self.headers.items() if k.lower() not in ("connection", "transfer-encoding", "content-length")
+        }
+        if self._serve_kms_association(op, body, headers) or self._serve_insight_selectors(op, body, headers):
+            return
+        status, resp_headers, data = self._upstream(self.command, self.path, body, headers)
+        if op.startswith("s3:") and status == 200:
             data = fix_s3_root(op, data)
+        if op == "logs:DescribeLogGroups" and status == 200:
+            data = overlay_log_group_keys(region_of(self.headers), data)
         out_headers = {
             k: v
-            for k, v in resp.getheaders()
+            for k, v in resp_headers
             if k.lower() not in ("content-length", "connection", "transfer-encoding", "server", "date")
         }
-        conn.close()
-        self._send(resp.status, data, out_headers)
+        self._send(status, data, out_headers)
 
     do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = do_PATCH = _handle
 

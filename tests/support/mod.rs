@@ -2,6 +2,9 @@
 
 #![allow(dead_code)]
 
+pub mod account;
+pub mod emulator;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

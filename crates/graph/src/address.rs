@@ -34,6 +34,34 @@ pub enum ResourceKind {
 }
 
 impl ResourceKind {
+    pub const ALL: [ResourceKind; 21] = [
+        Self::S3Bucket,
+        Self::S3PublicAccessBlock,
+        Self::S3BucketVersioning,
+        Self::S3BucketEncryption,
+        Self::S3BucketLifecycle,
+        Self::S3BucketTags,
+        Self::S3BucketPolicy,
+        Self::LogGroup,
+        Self::LogGroupRetention,
+        Self::LogGroupTags,
+        Self::IamRole,
+        Self::IamRolePolicy,
+        Self::IamRoleTags,
+        Self::KmsKeyPolicy,
+        Self::SnsTopic,
+        Self::SnsTopicPolicy,
+        Self::Trail,
+        Self::TrailEventSelectors,
+        Self::TrailInsightSelectors,
+        Self::TrailTags,
+        Self::TrailLogging,
+    ];
+
+    pub fn parse(s: &str) -> Option<ResourceKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::S3Bucket => "s3_bucket",
@@ -67,8 +95,10 @@ impl fmt::Display for ResourceKind {
     }
 }
 
-/// A resource's unique name in a graph and in plans.
+/// A resource's unique name in a graph and in plans; written `kind.name`
+/// (in JSON too).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
 pub struct Address {
     pub kind: ResourceKind,
     pub name: String,
@@ -86,5 +116,39 @@ impl Address {
 impl fmt::Display for Address {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}.{}", self.kind, self.name)
+    }
+}
+
+impl From<Address> for String {
+    fn from(a: Address) -> String {
+        a.to_string()
+    }
+}
+
+impl TryFrom<String> for Address {
+    type Error = String;
+    fn try_from(s: String) -> Result<Address, String> {
+        let (kind, name) = s
+            .split_once('.')
+            .ok_or_else(|| format!("\"{s}\" is not a resource address (kind.name)"))?;
+        let kind =
+            ResourceKind::parse(kind).ok_or_else(|| format!("unknown resource kind \"{kind}\""))?;
+        Ok(Address::new(kind, name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_round_trip_as_text() {
+        for kind in ResourceKind::ALL {
+            let a = Address::new(kind, "CloudTrail/APILogs.x");
+            let json = serde_json::to_string(&a).expect("serialise");
+            assert_eq!(json, format!("\"{}.CloudTrail/APILogs.x\"", kind.as_str()));
+            assert_eq!(serde_json::from_str::<Address>(&json).expect("parse"), a);
+        }
+        assert!(serde_json::from_str::<Address>("\"nope.x\"").is_err());
     }
 }

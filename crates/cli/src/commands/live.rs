@@ -21,8 +21,10 @@ pub fn sha256(bytes: &[u8]) -> String {
 }
 
 /// The fingerprint of a live state: changes whenever anything ctrail reads changes.
-pub fn fingerprint(live: &LiveState) -> String {
-    sha256(&serde_json::to_vec(live).unwrap_or_default())
+pub fn fingerprint(live: &LiveState) -> Result<String, String> {
+    serde_json::to_vec(live)
+        .map(|bytes| sha256(&bytes))
+        .map_err(|e| format!("cannot fingerprint the live state: {e}"))
 }
 
 pub async fn plan(path: &Path, conn: &Connection) -> Result<Planned, String> {
@@ -45,7 +47,7 @@ pub async fn plan(path: &Path, conn: &Connection) -> Result<Planned, String> {
         trail: spec.trail.name.clone(),
         region: spec.region.clone(),
         account_id: live.context.account_id.clone(),
-        live_fingerprint: fingerprint(&live),
+        live_fingerprint: fingerprint(&live)?,
     };
     Ok(Planned {
         plan: Plan::new(header, actions),

@@ -14,33 +14,19 @@ struct Document<'a> {
     header: &'a ctrail_differ::PlanHeader,
     summary: Summary,
     cost_notes: &'a [String],
-    actions: Vec<Value>,
+    actions: &'a [ctrail_differ::Action],
 }
 
-/// The plan document as a JSON value.
+/// The plan document as a JSON value. Deserialising it as a
+/// [`ctrail_differ::Plan`] gives the plan back (extra keys are ignored).
 pub fn document(section: &Section<'_>) -> Value {
     let plan: &Plan = section.plan;
-    let actions = plan
-        .actions
-        .iter()
-        .map(|a| {
-            serde_json::json!({
-                "address": a.address.to_string(),
-                "kind": a.address.kind,
-                "name": a.address.name,
-                "action": a.kind,
-                "changes": a.changes,
-                "security": a.security,
-                "blocked": a.blocked,
-            })
-        })
-        .collect();
     serde_json::to_value(Document {
         format_version: plan.format_version,
         header: &plan.header,
         summary: plan.summary(),
         cost_notes: &section.cost_notes,
-        actions,
+        actions: &plan.actions,
     })
     .unwrap_or(Value::Null)
 }

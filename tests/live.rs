@@ -1,0 +1,482 @@
+//! `ctrail plan` and `ctrail drift` against the emulator, after the seed
+//! procedure has been run by hand with the AWS CLI.
+
+mod support;
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+use support::account::{Account, BUCKET, LOG_GROUP, ROLE, TRAIL, changed};
+
+fn paths(p: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = p.iter().map(|s| (*s).to_owned()).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn after_the_seed_procedure_plan_shows_only_the_documented_secure_additions() {
+    let acct = Account::seeded("seed-additions");
+    let (code, plan) = acct.plan_json();
+    assert_eq!(code, 2, "changes expected: {plan:#}");
+    let expected: BTreeMap<String, Vec<String>> = [
+        (format!("iam_role.{ROLE}"), paths(&["assume_role_policy"])),
+        (
+            format!("kms_key_policy.{}", acct.key_id),
+            paths(&["statements"]),
+        ),
+        (
+            format!("s3_public_access_block.{BUCKET}"),
+            paths(&[
+                "block_public_acls",
+                "block_public_policy",
+                "ignore_public_acls",
+                "restrict_public_buckets",
+            ]),
+        ),
+        (
+            format!("s3_bucket_encryption.{BUCKET}"),
+            paths(&["bucket_key_enabled"]),
+        ),
+        (format!("s3_bucket_policy.{BUCKET}"), paths(&["policy"])),
+        (format!("log_group.{LOG_GROUP}"), paths(&["kms_key_arn"])),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(changed(&plan), expected);
+    assert_eq!(plan["summary"]["add"], 0);
+    assert_eq!(plan["summary"]["replace"], 0);
+
+    // Every one of them is listed in the docs as a secure addition.
+    let docs = std::fs::read_to_string(support::root().join("docs/spec.md")).expect("docs");
+    let section = docs
+        .split("## What ctrail adds beyond the manual procedure")
+        .nth(1)
+        .expect("docs section");
+    for phrase in [
+        "**Public access block**",
+        "**Default encryption always**",
+        "S3 Bucket Key",
+        "**Bucket policy**",
+        "**Role trust policy**",
+        "**KMS key policy statements**",
+        "**Log group encryption**",
+    ] {
+        assert!(
+            section.contains(phrase),
+            "docs/spec.md does not list {phrase}"
+        );
+    }
+
+    acct.remediate();
+    let out = acct.em.ctrail(&["plan", "--detailed-exitcode", &acct.spec]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("No changes. The account matches the spec (19 resources checked).")
+    );
+    let out = acct.em.ctrail(&["drift", &acct.spec]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn a_converged_plan_reads_each_operation_once() {
+    let acct = Account::seeded("one-wave");
+    acct.remediate();
+    acct.em.reset_counts();
+    let out = acct.em.ctrail(&["plan", "--detailed-exitcode", &acct.spec]);
+    assert_eq!(out.status.code(), Some(0));
+    let counts = acct.em.counts();
+    // The spec has one resource of each kind, so no operation may be called twice.
+    let repeated: Vec<_> = counts.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(
+        repeated.is_empty(),
+        "operations called more than once: {repeated:?}"
+    );
+    assert!(counts.len() >= 20, "{counts:?}");
+    assert!(
+        counts
+            .keys()
+            .all(|op| !op.contains(":Put") && !op.contains(":Create") && !op.contains(":Delete")),
+        "{counts:?}"
+    );
+}
+
+/// One hand-made change, what ctrail must report, and how to make it.
+struct Drift {
+    name: &'static str,
+    address: String,
+    paths: Vec<String>,
+    /// (path, effect in the plan) for security-relevant drifts.
+    security: Option<&'static str>,
+}
+
+fn check_reported(acct: &Account, d: &Drift) -> Result<(), String> {
+    let fail = |what: &str| Err(format!("{}: {what}", d.name));
+    // JSON plan: exactly that resource, exactly those attributes.
+    let (code, plan) = acct.plan_json();
+    if code != 2 {
+        return fail(&format!("plan --detailed-exitcode exited {code}"));
+    }
+    let got = changed(&plan);
+    let want: BTreeMap<String, Vec<String>> =
+        [(d.address.clone(), d.paths.clone())].into_iter().collect();
+    if got != want {
+        return fail(&format!("plan JSON reported {got:?}, expected {want:?}"));
+    }
+    if let Some(effect) = d.security {
+        let action = plan["actions"]
+            .as_array()
+            .and_then(|a| a.iter().find(|a| a["address"] == d.address.as_str()));
+        let effects: Vec<&Value> = action
+            .map(|a| {
+                a["security"]
+                    .as_array()
+                    .map(|s| s.iter().map(|n| &n["effect"]).collect())
+                    .unwrap_or_default()
+            })
+            .unwrap_or_default();
+        if !effects.iter().any(|e| *e == effect) {
+            return fail(&format!(
+                "expected a security note `{effect}`, got {effects:?}"
+            ));
+        }
+    }
+    // Text.
+    let out = acct.em.ctrail(&["plan", "--detailed-exitcode", &acct.spec]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    if out.status.code() != Some(2) || !text.contains(&format!("~ {} (update in place)", d.address))
+    {
+        return fail(&format!(
+            "text plan (exit {:?}):\n{text}",
+            out.status.code()
+        ));
+    }
+    for p in &d.paths {
+        if !text.contains(&format!(" {p}:")) {
+            return fail(&format!("text plan does not show {p}:\n{text}"));
+        }
+    }
+    if !text.contains("Plan: 0 to add, 1 to change, 0 to replace, 0 to destroy.") {
+        return fail(&format!("text summary:\n{text}"));
+    }
+    // Markdown.
+    let out = acct.em.ctrail(&[
+        "plan",
+        "--detailed-exitcode",
+        "--format",
+        "markdown",
+        &acct.spec,
+    ]);
+    let md = String::from_utf8_lossy(&out.stdout);
+    if out.status.code() != Some(2)
+        || !md.contains(&format!("<code>~ {}</code>", d.address))
+        || md.matches("<details>").count() != 1
+    {
+        return fail(&format!("markdown plan:\n{md}"));
+    }
+    for p in &d.paths {
+        if !md.contains(&format!(" {p}:")) {
+            return fail(&format!("markdown plan does not show {p}:\n{md}"));
+        }
+    }
+    // Drift, JSON lines.
+    let out = acct.em.ctrail(&["drift", &acct.spec]);
+    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or(Value::Null))
+        .collect();
+    let drifts: Vec<&Value> = lines.iter().filter(|l| l["type"] == "drift").collect();
+    let drift_paths: Vec<String> = drifts
+        .first()
+        .and_then(|l| l["changes"].as_array())
+        .map(|c| {
+            let mut v: Vec<String> = c
+                .iter()
+                .map(|c| c["path"].as_str().unwrap_or_default().to_owned())
+                .collect();
+            v.sort();
+            v
+        })
+        .unwrap_or_default();
+    if out.status.code() != Some(2)
+        || drifts.len() != 1
+        || drifts[0]["address"] != d.address.as_str()
+        || drift_paths != d.paths
+    {
+        return fail(&format!(
+            "drift exit {:?}, lines {lines:?}",
+            out.status.code()
+        ));
+    }
+    if d.security == Some("restores") && !drifts[0]["security"].to_string().contains("\"weakened\"")
+    {
+        return fail(&format!("drift does not say weakened: {}", drifts[0]));
+    }
+    // Drift, Markdown.
+    let out = acct
+        .em
+        .ctrail(&["drift", "--format", "markdown", &acct.spec]);
+    let md = String::from_utf8_lossy(&out.stdout);
+    if out.status.code() != Some(2)
+        || !md.contains(&format!("| `{}` | `{}` |", d.address, d.paths[0]))
+    {
+        return fail(&format!("drift markdown:\n{md}"));
+    }
+    Ok(())
+}
+
+#[test]
+fn each_hand_made_drift_is_reported_as_exactly_that_attribute() {
+    let acct = Account::seeded("drifts");
+    acct.remediate();
+    let em = &acct.em;
+    let other_key = em.aws(&[
+        "kms",
+        "create-key",
+        "--query",
+        "KeyMetadata.KeyId",
+        "--output",
+        "text",
+    ]);
+    let policy_text = em.aws(&[
+        "s3api",
+        "get-bucket-policy",
+        "--bucket",
+        BUCKET,
+        "--query",
+        "Policy",
+        "--output",
+        "text",
+    ]);
+    let mut policy: Value = serde_json::from_str(&policy_text).expect("policy");
+    if let Some(statements) = policy["Statement"].as_array_mut() {
+        statements.retain(|s| s["Sid"] != "DenyInsecureTransport");
+    }
+    let policy_without_tls = policy.to_string();
+    let tagset = "TagSet=[{Key=Environment,Value=prod},{Key=Owner,Value=someone-else},{Key=Project,Value=audit},{Key=CostCenter,Value=IT-001}]";
+    let widened = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"logs:*","Resource":"*"}]}"#;
+    let lifecycle = r#"{"Rules":[{"ID":"CloudTrailLogLifecycle","Status":"Enabled","Filter":{"Prefix":""},"Transitions":[{"Days":60,"StorageClass":"STANDARD_IA"},{"Days":90,"StorageClass":"GLACIER"},{"Days":365,"StorageClass":"DEEP_ARCHIVE"}]}]}"#;
+    let management_only = r#"[{"ReadWriteType":"All","IncludeManagementEvents":true}]"#;
+
+    type Make<'a> = Box<dyn Fn() + 'a>;
+    let cases: Vec<(Drift, Make<'_>)> = vec![
+        (
+            Drift {
+                name: "retention changed",
+                address: format!("log_group_retention.{LOG_GROUP}"),
+                paths: paths(&["retention_in_days"]),
+                security: Some("restores"),
+            },
+            Box::new(|| {
+                em.aws(&[
+                    "logs",
+                    "put-retention-policy",
+                    "--log-group-name",
+                    LOG_GROUP,
+                    "--retention-in-days",
+                    "30",
+                ]);
+            }),
+        ),
+        (
+            Drift {
+                name: "versioning suspended",
+                address: format!("s3_bucket_versioning.{BUCKET}"),
+                paths: paths(&["status"]),
+                security: Some("restores"),
+            },
+            Box::new(|| {
+                em.aws(&[
+                    "s3api",
+                    "put-bucket-versioning",
+                    "--bucket",
+                    BUCKET,
+                    "--versioning-configuration",
+                    "Status=Suspended",
+                ]);
+            }),
+        ),
+        (
+            Drift {
+                name: "policy statement removed",
+                address: format!("s3_bucket_policy.{BUCKET}"),
+                paths: paths(&["policy"]),
+                security: Some("changes"),
+            },
+            Box::new(|| {
+                em.aws(&[
+                    "s3api",
+                    "put-bucket-policy",
+                    "--bucket",
+                    BUCKET,
+                    "--policy",
+                    &policy_without_tls,
+                ]);
+            }),
+        ),
+        (
+            Drift {
+                name: "tag changed",
+                address: format!("s3_bucket_tags.{BUCKET}"),
+                paths: paths(&["tags.Owner"]),
+                security: None,
+            },
+            Box::new(|| {
+                em.aws(&[
+                    "s3api",
+                    "put-bucket-tagging",
+                    "--bucket",
+                    BUCKET,
+                    "--tagging",
+                    tagset,
+                ]);
+            }),
+        ),
+        (
+            Drift {
+                name: "logging stopped",
+                address: format!("trail_logging.{TRAIL}"),
+                paths: paths(&["is_logging"]),
+                security: Some("restores"),
+            },
+            Box::new(|| {
+                em.aws(&["cloudtrail", "stop-logging", "--name", TRAIL]);
+            }),
+        ),
+        (
+            Drift {
+                name: "insights removed",
+                address: format!("trail_insight_selectors.{TRAIL}"),
+                paths: paths(&["insight_types"]),
+                security: None,
+            },
+            Box::new(|| {
+                em.aws(&[
+                    "cloudtrail",
+                    "put-insight-selectors",
+                    "--trail-name",
+                    TRAIL,
+                    "--insight-selectors",
+                    "[]",
+                ]);
+            }),
+        ),
+        (
+            Drift {
+                name: "event selectors changed",
+                address: format!("trail_event_selectors.{TRAIL}"),
+                paths: paths(&["selectors"]),
+                security: None,
+            },
+            Box::new(|| {
+                em.aws(&[
+                    "cloudtrail",
+                    "put-event-selectors",
+                    "--trail-name",
+                    TRAIL,
+                    "--event-selectors",
+                    management_only,
+                ]);
+            }),
+        ),
+        (
+            Drift {
+                name: "role policy widened",
+                address: format!("iam_role_policy.{ROLE}"),
+                paths: paths(&["policy"]),
+                security: Some("changes"),
+            },
+            Box::new(|| {
+                em.aws(&[
+                    "iam",
+                    "put-role-policy",
+                    "--role-name",
+                    ROLE,
+                    "--policy-name",
+                    "CloudTrail-CloudWatchLogs-Delivery",
+                    "--policy-document",
+                    widened,
+                ]);
+            }),
+        ),
+        (
+            Drift {
+                name: "public access block removed",
+                address: format!("s3_public_access_block.{BUCKET}"),
+                paths: paths(&[
+                    "block_public_acls",
+                    "block_public_policy",
+                    "ignore_public_acls",
+                    "restrict_public_buckets",
+                ]),
+                security: Some("restores"),
+            },
+            Box::new(|| {
+                em.aws(&["s3api", "delete-public-access-block", "--bucket", BUCKET]);
+            }),
+        ),
+        (
+            Drift {
+                name: "encryption removed",
+                address: format!("s3_bucket_encryption.{BUCKET}"),
+                paths: paths(&["bucket_key_enabled", "kms_master_key_id", "sse_algorithm"]),
+                security: Some("restores"),
+            },
+            Box::new(|| {
+                em.aws(&["s3api", "delete-bucket-encryption", "--bucket", BUCKET]);
+            }),
+        ),
+        (
+            Drift {
+                name: "lifecycle rule changed",
+                address: format!("s3_bucket_lifecycle.{BUCKET}"),
+                paths: paths(&["rules"]),
+                security: Some("changes"),
+            },
+            Box::new(|| {
+                em.aws(&[
+                    "s3api",
+                    "put-bucket-lifecycle-configuration",
+                    "--bucket",
+                    BUCKET,
+                    "--lifecycle-configuration",
+                    lifecycle,
+                ]);
+            }),
+        ),
+        (
+            Drift {
+                name: "trail KMS key changed",
+                address: format!("trail.{TRAIL}"),
+                paths: paths(&["kms_key_id"]),
+                security: Some("changes"),
+            },
+            Box::new(|| {
+                em.aws(&[
+                    "cloudtrail",
+                    "update-trail",
+                    "--name",
+                    TRAIL,
+                    "--kms-key-id",
+                    &other_key,
+                ]);
+            }),
+        ),
+    ];
+    assert_eq!(cases.len(), 12);
+    let mut failures = Vec::new();
+    for (drift, make) in &cases {
+        make();
+        if let Err(e) = check_reported(&acct, drift) {
+            failures.push(e);
+        }
+        acct.remediate();
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n\n"));
+}

@@ -1,0 +1,125 @@
+//! An emulated account set up by the seed procedure, and a spec for it.
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use super::emulator::Emulator;
+use super::{root, scratch};
+
+pub const TRAIL: &str = "security-audit-trail";
+pub const BUCKET: &str = "my-org-cloudtrail-logs-2024";
+pub const LOG_GROUP: &str = "CloudTrail/SecurityLogs";
+pub const ROLE: &str = "CloudTrail-CloudWatchLogs-Role-security-audit-trail";
+
+pub struct Account {
+    pub em: Emulator,
+    /// `specs/security-audit-trail.yaml` with the emulator's KMS key.
+    pub spec: String,
+    pub key_id: String,
+    dir: PathBuf,
+}
+
+impl Account {
+    /// A fresh emulator, a KMS key, and the seed procedure run with the AWS CLI.
+    pub fn seeded(name: &str) -> Account {
+        let em = Emulator::start();
+        let key_id = em.aws(&[
+            "kms",
+            "create-key",
+            "--query",
+            "KeyMetadata.KeyId",
+            "--output",
+            "text",
+        ]);
+        let dir = scratch(name);
+        let text =
+            std::fs::read_to_string(root().join("specs/security-audit-trail.yaml")).expect("spec");
+        let spec_path = dir.join("security-audit-trail.yaml");
+        std::fs::write(
+            &spec_path,
+            text.replace("12345678-1234-1234-1234-123456789012", &key_id),
+        )
+        .expect("write spec");
+        let out = em.run(&root().join("tests/seed-procedure.sh"), &[&key_id]);
+        assert!(
+            out.status.success(),
+            "seed procedure failed:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Account {
+            em,
+            spec: spec_path.to_string_lossy().into_owned(),
+            key_id,
+            dir,
+        }
+    }
+
+    /// `ctrail plan --format json` as a value, with the exit code.
+    pub fn plan_json(&self) -> (i32, Value) {
+        let out = self.em.ctrail(&[
+            "plan",
+            "--detailed-exitcode",
+            "--format",
+            "json",
+            &self.spec,
+        ]);
+        let doc = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "plan JSON ({e}): {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+        (out.status.code().unwrap_or(-1), doc)
+    }
+
+    /// Brings every resource the plan lists to the spec by hand (boto3),
+    /// then checks the plan is empty.
+    pub fn remediate(&self) {
+        let graph = self.em.ctrail(&["graph", "--format", "json", &self.spec]);
+        assert!(graph.status.success());
+        let graph_path = self.dir.join("graph.json");
+        std::fs::write(&graph_path, &graph.stdout).expect("write graph");
+        let (_, plan) = self.plan_json();
+        let plan_path = self.dir.join("plan.json");
+        std::fs::write(&plan_path, plan.to_string()).expect("write plan");
+        let python = self.em.venv.join("bin/python");
+        let out = self.em.run(
+            &python,
+            &[
+                &root().join("tests/support/remediate.py").to_string_lossy(),
+                &graph_path.to_string_lossy(),
+                &plan_path.to_string_lossy(),
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "remediation failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let (code, plan) = self.plan_json();
+        assert_eq!(code, 0, "changes remain after remediation: {plan:#}");
+    }
+}
+
+/// The changed actions of a plan document: address -> sorted change paths.
+pub fn changed(plan: &Value) -> std::collections::BTreeMap<String, Vec<String>> {
+    plan["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .filter(|a| a["kind"] != "no_op")
+        .map(|a| {
+            let mut paths: Vec<String> = a["changes"]
+                .as_array()
+                .expect("changes")
+                .iter()
+                .map(|c| c["path"].as_str().unwrap_or_default().to_owned())
+                .collect();
+            paths.sort();
+            (a["address"].as_str().unwrap_or_default().to_owned(), paths)
+        })
+        .collect()
+}

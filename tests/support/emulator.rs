@@ -1,0 +1,193 @@
+//! A private AWS emulator per test: moto's server mode behind the project's
+//! test proxy, both on free ports of 127.0.0.1, stopped when dropped.
+//!
+//! Both are installed into `.venv` by `tools/just test` (or `tools/just
+//! emulator`); `CTRAIL_VENV` points elsewhere.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use super::root;
+
+pub struct Emulator {
+    moto: Child,
+    proxy: Child,
+    /// The proxy's address: what ctrail and the AWS CLI talk to.
+    pub url: String,
+    port: u16,
+    pub venv: PathBuf,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+pub fn venv() -> PathBuf {
+    std::env::var_os("CTRAIL_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join(".venv"))
+}
+
+fn wait_for_port(port: u16, what: &str, child: &mut Child) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return;
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("{what} exited before listening: {status}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("{what} did not listen on port {port} within 60 s");
+}
+
+impl Emulator {
+    pub fn start() -> Emulator {
+        let venv = venv();
+        let moto_bin = venv.join("bin/moto_server");
+        assert!(
+            moto_bin.exists(),
+            "{} is missing: run `tools/just emulator` (or `tools/just test`, which installs it)",
+            moto_bin.display()
+        );
+        let moto_port = free_port();
+        let mut moto = Command::new(&moto_bin)
+            .args(["-H", "127.0.0.1", "-p", &moto_port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start moto_server");
+        wait_for_port(moto_port, "moto_server", &mut moto);
+        let mut proxy = Command::new(venv.join("bin/python"))
+            .arg(root().join("tests/proxy/ctrail_test_proxy.py"))
+            .args([
+                "--port",
+                "0",
+                "--upstream",
+                &format!("http://127.0.0.1:{moto_port}"),
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the test proxy");
+        let mut line = String::new();
+        BufReader::new(proxy.stdout.take().expect("proxy stdout"))
+            .read_line(&mut line)
+            .expect("proxy says ready");
+        let port: u16 = line
+            .trim()
+            .strip_prefix("ready ")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("unexpected proxy output: {line}"));
+        Emulator {
+            moto,
+            proxy,
+            url: format!("http://127.0.0.1:{port}"),
+            port,
+            venv,
+        }
+    }
+
+    /// Sets the environment of a command to talk to this emulator only, with
+    /// test credentials and no shared AWS config from the machine.
+    pub fn env<'a>(&self, cmd: &'a mut Command) -> &'a mut Command {
+        cmd.env("AWS_ENDPOINT_URL", &self.url)
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_DEFAULT_REGION", "us-east-1")
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_CONFIG_FILE", "/nonexistent/ctrail-test-config")
+            .env(
+                "AWS_SHARED_CREDENTIALS_FILE",
+                "/nonexistent/ctrail-test-credentials",
+            )
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_SESSION_TOKEN")
+            .env("NO_COLOR", "1")
+            .env_remove("RUST_LOG")
+            .current_dir(root())
+    }
+
+    /// Runs `ctrail` against this emulator.
+    pub fn ctrail(&self, args: &[&str]) -> Output {
+        self.env(&mut Command::new(env!("CARGO_BIN_EXE_ctrail")))
+            .args(args)
+            .output()
+            .expect("run ctrail")
+    }
+
+    /// Runs the AWS CLI against this emulator; panics if it fails.
+    pub fn aws(&self, args: &[&str]) -> String {
+        let out = self
+            .env(&mut Command::new(self.venv.join("bin/aws")))
+            .args(args)
+            .output()
+            .expect("run aws");
+        assert!(
+            out.status.success(),
+            "aws {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+
+    /// Runs a script (bash or python) with this emulator's environment.
+    pub fn run(&self, program: &Path, args: &[&str]) -> Output {
+        self.env(&mut Command::new(program))
+            .env("AWS_CLI", self.venv.join("bin/aws"))
+            .args(args)
+            .output()
+            .expect("run script")
+    }
+
+    fn control(&self, method: &str, path: &str, body: &str) -> String {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).expect("proxy");
+        write!(
+            s,
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .expect("write");
+        let mut resp = String::new();
+        s.read_to_string(&mut resp).expect("read");
+        resp.split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_owned())
+            .unwrap_or_default()
+    }
+
+    /// API calls per operation since the last reset.
+    pub fn counts(&self) -> BTreeMap<String, u64> {
+        serde_json::from_str(&self.control("GET", "/_proxy/counts", "")).expect("counts")
+    }
+
+    pub fn reset_counts(&self) {
+        self.control("POST", "/_proxy/reset", "");
+    }
+
+    pub fn set_latency_ms(&self, ms: u64) {
+        self.control(
+            "POST",
+            "/_proxy/config",
+            &format!("{{\"latency_ms\": {ms}}}"),
+        );
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.proxy.kill();
+        let _ = self.moto.kill();
+        let _ = self.proxy.wait();
+        let _ = self.moto.wait();
+    }
+}
