@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod emulator;
+pub mod golden;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -53,23 +54,7 @@ pub fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-/// Compares `actual` with a golden file; `UPDATE_GOLDEN=1` rewrites it.
+/// Compares `actual` with `tests/golden/NAME`; `UPDATE_GOLDEN=1` rewrites it.
 pub fn golden(name: &str, actual: &str) {
-    let path = root().join("tests/golden").join(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&path, actual).expect("write golden");
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
-        panic!(
-            "missing golden file {}; run with UPDATE_GOLDEN=1",
-            path.display()
-        )
-    });
-    if expected != actual {
-        panic!(
-            "{} differs from the output (review, then UPDATE_GOLDEN=1 to accept):\n--- expected\n{expected}\n--- actual\n{actual}",
-            path.display()
-        );
-    }
+    golden::check(&root().join("tests/golden").join(name), actual);
 }

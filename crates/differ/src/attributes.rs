@@ -19,6 +19,7 @@ pub(crate) fn all(desired: &Value) -> Vec<AttributeChange> {
     match desired {
         Value::Object(map) => map
             .iter()
+            .filter(|(_, v)| !v.is_null())
             .map(|(k, v)| AttributeChange {
                 path: k.clone(),
                 old: None,
@@ -41,6 +42,10 @@ pub(crate) fn diff(_kind: ResourceKind, live: &Value, desired: &Value) -> Vec<At
 }
 
 fn walk(path: &str, old: Option<&Value>, new: Option<&Value>, out: &mut Vec<AttributeChange>) {
+    // An attribute set to null and one not set at all are the same: unset.
+    // (They are also the same after a plan is saved and read back.)
+    let old = old.filter(|v| !v.is_null());
+    let new = new.filter(|v| !v.is_null());
     if old == new {
         return;
     }
@@ -81,6 +86,18 @@ mod tests {
         let paths: Vec<&str> = changes.iter().map(|c| c.path.as_str()).collect();
         assert_eq!(paths, vec!["policy", "tags.Gone", "tags.Owner"]);
         assert_eq!(changes[1].new, None);
+    }
+
+    #[test]
+    fn null_and_absent_are_both_unset() {
+        let changes = diff(
+            ResourceKind::Trail,
+            &json!({"a": null, "b": null}),
+            &json!({"b": 1}),
+        );
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].path, "b");
+        assert_eq!(changes[0].old, None);
     }
 
     #[test]

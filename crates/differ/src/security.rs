@@ -57,45 +57,61 @@ fn rank_retention(v: Option<&Value>) -> i64 {
 
 type Ranker = fn(Option<&Value>) -> i64;
 
-fn rule(kind: K, path: &str) -> Option<(&'static str, Option<Ranker>)> {
+/// How a change to an attribute bears on security.
+enum Rule {
+    /// Ordered values: stronger or weaker.
+    Ranked(Ranker),
+    /// Any change matters (who may do what).
+    AnyChange,
+    /// Only replacing one value by another matters; setting or unsetting it
+    /// is covered by a ranked attribute beside it.
+    Replaced,
+}
+
+fn rule(kind: K, path: &str) -> Option<(&'static str, Rule)> {
+    use Rule::{AnyChange, Ranked, Replaced};
     let leaf = path.rsplit('.').next().unwrap_or(path);
     Some(match (kind, leaf) {
-        (K::TrailLogging, "is_logging") => ("logging", Some(rank_bool as Ranker)),
-        (K::Trail, "enable_log_file_validation") => ("log file validation", Some(rank_bool)),
-        (K::Trail, "is_multi_region_trail") => ("recording in every region", Some(rank_bool)),
+        (K::TrailLogging, "is_logging") => ("logging", Ranked(rank_bool)),
+        (K::Trail, "enable_log_file_validation") => ("log file validation", Ranked(rank_bool)),
+        (K::Trail, "is_multi_region_trail") => ("recording in every region", Ranked(rank_bool)),
         (K::Trail, "include_global_service_events") => (
             "recording of IAM, STS and CloudFront events",
-            Some(rank_bool),
+            Ranked(rank_bool),
         ),
-        (K::Trail, "kms_key_id") => ("log file encryption", Some(rank_present)),
-        (K::Trail, "cloud_watch_logs_log_group_arn") => {
-            ("real-time delivery to CloudWatch Logs", Some(rank_present))
-        }
-        (K::S3BucketEncryption, "sse_algorithm") => ("bucket encryption", Some(rank_sse)),
-        (K::S3BucketEncryption, "kms_master_key_id") => ("the bucket's encryption key", None),
-        (K::S3PublicAccessBlock, _) => ("public access blocking", Some(rank_bool)),
-        (K::S3BucketVersioning, "status") => ("versioning of log files", Some(rank_versioning)),
-        (K::S3BucketPolicy, "policy") => ("who may read and write the log bucket", None),
-        (K::S3BucketLifecycle, "rules") => ("how long log files are kept", None),
-        (K::LogGroupRetention, "retention_in_days") => {
-            ("how long CloudWatch keeps log events", Some(rank_retention))
-        }
-        (K::IamRolePolicy, "policy") => ("what CloudTrail's role may do", None),
-        (K::IamRole, "assume_role_policy") => ("who may assume CloudTrail's role", None),
+        (K::Trail, "kms_key_id") => ("log file encryption", Ranked(rank_present)),
+        (K::Trail, "cloud_watch_logs_log_group_arn") => (
+            "real-time delivery to CloudWatch Logs",
+            Ranked(rank_present),
+        ),
+        (K::S3BucketEncryption, "sse_algorithm") => ("bucket encryption", Ranked(rank_sse)),
+        (K::S3BucketEncryption, "kms_master_key_id") => ("the bucket's encryption key", Replaced),
+        (K::S3PublicAccessBlock, _) => ("public access blocking", Ranked(rank_bool)),
+        (K::S3BucketVersioning, "status") => ("versioning of log files", Ranked(rank_versioning)),
+        (K::S3BucketPolicy, "policy") => ("who may read and write the log bucket", AnyChange),
+        (K::S3BucketLifecycle, "rules") => ("how long log files are kept", AnyChange),
+        (K::LogGroupRetention, "retention_in_days") => (
+            "how long CloudWatch keeps log events",
+            Ranked(rank_retention),
+        ),
+        (K::IamRolePolicy, "policy") => ("what CloudTrail's role may do", AnyChange),
+        (K::IamRole, "assume_role_policy") => ("who may assume CloudTrail's role", AnyChange),
         (K::IamRole, "other_inline_policies" | "attached_managed_policies") => {
-            ("what CloudTrail's role may do", None)
+            ("what CloudTrail's role may do", AnyChange)
         }
-        (K::KmsKeyPolicy, "statements") => ("who may use the KMS key", None),
-        (K::SnsTopicPolicy, "statements") => ("who may publish to the topic", None),
+        (K::KmsKeyPolicy, "statements") => ("who may use the KMS key", AnyChange),
+        (K::SnsTopicPolicy, "statements") => ("who may publish to the topic", AnyChange),
         _ => return None,
     })
 }
 
 pub(crate) fn assess(kind: K, c: &AttributeChange) -> Option<SecurityNote> {
-    let (subject, ranker) = rule(kind, &c.path)?;
-    let effect = match ranker {
-        None => Effect::Changes,
-        Some(rank) => match rank(c.new.as_ref()).cmp(&rank(c.old.as_ref())) {
+    let (subject, rule) = rule(kind, &c.path)?;
+    let effect = match rule {
+        Rule::AnyChange => Effect::Changes,
+        Rule::Replaced if c.old.is_some() && c.new.is_some() => Effect::Changes,
+        Rule::Replaced => return None,
+        Rule::Ranked(rank) => match rank(c.new.as_ref()).cmp(&rank(c.old.as_ref())) {
             std::cmp::Ordering::Less => Effect::Weakens,
             std::cmp::Ordering::Greater => Effect::Restores,
             std::cmp::Ordering::Equal => Effect::Changes,

@@ -7,8 +7,6 @@ use std::fmt::Write;
 use ctrail_differ::{Effect, Plan};
 use serde_json::{Value, json};
 
-use crate::plan::security_line;
-
 /// What drifted, from the point of view of the account: a setting weakened
 /// in AWS is reported as weakened.
 fn drift_effect(e: Effect) -> &'static str {
@@ -112,11 +110,11 @@ pub fn markdown(plan: &Plan) -> String {
         .flat_map(|a| {
             a.security.iter().map(move |n| {
                 format!(
-                    "`{}`: {} was {} in AWS ({})",
+                    "`{}`: {} was {} in AWS (`{}`)",
                     a.address,
                     n.subject,
                     drift_effect(n.effect),
-                    security_line(n)
+                    n.path
                 )
             })
         })

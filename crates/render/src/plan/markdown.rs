@@ -59,11 +59,14 @@ pub fn render(section: &Section<'_>) -> String {
             }
         }
         let _ = writeln!(out, "```");
+        if !a.security.is_empty() || a.blocked.is_some() {
+            out.push('\n');
+        }
         for n in &a.security {
-            let _ = writeln!(out, "\n- **security:** {}", security_line(n));
+            let _ = writeln!(out, "- **security:** {}", security_line(n));
         }
         if let Some(b) = &a.blocked {
-            let _ = writeln!(out, "\n- **blocked:** {b}");
+            let _ = writeln!(out, "- **blocked:** {b}");
         }
         let _ = writeln!(out, "\n</details>\n");
     }
