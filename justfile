@@ -7,8 +7,22 @@ set shell := ["bash", "-euo", "pipefail", "-c"]
 default:
     @just --list
 
-# Everything CI checks: formatting, lints, then every test.
-test: fmt-check lint unit-and-integration
+venv := justfile_directory() / ".venv"
+
+# Everything CI checks: formatting, lints, then every test (installs the emulator first).
+test: emulator fmt-check lint unit-and-integration
+
+# Install the pinned AWS emulator (moto server) and AWS CLI into .venv, once per pin.
+emulator:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    stamp="{{venv}}/.emulator-$(sha256sum tools/requirements-emulator.txt | cut -c1-16)"
+    if [ ! -f "$stamp" ]; then
+        [ -x "{{venv}}/bin/python" ] || python3 -m venv "{{venv}}"
+        echo "installing the emulator into .venv (tools/requirements-emulator.txt)"
+        "{{venv}}/bin/python" -m pip install --quiet --disable-pip-version-check -r tools/requirements-emulator.txt
+        touch "$stamp"
+    fi
 
 # Unit and integration tests (cargo-nextest when installed, cargo test otherwise).
 unit-and-integration:
@@ -26,12 +40,17 @@ fmt-check:
 lint:
     cargo clippy --workspace --all-targets -- -D warnings
 
-# The main job on this machine: validate the example specs and show what the
-# security-audit spec creates, in order.
-demo:
+# The main job on the local emulator: the manual procedure by hand, ctrail
+# plan, the account brought to the spec, a plan with no changes, a drift caught.
+demo: emulator
     cargo build --quiet --bin ctrail
     ./target/debug/ctrail validate specs/*.yaml
-    ./target/debug/ctrail graph specs/security-audit-trail.yaml
+    tools/with-emulator tools/demo.sh
+
+# Sequential API rounds and wall time of `ctrail plan` with 50 ms per call.
+bench: emulator
+    cargo build --quiet --bin ctrail
+    tools/with-emulator {{venv}}/bin/python tools/bench_plan.py
 
 # Re-record the golden files after reviewing the change they show.
 update-golden:
