@@ -480,3 +480,80 @@ fn each_hand_made_drift_is_reported_as_exactly_that_attribute() {
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n\n"));
 }
+
+#[test]
+fn the_account_guard_stops_before_anything_is_read() {
+    let em = support::emulator::Emulator::start();
+    let dir = support::scratch("guard");
+    let spec = dir.join("guarded.yaml");
+    std::fs::write(
+        &spec,
+        "version: 1\naccount_id: \"111122223333\"\nregion: us-east-1\ntrail: {name: guarded-trail}\nbucket: {name: guarded-trail-logs}\n",
+    )
+    .expect("write");
+    em.reset_counts();
+    let out = em.ctrail(&["plan", spec.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("the credentials belong to account 123456789012, but the spec is for account 111122223333; nothing was read or changed"),
+        "{err}"
+    );
+    let counts = em.counts();
+    assert_eq!(
+        counts.keys().collect::<Vec<_>>(),
+        vec!["sts:GetCallerIdentity"],
+        "{counts:?}"
+    );
+}
+
+#[test]
+fn several_specs_are_planned_in_one_run_each_in_its_own_section() {
+    let em = support::emulator::Emulator::start();
+    let out = em.ctrail(&[
+        "plan",
+        "--detailed-exitcode",
+        "specs/minimal.yaml",
+        "specs/data-events-advanced.yaml",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let first = text
+        .find("ctrail plan: trail audit-trail in account 123456789012, eu-west-1")
+        .expect("minimal section");
+    let second = text
+        .find("ctrail plan: trail sensitive-data-trail in account 123456789012, eu-central-1")
+        .expect("advanced section");
+    assert!(first < second, "sections follow the argument order");
+    assert_eq!(
+        text.matches("Plan: 18 to add, 0 to change, 0 to replace, 0 to destroy.")
+            .count(),
+        2,
+        "{text}"
+    );
+
+    // One bad spec fails the run but the others are still planned.
+    let out = em.ctrail(&[
+        "plan",
+        "specs/minimal.yaml",
+        "tests/invalid/unknown-region.yaml",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ctrail plan: trail audit-trail"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("tests/invalid/unknown-region.yaml:2:9"));
+
+    let out = em.ctrail(&[
+        "plan",
+        "--format",
+        "json",
+        "specs/minimal.yaml",
+        "specs/data-events-advanced.yaml",
+    ]);
+    let docs: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(docs.as_array().map(Vec::len), Some(2));
+}

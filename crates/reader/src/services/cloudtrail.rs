@@ -68,7 +68,7 @@ async fn read_trail(
             "is_organization_trail": trail.is_organization_trail().unwrap_or(false),
             "enable_log_file_validation": trail.log_file_validation_enabled().unwrap_or(false),
             "kms_key_id": keys.normalise(trail.kms_key_id()),
-            "cloud_watch_logs_log_group_arn": trail.cloud_watch_logs_log_group_arn(),
+            "cloud_watch_logs_log_group_arn": trail.cloud_watch_logs_log_group_arn().map(log_group_arn_with_streams),
             "cloud_watch_logs_role_arn": trail.cloud_watch_logs_role_arn(),
             "sns_topic_name": trail.sns_topic_arn().and_then(|a| a.rsplit(':').next()),
         }),
@@ -128,6 +128,16 @@ async fn read_trail(
     Ok(found)
 }
 
+/// CloudTrail takes a log group ARN with or without the `:*` suffix and
+/// means the same group; compare it in the suffixed form the graph uses.
+fn log_group_arn_with_streams(arn: &str) -> String {
+    if arn.ends_with(":*") {
+        arn.to_owned()
+    } else {
+        format!("{arn}:*")
+    }
+}
+
 fn basic(s: &EventSelector) -> Value {
     json!({
         "read_write_type": s.read_write_type().map_or("All", |t| t.as_str()),
@@ -161,4 +171,19 @@ fn advanced(s: &AdvancedEventSelector) -> Value {
             Value::Object(m)
         }).collect::<Vec<_>>(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::log_group_arn_with_streams;
+
+    #[test]
+    fn log_group_arns_compare_with_the_suffix() {
+        let bare = "arn:aws:logs:us-east-1:123456789012:log-group:CloudTrail/APILogs";
+        assert_eq!(log_group_arn_with_streams(bare), format!("{bare}:*"));
+        assert_eq!(
+            log_group_arn_with_streams(&format!("{bare}:*")),
+            format!("{bare}:*")
+        );
+    }
 }
