@@ -236,14 +236,7 @@ fn each_hand_made_drift_is_reported_as_exactly_that_attribute() {
     let acct = Account::seeded("drifts");
     acct.remediate();
     let em = &acct.em;
-    let other_key = em.aws(&[
-        "kms",
-        "create-key",
-        "--query",
-        "KeyMetadata.KeyId",
-        "--output",
-        "text",
-    ]);
+    let other_key = em.create_kms_key();
     let policy_text = em.aws(&[
         "s3api",
         "get-bucket-policy",

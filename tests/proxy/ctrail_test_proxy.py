@@ -197,6 +197,15 @@ class Handler(BaseHTTPRequestHandler):
         conn.close()
         return result
 
+    def _probe(self, headers: dict, target: str, payload: dict):
+        """Asks the emulator a JSON-protocol question with the caller's credentials."""
+        probe = dict(headers)
+        probe["X-Amz-Target"] = target
+        return self._upstream("POST", self.path, json.dumps(payload).encode(), probe)
+
+    def _json_reply(self, status: int, doc: dict):
+        self._send(status, json.dumps(doc).encode(), {"Content-Type": "application/x-amz-json-1.1"})
+
     def _serve_kms_association(self, op: str, body: bytes, headers: dict) -> bool:
         """AssociateKmsKey / DisassociateKmsKey, which the emulator lacks."""
         name = op.split(":", 1)[1]
@@ -204,21 +213,16 @@ class Handler(BaseHTTPRequestHandler):
             return False
         req = json.loads(body or b"{}")
         group = req.get("logGroupName", "")
-        probe = dict(headers)
-        probe["X-Amz-Target"] = "Logs_20140328.DescribeLogGroups"
-        status, _, data = self._upstream(
-            "POST", self.path, json.dumps({"logGroupNamePrefix": group}).encode(), probe
-        )
+        status, _, data = self._probe(headers, "Logs_20140328.DescribeLogGroups", {"logGroupNamePrefix": group})
         exists = status == 200 and any(
             g.get("logGroupName") == group for g in json.loads(data).get("logGroups", [])
         )
         if not exists:
-            err = {"__type": "ResourceNotFoundException", "message": "The specified log group does not exist."}
-            self._send(400, json.dumps(err).encode(), {"Content-Type": "application/x-amz-json-1.1"})
+            self._json_reply(400, {"__type": "ResourceNotFoundException", "message": "The specified log group does not exist."})
             return True
         with LOCK:
             LOG_GROUP_KEYS[(region_of(self.headers), group)] = req.get("kmsKeyId") if name == "AssociateKmsKey" else None
-        self._send(200, b"{}", {"Content-Type": "application/x-amz-json-1.1"})
+        self._json_reply(200, {})
         return True
 
     def _serve_insight_selectors(self, op: str, body: bytes, headers: dict) -> bool:
@@ -227,9 +231,7 @@ class Handler(BaseHTTPRequestHandler):
         if name not in ("PutInsightSelectors", "GetInsightSelectors"):
             return False
         req = json.loads(body or b"{}")
-        probe = dict(headers)
-        probe["X-Amz-Target"] = "CloudTrail_20131101.GetTrail"
-        status, _, data = self._upstream("POST", self.path, json.dumps({"Name": req.get("TrailName", "")}).encode(), probe)
+        status, _, data = self._probe(headers, "CloudTrail_20131101.GetTrail", {"Name": req.get("TrailName", "")})
         if status != 200:
             self._send(status, data, {"Content-Type": "application/x-amz-json-1.1"})
             return True
@@ -240,11 +242,9 @@ class Handler(BaseHTTPRequestHandler):
                 INSIGHTS[key] = req.get("InsightSelectors", [])
             selectors = INSIGHTS.get(key, [])
         if name == "GetInsightSelectors" and not selectors:
-            err = {"__type": "InsightNotEnabledException", "message": f"Trail {arn} does not have Insights enabled."}
-            self._send(400, json.dumps(err).encode(), {"Content-Type": "application/x-amz-json-1.1"})
+            self._json_reply(400, {"__type": "InsightNotEnabledException", "message": f"Trail {arn} does not have Insights enabled."})
             return True
-        out = {"TrailARN": arn, "InsightSelectors": selectors}
-        self._send(200, json.dumps(out).encode(), {"Content-Type": "application/x-amz-json-1.1"})
+        self._json_reply(200, {"TrailARN": arn, "InsightSelectors": selectors})
         return True
 
     def _handle(self):

@@ -24,14 +24,7 @@ impl Account {
     /// A fresh emulator, a KMS key, and the seed procedure run with the AWS CLI.
     pub fn seeded(name: &str) -> Account {
         let em = Emulator::start();
-        let key_id = em.aws(&[
-            "kms",
-            "create-key",
-            "--query",
-            "KeyMetadata.KeyId",
-            "--output",
-            "text",
-        ]);
+        let key_id = em.create_kms_key();
         let dir = scratch(name);
         let text =
             std::fs::read_to_string(root().join("specs/security-audit-trail.yaml")).expect("spec");

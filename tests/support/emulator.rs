@@ -138,6 +138,18 @@ impl Emulator {
         String::from_utf8_lossy(&out.stdout).trim().to_owned()
     }
 
+    /// Creates a KMS key and returns its id.
+    pub fn create_kms_key(&self) -> String {
+        self.aws(&[
+            "kms",
+            "create-key",
+            "--query",
+            "KeyMetadata.KeyId",
+            "--output",
+            "text",
+        ])
+    }
+
     /// Runs a script (bash or python) with this emulator's environment.
     pub fn run(&self, program: &Path, args: &[&str]) -> Output {
         self.env(&mut Command::new(program))
