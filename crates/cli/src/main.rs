@@ -71,6 +71,31 @@ enum Command {
         #[arg(long)]
         detailed_exitcode: bool,
     },
+    /// Make the account match a spec, or carry out a saved plan.
+    ///
+    /// With a SPEC: plans, shows the plan, and asks for confirmation (refused
+    /// without a terminal unless --auto-approve). With a PLAN saved by
+    /// `ctrail plan --out`: re-reads the account and refuses if anything
+    /// changed since the plan was made. Actions run in dependency order, in
+    /// parallel where independent; failures are retried when AWS says to wait
+    /// (throttling, IAM propagation) and stop the apply otherwise. On a failure
+    /// or Ctrl-C, running actions finish and the report lists every action as
+    /// completed, failed or not started; running apply again continues.
+    /// Afterwards a new plan must show no changes.
+    Apply {
+        /// A spec file, or a plan saved with `ctrail plan --out`.
+        #[arg(value_name = "SPEC|PLAN")]
+        target: PathBuf,
+        /// Apply without asking (for pipelines, after reviewing the plan).
+        #[arg(long)]
+        auto_approve: bool,
+        /// Most actions running at once.
+        #[arg(long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+        parallelism: u16,
+        /// Seconds to keep retrying while AWS propagates a new role, policy or key.
+        #[arg(long, default_value_t = 180, value_name = "SECONDS")]
+        propagation_timeout: u64,
+    },
     /// Report changes made outside ctrail, for scheduled jobs.
     ///
     /// The same read and comparison as `plan`. Exits 0 when nothing drifted,
@@ -175,6 +200,20 @@ fn main() -> ExitCode {
             &conn,
         ),
         Command::Drift { specs, format } => commands::drift::run(&specs, format, &conn),
+        Command::Apply {
+            target,
+            auto_approve,
+            parallelism,
+            propagation_timeout,
+        } => commands::apply::run(
+            commands::apply::Options {
+                target,
+                auto_approve,
+                parallelism: usize::from(parallelism),
+                propagation_timeout: std::time::Duration::from_secs(propagation_timeout),
+            },
+            &conn,
+        ),
         Command::Validate { specs, format } => commands::validate::run(&specs, format),
         Command::Graph {
             spec,

@@ -2,6 +2,10 @@
 //! assume-role), with the endpoint override AWS_ENDPOINT_URL honoured and
 //! path-style S3 addressing whenever an endpoint is overridden.
 
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region};
 
 /// Where and as whom to talk to AWS.
@@ -33,8 +37,22 @@ fn endpoint_overridden() -> bool {
         .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
 }
 
+/// Who retries failed calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retries {
+    /// The SDK's standard retries (reads).
+    Sdk,
+    /// None in the SDK: the caller classifies and retries (the executor),
+    /// with a timeout per attempt so a dropped connection fails fast.
+    Caller,
+}
+
 impl Clients {
     pub async fn connect(conn: &Connection, home_region: &str) -> Clients {
+        Self::connect_with(conn, home_region, Retries::Sdk).await
+    }
+
+    pub async fn connect_with(conn: &Connection, home_region: &str, retries: Retries) -> Clients {
         let region = conn
             .region
             .clone()
@@ -43,6 +61,14 @@ impl Clients {
             aws_config::defaults(BehaviorVersion::latest()).region(Region::new(region.clone()));
         if let Some(p) = &conn.profile {
             loader = loader.profile_name(p);
+        }
+        if retries == Retries::Caller {
+            loader = loader.retry_config(RetryConfig::disabled()).timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(Duration::from_secs(5))
+                    .operation_attempt_timeout(Duration::from_secs(30))
+                    .build(),
+            );
         }
         let config = loader.load().await;
         let s3_config = aws_sdk_s3::config::Builder::from(&config)

@@ -19,7 +19,7 @@ use ctrail_spec::Spec;
 use serde::Serialize;
 use serde_json::Value;
 
-pub use clients::{Clients, Connection};
+pub use clients::{Clients, Connection, Retries};
 pub use context::KeyForms;
 pub use error::ReadError;
 

@@ -10,6 +10,10 @@ use sha2::{Digest, Sha256};
 /// A spec planned against its account.
 pub struct Planned {
     pub plan: Plan,
+    pub spec: ctrail_spec::Spec,
+    /// The graph with every placeholder resolved from the live state.
+    pub desired: ctrail_graph::ResourceGraph,
+    pub live: LiveState,
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -51,6 +55,9 @@ pub async fn plan(path: &Path, conn: &Connection) -> Result<Planned, String> {
     };
     Ok(Planned {
         plan: Plan::new(header, actions),
+        spec,
+        desired,
+        live,
     })
 }
 

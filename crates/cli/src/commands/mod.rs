@@ -1,3 +1,4 @@
+pub mod apply;
 pub mod drift;
 pub mod graph;
 pub mod live;

@@ -53,6 +53,7 @@ pub(crate) fn add_topic(
         &t,
         ResourceKind::SnsTopicPolicy,
         json!({
+            "topic_arn": arn,
             "statements": canonical::policy(&policies::sns_topic_statements(names, &arn)),
         }),
     )?;

@@ -37,7 +37,7 @@ pub(crate) async fn read(c: &Client, graph: &ResourceGraph) -> Result<Found, Rea
         ));
         found.push((
             Address::new(K::SnsTopicPolicy, &topic),
-            Observed::Present(json!({ "statements": owned_statements(&policy) })),
+            Observed::Present(json!({ "topic_arn": arn, "statements": owned_statements(&policy) })),
         ));
     }
     Ok(found)

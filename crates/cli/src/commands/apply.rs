@@ -1,0 +1,261 @@
+//! `ctrail apply SPEC` and `ctrail apply PLAN`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use ctrail_differ::{ActionKind, Plan};
+use ctrail_executor::{Options as ExecOptions, Outcome, Report, Target};
+use ctrail_reader::{Clients, Connection, Retries};
+use ctrail_render::{Section, Style, plan};
+
+use super::live::{self, Planned};
+use crate::render::progress::Progress;
+
+pub struct Options {
+    pub target: PathBuf,
+    pub auto_approve: bool,
+    pub parallelism: usize,
+    pub propagation_timeout: Duration,
+}
+
+/// A saved plan, if `path` holds one (JSON with a format version).
+fn saved_plan(path: &Path) -> Option<Result<Plan, String>> {
+    let text = std::fs::read_to_string(path).ok()?;
+    if !text.trim_start().starts_with('{') {
+        return None;
+    }
+    Some(
+        serde_json::from_str::<Plan>(&text)
+            .map_err(|e| format!("{} is not a ctrail plan: {e}", path.display()))
+            .and_then(|p| {
+                if p.format_version == Plan::FORMAT_VERSION {
+                    Ok(p)
+                } else {
+                    Err(format!(
+                        "{} is a plan of format {}, this ctrail reads format {}",
+                        path.display(),
+                        p.format_version,
+                        Plan::FORMAT_VERSION
+                    ))
+                }
+            }),
+    )
+}
+
+/// Why a saved plan no longer describes the account: the addresses whose
+/// planned actions differ now.
+fn staleness(saved: &Plan, fresh: &Plan) -> Vec<String> {
+    let actions =
+        |p: &Plan| -> BTreeMap<String, (ActionKind, Vec<ctrail_differ::AttributeChange>)> {
+            p.actions
+                .iter()
+                .map(|a| (a.address.to_string(), (a.kind, a.changes.clone())))
+                .collect()
+        };
+    let (before, now) = (actions(saved), actions(fresh));
+    let addresses: BTreeSet<&String> = before.keys().chain(now.keys()).collect();
+    addresses
+        .into_iter()
+        .filter(|a| before.get(*a) != now.get(*a))
+        .cloned()
+        .collect()
+}
+
+fn confirm(n: usize) -> Result<bool, String> {
+    if !std::io::stdin().is_terminal() {
+        return Err("refusing to apply without confirmation: there is no terminal to ask on; review the plan and pass --auto-approve".into());
+    }
+    print!("\nApply these {n} change(s)? Only 'yes' is accepted: ");
+    let _ = std::io::stdout().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| e.to_string())?;
+    Ok(answer.trim() == "yes")
+}
+
+pub fn run(opts: Options, conn: &Connection) -> ExitCode {
+    let rt = crate::runtime();
+    rt.block_on(async {
+        match apply(opts, conn).await {
+            Ok(code) => code,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(1)
+            }
+        }
+    })
+}
+
+async fn apply(opts: Options, conn: &Connection) -> Result<ExitCode, String> {
+    let style = Style::detect();
+    let (spec_path, saved) = match saved_plan(&opts.target) {
+        Some(plan) => {
+            let plan = plan?;
+            (PathBuf::from(&plan.header.spec), Some(plan))
+        }
+        None => (opts.target.clone(), None),
+    };
+    let planned = live::plan(&spec_path, conn).await?;
+    if let Some(saved) = &saved {
+        if saved.header.spec_digest != planned.plan.header.spec_digest {
+            return Err(format!(
+                "{} changed since the plan was made; nothing was applied. Plan again.",
+                spec_path.display()
+            ));
+        }
+        if saved.header.live_fingerprint != planned.plan.header.live_fingerprint {
+            let moved = staleness(saved, &planned.plan);
+            return Err(format!(
+                "the account changed since the plan was made; nothing was applied. {}Plan again.",
+                if moved.is_empty() {
+                    String::new()
+                } else {
+                    format!("Now different: {}. ", moved.join(", "))
+                }
+            ));
+        }
+    }
+    let section = Section::new(&planned.plan);
+    print!("{}", plan::text::render(&section, style));
+    let summary = planned.plan.summary();
+    if !summary.has_changes() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(a) = planned.plan.changes().find(|a| a.blocked.is_some()) {
+        return Err(format!(
+            "{}: {}; nothing was applied",
+            a.address,
+            a.blocked.as_deref().unwrap_or_default()
+        ));
+    }
+    if let Some(a) = planned
+        .plan
+        .changes()
+        .find(|a| matches!(a.kind, ActionKind::Replace | ActionKind::Delete))
+    {
+        return Err(format!(
+            "{}: ctrail does not replace or delete resources; make that change by hand if it is intended. Nothing was applied.",
+            a.address
+        ));
+    }
+    if saved.is_none() && !opts.auto_approve && !confirm(summary.add + summary.change)? {
+        println!("Nothing was applied.");
+        return Ok(ExitCode::from(1));
+    }
+    let report = execute(&planned, &opts, conn).await;
+    print_report(&report, style);
+    if report.interrupted {
+        return Ok(ExitCode::from(130));
+    }
+    if !report.succeeded() {
+        return Ok(ExitCode::from(1));
+    }
+    verify(&spec_path, conn, style).await
+}
+
+async fn execute(planned: &Planned, opts: &Options, conn: &Connection) -> Report {
+    let clients = Clients::connect_with(conn, &planned.spec.region, Retries::Caller).await;
+    let target = Target {
+        account_id: planned.live.context.account_id.clone(),
+        region: planned.spec.region.clone(),
+        partition: planned.spec.partition.clone(),
+        kms_key_arn: planned.live.context.kms_key_arn.clone(),
+    };
+    let exec = ExecOptions {
+        parallelism: opts.parallelism,
+        propagation_timeout: opts.propagation_timeout,
+        ..ExecOptions::default()
+    };
+    let interrupt = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&interrupt);
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!(
+                "\ninterrupted: no new action starts; waiting for the running ones to finish"
+            );
+            flag.store(true, Ordering::SeqCst);
+        }
+    });
+    let progress = Arc::new(Progress::new(planned.plan.changes().count()));
+    let sink = Arc::clone(&progress);
+    println!("\nApplying:");
+    let started = Instant::now();
+    let report = ctrail_executor::apply(
+        &planned.plan,
+        &planned.desired,
+        &clients,
+        &target,
+        &exec,
+        Arc::new(move |e| sink.event(&e)),
+        interrupt,
+    )
+    .await;
+    progress.finish();
+    tracing::info!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "apply finished"
+    );
+    report
+}
+
+fn print_report(report: &Report, style: Style) {
+    let done = report.count(|o| matches!(o, Outcome::Completed { .. }));
+    let failed = report.count(|o| matches!(o, Outcome::Failed { .. }));
+    let not_started = report.count(|o| matches!(o, Outcome::NotStarted));
+    if report.succeeded() {
+        println!(
+            "\n{}",
+            style.bold(&format!("Apply complete: {done} change(s) made."))
+        );
+        return;
+    }
+    let why = if report.interrupted {
+        "interrupted"
+    } else {
+        "stopped at a failure"
+    };
+    println!(
+        "\n{}",
+        style.alert(&format!(
+            "Apply {why}: {done} completed, {failed} failed, {not_started} not started."
+        ))
+    );
+    for (address, outcome) in &report.actions {
+        match outcome {
+            Outcome::Completed { done, .. } => println!("  completed    {address} ({done})"),
+            Outcome::Failed { error } => println!("  FAILED       {address}: {error}"),
+            Outcome::NotStarted => println!("  not started  {address}"),
+        }
+    }
+    println!("Running ctrail apply again continues from here: every action is idempotent.");
+}
+
+/// After an apply the account must match the spec. A difference left over is
+/// retried briefly (eventual consistency) and then reported as an error.
+async fn verify(spec: &Path, conn: &Connection, style: Style) -> Result<ExitCode, String> {
+    let mut wait = Duration::from_secs(1);
+    for attempt in 0..4 {
+        let again = live::plan(spec, conn).await?;
+        if !again.plan.summary().has_changes() {
+            println!("Verified: a new plan shows no changes.");
+            return Ok(ExitCode::SUCCESS);
+        }
+        if attempt == 3 {
+            print!("{}", plan::text::render(&Section::new(&again.plan), style));
+            return Err(
+                "the apply completed but a new plan still shows changes (above): a difference AWS keeps reporting, or one ctrail normalises wrongly"
+                    .into(),
+            );
+        }
+        tokio::time::sleep(wait).await;
+        wait *= 2;
+    }
+    Ok(ExitCode::SUCCESS)
+}
