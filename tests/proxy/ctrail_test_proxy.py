@@ -4,6 +4,9 @@
 It forwards every AWS request to the emulator and:
   * counts API calls per operation ("cloudtrail:GetTrail", "s3:GetBucketPolicy", ...);
   * adds latency per call, to measure how many sequential rounds a command takes;
+  * injects faults: an operation failing N times with a given error (or always),
+    throttling every k-th call, a 5xx every k-th call, a dropped connection
+    every k-th call, each answered in the protocol the service speaks;
   * restores the XML root element names S3 documents where the emulator's
     serializer wraps outputs as "<{Operation}Response>" (the Rust SDK checks
     root names; botocore does not, which is why the emulator gets away with it);
@@ -15,7 +18,12 @@ It forwards every AWS request to the emulator and:
 Control API (JSON), on the same port:
   GET  /_proxy/counts        -> {"cloudtrail:GetTrail": 1, ...}
   POST /_proxy/reset         -> clears counts and configuration (not emulated state)
-  POST /_proxy/config        <- {"latency_ms": 50}
+  POST /_proxy/config        <- {"latency_ms": 50,
+                                 "faults": [{"op": "cloudtrail:CreateTrail", "times": 3, "status": 400,
+                                             "code": "InvalidCloudWatchLogsLogGroupArnException",
+                                             "message": "..."}],   # times -1: always
+                                 "throttle_every": 3, "error_5xx_every": 7, "drop_every": 11}
+  GET  /_proxy/faults        -> {"injected": N, "by_kind": {...}}
 
 Usage: ctrail_test_proxy.py --port PORT --upstream http://127.0.0.1:MOTO_PORT
 Prints "ready <port>" on stdout once it listens.
@@ -34,6 +42,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 LOCK = threading.Lock()
 COUNTS: dict[str, int] = {}
 CONFIG: dict = {"latency_ms": 0}
+CALLS = {"n": 0}
+INJECTED: dict[str, int] = {}
 # (region, log group name) -> KMS key ARN, or None once disassociated.
 LOG_GROUP_KEYS: dict[tuple[str, str], str | None] = {}
 # (region, trail ARN) -> insight selectors, as CloudTrail keeps them.
@@ -113,6 +123,51 @@ def operation_of(method: str, path: str, headers, body: bytes) -> str:
     return f"{service}:{method} {path.split('?')[0]}"
 
 
+def protocol_of(op: str, headers) -> str:
+    if op.startswith("s3:"):
+        return "s3"
+    return "json" if headers.get("X-Amz-Target") else "query"
+
+
+def error_response(protocol: str, status: int, code: str, message: str):
+    """An AWS error in the wire format of the service's protocol."""
+    if protocol == "json":
+        body = json.dumps({"__type": code, "message": message}).encode()
+        return status, body, {"Content-Type": "application/x-amz-json-1.1", "x-amzn-ErrorType": code}
+    if protocol == "s3":
+        body = f"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code><Message>{message}</Message></Error>".encode()
+        return status, body, {"Content-Type": "application/xml"}
+    body = (
+        '<ErrorResponse xmlns="https://aws.amazon.com/"><Error><Type>Sender</Type>'
+        f"<Code>{code}</Code><Message>{message}</Message></Error><RequestId>ctrail-proxy</RequestId></ErrorResponse>"
+    ).encode()
+    return status, body, {"Content-Type": "text/xml"}
+
+
+def fault_for(op: str) -> tuple | None:
+    """The fault to inject for this call, if any: ("drop",) or ("error", status, code, message)."""
+    with LOCK:
+        CALLS["n"] += 1
+        n = CALLS["n"]
+        for f in CONFIG.get("faults", []):
+            if f.get("op") == op and f.get("times", 0) != 0:
+                if f["times"] > 0:
+                    f["times"] -= 1
+                INJECTED[op] = INJECTED.get(op, 0) + 1
+                return ("error", f.get("status", 400), f["code"], f.get("message", f["code"]))
+        every = lambda key: CONFIG.get(key) and n % CONFIG[key] == 0
+        if every("drop_every"):
+            INJECTED["drop"] = INJECTED.get("drop", 0) + 1
+            return ("drop",)
+        if every("throttle_every"):
+            INJECTED["throttle"] = INJECTED.get("throttle", 0) + 1
+            return ("throttle",)
+        if every("error_5xx_every"):
+            INJECTED["5xx"] = INJECTED.get("5xx", 0) + 1
+            return ("5xx",)
+    return None
+
+
 def region_of(headers) -> str:
     m = re.search(r"Credential=[^/]+/[^/]+/([^/]+)/", headers.get("Authorization", ""))
     return m.group(1) if m else "us-east-1"
@@ -172,9 +227,14 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/_proxy/counts":
             with LOCK:
                 out = json.dumps(COUNTS, sort_keys=True).encode()
+        elif path == "/_proxy/faults":
+            with LOCK:
+                out = json.dumps({"injected": sum(INJECTED.values()), "by_kind": INJECTED}, sort_keys=True).encode()
         elif path == "/_proxy/reset":
             with LOCK:
                 COUNTS.clear()
+                INJECTED.clear()
+                CALLS["n"] = 0
                 CONFIG.clear()
                 CONFIG["latency_ms"] = 0
             out = b"{}"
@@ -258,6 +318,26 @@ class Handler(BaseHTTPRequestHandler):
             latency = CONFIG.get("latency_ms", 0)
         if latency:
             time.sleep(latency / 1000.0)
+        fault = fault_for(op)
+        if fault:
+            kind = fault[0]
+            if kind == "drop":
+                # Close the connection without an answer, as a network drop would.
+                self.close_connection = True
+                self.connection.shutdown(2)
+                return
+            protocol = protocol_of(op, self.headers)
+            if kind == "throttle":
+                code = {"json": "ThrottlingException", "query": "Throttling", "s3": "SlowDown"}[protocol]
+                status = 503 if protocol == "s3" else 400
+                fault = ("error", status, code, "Rate exceeded")
+            elif kind == "5xx":
+                code = "InternalError" if protocol == "s3" else "InternalFailure"
+                fault = ("error", 500, code, "We encountered an internal error. Please try again.")
+            _, status, code, message = fault
+            status, body, headers = error_response(protocol, status, code, message)
+            self._send(status, body, headers)
+            return
         headers = {
             k: v for k, v in self.headers.items() if k.lower() not in ("connection", "transfer-encoding", "content-length")
         }

@@ -21,6 +21,39 @@ pub struct Account {
 }
 
 impl Account {
+    /// A fresh emulator with a KMS key and nothing else, and the spec for it.
+    pub fn empty(name: &str) -> Account {
+        let em = Emulator::start();
+        let key_id = em.create_kms_key();
+        let dir = scratch(name);
+        let text =
+            std::fs::read_to_string(root().join("specs/security-audit-trail.yaml")).expect("spec");
+        let spec_path = dir.join("security-audit-trail.yaml");
+        std::fs::write(
+            &spec_path,
+            text.replace("12345678-1234-1234-1234-123456789012", &key_id),
+        )
+        .expect("write spec");
+        Account {
+            em,
+            spec: spec_path.to_string_lossy().into_owned(),
+            key_id,
+            dir,
+        }
+    }
+
+    /// `ctrail apply --auto-approve` on the spec.
+    pub fn apply(&self, extra: &[&str]) -> std::process::Output {
+        let mut args = vec!["apply", "--auto-approve"];
+        args.extend_from_slice(extra);
+        args.push(&self.spec);
+        self.em.ctrail(&args)
+    }
+
+    pub fn dir(&self) -> &std::path::Path {
+        &self.dir
+    }
+
     /// A fresh emulator, a KMS key, and the seed procedure run with the AWS CLI.
     pub fn seeded(name: &str) -> Account {
         let em = Emulator::start();

@@ -183,6 +183,16 @@ impl Emulator {
         self.control("POST", "/_proxy/reset", "");
     }
 
+    /// Sets the proxy's configuration (latency, faults); see the proxy's docs.
+    pub fn configure(&self, config: serde_json::Value) {
+        self.control("POST", "/_proxy/config", &config.to_string());
+    }
+
+    /// Faults injected since the last reset, by kind or operation.
+    pub fn injected(&self) -> serde_json::Value {
+        serde_json::from_str(&self.control("GET", "/_proxy/faults", "")).expect("faults")
+    }
+
     pub fn set_latency_ms(&self, ms: u64) {
         self.control(
             "POST",

@@ -94,7 +94,9 @@ where
     let code = e.code().map(str::to_owned);
     let class = match &e {
         SdkError::TimeoutError(_) | SdkError::ResponseError(_) => Class::Transient,
-        SdkError::DispatchFailure(d) if d.is_io() || d.is_timeout() => Class::Transient,
+        // A connection refused, reset or closed mid-request. (A user error,
+        // such as a bad endpoint URL, is not.)
+        SdkError::DispatchFailure(d) if !d.is_user() => Class::Transient,
         SdkError::ServiceError(s) => {
             classify_code(code.as_deref(), Some(s.raw().status().as_u16()))
         }

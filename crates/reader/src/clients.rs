@@ -40,7 +40,7 @@ fn endpoint_overridden() -> bool {
 /// Who retries failed calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Retries {
-    /// The SDK's standard retries (reads).
+    /// The SDK's standard retries, 8 attempts (reads).
     Sdk,
     /// None in the SDK: the caller classifies and retries (the executor),
     /// with a timeout per attempt so a dropped connection fails fast.
@@ -61,6 +61,11 @@ impl Clients {
             aws_config::defaults(BehaviorVersion::latest()).region(Region::new(region.clone()));
         if let Some(p) = &conn.profile {
             loader = loader.profile_name(p);
+        }
+        if retries == Retries::Sdk {
+            // Reads retry throttling, 5xx and dropped connections as the
+            // executor does: up to 8 attempts with exponential backoff.
+            loader = loader.retry_config(RetryConfig::standard().with_max_attempts(8));
         }
         if retries == Retries::Caller {
             loader = loader.retry_config(RetryConfig::disabled()).timeout_config(

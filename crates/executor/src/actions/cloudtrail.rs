@@ -99,9 +99,11 @@ fn basic(s: &Value) -> EventSelector {
                 })
                 .unwrap_or_default(),
         ))
-        .set_exclude_management_event_sources(Some(strings(
-            s.get("exclude_management_event_sources"),
-        )))
+        // Sent only when there is something to exclude; AWS stores an
+        // explicit empty list as given.
+        .set_exclude_management_event_sources(
+            Some(strings(s.get("exclude_management_event_sources"))).filter(|v| !v.is_empty()),
+        )
         .build()
 }
 

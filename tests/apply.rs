@@ -1,0 +1,515 @@
+//! `ctrail apply` against the emulator: from empty, under faults, interrupted.
+
+mod support;
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use support::account::{Account, BUCKET, LOG_GROUP, ROLE, TRAIL};
+
+fn text(o: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn converged(acct: &Account) {
+    let out = acct.em.ctrail(&["plan", "--detailed-exitcode", &acct.spec]);
+    assert_eq!(out.status.code(), Some(0), "not converged:\n{}", text(&out));
+}
+
+/// What a resource looks like through the AWS CLI, with the parts that
+/// differ between two emulators for no reason (key ids) made equal.
+fn observe(acct: &Account, args: &[&str], pick: &[&str]) -> Value {
+    let raw: Value =
+        serde_json::from_str(&acct.em.aws(&[args, &["--output", "json"]].concat())).expect("json");
+    let mut v = raw;
+    for p in pick {
+        v = v.get(*p).cloned().unwrap_or(Value::Null);
+    }
+    let text = v.to_string().replace(
+        &format!("arn:aws:kms:us-east-1:123456789012:key/{}", acct.key_id),
+        "KEY",
+    );
+    serde_json::from_str(&text.replace(&acct.key_id, "KEY")).expect("json")
+}
+
+fn sorted_tags(v: Value, key: &str, value: &str) -> Value {
+    let mut pairs: Vec<(String, String)> = v
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|t| {
+                    (
+                        t[key].as_str().unwrap_or_default().to_owned(),
+                        t[value].as_str().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    pairs.sort();
+    json!(pairs)
+}
+
+#[test]
+fn apply_from_empty_creates_what_the_seed_procedure_creates_then_plan_is_empty() {
+    let seeded = Account::seeded("apply-compare-seed");
+    let applied = Account::empty("apply-compare-ctrail");
+    let out = applied.apply(&[]);
+    assert!(out.status.success(), "{}", text(&out));
+    let t = text(&out);
+    assert!(t.contains("Apply complete: 19 change(s) made."), "{t}");
+    assert!(t.contains("Verified: a new plan shows no changes."), "{t}");
+    converged(&applied);
+
+    let trail_fields = [
+        "Name",
+        "S3BucketName",
+        "IncludeGlobalServiceEvents",
+        "IsMultiRegionTrail",
+        "LogFileValidationEnabled",
+        "CloudWatchLogsLogGroupArn",
+        "CloudWatchLogsRoleArn",
+        "IsOrganizationTrail",
+    ];
+    let mut differences = Vec::new();
+    let mut compare = |what: &str, a: Value, b: Value| {
+        if a != b {
+            differences.push(format!("{what}: seed procedure {a} vs ctrail {b}"));
+        }
+    };
+    // Step 5: the trail.
+    let trail = |acct: &Account| {
+        let t = observe(
+            acct,
+            &["cloudtrail", "get-trail", "--name", TRAIL],
+            &["Trail"],
+        );
+        json!(
+            trail_fields
+                .iter()
+                .map(|f| (f.to_string(), t[*f].clone()))
+                .collect::<serde_json::Map<_, _>>()
+        )
+    };
+    compare("trail", trail(&seeded), trail(&applied));
+    // KMS: the seed passes the key id, ctrail the key's ARN; both name the same key.
+    compare(
+        "trail KMS key",
+        observe(
+            &seeded,
+            &["cloudtrail", "get-trail", "--name", TRAIL],
+            &["Trail", "KmsKeyId"],
+        ),
+        observe(
+            &applied,
+            &["cloudtrail", "get-trail", "--name", TRAIL],
+            &["Trail", "KmsKeyId"],
+        ),
+    );
+    for (what, args, pick) in [
+        (
+            "logging",
+            vec!["cloudtrail", "get-trail-status", "--name", TRAIL],
+            vec!["IsLogging"],
+        ),
+        (
+            "event selectors (step 6)",
+            vec!["cloudtrail", "get-event-selectors", "--trail-name", TRAIL],
+            vec!["EventSelectors"],
+        ),
+        (
+            "insights (step 7)",
+            vec!["cloudtrail", "get-insight-selectors", "--trail-name", TRAIL],
+            vec!["InsightSelectors"],
+        ),
+        (
+            "bucket location",
+            vec!["s3api", "get-bucket-location", "--bucket", BUCKET],
+            vec!["LocationConstraint"],
+        ),
+        (
+            "bucket versioning",
+            vec!["s3api", "get-bucket-versioning", "--bucket", BUCKET],
+            vec!["Status"],
+        ),
+        (
+            "bucket lifecycle",
+            vec![
+                "s3api",
+                "get-bucket-lifecycle-configuration",
+                "--bucket",
+                BUCKET,
+            ],
+            vec!["Rules"],
+        ),
+        (
+            "bucket encryption algorithm",
+            vec!["s3api", "get-bucket-encryption", "--bucket", BUCKET],
+            vec!["ServerSideEncryptionConfiguration", "Rules"],
+        ),
+        (
+            "log group",
+            vec![
+                "logs",
+                "describe-log-groups",
+                "--log-group-name-prefix",
+                LOG_GROUP,
+            ],
+            vec!["logGroups"],
+        ),
+        (
+            "log group tags",
+            vec!["logs", "list-tags-log-group", "--log-group-name", LOG_GROUP],
+            vec!["tags"],
+        ),
+        (
+            "role policy",
+            vec![
+                "iam",
+                "get-role-policy",
+                "--role-name",
+                ROLE,
+                "--policy-name",
+                "CloudTrail-CloudWatchLogs-Delivery",
+            ],
+            vec!["PolicyDocument"],
+        ),
+    ] {
+        let mut a = observe(&seeded, &args, &pick);
+        let mut b = observe(&applied, &args, &pick);
+        if what == "log group" {
+            // Creation times differ; ctrail also encrypts the group (a documented addition).
+            for v in [&mut a, &mut b] {
+                for g in v.as_array_mut().into_iter().flatten() {
+                    if let Some(o) = g.as_object_mut() {
+                        o.remove("creationTime");
+                        o.remove("kmsKeyId");
+                    }
+                }
+            }
+        }
+        if what == "bucket encryption algorithm" {
+            // ctrail adds the S3 Bucket Key (a documented addition).
+            for v in [&mut a, &mut b] {
+                for r in v.as_array_mut().into_iter().flatten() {
+                    if let Some(o) = r.as_object_mut() {
+                        o.remove("BucketKeyEnabled");
+                    }
+                }
+            }
+        }
+        compare(what, a, b);
+    }
+    compare(
+        "bucket tags",
+        sorted_tags(
+            observe(
+                &seeded,
+                &["s3api", "get-bucket-tagging", "--bucket", BUCKET],
+                &["TagSet"],
+            ),
+            "Key",
+            "Value",
+        ),
+        sorted_tags(
+            observe(
+                &applied,
+                &["s3api", "get-bucket-tagging", "--bucket", BUCKET],
+                &["TagSet"],
+            ),
+            "Key",
+            "Value",
+        ),
+    );
+    compare(
+        "role tags",
+        sorted_tags(
+            observe(
+                &seeded,
+                &["iam", "list-role-tags", "--role-name", ROLE],
+                &["Tags"],
+            ),
+            "Key",
+            "Value",
+        ),
+        sorted_tags(
+            observe(
+                &applied,
+                &["iam", "list-role-tags", "--role-name", ROLE],
+                &["Tags"],
+            ),
+            "Key",
+            "Value",
+        ),
+    );
+    let trail_arn = format!("arn:aws:cloudtrail:us-east-1:123456789012:trail/{TRAIL}");
+    compare(
+        "trail tags",
+        sorted_tags(
+            observe(
+                &seeded,
+                &["cloudtrail", "list-tags", "--resource-id-list", &trail_arn],
+                &["ResourceTagList", "0", "TagsList"],
+            ),
+            "Key",
+            "Value",
+        ),
+        sorted_tags(
+            observe(
+                &applied,
+                &["cloudtrail", "list-tags", "--resource-id-list", &trail_arn],
+                &["ResourceTagList", "0", "TagsList"],
+            ),
+            "Key",
+            "Value",
+        ),
+    );
+    assert!(differences.is_empty(), "\n{}", differences.join("\n"));
+}
+
+#[test]
+fn create_trail_refused_three_times_for_iam_propagation_still_converges() {
+    let acct = Account::empty("apply-propagation");
+    acct.em.configure(json!({"faults": [{
+        "op": "cloudtrail:CreateTrail", "times": 3, "status": 400,
+        "code": "InvalidCloudWatchLogsLogGroupArnException",
+        "message": "Access denied. Verify in IAM that the role has adequate permissions."
+    }]}));
+    let out = acct.apply(&[]);
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    assert_eq!(
+        t.matches("InvalidCloudWatchLogsLogGroupArnException")
+            .count(),
+        3,
+        "{t}"
+    );
+    assert!(
+        t.contains("(waiting for AWS to propagate a new role, policy or key); retry 3 in"),
+        "{t}"
+    );
+    assert_eq!(acct.em.counts().get("cloudtrail:CreateTrail"), Some(&4));
+    converged(&acct);
+}
+
+#[test]
+fn transient_faults_of_every_kind_still_converge() {
+    let acct = Account::empty("apply-transient");
+    acct.em
+        .configure(json!({"throttle_every": 3, "error_5xx_every": 7, "drop_every": 11}));
+    let out = acct.apply(&[]);
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    let injected = acct.em.injected();
+    for kind in ["throttle", "5xx", "drop"] {
+        assert!(
+            injected["by_kind"][kind].as_u64().unwrap_or(0) > 0,
+            "no {kind} injected: {injected}"
+        );
+    }
+    acct.em.configure(json!({}));
+    converged(&acct);
+}
+
+#[test]
+fn a_permission_error_fails_fast_naming_the_resource_and_starts_nothing_after_it() {
+    let acct = Account::empty("apply-denied");
+    acct.em.configure(json!({"faults": [{
+        "op": "s3:PutBucketPolicy", "times": -1, "status": 403, "code": "AccessDenied", "message": "Access Denied"
+    }]}));
+    let started = Instant::now();
+    let out = acct.apply(&[]);
+    let elapsed = started.elapsed();
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{t}");
+    assert!(t.contains(&format!("FAILED       s3_bucket_policy.{BUCKET}: s3:PutBucketPolicy: AccessDenied: Access Denied")), "{t}");
+    assert!(t.contains(&format!("not started  trail.{TRAIL}")), "{t}");
+    assert!(t.contains("Apply stopped at a failure:"), "{t}");
+    let counts = acct.em.counts();
+    assert_eq!(
+        counts.get("s3:PutBucketPolicy"),
+        Some(&1),
+        "retried: {counts:?}"
+    );
+    assert_eq!(counts.get("cloudtrail:CreateTrail"), None, "{counts:?}");
+    assert!(elapsed < Duration::from_secs(60), "took {elapsed:?}");
+}
+
+#[test]
+fn killed_mid_apply_a_rerun_converges_without_duplicates() {
+    let acct = Account::empty("apply-killed");
+    acct.em.configure(json!({"latency_ms": 150}));
+    let mut child = acct
+        .em
+        .env(&mut std::process::Command::new(env!(
+            "CARGO_BIN_EXE_ctrail"
+        )))
+        .args(["apply", "--auto-approve", "--parallelism", "2", &acct.spec])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start apply");
+    // Kill it as soon as it has created something.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while acct
+        .em
+        .counts()
+        .keys()
+        .filter(|op| op.contains(":Create") || op.contains(":Put"))
+        .count()
+        < 2
+    {
+        assert!(
+            Instant::now() < deadline,
+            "apply never started changing anything"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().expect("kill");
+    let _ = child.wait();
+    acct.em.configure(json!({}));
+    let out = acct.em.ctrail(&["plan", "--detailed-exitcode", &acct.spec]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "the kill came too late to test anything:\n{}",
+        text(&out)
+    );
+
+    let out = acct.apply(&[]);
+    assert!(out.status.success(), "{}", text(&out));
+    converged(&acct);
+    let trails: Value =
+        serde_json::from_str(
+            &acct
+                .em
+                .aws(&["cloudtrail", "describe-trails", "--output", "json"]),
+        )
+        .expect("json");
+    assert_eq!(
+        trails["trailList"].as_array().map(Vec::len),
+        Some(1),
+        "{trails}"
+    );
+    let buckets: Value =
+        serde_json::from_str(&acct.em.aws(&["s3api", "list-buckets", "--output", "json"]))
+            .expect("json");
+    assert_eq!(
+        buckets["Buckets"].as_array().map(Vec::len),
+        Some(1),
+        "{buckets}"
+    );
+    let roles: Value =
+        serde_json::from_str(&acct.em.aws(&["iam", "list-roles", "--output", "json"]))
+            .expect("json");
+    let ours = roles["Roles"]
+        .as_array()
+        .map(|r| r.iter().filter(|r| r["RoleName"] == ROLE).count());
+    assert_eq!(ours, Some(1));
+    let groups: Value =
+        serde_json::from_str(
+            &acct
+                .em
+                .aws(&["logs", "describe-log-groups", "--output", "json"]),
+        )
+        .expect("json");
+    assert_eq!(
+        groups["logGroups"].as_array().map(Vec::len),
+        Some(1),
+        "{groups}"
+    );
+}
+
+#[test]
+fn a_saved_plan_applies_and_a_stale_one_is_refused_naming_what_changed() {
+    let acct = Account::seeded("apply-saved");
+    let plan_path = acct.dir().join("plan.json");
+    let plan = plan_path.to_str().expect("utf-8");
+    let out = acct.em.ctrail(&["plan", "--out", plan, &acct.spec]);
+    assert!(out.status.success(), "{}", text(&out));
+    acct.em.reset_counts();
+    // Someone changes the account after the plan was made.
+    acct.em
+        .aws(&["cloudtrail", "stop-logging", "--name", TRAIL]);
+    let out = acct.em.ctrail(&["apply", plan]);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{t}");
+    assert!(
+        t.contains(&format!("the account changed since the plan was made; nothing was applied. Now different: trail_logging.{TRAIL}.")),
+        "{t}"
+    );
+    assert_eq!(
+        acct.em
+            .counts()
+            .keys()
+            .filter(|op| op.contains(":Put") || op.contains(":Create"))
+            .count(),
+        0
+    );
+    // A fresh plan applies without asking: it was reviewed when it was saved.
+    let out = acct.em.ctrail(&["plan", "--out", plan, &acct.spec]);
+    assert!(out.status.success());
+    let out = acct.em.ctrail(&["apply", plan]);
+    assert!(out.status.success(), "{}", text(&out));
+    converged(&acct);
+}
+
+#[test]
+fn apply_refuses_without_a_terminal_unless_auto_approved() {
+    let acct = Account::empty("apply-no-tty");
+    acct.em.reset_counts();
+    let out = acct
+        .em
+        .env(&mut std::process::Command::new(env!(
+            "CARGO_BIN_EXE_ctrail"
+        )))
+        .args(["apply", &acct.spec])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run");
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{t}");
+    assert!(t.contains("refusing to apply without confirmation"), "{t}");
+    let changed: Vec<String> = acct
+        .em
+        .counts()
+        .into_keys()
+        .filter(|op| op.contains(":Create") || op.contains(":Put"))
+        .collect();
+    assert!(changed.is_empty(), "{changed:?}");
+}
+
+#[test]
+fn a_second_apply_is_a_no_op() {
+    let acct = Account::empty("apply-twice");
+    assert!(acct.apply(&[]).status.success());
+    acct.em.reset_counts();
+    let out = acct.apply(&[]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("No changes."));
+    let writes: Vec<String> = acct
+        .em
+        .counts()
+        .into_keys()
+        .filter(|op| {
+            [
+                "Create",
+                "Put",
+                "Update",
+                "Start",
+                "Add",
+                "Tag",
+                "Associate",
+                "Set",
+            ]
+            .iter()
+            .any(|w| op.contains(&format!(":{w}")))
+        })
+        .collect();
+    assert!(writes.is_empty(), "{writes:?}");
+}
