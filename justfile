@@ -47,10 +47,11 @@ demo: emulator
     ./target/debug/ctrail validate specs/*.yaml
     tools/with-emulator tools/demo.sh
 
-# Sequential API rounds and wall time of `ctrail plan` with 50 ms per call.
+# Sequential API rounds and wall times with 50 ms per call: ctrail plan, ctrail
+# apply from empty, and the seed's step-by-step CLI procedure.
 bench: emulator
     cargo build --quiet --bin ctrail
-    tools/with-emulator {{venv}}/bin/python tools/bench_plan.py
+    tools/with-emulator {{venv}}/bin/python tools/bench.py
 
 # Re-record the golden files after reviewing the change they show.
 update-golden:

@@ -24,6 +24,7 @@ Control API (JSON), on the same port:
                                              "message": "..."}],   # times -1: always
                                  "throttle_every": 3, "error_5xx_every": 7, "drop_every": 11}
   GET  /_proxy/faults        -> {"injected": N, "by_kind": {...}}
+  POST /_proxy/forget        -> drops what the proxy emulates (after resetting the emulator)
 
 Usage: ctrail_test_proxy.py --port PORT --upstream http://127.0.0.1:MOTO_PORT
 Prints "ready <port>" on stdout once it listens.
@@ -237,6 +238,11 @@ class Handler(BaseHTTPRequestHandler):
                 CALLS["n"] = 0
                 CONFIG.clear()
                 CONFIG["latency_ms"] = 0
+            out = b"{}"
+        elif path == "/_proxy/forget":
+            with LOCK:
+                LOG_GROUP_KEYS.clear()
+                INSIGHTS.clear()
             out = b"{}"
         elif path == "/_proxy/config":
             with LOCK:

@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""`just bench`: sequential rounds of API calls, measured with added latency.
+
+Run through tools/with-emulator. For each command, the test proxy adds 0 ms
+and then 50 ms to every call; the difference in wall time divided by 50 ms is
+the number of sequential rounds on the command's critical path. Printed:
+
+* `ctrail plan` on a converged account: calls per operation, wall times,
+  rounds (target: under 5 x 50 ms plus process start);
+* `ctrail apply` from an empty account: calls, wall times, rounds, against
+  the sum of all its calls (what running them one after another would cost);
+* the seed's step-by-step CLI procedure (tests/seed-procedure.sh) the same way.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+CTRAIL = os.environ.get("CTRAIL", "./target/debug/ctrail")
+AWS = os.environ["AWS_CLI"]
+PYTHON = os.path.join(os.path.dirname(AWS), "python")
+PROXY = os.environ["AWS_ENDPOINT_URL"]
+MOTO = os.environ["MOTO_URL"]
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+TMP = tempfile.mkdtemp()
+SPEC = os.path.join(TMP, "spec.yaml")
+
+
+def post(url, body=None):
+    req = urllib.request.Request(url, data=json.dumps(body or {}).encode(), method="POST")
+    return urllib.request.urlopen(req).read()
+
+
+def counts():
+    return json.load(urllib.request.urlopen(PROXY + "/_proxy/counts"))
+
+
+def latency(ms):
+    post(PROXY + "/_proxy/config", {"latency_ms": ms})
+
+
+def run(*args, check=True):
+    return subprocess.run(args, check=check, capture_output=True, text=True)
+
+
+def fresh_account():
+    """An empty emulated account with a KMS key, and the spec naming that key."""
+    post(MOTO + "/moto-api/reset")
+    post(PROXY + "/_proxy/forget")
+    key = run(AWS, "kms", "create-key", "--query", "KeyMetadata.KeyId", "--output", "text").stdout.strip()
+    text = open("specs/security-audit-trail.yaml").read().replace("12345678-1234-1234-1234-123456789012", key)
+    open(SPEC, "w").write(text)
+    return key
+
+
+def timed(args, ok=(0,)):
+    t = time.perf_counter()
+    p = subprocess.run(args, capture_output=True)
+    if p.returncode not in ok:
+        sys.exit(f"{' '.join(args)} exited {p.returncode}: {p.stderr.decode()}")
+    return time.perf_counter() - t
+
+
+def measure_from_empty(label, command):
+    """Wall time at 0 and 50 ms per call, each on a fresh account; calls made."""
+    walls = {}
+    for ms in (0, 50):
+        best = None
+        for _ in range(max(1, RUNS // 2)):
+            key = fresh_account()
+            latency(ms)
+            post(PROXY + "/_proxy/reset")
+            latency(ms)
+            w = timed([c.replace("{key}", key) for c in command])
+            calls = counts()
+            latency(0)
+            best = w if best is None else min(best, w)
+        walls[ms] = (best, sum(calls.values()))
+    (w0, calls), (w50, _) = walls[0], walls[50]
+    rounds = (w50 - w0) / 0.050
+    print(f"{label}:")
+    print(f"  calls made:                       {calls:7d}   (one after another: {calls * 50} ms of latency)")
+    print(f"  wall time, no added latency:      {w0 * 1000:7.1f} ms")
+    print(f"  wall time, 50 ms per call:        {w50 * 1000:7.1f} ms")
+    print(f"  sequential rounds implied:        {rounds:7.2f}   (critical-path bound at 50 ms: {rounds * 50:.0f} ms)")
+    return rounds, calls
+
+
+def bench_plan():
+    key = fresh_account()
+    run("tests/seed-procedure.sh", key)
+    run(CTRAIL, "apply", "--auto-approve", SPEC)
+    plan = [CTRAIL, "plan", "--detailed-exitcode", SPEC]
+    start = min(timed([CTRAIL, "--version"]) for _ in range(RUNS))
+    post(PROXY + "/_proxy/reset")
+    timed(plan)
+    c = counts()
+    latency(0)
+    w0 = min(timed(plan) for _ in range(RUNS))
+    latency(50)
+    w50 = min(timed(plan) for _ in range(RUNS))
+    latency(0)
+    bound = 5 * 0.050 + start
+    print(f"ctrail plan on a converged account ({len(c)} operations, {sum(c.values())} calls, best of {RUNS}):")
+    print(f"  most calls of one operation:      {max(c.values()):7d}")
+    print(f"  process start (ctrail --version): {start * 1000:7.1f} ms")
+    print(f"  wall time, no added latency:      {w0 * 1000:7.1f} ms")
+    print(f"  wall time, 50 ms per call:        {w50 * 1000:7.1f} ms")
+    print(f"  sequential rounds implied:        {(w50 - w0) / 0.050:7.2f}")
+    print(f"  target, 5 x 50 ms + start:        {bound * 1000:7.1f} ms  -> {'met' if w50 < bound else 'MISSED'}")
+
+
+def main():
+    bench_plan()
+    print()
+    ctrail_rounds, ctrail_calls = measure_from_empty(
+        "ctrail apply from an empty account (plan, apply, verifying plan)",
+        [CTRAIL, "apply", "--auto-approve", SPEC],
+    )
+    print()
+    seed_rounds, seed_calls = measure_from_empty(
+        "the seed's step-by-step CLI procedure (tests/seed-procedure.sh)",
+        ["tests/seed-procedure.sh", "{key}"],
+    )
+    print()
+    print(f"apply: {ctrail_rounds:.1f} rounds for {ctrail_calls} calls "
+          f"({ctrail_calls / max(ctrail_rounds, 1):.1f} calls per round); "
+          f"the CLI procedure: {seed_rounds:.1f} rounds for {seed_calls} calls.")
+
+
+if __name__ == "__main__":
+    main()
