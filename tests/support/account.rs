@@ -56,30 +56,17 @@ impl Account {
 
     /// A fresh emulator, a KMS key, and the seed procedure run with the AWS CLI.
     pub fn seeded(name: &str) -> Account {
-        let em = Emulator::start();
-        let key_id = em.create_kms_key();
-        let dir = scratch(name);
-        let text =
-            std::fs::read_to_string(root().join("specs/security-audit-trail.yaml")).expect("spec");
-        let spec_path = dir.join("security-audit-trail.yaml");
-        std::fs::write(
-            &spec_path,
-            text.replace("12345678-1234-1234-1234-123456789012", &key_id),
-        )
-        .expect("write spec");
-        let out = em.run(&root().join("tests/seed-procedure.sh"), &[&key_id]);
+        let acct = Account::empty(name);
+        let out = acct
+            .em
+            .run(&root().join("tests/seed-procedure.sh"), &[&acct.key_id]);
         assert!(
             out.status.success(),
             "seed procedure failed:\n{}{}",
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
-        Account {
-            em,
-            spec: spec_path.to_string_lossy().into_owned(),
-            key_id,
-            dir,
-        }
+        acct
     }
 
     /// `ctrail plan --format json` as a value, with the exit code.

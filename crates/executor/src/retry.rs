@@ -74,19 +74,6 @@ pub(crate) fn classify_code(code: Option<&str>, status: Option<u16>) -> Class {
     }
 }
 
-fn chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts = vec![e.to_string()];
-    let mut source = e.source();
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        source = s.source();
-    }
-    parts.join(": ")
-}
-
 pub(crate) fn from_sdk<E>(operation: &'static str, e: SdkError<E, HttpResponse>) -> CallError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
@@ -105,7 +92,7 @@ where
     let message = match (e.code(), e.message()) {
         (Some(c), Some(m)) => format!("{c}: {m}"),
         (Some(c), None) => c.to_owned(),
-        _ => chain(&e),
+        _ => ctrail_reader::error_chain(&e),
     };
     CallError {
         operation,

@@ -79,7 +79,7 @@ where
 }
 
 /// An error and its sources, each by its `Display`, joined with ": ".
-fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+pub fn chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut parts = vec![e.to_string()];
     let mut source = e.source();
     while let Some(s) = source {

@@ -21,7 +21,7 @@ use serde_json::Value;
 
 pub use clients::{Clients, Connection, Retries};
 pub use context::KeyForms;
-pub use error::ReadError;
+pub use error::{ReadError, chain as error_chain};
 
 /// What the reader found for one resource.
 #[derive(Debug, Clone, PartialEq, Serialize)]

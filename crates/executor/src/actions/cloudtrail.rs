@@ -6,19 +6,8 @@ use aws_sdk_cloudtrail::types::{
 };
 use serde_json::Value;
 
-use super::{Cx, Step, aws, refuse};
+use super::{Cx, Step, aws, refuse, strings};
 use crate::retry::CallError;
-
-fn strings(v: Option<&Value>) -> Vec<String> {
-    v.and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 /// CreateTrail, or UpdateTrail for one that exists. On UpdateTrail an empty
 /// string removes a setting (encryption, log group, prefix, topic).

@@ -3,23 +3,12 @@
 use aws_sdk_iam::types::Tag;
 use serde_json::Value;
 
-use super::{Cx, Step, aws, refuse};
+use super::{Cx, Step, aws, refuse, strings};
 use crate::retry::CallError;
 
 fn doc(step: &Step, key: &str) -> Result<String, CallError> {
     serde_json::to_string(step.desired.get(key).unwrap_or(&Value::Null))
         .map_err(|e| refuse("iam", e.to_string()))
-}
-
-fn names(v: Option<&Value>) -> Vec<String> {
-    v.and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// CreateRole, or for an existing role its trust policy; any other policy on
@@ -53,7 +42,7 @@ pub(crate) async fn role(cx: &Cx<'_>, step: &Step) -> Result<&'static str, CallE
             .send()
     )
     .await?;
-    for p in names(step.old("other_inline_policies")) {
+    for p in strings(step.old("other_inline_policies")) {
         aws!(
             cx,
             "iam:DeleteRolePolicy",
@@ -64,7 +53,7 @@ pub(crate) async fn role(cx: &Cx<'_>, step: &Step) -> Result<&'static str, CallE
         )
         .await?;
     }
-    for arn in names(step.old("attached_managed_policies")) {
+    for arn in strings(step.old("attached_managed_policies")) {
         aws!(
             cx,
             "iam:DetachRolePolicy",

@@ -73,6 +73,18 @@ impl Step {
     }
 }
 
+/// A JSON list of strings (anything else in it is skipped).
+pub(crate) fn strings(v: Option<&Value>) -> Vec<String> {
+    v.and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// What an action has to work with.
 pub(crate) struct Cx<'a> {
     pub address: String,
