@@ -12,8 +12,16 @@ It forwards every AWS request to the emulator and:
     root names; botocore does not, which is why the emulator gets away with it);
   * serves the operations the emulator lacks (they answer 500 there):
     logs AssociateKmsKey / DisassociateKmsKey, overlaid on DescribeLogGroups;
+  * speaks Smithy RPC v2 CBOR for CloudWatch (the Rust SDK's protocol, which
+    the emulator lacks), asking the emulator in JSON (rpcv2_cbor.py);
+  * serves logs query definitions and Logs Insights queries (insights.py);
   * serves cloudtrail Put/GetInsightSelectors, which the emulator gets wrong
-    (it appends to the trail's selectors where CloudTrail replaces them).
+    (it appends to the trail's selectors where CloudTrail replaces them);
+  * makes logs PutMetricFilter replace a filter of the same name, as
+    CloudWatch Logs does (the emulator adds a second filter with that name);
+  * shows email subscriptions as SNS does until their owner confirms them:
+    Subscribe answers "pending confirmation" and ListSubscriptionsByTopic
+    "PendingConfirmation" (the emulator confirms them at once).
 
 Control API (JSON), on the same port:
   GET  /_proxy/counts        -> {"cloudtrail:GetTrail": 1, ...}
@@ -39,6 +47,9 @@ import threading
 import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import insights
+import rpcv2_cbor
 
 LOCK = threading.Lock()
 COUNTS: dict[str, int] = {}
@@ -101,6 +112,8 @@ def service_of(headers) -> str:
 
 def operation_of(method: str, path: str, headers, body: bytes) -> str:
     service = service_of(headers)
+    if rpcv2_cbor.is_cbor(headers):
+        return f"{service}:{rpcv2_cbor.operation_name(path)}"
     target = headers.get("X-Amz-Target")
     if target:
         return f"{service}:{target.split('.')[-1]}"
@@ -127,11 +140,15 @@ def operation_of(method: str, path: str, headers, body: bytes) -> str:
 def protocol_of(op: str, headers) -> str:
     if op.startswith("s3:"):
         return "s3"
+    if rpcv2_cbor.is_cbor(headers):
+        return "cbor"
     return "json" if headers.get("X-Amz-Target") else "query"
 
 
 def error_response(protocol: str, status: int, code: str, message: str):
     """An AWS error in the wire format of the service's protocol."""
+    if protocol == "cbor":
+        return status, rpcv2_cbor.error(code, message), dict(rpcv2_cbor.CBOR_HEADERS)
     if protocol == "json":
         body = json.dumps({"__type": code, "message": message}).encode()
         return status, body, {"Content-Type": "application/x-amz-json-1.1", "x-amzn-ErrorType": code}
@@ -191,6 +208,21 @@ def overlay_log_group_keys(region: str, body: bytes) -> bytes:
     return json.dumps(doc).encode()
 
 
+EMAIL_MEMBER = re.compile(
+    rb"<member><SubscriptionArn>[^<]*</SubscriptionArn>(?P<rest>(?:(?!</member>).)*<Protocol>email(?:-json)?</Protocol>)", re.S
+)
+
+
+def pending_email_subscriptions(op: str, request: bytes, body: bytes) -> bytes:
+    """Email subscriptions as SNS reports them before confirmation."""
+    if op == "sns:Subscribe":
+        form = urllib.parse.parse_qs(request.decode())
+        if form.get("Protocol", [""])[0] in ("email", "email-json") and form.get("ReturnSubscriptionArn") != ["true"]:
+            body = re.sub(rb"<SubscriptionArn>[^<]*</SubscriptionArn>", b"<SubscriptionArn>pending confirmation</SubscriptionArn>", body)
+        return body
+    return EMAIL_MEMBER.sub(rb"<member><SubscriptionArn>PendingConfirmation</SubscriptionArn>\g<rest>", body)
+
+
 def fix_s3_root(op: str, body: bytes) -> bytes:
     name = op.split(":", 1)[1]
     root = S3_ROOTS.get(name)
@@ -243,6 +275,7 @@ class Handler(BaseHTTPRequestHandler):
             with LOCK:
                 LOG_GROUP_KEYS.clear()
                 INSIGHTS.clear()
+            insights.forget()
             out = b"{}"
         elif path == "/_proxy/config":
             with LOCK:
@@ -313,6 +346,32 @@ class Handler(BaseHTTPRequestHandler):
         self._json_reply(200, {"TrailARN": arn, "InsightSelectors": selectors})
         return True
 
+    def _log_events(self, headers: dict, group: str, start_ms: int, end_ms: int):
+        """Every event of a log group in [start_ms, end_ms], from the emulator."""
+        events, token = [], None
+        while True:
+            req = {"logGroupName": group, "startTime": start_ms, "endTime": end_ms}
+            if token:
+                req["nextToken"] = token
+            status, _, data = self._probe(headers, "Logs_20140328.FilterLogEvents", req)
+            if status != 200:
+                return None
+            doc = json.loads(data)
+            events.extend(doc.get("events", []))
+            token = doc.get("nextToken")
+            if not token:
+                return events
+
+    def _serve_insights(self, op: str, body: bytes, headers: dict) -> bool:
+        """Query definitions and Logs Insights queries (insights.py)."""
+        name = op.split(":", 1)[1]
+        if not op.startswith("logs:") or name not in insights.OPERATIONS:
+            return False
+        fetch = lambda group, start, end: self._log_events(headers, group, start, end)  # noqa: E731
+        status, doc = insights.serve(name, region_of(self.headers), json.loads(body or b"{}"), fetch)
+        self._json_reply(status, doc)
+        return True
+
     def _handle(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
@@ -334,7 +393,7 @@ class Handler(BaseHTTPRequestHandler):
                 return
             protocol = protocol_of(op, self.headers)
             if kind == "throttle":
-                code = {"json": "ThrottlingException", "query": "Throttling", "s3": "SlowDown"}[protocol]
+                code = {"json": "ThrottlingException", "cbor": "ThrottlingException", "query": "Throttling", "s3": "SlowDown"}[protocol]
                 status = 503 if protocol == "s3" else 400
                 fault = ("error", status, code, "Rate exceeded")
             elif kind == "5xx":
@@ -347,13 +406,31 @@ class Handler(BaseHTTPRequestHandler):
         headers = {
             k: v for k, v in self.headers.items() if k.lower() not in ("connection", "transfer-encoding", "content-length")
         }
-        if self._serve_kms_association(op, body, headers) or self._serve_insight_selectors(op, body, headers):
+        if (
+            self._serve_kms_association(op, body, headers)
+            or self._serve_insight_selectors(op, body, headers)
+            or self._serve_insights(op, body, headers)
+        ):
+            return
+        if op == "logs:PutMetricFilter":
+            req = json.loads(body or b"{}")
+            # Ignored when there is none to delete.
+            self._probe(
+                headers,
+                "Logs_20140328.DeleteMetricFilter",
+                {"logGroupName": req.get("logGroupName", ""), "filterName": req.get("filterName", "")},
+            )
+        if rpcv2_cbor.is_cbor(self.headers):
+            service = {"monitoring": "cloudwatch"}.get(op.split(":")[0], op.split(":")[0])
+            self._send(*rpcv2_cbor.translate(service, self.path, body, headers, self._upstream))
             return
         status, resp_headers, data = self._upstream(self.command, self.path, body, headers)
         if op.startswith("s3:") and status == 200:
             data = fix_s3_root(op, data)
         if op == "logs:DescribeLogGroups" and status == 200:
             data = overlay_log_group_keys(region_of(self.headers), data)
+        if op in ("sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:ListSubscriptions") and status == 200:
+            data = pending_email_subscriptions(op, body, data)
         out_headers = {
             k: v
             for k, v in resp_headers

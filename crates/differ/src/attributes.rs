@@ -35,9 +35,20 @@ pub(crate) fn all(desired: &Value) -> Vec<AttributeChange> {
 }
 
 /// The attributes where `live` differs from `desired`, by path.
+/// Live attributes whose names start with `_` are observations (such as
+/// `_pending_confirmation`), reported as notes and never diffed.
 pub(crate) fn diff(_kind: ResourceKind, live: &Value, desired: &Value) -> Vec<AttributeChange> {
     let mut out = Vec::new();
-    walk("", Some(live), Some(desired), &mut out);
+    let live = match live {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .filter(|(k, _)| !k.starts_with('_'))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        ),
+        other => other.clone(),
+    };
+    walk("", Some(&live), Some(desired), &mut out);
     out
 }
 

@@ -5,6 +5,7 @@
 
 mod attributes;
 pub mod cost;
+mod notes;
 mod plan;
 mod security;
 
@@ -35,6 +36,7 @@ pub fn diff(desired: &ResourceGraph, live: &LiveState) -> Result<Vec<Action>, Gr
                 changes: attributes::all(&r.desired),
                 security: Vec::new(),
                 blocked: None,
+                notes: notes::on_create(r.address.kind, &r.desired),
             },
             Observed::Present(current) => {
                 let changes = attributes::diff(r.address.kind, current, &r.desired);
@@ -62,6 +64,7 @@ pub fn diff(desired: &ResourceGraph, live: &LiveState) -> Result<Vec<Action>, Gr
                     changes,
                     security,
                     blocked,
+                    notes: notes::on_live(r.address.kind, current),
                 }
             }
         };

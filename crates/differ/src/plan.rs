@@ -37,6 +37,10 @@ pub struct Action {
     pub security: Vec<SecurityNote>,
     /// Why the action must not be carried out as planned, if it must not.
     pub blocked: Option<String>,
+    /// What a reviewer should know that is not a change (an email
+    /// subscription waiting for its recipient to confirm, say).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// Where a plan came from: enough to refuse applying it to anything else.

@@ -31,10 +31,14 @@ pub enum ResourceKind {
     TrailInsightSelectors,
     TrailTags,
     TrailLogging,
+    MetricFilter,
+    MetricAlarm,
+    SnsSubscription,
+    QueryDefinition,
 }
 
 impl ResourceKind {
-    pub const ALL: [ResourceKind; 21] = [
+    pub const ALL: [ResourceKind; 25] = [
         Self::S3Bucket,
         Self::S3PublicAccessBlock,
         Self::S3BucketVersioning,
@@ -56,6 +60,10 @@ impl ResourceKind {
         Self::TrailInsightSelectors,
         Self::TrailTags,
         Self::TrailLogging,
+        Self::MetricFilter,
+        Self::MetricAlarm,
+        Self::SnsSubscription,
+        Self::QueryDefinition,
     ];
 
     pub fn parse(s: &str) -> Option<ResourceKind> {
@@ -85,6 +93,10 @@ impl ResourceKind {
             Self::TrailInsightSelectors => "trail_insight_selectors",
             Self::TrailTags => "trail_tags",
             Self::TrailLogging => "trail_logging",
+            Self::MetricFilter => "metric_filter",
+            Self::MetricAlarm => "metric_alarm",
+            Self::SnsSubscription => "sns_subscription",
+            Self::QueryDefinition => "query_definition",
         }
     }
 }

@@ -4,7 +4,7 @@ use ctrail_spec::Spec;
 
 use crate::graph::{GraphError, ResourceGraph};
 use crate::policies::Names;
-use crate::resources::{iam, kms, logs, s3, sns, trail};
+use crate::resources::{iam, kms, logs, monitoring, s3, sns, trail};
 
 /// Expands a validated spec into its resource graph. Fails only on an
 /// internal inconsistency (a cycle or a duplicate), never on user input: the
@@ -27,6 +27,7 @@ pub fn build(spec: &Spec) -> Result<ResourceGraph, GraphError> {
     }
     sns::add_topic(&mut g, spec, &names)?;
     trail::add(&mut g, spec, &names)?;
+    monitoring::add_all(&mut g, spec)?;
     if let Some(account) = &spec.account_id {
         let account = account.clone();
         g.resolve(&move |p| (p == crate::Placeholder::AccountId).then(|| account.clone()));

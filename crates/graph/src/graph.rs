@@ -42,6 +42,10 @@ pub enum EdgeReason {
     KeyPolicyChecked,
     /// CreateTrail checks the topic policy (InsufficientSnsTopicPolicyException).
     TopicPolicyChecked,
+    /// The alarm watches the metric the filter publishes.
+    Watches,
+    /// The alarm notifies the topic; the subscription is to the topic.
+    Notifies,
     /// Insights need the trail's selectors to log management events, and
     /// logging starts only once the trail logs what the spec asks.
     Configured,
@@ -57,6 +61,8 @@ impl EdgeReason {
             Self::KeyPolicyChecked => "key policy checked",
             Self::TopicPolicyChecked => "topic policy checked by CreateTrail",
             Self::Configured => "configured first",
+            Self::Watches => "alarm watches the filter's metric",
+            Self::Notifies => "notifies the topic",
         }
     }
 }

@@ -10,6 +10,7 @@
 mod clients;
 mod context;
 mod error;
+pub mod insights;
 mod services;
 
 use std::collections::BTreeMap;
@@ -22,6 +23,7 @@ use serde_json::Value;
 pub use clients::{Clients, Connection, Retries};
 pub use context::KeyForms;
 pub use error::{ReadError, chain as error_chain};
+pub use services::query_definitions::all as saved_queries;
 
 /// What the reader found for one resource.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -69,16 +71,31 @@ pub async fn read(
     let mut desired = graph.clone();
     desired.resolve(&|p| context.value(p));
     let account = context.account_id.as_str();
-    let (s3, logs, iam, kms, sns, trail) = tokio::join!(
+    let (s3, logs, iam, kms, sns, trail, filters, alarms, subscriptions, queries) = tokio::join!(
         services::s3::read(&clients.s3, &desired, &keys),
         services::logs::read(&clients.logs, &desired, &keys, account, &spec.region),
         services::iam::read(&clients.iam, &desired),
         services::kms::read(&clients.kms, &desired, keys.arn.as_deref()),
         services::sns::read(&clients.sns, &desired),
         services::cloudtrail::read(&clients.cloudtrail, &desired, &keys, account),
+        services::metric_filters::read(&clients.logs, &desired),
+        services::alarms::read(&clients.cloudwatch, &desired),
+        services::subscriptions::read(&clients.sns, &desired),
+        services::query_definitions::read(&clients.logs, &desired),
     );
     let mut resources = BTreeMap::new();
-    for found in [s3?, logs?, iam?, kms?, sns?, trail?] {
+    for found in [
+        s3?,
+        logs?,
+        iam?,
+        kms?,
+        sns?,
+        trail?,
+        filters?,
+        alarms?,
+        subscriptions?,
+        queries?,
+    ] {
         resources.extend(found);
     }
     tracing::debug!(resources = resources.len(), "live state read");

@@ -4,6 +4,7 @@
 
 pub mod drift;
 pub mod plan;
+pub mod query;
 mod style;
 
 pub use style::Style;

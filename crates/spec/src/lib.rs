@@ -19,6 +19,7 @@ use std::path::Path;
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
 pub use model::*;
 pub use sections::SUPPORTED_VERSIONS;
+pub use sections::monitoring::{PRESETS, Preset, alarm_defaults, preset_entries};
 
 /// A valid spec and the warnings found while reading it.
 #[derive(Debug, Clone)]

@@ -24,6 +24,8 @@ pub struct Spec {
     pub bucket: Bucket,
     /// `None` when CloudWatch Logs delivery is turned off.
     pub cloudwatch_logs: Option<CloudWatchLogs>,
+    /// Metric filters, alarms, the alert topic and saved queries.
+    pub monitoring: Monitoring,
 }
 
 /// The customer managed KMS key used for the trail's log files and the bucket.
@@ -237,4 +239,85 @@ pub struct CloudWatchLogs {
     pub role_name: String,
     /// Whether a plan may ever delete this log group (it holds audit logs).
     pub allow_destroy: bool,
+}
+
+/// Security monitoring on the trail's log group, presets expanded.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Monitoring {
+    /// The presets in effect, by name (`cis`, `sample_queries`).
+    pub presets: Vec<String>,
+    pub alert_topic: Option<AlertTopic>,
+    pub metric_filters: Vec<MetricFilter>,
+    pub queries: Vec<SavedQuery>,
+}
+
+/// Where alarms send their notifications.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AlertTopic {
+    /// A topic ctrail creates (a name) or one managed elsewhere (an ARN).
+    pub topic: TopicRef,
+    /// Email subscriptions; each stays pending until its owner confirms it.
+    pub emails: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "form", content = "value", rename_all = "snake_case")]
+pub enum TopicRef {
+    Name(String),
+    Arn(String),
+}
+
+impl TopicRef {
+    /// The topic's name (the last part of an ARN).
+    pub fn name(&self) -> &str {
+        match self {
+            TopicRef::Name(n) => n,
+            TopicRef::Arn(a) => a.rsplit(':').next().unwrap_or(a),
+        }
+    }
+}
+
+/// A metric filter on the trail's log group and the alarm on its metric.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MetricFilter {
+    pub name: String,
+    pub pattern: String,
+    pub metric_name: String,
+    pub metric_namespace: String,
+    pub metric_value: String,
+    /// `None` when the spec turns the alarm off.
+    pub alarm: Option<Alarm>,
+    /// The preset the entry comes from, if any.
+    pub preset: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Alarm {
+    pub name: String,
+    pub description: Option<String>,
+    pub statistic: String,
+    pub period: u32,
+    pub evaluation_periods: u32,
+    pub threshold: f64,
+    pub comparison: String,
+    pub treat_missing_data: String,
+    /// SNS topic ARNs notified when the alarm fires; the alert topic is
+    /// written as `alert_topic` and resolved by the graph.
+    pub actions: Vec<AlarmAction>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlarmAction {
+    AlertTopic,
+    Arn(String),
+}
+
+/// A Logs Insights query saved in the account (a query definition).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SavedQuery {
+    pub name: String,
+    pub query: String,
+    pub log_groups: Vec<String>,
+    pub preset: Option<String>,
 }

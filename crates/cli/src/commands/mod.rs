@@ -3,6 +3,7 @@ pub mod drift;
 pub mod graph;
 pub mod live;
 pub mod plan;
+pub mod query;
 pub mod validate;
 
 use std::path::Path;

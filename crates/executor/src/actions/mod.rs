@@ -2,12 +2,16 @@
 //! its resource match the desired attributes and is idempotent: creating
 //! something that already exists (and is ours) carries on as an update.
 
+mod alarms;
 mod cloudtrail;
 mod iam;
 mod kms;
 mod logs;
+mod metric_filters;
+mod query_definitions;
 mod s3;
 mod sns;
+mod subscriptions;
 
 use std::collections::BTreeMap;
 
@@ -165,6 +169,10 @@ pub(crate) async fn run(
         K::TrailInsightSelectors => cloudtrail::insight_selectors(&cx, step).await,
         K::TrailTags => cloudtrail::tags(&cx, step).await,
         K::TrailLogging => cloudtrail::logging(&cx, step).await,
+        K::MetricFilter => metric_filters::filter(&cx, step).await,
+        K::MetricAlarm => alarms::alarm(&cx, step).await,
+        K::SnsSubscription => subscriptions::subscription(&cx, step).await,
+        K::QueryDefinition => query_definitions::query(&cx, step).await,
     }
 }
 

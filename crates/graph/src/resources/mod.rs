@@ -4,6 +4,7 @@
 pub(crate) mod iam;
 pub(crate) mod kms;
 pub(crate) mod logs;
+pub(crate) mod monitoring;
 pub(crate) mod s3;
 pub(crate) mod sns;
 pub(crate) mod trail;

@@ -2,12 +2,16 @@
 //! service in the graph with concurrent calls, each call made once, and
 //! returns the live attributes in the graph's shape.
 
+pub(crate) mod alarms;
 pub(crate) mod cloudtrail;
 pub(crate) mod iam;
 pub(crate) mod kms;
 pub(crate) mod logs;
+pub(crate) mod metric_filters;
+pub(crate) mod query_definitions;
 pub(crate) mod s3;
 pub(crate) mod sns;
+pub(crate) mod subscriptions;
 
 use std::collections::BTreeMap;
 

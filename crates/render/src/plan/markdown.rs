@@ -25,6 +25,9 @@ pub fn render(section: &Section<'_>) -> String {
             "**No changes.** The account matches the spec ({} resources checked).",
             summary.unchanged
         );
+        for (address, note) in super::unchanged_notes(plan) {
+            let _ = writeln!(out, "\n- **Note:** `{address}`: {note}");
+        }
         return out;
     }
     let _ = writeln!(out, "**{}**\n", summary_line(&summary));
@@ -59,7 +62,7 @@ pub fn render(section: &Section<'_>) -> String {
             }
         }
         let _ = writeln!(out, "```");
-        if !a.security.is_empty() || a.blocked.is_some() {
+        if !a.security.is_empty() || a.blocked.is_some() || !a.notes.is_empty() {
             out.push('\n');
         }
         for n in &a.security {
@@ -68,7 +71,13 @@ pub fn render(section: &Section<'_>) -> String {
         if let Some(b) = &a.blocked {
             let _ = writeln!(out, "- **blocked:** {b}");
         }
+        for n in &a.notes {
+            let _ = writeln!(out, "- **note:** {n}");
+        }
         let _ = writeln!(out, "\n</details>\n");
+    }
+    for (address, note) in super::unchanged_notes(plan) {
+        let _ = writeln!(out, "- **Note:** `{address}`: {note}");
     }
     for note in &section.cost_notes {
         let _ = writeln!(out, "- **Cost:** {note}");

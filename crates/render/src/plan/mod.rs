@@ -124,6 +124,19 @@ pub fn change_lines(c: &AttributeChange) -> Vec<Line> {
     out
 }
 
+/// Notes on resources the plan leaves as they are.
+pub(crate) fn unchanged_notes(plan: &ctrail_differ::Plan) -> Vec<(String, &str)> {
+    plan.actions
+        .iter()
+        .filter(|a| a.kind == ctrail_differ::ActionKind::NoOp)
+        .flat_map(|a| {
+            a.notes
+                .iter()
+                .map(move |n| (a.address.to_string(), n.as_str()))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -35,6 +35,9 @@ pub fn render(section: &Section<'_>, style: Style) -> String {
             "\nNo changes. The account matches the spec ({} resources checked).",
             summary.unchanged
         );
+        for (address, note) in super::unchanged_notes(plan) {
+            let _ = writeln!(out, "Note: {address}: {note}");
+        }
         return out;
     }
     let _ = writeln!(
@@ -68,7 +71,13 @@ pub fn render(section: &Section<'_>, style: Style) -> String {
         if let Some(b) = &a.blocked {
             let _ = writeln!(out, "      {}", style.alert(&format!("x blocked: {b}")));
         }
+        for n in &a.notes {
+            let _ = writeln!(out, "      note: {n}");
+        }
         out.push('\n');
+    }
+    for (address, note) in super::unchanged_notes(plan) {
+        let _ = writeln!(out, "Note: {address}: {note}");
     }
     for note in &section.cost_notes {
         let _ = writeln!(out, "Cost: {note}");

@@ -1,8 +1,11 @@
 //! AWS naming and value rules, one module per subject. Each check returns
 //! `Err(Problem)` describing what is wrong and what is allowed.
 
+pub mod filter_pattern;
+pub mod insights_query;
 pub mod kms;
 pub mod logs;
+pub mod monitoring;
 pub mod names;
 pub mod regions;
 pub mod selectors;

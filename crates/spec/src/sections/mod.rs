@@ -4,6 +4,7 @@
 
 mod bucket;
 mod logs;
+pub(crate) mod monitoring;
 mod selectors;
 mod trail;
 
@@ -28,6 +29,7 @@ const TOP_LEVEL: &[&str] = &[
     "trail",
     "bucket",
     "cloudwatch_logs",
+    "monitoring",
 ];
 
 /// State shared by the section decoders of one file.
@@ -161,6 +163,15 @@ pub(crate) fn read(sink: &mut Sink, root: &Node, source: &str) -> Option<Spec> {
     };
     let trail_name = trail.as_ref().map(|(_, name)| name);
     let cloudwatch_logs = logs::read(&mut cx, top.get("cloudwatch_logs"), trail_name);
+    let log_group = cloudwatch_logs
+        .as_ref()
+        .and_then(|l| l.as_ref())
+        .map(|l| l.log_group.clone());
+    let monitoring = match (&cloudwatch_logs, top.get("monitoring")) {
+        // The log group was invalid: that error is reported already.
+        (None, Some(_)) => None,
+        (_, f) => monitoring::read(&mut cx, f, log_group.as_deref()),
+    };
 
     let (trail, _) = trail?;
     let spec = Spec {
@@ -177,6 +188,7 @@ pub(crate) fn read(sink: &mut Sink, root: &Node, source: &str) -> Option<Spec> {
         trail,
         bucket: bucket?,
         cloudwatch_logs: cloudwatch_logs?,
+        monitoring: monitoring?,
     };
     Some(spec)
 }

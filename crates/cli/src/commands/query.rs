@@ -1,0 +1,228 @@
+//! `ctrail query SPEC NAME` runs one of the spec's saved Logs Insights
+//! queries; `ctrail query --list SPEC` lists them and whether the account
+//! holds each as the spec says.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use aws_smithy_types::DateTime;
+use aws_smithy_types::date_time::Format;
+use ctrail_reader::insights::{QueryRun, run_query};
+use ctrail_reader::{Clients, Connection, saved_queries};
+use ctrail_render::query;
+use ctrail_spec::SavedQuery;
+
+use crate::QueryFormat;
+
+pub struct Options {
+    pub spec: PathBuf,
+    pub name: Option<String>,
+    pub list: bool,
+    pub since: String,
+    pub start: Option<String>,
+    pub end: Option<String>,
+    pub format: QueryFormat,
+    pub limit: Option<u32>,
+    pub timeout: Duration,
+}
+
+pub fn run(opts: Options, conn: &Connection) -> ExitCode {
+    match crate::runtime().block_on(execute(opts, conn)) {
+        Ok(out) => {
+            print!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+async fn execute(opts: Options, conn: &Connection) -> Result<String, String> {
+    let shown = opts.spec.display().to_string();
+    let spec = super::load_quiet(&opts.spec)?.spec;
+    let queries = &spec.monitoring.queries;
+    if opts.list {
+        let clients = Clients::connect(conn, &spec.region).await;
+        let saved = saved_queries(&clients.logs)
+            .await
+            .map_err(|e| format!("{shown}: reading the saved queries failed: {e}"))?;
+        return Ok(list(queries, &saved, opts.format));
+    }
+    let Some(name) = &opts.name else {
+        return Err("give the NAME of a query (see `ctrail query --list SPEC`)".into());
+    };
+    let Some(q) = queries.iter().find(|q| &q.name == name) else {
+        let names: Vec<&str> = queries.iter().map(|q| q.name.as_str()).collect();
+        return Err(if names.is_empty() {
+            format!("{shown} saves no queries (monitoring.queries or the sample_queries preset)")
+        } else {
+            format!(
+                "{shown} has no query named \"{name}\"; its queries: {}",
+                names.join(", ")
+            )
+        });
+    };
+    let (start, end) = range(&opts)?;
+    let clients = Clients::connect(conn, &spec.region).await;
+    let saved = saved_queries(&clients.logs)
+        .await
+        .map_err(|e| format!("{shown}: reading the saved queries failed: {e}"))?;
+    match status(q, &saved) {
+        Status::Saved => {}
+        Status::Differs => eprintln!(
+            "note: the saved query \"{name}\" in the account differs from the spec; running the spec's text (ctrail apply saves it)"
+        ),
+        Status::Missing => eprintln!(
+            "note: \"{name}\" is not saved in the account yet; running the spec's text (ctrail apply saves it)"
+        ),
+    }
+    let run = QueryRun {
+        query: q.query.clone(),
+        log_groups: q.log_groups.clone(),
+        start,
+        end,
+        limit: opts.limit.map(|l| i32::try_from(l).unwrap_or(i32::MAX)),
+    };
+    let out = run_query(&clients.logs, &run, opts.timeout)
+        .await
+        .map_err(|e| format!("query \"{name}\" on {}: {e}", q.log_groups.join(", ")))?;
+    eprintln!(
+        "{} row(s); {} of {} record(s) matched",
+        out.rows.len(),
+        out.records_matched,
+        out.records_scanned
+    );
+    Ok(render(&out.columns, &out.rows, opts.format))
+}
+
+fn render(columns: &[String], rows: &[Vec<Option<String>>], format: QueryFormat) -> String {
+    match format {
+        QueryFormat::Table => query::table(columns, rows),
+        QueryFormat::Json => query::json(columns, rows),
+        QueryFormat::Csv => query::csv(columns, rows),
+    }
+}
+
+enum Status {
+    Saved,
+    Differs,
+    Missing,
+}
+
+fn status(q: &SavedQuery, saved: &[aws_sdk_cloudwatchlogs::types::QueryDefinition]) -> Status {
+    match saved.iter().find(|s| s.name() == Some(q.name.as_str())) {
+        None => Status::Missing,
+        Some(s) => {
+            let mut groups: Vec<String> = s.log_group_names().to_vec();
+            groups.sort();
+            if s.query_string() == Some(q.query.as_str()) && groups == q.log_groups {
+                Status::Saved
+            } else {
+                Status::Differs
+            }
+        }
+    }
+}
+
+fn list(
+    queries: &[SavedQuery],
+    saved: &[aws_sdk_cloudwatchlogs::types::QueryDefinition],
+    format: QueryFormat,
+) -> String {
+    let columns: Vec<String> = ["name", "source", "log_groups", "in_account"]
+        .map(str::to_owned)
+        .to_vec();
+    let rows: Vec<Vec<Option<String>>> = queries
+        .iter()
+        .map(|q| {
+            let state = match status(q, saved) {
+                Status::Saved => "saved",
+                Status::Differs => "differs from the spec",
+                Status::Missing => "not saved",
+            };
+            vec![
+                Some(q.name.clone()),
+                Some(
+                    q.preset
+                        .as_ref()
+                        .map_or("spec".to_owned(), |p| format!("preset {p}")),
+                ),
+                Some(q.log_groups.join(" ")),
+                Some(state.to_owned()),
+            ]
+        })
+        .collect();
+    render(&columns, &rows, format)
+}
+
+/// The query's time range in epoch seconds: `--start`/`--end`, or the last
+/// `--since` up to now.
+fn range(opts: &Options) -> Result<(i64, i64), String> {
+    if let (Some(s), Some(e)) = (&opts.start, &opts.end) {
+        let (start, end) = (instant(s, "--start")?, instant(e, "--end")?);
+        if start > end {
+            return Err(format!("--start ({s}) is after --end ({e})"));
+        }
+        return Ok((start, end));
+    }
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_err(|e| format!("the system clock is before 1970: {e}"))?
+        .as_secs();
+    let now = i64::try_from(now).map_err(|e| e.to_string())?;
+    Ok((now - duration(&opts.since)?, now))
+}
+
+/// An RFC 3339 time (2026-11-25T10:00:00Z) or seconds since the epoch.
+fn instant(s: &str, flag: &str) -> Result<i64, String> {
+    if let Ok(n) = s.parse::<i64>() {
+        return Ok(n);
+    }
+    DateTime::from_str(s, Format::DateTime)
+        .map(|d| d.secs())
+        .map_err(|_| format!("{flag} takes an RFC 3339 time such as 2026-11-25T10:00:00Z, or seconds since the epoch; not \"{s}\""))
+}
+
+/// `90s`, `30m`, `24h`, `7d` or `2w`, in seconds.
+fn duration(s: &str) -> Result<i64, String> {
+    let err = || format!("--since takes a duration such as 30m, 24h or 7d; not \"{s}\"");
+    let split = s.find(|c: char| !c.is_ascii_digit()).ok_or_else(err)?;
+    let (n, unit) = s.split_at(split);
+    let n: i64 = n.parse().map_err(|_| err())?;
+    let unit = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 604_800,
+        _ => return Err(err()),
+    };
+    if n == 0 {
+        return Err(err());
+    }
+    n.checked_mul(unit).ok_or_else(err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_and_instants() {
+        assert_eq!(duration("24h"), Ok(86_400));
+        assert_eq!(duration("30m"), Ok(1_800));
+        assert_eq!(duration("2w"), Ok(1_209_600));
+        for bad in ["", "h", "10", "5y", "0h", "-1h", "99999999999999999999d"] {
+            assert!(duration(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            instant("2026-11-25T10:00:00Z", "--start"),
+            Ok(1_795_600_800)
+        );
+        assert_eq!(instant("1700000000", "--start"), Ok(1_700_000_000));
+        assert!(instant("yesterday", "--start").is_err());
+    }
+}

@@ -1,0 +1,64 @@
+//! Logs Insights saved queries: query definitions are found by name (AWS
+//! identifies them by id), all read with DescribeQueryDefinitions page by page.
+
+use aws_sdk_cloudwatchlogs::Client;
+use aws_sdk_cloudwatchlogs::types::QueryDefinition;
+use ctrail_graph::{Address, ResourceGraph, ResourceKind as K};
+use serde_json::json;
+
+use super::{Found, names};
+use crate::Observed;
+use crate::error::{ReadError, call_error};
+
+pub(crate) async fn read(c: &Client, graph: &ResourceGraph) -> Result<Found, ReadError> {
+    let wanted = names(graph, K::QueryDefinition);
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let live = list(c, None).await?;
+    Ok(wanted
+        .into_iter()
+        .map(|name| {
+            let observed = match live.iter().find(|q| q.name() == Some(name.as_str())) {
+                Some(q) => Observed::Present(value(q)),
+                None => Observed::Absent,
+            };
+            (Address::new(K::QueryDefinition, name), observed)
+        })
+        .collect())
+}
+
+/// Every saved query in the account and region.
+pub async fn all(c: &Client) -> Result<Vec<QueryDefinition>, ReadError> {
+    list(c, None).await
+}
+
+async fn list(c: &Client, prefix: Option<&str>) -> Result<Vec<QueryDefinition>, ReadError> {
+    let mut out = Vec::new();
+    let mut token = None;
+    loop {
+        let page = c
+            .describe_query_definitions()
+            .set_query_definition_name_prefix(prefix.map(str::to_owned))
+            .max_results(1000)
+            .set_next_token(token)
+            .send()
+            .await
+            .map_err(|e| call_error("logs:DescribeQueryDefinitions", e))?;
+        out.extend(page.query_definitions().iter().cloned());
+        match page.next_token() {
+            Some(t) if !t.is_empty() => token = Some(t.to_owned()),
+            _ => return Ok(out),
+        }
+    }
+}
+
+fn value(q: &QueryDefinition) -> serde_json::Value {
+    let mut groups: Vec<&str> = q.log_group_names().iter().map(String::as_str).collect();
+    groups.sort_unstable();
+    json!({
+        "name": q.name(),
+        "query_string": q.query_string(),
+        "log_group_names": groups,
+    })
+}

@@ -1,0 +1,530 @@
+//! The `monitoring` section: metric filters with their alarms, the alert
+//! topic, Logs Insights saved queries, and the presets that expand to them.
+//!
+//! A preset is YAML in `crates/spec/presets/`, read by the same decoder as the
+//! spec's own entries. An entry in the spec with a preset entry's name
+//! replaces it; `disable` drops preset entries by name.
+
+use super::Cx;
+use crate::decode::{self, Field, Fields, Located};
+use crate::diagnostic::Sink;
+use crate::model::{
+    Alarm, AlarmAction, AlertTopic, MetricFilter, Monitoring, SavedQuery, TopicRef,
+};
+use crate::rules::{self, Problem, filter_pattern, insights_query, monitoring as r};
+use crate::yaml::{self, Kind};
+
+const KEYS: &[&str] = &[
+    "presets",
+    "disable",
+    "alert_topic",
+    "metric_filters",
+    "queries",
+];
+const TOPIC_KEYS: &[&str] = &["name", "arn", "emails"];
+const FILTER_KEYS: &[&str] = &[
+    "name",
+    "pattern",
+    "metric_name",
+    "metric_namespace",
+    "metric_value",
+    "alarm",
+];
+const ALARM_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "threshold",
+    "period",
+    "evaluation_periods",
+    "statistic",
+    "comparison",
+    "treat_missing_data",
+    "actions",
+];
+const QUERY_KEYS: &[&str] = &["name", "query", "log_groups"];
+
+/// A built-in preset: its name, what it holds, and its YAML.
+pub struct Preset {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub yaml: &'static str,
+}
+
+/// Every built-in preset.
+pub const PRESETS: &[Preset] = &[
+    Preset {
+        name: "cis",
+        title: "CIS AWS Foundations Benchmark monitoring: metric filters and alarms",
+        yaml: include_str!("../../presets/cis.yaml"),
+    },
+    Preset {
+        name: "sample_queries",
+        title: "Logs Insights saved queries for CloudTrail",
+        yaml: include_str!("../../presets/sample-queries.yaml"),
+    },
+];
+
+/// Defaults of every alarm; docs/monitoring.md explains them.
+pub mod alarm_defaults {
+    pub const STATISTIC: &str = "Sum";
+    pub const PERIOD: u32 = 300;
+    pub const EVALUATION_PERIODS: u32 = 1;
+    pub const THRESHOLD: f64 = 1.0;
+    pub const COMPARISON: &str = "GreaterThanOrEqualToThreshold";
+    pub const TREAT_MISSING_DATA: &str = "notBreaching";
+    pub const NAMESPACE: &str = "CloudTrailMetrics";
+    pub const METRIC_VALUE: &str = "1";
+}
+
+/// The entries of one preset, expanded with defaults (alarms notify the alert
+/// topic, queries run on `log_group`).
+pub fn preset_entries(
+    preset: &Preset,
+    log_group: &str,
+) -> Result<(Vec<MetricFilter>, Vec<SavedQuery>), String> {
+    let mut sink = Sink::new(&format!("preset {}", preset.name));
+    let root = yaml::parse(preset.yaml).map_err(|e| e.message)?;
+    let mut cx = Cx {
+        sink: &mut sink,
+        region: String::new(),
+        partition: "aws",
+    };
+    let fields = decode::mapping(
+        cx.sink,
+        Field {
+            node: &root,
+            path: "",
+            key: None,
+        },
+        &["metric_filters", "queries"],
+    );
+    let (filters, queries) = match fields {
+        Some(fs) => (
+            filters(&mut cx, &fs, Some(preset.name)),
+            queries(&mut cx, &fs, &[log_group.to_owned()], Some(preset.name)),
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
+    let diags = sink.finish();
+    match diags.errors().next() {
+        Some(e) => Err(format!("{}:{}: {}: {}", e.file, e.line, e.field, e.message)),
+        None => Ok((filters, queries)),
+    }
+}
+
+/// `None` when errors were recorded.
+pub(crate) fn read(
+    cx: &mut Cx<'_>,
+    f: Option<Field<'_>>,
+    log_group: Option<&str>,
+) -> Option<Monitoring> {
+    let Some(f) = f else {
+        return Some(Monitoring::default());
+    };
+    let before = cx.sink.error_count();
+    let fields = decode::mapping(cx.sink, f, KEYS)?;
+    let Some(log_group) = log_group else {
+        cx.sink
+            .error(f.at(), f.path, "monitoring needs CloudWatch Logs delivery")
+            .help(
+                "metric filters and queries run on the trail's log group: turn cloudwatch_logs on",
+            );
+        return None;
+    };
+
+    let topic = fields.get("alert_topic").and_then(|t| alert_topic(cx, t));
+    let mut preset_names = Vec::new();
+    let mut all_filters = Vec::new();
+    let mut all_queries = Vec::new();
+    if let Some(pf) = fields.get("presets") {
+        for p in decode::string_list(cx.sink, pf).unwrap_or_default() {
+            let Some(preset) = PRESETS.iter().find(|k| k.name == p.value) else {
+                let names: Vec<&str> = PRESETS.iter().map(|k| k.name).collect();
+                cx.report(
+                    p.loc,
+                    &p.path,
+                    Problem::new(format!("unknown preset \"{}\"", p.value))
+                        .help(format!("presets: {}", names.join(", "))),
+                );
+                continue;
+            };
+            match preset_entries(preset, log_group) {
+                Ok((fs, qs)) => {
+                    all_filters.extend(fs);
+                    all_queries.extend(qs);
+                    preset_names.push(preset.name.to_owned());
+                }
+                Err(e) => {
+                    cx.report(
+                        p.loc,
+                        &p.path,
+                        Problem::new(format!("built-in preset is invalid: {e}")),
+                    );
+                }
+            }
+        }
+    }
+    if let Some(df) = fields.get("disable") {
+        for d in decode::string_list(cx.sink, df).unwrap_or_default() {
+            let (nf, nq) = (all_filters.len(), all_queries.len());
+            all_filters.retain(|m: &MetricFilter| m.name != d.value);
+            all_queries.retain(|q: &SavedQuery| q.name != d.value);
+            if nf == all_filters.len() && nq == all_queries.len() {
+                cx.report(
+                    d.loc,
+                    &d.path,
+                    Problem::new(format!(
+                        "\"{}\" is not an entry of the presets in use",
+                        d.value
+                    ))
+                    .help("disable takes names of metric filters or queries from the presets listed under `presets`"),
+                );
+            }
+        }
+    }
+    for m in filters(cx, &fields, None) {
+        match all_filters.iter_mut().find(|p| p.name == m.name) {
+            Some(p) => *p = m,
+            None => all_filters.push(m),
+        }
+    }
+    for q in queries(cx, &fields, &[log_group.to_owned()], None) {
+        match all_queries.iter_mut().find(|p| p.name == q.name) {
+            Some(p) => *p = q,
+            None => all_queries.push(q),
+        }
+    }
+
+    // Alarms notify the alert topic unless the spec names other actions.
+    for m in &mut all_filters {
+        if let Some(a) = &mut m.alarm
+            && topic.is_none()
+        {
+            a.actions.retain(|x| *x != AlarmAction::AlertTopic);
+        }
+    }
+    let silent: Vec<&str> = all_filters
+        .iter()
+        .filter_map(|m| m.alarm.as_ref())
+        .filter(|a| a.actions.is_empty())
+        .map(|a| a.name.as_str())
+        .collect();
+    if !silent.is_empty() {
+        cx.sink.warning(
+            f.at(),
+            f.path,
+            format!(
+                "{} alarm(s) notify nobody (no alert_topic and no actions): {}",
+                silent.len(),
+                silent.join(", ")
+            ),
+        );
+    }
+    let mut names = std::collections::BTreeSet::new();
+    for a in all_filters.iter().filter_map(|m| m.alarm.as_ref()) {
+        if !names.insert(a.name.as_str()) {
+            cx.sink
+                .error(
+                    f.at(),
+                    f.path,
+                    format!("two alarms are named \"{}\"", a.name),
+                )
+                .help("give one of them alarm.name");
+        }
+    }
+    if cx.sink.error_count() > before {
+        return None;
+    }
+    Some(Monitoring {
+        presets: preset_names,
+        alert_topic: topic,
+        metric_filters: all_filters,
+        queries: all_queries,
+    })
+}
+
+fn alert_topic(cx: &mut Cx<'_>, f: Field<'_>) -> Option<AlertTopic> {
+    let fs = decode::mapping(cx.sink, f, TOPIC_KEYS)?;
+    let topic = match (cx.string(&fs, "name"), cx.string(&fs, "arn")) {
+        (Some(n), None) => cx
+            .check(&n, r::topic_name(&n.value))
+            .then_some(TopicRef::Name(n.value)),
+        (None, Some(a)) => cx
+            .check(&a, r::topic_arn(&a.value))
+            .then_some(TopicRef::Arn(a.value)),
+        (Some(n), Some(_)) => {
+            cx.report(
+                n.loc,
+                &n.path,
+                Problem::new("give the alert topic's name or its ARN, not both")
+                    .help("name: a topic ctrail creates; arn: a topic managed elsewhere"),
+            );
+            None
+        }
+        (None, None) => {
+            cx.sink
+                .error(f.at(), f.path, "the alert topic needs `name` or `arn`")
+                .help("name: a topic ctrail creates; arn: a topic managed elsewhere");
+            None
+        }
+    };
+    let mut emails = Vec::new();
+    if let Some(ef) = fs.get("emails") {
+        for e in decode::string_list(cx.sink, ef).unwrap_or_default() {
+            if cx.check(&e, r::email(&e.value)) && !emails.contains(&e.value) {
+                emails.push(e.value);
+            }
+        }
+    }
+    Some(AlertTopic {
+        topic: topic?,
+        emails,
+    })
+}
+
+fn filters(cx: &mut Cx<'_>, fields: &Fields<'_>, preset: Option<&str>) -> Vec<MetricFilter> {
+    let Some(lf) = fields.get("metric_filters") else {
+        return Vec::new();
+    };
+    let Some(items) = decode::list(cx.sink, lf) else {
+        return Vec::new();
+    };
+    let mut out: Vec<MetricFilter> = Vec::new();
+    for item in &items {
+        let Some(fs) = decode::mapping(cx.sink, item.field(), FILTER_KEYS) else {
+            continue;
+        };
+        let Some(m) = filter(cx, &fs, &item.path, preset) else {
+            continue;
+        };
+        if out.iter().any(|o| o.name == m.name) {
+            cx.sink
+                .error(
+                    fs.loc,
+                    &item.path,
+                    format!("two metric filters are named \"{}\"", m.name),
+                )
+                .help("filter names are unique on a log group");
+            continue;
+        }
+        out.push(m);
+    }
+    out
+}
+
+fn checked(
+    cx: &mut Cx<'_>,
+    v: Option<Located<String>>,
+    rule: fn(&str) -> rules::Check,
+) -> Option<String> {
+    let v = v?;
+    cx.check(&v, rule(&v.value)).then_some(v.value)
+}
+
+fn filter(
+    cx: &mut Cx<'_>,
+    fs: &Fields<'_>,
+    path: &str,
+    preset: Option<&str>,
+) -> Option<MetricFilter> {
+    let name = required_checked(cx, fs, path, "name", r::filter_name);
+    let pattern = required_checked(cx, fs, path, "pattern", filter_pattern::filter_pattern);
+    let metric_name = match cx.string(fs, "metric_name") {
+        Some(m) => checked(cx, Some(m), r::metric_name),
+        None => name.clone(),
+    };
+    let metric_namespace = match cx.string(fs, "metric_namespace") {
+        Some(m) => checked(cx, Some(m), r::namespace),
+        None => Some(alarm_defaults::NAMESPACE.to_owned()),
+    };
+    let metric_value = match cx.string(fs, "metric_value") {
+        Some(v) if v.value.trim().is_empty() => {
+            cx.report(
+                v.loc,
+                &v.path,
+                Problem::new("metric_value is empty")
+                    .help("usually \"1\": count each matching event"),
+            );
+            None
+        }
+        Some(v) => Some(v.value),
+        None => Some(alarm_defaults::METRIC_VALUE.to_owned()),
+    };
+    let alarm = match fs.get("alarm") {
+        Some(af) if matches!(af.node.kind, Kind::Bool(false)) => Some(None),
+        af => name.as_deref().and_then(|n| alarm(cx, af, n).map(Some)),
+    };
+    Some(MetricFilter {
+        name: name?,
+        pattern: pattern?,
+        metric_name: metric_name?,
+        metric_namespace: metric_namespace?,
+        metric_value: metric_value?,
+        alarm: alarm?,
+        preset: preset.map(str::to_owned),
+    })
+}
+
+fn required_checked(
+    cx: &mut Cx<'_>,
+    fs: &Fields<'_>,
+    path: &str,
+    key: &str,
+    rule: fn(&str) -> rules::Check,
+) -> Option<String> {
+    let v = cx.required(fs, path, key);
+    checked(cx, v, rule)
+}
+
+fn alarm(cx: &mut Cx<'_>, f: Option<Field<'_>>, filter_name: &str) -> Option<Alarm> {
+    let fs = match f {
+        Some(f) => Some(decode::mapping(cx.sink, f, ALARM_KEYS)?),
+        None => None,
+    };
+    let get = |cx: &mut Cx<'_>, key: &str| fs.as_ref().and_then(|fs| cx.string(fs, key));
+    let name = match get(cx, "name") {
+        Some(n) => checked(cx, Some(n), r::alarm_name),
+        None => Some(format!("{filter_name}Alarm")),
+    };
+    let description = get(cx, "description").map(|d| d.value);
+    let statistic = match get(cx, "statistic") {
+        Some(s) => checked(cx, Some(s), r::statistic),
+        None => Some(alarm_defaults::STATISTIC.to_owned()),
+    };
+    let comparison = match get(cx, "comparison") {
+        Some(s) => checked(cx, Some(s), r::comparison),
+        None => Some(alarm_defaults::COMPARISON.to_owned()),
+    };
+    let treat_missing_data = match get(cx, "treat_missing_data") {
+        Some(s) => checked(cx, Some(s), r::treat_missing_data),
+        None => Some(alarm_defaults::TREAT_MISSING_DATA.to_owned()),
+    };
+    let int =
+        |cx: &mut Cx<'_>, key: &str, default: u32| match fs.as_ref().and_then(|fs| fs.get(key)) {
+            Some(f) => decode::integer(cx.sink, f, 1, 604_800),
+            None => Some(Located {
+                value: default,
+                loc: fs
+                    .as_ref()
+                    .map_or(yaml::Loc { line: 1, column: 1 }, |fs| fs.loc),
+                path: String::new(),
+            }),
+        };
+    let period = int(cx, "period", alarm_defaults::PERIOD);
+    let period = period.filter(|p| p.path.is_empty() || cx.check(p, r::period(p.value)));
+    let evaluation_periods = int(cx, "evaluation_periods", alarm_defaults::EVALUATION_PERIODS);
+    if let (Some(p), Some(e)) = (&period, &evaluation_periods)
+        && let Err(problem) = r::evaluation_window(p.value, e.value)
+    {
+        let at = if e.path.is_empty() { p } else { e };
+        cx.report(at.loc, &at.path, problem);
+        return None;
+    }
+    let threshold = match fs.as_ref().and_then(|fs| fs.get("threshold")) {
+        None => Some(alarm_defaults::THRESHOLD),
+        Some(t) => match &t.node.kind {
+            #[allow(clippy::cast_precision_loss)]
+            Kind::Int(i) => Some(*i as f64),
+            Kind::Float(x) if x.is_finite() => Some(*x),
+            _ => {
+                cx.sink.error(
+                    t.node.loc,
+                    t.path,
+                    format!("expected a number, found {}", t.node.describe()),
+                );
+                None
+            }
+        },
+    };
+    let mut actions = vec![AlarmAction::AlertTopic];
+    if let Some(af) = fs.as_ref().and_then(|fs| fs.get("actions")) {
+        actions.clear();
+        for a in decode::string_list(cx.sink, af).unwrap_or_default() {
+            if a.value == "alert_topic" {
+                actions.push(AlarmAction::AlertTopic);
+            } else if cx.check(&a, r::action_arn(&a.value)) {
+                actions.push(AlarmAction::Arn(a.value));
+            }
+        }
+    }
+    Some(Alarm {
+        name: name?,
+        description,
+        statistic: statistic?,
+        period: period?.value,
+        evaluation_periods: evaluation_periods?.value,
+        threshold: threshold?,
+        comparison: comparison?,
+        treat_missing_data: treat_missing_data?,
+        actions,
+    })
+}
+
+fn queries(
+    cx: &mut Cx<'_>,
+    fields: &Fields<'_>,
+    default_groups: &[String],
+    preset: Option<&str>,
+) -> Vec<SavedQuery> {
+    let Some(lf) = fields.get("queries") else {
+        return Vec::new();
+    };
+    let Some(items) = decode::list(cx.sink, lf) else {
+        return Vec::new();
+    };
+    let mut out: Vec<SavedQuery> = Vec::new();
+    for item in &items {
+        let Some(fs) = decode::mapping(cx.sink, item.field(), QUERY_KEYS) else {
+            continue;
+        };
+        let name = required_checked(cx, &fs, &item.path, "name", r::query_name);
+        let query = cx.required(&fs, &item.path, "query").and_then(|q| {
+            match insights_query::insights_query(&q.value) {
+                Ok(()) => Some(q.value),
+                Err(problem) => {
+                    // A literal block keeps the query's lines: point at the
+                    // spec line of the query line that is wrong.
+                    let mut loc = q.loc;
+                    if let Some(n) = insights_query::problem_line(&problem)
+                        && q.value.contains('\n')
+                    {
+                        loc.line += u32::try_from(n.saturating_sub(1)).unwrap_or(0);
+                    }
+                    cx.report(loc, &q.path, problem);
+                    None
+                }
+            }
+        });
+        let log_groups = match fs.get("log_groups") {
+            Some(gf) => decode::string_list(cx.sink, gf).map(|gs| {
+                gs.into_iter()
+                    .filter(|g| cx.check(g, rules::logs::log_group_name(&g.value)))
+                    .map(|g| g.value)
+                    .collect::<Vec<_>>()
+            }),
+            None => Some(default_groups.to_vec()),
+        };
+        let (Some(name), Some(query), Some(mut log_groups)) = (name, query, log_groups) else {
+            continue;
+        };
+        if out.iter().any(|o| o.name == name) {
+            cx.sink
+                .error(
+                    fs.loc,
+                    &item.path,
+                    format!("two queries are named \"{name}\""),
+                )
+                .help("query names identify saved queries: make them unique");
+            continue;
+        }
+        log_groups.sort();
+        log_groups.dedup();
+        out.push(SavedQuery {
+            name,
+            query,
+            log_groups,
+            preset: preset.map(str::to_owned),
+        });
+    }
+    out
+}

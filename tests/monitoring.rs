@@ -1,0 +1,538 @@
+//! Security monitoring against the emulator: the CIS preset, alarms, the
+//! alert topic and saved queries applied and converged; drifts on a filter
+//! pattern, an alarm threshold and a deleted saved query each reported
+//! exactly; `ctrail query` running a saved query over CloudTrail-shaped events.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde_json::{Value, json};
+use support::account::changed;
+use support::emulator::Emulator;
+use support::{root, scratch};
+
+const LOG_GROUP: &str = "CloudTrail/SecurityLogs";
+
+/// A private emulator and `specs/security-monitoring.yaml` copied for it.
+fn setup(name: &str) -> (Emulator, String) {
+    let em = Emulator::start();
+    let dir = scratch(name);
+    let spec = dir.join("security-monitoring.yaml");
+    std::fs::copy(root().join("specs/security-monitoring.yaml"), &spec).expect("copy spec");
+    (em, spec.to_string_lossy().into_owned())
+}
+
+fn text(o: &std::process::Output) -> String {
+    format!(
+        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn plan_json(em: &Emulator, spec: &str) -> (i32, Value) {
+    let out = em.ctrail(&["plan", "--detailed-exitcode", "--format", "json", spec]);
+    let doc = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("plan JSON ({e}): {}", text(&out)));
+    (out.status.code().unwrap_or(-1), doc)
+}
+
+fn apply(em: &Emulator, spec: &str) {
+    let out = em.ctrail(&["apply", "--auto-approve", spec]);
+    assert_eq!(out.status.code(), Some(0), "apply: {}", text(&out));
+}
+
+fn json_of(s: &str) -> Value {
+    serde_json::from_str(s).unwrap_or_else(|e| panic!("not JSON ({e}): {s}"))
+}
+
+/// Checks a drift is reported as exactly `address` with `paths` changed (or
+/// created, when `paths` is None) in the JSON plan, the text plan and drift.
+fn assert_drift(em: &Emulator, spec: &str, address: &str, kind: &str, paths: &[&str]) {
+    let (code, plan) = plan_json(em, spec);
+    assert_eq!(code, 2, "{address}: plan exit {code}: {plan:#}");
+    let want: BTreeMap<String, Vec<String>> = [(
+        address.to_owned(),
+        paths.iter().map(|p| (*p).to_owned()).collect(),
+    )]
+    .into_iter()
+    .collect();
+    let mut got = changed(&plan);
+    if kind == "create" {
+        // A create lists every desired attribute; the address is what counts.
+        for v in got.values_mut() {
+            v.clear();
+        }
+    }
+    assert_eq!(got, want, "{address}: {plan:#}");
+    let action = plan["actions"]
+        .as_array()
+        .and_then(|a| a.iter().find(|a| a["address"] == address))
+        .expect("the action");
+    assert_eq!(action["kind"], kind, "{action:#}");
+
+    let out = em.ctrail(&["plan", "--detailed-exitcode", spec]);
+    let t = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let summary = if kind == "create" {
+        "Plan: 1 to add, 0 to change, 0 to replace, 0 to destroy."
+    } else {
+        "Plan: 0 to add, 1 to change, 0 to replace, 0 to destroy."
+    };
+    assert!(t.contains(summary), "{t}");
+    assert!(t.contains(address), "{t}");
+    for p in paths {
+        assert!(
+            t.contains(&format!(" {p}:")),
+            "text plan does not show {p}:\n{t}"
+        );
+    }
+
+    let out = em.ctrail(&["plan", "--detailed-exitcode", "--format", "markdown", spec]);
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert_eq!(md.matches("<details>").count(), 1, "{md}");
+    assert!(md.contains(address), "{md}");
+
+    let out = em.ctrail(&["drift", spec]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let drifts: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(json_of)
+        .filter(|l| l["type"] == "drift")
+        .collect();
+    assert_eq!(drifts.len(), 1, "{drifts:?}");
+    assert_eq!(drifts[0]["address"], address);
+}
+
+#[test]
+fn the_cis_preset_applies_converges_and_each_drift_is_reported_exactly() {
+    let (em, spec) = setup("cis");
+    let out = em.ctrail(&["validate", &spec]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
+    apply(&em, &spec);
+    let out = em.ctrail(&["plan", "--detailed-exitcode", &spec]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let t = String::from_utf8_lossy(&out.stdout);
+    assert!(t.contains("No changes."), "{t}");
+    // The email subscription waits for its owner: said, not diffed.
+    assert!(
+        t.contains("sns_subscription.cloudtrail-security-alerts/security-team@example.com"),
+        "{t}"
+    );
+
+    // What the account holds, read with the AWS CLI.
+    let filters = json_of(&em.aws(&[
+        "logs",
+        "describe-metric-filters",
+        "--log-group-name",
+        LOG_GROUP,
+    ]));
+    let filters = filters["metricFilters"].as_array().expect("filters");
+    let mut names: Vec<&str> = filters
+        .iter()
+        .filter_map(|f| f["filterName"].as_str())
+        .collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        [
+            "AWSConfigChanges",
+            "BreakGlassRoleUsed",
+            "CMKDisabledOrScheduledForDeletion",
+            "CloudTrailConfigChanges",
+            "ConsoleAuthenticationFailures",
+            "ConsoleSignInWithoutMFA",
+            "IAMPolicyChanges",
+            "NetworkACLChanges",
+            "NetworkGatewayChanges",
+            "RootAccountUsage",
+            "RouteTableChanges",
+            "S3BucketPolicyChanges",
+            "SecurityGroupChanges",
+            "UnauthorizedAPICalls",
+            "VPCChanges",
+        ],
+        "OrganizationsChanges is disabled, BreakGlassRoleUsed added"
+    );
+    let root_filter = filters
+        .iter()
+        .find(|f| f["filterName"] == "RootAccountUsage")
+        .expect("root filter");
+    assert_eq!(
+        root_filter["filterPattern"],
+        "{ $.userIdentity.type = \"Root\" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != \"AwsServiceEvent\" }"
+    );
+    assert_eq!(
+        root_filter["metricTransformations"][0]["metricNamespace"],
+        "CloudTrailMetrics"
+    );
+
+    let alarms = json_of(&em.aws(&["cloudwatch", "describe-alarms"]));
+    let alarms = alarms["MetricAlarms"].as_array().expect("alarms");
+    assert_eq!(alarms.len(), 15);
+    let topic = "arn:aws:sns:us-east-1:123456789012:cloudtrail-security-alerts";
+    for a in alarms {
+        assert_eq!(a["AlarmActions"], json!([topic]), "{a:#}");
+        assert_eq!(a["Namespace"], "CloudTrailMetrics");
+    }
+    let unauthorized = alarms
+        .iter()
+        .find(|a| a["AlarmName"] == "UnauthorizedAPICallsAlarm")
+        .expect("alarm");
+    assert_eq!(
+        unauthorized["Threshold"], 10.0,
+        "the spec overrides the preset's 5"
+    );
+    assert_eq!(
+        unauthorized["ComparisonOperator"],
+        "GreaterThanOrEqualToThreshold"
+    );
+
+    let queries = json_of(&em.aws(&["logs", "describe-query-definitions"]));
+    let queries = queries["queryDefinitions"].as_array().expect("queries");
+    assert_eq!(queries.len(), 10, "nine preset queries and the spec's own");
+
+    let subs = json_of(&em.aws(&["sns", "list-subscriptions-by-topic", "--topic-arn", topic]));
+    assert_eq!(
+        subs["Subscriptions"][0]["Endpoint"],
+        "security-team@example.com"
+    );
+
+    // Drift 1: a filter pattern changed by hand.
+    em.aws(&[
+        "logs",
+        "put-metric-filter",
+        "--log-group-name",
+        LOG_GROUP,
+        "--filter-name",
+        "ConsoleSignInWithoutMFA",
+        "--filter-pattern",
+        "{ $.eventName = \"ConsoleLogin\" }",
+        "--metric-transformations",
+        "metricName=ConsoleSignInWithoutMFA,metricNamespace=CloudTrailMetrics,metricValue=1",
+    ]);
+    assert_drift(
+        &em,
+        &spec,
+        "metric_filter.ConsoleSignInWithoutMFA",
+        "update",
+        &["filter_pattern"],
+    );
+    apply(&em, &spec);
+
+    // Drift 2: an alarm threshold raised by hand.
+    em.aws(&[
+        "cloudwatch",
+        "put-metric-alarm",
+        "--alarm-name",
+        "RootAccountUsageAlarm",
+        "--alarm-description",
+        "Usage of the root account (CIS 3.3)",
+        "--metric-name",
+        "RootAccountUsage",
+        "--namespace",
+        "CloudTrailMetrics",
+        "--statistic",
+        "Sum",
+        "--period",
+        "300",
+        "--evaluation-periods",
+        "1",
+        "--threshold",
+        "100",
+        "--comparison-operator",
+        "GreaterThanOrEqualToThreshold",
+        "--treat-missing-data",
+        "notBreaching",
+        "--alarm-actions",
+        topic,
+    ]);
+    assert_drift(
+        &em,
+        &spec,
+        "metric_alarm.RootAccountUsageAlarm",
+        "update",
+        &["threshold"],
+    );
+    apply(&em, &spec);
+
+    // Drift 3: a saved query deleted by hand.
+    let id = em.aws(&[
+        "logs",
+        "describe-query-definitions",
+        "--query-definition-name-prefix",
+        "CloudTrail/RootAccountActivity",
+        "--query",
+        "queryDefinitions[0].queryDefinitionId",
+        "--output",
+        "text",
+    ]);
+    em.aws(&[
+        "logs",
+        "delete-query-definition",
+        "--query-definition-id",
+        &id,
+    ]);
+    assert_drift(
+        &em,
+        &spec,
+        "query_definition.CloudTrail/RootAccountActivity",
+        "create",
+        &[],
+    );
+    apply(&em, &spec);
+
+    let (code, plan) = plan_json(&em, &spec);
+    assert_eq!(code, 0, "{plan:#}");
+    let queries = json_of(&em.aws(&["logs", "describe-query-definitions"]));
+    assert_eq!(
+        queries["queryDefinitions"].as_array().map(Vec::len),
+        Some(10),
+        "re-created once, not duplicated"
+    );
+}
+
+/// Seconds since the epoch, rounded down to the minute.
+fn minute_now() -> i64 {
+    let s = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
+    i64::try_from(s - s % 60).expect("fits")
+}
+
+fn event(ms: i64, name: &str, user: Value, error: Option<&str>, ip: &str) -> Value {
+    let mut doc = json!({
+        "eventVersion": "1.09",
+        "userIdentity": user,
+        "eventTime": "2026-11-25T10:00:00Z",
+        "eventSource": format!("{}.amazonaws.com", if name.contains("Bucket") { "s3" } else if name == "ConsoleLogin" { "signin" } else { "iam" }),
+        "eventName": name,
+        "awsRegion": "us-east-1",
+        "sourceIPAddress": ip,
+        "userAgent": "aws-cli/2.15.0",
+        "eventType": if name == "ConsoleLogin" { "AwsConsoleSignIn" } else { "AwsApiCall" },
+    });
+    if let Some(e) = error {
+        doc["errorCode"] = json!(e);
+        doc["errorMessage"] = json!("User is not authorized to perform this operation");
+    }
+    json!({ "timestamp": ms, "message": doc.to_string() })
+}
+
+fn iam_user(name: &str) -> Value {
+    json!({ "type": "IAMUser", "userName": name, "arn": format!("arn:aws:iam::123456789012:user/{name}") })
+}
+
+#[test]
+fn ctrail_query_runs_a_saved_query_over_cloudtrail_events_in_every_format() {
+    let (em, spec) = setup("query");
+    em.aws(&["logs", "create-log-group", "--log-group-name", LOG_GROUP]);
+    em.aws(&[
+        "logs",
+        "create-log-stream",
+        "--log-group-name",
+        LOG_GROUP,
+        "--log-stream-name",
+        "123456789012_CloudTrail_us-east-1",
+    ]);
+    let base = minute_now() - 600;
+    let ms = |s: i64| (base + s) * 1000;
+    let root_user = json!({ "type": "Root", "arn": "arn:aws:iam::123456789012:root" });
+    let events = json!([
+        event(
+            ms(0),
+            "DeleteBucket",
+            iam_user("alice"),
+            Some("AccessDenied"),
+            "203.0.113.5"
+        ),
+        event(
+            ms(10),
+            "PutBucketPolicy",
+            iam_user("bob"),
+            Some("AccessDenied"),
+            "203.0.113.9"
+        ),
+        event(
+            ms(20),
+            "DeleteBucket",
+            iam_user("alice"),
+            Some("AccessDenied"),
+            "203.0.113.5"
+        ),
+        event(ms(30), "ListUsers", iam_user("alice"), None, "203.0.113.5"),
+        event(ms(40), "ConsoleLogin", root_user, None, "198.51.100.7"),
+        event(ms(50), "CreateUser", iam_user("carol"), None, "10.0.0.12"),
+        event(
+            ms(60),
+            "PutBucketPolicy",
+            iam_user("alice"),
+            Some("AccessDenied"),
+            "203.0.113.5"
+        ),
+    ]);
+    em.aws(&[
+        "logs",
+        "put-log-events",
+        "--log-group-name",
+        LOG_GROUP,
+        "--log-stream-name",
+        "123456789012_CloudTrail_us-east-1",
+        "--log-events",
+        &events.to_string(),
+    ]);
+    let (start, end) = ((base - 60).to_string(), (base + 3600).to_string());
+    let run = |name: &str, format: &str| {
+        em.ctrail(&[
+            "query", &spec, name, "--start", &start, "--end", &end, "--format", format,
+        ])
+    };
+
+    // Failed calls by user: only the errors, counted and sorted.
+    let out = run("CloudTrail/FailedAPICallsByUser", "json");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not saved in the account yet"),
+        "{}",
+        text(&out)
+    );
+    let rows = json_of(&String::from_utf8_lossy(&out.stdout));
+    let mut rows: Vec<Value> = rows.as_array().expect("rows").clone();
+    assert_eq!(
+        rows[0],
+        json!({"userIdentity.userName": "alice", "errorCode": "AccessDenied", "eventName": "DeleteBucket", "failures": "2"})
+    );
+    rows[1..].sort_by_key(|r| {
+        r["userIdentity.userName"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    });
+    assert_eq!(
+        rows[1..],
+        [
+            json!({"userIdentity.userName": "alice", "errorCode": "AccessDenied", "eventName": "PutBucketPolicy", "failures": "1"}),
+            json!({"userIdentity.userName": "bob", "errorCode": "AccessDenied", "eventName": "PutBucketPolicy", "failures": "1"}),
+        ]
+    );
+
+    // Top callers as CSV: every event counted by caller ARN, most first.
+    let out = run("CloudTrail/TopAPICallers", "csv");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let csv = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = csv.split("\r\n").collect();
+    assert_eq!(lines[0], "userIdentity.arn,calls");
+    assert_eq!(lines[1], "arn:aws:iam::123456789012:user/alice,4");
+    let mut rest = lines[2..5].to_vec();
+    rest.sort_unstable();
+    assert_eq!(
+        rest,
+        [
+            "arn:aws:iam::123456789012:root,1",
+            "arn:aws:iam::123456789012:user/bob,1",
+            "arn:aws:iam::123456789012:user/carol,1",
+        ]
+    );
+    assert_eq!(lines[5], "", "{csv}");
+
+    // Root activity as a table: the one root event, with its time.
+    let out = run("CloudTrail/RootAccountActivity", "table");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let table = String::from_utf8_lossy(&out.stdout);
+    let when = aws_smithy_types::DateTime::from_secs(base + 40)
+        .fmt(aws_smithy_types::date_time::Format::DateTime)
+        .expect("format")
+        .replace('T', " ")
+        .replace('Z', ".000");
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 4, "{table}");
+    assert!(lines[0].starts_with("@timestamp"), "{table}");
+    for column in ["sourceIPAddress", "eventName", "userAgent", "awsRegion"] {
+        assert!(lines[0].contains(column), "{table}");
+    }
+    assert!(lines[1].starts_with("----------"), "{table}");
+    assert!(lines[2].starts_with(&when), "{when} in {table}");
+    assert!(
+        lines[2].contains("ConsoleLogin") && lines[2].contains("198.51.100.7"),
+        "{table}"
+    );
+    assert_eq!(lines[3], "(1 row)");
+
+    // --limit; a range with no events; an unknown name; the list.
+    let out = em.ctrail(&[
+        "query",
+        &spec,
+        "CloudTrail/ResourceDeletions",
+        "--start",
+        &start,
+        "--end",
+        &end,
+        "--format",
+        "json",
+        "--limit",
+        "1",
+    ]);
+    let rows = json_of(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(rows.as_array().map(Vec::len), Some(1), "{}", text(&out));
+    assert_eq!(rows[0]["eventName"], "DeleteBucket");
+    let out = em.ctrail(&[
+        "query",
+        &spec,
+        "CloudTrail/ResourceDeletions",
+        "--start",
+        "1000",
+        "--end",
+        "2000",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "(0 rows)\n");
+    let out = em.ctrail(&["query", &spec, "CloudTrail/Nope"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no query named \"CloudTrail/Nope\""),
+        "{}",
+        text(&out)
+    );
+    let out = em.ctrail(&[
+        "query",
+        &spec,
+        "CloudTrail/ResourceDeletions",
+        "--since",
+        "soon",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--since takes a duration"),
+        "{}",
+        text(&out)
+    );
+
+    let out = em.ctrail(&["query", "--list", &spec, "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let list = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(list.lines().count(), 11, "{list}");
+    assert!(
+        list.contains("CloudTrail/AccessDeniedByRole,spec,CloudTrail/SecurityLogs,not saved"),
+        "{list}"
+    );
+    assert!(
+        list.contains(
+            "CloudTrail/TopAPICallers,preset sample_queries,CloudTrail/SecurityLogs,not saved"
+        ),
+        "{list}"
+    );
+
+    // The calls: one StartQuery per run, GetQueryResults polled until done.
+    let counts = em.counts();
+    assert_eq!(counts.get("logs:StartQuery"), Some(&5), "{counts:?}");
+    assert!(
+        counts.get("logs:GetQueryResults") >= Some(&10),
+        "{counts:?}"
+    );
+}
