@@ -247,3 +247,116 @@ fn audit_log_holders_are_marked() {
         ]
     );
 }
+
+const MONITORING: &str = r#"
+version: 1
+region: us-east-1
+trail: {name: audit-trail}
+bucket: {name: example-audit-logs}
+cloudwatch_logs: {log_group: CloudTrail/Audit}
+monitoring:
+  alert_topic:
+    name: security-alerts
+    emails: [secops@example.com]
+  metric_filters:
+    - name: RootUsage
+      pattern: '{ $.userIdentity.type = "Root" }'
+    - name: Quiet
+      pattern: '{ $.eventName = "StopLogging" }'
+      alarm: false
+    - name: Elsewhere
+      pattern: '{ $.eventName = "DeleteTrail" }'
+      alarm:
+        actions: ["arn:aws:sns:us-east-1:123456789012:pager"]
+  queries:
+    - name: CloudTrail/Root
+      query: 'filter userIdentity.type = "Root"'
+"#;
+
+#[test]
+fn monitoring_waits_for_the_log_group_and_alarms_for_their_filter_and_topic() {
+    let g = graph(MONITORING);
+    let group = "CloudTrail/Audit";
+    let topic = "security-alerts";
+    use EdgeReason::*;
+    let edges_of = |kinds: &[K]| {
+        let mut v: Vec<(Address, Address, EdgeReason)> = g
+            .dependencies()
+            .into_iter()
+            .filter(|d| kinds.contains(&d.to.kind))
+            .map(|d| (d.from, d.to, d.reason))
+            .collect();
+        v.sort();
+        v
+    };
+    let mut expected = vec![
+        (
+            a(K::LogGroup, group),
+            a(K::MetricFilter, "RootUsage"),
+            References,
+        ),
+        (
+            a(K::LogGroup, group),
+            a(K::MetricFilter, "Quiet"),
+            References,
+        ),
+        (
+            a(K::LogGroup, group),
+            a(K::MetricFilter, "Elsewhere"),
+            References,
+        ),
+        (
+            a(K::MetricFilter, "RootUsage"),
+            a(K::MetricAlarm, "RootUsageAlarm"),
+            Watches,
+        ),
+        (
+            a(K::SnsTopic, topic),
+            a(K::MetricAlarm, "RootUsageAlarm"),
+            Notifies,
+        ),
+        (
+            a(K::MetricFilter, "Elsewhere"),
+            a(K::MetricAlarm, "ElsewhereAlarm"),
+            Watches,
+        ),
+        (
+            a(K::SnsTopic, topic),
+            a(K::SnsSubscription, "security-alerts/secops@example.com"),
+            PartOf,
+        ),
+        (
+            a(K::LogGroup, group),
+            a(K::QueryDefinition, "CloudTrail/Root"),
+            References,
+        ),
+    ];
+    expected.sort();
+    assert_eq!(
+        edges_of(&[
+            K::MetricFilter,
+            K::MetricAlarm,
+            K::SnsSubscription,
+            K::QueryDefinition
+        ]),
+        expected
+    );
+    // `alarm: false` leaves the filter without an alarm; an alarm with its own
+    // actions does not notify the alert topic.
+    assert!(g.get(&a(K::MetricAlarm, "QuietAlarm")).is_none());
+    let elsewhere = g.get(&a(K::MetricAlarm, "ElsewhereAlarm")).expect("alarm");
+    assert_eq!(
+        elsewhere.desired["alarm_actions"],
+        serde_json::json!(["arn:aws:sns:us-east-1:123456789012:pager"])
+    );
+    let ordered: Vec<String> = g
+        .ordered()
+        .expect("acyclic")
+        .iter()
+        .map(|r| r.address.to_string())
+        .collect();
+    let pos = |s: &str| ordered.iter().position(|o| o == s).expect(s);
+    assert!(pos("log_group.CloudTrail/Audit") < pos("metric_filter.RootUsage"));
+    assert!(pos("metric_filter.RootUsage") < pos("metric_alarm.RootUsageAlarm"));
+    assert!(pos("sns_topic.security-alerts") < pos("metric_alarm.RootUsageAlarm"));
+}

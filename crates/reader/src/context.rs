@@ -1,9 +1,18 @@
 //! Values only AWS knows, resolved once per run in one round of concurrent
 //! calls: the account id (STS), the KMS key's ARN (DescribeKey) and, for
 //! organization trails, the organization id.
+//!
+//! The round is a shared future (`Pending`): reads that do not need its
+//! values run alongside it, and the few that do (a tag listing by ARN, a
+//! topic ARN with the account in it, a key policy read through an alias)
+//! await it only for that call.
+
+use std::sync::Arc;
 
 use ctrail_graph::{Placeholder, ResourceGraph};
 use ctrail_spec::Spec;
+use futures::FutureExt;
+use futures::future::{BoxFuture, Shared};
 
 use crate::LiveContext;
 use crate::clients::Clients;
@@ -28,7 +37,37 @@ impl KeyForms {
     }
 }
 
-pub(crate) async fn resolve(
+/// The context and the graph with its placeholders resolved.
+#[derive(Debug)]
+pub(crate) struct Resolved {
+    pub context: LiveContext,
+    pub keys: KeyForms,
+    pub desired: ResourceGraph,
+}
+
+/// The context round, started once and awaited by whichever read needs it.
+pub(crate) type Pending<'a> = Shared<BoxFuture<'a, Result<Arc<Resolved>, ReadError>>>;
+
+pub(crate) fn start<'a>(
+    clients: &'a Clients,
+    spec: &'a Spec,
+    graph: &'a ResourceGraph,
+) -> Pending<'a> {
+    async move {
+        let (context, keys) = resolve(clients, spec, graph).await?;
+        let mut desired = graph.clone();
+        desired.resolve(&|p| context.value(p));
+        Ok(Arc::new(Resolved {
+            context,
+            keys,
+            desired,
+        }))
+    }
+    .boxed()
+    .shared()
+}
+
+async fn resolve(
     clients: &Clients,
     spec: &Spec,
     graph: &ResourceGraph,

@@ -2,9 +2,10 @@
 //! normalises it to the graph's shapes, so that a converged setup compares
 //! equal to the desired attributes.
 //!
-//! A read is two rounds of concurrent calls: first the values only AWS knows
-//! (account id, KMS key ARN, organization id; the `account_id` guard is
-//! checked here), then one wave reading every resource, each call made once.
+//! Every read starts at once, alongside the round that finds the values only
+//! AWS knows (account id, KMS key ARN, organization id); the few calls that
+//! need those values wait for that round alone. With an `account_id` guard
+//! the round runs first. Each call is made once.
 //! "Not found" is an answer (`Observed::Absent`), not an error.
 
 mod clients;
@@ -62,27 +63,34 @@ pub struct LiveState {
 
 /// Reads the live state of every resource in `graph` and returns it with the
 /// graph's placeholders resolved.
+///
+/// The context round (account, key, organization) runs alongside every read
+/// that does not need it; with an `account_id` guard in the spec it runs
+/// first, so nothing is read from an account the spec is not for.
 pub async fn read(
     clients: &Clients,
     spec: &Spec,
     graph: &ResourceGraph,
 ) -> Result<(LiveState, ResourceGraph), ReadError> {
-    let (context, keys) = context::resolve(clients, spec, graph).await?;
-    let mut desired = graph.clone();
-    desired.resolve(&|p| context.value(p));
-    let account = context.account_id.as_str();
-    let (s3, logs, iam, kms, sns, trail, filters, alarms, subscriptions, queries) = tokio::join!(
-        services::s3::read(&clients.s3, &desired, &keys),
-        services::logs::read(&clients.logs, &desired, &keys, account, &spec.region),
-        services::iam::read(&clients.iam, &desired),
-        services::kms::read(&clients.kms, &desired, keys.arn.as_deref()),
-        services::sns::read(&clients.sns, &desired),
-        services::cloudtrail::read(&clients.cloudtrail, &desired, &keys, account),
-        services::metric_filters::read(&clients.logs, &desired),
-        services::alarms::read(&clients.cloudwatch, &desired),
-        services::subscriptions::read(&clients.sns, &desired),
-        services::query_definitions::read(&clients.logs, &desired),
+    let cx = context::start(clients, spec, graph);
+    if spec.account_id.is_some() {
+        cx.clone().await?;
+    }
+    let (ready, s3, logs, iam, kms, sns, trail, filters, alarms, subscriptions, queries) = tokio::join!(
+        cx.clone(),
+        services::s3::read(&clients.s3, graph, &cx),
+        services::logs::read(&clients.logs, graph, &cx, &spec.region),
+        services::iam::read(&clients.iam, graph),
+        services::kms::read(&clients.kms, graph, &cx),
+        services::sns::read(&clients.sns, graph, &cx),
+        services::cloudtrail::read(&clients.cloudtrail, graph, &cx),
+        services::metric_filters::read(&clients.logs, graph),
+        services::alarms::read(&clients.cloudwatch, graph),
+        services::subscriptions::read(&clients.sns, graph, &cx),
+        services::query_definitions::read(&clients.logs, graph),
     );
+    // The context's own error (the account guard, a missing key) comes first.
+    let ready = ready?;
     let mut resources = BTreeMap::new();
     for found in [
         s3?,
@@ -99,5 +107,6 @@ pub async fn read(
         resources.extend(found);
     }
     tracing::debug!(resources = resources.len(), "live state read");
-    Ok((LiveState { context, resources }, desired))
+    let context = ready.context.clone();
+    Ok((LiveState { context, resources }, ready.desired.clone()))
 }

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::{Found, all_absent, names, tags};
 use crate::Observed;
-use crate::context::KeyForms;
+use crate::context::Pending;
 use crate::error::{ReadError, absent_if_not_found};
 
 const KINDS: &[K] = &[
@@ -22,15 +22,12 @@ const KINDS: &[K] = &[
 pub(crate) async fn read(
     c: &Client,
     graph: &ResourceGraph,
-    keys: &KeyForms,
-    account: &str,
+    cx: &Pending<'_>,
 ) -> Result<Found, ReadError> {
     let mut found = Vec::new();
     for name in names(graph, K::Trail) {
         let region = super::desired_str(graph, K::Trail, &name, "home_region").unwrap_or_default();
-        let partition = ctrail_spec::rules::regions::partition(&region);
-        let arn = format!("arn:{partition}:cloudtrail:{region}:{account}:trail/{name}");
-        found.extend(read_trail(c, &name, &arn, &region, keys).await?);
+        found.extend(read_trail(c, &name, &region, cx).await?);
     }
     Ok(found)
 }
@@ -38,17 +35,27 @@ pub(crate) async fn read(
 async fn read_trail(
     c: &Client,
     name: &str,
-    arn: &str,
     region: &str,
-    keys: &KeyForms,
+    cx: &Pending<'_>,
 ) -> Result<Found, ReadError> {
-    let (trail, status, selectors, insights, tag_list) = tokio::join!(
+    // The tags are read by ARN, which needs the account id.
+    let tagged = async {
+        let ready = cx.clone().await?;
+        let account = &ready.context.account_id;
+        let partition = ctrail_spec::rules::regions::partition(region);
+        let arn = format!("arn:{partition}:cloudtrail:{region}:{account}:trail/{name}");
+        let out = c.list_tags().resource_id_list(arn).send().await;
+        Ok::<_, ReadError>((ready, out))
+    };
+    let (trail, status, selectors, insights, tagged) = tokio::join!(
         c.get_trail().name(name).send(),
         c.get_trail_status().name(name).send(),
         c.get_event_selectors().trail_name(name).send(),
         c.get_insight_selectors().trail_name(name).send(),
-        c.list_tags().resource_id_list(arn).send(),
+        tagged,
     );
+    let (ready, tag_list) = tagged?;
+    let keys = &ready.keys;
     let Some(trail) =
         absent_if_not_found("cloudtrail:GetTrail", trail, &[])?.and_then(|t| t.trail().cloned())
     else {

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use super::{Found, names};
 use crate::Observed;
+use crate::context::Pending;
 use crate::error::{ReadError, call_error};
 
 /// Sids of statements ctrail owns in policies shared with others.
@@ -33,11 +34,18 @@ pub(crate) fn owned_statements(policy: &Value) -> Value {
 pub(crate) async fn read(
     c: &Client,
     graph: &ResourceGraph,
-    key_arn: Option<&str>,
+    cx: &Pending<'_>,
 ) -> Result<Found, ReadError> {
     let mut found = Vec::new();
     for key in names(graph, K::KmsKeyPolicy) {
-        let id = key_arn.unwrap_or(&key);
+        // GetKeyPolicy takes a key id or ARN, not an alias: an alias waits
+        // for DescribeKey's answer.
+        let id = if key.starts_with("alias/") || key.contains(":alias/") {
+            let ready = cx.clone().await?;
+            ready.keys.arn.clone().unwrap_or_else(|| key.clone())
+        } else {
+            key.clone()
+        };
         let out = c
             .get_key_policy()
             .key_id(id)

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::{Found, all_absent, names, tags};
 use crate::Observed;
-use crate::context::KeyForms;
+use crate::context::Pending;
 use crate::error::{ReadError, absent_if_not_found, call_error};
 
 const KINDS: &[K] = &[K::LogGroup, K::LogGroupRetention, K::LogGroupTags];
@@ -15,15 +15,12 @@ const KINDS: &[K] = &[K::LogGroup, K::LogGroupRetention, K::LogGroupTags];
 pub(crate) async fn read(
     c: &Client,
     graph: &ResourceGraph,
-    keys: &KeyForms,
-    account: &str,
+    cx: &Pending<'_>,
     region: &str,
 ) -> Result<Found, ReadError> {
     let mut found = Vec::new();
     for group in names(graph, K::LogGroup) {
-        let partition = ctrail_spec::rules::regions::partition(region);
-        let arn = format!("arn:{partition}:logs:{region}:{account}:log-group:{group}");
-        found.extend(read_group(c, &group, &arn, keys).await?);
+        found.extend(read_group(c, &group, cx, region).await?);
     }
     Ok(found)
 }
@@ -56,16 +53,24 @@ async fn describe(c: &Client, name: &str) -> Result<Option<LogGroup>, ReadError>
 async fn read_group(
     c: &Client,
     name: &str,
-    arn: &str,
-    keys: &KeyForms,
+    cx: &Pending<'_>,
+    region: &str,
 ) -> Result<Found, ReadError> {
-    let (group, tag_list) = tokio::join!(
-        describe(c, name),
-        c.list_tags_for_resource().resource_arn(arn).send()
-    );
+    // The tags are read by ARN, which needs the account id.
+    let tagged = async {
+        let ready = cx.clone().await?;
+        let account = &ready.context.account_id;
+        let partition = ctrail_spec::rules::regions::partition(region);
+        let arn = format!("arn:{partition}:logs:{region}:{account}:log-group:{name}");
+        let out = c.list_tags_for_resource().resource_arn(arn).send().await;
+        Ok::<_, ReadError>((ready, out))
+    };
+    let (group, tagged) = tokio::join!(describe(c, name), tagged);
     let Some(group) = group? else {
         return Ok(all_absent(name, KINDS));
     };
+    let (ready, tag_list) = tagged?;
+    let keys = &ready.keys;
     let tag_list = absent_if_not_found("logs:ListTagsForResource", tag_list, &[])?;
     let pairs: Vec<(&str, &str)> = tag_list
         .as_ref()

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::{Found, all_absent, names, tags};
 use crate::Observed;
-use crate::context::KeyForms;
+use crate::context::Pending;
 use crate::error::{ReadError, absent_if_not_found, call_error};
 
 const KINDS: &[K] = &[
@@ -24,16 +24,16 @@ const KINDS: &[K] = &[
 pub(crate) async fn read(
     c: &Client,
     graph: &ResourceGraph,
-    keys: &KeyForms,
+    cx: &Pending<'_>,
 ) -> Result<Found, ReadError> {
     let mut found = Vec::new();
     for bucket in names(graph, K::S3Bucket) {
-        found.extend(read_bucket(c, &bucket, keys).await?);
+        found.extend(read_bucket(c, &bucket, cx).await?);
     }
     Ok(found)
 }
 
-async fn read_bucket(c: &Client, b: &str, keys: &KeyForms) -> Result<Found, ReadError> {
+async fn read_bucket(c: &Client, b: &str, cx: &Pending<'_>) -> Result<Found, ReadError> {
     let (location, pab, versioning, encryption, lifecycle, tagging, policy) = tokio::join!(
         c.get_bucket_location().bucket(b).send(),
         c.get_public_access_block().bucket(b).send(),
@@ -46,6 +46,9 @@ async fn read_bucket(c: &Client, b: &str, keys: &KeyForms) -> Result<Found, Read
     let Some(location) = absent_if_not_found("s3:GetBucketLocation", location, &[])? else {
         return Ok(all_absent(b, KINDS));
     };
+    // The encryption key is compared in the key's ARN form.
+    let ready = cx.clone().await?;
+    let keys = &ready.keys;
     let region = match location.location_constraint().map(|l| l.as_str()) {
         None | Some("") => "us-east-1".to_owned(),
         Some("EU") => "eu-west-1".to_owned(),

@@ -7,11 +7,23 @@ use serde_json::{Value, json};
 use super::kms::owned_statements;
 use super::{Found, all_absent, desired_str, names};
 use crate::Observed;
+use crate::context::Pending;
 use crate::error::{ReadError, absent_if_not_found};
 
-pub(crate) async fn read(c: &Client, graph: &ResourceGraph) -> Result<Found, ReadError> {
+pub(crate) async fn read(
+    c: &Client,
+    graph: &ResourceGraph,
+    cx: &Pending<'_>,
+) -> Result<Found, ReadError> {
     let mut found = Vec::new();
-    for topic in names(graph, K::SnsTopic) {
+    let names = names(graph, K::SnsTopic);
+    if names.is_empty() {
+        return Ok(found);
+    }
+    // A topic's ARN holds the account id.
+    let ready = cx.clone().await?;
+    let graph = &ready.desired;
+    for topic in names {
         let arn = desired_str(graph, K::SnsTopic, &topic, "arn").unwrap_or_default();
         let (attrs, tag_list) = tokio::join!(
             c.get_topic_attributes().topic_arn(&arn).send(),

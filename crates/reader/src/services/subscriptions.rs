@@ -11,9 +11,20 @@ use serde_json::json;
 
 use super::{Found, desired_str, names};
 use crate::Observed;
+use crate::context::Pending;
 use crate::error::{ReadError, absent_if_not_found};
 
-pub(crate) async fn read(c: &Client, graph: &ResourceGraph) -> Result<Found, ReadError> {
+pub(crate) async fn read(
+    c: &Client,
+    graph: &ResourceGraph,
+    cx: &Pending<'_>,
+) -> Result<Found, ReadError> {
+    if names(graph, K::SnsSubscription).is_empty() {
+        return Ok(Vec::new());
+    }
+    // A topic's ARN holds the account id.
+    let ready = cx.clone().await?;
+    let graph = &ready.desired;
     let mut by_topic: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for name in names(graph, K::SnsSubscription) {
         let topic = desired_str(graph, K::SnsSubscription, &name, "topic_arn").unwrap_or_default();
