@@ -41,7 +41,8 @@ lint:
     cargo clippy --workspace --all-targets -- -D warnings
 
 # The main job on the local emulator: the manual procedure by hand, ctrail
-# plan, the account brought to the spec, a plan with no changes, a drift caught.
+# plan, the account brought to the spec, a plan with no changes, a drift
+# caught; then the CIS monitoring applied and a saved query run with ctrail query.
 demo: emulator
     cargo build --quiet --bin ctrail
     ./target/debug/ctrail validate specs/*.yaml

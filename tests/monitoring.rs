@@ -397,8 +397,14 @@ fn ctrail_query_runs_a_saved_query_over_cloudtrail_events_in_every_format() {
     // Failed calls by user: only the errors, counted and sorted.
     let out = run("CloudTrail/FailedAPICallsByUser", "json");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("not saved in the account yet"),
+        err.contains("not saved in the account yet"),
+        "{}",
+        text(&out)
+    );
+    assert!(
+        err.contains("3 row(s); 4 of 7 record(s) matched"),
         "{}",
         text(&out)
     );
@@ -535,4 +541,98 @@ fn ctrail_query_runs_a_saved_query_over_cloudtrail_events_in_every_format() {
         counts.get("logs:GetQueryResults") >= Some(&10),
         "{counts:?}"
     );
+}
+
+/// The fenced blocks of a Markdown file: the text of every pattern and query
+/// the presets doc shows.
+fn fenced_blocks(markdown: &str) -> Vec<String> {
+    markdown
+        .split("```\n")
+        .skip(1)
+        .step_by(2)
+        .map(|b| b.trim_end_matches('\n').to_owned())
+        .collect()
+}
+
+#[test]
+fn the_presets_applied_are_the_text_the_docs_show_even_through_faults() {
+    let (em, spec) = setup("presets-doc");
+    // Throttling, 5xx and dropped connections on every service, CloudWatch's
+    // CBOR protocol included: the executor's retry rules carry the apply.
+    em.configure(json!({"throttle_every": 4, "error_5xx_every": 9, "drop_every": 13}));
+    apply(&em, &spec);
+    let injected = em.injected();
+    assert!(
+        injected["injected"].as_u64().unwrap_or(0) >= 10,
+        "{injected}"
+    );
+    em.configure(json!({}));
+    let (code, plan) = plan_json(&em, &spec);
+    assert_eq!(code, 0, "{plan:#}");
+
+    let docs = std::fs::read_to_string(root().join("docs/monitoring-presets.md")).expect("docs");
+    let shown = fenced_blocks(&docs);
+    assert_eq!(
+        shown.len(),
+        15 + 9,
+        "15 CIS filters and 9 sample queries in the docs"
+    );
+
+    // Preset entries the spec does not replace or disable, as AWS holds them.
+    let own = [
+        "UnauthorizedAPICalls",
+        "BreakGlassRoleUsed",
+        "CloudTrail/AccessDeniedByRole",
+    ];
+    let filters = json_of(&em.aws(&[
+        "logs",
+        "describe-metric-filters",
+        "--log-group-name",
+        LOG_GROUP,
+    ]));
+    let mut checked = 0;
+    for f in filters["metricFilters"].as_array().expect("filters") {
+        let name = f["filterName"].as_str().unwrap_or_default();
+        if own.contains(&name) {
+            continue;
+        }
+        let pattern = f["filterPattern"].as_str().unwrap_or_default();
+        assert!(
+            shown.iter().any(|s| s == pattern),
+            "{name}: {pattern} is not in the docs"
+        );
+        checked += 1;
+    }
+    let queries = json_of(&em.aws(&["logs", "describe-query-definitions"]));
+    for q in queries["queryDefinitions"].as_array().expect("queries") {
+        let name = q["name"].as_str().unwrap_or_default();
+        if own.contains(&name) {
+            continue;
+        }
+        let text = q["queryString"].as_str().unwrap_or_default();
+        assert!(
+            shown.iter().any(|s| s == text),
+            "{name}: {text} is not in the docs"
+        );
+        checked += 1;
+    }
+    assert_eq!(
+        checked,
+        13 + 9,
+        "13 preset filters (one disabled, one replaced) and 9 queries"
+    );
+}
+
+#[test]
+fn the_proxy_logs_insights_evaluator_passes_its_own_unit_tests() {
+    // The evaluator stands in for Logs Insights in the query tests above, so
+    // its semantics are tested too (tests/proxy/test_insights_eval.py).
+    let out = std::process::Command::new(support::emulator::venv().join("bin/python"))
+        .args(["-m", "unittest", "-v", "test_insights_eval"])
+        .current_dir(root().join("tests/proxy"))
+        .output()
+        .expect("run python");
+    let report = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{report}");
+    assert!(report.contains("Ran 6 tests"), "{report}");
 }

@@ -2,7 +2,8 @@
 # The main job on the local emulator (run through tools/with-emulator):
 # an account set up by hand the way the manual procedure does it, what
 # ctrail plans for it, the account brought to the spec, a plan that shows
-# nothing, and a hand-made change caught by ctrail drift.
+# nothing, a hand-made change caught by ctrail drift, then security
+# monitoring applied and a saved Logs Insights query run over events.
 set -euo pipefail
 ctrail=${CTRAIL:-./target/debug/ctrail}
 aws=$AWS_CLI
@@ -32,3 +33,22 @@ $aws cloudtrail stop-logging --name security-audit-trail
 set +e
 $ctrail drift --format markdown "$tmp/security-audit-trail.yaml"
 echo "(ctrail drift exited $?)"
+
+step "Security monitoring: the CIS metric filters and alarms, the sample queries and an alert topic (the monitoring section of specs/security-monitoring.yaml)"
+{ cat "$tmp/security-audit-trail.yaml"; echo; sed -n '/^monitoring:/,$p' specs/security-monitoring.yaml; } > "$tmp/with-monitoring.yaml"
+$ctrail plan "$tmp/with-monitoring.yaml" | grep -E '^  \+ |^Plan:' || true
+$ctrail apply --auto-approve "$tmp/with-monitoring.yaml" | tail -n 3
+
+step "CloudTrail events reach the log group; ctrail query runs a saved query over them"
+stream=123456789012_CloudTrail_us-east-1
+$aws logs create-log-stream --log-group-name CloudTrail/SecurityLogs --log-stream-name "$stream"
+now=$(( $(date +%s) * 1000 ))
+event() { # user, event name, error code or ""
+  local error=""
+  [ -n "$3" ] && error=", \\\"errorCode\\\": \\\"$3\\\""
+  printf '{"timestamp": %s, "message": "{\\"eventName\\": \\"%s\\", \\"eventSource\\": \\"s3.amazonaws.com\\", \\"userIdentity\\": {\\"type\\": \\"IAMUser\\", \\"userName\\": \\"%s\\", \\"arn\\": \\"arn:aws:iam::123456789012:user/%s\\"}%s}"}' "$now" "$2" "$1" "$1" "$error"
+}
+$aws logs put-log-events --log-group-name CloudTrail/SecurityLogs --log-stream-name "$stream" --log-events \
+  "[$(event alice DeleteBucket AccessDenied), $(event alice DeleteBucket AccessDenied), $(event bob PutBucketPolicy AccessDenied), $(event carol ListBuckets "")]" >/dev/null
+$ctrail query "$tmp/with-monitoring.yaml" CloudTrail/FailedAPICallsByUser --since 1h
+$ctrail query "$tmp/with-monitoring.yaml" CloudTrail/TopAPICallers --since 1h --format csv

@@ -487,9 +487,16 @@ def sort_rows(args: str, rows):
 
 
 def parse_command(args: str, rows):
-    t = Tokens(args)
-    source = parse_operand(t)
-    kind, pattern = t.take()
+    regex = re.fullmatch(r"\s*(\S+)\s+/(.*)/\s*", args, re.S)
+    if regex:
+        # parse FIELD /regex with (?<name>...) groups/
+        t = Tokens(regex.group(1))
+        source = parse_operand(t)
+        kind, pattern = "re", re.sub(r"\(\?<(?=\w)", "(?P<", regex.group(2))
+    else:
+        t = Tokens(args)
+        source = parse_operand(t)
+        kind, pattern = t.take()
     if kind == "re":
         rx = re.compile(pattern)
         names = list(rx.groupindex)
@@ -527,6 +534,7 @@ def run(query: str, events: list, limit: int | None = None):
     scanned = len(rows)
     columns = None
     aggregated = False
+    matched = None  # records that reached the first stats or limit, as Logs Insights counts them
     for stage in split_stages(query):
         m = re.match(r"([A-Za-z_]+)\s*(.*)", stage, re.S)
         if not m:
@@ -550,11 +558,15 @@ def run(query: str, events: list, limit: int | None = None):
             t.end("filter")
             rows = [r for r in rows if truthy(evaluate(e, r))]
         elif command == "stats":
+            if matched is None:
+                matched = len(rows)
             rows, columns = stats(args, rows)
             aggregated = True
         elif command == "sort":
             rows = sort_rows(args, rows)
         elif command == "limit":
+            if matched is None:
+                matched = len(rows)
             rows = rows[: int(args)]
         elif command == "dedup":
             seen, kept = set(), []
@@ -569,7 +581,8 @@ def run(query: str, events: list, limit: int | None = None):
             rows = parse_command(args, rows)
         else:
             raise QueryError(f"unknown command {command}")
-    matched = len(rows)
+    if matched is None:
+        matched = len(rows)
     if limit:
         rows = rows[:limit]
     columns = columns or DEFAULT_COLUMNS

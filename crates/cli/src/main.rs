@@ -115,35 +115,7 @@ enum Command {
     /// range, polls with backoff until it completes, and prints the rows. With
     /// --list, lists the spec's queries and whether the account holds each as
     /// the spec says. Exits 0 with the rows (even none), 1 on error.
-    Query {
-        /// The spec file whose `monitoring.queries` (and presets) hold the query.
-        #[arg(value_name = "SPEC")]
-        spec: PathBuf,
-        /// The query's name, e.g. CloudTrail/FailedAPICallsByUser.
-        #[arg(value_name = "NAME", required_unless_present = "list")]
-        name: Option<String>,
-        /// List the spec's queries instead of running one.
-        #[arg(long, conflicts_with = "name")]
-        list: bool,
-        /// How far back to look: 30m, 24h, 7d, 2w.
-        #[arg(long, default_value = "24h", value_name = "DURATION", conflicts_with_all = ["start", "end"])]
-        since: String,
-        /// Start of the range: RFC 3339 (2026-11-25T10:00:00Z) or epoch seconds.
-        #[arg(long, value_name = "TIME", requires = "end")]
-        start: Option<String>,
-        /// End of the range: RFC 3339 or epoch seconds.
-        #[arg(long, value_name = "TIME", requires = "start")]
-        end: Option<String>,
-        /// `table` for a terminal, `json` (an array of objects) or `csv`.
-        #[arg(long, value_enum, default_value_t = QueryFormat::Table)]
-        format: QueryFormat,
-        /// Most rows to return (Logs Insights returns at most 10,000).
-        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
-        limit: Option<u32>,
-        /// Seconds to wait for the query to complete before stopping it.
-        #[arg(long, default_value_t = 300, value_name = "SECONDS")]
-        timeout: u64,
-    },
+    Query(commands::query::Options),
     /// Show the AWS resources a spec implies, in the order they are created.
     ///
     /// Resources are grouped in waves: everything in a wave can be created at
@@ -179,13 +151,6 @@ enum PlanFormat {
 enum DriftFormat {
     Jsonl,
     Markdown,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum QueryFormat {
-    Table,
-    Json,
-    Csv,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -258,30 +223,7 @@ fn main() -> ExitCode {
             },
             &conn,
         ),
-        Command::Query {
-            spec,
-            name,
-            list,
-            since,
-            start,
-            end,
-            format,
-            limit,
-            timeout,
-        } => commands::query::run(
-            commands::query::Options {
-                spec,
-                name,
-                list,
-                since,
-                start,
-                end,
-                format,
-                limit,
-                timeout: std::time::Duration::from_secs(timeout),
-            },
-            &conn,
-        ),
+        Command::Query(opts) => commands::query::run(opts, &conn),
         Command::Validate { specs, format } => commands::validate::run(&specs, format),
         Command::Graph {
             spec,

@@ -13,18 +13,42 @@ use ctrail_reader::{Clients, Connection, saved_queries};
 use ctrail_render::query;
 use ctrail_spec::SavedQuery;
 
-use crate::QueryFormat;
-
+#[derive(clap::Args)]
 pub struct Options {
-    pub spec: PathBuf,
-    pub name: Option<String>,
-    pub list: bool,
-    pub since: String,
-    pub start: Option<String>,
-    pub end: Option<String>,
-    pub format: QueryFormat,
-    pub limit: Option<u32>,
-    pub timeout: Duration,
+    /// The spec file whose `monitoring.queries` (and presets) hold the query.
+    #[arg(value_name = "SPEC")]
+    spec: PathBuf,
+    /// The query's name, e.g. CloudTrail/FailedAPICallsByUser.
+    #[arg(value_name = "NAME", required_unless_present = "list")]
+    name: Option<String>,
+    /// List the spec's queries instead of running one.
+    #[arg(long, conflicts_with = "name")]
+    list: bool,
+    /// How far back to look: 30m, 24h, 7d, 2w.
+    #[arg(long, default_value = "24h", value_name = "DURATION", conflicts_with_all = ["start", "end"])]
+    since: String,
+    /// Start of the range: RFC 3339 (2026-11-25T10:00:00Z) or epoch seconds.
+    #[arg(long, value_name = "TIME", requires = "end")]
+    start: Option<String>,
+    /// End of the range: RFC 3339 or epoch seconds.
+    #[arg(long, value_name = "TIME", requires = "start")]
+    end: Option<String>,
+    /// `table` for a terminal, `json` (an array of objects) or `csv`.
+    #[arg(long, value_enum, default_value_t = QueryFormat::Table)]
+    format: QueryFormat,
+    /// Most rows to return (Logs Insights returns at most 10,000).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    limit: Option<u32>,
+    /// Seconds to wait for the query to complete before stopping it.
+    #[arg(long, default_value_t = 300, value_name = "SECONDS")]
+    timeout: u64,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum QueryFormat {
+    Table,
+    Json,
+    Csv,
 }
 
 pub fn run(opts: Options, conn: &Connection) -> ExitCode {
@@ -86,11 +110,11 @@ async fn execute(opts: Options, conn: &Connection) -> Result<String, String> {
         end,
         limit: opts.limit.map(|l| i32::try_from(l).unwrap_or(i32::MAX)),
     };
-    let out = run_query(&clients.logs, &run, opts.timeout)
+    let out = run_query(&clients.logs, &run, Duration::from_secs(opts.timeout))
         .await
         .map_err(|e| format!("query \"{name}\" on {}: {e}", q.log_groups.join(", ")))?;
     eprintln!(
-        "{} row(s); {} of {} record(s) matched",
+        "{} row(s); {:.0} of {:.0} record(s) matched",
         out.rows.len(),
         out.records_matched,
         out.records_scanned

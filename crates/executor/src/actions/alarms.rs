@@ -36,9 +36,5 @@ pub(crate) async fn alarm(cx: &Cx<'_>, step: &Step) -> Result<&'static str, Call
             .send()
     )
     .await?;
-    Ok(if step.creating() {
-        "created"
-    } else {
-        "updated"
-    })
+    Ok(step.put_outcome())
 }

@@ -24,9 +24,5 @@ pub(crate) async fn filter(cx: &Cx<'_>, step: &Step) -> Result<&'static str, Cal
             .send()
     )
     .await?;
-    Ok(if step.creating() {
-        "created"
-    } else {
-        "updated"
-    })
+    Ok(step.put_outcome())
 }

@@ -48,6 +48,14 @@ impl Step {
     pub fn creating(&self) -> bool {
         self.kind == ActionKind::Create
     }
+    /// What a create-or-replace call (Put...) did, as the report says it.
+    pub fn put_outcome(&self) -> &'static str {
+        if self.creating() {
+            "created"
+        } else {
+            "updated"
+        }
+    }
     /// Desired tags.
     pub fn tags(&self) -> BTreeMap<String, String> {
         self.desired
