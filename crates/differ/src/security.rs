@@ -101,6 +101,12 @@ fn rule(kind: K, path: &str) -> Option<(&'static str, Rule)> {
         }
         (K::KmsKeyPolicy, "statements") => ("who may use the KMS key", AnyChange),
         (K::SnsTopicPolicy, "statements") => ("who may publish to the topic", AnyChange),
+        (K::MetricFilter, "filter_pattern") => ("which events a security alarm counts", AnyChange),
+        (
+            K::MetricAlarm,
+            "threshold" | "comparison_operator" | "period" | "evaluation_periods" | "statistic",
+        ) => ("when a security alarm fires", AnyChange),
+        (K::MetricAlarm, "alarm_actions") => ("who a security alarm notifies", AnyChange),
         _ => return None,
     })
 }
@@ -182,5 +188,29 @@ mod tests {
         .expect("note");
         assert_eq!(shorter.effect, Effect::Weakens);
         assert!(assess(K::TrailTags, &change("tags.Owner", json!("a"), json!("b"))).is_none());
+    }
+
+    #[test]
+    fn monitoring_changes_are_called_out() {
+        let threshold = assess(
+            K::MetricAlarm,
+            &change("threshold", json!(100.0), json!(1.0)),
+        )
+        .expect("note");
+        assert_eq!(threshold.effect, Effect::Changes);
+        assert_eq!(threshold.subject, "when a security alarm fires");
+        let pattern = assess(
+            K::MetricFilter,
+            &change("filter_pattern", json!("{ $.a = 1 }"), json!("{ $.a = 2 }")),
+        )
+        .expect("note");
+        assert_eq!(pattern.subject, "which events a security alarm counts");
+        assert!(
+            assess(
+                K::MetricAlarm,
+                &change("alarm_description", json!("a"), json!("b"))
+            )
+            .is_none()
+        );
     }
 }

@@ -1,7 +1,9 @@
 //! The renderings of saved plans, pinned as golden files under
 //! `tests/golden/`. The plans in `tests/fixtures/plans/` were made by
 //! `ctrail plan --out` against the emulator: from an empty account, after
-//! the seed procedure, and after five hand-made drifts.
+//! the seed procedure, after five hand-made drifts, and the monitoring spec
+//! after three (a filter pattern, an alarm threshold, a deleted saved query;
+//! its email subscription pending confirmation).
 
 #[path = "../../../tests/support/golden.rs"]
 mod golden;
@@ -31,7 +33,12 @@ fn check(file: &str, actual: &str) {
 
 #[test]
 fn plans_render_as_pinned() {
-    for name in ["from-empty", "seed-additions", "drifted"] {
+    for name in [
+        "from-empty",
+        "seed-additions",
+        "drifted",
+        "monitoring-drifted",
+    ] {
         let plan = load(name);
         let section = Section::new(&plan);
         check(
@@ -48,9 +55,11 @@ fn plans_render_as_pinned() {
 
 #[test]
 fn drift_reports_render_as_pinned() {
-    let plan = load("drifted");
-    check("drift-drifted.jsonl", &drift::json_lines(&plan));
-    check("drift-drifted.md", &drift::markdown(&plan));
+    for name in ["drifted", "monitoring-drifted"] {
+        let plan = load(name);
+        check(&format!("drift-{name}.jsonl"), &drift::json_lines(&plan));
+        check(&format!("drift-{name}.md"), &drift::markdown(&plan));
+    }
 }
 
 #[test]

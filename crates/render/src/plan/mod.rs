@@ -65,6 +65,8 @@ pub struct Line {
 
 fn block(v: &Value) -> bool {
     match v {
+        // A query or other multi-line text reads as its lines.
+        Value::String(s) => s.contains('\n'),
         Value::Object(m) => !m.is_empty(),
         Value::Array(a) => a.iter().any(|x| x.is_object() || x.is_array()) || a.len() > 3,
         _ => false,
@@ -76,12 +78,16 @@ fn compact(v: &Value) -> String {
 }
 
 fn pretty(v: &Value) -> String {
-    serde_json::to_string_pretty(v).unwrap_or_default()
+    match v {
+        Value::String(s) => s.clone(),
+        _ => serde_json::to_string_pretty(v).unwrap_or_default(),
+    }
 }
 
 /// The lines of one attribute change: `~ path: old -> new` for scalars; for
 /// documents, a line diff of their canonical pretty JSON with 3 lines of
-/// context, so a reviewer sees the exact statement that changed.
+/// context, so a reviewer sees the exact statement that changed; for
+/// multi-line text (a Logs Insights query), a line diff of the text.
 pub fn change_lines(c: &AttributeChange) -> Vec<Line> {
     let line = |tag, text: String| Line { tag, text };
     let old_block = c.old.as_ref().is_some_and(block);
@@ -163,6 +169,26 @@ mod tests {
         assert!(
             lines.contains(&"  +       \"Action\": \"s3:PutObject\",".to_owned()),
             "{lines:#?}"
+        );
+    }
+
+    #[test]
+    fn multi_line_text_diffs_by_line() {
+        let c = AttributeChange {
+            path: "query_string".into(),
+            old: Some(json!("fields a\n| filter b = 1\n| sort a desc")),
+            new: Some(json!("fields a\n| filter b = 2\n| sort a desc")),
+        };
+        let lines: Vec<String> = change_lines(&c).into_iter().map(|l| l.text).collect();
+        assert_eq!(
+            lines,
+            [
+                "~ query_string:",
+                "    fields a",
+                "  - | filter b = 1",
+                "  + | filter b = 2",
+                "    | sort a desc",
+            ]
         );
     }
 }

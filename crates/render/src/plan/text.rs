@@ -76,13 +76,14 @@ pub fn render(section: &Section<'_>, style: Style) -> String {
         }
         out.push('\n');
     }
-    for (address, note) in super::unchanged_notes(plan) {
+    let notes = super::unchanged_notes(plan);
+    for (address, note) in &notes {
         let _ = writeln!(out, "Note: {address}: {note}");
     }
     for note in &section.cost_notes {
         let _ = writeln!(out, "Cost: {note}");
     }
-    if !section.cost_notes.is_empty() {
+    if !section.cost_notes.is_empty() || !notes.is_empty() {
         out.push('\n');
     }
     let _ = writeln!(out, "{}", style.bold(&summary_line(&summary)));
