@@ -125,6 +125,22 @@ fn the_cis_preset_applies_converges_and_each_drift_is_reported_exactly() {
         "{t}"
     );
 
+    // One wave of reads: 60 resources, no operation called twice (all the
+    // filters in one DescribeMetricFilters, the alarms in one DescribeAlarms).
+    em.reset_counts();
+    let out = em.ctrail(&["plan", "--detailed-exitcode", &spec]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let counts = em.counts();
+    assert!(counts.values().all(|n| *n == 1), "{counts:?}");
+    for op in [
+        "logs:DescribeMetricFilters",
+        "monitoring:DescribeAlarms",
+        "logs:DescribeQueryDefinitions",
+        "sns:ListSubscriptionsByTopic",
+    ] {
+        assert_eq!(counts.get(op), Some(&1), "{op}: {counts:?}");
+    }
+
     // What the account holds, read with the AWS CLI.
     let filters = json_of(&em.aws(&[
         "logs",
