@@ -107,7 +107,7 @@ pub fn problem_line(p: &Problem) -> Option<usize> {
 
 fn help() -> String {
     format!(
-        "a query is commands separated by `|`, e.g. fields @timestamp, eventName | filter errorCode exists | sort @timestamp desc; commands: {}",
+        "a query is commands separated by `|`, e.g. fields @timestamp, eventName | filter ispresent(errorCode) | sort @timestamp desc; commands: {}",
         COMMANDS.join(", ")
     )
 }
