@@ -81,7 +81,7 @@ pub async fn read(
         services::s3::read(&clients.s3, graph, &cx),
         services::logs::read(&clients.logs, graph, &cx, &spec.region),
         services::iam::read(&clients.iam, graph),
-        services::kms::read(&clients.kms, graph, &cx),
+        services::kms::read(&clients.kms, graph, spec, &cx),
         services::sns::read(&clients.sns, graph, &cx),
         services::cloudtrail::read(&clients.cloudtrail, graph, &cx),
         services::metric_filters::read(&clients.logs, graph),

@@ -8,31 +8,28 @@ use serde_json::Value;
 /// A table with a header, a rule and left-aligned columns; a missing value
 /// is blank. Ends with the row count.
 pub fn table(columns: &[String], rows: &[Vec<Option<String>>]) -> String {
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|v| v.as_deref().map(one_line).unwrap_or_default())
+                .collect()
+        })
+        .collect();
     let mut widths: Vec<usize> = columns.iter().map(|c| c.chars().count()).collect();
-    for row in rows {
+    for row in &cells {
         for (w, v) in widths.iter_mut().zip(row) {
-            *w = (*w).max(v.as_deref().map_or(0, |v| one_line(v).chars().count()));
+            *w = (*w).max(v.chars().count());
         }
     }
     let mut out = String::new();
     if !columns.is_empty() {
-        line(&mut out, columns.iter().map(String::as_str), &widths);
-        line(
-            &mut out,
-            widths
-                .iter()
-                .map(|w| "-".repeat(*w))
-                .collect::<Vec<_>>()
-                .iter()
-                .map(String::as_str),
-            &widths,
-        );
-        for row in rows {
-            let cells: Vec<String> = row
-                .iter()
-                .map(|v| v.as_deref().map(one_line).unwrap_or_default())
-                .collect();
-            line(&mut out, cells.iter().map(String::as_str), &widths);
+        let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+        for row in [columns, &rule]
+            .into_iter()
+            .chain(cells.iter().map(Vec::as_slice))
+        {
+            line(&mut out, row, &widths);
         }
     }
     let _ = writeln!(
@@ -48,9 +45,9 @@ fn one_line(v: &str) -> String {
     v.replace(['\n', '\r', '\t'], " ")
 }
 
-fn line<'a>(out: &mut String, cells: impl Iterator<Item = &'a str>, widths: &[usize]) {
+fn line(out: &mut String, cells: &[String], widths: &[usize]) {
     let mut text = String::new();
-    for (i, (cell, w)) in cells.zip(widths).enumerate() {
+    for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
         if i > 0 {
             text.push_str("  ");
         }

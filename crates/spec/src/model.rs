@@ -48,6 +48,11 @@ pub enum KmsKeyRef {
 }
 
 impl KmsKeyRef {
+    /// An alias (name or ARN), which some KMS calls do not accept.
+    pub fn is_alias(&self) -> bool {
+        matches!(self, KmsKeyRef::AliasName(_) | KmsKeyRef::AliasArn(_))
+    }
+
     /// The text as the user wrote it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -265,16 +270,6 @@ pub struct AlertTopic {
 pub enum TopicRef {
     Name(String),
     Arn(String),
-}
-
-impl TopicRef {
-    /// The topic's name (the last part of an ARN).
-    pub fn name(&self) -> &str {
-        match self {
-            TopicRef::Name(n) => n,
-            TopicRef::Arn(a) => a.rsplit(':').next().unwrap_or(a),
-        }
-    }
 }
 
 /// A metric filter on the trail's log group and the alarm on its metric.

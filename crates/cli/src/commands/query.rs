@@ -68,32 +68,22 @@ async fn execute(opts: Options, conn: &Connection) -> Result<String, String> {
     let shown = opts.spec.display().to_string();
     let spec = super::load_quiet(&opts.spec)?.spec;
     let queries = &spec.monitoring.queries;
-    if opts.list {
-        let clients = Clients::connect(conn, &spec.region).await;
-        let saved = saved_queries(&clients.logs)
-            .await
-            .map_err(|e| format!("{shown}: reading the saved queries failed: {e}"))?;
-        return Ok(list(queries, &saved, opts.format));
-    }
-    let Some(name) = &opts.name else {
-        return Err("give the NAME of a query (see `ctrail query --list SPEC`)".into());
+    // What runs is checked before anything is asked of AWS.
+    let chosen = match (&opts.name, opts.list) {
+        (_, true) => None,
+        (Some(name), false) => Some((find(queries, name, &shown)?, range(&opts)?)),
+        (None, false) => {
+            return Err("give the NAME of a query (see `ctrail query --list SPEC`)".into());
+        }
     };
-    let Some(q) = queries.iter().find(|q| &q.name == name) else {
-        let names: Vec<&str> = queries.iter().map(|q| q.name.as_str()).collect();
-        return Err(if names.is_empty() {
-            format!("{shown} saves no queries (monitoring.queries or the sample_queries preset)")
-        } else {
-            format!(
-                "{shown} has no query named \"{name}\"; its queries: {}",
-                names.join(", ")
-            )
-        });
-    };
-    let (start, end) = range(&opts)?;
     let clients = Clients::connect(conn, &spec.region).await;
     let saved = saved_queries(&clients.logs)
         .await
         .map_err(|e| format!("{shown}: reading the saved queries failed: {e}"))?;
+    let Some((q, (start, end))) = chosen else {
+        return Ok(list(queries, &saved, opts.format));
+    };
+    let name = &q.name;
     match status(q, &saved) {
         Status::Saved => {}
         Status::Differs => eprintln!(
@@ -120,6 +110,22 @@ async fn execute(opts: Options, conn: &Connection) -> Result<String, String> {
         out.records_scanned
     );
     Ok(render(&out.columns, &out.rows, opts.format))
+}
+
+/// The spec's query named `name`; an unknown name lists the spec's queries.
+fn find<'a>(queries: &'a [SavedQuery], name: &str, shown: &str) -> Result<&'a SavedQuery, String> {
+    if let Some(q) = queries.iter().find(|q| q.name == name) {
+        return Ok(q);
+    }
+    let names: Vec<&str> = queries.iter().map(|q| q.name.as_str()).collect();
+    Err(if names.is_empty() {
+        format!("{shown} saves no queries (monitoring.queries or the sample_queries preset)")
+    } else {
+        format!(
+            "{shown} has no query named \"{name}\"; its queries: {}",
+            names.join(", ")
+        )
+    })
 }
 
 fn render(columns: &[String], rows: &[Vec<Option<String>>], format: QueryFormat) -> String {

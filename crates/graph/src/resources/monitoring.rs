@@ -4,24 +4,11 @@
 
 use serde_json::{Value, json};
 
-use super::add as add_resource;
-use crate::address::{Address, ResourceKind};
+use super::add;
+use super::sns::{topic_arn, topic_name};
+use crate::address::ResourceKind;
 use crate::graph::{EdgeReason, GraphError, ResourceGraph};
-use crate::placeholder::Placeholder;
 use ctrail_spec::{Alarm, AlarmAction, MetricFilter, Spec, TopicRef};
-
-/// The alert topic's ARN (with the account placeholder for a topic by name).
-pub(crate) fn topic_arn(spec: &Spec, topic: &TopicRef) -> String {
-    match topic {
-        TopicRef::Arn(a) => a.clone(),
-        TopicRef::Name(n) => format!(
-            "arn:{}:sns:{}:{}:{n}",
-            spec.partition,
-            spec.region,
-            Placeholder::AccountId.token()
-        ),
-    }
-}
 
 pub(crate) fn add_all(g: &mut ResourceGraph, spec: &Spec) -> Result<(), GraphError> {
     let m = &spec.monitoring;
@@ -32,9 +19,10 @@ pub(crate) fn add_all(g: &mut ResourceGraph, spec: &Spec) -> Result<(), GraphErr
 
     let mut topic = None;
     if let Some(t) = &m.alert_topic {
-        let arn = topic_arn(spec, &t.topic);
+        let (TopicRef::Name(written) | TopicRef::Arn(written)) = &t.topic;
+        let arn = topic_arn(spec, written);
         let managed = match &t.topic {
-            TopicRef::Name(n) => Some(add_resource(
+            TopicRef::Name(n) => Some(add(
                 g,
                 ResourceKind::SnsTopic,
                 n,
@@ -44,22 +32,17 @@ pub(crate) fn add_all(g: &mut ResourceGraph, spec: &Spec) -> Result<(), GraphErr
         };
         for email in &t.emails {
             let desired = json!({ "topic_arn": arn, "protocol": "email", "endpoint": email });
-            let name = format!("{}/{email}", t.topic.name());
-            match &managed {
-                Some(parent) => {
-                    let sub = add_resource(g, ResourceKind::SnsSubscription, &name, desired)?;
-                    g.depend(parent, &sub, EdgeReason::PartOf)?;
-                }
-                None => {
-                    add_resource(g, ResourceKind::SnsSubscription, &name, desired)?;
-                }
+            let name = format!("{}/{email}", topic_name(written));
+            let sub = add(g, ResourceKind::SnsSubscription, &name, desired)?;
+            if let Some(parent) = &managed {
+                g.depend(parent, &sub, EdgeReason::PartOf)?;
             }
         }
         topic = Some((arn, managed));
     }
 
     for f in &m.metric_filters {
-        let filter = add_resource(
+        let filter = add(
             g,
             ResourceKind::MetricFilter,
             &f.name,
@@ -68,7 +51,14 @@ pub(crate) fn add_all(g: &mut ResourceGraph, spec: &Spec) -> Result<(), GraphErr
         g.depend(&group, &filter, EdgeReason::References)?;
         if let Some(a) = &f.alarm {
             let arn = topic.as_ref().map(|(arn, _)| arn.as_str());
-            let alarm = add_part_named(g, &filter, &a.name, alarm_value(f, a, arn))?;
+            // Named on its own, not after the filter.
+            let alarm = add(
+                g,
+                ResourceKind::MetricAlarm,
+                &a.name,
+                alarm_value(f, a, arn),
+            )?;
+            g.depend(&filter, &alarm, EdgeReason::Watches)?;
             if let Some((_, Some(t))) = &topic
                 && a.actions.contains(&AlarmAction::AlertTopic)
             {
@@ -78,13 +68,12 @@ pub(crate) fn add_all(g: &mut ResourceGraph, spec: &Spec) -> Result<(), GraphErr
     }
 
     for q in &m.queries {
-        let mut groups = q.log_groups.clone();
-        groups.sort();
-        let query = add_resource(
+        // The spec keeps log groups sorted and unique, as the reader does.
+        let query = add(
             g,
             ResourceKind::QueryDefinition,
             &q.name,
-            json!({ "name": q.name, "query_string": q.query, "log_group_names": groups }),
+            json!({ "name": q.name, "query_string": q.query, "log_group_names": q.log_groups }),
         )?;
         if q.log_groups.contains(&logs.log_group) {
             g.depend(&group, &query, EdgeReason::References)?;
@@ -93,19 +82,7 @@ pub(crate) fn add_all(g: &mut ResourceGraph, spec: &Spec) -> Result<(), GraphErr
     Ok(())
 }
 
-/// The alarm is named on its own, not after the filter.
-fn add_part_named(
-    g: &mut ResourceGraph,
-    filter: &Address,
-    name: &str,
-    desired: Value,
-) -> Result<Address, GraphError> {
-    let alarm = add_resource(g, ResourceKind::MetricAlarm, name, desired)?;
-    g.depend(filter, &alarm, EdgeReason::Watches)?;
-    Ok(alarm)
-}
-
-pub(crate) fn filter_value(log_group: &str, f: &MetricFilter) -> Value {
+fn filter_value(log_group: &str, f: &MetricFilter) -> Value {
     json!({
         "log_group_name": log_group,
         "filter_name": f.name,

@@ -15,6 +15,20 @@ pub(crate) fn topic_name(topic: &str) -> &str {
     topic.rsplit(':').next().unwrap_or(topic)
 }
 
+/// A topic's ARN, given its ARN or its name (in the spec's account, which
+/// the placeholder stands for until the reader knows it).
+pub(crate) fn topic_arn(spec: &Spec, topic: &str) -> String {
+    if topic.starts_with("arn:") {
+        return topic.to_owned();
+    }
+    format!(
+        "arn:{}:sns:{}:{}:{topic}",
+        spec.partition,
+        spec.region,
+        Placeholder::AccountId.token()
+    )
+}
+
 pub(crate) fn policy_address(spec: &Spec) -> Option<Address> {
     let topic = spec.trail.sns_topic.as_deref()?;
     Some(Address::new(
@@ -32,16 +46,7 @@ pub(crate) fn add_topic(
         return Ok(());
     };
     let name = topic_name(topic);
-    let arn = if topic.starts_with("arn:") {
-        topic.to_owned()
-    } else {
-        format!(
-            "arn:{}:sns:{}:{}:{name}",
-            spec.partition,
-            spec.region,
-            Placeholder::AccountId.token()
-        )
-    };
+    let arn = topic_arn(spec, topic);
     let t = add(
         g,
         ResourceKind::SnsTopic,

@@ -2,11 +2,10 @@
 
 use aws_sdk_cloudwatch::Client;
 use aws_sdk_cloudwatch::types::{AlarmType, MetricAlarm};
-use ctrail_graph::{Address, ResourceGraph, ResourceKind as K};
+use ctrail_graph::{ResourceGraph, ResourceKind as K};
 use serde_json::json;
 
-use super::{Found, names};
-use crate::Observed;
+use super::{Found, join_found, match_live, names};
 use crate::error::{ReadError, call_error};
 
 pub(crate) async fn read(c: &Client, graph: &ResourceGraph) -> Result<Found, ReadError> {
@@ -29,24 +28,15 @@ pub(crate) async fn read(c: &Client, graph: &ResourceGraph) -> Result<Found, Rea
                 _ => break,
             }
         }
-        Ok::<Found, ReadError>(
-            chunk
-                .iter()
-                .map(|name| {
-                    let observed = match live.iter().find(|a| a.alarm_name() == Some(name)) {
-                        Some(a) => Observed::Present(value(a)),
-                        None => Observed::Absent,
-                    };
-                    (Address::new(K::MetricAlarm, name), observed)
-                })
-                .collect(),
-        )
+        Ok(match_live(
+            K::MetricAlarm,
+            chunk,
+            &live,
+            |name, a| a.alarm_name() == Some(name),
+            value,
+        ))
     });
-    let mut found = Vec::new();
-    for r in futures::future::join_all(reads).await {
-        found.extend(r?);
-    }
-    Ok(found)
+    join_found(reads).await
 }
 
 fn value(a: &MetricAlarm) -> serde_json::Value {

@@ -3,6 +3,7 @@
 
 use aws_sdk_kms::Client;
 use ctrail_graph::{Address, ResourceGraph, ResourceKind as K, canonical};
+use ctrail_spec::Spec;
 use serde_json::{Value, json};
 
 use super::{Found, names};
@@ -34,13 +35,15 @@ pub(crate) fn owned_statements(policy: &Value) -> Value {
 pub(crate) async fn read(
     c: &Client,
     graph: &ResourceGraph,
+    spec: &Spec,
     cx: &Pending<'_>,
 ) -> Result<Found, ReadError> {
+    let alias = spec.kms.as_ref().is_some_and(|k| k.key.is_alias());
     let mut found = Vec::new();
     for key in names(graph, K::KmsKeyPolicy) {
         // GetKeyPolicy takes a key id or ARN, not an alias: an alias waits
         // for DescribeKey's answer.
-        let id = if key.starts_with("alias/") || key.contains(":alias/") {
+        let id = if alias {
             let ready = cx.clone().await?;
             ready.keys.arn.clone().unwrap_or_else(|| key.clone())
         } else {

@@ -1,44 +1,27 @@
 //! Metric filters: one DescribeMetricFilters per log group (all its filters,
 //! page by page), matched by name.
 
-use std::collections::BTreeMap;
-
 use aws_sdk_cloudwatchlogs::Client;
 use aws_sdk_cloudwatchlogs::types::MetricFilter;
-use ctrail_graph::{Address, ResourceGraph, ResourceKind as K};
+use ctrail_graph::{ResourceGraph, ResourceKind as K};
 use serde_json::json;
 
-use super::{Found, desired_str, names};
-use crate::Observed;
+use super::{Found, grouped_by, join_found, match_live};
 use crate::error::{ReadError, absent_if_not_found};
 
 pub(crate) async fn read(c: &Client, graph: &ResourceGraph) -> Result<Found, ReadError> {
-    let mut by_group: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for name in names(graph, K::MetricFilter) {
-        let group =
-            desired_str(graph, K::MetricFilter, &name, "log_group_name").unwrap_or_default();
-        by_group.entry(group).or_default().push(name);
-    }
-    let reads = by_group.iter().map(|(group, wanted)| async move {
+    let by_group = grouped_by(graph, K::MetricFilter, "log_group_name");
+    join_found(by_group.iter().map(|(group, wanted)| async move {
         let live = list(c, group).await?;
-        Ok::<Found, ReadError>(
-            wanted
-                .iter()
-                .map(|name| {
-                    let observed = match live.iter().find(|f| f.filter_name() == Some(name)) {
-                        Some(f) => Observed::Present(value(group, f)),
-                        None => Observed::Absent,
-                    };
-                    (Address::new(K::MetricFilter, name), observed)
-                })
-                .collect(),
-        )
-    });
-    let mut found = Vec::new();
-    for r in futures::future::join_all(reads).await {
-        found.extend(r?);
-    }
-    Ok(found)
+        Ok(match_live(
+            K::MetricFilter,
+            wanted,
+            &live,
+            |name, f| f.filter_name() == Some(name),
+            |f| value(group, f),
+        ))
+    }))
+    .await
 }
 
 /// Every filter on the log group; none when the group does not exist.

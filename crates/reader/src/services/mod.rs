@@ -19,6 +19,7 @@ use ctrail_graph::{Address, ResourceGraph, ResourceKind};
 use serde_json::{Value, json};
 
 use crate::Observed;
+use crate::error::ReadError;
 
 pub(crate) type Found = Vec<(Address, Observed)>;
 
@@ -29,6 +30,54 @@ pub(crate) fn names(graph: &ResourceGraph, kind: ResourceKind) -> Vec<String> {
         .filter(|r| r.address.kind == kind)
         .map(|r| r.address.name.clone())
         .collect()
+}
+
+/// Names of the resources of `kind`, grouped by a desired attribute naming
+/// what AWS lists them under (a log group, a topic).
+pub(crate) fn grouped_by(
+    graph: &ResourceGraph,
+    kind: ResourceKind,
+    attr: &str,
+) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for name in names(graph, kind) {
+        let parent = desired_str(graph, kind, &name, attr).unwrap_or_default();
+        out.entry(parent).or_default().push(name);
+    }
+    out
+}
+
+/// Each wanted resource of `kind`: the first of `live` that `is` it, as
+/// `value` shapes it, or absent.
+pub(crate) fn match_live<T>(
+    kind: ResourceKind,
+    wanted: &[String],
+    live: &[T],
+    is: impl Fn(&str, &T) -> bool,
+    value: impl Fn(&T) -> Value,
+) -> Found {
+    wanted
+        .iter()
+        .map(|name| {
+            let observed = match live.iter().find(|t| is(name, t)) {
+                Some(t) => Observed::Present(value(t)),
+                None => Observed::Absent,
+            };
+            (Address::new(kind, name), observed)
+        })
+        .collect()
+}
+
+/// Runs independent reads concurrently; the first error fails the whole.
+pub(crate) async fn join_found<F>(reads: impl IntoIterator<Item = F>) -> Result<Found, ReadError>
+where
+    F: std::future::Future<Output = Result<Found, ReadError>>,
+{
+    let mut found = Vec::new();
+    for r in futures::future::join_all(reads).await {
+        found.extend(r?);
+    }
+    Ok(found)
 }
 
 /// A desired attribute of a resource, as a string.

@@ -3,11 +3,10 @@
 
 use aws_sdk_cloudwatchlogs::Client;
 use aws_sdk_cloudwatchlogs::types::QueryDefinition;
-use ctrail_graph::{Address, ResourceGraph, ResourceKind as K};
+use ctrail_graph::{ResourceGraph, ResourceKind as K};
 use serde_json::json;
 
-use super::{Found, names};
-use crate::Observed;
+use super::{Found, match_live, names};
 use crate::error::{ReadError, call_error};
 
 pub(crate) async fn read(c: &Client, graph: &ResourceGraph) -> Result<Found, ReadError> {
@@ -15,31 +14,23 @@ pub(crate) async fn read(c: &Client, graph: &ResourceGraph) -> Result<Found, Rea
     if wanted.is_empty() {
         return Ok(Vec::new());
     }
-    let live = list(c, None).await?;
-    Ok(wanted
-        .into_iter()
-        .map(|name| {
-            let observed = match live.iter().find(|q| q.name() == Some(name.as_str())) {
-                Some(q) => Observed::Present(value(q)),
-                None => Observed::Absent,
-            };
-            (Address::new(K::QueryDefinition, name), observed)
-        })
-        .collect())
+    let live = all(c).await?;
+    Ok(match_live(
+        K::QueryDefinition,
+        &wanted,
+        &live,
+        |name, q| q.name() == Some(name),
+        value,
+    ))
 }
 
-/// Every saved query in the account and region.
+/// Every saved query in the account and region, page by page.
 pub async fn all(c: &Client) -> Result<Vec<QueryDefinition>, ReadError> {
-    list(c, None).await
-}
-
-async fn list(c: &Client, prefix: Option<&str>) -> Result<Vec<QueryDefinition>, ReadError> {
     let mut out = Vec::new();
     let mut token = None;
     loop {
         let page = c
             .describe_query_definitions()
-            .set_query_definition_name_prefix(prefix.map(str::to_owned))
             .max_results(1000)
             .set_next_token(token)
             .send()

@@ -182,18 +182,10 @@ pub(crate) fn read(
             }
         }
     }
-    for m in filters(cx, &fields, None) {
-        match all_filters.iter_mut().find(|p| p.name == m.name) {
-            Some(p) => *p = m,
-            None => all_filters.push(m),
-        }
-    }
-    for q in queries(cx, &fields, &[log_group.to_owned()], None) {
-        match all_queries.iter_mut().find(|p| p.name == q.name) {
-            Some(p) => *p = q,
-            None => all_queries.push(q),
-        }
-    }
+    let own_filters = filters(cx, &fields, None);
+    replace_or_add(&mut all_filters, own_filters, |m| &m.name);
+    let own_queries = queries(cx, &fields, &[log_group.to_owned()], None);
+    replace_or_add(&mut all_queries, own_queries, |q| &q.name);
 
     // Alarms notify the alert topic unless the spec names other actions.
     for m in &mut all_filters {
@@ -241,6 +233,17 @@ pub(crate) fn read(
         metric_filters: all_filters,
         queries: all_queries,
     })
+}
+
+/// The spec's own entries: one named like a preset entry replaces it, the
+/// others are added after the presets'.
+fn replace_or_add<T>(all: &mut Vec<T>, own: Vec<T>, name: impl Fn(&T) -> &String) {
+    for item in own {
+        match all.iter_mut().find(|p| name(p) == name(&item)) {
+            Some(p) => *p = item,
+            None => all.push(item),
+        }
+    }
 }
 
 fn alert_topic(cx: &mut Cx<'_>, f: Field<'_>) -> Option<AlertTopic> {
