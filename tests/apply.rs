@@ -168,16 +168,10 @@ fn apply_from_empty_creates_what_the_seed_procedure_creates_then_plan_is_empty()
             vec!["tags"],
         ),
         (
-            "role policy",
-            vec![
-                "iam",
-                "get-role-policy",
-                "--role-name",
-                ROLE,
-                "--policy-name",
-                "CloudTrail-CloudWatchLogs-Delivery",
-            ],
-            vec!["PolicyDocument"],
+            // AWS documents no source conditions on this trust policy.
+            "role trust policy",
+            vec!["iam", "get-role", "--role-name", ROLE],
+            vec!["Role", "AssumeRolePolicyDocument"],
         ),
     ] {
         let mut a = observe(&seeded, &args, &pick);
@@ -205,6 +199,32 @@ fn apply_from_empty_creates_what_the_seed_procedure_creates_then_plan_is_empty()
         }
         compare(what, a, b);
     }
+    // The role's permissions are narrowed from every stream of the group to
+    // the streams CloudTrail creates (a documented addition), as AWS's
+    // "Role policy document for CloudTrail to use CloudWatch Logs" writes them.
+    let streams = format!(
+        "arn:aws:logs:us-east-1:123456789012:log-group:{LOG_GROUP}:log-stream:123456789012_CloudTrail_*"
+    );
+    compare(
+        "role policy",
+        json!({"Version": "2012-10-17", "Statement": [
+            {"Sid": "AWSCloudTrailCreateLogStream", "Effect": "Allow",
+             "Action": "logs:CreateLogStream", "Resource": streams},
+            {"Sid": "AWSCloudTrailPutLogEvents", "Effect": "Allow",
+             "Action": "logs:PutLogEvents", "Resource": streams}]}),
+        observe(
+            &applied,
+            &[
+                "iam",
+                "get-role-policy",
+                "--role-name",
+                ROLE,
+                "--policy-name",
+                "CloudTrail-CloudWatchLogs-Delivery",
+            ],
+            &["PolicyDocument"],
+        ),
+    );
     compare(
         "bucket tags",
         sorted_tags(

@@ -20,7 +20,7 @@ fn after_the_seed_procedure_plan_shows_only_the_documented_secure_additions() {
     let (code, plan) = acct.plan_json();
     assert_eq!(code, 2, "changes expected: {plan:#}");
     let expected: BTreeMap<String, Vec<String>> = [
-        (format!("iam_role.{ROLE}"), paths(&["assume_role_policy"])),
+        (format!("iam_role_policy.{ROLE}"), paths(&["policy"])),
         (
             format!("kms_key_policy.{}", acct.key_id),
             paths(&["statements"]),
@@ -58,7 +58,7 @@ fn after_the_seed_procedure_plan_shows_only_the_documented_secure_additions() {
         "**Default encryption always**",
         "S3 Bucket Key",
         "**Bucket policy**",
-        "**Role trust policy**",
+        "**Role permissions**",
         "**KMS key policy statements**",
         "**Log group encryption**",
     ] {

@@ -37,7 +37,7 @@ pub(crate) fn all(desired: &Value) -> Vec<AttributeChange> {
 /// The attributes where `live` differs from `desired`, by path.
 /// Live attributes whose names start with `_` are observations (such as
 /// `_pending_confirmation`), reported as notes and never diffed.
-pub(crate) fn diff(_kind: ResourceKind, live: &Value, desired: &Value) -> Vec<AttributeChange> {
+pub(crate) fn diff(kind: ResourceKind, live: &Value, desired: &Value) -> Vec<AttributeChange> {
     let mut out = Vec::new();
     let live = match live {
         Value::Object(m) => Value::Object(
@@ -48,16 +48,23 @@ pub(crate) fn diff(_kind: ResourceKind, live: &Value, desired: &Value) -> Vec<At
         ),
         other => other.clone(),
     };
-    walk("", Some(&live), Some(desired), &mut out);
+    walk(kind, "", Some(&live), Some(desired), &mut out);
     out
 }
 
-fn walk(path: &str, old: Option<&Value>, new: Option<&Value>, out: &mut Vec<AttributeChange>) {
+fn walk(
+    kind: ResourceKind,
+    path: &str,
+    old: Option<&Value>,
+    new: Option<&Value>,
+    out: &mut Vec<AttributeChange>,
+) {
     // An attribute set to null and one not set at all are the same: unset.
     // (They are also the same after a plan is saved and read back.)
     let old = old.filter(|v| !v.is_null());
     let new = new.filter(|v| !v.is_null());
-    if old == new {
+    // Equal by meaning: policies and sets as AWS reads them.
+    if ctrail_graph::meaning::same(kind, path, old, new) {
         return;
     }
     if let (Some(Value::Object(a)), Some(Value::Object(b))) = (old, new)
@@ -72,7 +79,7 @@ fn walk(path: &str, old: Option<&Value>, new: Option<&Value>, out: &mut Vec<Attr
             } else {
                 format!("{path}.{k}")
             };
-            walk(&child, a.get(k), b.get(k), out);
+            walk(kind, &child, a.get(k), b.get(k), out);
         }
         return;
     }

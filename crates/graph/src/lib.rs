@@ -5,9 +5,10 @@
 
 mod address;
 mod build;
-pub mod canonical;
+pub use ctrail_policy::canonical;
 mod dot;
 mod graph;
+pub mod meaning;
 pub mod placeholder;
 pub mod policies;
 mod resources;

@@ -1,6 +1,8 @@
-//! The policy documents ctrail generates. Each is least privilege and carries
-//! `aws:SourceArn` / `aws:SourceAccount` conditions so only this trail, in this
-//! account, can use the grant (confused-deputy protection).
+//! The policy documents ctrail generates. Each follows the AWS documentation
+//! page cited beside it, is least privilege, and carries `aws:SourceArn` /
+//! `aws:SourceAccount` conditions exactly where that page documents them for
+//! the service principal (bucket, key and topic policies) and nowhere else.
+//! The rules, with their sources, are in docs/aws-rules.md.
 
 use serde_json::{Value, json};
 
@@ -83,6 +85,15 @@ fn one_or_many(mut v: Vec<String>) -> Value {
 /// bucket existence check), with the write narrowed to the trail's own
 /// `AWSLogs/<account>/` folder, source conditions on every grant, and a
 /// statement refusing any request not made over TLS.
+///
+/// CloudTrail User Guide, "Amazon S3 bucket policy for CloudTrail"
+/// (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html):
+/// `s3:GetBucketAcl` on the bucket and `s3:PutObject` on
+/// `[prefix/]AWSLogs/<account>/*` (and `AWSLogs/<org id>/*` for organization
+/// trails) with `s3:x-amz-acl` = `bucket-owner-full-control`, each with
+/// `aws:SourceArn` (the trail). CloudTrail writes over TLS, so the
+/// `aws:SecureTransport` Deny (Amazon S3 User Guide, "Security best
+/// practices") never blocks it.
 pub fn bucket_policy(n: &Names<'_>) -> Value {
     let source = n.source_conditions();
     let mut write_condition = source.clone();
@@ -128,35 +139,94 @@ pub fn bucket_policy(n: &Names<'_>) -> Value {
     })
 }
 
-/// Lets CloudTrail, acting for this trail in this account, assume the role.
-pub fn role_trust_policy(n: &Names<'_>) -> Value {
+/// Lets CloudTrail assume the role it delivers to CloudWatch Logs with.
+///
+/// No source conditions: CloudTrail User Guide, "Role policy document for
+/// CloudTrail to use CloudWatch Logs for monitoring"
+/// (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-required-policy-for-cloudwatch-logs.html):
+/// "Confused deputy prevention is not applicable to the role policy for
+/// CloudWatch Logs monitoring. The role policy doesn't support the use of
+/// aws:SourceArn and aws:SourceAccount." CloudTrail sends neither key when it
+/// assumes this role, so a condition on them would stop delivery.
+pub fn role_trust_policy(_n: &Names<'_>) -> Value {
     json!({
         "Version": "2012-10-17",
         "Statement": [{
             "Effect": "Allow",
             "Principal": {"Service": "cloudtrail.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-            "Condition": {"StringEquals": n.source_conditions()}
+            "Action": "sts:AssumeRole"
         }]
     })
 }
 
-/// Only what delivery needs, on this one log group's streams.
+/// The log streams CloudTrail creates in the log group: one per region the
+/// trail logs, named `<account>_CloudTrail_<region>`, and for an
+/// organization trail, `<organization id>_...` for the member accounts.
+pub fn log_stream_arns(n: &Names<'_>, log_group: &str) -> Vec<String> {
+    let group = n.log_group_arn(log_group);
+    let mut r = vec![format!("{group}:log-stream:{}_CloudTrail_*", n.account())];
+    if n.organization {
+        r.push(format!(
+            "{group}:log-stream:{}_*",
+            Placeholder::OrganizationId.token()
+        ));
+    }
+    r
+}
+
+/// The role's permissions: create CloudTrail's log streams and put events
+/// in them, in this one log group.
+///
+/// CloudTrail User Guide, "Role policy document for CloudTrail to use
+/// CloudWatch Logs for monitoring"
+/// (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-required-policy-for-cloudwatch-logs.html):
+/// the documented policy scopes both actions to
+/// `log-group:<group>:log-stream:<account>_CloudTrail_<region>*`, and adds
+/// `log-stream:o-<org id>_*` for organization trails. A multi-region trail
+/// delivers every region's events to the home region's log group, one stream
+/// per source region, so the region part is a wildcard here: the narrowest
+/// form that still covers every region the trail logs.
 pub fn role_logs_policy(n: &Names<'_>, log_group: &str) -> Value {
+    let streams = one_or_many(log_stream_arns(n, log_group));
     json!({
         "Version": "2012-10-17",
-        "Statement": [{
-            "Effect": "Allow",
-            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-            "Resource": format!("{}:*", n.log_group_arn(log_group))
-        }]
+        "Statement": [
+            {
+                "Sid": "AWSCloudTrailCreateLogStream",
+                "Effect": "Allow",
+                "Action": "logs:CreateLogStream",
+                "Resource": streams.clone()
+            },
+            {
+                "Sid": "AWSCloudTrailPutLogEvents",
+                "Effect": "Allow",
+                "Action": "logs:PutLogEvents",
+                "Resource": streams
+            }
+        ]
     })
 }
 
 /// The statements ctrail keeps in the KMS key policy (other statements are
-/// left alone): CloudTrail may encrypt this trail's logs and describe the key;
-/// CloudWatch Logs may use the key for this log group.
-pub fn kms_statements(n: &Names<'_>, log_group: Option<&str>) -> Value {
+/// left alone).
+///
+/// CloudTrail User Guide, "Configure AWS KMS key policies for CloudTrail"
+/// (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html),
+/// "Required KMS key policy elements for trails":
+/// 1. encrypt: `kms:GenerateDataKey*` with the `aws:cloudtrail:arn`
+///    encryption context and `aws:SourceArn` (the trail);
+/// 2. decrypt: "If you are using an existing S3 bucket with an S3 Bucket Key,
+///    kms:Decrypt permissions are required to create or update a trail with
+///    SSE-KMS encryption enabled": granted to CloudTrail for this trail
+///    (`aws:SourceArn`) when the bucket key is on;
+/// 3. describe: `kms:DescribeKey`, with `aws:SourceArn`.
+///
+/// With an encrypted log group, CloudWatch Logs User Guide, "Encrypt log data
+/// in CloudWatch Logs using AWS KMS"
+/// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html):
+/// `logs.<region>.amazonaws.com` may use the key for this log group, by the
+/// `aws:logs:arn` encryption context.
+pub fn kms_statements(n: &Names<'_>, log_group: Option<&str>, bucket_key: bool) -> Value {
     let mut statements = vec![
         json!({
             "Sid": "CTrailAllowCloudTrailEncrypt",
@@ -180,6 +250,16 @@ pub fn kms_statements(n: &Names<'_>, log_group: Option<&str>) -> Value {
             "Condition": {"StringEquals": {"aws:SourceArn": n.trail_arn()}}
         }),
     ];
+    if bucket_key {
+        statements.push(json!({
+            "Sid": "CTrailAllowCloudTrailDecrypt",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "kms:Decrypt",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:SourceArn": n.trail_arn()}}
+        }));
+    }
     if let Some(group) = log_group {
         statements.push(json!({
             "Sid": "CTrailAllowCloudWatchLogs",
@@ -194,6 +274,11 @@ pub fn kms_statements(n: &Names<'_>, log_group: Option<&str>) -> Value {
 }
 
 /// Lets CloudTrail publish this trail's delivery notifications to the topic.
+///
+/// CloudTrail User Guide, "Amazon SNS topic policy for CloudTrail"
+/// (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-permissions-for-sns-notifications.html):
+/// `SNS:Publish` for `cloudtrail.amazonaws.com`, with `aws:SourceArn` (and
+/// `aws:SourceAccount`) for confused-deputy prevention.
 pub fn sns_topic_statements(n: &Names<'_>, topic_arn: &str) -> Value {
     json!([{
         "Sid": "CTrailAllowCloudTrailPublish",
@@ -241,15 +326,60 @@ mod tests {
     }
 
     #[test]
-    fn role_policy_is_scoped_to_the_log_group() {
+    fn role_policy_is_scoped_to_cloudtrails_log_streams() {
         let p = role_logs_policy(&names(false), "CloudTrail/APILogs");
+        let streams = "arn:aws:logs:us-east-1:${account_id}:log-group:CloudTrail/APILogs:log-stream:${account_id}_CloudTrail_*";
+        assert_eq!(p["Statement"][0]["Action"], "logs:CreateLogStream");
+        assert_eq!(p["Statement"][0]["Resource"], streams);
+        assert_eq!(p["Statement"][1]["Action"], "logs:PutLogEvents");
+        assert_eq!(p["Statement"][1]["Resource"], streams);
+        let org = role_logs_policy(&names(true), "g");
         assert_eq!(
-            p["Statement"][0]["Resource"],
-            "arn:aws:logs:us-east-1:${account_id}:log-group:CloudTrail/APILogs:*"
+            org["Statement"][1]["Resource"][1],
+            "arn:aws:logs:us-east-1:${account_id}:log-group:g:log-stream:${organization_id}_*"
         );
+    }
+
+    #[test]
+    fn trust_policy_has_no_source_conditions() {
+        // AWS: "The role policy doesn't support the use of aws:SourceArn and aws:SourceAccount."
+        let p = role_trust_policy(&names(false));
+        assert_eq!(p["Statement"][0].get("Condition"), None);
         assert_eq!(
-            p["Statement"][0]["Action"],
-            json!(["logs:CreateLogStream", "logs:PutLogEvents"])
+            p["Statement"][0]["Principal"]["Service"],
+            "cloudtrail.amazonaws.com"
         );
+    }
+
+    #[test]
+    fn key_statements_cover_every_required_section() {
+        let sids = |v: &Value| -> Vec<String> {
+            v.as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|s| s["Sid"].as_str())
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            sids(&kms_statements(&names(false), None, false)),
+            [
+                "CTrailAllowCloudTrailEncrypt",
+                "CTrailAllowCloudTrailDescribeKey"
+            ]
+        );
+        let all = kms_statements(&names(false), Some("g"), true);
+        assert_eq!(
+            sids(&all),
+            [
+                "CTrailAllowCloudTrailEncrypt",
+                "CTrailAllowCloudTrailDescribeKey",
+                "CTrailAllowCloudTrailDecrypt",
+                "CTrailAllowCloudWatchLogs"
+            ]
+        );
+        assert_eq!(all[2]["Action"], "kms:Decrypt");
     }
 }

@@ -7,7 +7,7 @@ use crate::address::{Address, ResourceKind};
 use crate::canonical;
 use crate::graph::{GraphError, ResourceGraph};
 use crate::policies::{self, Names};
-use ctrail_spec::Spec;
+use ctrail_spec::{Encryption, Spec};
 
 pub(crate) fn address(spec: &Spec) -> Address {
     let key = spec
@@ -30,13 +30,19 @@ pub(crate) fn add_key_policy(
         return Ok(());
     }
     let log_group = spec.cloudwatch_logs.as_ref().map(|l| l.log_group.as_str());
+    // CloudTrail needs kms:Decrypt when the bucket encrypts with this key
+    // through an S3 Bucket Key.
+    let bucket_key = matches!(
+        &spec.bucket.encryption,
+        Encryption::SseKms { key, bucket_key: true } if key == &kms.key
+    );
     add(
         g,
         ResourceKind::KmsKeyPolicy,
         kms.key.as_str(),
         json!({
             "key": kms.key.as_str(),
-            "statements": canonical::policy(&policies::kms_statements(names, log_group)),
+            "statements": canonical::policy(&policies::kms_statements(names, log_group, bucket_key)),
         }),
     )?;
     Ok(())

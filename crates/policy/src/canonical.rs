@@ -1,7 +1,9 @@
-//! One canonical form for IAM-style policy documents, applied to desired and
-//! live documents alike, so two documents that mean the same compare equal:
-//! IAM's URL-encoding undone, a single statement as a list, one-element lists
-//! as plain strings, string lists sorted and deduplicated, object keys sorted.
+//! One stored form for IAM-style policy documents, applied to desired and
+//! live documents alike, so plans show documents the same way whoever wrote
+//! them: IAM's URL-encoding undone, a single statement as a list, one-element
+//! lists as plain strings, string lists sorted and deduplicated, object keys
+//! sorted. Equality by meaning (statement order, letter case of actions,
+//! account principals) is `meaning`'s, on top of this form.
 
 use serde_json::{Map, Value};
 

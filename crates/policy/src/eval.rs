@@ -1,0 +1,406 @@
+//! Policy evaluation as AWS documents it, for one document at a time.
+//!
+//! IAM User Guide, "Policy evaluation logic"
+//! (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html):
+//! an explicit Deny in any applicable statement wins; otherwise an applicable
+//! Allow grants; otherwise the request is implicitly denied. A statement
+//! applies when its principal (resource policies only), action, resource and
+//! every condition match.
+//!
+//! Conditions ("IAM JSON policy elements: Condition operators",
+//! https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html):
+//! String{Equals,NotEquals,EqualsIgnoreCase,NotEqualsIgnoreCase,Like,NotLike},
+//! Arn{Equals,Like,NotEquals,NotLike} (both forms take wildcards), Bool and
+//! Null, each with `IfExists`, and the `ForAnyValue:` / `ForAllValues:` set
+//! operators. Condition key names are case-insensitive; a key missing from the
+//! request makes a positive operator false and a negated one true, unless
+//! `IfExists` makes it true. Any other operator never matches, and a
+//! statement using one is reported as such.
+
+use std::collections::BTreeMap;
+
+use crate::document::{Condition, Effect, Policy, Principals, Statement};
+use crate::glob;
+
+/// Who makes the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Principal<'a> {
+    /// A service principal such as `cloudtrail.amazonaws.com`.
+    Service(&'a str),
+    /// An IAM principal (role, user or account root) of `account`.
+    Aws { arn: &'a str, account: &'a str },
+}
+
+impl std::fmt::Display for Principal<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Principal::Service(s) => f.write_str(s),
+            Principal::Aws { arn, .. } => f.write_str(arn),
+        }
+    }
+}
+
+/// One request, with the condition keys the caller sends.
+#[derive(Debug, Clone)]
+pub struct Request<'a> {
+    pub principal: Principal<'a>,
+    pub action: &'a str,
+    pub resource: &'a str,
+    context: BTreeMap<String, Vec<String>>,
+}
+
+impl<'a> Request<'a> {
+    pub fn new(principal: Principal<'a>, action: &'a str, resource: &'a str) -> Self {
+        Request {
+            principal,
+            action,
+            resource,
+            context: BTreeMap::new(),
+        }
+    }
+
+    /// Adds a condition key the request carries (names are case-insensitive).
+    pub fn with(mut self, key: &str, value: impl Into<String>) -> Self {
+        self.context
+            .entry(key.to_ascii_lowercase())
+            .or_default()
+            .push(value.into());
+        self
+    }
+
+    fn get(&self, key: &str) -> Option<&Vec<String>> {
+        self.context.get(&key.to_ascii_lowercase())
+    }
+}
+
+/// Whether the document's principal element is checked: resource policies
+/// (bucket, key, topic, trust) name principals; identity policies do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Resource,
+    Identity,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Allowed by this statement (its label).
+    Allowed(String),
+    /// Explicitly denied by this statement.
+    Denied(String),
+    /// No statement allows it; `near` says which Allow statements almost did
+    /// and what they lacked.
+    NotAllowed { near: Vec<String> },
+}
+
+impl Decision {
+    pub fn allowed(&self) -> bool {
+        matches!(self, Decision::Allowed(_))
+    }
+
+    /// A sentence for an error message.
+    pub fn reason(&self) -> String {
+        match self {
+            Decision::Allowed(s) => format!("allowed by {s}"),
+            Decision::Denied(s) => format!("explicitly denied by {s}"),
+            Decision::NotAllowed { near } if near.is_empty() => "no statement allows it".into(),
+            Decision::NotAllowed { near } => {
+                format!("no statement allows it ({})", near.join("; "))
+            }
+        }
+    }
+}
+
+pub fn evaluate(policy: &Policy, kind: Kind, req: &Request<'_>) -> Decision {
+    let mut allowed = None;
+    let mut near = Vec::new();
+    for s in &policy.statements {
+        match applies(s, kind, req) {
+            Ok(()) => match s.effect {
+                Effect::Deny => return Decision::Denied(s.label()),
+                Effect::Allow => {
+                    allowed.get_or_insert_with(|| s.label());
+                }
+            },
+            Err(Miss::Conditions(failed)) if s.effect == Effect::Allow => {
+                near.push(format!("{} needs {}", s.label(), failed.join(" and ")));
+            }
+            Err(Miss::Resource) if s.effect == Effect::Allow => {
+                near.push(format!("{} does not cover {}", s.label(), req.resource));
+            }
+            Err(_) => {}
+        }
+    }
+    match allowed {
+        Some(s) => Decision::Allowed(s),
+        None => Decision::NotAllowed { near },
+    }
+}
+
+enum Miss {
+    Principal,
+    Action,
+    Resource,
+    Conditions(Vec<String>),
+}
+
+fn applies(s: &Statement, kind: Kind, req: &Request<'_>) -> Result<(), Miss> {
+    if kind == Kind::Resource {
+        let principal_ok = match (&s.principal, &s.not_principal) {
+            (Some(p), _) => principal_matches(p, req.principal),
+            (None, Some(np)) => !principal_matches(np, req.principal),
+            (None, None) => false,
+        };
+        if !principal_ok {
+            return Err(Miss::Principal);
+        }
+    }
+    let action_ok = match (&s.action, &s.not_action) {
+        (Some(a), _) => a.iter().any(|p| glob::matches(p, req.action, true)),
+        (None, Some(na)) => !na.iter().any(|p| glob::matches(p, req.action, true)),
+        (None, None) => false,
+    };
+    if !action_ok {
+        return Err(Miss::Action);
+    }
+    let resource_ok = match (&s.resource, &s.not_resource) {
+        (Some(r), _) => r.iter().any(|p| glob::matches(p, req.resource, false)),
+        (None, Some(nr)) => !nr.iter().any(|p| glob::matches(p, req.resource, false)),
+        // A resource policy may leave Resource out (a role's trust policy).
+        (None, None) => kind == Kind::Resource,
+    };
+    if !resource_ok {
+        return Err(Miss::Resource);
+    }
+    let failed: Vec<String> = s
+        .conditions
+        .iter()
+        .filter(|c| !condition_holds(c, req))
+        .map(|c| {
+            let sent = req
+                .get(&c.key)
+                .map(|v| format!("the request sends {v:?}"))
+                .unwrap_or_else(|| "the request does not send this key".into());
+            format!("{} {} {:?} ({sent})", c.operator, c.key, c.values)
+        })
+        .collect();
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(Miss::Conditions(failed))
+    }
+}
+
+fn principal_matches(p: &Principals, who: Principal<'_>) -> bool {
+    let map = match p {
+        Principals::Any => return true,
+        Principals::Of(m) => m,
+    };
+    // {"AWS": "*"} means everyone, services included.
+    if map.get("AWS").is_some_and(|v| v.iter().any(|x| x == "*")) {
+        return true;
+    }
+    match who {
+        Principal::Service(service) => map
+            .get("Service")
+            .is_some_and(|v| v.iter().any(|x| x.eq_ignore_ascii_case(service))),
+        Principal::Aws { arn, account } => map.get("AWS").is_some_and(|v| {
+            v.iter().any(|x| {
+                x == arn
+                    || x == account
+                    || x.strip_prefix("arn:")
+                        .and_then(|r| r.split_once(":iam::"))
+                        .is_some_and(|(_, rest)| rest == format!("{account}:root"))
+            })
+        }),
+    }
+}
+
+/// Operators without their set prefix and `IfExists` suffix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    StringEquals,
+    StringEqualsIgnoreCase,
+    StringLike,
+    ArnLike,
+    Bool,
+}
+
+fn parse_op(name: &str) -> Option<(Op, bool)> {
+    Some(match name {
+        "StringEquals" => (Op::StringEquals, false),
+        "StringNotEquals" => (Op::StringEquals, true),
+        "StringEqualsIgnoreCase" => (Op::StringEqualsIgnoreCase, false),
+        "StringNotEqualsIgnoreCase" => (Op::StringEqualsIgnoreCase, true),
+        "StringLike" => (Op::StringLike, false),
+        "StringNotLike" => (Op::StringLike, true),
+        // ArnEquals and ArnLike behave the same: both take wildcards.
+        "ArnEquals" | "ArnLike" => (Op::ArnLike, false),
+        "ArnNotEquals" | "ArnNotLike" => (Op::ArnLike, true),
+        "Bool" => (Op::Bool, false),
+        _ => return None,
+    })
+}
+
+fn value_matches(op: Op, pattern: &str, value: &str) -> bool {
+    match op {
+        Op::StringEquals => pattern == value,
+        Op::StringEqualsIgnoreCase | Op::Bool => pattern.eq_ignore_ascii_case(value),
+        Op::StringLike | Op::ArnLike => glob::matches(pattern, value, false),
+    }
+}
+
+fn condition_holds(c: &Condition, req: &Request<'_>) -> bool {
+    let (set, rest) = match c.operator.split_once(':') {
+        Some((set @ ("ForAnyValue" | "ForAllValues"), rest)) => (Some(set), rest),
+        _ => (None, c.operator.as_str()),
+    };
+    let (base, if_exists) = match rest.strip_suffix("IfExists") {
+        Some(b) => (b, true),
+        None => (rest, false),
+    };
+    let sent = req.get(&c.key);
+    if base == "Null" {
+        let wants_absent = c.values.iter().any(|v| v.eq_ignore_ascii_case("true"));
+        return sent.is_none() == wants_absent;
+    }
+    let Some((op, negated)) = parse_op(base) else {
+        return false;
+    };
+    let Some(sent) = sent else {
+        return if_exists || negated || set == Some("ForAllValues");
+    };
+    let matches_any = |v: &String| c.values.iter().any(|p| value_matches(op, p, v));
+    let positive = match set {
+        Some("ForAllValues") => sent.iter().all(matches_any),
+        _ => sent.iter().any(matches_any),
+    };
+    if negated { !positive } else { positive }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn policy(v: serde_json::Value) -> Policy {
+        Policy::parse(&v).expect("policy")
+    }
+
+    const CT: Principal<'static> = Principal::Service("cloudtrail.amazonaws.com");
+
+    #[test]
+    fn allow_with_conditions() {
+        let p = policy(json!({"Statement": [{"Sid": "W", "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:PutObject",
+            "Resource": "arn:aws:s3:::b/AWSLogs/1/*",
+            "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control",
+                                           "aws:SourceArn": "arn:aws:cloudtrail:us-east-1:1:trail/t"}}}]}));
+        let req = Request::new(CT, "s3:PutObject", "arn:aws:s3:::b/AWSLogs/1/CloudTrail/x")
+            .with("s3:x-amz-acl", "bucket-owner-full-control")
+            .with("aws:SourceArn", "arn:aws:cloudtrail:us-east-1:1:trail/t");
+        assert_eq!(
+            evaluate(&p, Kind::Resource, &req),
+            Decision::Allowed("statement \"W\"".into())
+        );
+        let other = Request::new(CT, "s3:PutObject", "arn:aws:s3:::b/AWSLogs/1/x")
+            .with("s3:x-amz-acl", "bucket-owner-full-control")
+            .with(
+                "aws:SourceArn",
+                "arn:aws:cloudtrail:us-east-1:1:trail/other",
+            );
+        let d = evaluate(&p, Kind::Resource, &other);
+        assert!(!d.allowed());
+        assert!(d.reason().contains("aws:SourceArn"), "{}", d.reason());
+        let wrong_place = Request::new(CT, "s3:PutObject", "arn:aws:s3:::b/logs/x");
+        assert!(
+            evaluate(&p, Kind::Resource, &wrong_place)
+                .reason()
+                .contains("does not cover")
+        );
+    }
+
+    #[test]
+    fn explicit_deny_wins_and_negated_operators() {
+        let p = policy(json!({"Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "*"},
+            {"Sid": "TLS", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",
+             "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+            {"Sid": "NotMe", "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": "*",
+             "Condition": {"StringNotEquals": {"aws:SourceAccount": "1"}}}]}));
+        let ok = Request::new(CT, "s3:PutObject", "x")
+            .with("aws:SecureTransport", "true")
+            .with("aws:SourceAccount", "1");
+        assert!(evaluate(&p, Kind::Resource, &ok).allowed());
+        let insecure =
+            Request::new(CT, "s3:GetBucketAcl", "x").with("aws:SecureTransport", "false");
+        assert_eq!(
+            evaluate(&p, Kind::Resource, &insecure),
+            Decision::Denied("statement \"TLS\"".into())
+        );
+        // The key is missing: a negated operator is true, so the Deny applies.
+        let no_account = Request::new(CT, "s3:PutObject", "x").with("aws:SecureTransport", "true");
+        assert_eq!(
+            evaluate(&p, Kind::Resource, &no_account),
+            Decision::Denied("statement \"NotMe\"".into())
+        );
+    }
+
+    #[test]
+    fn missing_keys_if_exists_null_and_sets() {
+        let p = policy(
+            json!([{"Sid": "A", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"aws:SourceAccount": "1"}}}]),
+        );
+        // CloudTrail sends no source keys when it assumes the CloudWatch Logs role.
+        let assume = Request::new(CT, "sts:AssumeRole", "arn:aws:iam::1:role/r");
+        assert!(!evaluate(&p, Kind::Resource, &assume).allowed());
+        let p = policy(
+            json!([{"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "sts:AssumeRole", "Condition": {"StringEqualsIfExists": {"aws:SourceAccount": "1"}}}]),
+        );
+        assert!(evaluate(&p, Kind::Resource, &assume).allowed());
+        let p = policy(
+            json!([{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1:root"},
+            "Action": "kms:Decrypt", "Resource": "*",
+            "Condition": {"Null": {"kms:EncryptionContext:aws:cloudtrail:arn": "false"},
+                          "ForAnyValue:StringLike": {"aws:PrincipalTag/team": ["sec*"]}}}]),
+        );
+        let me = Principal::Aws {
+            arn: "arn:aws:iam::1:role/reader",
+            account: "1",
+        };
+        let req = Request::new(me, "kms:Decrypt", "k")
+            .with("kms:EncryptionContext:aws:cloudtrail:arn", "t")
+            .with("aws:PrincipalTag/team", "ops")
+            .with("aws:PrincipalTag/team", "security");
+        assert!(evaluate(&p, Kind::Resource, &req).allowed());
+        let no_context =
+            Request::new(me, "kms:Decrypt", "k").with("aws:PrincipalTag/team", "security");
+        assert!(!evaluate(&p, Kind::Resource, &no_context).allowed());
+    }
+
+    #[test]
+    fn identity_policies_ignore_principal_and_actions_ignore_case() {
+        let p = policy(
+            json!({"Statement": [{"Effect": "Allow", "Action": ["LOGS:putlogevents"],
+            "Resource": "arn:aws:logs:us-east-1:1:log-group:g:log-stream:1_CloudTrail_*"}]}),
+        );
+        let role = Principal::Aws {
+            arn: "arn:aws:iam::1:role/r",
+            account: "1",
+        };
+        let put = Request::new(
+            role,
+            "logs:PutLogEvents",
+            "arn:aws:logs:us-east-1:1:log-group:g:log-stream:1_CloudTrail_eu-west-1",
+        );
+        assert!(evaluate(&p, Kind::Identity, &put).allowed());
+        let other = Request::new(
+            role,
+            "logs:PutLogEvents",
+            "arn:aws:logs:us-east-1:1:log-group:g:log-stream:mine",
+        );
+        assert!(!evaluate(&p, Kind::Identity, &other).allowed());
+    }
+}
