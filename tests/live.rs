@@ -237,6 +237,16 @@ fn each_hand_made_drift_is_reported_as_exactly_that_attribute() {
     acct.remediate();
     let em = &acct.em;
     let other_key = em.create_kms_key();
+    // AWS refuses a trail key whose policy does not let CloudTrail use it.
+    let out = em.run(
+        &support::root().join("tests/seed-key-policy.sh"),
+        &[&other_key],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let policy_text = em.aws(&[
         "s3api",
         "get-bucket-policy",

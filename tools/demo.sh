@@ -17,6 +17,7 @@ sed "s/12345678-1234-1234-1234-123456789012/$key/" specs/security-audit-trail.ya
 echo "key $key -> $tmp/security-audit-trail.yaml"
 
 step "The manual procedure, step by step with the AWS CLI (tests/seed-procedure.sh)"
+tests/seed-key-policy.sh "$key"
 tests/seed-procedure.sh "$key"
 
 step "ctrail plan: what the hand-made setup lacks against the spec's secure defaults"

@@ -19,6 +19,11 @@ It forwards every AWS request to the emulator and:
     (it appends to the trail's selectors where CloudTrail replaces them);
   * makes logs PutMetricFilter replace a filter of the same name, as
     CloudWatch Logs does (the emulator adds a second filter with that name);
+  * refuses CloudTrail CreateTrail / UpdateTrail as AWS does when the bucket
+    policy, KMS key policy, SNS topic policy or CloudWatch Logs role does not
+    grant what CloudTrail needs (aws_rules.py, from docs/aws-rules.md):
+    InsufficientS3BucketPolicyException, InsufficientEncryptionPolicyException,
+    InsufficientSnsTopicPolicyException, InvalidCloudWatchLogsRoleArnException;
   * shows email subscriptions as SNS does until their owner confirms them:
     Subscribe answers "pending confirmation" and ListSubscriptionsByTopic
     "PendingConfirmation" (the emulator confirms them at once).
@@ -31,7 +36,7 @@ Control API (JSON), on the same port:
                                              "code": "InvalidCloudWatchLogsLogGroupArnException",
                                              "message": "..."}],   # times -1: always
                                  "throttle_every": 3, "error_5xx_every": 7, "drop_every": 11}
-  GET  /_proxy/faults        -> {"injected": N, "by_kind": {...}}
+  GET  /_proxy/faults        -> {"injected": N, "by_kind": {...}, "refused": {exception: N}}
   POST /_proxy/forget        -> drops what the proxy emulates (after resetting the emulator)
 
 Usage: ctrail_test_proxy.py --port PORT --upstream http://127.0.0.1:MOTO_PORT
@@ -39,6 +44,7 @@ Prints "ready <port>" on stdout once it listens.
 """
 
 import argparse
+import html
 import http.client
 import json
 import re
@@ -48,6 +54,7 @@ import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import aws_rules
 import insights
 import rpcv2_cbor
 
@@ -56,6 +63,8 @@ COUNTS: dict[str, int] = {}
 CONFIG: dict = {"latency_ms": 0}
 CALLS = {"n": 0}
 INJECTED: dict[str, int] = {}
+# CloudTrail refusals answered for missing grants, by exception.
+REFUSED: dict[str, int] = {}
 # (region, log group name) -> KMS key ARN, or None once disassociated.
 LOG_GROUP_KEYS: dict[tuple[str, str], str | None] = {}
 # (region, trail ARN) -> insight selectors, as CloudTrail keeps them.
@@ -262,11 +271,12 @@ class Handler(BaseHTTPRequestHandler):
                 out = json.dumps(COUNTS, sort_keys=True).encode()
         elif path == "/_proxy/faults":
             with LOCK:
-                out = json.dumps({"injected": sum(INJECTED.values()), "by_kind": INJECTED}, sort_keys=True).encode()
+                out = json.dumps({"injected": sum(INJECTED.values()), "by_kind": INJECTED, "refused": REFUSED}, sort_keys=True).encode()
         elif path == "/_proxy/reset":
             with LOCK:
                 COUNTS.clear()
                 INJECTED.clear()
+                REFUSED.clear()
                 CALLS["n"] = 0
                 CONFIG.clear()
                 CONFIG["latency_ms"] = 0
@@ -301,6 +311,104 @@ class Handler(BaseHTTPRequestHandler):
         probe = dict(headers)
         probe["X-Amz-Target"] = target
         return self._upstream("POST", self.path, json.dumps(payload).encode(), probe)
+
+    def _ask(self, service: str, method: str, path: str, body: bytes = b"", headers: dict | None = None):
+        """Asks the emulator another service's question with the caller's credentials."""
+        auth = re.sub(r"(Credential=[^/]+/[^/]+/[^/]+/)[^/]+/", rf"\g<1>{service}/", self.headers.get("Authorization", ""))
+        h = {"Authorization": auth, "X-Amz-Date": self.headers.get("X-Amz-Date", ""), "Host": self.headers.get("Host", "")}
+        if self.headers.get("X-Amz-Security-Token"):
+            h["X-Amz-Security-Token"] = self.headers["X-Amz-Security-Token"]
+        h.update(headers or {})
+        return self._upstream(method, path, body, h)
+
+    def _ask_json(self, service: str, target: str, payload: dict):
+        status, _, data = self._ask(service, "POST", "/", json.dumps(payload).encode(),
+                                    {"X-Amz-Target": target, "Content-Type": "application/x-amz-json-1.1"})
+        return json.loads(data) if status == 200 else None
+
+    def _ask_query(self, service: str, params: dict) -> bytes | None:
+        body = urllib.parse.urlencode(params).encode()
+        status, _, data = self._ask(service, "POST", "/", body, {"Content-Type": "application/x-www-form-urlencoded"})
+        return data if status == 200 else None
+
+    def _trail_documents(self, t: dict) -> dict:
+        """The live documents CloudTrail judges a trail by, read from the emulator."""
+        docs: dict = {}
+        status, _, data = self._ask("s3", "GET", f"/{t['bucket']}?policy")
+        docs["bucket_policy"] = json.loads(data) if status == 200 else None
+        if t.get("kms_key"):
+            got = self._ask_json("kms", "TrentService.GetKeyPolicy", {"KeyId": t["kms_key"], "PolicyName": "default"})
+            docs["key_policy"] = json.loads(got["Policy"]) if got else None
+            status, _, data = self._ask("s3", "GET", f"/{t['bucket']}?encryption")
+            text = data.decode("utf-8", "replace") if status == 200 else ""
+            key = re.search(r"<KMSMasterKeyID>([^<]*)</KMSMasterKeyID>", text)
+            on = re.search(r"<BucketKeyEnabled>true</BucketKeyEnabled>", text)
+            same = key and (key.group(1) == t["kms_key"] or t["kms_key"].endswith("/" + key.group(1)))
+            docs["bucket_key"] = bool(on and same)
+        if t.get("topic_arn"):
+            data = self._ask_query("sns", {"Action": "GetTopicAttributes", "TopicArn": t["topic_arn"], "Version": "2010-03-31"})
+            m = re.search(rb"<key>Policy</key>\s*<value>([^<]*)</value>", data or b"")
+            docs["topic_policy"] = json.loads(html.unescape(m.group(1).decode())) if m else None
+        if t.get("role_arn"):
+            name = t["role_arn"].rsplit("/", 1)[-1]
+            data = self._ask_query("iam", {"Action": "GetRole", "RoleName": name, "Version": "2010-05-08"}) or b""
+            m = re.search(rb"<AssumeRolePolicyDocument>([^<]*)</AssumeRolePolicyDocument>", data)
+            docs["trust_policy"] = json.loads(urllib.parse.unquote(html.unescape(m.group(1).decode()))) if m else None
+            data = self._ask_query("iam", {"Action": "ListRolePolicies", "RoleName": name, "Version": "2010-05-08"}) or b""
+            docs["role_policies"] = []
+            for pname in re.findall(rb"<member>([^<]*)</member>", data):
+                got = self._ask_query("iam", {"Action": "GetRolePolicy", "RoleName": name,
+                                               "PolicyName": pname.decode(), "Version": "2010-05-08"}) or b""
+                m = re.search(rb"<PolicyDocument>([^<]*)</PolicyDocument>", got)
+                if m:
+                    docs["role_policies"].append(json.loads(urllib.parse.unquote(html.unescape(m.group(1).decode()))))
+        return docs
+
+    def _refuse_trail_without_grants(self, op: str, body: bytes) -> bool:
+        """CreateTrail / UpdateTrail refused as CloudTrail refuses them (aws_rules.py)."""
+        name = op.split(":", 1)[1]
+        if op.split(":", 1)[0] != "cloudtrail" or name not in ("CreateTrail", "UpdateTrail"):
+            return False
+        req = json.loads(body or b"{}")
+        region = region_of(self.headers)
+        ident = self._ask_query("sts", {"Action": "GetCallerIdentity", "Version": "2011-06-15"}) or b""
+        m = re.search(rb"<Account>([^<]*)</Account>", ident)
+        account = m.group(1).decode() if m else "123456789012"
+        current = {}
+        if name == "UpdateTrail":
+            got = self._ask_json("cloudtrail", "CloudTrail_20131101.GetTrail", {"Name": req.get("Name", "")})
+            if not got:
+                return False  # the emulator answers "not found" itself
+            current = got.get("Trail", {})
+        pick = lambda key, cur: req.get(key, current.get(cur or key))  # noqa: E731
+        kms = pick("KmsKeyId", None)
+        if kms and not kms.startswith("arn:"):
+            got = self._ask_json("kms", "TrentService.DescribeKey", {"KeyId": kms})
+            kms = got["KeyMetadata"]["Arn"] if got else kms
+        topic = pick("SnsTopicName", None)
+        if topic and not topic.startswith("arn:"):
+            topic = f"arn:aws:sns:{region}:{account}:{topic}"
+        org = None
+        if pick("IsOrganizationTrail", None):
+            got = self._ask_json("organizations", "AWSOrganizationsV20161128.DescribeOrganization", {})
+            org = got["Organization"]["Id"] if got else None
+        trail = {
+            "partition": "aws", "account": account, "region": region,
+            "name": req.get("Name", "").rsplit("/", 1)[-1],
+            "bucket": pick("S3BucketName", None), "prefix": pick("S3KeyPrefix", None),
+            "organization": org, "multi_region": pick("IsMultiRegionTrail", None),
+            "kms_key": kms, "topic_arn": topic,
+            "role_arn": pick("CloudWatchLogsRoleArn", None),
+            "log_group_arn": pick("CloudWatchLogsLogGroupArn", None),
+        }
+        try:
+            aws_rules.check_trail(trail, self._trail_documents(trail))
+        except aws_rules.Refusal as r:
+            with LOCK:
+                REFUSED[r.code] = REFUSED.get(r.code, 0) + 1
+            self._json_reply(400, {"__type": r.code, "message": r.message})
+            return True
+        return False
 
     def _json_reply(self, status: int, doc: dict):
         self._send(status, json.dumps(doc).encode(), {"Content-Type": "application/x-amz-json-1.1"})
@@ -407,7 +515,8 @@ class Handler(BaseHTTPRequestHandler):
             k: v for k, v in self.headers.items() if k.lower() not in ("connection", "transfer-encoding", "content-length")
         }
         if (
-            self._serve_kms_association(op, body, headers)
+            self._refuse_trail_without_grants(op, body)
+            or self._serve_kms_association(op, body, headers)
             or self._serve_insight_selectors(op, body, headers)
             or self._serve_insights(op, body, headers)
         ):
@@ -447,6 +556,9 @@ def main():
     p.add_argument("--upstream", required=True)
     args = p.parse_args()
     Handler.upstream = urllib.parse.urlsplit(args.upstream)
+    # The default listen backlog (5) overflows under a burst of concurrent
+    # connects, and the kernel's 1 s SYN retry then lands in every timing.
+    ThreadingHTTPServer.request_queue_size = 1024
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
     print(f"ready {server.server_address[1]}", flush=True)

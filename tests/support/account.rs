@@ -54,9 +54,19 @@ impl Account {
         &self.dir
     }
 
-    /// A fresh emulator, a KMS key, and the seed procedure run with the AWS CLI.
+    /// A fresh emulator, a KMS key whose policy lets CloudTrail use it (the
+    /// seed procedure's precondition), and the seed procedure run with the
+    /// AWS CLI.
     pub fn seeded(name: &str) -> Account {
         let acct = Account::empty(name);
+        let out = acct
+            .em
+            .run(&root().join("tests/seed-key-policy.sh"), &[&acct.key_id]);
+        assert!(
+            out.status.success(),
+            "seed key policy failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let out = acct
             .em
             .run(&root().join("tests/seed-procedure.sh"), &[&acct.key_id]);

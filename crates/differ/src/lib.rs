@@ -7,12 +7,14 @@ mod attributes;
 pub mod cost;
 mod notes;
 mod plan;
+pub mod preflight;
 mod security;
 
 use ctrail_graph::{GraphError, ResourceGraph};
 use ctrail_reader::{LiveState, Observed};
 
 pub use plan::{Action, ActionKind, AttributeChange, Plan, PlanHeader, Summary};
+pub use preflight::Finding;
 pub use security::{Effect, SecurityNote};
 
 /// Attributes AWS cannot change in place: a different value means a new resource.

@@ -77,6 +77,10 @@ pub struct Plan {
     pub format_version: u32,
     pub header: PlanHeader,
     pub actions: Vec<Action>,
+    /// Grants AWS would find missing (`preflight`): a plan with any is not
+    /// applied.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub preflight: Vec<crate::Finding>,
 }
 
 impl Plan {
@@ -87,6 +91,7 @@ impl Plan {
             format_version: Self::FORMAT_VERSION,
             header,
             actions,
+            preflight: Vec::new(),
         }
     }
 

@@ -73,6 +73,14 @@ impl Names<'_> {
     }
 }
 
+/// `doc` with the user's own statements (from the spec) after ctrail's.
+pub fn with_statements(mut doc: Value, extra: &[Value]) -> Value {
+    if let Some(Value::Array(s)) = doc.get_mut("Statement") {
+        s.extend(extra.iter().cloned());
+    }
+    doc
+}
+
 fn one_or_many(mut v: Vec<String>) -> Value {
     if v.len() == 1 {
         Value::String(v.remove(0))

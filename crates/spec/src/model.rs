@@ -188,6 +188,8 @@ pub struct Bucket {
     pub lifecycle: Vec<LifecycleRule>,
     /// Whether a plan may ever delete this bucket (it holds the audit logs).
     pub allow_destroy: bool,
+    /// Statements of the user's own, appended to the generated bucket policy.
+    pub extra_policy_statements: Vec<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -244,6 +246,10 @@ pub struct CloudWatchLogs {
     pub role_name: String,
     /// Whether a plan may ever delete this log group (it holds audit logs).
     pub allow_destroy: bool,
+    /// Statements of the user's own, appended to the role's trust policy.
+    pub extra_trust_statements: Vec<serde_json::Value>,
+    /// Statements of the user's own, appended to the role's permissions.
+    pub extra_role_statements: Vec<serde_json::Value>,
 }
 
 /// Security monitoring on the trail's log group, presets expanded.

@@ -124,6 +124,12 @@ async fn apply(opts: Options, conn: &Connection) -> Result<ExitCode, String> {
     }
     let section = Section::new(&planned.plan);
     print!("{}", plan::text::render(&section, style));
+    if !planned.plan.preflight.is_empty() {
+        return Err(format!(
+            "the preflight found {} grant(s) AWS would refuse (listed above); nothing was applied",
+            planned.plan.preflight.len()
+        ));
+    }
     let summary = planned.plan.summary();
     if !summary.has_changes() {
         return Ok(ExitCode::SUCCESS);

@@ -1,5 +1,5 @@
 //! The path every live command shares: load the spec, build its graph, read
-//! the account, diff. Errors carry the spec's path and what failed.
+//! the account, diff, preflight. Errors carry the spec's path and what failed.
 
 use std::path::Path;
 
@@ -53,8 +53,10 @@ pub async fn plan(path: &Path, conn: &Connection) -> Result<Planned, String> {
         account_id: live.context.account_id.clone(),
         live_fingerprint: fingerprint(&live)?,
     };
+    let mut plan = Plan::new(header, actions);
+    plan.preflight = ctrail_differ::preflight::check(&desired, &live, &spec.partition);
     Ok(Planned {
-        plan: Plan::new(header, actions),
+        plan,
         spec,
         desired,
         live,

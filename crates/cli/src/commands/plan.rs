@@ -36,6 +36,11 @@ pub fn run(opts: Options, conn: &Connection) -> ExitCode {
         };
         let section = Section::new(&planned.plan);
         changes |= planned.plan.summary().has_changes();
+        // A grant AWS would refuse fails the plan: apply would refuse it too.
+        for f in &planned.plan.preflight {
+            eprintln!("error: {}: {}", planned.plan.header.spec, f.message());
+            failed = true;
+        }
         match opts.format {
             PlanFormat::Text => {
                 if i > 0 {

@@ -33,7 +33,10 @@ pub(crate) fn add_role(
         json!({
             "name": logs.role_name,
             "path": "/",
-            "assume_role_policy": canonical::policy(&policies::role_trust_policy(names)),
+            "assume_role_policy": canonical::policy(&policies::with_statements(
+                policies::role_trust_policy(names),
+                &logs.extra_trust_statements,
+            )),
             // Anything else on the role would widen what CloudTrail's role may do.
             "other_inline_policies": [],
             "attached_managed_policies": [],
@@ -45,7 +48,10 @@ pub(crate) fn add_role(
         ResourceKind::IamRolePolicy,
         json!({
             "policy_name": INLINE_POLICY_NAME,
-            "policy": canonical::policy(&policies::role_logs_policy(names, &logs.log_group)),
+            "policy": canonical::policy(&policies::with_statements(
+                policies::role_logs_policy(names, &logs.log_group),
+                &logs.extra_role_statements,
+            )),
         }),
     )?;
     add_part(g, &role, ResourceKind::IamRoleTags, tags_value(&spec.tags))?;

@@ -68,7 +68,10 @@ pub(crate) fn add(g: &mut ResourceGraph, spec: &Spec, names: &Names<'_>) -> Resu
         &bucket,
         ResourceKind::S3BucketPolicy,
         json!({
-            "policy": canonical::policy(&policies::bucket_policy(names)),
+            "policy": canonical::policy(&policies::with_statements(
+                policies::bucket_policy(names),
+                &b.extra_policy_statements,
+            )),
         }),
     )?;
     Ok(())

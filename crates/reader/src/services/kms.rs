@@ -1,5 +1,9 @@
 //! ctrail's statements in the KMS key policy (Sid prefix `CTrail`); the
-//! key's other statements belong to whoever else manages the key.
+//! key's other statements belong to whoever else manages the key. The whole
+//! policy is kept as the observation `_document` for the preflight, which
+//! judges the key as it will be after apply. The key policy is read even
+//! when ctrail does not manage it (`manage_key_policy: false`), so the
+//! preflight can judge it.
 
 use aws_sdk_kms::Client;
 use ctrail_graph::{Address, ResourceGraph, ResourceKind as K, canonical};
@@ -40,7 +44,13 @@ pub(crate) async fn read(
 ) -> Result<Found, ReadError> {
     let alias = spec.kms.as_ref().is_some_and(|k| k.key.is_alias());
     let mut found = Vec::new();
-    for key in names(graph, K::KmsKeyPolicy) {
+    let mut keys = names(graph, K::KmsKeyPolicy);
+    if keys.is_empty()
+        && let Some(k) = &spec.kms
+    {
+        keys.push(k.key.as_str().to_owned());
+    }
+    for key in keys {
         // GetKeyPolicy takes a key id or ARN, not an alias: an alias waits
         // for DescribeKey's answer.
         let id = if alias {
@@ -62,7 +72,11 @@ pub(crate) async fn read(
             .unwrap_or(Value::Null);
         found.push((
             Address::new(K::KmsKeyPolicy, &key),
-            Observed::Present(json!({ "key": key, "statements": owned_statements(&policy) })),
+            Observed::Present(json!({
+                "key": key,
+                "statements": owned_statements(&policy),
+                "_document": policy,
+            })),
         ));
     }
     Ok(found)

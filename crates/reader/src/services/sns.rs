@@ -49,7 +49,12 @@ pub(crate) async fn read(
         ));
         found.push((
             Address::new(K::SnsTopicPolicy, &topic),
-            Observed::Present(json!({ "topic_arn": arn, "statements": owned_statements(&policy) })),
+            // `_document`: the whole policy, for the preflight.
+            Observed::Present(json!({
+                "topic_arn": arn,
+                "statements": owned_statements(&policy),
+                "_document": policy,
+            })),
         ));
     }
     Ok(found)

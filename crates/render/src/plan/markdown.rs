@@ -19,6 +19,17 @@ pub fn render(section: &Section<'_>) -> String {
         h.trail, h.account_id, h.region
     );
     let _ = writeln!(out, "Spec: `{}`\n", h.spec);
+    if !plan.preflight.is_empty() {
+        let _ = writeln!(
+            out,
+            "> [!CAUTION]\n> **Preflight: {} grant(s) AWS would refuse; this plan cannot be applied.**",
+            plan.preflight.len()
+        );
+        for f in &plan.preflight {
+            let _ = writeln!(out, "> - {}", f.message());
+        }
+        out.push('\n');
+    }
     if !summary.has_changes() {
         let _ = writeln!(
             out,

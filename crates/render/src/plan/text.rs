@@ -28,6 +28,19 @@ pub fn render(section: &Section<'_>, style: Style) -> String {
             h.trail, h.account_id, h.region, h.spec
         ))
     );
+    if !plan.preflight.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            style.alert(&format!(
+                "Preflight: {} grant(s) AWS would refuse; this plan cannot be applied:",
+                plan.preflight.len()
+            ))
+        );
+        for f in &plan.preflight {
+            let _ = writeln!(out, "  {}", style.alert(&format!("x {}", f.message())));
+        }
+    }
     let summary = plan.summary();
     if !summary.has_changes() {
         let _ = writeln!(

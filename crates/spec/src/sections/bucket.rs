@@ -14,6 +14,7 @@ const KEYS: &[&str] = &[
     "bucket_key",
     "lifecycle",
     "allow_destroy",
+    "extra_policy_statements",
 ];
 const PAB_KEYS: &[&str] = &[
     "block_public_acls",
@@ -88,6 +89,8 @@ pub(crate) fn read(cx: &mut Cx<'_>, f: Field<'_>, kms: Option<&KmsKeyRef>) -> Op
         },
         None => Encryption::SseS3,
     };
+    let extra_policy_statements =
+        super::statements::read(cx, fields.get("extra_policy_statements"));
     Some(Bucket {
         name: name?.value,
         versioning,
@@ -95,6 +98,7 @@ pub(crate) fn read(cx: &mut Cx<'_>, f: Field<'_>, kms: Option<&KmsKeyRef>) -> Op
         encryption,
         lifecycle: lifecycle?,
         allow_destroy,
+        extra_policy_statements: extra_policy_statements?,
     })
 }
 

@@ -14,6 +14,8 @@ const KEYS: &[&str] = &[
     "retention_days",
     "role_name",
     "allow_destroy",
+    "extra_trust_statements",
+    "extra_role_statements",
 ];
 
 /// `Some(None)`: delivery turned off; `None`: errors were recorded.
@@ -74,11 +76,25 @@ pub(crate) fn read(
         .as_ref()
         .map(|fs| cx.bool_or(fs, "allow_destroy", false))
         .unwrap_or(false);
+    let extra_trust_statements = super::statements::read(
+        cx,
+        fields
+            .as_ref()
+            .and_then(|fs| fs.get("extra_trust_statements")),
+    );
+    let extra_role_statements = super::statements::read(
+        cx,
+        fields
+            .as_ref()
+            .and_then(|fs| fs.get("extra_role_statements")),
+    );
     Some(Some(CloudWatchLogs {
         log_group: log_group?,
         retention_days: retention_days?,
         role_name: role_name?,
         allow_destroy,
+        extra_trust_statements: extra_trust_statements?,
+        extra_role_statements: extra_role_statements?,
     }))
 }
 

@@ -6,6 +6,7 @@ mod bucket;
 mod logs;
 pub(crate) mod monitoring;
 mod selectors;
+mod statements;
 mod trail;
 
 use std::collections::BTreeMap;

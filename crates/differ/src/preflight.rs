@@ -1,0 +1,560 @@
+//! The preflight: before any write, prove that every grant CloudTrail (and
+//! CloudWatch Logs, and CloudWatch alarms) needs holds in the documents as
+//! they will be after apply: the desired document where ctrail manages it,
+//! the live one where it does not (a key policy with `manage_key_policy:
+//! false`, the statements of others in a key or topic policy), and SNS's
+//! default policy for a topic ctrail is about to create.
+//!
+//! Each check is a request as the service principal makes it, with the
+//! condition keys it sends (docs/aws-rules.md, "Which condition keys each
+//! service principal sends"), judged by `ctrail_policy::evaluate`. A request
+//! that is not allowed is a `Finding`, naming the document, the principal,
+//! the action and the exception AWS would answer.
+
+use ctrail_graph::{Address, ResourceGraph, ResourceKind as K};
+use ctrail_policy::eval::{Kind, evaluate};
+use ctrail_policy::{Policy, Principal, Request};
+use ctrail_reader::{LiveState, Observed};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+/// A grant that AWS would find missing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// What would fail: `CreateTrail`, `UpdateTrail`, `CreateLogGroup`,
+    /// `AssociateKmsKey`, or `alarm notification` (dropped, with no error).
+    pub operation: String,
+    /// The error AWS answers, when it answers one.
+    pub exception: Option<String>,
+    /// The document judged, e.g. `bucket policy of my-bucket`.
+    pub document: String,
+    pub principal: String,
+    pub action: String,
+    pub resource: String,
+    /// Which statement blocks, or what the nearest statement lacks.
+    pub reason: String,
+}
+
+impl Finding {
+    pub fn message(&self) -> String {
+        let fails = match &self.exception {
+            Some(e) => format!("{} would fail with {e}", self.operation),
+            None => format!("{} would be dropped", self.operation),
+        };
+        format!(
+            "{fails}: {} does not allow {} {} on {}: {}",
+            self.document, self.principal, self.action, self.resource, self.reason
+        )
+    }
+}
+
+const CLOUDTRAIL: &str = "cloudtrail.amazonaws.com";
+const CLOUDWATCH: &str = "cloudwatch.amazonaws.com";
+
+/// The trail as it will be after apply, from its desired attributes.
+struct Trail<'a> {
+    partition: &'a str,
+    account: &'a str,
+    organization: Option<&'a str>,
+    attrs: &'a Value,
+    exists: bool,
+}
+
+impl Trail<'_> {
+    fn str(&self, key: &str) -> Option<&str> {
+        self.attrs.get(key).and_then(Value::as_str)
+    }
+    fn flag(&self, key: &str) -> bool {
+        self.attrs
+            .get(key)
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+    }
+    fn region(&self) -> &str {
+        self.str("home_region").unwrap_or("us-east-1")
+    }
+    fn arn(&self) -> String {
+        format!(
+            "arn:{}:cloudtrail:{}:{}:trail/{}",
+            self.partition,
+            self.region(),
+            self.account,
+            self.str("name").unwrap_or_default()
+        )
+    }
+    fn operation(&self) -> &'static str {
+        if self.exists {
+            "UpdateTrail"
+        } else {
+            "CreateTrail"
+        }
+    }
+    /// The regions the checks write from: the home region and, for a
+    /// multi-region trail, another one (every other region is the same
+    /// request with another region in it).
+    fn regions(&self) -> Vec<String> {
+        let home = self.region().to_owned();
+        let mut r = vec![home.clone()];
+        if self.flag("is_multi_region_trail") {
+            r.push(
+                if home == "us-west-2" {
+                    "eu-west-1"
+                } else {
+                    "us-west-2"
+                }
+                .to_owned(),
+            );
+        }
+        r
+    }
+    /// A request from CloudTrail acting for this trail.
+    fn request<'r>(&self, action: &'r str, resource: &'r str) -> Request<'r> {
+        Request::new(Principal::Service(CLOUDTRAIL), action, resource)
+            .with("aws:SourceArn", self.arn())
+            .with("aws:SourceAccount", self.account)
+    }
+}
+
+/// One check: a request that must be allowed by `document`.
+struct Check<'a> {
+    operation: &'a str,
+    exception: Option<&'a str>,
+    document: &'a str,
+    /// How the action reads in the finding (the documented wildcard form).
+    shown: &'a str,
+}
+
+fn judge(out: &mut Vec<Finding>, policy: &Policy, kind: Kind, req: &Request<'_>, c: &Check<'_>) {
+    let decision = evaluate(policy, kind, req);
+    if !decision.allowed() {
+        out.push(Finding {
+            operation: c.operation.to_owned(),
+            exception: c.exception.map(str::to_owned),
+            document: c.document.to_owned(),
+            principal: req.principal.to_string(),
+            action: c.shown.to_owned(),
+            resource: req.resource.to_owned(),
+            reason: decision.reason(),
+        });
+    }
+}
+
+fn parsed(out: &mut Vec<Finding>, doc: &Value, document: &str) -> Option<Policy> {
+    match Policy::parse(doc) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            out.push(Finding {
+                operation: "preflight".into(),
+                exception: None,
+                document: document.to_owned(),
+                principal: String::new(),
+                action: String::new(),
+                resource: String::new(),
+                reason: format!("the document cannot be read: {e}"),
+            });
+            None
+        }
+    }
+}
+
+fn desired<'g>(g: &'g ResourceGraph, kind: K, name: &str, attr: &str) -> Option<&'g Value> {
+    g.get(&Address::new(kind, name))
+        .and_then(|r| r.desired.get(attr))
+}
+
+fn live_attrs<'l>(live: &'l LiveState, kind: K, name: &str) -> Option<&'l Value> {
+    match live.resources.get(&Address::new(kind, name)) {
+        Some(Observed::Present(v)) => Some(v),
+        _ => None,
+    }
+}
+
+/// A shared policy after apply: the live document with ctrail's own
+/// statements (Sid `CTrail...`) replaced by the desired ones.
+fn merged(live_doc: Option<&Value>, ours: Option<&Value>) -> Value {
+    let mut statements: Vec<Value> = live_doc
+        .and_then(|d| d.get("Statement"))
+        .map(|s| match s {
+            Value::Array(a) => a.clone(),
+            one => vec![one.clone()],
+        })
+        .unwrap_or_default();
+    if let Some(Value::Array(ours)) = ours {
+        statements.retain(|s| {
+            !s.get("Sid")
+                .and_then(Value::as_str)
+                .is_some_and(|sid| sid.starts_with("CTrail"))
+        });
+        statements.extend(ours.iter().cloned());
+    }
+    json!({ "Version": "2012-10-17", "Statement": statements })
+}
+
+/// The policy SNS gives a new topic: every principal of the owning account
+/// (`AWS:SourceOwner`) may use it (Amazon SNS Developer Guide, "Example
+/// cases for Amazon SNS access control").
+fn sns_default_policy(topic_arn: &str, account: &str) -> Value {
+    json!({"Version": "2008-10-17", "Statement": [{
+        "Sid": "__default_statement_ID",
+        "Effect": "Allow",
+        "Principal": {"AWS": "*"},
+        "Action": ["SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:AddPermission",
+                   "SNS:RemovePermission", "SNS:DeleteTopic", "SNS:Subscribe",
+                   "SNS:ListSubscriptionsByTopic", "SNS:Publish"],
+        "Resource": topic_arn,
+        "Condition": {"StringEquals": {"AWS:SourceOwner": account}}
+    }]})
+}
+
+/// Every grant the desired setup relies on, judged on the documents as they
+/// will be after apply. `partition` is the spec's (`aws`, `aws-cn`, ...).
+pub fn check(desired: &ResourceGraph, live: &LiveState, partition: &str) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let account = live.context.account_id.as_str();
+    for r in desired.resources().filter(|r| r.address.kind == K::Trail) {
+        let trail = Trail {
+            partition,
+            account,
+            organization: live.context.organization_id.as_deref(),
+            attrs: &r.desired,
+            exists: matches!(live.resources.get(&r.address), Some(Observed::Present(_))),
+        };
+        bucket(&mut out, desired, live, &trail);
+        key(&mut out, desired, live, &trail);
+        role(&mut out, desired, &trail);
+        topic(&mut out, desired, live, &trail);
+    }
+    alarms(&mut out, desired, live, partition, account);
+    out
+}
+
+fn bucket(out: &mut Vec<Finding>, g: &ResourceGraph, live: &LiveState, t: &Trail<'_>) {
+    let Some(bucket) = t.str("s3_bucket_name") else {
+        return;
+    };
+    let doc = desired(g, K::S3BucketPolicy, bucket, "policy")
+        .or_else(|| live_attrs(live, K::S3BucketPolicy, bucket).and_then(|v| v.get("policy")));
+    let document = format!("bucket policy of {bucket}");
+    let op = t.operation();
+    let check = |shown| Check {
+        operation: op,
+        exception: Some("InsufficientS3BucketPolicyException"),
+        document: &document,
+        shown,
+    };
+    let Some(doc) = doc else {
+        out.push(Finding {
+            operation: op.into(),
+            exception: Some("InsufficientS3BucketPolicyException".into()),
+            document: document.clone(),
+            principal: CLOUDTRAIL.into(),
+            action: "s3:GetBucketAcl".into(),
+            resource: format!("arn:{}:s3:::{bucket}", t.partition),
+            reason: "the bucket has no policy".into(),
+        });
+        return;
+    };
+    let Some(policy) = parsed(out, doc, &document) else {
+        return;
+    };
+    let bucket_arn = format!("arn:{}:s3:::{bucket}", t.partition);
+    let acl = t
+        .request("s3:GetBucketAcl", &bucket_arn)
+        .with("aws:SecureTransport", "true");
+    judge(
+        out,
+        &policy,
+        Kind::Resource,
+        &acl,
+        &check("s3:GetBucketAcl"),
+    );
+    let prefix = t
+        .str("s3_key_prefix")
+        .map(|p| format!("{p}/"))
+        .unwrap_or_default();
+    let mut folders = vec![t.account.to_owned()];
+    if t.flag("is_organization_trail")
+        && let Some(org) = t.organization
+    {
+        folders.push(format!("{org}/{}", t.account));
+    }
+    for folder in folders {
+        for region in t.regions() {
+            let object = format!(
+                "{bucket_arn}/{prefix}AWSLogs/{folder}/CloudTrail/{region}/2026/01/01/{}_CloudTrail_{region}_20260101T0000Z_example.json.gz",
+                t.account
+            );
+            let put = t
+                .request("s3:PutObject", &object)
+                .with("s3:x-amz-acl", "bucket-owner-full-control")
+                .with("aws:SecureTransport", "true");
+            judge(out, &policy, Kind::Resource, &put, &check("s3:PutObject"));
+        }
+    }
+}
+
+fn key(out: &mut Vec<Finding>, g: &ResourceGraph, live: &LiveState, t: &Trail<'_>) {
+    let Some(key_arn) = t.str("kms_key_id").filter(|k| k.starts_with("arn:")) else {
+        return;
+    };
+    // ctrail's own statements, when it manages them, and the key as read.
+    let ours = g
+        .resources()
+        .find(|r| r.address.kind == K::KmsKeyPolicy)
+        .and_then(|r| r.desired.get("statements"));
+    let Some(live_key) = live
+        .resources
+        .iter()
+        .find(|(a, _)| a.kind == K::KmsKeyPolicy)
+        .and_then(|(_, o)| match o {
+            Observed::Present(v) => v.get("_document"),
+            Observed::Absent => None,
+        })
+    else {
+        return;
+    };
+    let document = format!("key policy of {key_arn}");
+    let Some(policy) = parsed(out, &merged(Some(live_key), ours), &document) else {
+        return;
+    };
+    let op = t.operation();
+    let check = |shown| Check {
+        operation: op,
+        exception: Some("InsufficientEncryptionPolicyException"),
+        document: &document,
+        shown,
+    };
+    let trail_arn = t.arn();
+    let encrypt = t.request("kms:GenerateDataKey", key_arn).with(
+        "kms:EncryptionContext:aws:cloudtrail:arn",
+        trail_arn.as_str(),
+    );
+    judge(
+        out,
+        &policy,
+        Kind::Resource,
+        &encrypt,
+        &check("kms:GenerateDataKey*"),
+    );
+    let describe = t.request("kms:DescribeKey", key_arn);
+    judge(
+        out,
+        &policy,
+        Kind::Resource,
+        &describe,
+        &check("kms:DescribeKey"),
+    );
+    // With an S3 Bucket Key on this key, CloudTrail needs kms:Decrypt too.
+    let bucket = t.str("s3_bucket_name").unwrap_or_default();
+    let encryption = g
+        .get(&Address::new(K::S3BucketEncryption, bucket))
+        .map(|r| &r.desired);
+    let bucket_key = encryption.is_some_and(|e| {
+        e.get("bucket_key_enabled").and_then(Value::as_bool) == Some(true)
+            && e.get("kms_master_key_id").and_then(Value::as_str) == Some(key_arn)
+    });
+    if bucket_key {
+        let decrypt = t.request("kms:Decrypt", key_arn);
+        judge(
+            out,
+            &policy,
+            Kind::Resource,
+            &decrypt,
+            &check("kms:Decrypt"),
+        );
+    }
+    // CloudWatch Logs, for a log group encrypted with the key.
+    for r in g.resources().filter(|r| r.address.kind == K::LogGroup) {
+        if r.desired.get("kms_key_arn").and_then(Value::as_str) != Some(key_arn) {
+            continue;
+        }
+        let group_arn = format!(
+            "arn:{}:logs:{}:{}:log-group:{}",
+            t.partition,
+            t.region(),
+            t.account,
+            r.address.name
+        );
+        let exists = matches!(live.resources.get(&r.address), Some(Observed::Present(_)));
+        let logs = format!("logs.{}.amazonaws.com", t.region());
+        let c = Check {
+            operation: if exists {
+                "AssociateKmsKey"
+            } else {
+                "CreateLogGroup"
+            },
+            exception: Some("AccessDeniedException"),
+            document: &document,
+            shown: "",
+        };
+        for (action, shown) in [
+            ("kms:Encrypt", "kms:Encrypt*"),
+            ("kms:Decrypt", "kms:Decrypt*"),
+            ("kms:ReEncryptFrom", "kms:ReEncrypt*"),
+            ("kms:GenerateDataKey", "kms:GenerateDataKey*"),
+            ("kms:DescribeKey", "kms:Describe*"),
+        ] {
+            let req = Request::new(Principal::Service(&logs), action, key_arn)
+                .with("kms:EncryptionContext:aws:logs:arn", group_arn.as_str())
+                .with("aws:SourceAccount", t.account);
+            judge(out, &policy, Kind::Resource, &req, &Check { shown, ..c });
+        }
+    }
+}
+
+fn role(out: &mut Vec<Finding>, g: &ResourceGraph, t: &Trail<'_>) {
+    let (Some(role_arn), Some(group_arn)) = (
+        t.str("cloud_watch_logs_role_arn"),
+        t.str("cloud_watch_logs_log_group_arn"),
+    ) else {
+        return;
+    };
+    let name = role_arn.rsplit('/').next().unwrap_or(role_arn);
+    let op = t.operation();
+    let exception = Some("InvalidCloudWatchLogsRoleArnException");
+    if let Some(trust) = desired(g, K::IamRole, name, "assume_role_policy") {
+        let document = format!("trust policy of role {name}");
+        if let Some(policy) = parsed(out, trust, &document) {
+            // CloudTrail sends no aws:SourceArn / aws:SourceAccount here.
+            let assume = Request::new(Principal::Service(CLOUDTRAIL), "sts:AssumeRole", role_arn);
+            let c = Check {
+                operation: op,
+                exception,
+                document: &document,
+                shown: "sts:AssumeRole",
+            };
+            judge(out, &policy, Kind::Resource, &assume, &c);
+        }
+    }
+    if let Some(perms) = desired(g, K::IamRolePolicy, name, "policy") {
+        let document = format!("permissions policy of role {name}");
+        let Some(policy) = parsed(out, perms, &document) else {
+            return;
+        };
+        let group = group_arn.trim_end_matches(":*");
+        let mut streams: Vec<String> = t
+            .regions()
+            .iter()
+            .map(|region| format!("{group}:log-stream:{}_CloudTrail_{region}", t.account))
+            .collect();
+        if t.flag("is_organization_trail")
+            && let Some(org) = t.organization
+        {
+            streams.push(format!(
+                "{group}:log-stream:{org}_{}_CloudTrail_{}",
+                t.account,
+                t.region()
+            ));
+        }
+        let me = Principal::Aws {
+            arn: role_arn,
+            account: t.account,
+        };
+        for stream in &streams {
+            for action in ["logs:CreateLogStream", "logs:PutLogEvents"] {
+                let req = Request::new(me, action, stream);
+                let c = Check {
+                    operation: op,
+                    exception,
+                    document: &document,
+                    shown: action,
+                };
+                judge(out, &policy, Kind::Identity, &req, &c);
+            }
+        }
+    }
+}
+
+/// A topic's policy after apply: live (or SNS's default for a topic about to
+/// be created) with ctrail's statements in it.
+fn topic_policy(
+    g: &ResourceGraph,
+    live: &LiveState,
+    name: &str,
+    arn: &str,
+    account: &str,
+) -> Value {
+    let ours = desired(g, K::SnsTopicPolicy, name, "statements");
+    let live_doc = live_attrs(live, K::SnsTopicPolicy, name).and_then(|v| v.get("_document"));
+    match live_doc {
+        Some(d) if !d.is_null() => merged(Some(d), ours),
+        _ => merged(Some(&sns_default_policy(arn, account)), ours),
+    }
+}
+
+fn topic(out: &mut Vec<Finding>, g: &ResourceGraph, live: &LiveState, t: &Trail<'_>) {
+    let Some(name) = t.str("sns_topic_name") else {
+        return;
+    };
+    let arn = desired(g, K::SnsTopicPolicy, name, "topic_arn")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .unwrap_or_else(|| {
+            format!(
+                "arn:{}:sns:{}:{}:{name}",
+                t.partition,
+                t.region(),
+                t.account
+            )
+        });
+    let document = format!("topic policy of {arn}");
+    let doc = topic_policy(g, live, name, &arn, t.account);
+    let Some(policy) = parsed(out, &doc, &document) else {
+        return;
+    };
+    let publish = t.request("SNS:Publish", &arn);
+    let c = Check {
+        operation: t.operation(),
+        exception: Some("InsufficientSnsTopicPolicyException"),
+        document: &document,
+        shown: "SNS:Publish",
+    };
+    judge(out, &policy, Kind::Resource, &publish, &c);
+}
+
+/// Every alarm that notifies a topic ctrail manages: CloudWatch must be able
+/// to publish to it, or the alarm fires into nothing.
+fn alarms(
+    out: &mut Vec<Finding>,
+    g: &ResourceGraph,
+    live: &LiveState,
+    partition: &str,
+    account: &str,
+) {
+    let topics: Vec<(&str, &str)> = g
+        .resources()
+        .filter(|r| r.address.kind == K::SnsTopic)
+        .filter_map(|r| Some((r.address.name.as_str(), r.desired.get("arn")?.as_str()?)))
+        .collect();
+    for alarm in g.resources().filter(|r| r.address.kind == K::MetricAlarm) {
+        let actions: Vec<&str> = alarm
+            .desired
+            .get("alarm_actions")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        for (name, arn) in topics.iter().filter(|(_, arn)| actions.contains(arn)) {
+            let region = arn.split(':').nth(3).unwrap_or("us-east-1");
+            let alarm_arn = format!(
+                "arn:{partition}:cloudwatch:{region}:{account}:alarm:{}",
+                alarm.address.name
+            );
+            let document = format!("topic policy of {arn}");
+            let doc = topic_policy(g, live, name, arn, account);
+            let Some(policy) = parsed(out, &doc, &document) else {
+                continue;
+            };
+            let req = Request::new(Principal::Service(CLOUDWATCH), "SNS:Publish", arn)
+                .with("aws:SourceArn", alarm_arn.as_str())
+                .with("aws:SourceAccount", account)
+                .with("AWS:SourceOwner", account);
+            let c = Check {
+                operation: "alarm notification",
+                exception: None,
+                document: &document,
+                shown: "SNS:Publish",
+            };
+            judge(out, &policy, Kind::Resource, &req, &c);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! Policy statements of the user's own, added to a document ctrail manages
+//! (`bucket.extra_policy_statements`, `cloudwatch_logs.extra_trust_statements`,
+//! `cloudwatch_logs.extra_role_statements`). Each is read as written (YAML
+//! mapping to JSON), checked against IAM's statement grammar, and may not
+//! reuse a Sid ctrail writes. Whether the result still grants what CloudTrail
+//! needs is the plan's preflight to say, on the whole document.
+
+use serde_json::{Map, Number, Value};
+
+use super::Cx;
+use crate::decode::{self, Field};
+use crate::yaml::{Kind, Node};
+
+/// Sids of the statements ctrail generates; a statement of the user's own
+/// must not take one.
+const RESERVED_SIDS: &[&str] = &[
+    "AWSCloudTrailAclCheck",
+    "AWSCloudTrailWrite",
+    "AWSCloudTrailBucketExistenceCheck",
+    "DenyInsecureTransport",
+    "AWSCloudTrailCreateLogStream",
+    "AWSCloudTrailPutLogEvents",
+];
+
+pub(crate) fn read(cx: &mut Cx<'_>, f: Option<Field<'_>>) -> Option<Vec<Value>> {
+    let Some(f) = f else {
+        return Some(Vec::new());
+    };
+    let items = decode::list(cx.sink, f)?;
+    let before = cx.sink.error_count();
+    let mut out = Vec::new();
+    for item in &items {
+        let Some(value) = to_json(cx, item.node, &item.path) else {
+            continue;
+        };
+        if let Err(e) = ctrail_policy::Policy::parse(&Value::Array(vec![value.clone()])) {
+            let what = match e {
+                ctrail_policy::ParseError::Statement { what, .. } => what,
+                other => other.to_string(),
+            };
+            cx.sink
+                .error(item.node.loc, &item.path, format!("not a policy statement: {what}"))
+                .help("a statement has Effect (Allow or Deny), Action or NotAction, and for a resource policy Principal; see docs/aws-rules.md");
+            continue;
+        }
+        if let Some(sid) = value.get("Sid").and_then(Value::as_str)
+            && (sid.starts_with("CTrail") || RESERVED_SIDS.contains(&sid))
+        {
+            cx.sink
+                .error(
+                    item.node.loc,
+                    &item.path,
+                    format!("Sid `{sid}` is one ctrail writes"),
+                )
+                .help("give the statement a Sid of your own");
+            continue;
+        }
+        out.push(value);
+    }
+    (cx.sink.error_count() == before).then_some(out)
+}
+
+fn to_json(cx: &mut Cx<'_>, node: &Node, path: &str) -> Option<Value> {
+    Some(match &node.kind {
+        Kind::Null => Value::Null,
+        Kind::Bool(b) => Value::Bool(*b),
+        Kind::Int(i) => match i64::try_from(*i) {
+            Ok(i) => Value::Number(i.into()),
+            Err(_) => Value::String(i.to_string()),
+        },
+        Kind::Float(x) => Number::from_f64(*x)
+            .map(Value::Number)
+            .unwrap_or(Value::Null),
+        Kind::Str(s) => Value::String(s.clone()),
+        Kind::Seq(items) => Value::Array(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, n)| to_json(cx, n, &format!("{path}[{i}]")))
+                .collect::<Option<_>>()?,
+        ),
+        Kind::Map(entries) => {
+            let mut m = Map::new();
+            for (k, v) in entries {
+                let Kind::Str(key) = &k.kind else {
+                    cx.sink.error(k.loc, path, "policy keys must be strings");
+                    return None;
+                };
+                let child = decode::child_path(path, key);
+                m.insert(key.clone(), to_json(cx, v, &child)?);
+            }
+            Value::Object(m)
+        }
+    })
+}
