@@ -5,7 +5,9 @@ spec's desired values from `ctrail graph --format json`.
 
 The tests use it to converge an account after the seed procedure and to undo
 each drift they make, so that ctrail's own apply is not needed to test its
-plans. Usage: remediate.py GRAPH_JSON PLAN_JSON   (env: AWS_ENDPOINT_URL, credentials)
+plans. Usage: remediate.py GRAPH_JSON PLAN_JSON [KMS_KEY_ID]
+(env: AWS_ENDPOINT_URL, credentials; the key id is needed when the spec does
+not manage the key policy, so the graph names no key)
 """
 
 import json
@@ -44,8 +46,11 @@ def main():
     iam = boto3.client("iam", region_name=region)
     kms = boto3.client("kms", region_name=region)
     ct = boto3.client("cloudtrail", region_name=region)
+    sns = boto3.client("sns", region_name=region)
     account = boto3.client("sts", region_name=region).get_caller_identity()["Account"]
     key_arn = None
+    if len(sys.argv) > 3:
+        key_arn = kms.describe_key(KeyId=sys.argv[3])["KeyMetadata"]["Arn"]
     for r in graph["resources"]:
         if r["kind"] == "kms_key_policy":
             key_arn = kms.describe_key(KeyId=r["name"])["KeyMetadata"]["Arn"]
@@ -116,13 +121,20 @@ def main():
             kept = [s for s in policy["Statement"] if not str(s.get("Sid", "")).startswith("CTrail")]
             policy["Statement"] = kept + d["statements"]
             kms.put_key_policy(KeyId=key_arn, PolicyName="default", Policy=json.dumps(policy))
+        elif kind == "sns_topic_policy":
+            current = sns.get_topic_attributes(TopicArn=d["topic_arn"])["Attributes"].get("Policy")
+            policy = json.loads(current) if current else {"Version": "2012-10-17", "Statement": []}
+            kept = [s for s in policy["Statement"] if not str(s.get("Sid", "")).startswith("CTrail")]
+            policy["Statement"] = kept + d["statements"]
+            sns.set_topic_attributes(TopicArn=d["topic_arn"], AttributeName="Policy", AttributeValue=json.dumps(policy))
         elif kind == "trail":
             args = {"Name": name, "S3BucketName": d["s3_bucket_name"],
                     "IncludeGlobalServiceEvents": d["include_global_service_events"],
                     "IsMultiRegionTrail": d["is_multi_region_trail"],
                     "EnableLogFileValidation": d["enable_log_file_validation"]}
             for key, attr in [("KmsKeyId", "kms_key_id"), ("CloudWatchLogsLogGroupArn", "cloud_watch_logs_log_group_arn"),
-                              ("CloudWatchLogsRoleArn", "cloud_watch_logs_role_arn"), ("S3KeyPrefix", "s3_key_prefix")]:
+                              ("CloudWatchLogsRoleArn", "cloud_watch_logs_role_arn"), ("S3KeyPrefix", "s3_key_prefix"),
+                              ("SnsTopicName", "sns_topic_name")]:
                 if d[attr]:
                     args[key] = d[attr]
             ct.update_trail(**args)

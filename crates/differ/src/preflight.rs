@@ -225,6 +225,37 @@ pub fn check(desired: &ResourceGraph, live: &LiveState, partition: &str) -> Vec<
         topic(&mut out, desired, live, &trail);
     }
     alarms(&mut out, desired, live, partition, account);
+    grouped(out)
+}
+
+/// Findings that differ only in their action read as one.
+fn grouped(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::new();
+    for f in findings {
+        match out.iter_mut().find(|g| {
+            (
+                &g.operation,
+                &g.exception,
+                &g.document,
+                &g.principal,
+                &g.resource,
+                &g.reason,
+            ) == (
+                &f.operation,
+                &f.exception,
+                &f.document,
+                &f.principal,
+                &f.resource,
+                &f.reason,
+            )
+        }) {
+            Some(g) => {
+                g.action.push_str(", ");
+                g.action.push_str(&f.action);
+            }
+            None => out.push(f),
+        }
+    }
     out
 }
 
@@ -556,5 +587,137 @@ fn alarms(
             };
             judge(out, &policy, Kind::Resource, &req, &c);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ctrail_graph::Placeholder;
+    use ctrail_reader::LiveContext;
+
+    const KEY: &str = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    const SPEC: &str = r#"
+version: 1
+region: us-east-1
+kms_key_id: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+trail:
+  name: audit
+  sns_topic: deliveries
+bucket:
+  name: audit-logs-bucket
+cloudwatch_logs:
+  log_group: CloudTrail/Audit
+"#;
+
+    fn setup(spec: &str) -> (ResourceGraph, LiveState) {
+        let loaded = ctrail_spec::parse("t.yaml", spec).expect("spec");
+        let mut g = ctrail_graph::build(&loaded.spec).expect("graph");
+        let context = LiveContext {
+            account_id: "123456789012".into(),
+            organization_id: None,
+            kms_key_arn: Some(KEY.into()),
+        };
+        g.resolve(&|p| match p {
+            Placeholder::AccountId => Some("123456789012".into()),
+            Placeholder::KmsKeyArn => Some(KEY.into()),
+            Placeholder::OrganizationId => None,
+        });
+        (
+            g,
+            LiveState {
+                context,
+                resources: Default::default(),
+            },
+        )
+    }
+
+    fn with_key_policy(live: &mut LiveState, doc: Value) {
+        live.resources.insert(
+            Address::new(K::KmsKeyPolicy, KEY),
+            Observed::Present(json!({"key": KEY, "statements": [], "_document": doc})),
+        );
+    }
+
+    const ROOT_ONLY: &str = r#"{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:*", "Resource": "*"}]}"#;
+
+    #[test]
+    fn what_ctrail_writes_passes_every_check() {
+        let (g, mut live) = setup(SPEC);
+        with_key_policy(&mut live, serde_json::from_str(ROOT_ONLY).expect("json"));
+        assert_eq!(check(&g, &live, "aws"), vec![]);
+    }
+
+    #[test]
+    fn an_unmanaged_key_without_cloudtrail_is_named() {
+        let (g, mut live) =
+            setup(&SPEC.replace("version: 1", "version: 1\nmanage_kms_key_policy: false"));
+        with_key_policy(&mut live, serde_json::from_str(ROOT_ONLY).expect("json"));
+        let f = check(&g, &live, "aws");
+        let messages: Vec<String> = f.iter().map(Finding::message).collect();
+        assert_eq!(f.len(), 2, "{messages:#?}");
+        assert_eq!(
+            messages[0],
+            format!(
+                "CreateTrail would fail with InsufficientEncryptionPolicyException: key policy of {KEY} does not allow cloudtrail.amazonaws.com kms:GenerateDataKey*, kms:DescribeKey, kms:Decrypt on {KEY}: no statement allows it"
+            )
+        );
+        assert_eq!(f[1].operation, "CreateLogGroup");
+        assert_eq!(f[1].principal, "logs.us-east-1.amazonaws.com");
+    }
+
+    #[test]
+    fn an_existing_trail_is_judged_for_update_and_the_bucket_key_needs_decrypt() {
+        let (g, mut live) = setup(&SPEC.replace(
+            "  name: audit-logs-bucket",
+            "  name: audit-logs-bucket\n  bucket_key: false",
+        ));
+        let trail = Address::new(K::Trail, "audit");
+        live.resources.insert(trail, Observed::Present(json!({})));
+        // CloudTrail may encrypt and describe, for this trail only: enough
+        // without the bucket key.
+        let doc = json!({"Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+             "Action": ["kms:GenerateDataKey*", "kms:DescribeKey"], "Resource": "*",
+             "Condition": {"StringEquals": {"aws:SourceArn": "arn:aws:cloudtrail:us-east-1:123456789012:trail/audit"}}},
+            {"Effect": "Allow", "Principal": {"Service": "logs.us-east-1.amazonaws.com"}, "Action": "kms:*", "Resource": "*"}]});
+        let (g2, _) = setup(
+            &SPEC
+                .replace("version: 1", "version: 1\nmanage_kms_key_policy: false")
+                .replace(
+                    "  name: audit-logs-bucket",
+                    "  name: audit-logs-bucket\n  bucket_key: false",
+                ),
+        );
+        with_key_policy(&mut live, doc.clone());
+        assert_eq!(check(&g2, &live, "aws"), vec![]);
+        let _ = g;
+        // With the bucket key on, kms:Decrypt is missing.
+        let (g3, _) =
+            setup(&SPEC.replace("version: 1", "version: 1\nmanage_kms_key_policy: false"));
+        let f = check(&g3, &live, "aws");
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(f[0].operation, "UpdateTrail");
+        assert_eq!(f[0].action, "kms:Decrypt");
+    }
+
+    #[test]
+    fn a_topic_about_to_be_created_has_the_default_policy_and_ctrails_statement() {
+        let (g, mut live) = setup(SPEC);
+        with_key_policy(&mut live, serde_json::from_str(ROOT_ONLY).expect("json"));
+        // Without ctrail's statement, SNS's default policy does not admit CloudTrail.
+        let doc = topic_policy(
+            &g,
+            &live,
+            "deliveries",
+            "arn:aws:sns:us-east-1:123456789012:deliveries",
+            "123456789012",
+        );
+        let statements = doc["Statement"].as_array().map(Vec::len);
+        assert_eq!(statements, Some(2));
+        let default = Policy::parse(&sns_default_policy("arn:t", "123456789012")).expect("policy");
+        let req = Request::new(Principal::Service(CLOUDTRAIL), "SNS:Publish", "arn:t")
+            .with("aws:SourceAccount", "123456789012");
+        assert!(!evaluate(&default, Kind::Resource, &req).allowed());
     }
 }
