@@ -54,9 +54,12 @@ bench: emulator
     cargo build --quiet --bin ctrail
     tools/with-emulator {{venv}}/bin/python tools/bench.py
 
-# Re-record the golden files after reviewing the change they show.
+# Re-record every golden file (graph renderings, and the plan and drift
+# renderings of tests/fixtures/plans) after reviewing the change they show.
+# The fixtures themselves come from tests/fixtures/make-plans.sh.
 update-golden:
     UPDATE_GOLDEN=1 cargo test -p ctrail-cli --test graph
+    UPDATE_GOLDEN=1 cargo test -p ctrail-render --test golden
 
 # Render the resource graph of a spec as SVG (needs Graphviz's `dot`).
 graph-svg spec="specs/security-audit-trail.yaml":

@@ -119,6 +119,30 @@ mod tests {
     }
 
     #[test]
+    fn documents_and_sets_compare_by_meaning() {
+        let desired = json!({"policy": {"Version": "2012-10-17", "Statement": [
+            {"Sid": "A", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+             "Action": "s3:GetBucketAcl", "Resource": "arn:aws:s3:::b"},
+            {"Sid": "B", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+             "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"]}]}});
+        let live = json!({"policy": {"Version": "2012-10-17", "Statement": [
+            {"Sid": "B", "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": ["S3:*"],
+             "Resource": ["arn:aws:s3:::b/*", "arn:aws:s3:::b"]},
+            {"Sid": "A", "Effect": "Allow", "Principal": {"Service": ["cloudtrail.amazonaws.com"]},
+             "Action": ["s3:getbucketacl"], "Resource": ["arn:aws:s3:::b"]}]}});
+        assert!(diff(ResourceKind::S3BucketPolicy, &live, &desired).is_empty());
+        let mut widened = live.clone();
+        widened["policy"]["Statement"][0]["Resource"] = json!("*");
+        let changes = diff(ResourceKind::S3BucketPolicy, &widened, &desired);
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].path, "policy");
+
+        let desired = json!({"insight_types": ["ApiCallRateInsight", "ApiErrorRateInsight"]});
+        let live = json!({"insight_types": ["ApiErrorRateInsight", "ApiCallRateInsight"]});
+        assert!(diff(ResourceKind::TrailInsightSelectors, &live, &desired).is_empty());
+    }
+
+    #[test]
     fn equal_values_give_no_changes() {
         let v = json!({"a": {"b": [1, 2]}});
         assert!(diff(ResourceKind::Trail, &v, &v).is_empty());

@@ -48,6 +48,12 @@ fn rule(kind: K, attribute: &str) -> Option<Rule> {
     })
 }
 
+/// Whether `kind`'s attribute `attribute` is a policy document (or a list of
+/// statements), which plans show statement by statement.
+pub fn is_policy(kind: K, attribute: &str) -> bool {
+    matches!(rule(kind, attribute), Some(Rule::Policy))
+}
+
 /// The form in which two values of `kind`'s attribute `attribute` are equal
 /// exactly when they mean the same.
 pub fn normal_form(kind: K, attribute: &str, v: &Value) -> Value {

@@ -51,6 +51,19 @@ fn statements(doc: &Value) -> Vec<Value> {
     }
 }
 
+/// Each statement with its position and normal form; a statement that means
+/// the same as an earlier one is counted once, as AWS counts it.
+fn distinct(statements: Vec<Value>) -> Vec<(usize, Value, Value)> {
+    let mut out: Vec<(usize, Value, Value)> = Vec::new();
+    for (i, s) in statements.into_iter().enumerate() {
+        let m = meaning::statement(&s);
+        if !out.iter().any(|(_, seen, _)| *seen == m) {
+            out.push((i, m, s));
+        }
+    }
+    out
+}
+
 fn sid(s: &Value) -> Option<&str> {
     s.get("Sid")
         .and_then(Value::as_str)
@@ -95,16 +108,8 @@ pub fn diff(old: &Value, new: &Value) -> Vec<StatementChange> {
             });
         }
     }
-    let old: Vec<(usize, Value, Value)> = statements(old)
-        .into_iter()
-        .enumerate()
-        .map(|(i, s)| (i, meaning::statement(&s), s))
-        .collect();
-    let new: Vec<(usize, Value, Value)> = statements(new)
-        .into_iter()
-        .enumerate()
-        .map(|(i, s)| (i, meaning::statement(&s), s))
-        .collect();
+    let old = distinct(statements(old));
+    let new = distinct(statements(new));
     let mut old_left: Vec<bool> = vec![true; old.len()];
     let mut new_left: Vec<bool> = vec![true; new.len()];
     // Same meaning: unchanged, wherever it stands.
@@ -126,7 +131,7 @@ pub fn diff(old: &Value, new: &Value) -> Vec<StatementChange> {
                 kind: ChangeKind::Changed,
                 label: label(ns, *index),
                 statement: None,
-                elements: elements(&old[oi].1, nm),
+                elements: elements((&old[oi].1, &old[oi].2), (nm, ns)),
             });
         }
     }
@@ -153,12 +158,14 @@ pub fn diff(old: &Value, new: &Value) -> Vec<StatementChange> {
     out
 }
 
-fn elements(old: &Value, new: &Value) -> Vec<ElementChange> {
-    let (Value::Object(o), Value::Object(n)) = (old, new) else {
+/// The elements whose meaning differs, shown as written (canonical form).
+/// Each side is (normal form, canonical form).
+fn elements(old: (&Value, &Value), new: (&Value, &Value)) -> Vec<ElementChange> {
+    let (Value::Object(o), Value::Object(n)) = (old.0, new.0) else {
         return vec![ElementChange {
             element: String::new(),
-            old: Some(old.clone()),
-            new: Some(new.clone()),
+            old: Some(old.1.clone()),
+            new: Some(new.1.clone()),
         }];
     };
     let mut keys: Vec<&String> = o.keys().chain(n.keys()).collect();
@@ -168,8 +175,8 @@ fn elements(old: &Value, new: &Value) -> Vec<ElementChange> {
         .filter(|k| o.get(*k) != n.get(*k))
         .map(|k| ElementChange {
             element: k.clone(),
-            old: o.get(k).cloned(),
-            new: n.get(k).cloned(),
+            old: old.1.get(k).cloned(),
+            new: new.1.get(k).cloned(),
         })
         .collect()
 }
@@ -211,7 +218,7 @@ mod tests {
         assert_eq!(d[0].elements[0].element, "Resource");
         assert_eq!(
             d[0].elements[0].new,
-            Some(json!(["arn:aws:s3:::b/AWSLogs/1/*"]))
+            Some(json!("arn:aws:s3:::b/AWSLogs/1/*"))
         );
     }
 }

@@ -4,7 +4,9 @@
 
 use std::fmt::Write;
 
-use ctrail_differ::{Effect, Plan};
+use ctrail_differ::{AttributeChange, Effect, Plan};
+use ctrail_graph::ResourceKind;
+use ctrail_policy::statements::{self, ChangeKind};
 use serde_json::{Value, json};
 
 /// What drifted, from the point of view of the account: a setting weakened
@@ -16,6 +18,43 @@ fn drift_effect(e: Effect) -> &'static str {
         Effect::Weakens => "strengthened",
         Effect::Changes => "changed",
     }
+}
+
+/// One attribute that drifted; a policy document also lists its drift
+/// statement by statement (`statements`: added, removed or changed, by Sid).
+fn change(kind: ResourceKind, c: &AttributeChange) -> Value {
+    let mut v = json!({"path": c.path, "live": c.old, "desired": c.new});
+    if let (Some(old), Some(new)) = (&c.old, &c.new)
+        && ctrail_graph::meaning::is_policy(kind, &c.path)
+    {
+        v["statements"] = json!(statements::diff(old, new));
+    }
+    v
+}
+
+/// A policy's drift in a table cell: the statements that differ.
+fn statement_cell(old: &Value, new: &Value) -> (String, String) {
+    let (mut live, mut spec) = (Vec::new(), Vec::new());
+    for c in statements::diff(old, new) {
+        let elements: Vec<&str> = c.elements.iter().map(|e| e.element.as_str()).collect();
+        match c.kind {
+            ChangeKind::Added => spec.push(format!("{} (missing in AWS)", c.label)),
+            ChangeKind::Removed => live.push(format!("{} (not in the spec)", c.label)),
+            ChangeKind::Changed => {
+                let what = format!("{} (changed: {})", c.label, elements.join(", "));
+                live.push(what.clone());
+                spec.push(what);
+            }
+        }
+    }
+    let cell = |v: Vec<String>| {
+        if v.is_empty() {
+            "—".to_owned()
+        } else {
+            v.join("; ").replace('|', "\\|")
+        }
+    };
+    (cell(live), cell(spec))
 }
 
 /// One line per drifted resource, then one summary line.
@@ -34,7 +73,7 @@ pub fn json_lines(plan: &Plan) -> String {
             "address": a.address.to_string(),
             "resource_kind": a.address.kind,
             "action": a.kind,
-            "changes": a.changes.iter().map(|c| json!({"path": c.path, "live": c.old, "desired": c.new})).collect::<Vec<Value>>(),
+            "changes": a.changes.iter().map(|c| change(a.address.kind, c)).collect::<Vec<Value>>(),
             "security": a.security.iter().map(|n| json!({"path": n.path, "subject": n.subject, "drift": drift_effect(n.effect)})).collect::<Vec<Value>>(),
         });
         let _ = writeln!(out, "{line}");
@@ -95,14 +134,15 @@ pub fn markdown(plan: &Plan) -> String {
     };
     for a in &changed {
         for c in &a.changes {
-            let _ = writeln!(
-                out,
-                "| `{}` | `{}` | {} | {} |",
-                a.address,
-                c.path,
-                cell(&c.old),
-                cell(&c.new)
-            );
+            let (live, spec) = match (&c.old, &c.new) {
+                (Some(old), Some(new))
+                    if ctrail_graph::meaning::is_policy(a.address.kind, &c.path) =>
+                {
+                    statement_cell(old, new)
+                }
+                _ => (cell(&c.old), cell(&c.new)),
+            };
+            let _ = writeln!(out, "| `{}` | `{}` | {live} | {spec} |", a.address, c.path);
         }
     }
     let notes: Vec<String> = changed

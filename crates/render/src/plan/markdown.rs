@@ -68,7 +68,7 @@ pub fn render(section: &Section<'_>) -> String {
         );
         let _ = writeln!(out, "```diff");
         for c in &a.changes {
-            for l in change_lines(c) {
+            for l in change_lines(a.address.kind, c) {
                 let _ = writeln!(out, "{}", diff_line(&l));
             }
         }

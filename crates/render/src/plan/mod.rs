@@ -6,6 +6,8 @@ pub mod markdown;
 pub mod text;
 
 use ctrail_differ::{ActionKind, AttributeChange, Effect, SecurityNote, Summary};
+use ctrail_graph::ResourceKind;
+use ctrail_policy::statements::{self, ChangeKind};
 use serde_json::Value;
 use similar::{ChangeTag, TextDiff};
 
@@ -84,12 +86,67 @@ fn pretty(v: &Value) -> String {
     }
 }
 
-/// The lines of one attribute change: `~ path: old -> new` for scalars; for
-/// documents, a line diff of their canonical pretty JSON with 3 lines of
-/// context, so a reviewer sees the exact statement that changed; for
-/// multi-line text (a Logs Insights query), a line diff of the text.
-pub fn change_lines(c: &AttributeChange) -> Vec<Line> {
+/// The lines of a changed policy document, statement by statement: which
+/// statement (by Sid, or by position) was added, removed or changed, and for
+/// a changed one, the elements that differ. Reordering alone never shows.
+fn statement_lines(path: &str, old: &Value, new: &Value) -> Vec<Line> {
     let line = |tag, text: String| Line { tag, text };
+    let mut out = vec![line(Tag::Changed, format!("~ {path}:"))];
+    for c in statements::diff(old, new) {
+        match c.kind {
+            ChangeKind::Changed => {
+                out.push(line(Tag::Changed, format!("  ~ {}:", c.label)));
+                for e in &c.elements {
+                    let (tag, text) = match (&e.old, &e.new) {
+                        (None, Some(n)) => {
+                            (Tag::Added, format!("  +     {}: {}", e.element, compact(n)))
+                        }
+                        (Some(o), None) => (
+                            Tag::Removed,
+                            format!("  -     {}: {}", e.element, compact(o)),
+                        ),
+                        (o, n) => (
+                            Tag::Changed,
+                            format!(
+                                "  ~     {}: {} -> {}",
+                                e.element,
+                                o.as_ref().map(compact).unwrap_or_default(),
+                                n.as_ref().map(compact).unwrap_or_default()
+                            ),
+                        ),
+                    };
+                    out.push(line(tag, text));
+                }
+            }
+            ChangeKind::Added | ChangeKind::Removed => {
+                let (sym, tag) = if c.kind == ChangeKind::Added {
+                    ("+", Tag::Added)
+                } else {
+                    ("-", Tag::Removed)
+                };
+                out.push(line(tag, format!("  {sym} {}:", c.label)));
+                let body = c.statement.as_ref().map(pretty).unwrap_or_default();
+                for l in body.lines() {
+                    out.push(line(tag, format!("  {sym}     {l}")));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The lines of one attribute change: `~ path: old -> new` for scalars; for
+/// a changed policy document, its statement-level changes; for other
+/// documents, a line diff of their canonical pretty JSON with 3 lines of
+/// context; for multi-line text (a Logs Insights query), a line diff of the
+/// text.
+pub fn change_lines(kind: ResourceKind, c: &AttributeChange) -> Vec<Line> {
+    let line = |tag, text: String| Line { tag, text };
+    if let (Some(old), Some(new)) = (&c.old, &c.new)
+        && ctrail_graph::meaning::is_policy(kind, &c.path)
+    {
+        return statement_lines(&c.path, old, new);
+    }
     let old_block = c.old.as_ref().is_some_and(block);
     let new_block = c.new.as_ref().is_some_and(block);
     if !old_block && !new_block {
@@ -155,13 +212,19 @@ mod tests {
             old: Some(json!(30)),
             new: Some(json!(90)),
         };
-        assert_eq!(change_lines(&c)[0].text, "~ retention_in_days: 30 -> 90");
+        assert_eq!(
+            change_lines(ResourceKind::LogGroupRetention, &c)[0].text,
+            "~ retention_in_days: 30 -> 90"
+        );
         let c = AttributeChange {
-            path: "policy".into(),
+            path: "rules".into(),
             old: Some(json!({"Statement": [{"Action": "s3:GetObject", "Effect": "Allow"}]})),
             new: Some(json!({"Statement": [{"Action": "s3:PutObject", "Effect": "Allow"}]})),
         };
-        let lines: Vec<String> = change_lines(&c).into_iter().map(|l| l.text).collect();
+        let lines: Vec<String> = change_lines(ResourceKind::S3BucketLifecycle, &c)
+            .into_iter()
+            .map(|l| l.text)
+            .collect();
         assert!(
             lines.contains(&"  -       \"Action\": \"s3:GetObject\",".to_owned()),
             "{lines:#?}"
@@ -173,13 +236,47 @@ mod tests {
     }
 
     #[test]
+    fn policies_diff_by_statement_and_ignore_order() {
+        let old = json!({"Version": "2012-10-17", "Statement": [
+            {"Sid": "Write", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+             "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/*"},
+            {"Sid": "Acl", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+             "Action": "s3:GetBucketAcl", "Resource": "arn:aws:s3:::b"}]});
+        let new = json!({"Version": "2012-10-17", "Statement": [
+            {"Sid": "Acl", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+             "Action": "s3:GetBucketAcl", "Resource": "arn:aws:s3:::b"},
+            {"Sid": "Write", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+             "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/AWSLogs/1/*"}]});
+        let c = AttributeChange {
+            path: "policy".into(),
+            old: Some(old),
+            new: Some(new),
+        };
+        let lines: Vec<String> = change_lines(ResourceKind::S3BucketPolicy, &c)
+            .into_iter()
+            .map(|l| l.text)
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "~ policy:",
+                "  ~ statement \"Write\":",
+                "  ~     Resource: \"arn:aws:s3:::b/*\" -> \"arn:aws:s3:::b/AWSLogs/1/*\"",
+            ]
+        );
+    }
+
+    #[test]
     fn multi_line_text_diffs_by_line() {
         let c = AttributeChange {
             path: "query_string".into(),
             old: Some(json!("fields a\n| filter b = 1\n| sort a desc")),
             new: Some(json!("fields a\n| filter b = 2\n| sort a desc")),
         };
-        let lines: Vec<String> = change_lines(&c).into_iter().map(|l| l.text).collect();
+        let lines: Vec<String> = change_lines(ResourceKind::QueryDefinition, &c)
+            .into_iter()
+            .map(|l| l.text)
+            .collect();
         assert_eq!(
             lines,
             [

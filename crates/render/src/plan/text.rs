@@ -68,7 +68,7 @@ pub fn render(section: &Section<'_>, style: Style) -> String {
         };
         let _ = writeln!(out, "  {head}");
         for c in &a.changes {
-            for l in change_lines(c) {
+            for l in change_lines(a.address.kind, c) {
                 let _ = writeln!(out, "      {}", styled(style, &l));
             }
         }
