@@ -533,3 +533,38 @@ fn a_second_apply_is_a_no_op() {
         .collect();
     assert!(writes.is_empty(), "{writes:?}");
 }
+
+/// Every shipped spec, applied to a fresh account prepared as its comments
+/// say (its account, its organization, its key), converges against the test
+/// adapter, which refuses a trail whose documents lack a grant as AWS does.
+#[test]
+fn every_shipped_spec_applies_and_converges_against_the_strict_adapter() {
+    let specs: Vec<String> = support::files("specs", ".yaml")
+        .into_iter()
+        .filter(|p| !p.rsplit('/').next().unwrap_or_default().starts_with('.'))
+        .collect();
+    assert!(specs.len() >= 5, "{specs:?}");
+    for spec in &specs {
+        let em = support::emulator::Emulator::start();
+        let out = em.run(
+            &support::root().join("tests/apply-shipped-spec.sh"),
+            &[env!("CARGO_BIN_EXE_ctrail"), spec],
+        );
+        let t = text(&out);
+        assert!(out.status.success(), "{spec} did not converge:\n{t}");
+        assert!(
+            t.contains("No changes. The account matches the spec"),
+            "{spec}:\n{t}"
+        );
+        assert_eq!(
+            em.counts().get("cloudtrail:CreateTrail"),
+            Some(&1),
+            "{spec}"
+        );
+        assert_eq!(
+            em.injected()["refused"],
+            json!({}),
+            "{spec}: the adapter refused a trail"
+        );
+    }
+}

@@ -250,8 +250,10 @@ fn grouped(findings: Vec<Finding>) -> Vec<Finding> {
             )
         }) {
             Some(g) => {
-                g.action.push_str(", ");
-                g.action.push_str(&f.action);
+                if !g.action.split(", ").any(|a| a == f.action) {
+                    g.action.push_str(", ");
+                    g.action.push_str(&f.action);
+                }
             }
             None => out.push(f),
         }
@@ -699,6 +701,38 @@ cloudwatch_logs:
         assert_eq!(f.len(), 1, "{f:#?}");
         assert_eq!(f[0].operation, "UpdateTrail");
         assert_eq!(f[0].action, "kms:Decrypt");
+    }
+
+    #[test]
+    fn alarms_must_reach_their_alert_topic() {
+        let spec =
+            format!("{SPEC}monitoring:\n  presets: [cis]\n  alert_topic: {{name: alerts}}\n");
+        let (g, mut live) = setup(&spec);
+        with_key_policy(&mut live, serde_json::from_str(ROOT_ONLY).expect("json"));
+        // A topic about to be created gets SNS's default policy: alarms reach it.
+        assert_eq!(check(&g, &live, "aws"), vec![]);
+        // Someone's policy on the topic that admits only this account's users.
+        let arn = "arn:aws:sns:us-east-1:123456789012:alerts";
+        live.resources.insert(
+            Address::new(K::SnsTopicPolicy, "alerts"),
+            Observed::Present(json!({"topic_arn": arn, "statements": [], "_document": {
+                "Statement": [{"Sid": "OwnersOnly", "Effect": "Allow",
+                    "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+                    "Action": "SNS:Publish", "Resource": arn}]}})),
+        );
+        let f = check(&g, &live, "aws");
+        assert!(!f.is_empty());
+        assert!(
+            f.iter()
+                .all(|x| x.operation == "alarm notification" && x.exception.is_none())
+        );
+        assert!(
+            f[0].message().starts_with(&format!(
+                "alarm notification would be dropped: topic policy of {arn} does not allow cloudwatch.amazonaws.com SNS:Publish"
+            )),
+            "{}",
+            f[0].message()
+        );
     }
 
     #[test]

@@ -103,7 +103,8 @@ fn statement(index: usize, v: &Value) -> Result<Statement, String> {
     let effect = match m.get("Effect").and_then(Value::as_str) {
         Some("Allow") => Effect::Allow,
         Some("Deny") => Effect::Deny,
-        other => return Err(format!("Effect must be Allow or Deny, not {other:?}")),
+        Some(other) => return Err(format!("Effect must be Allow or Deny, not `{other}`")),
+        None => return Err("Effect (Allow or Deny) is missing".into()),
     };
     let list = |key: &str| -> Result<Option<Vec<String>>, String> {
         m.get(key)
@@ -148,6 +149,9 @@ fn statement(index: usize, v: &Value) -> Result<Statement, String> {
                 });
             }
         }
+    }
+    if !m.contains_key("Action") && !m.contains_key("NotAction") {
+        return Err("Action or NotAction is missing".into());
     }
     Ok(Statement {
         index,

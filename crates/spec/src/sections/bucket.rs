@@ -89,8 +89,11 @@ pub(crate) fn read(cx: &mut Cx<'_>, f: Field<'_>, kms: Option<&KmsKeyRef>) -> Op
         },
         None => Encryption::SseS3,
     };
-    let extra_policy_statements =
-        super::statements::read(cx, fields.get("extra_policy_statements"));
+    let extra_policy_statements = super::statements::read(
+        cx,
+        fields.get("extra_policy_statements"),
+        super::statements::Document::Resource,
+    );
     Some(Bucket {
         name: name?.value,
         versioning,

@@ -81,12 +81,14 @@ pub(crate) fn read(
         fields
             .as_ref()
             .and_then(|fs| fs.get("extra_trust_statements")),
+        super::statements::Document::Resource,
     );
     let extra_role_statements = super::statements::read(
         cx,
         fields
             .as_ref()
             .and_then(|fs| fs.get("extra_role_statements")),
+        super::statements::Document::Identity,
     );
     Some(Some(CloudWatchLogs {
         log_group: log_group?,

@@ -22,7 +22,15 @@ const RESERVED_SIDS: &[&str] = &[
     "AWSCloudTrailPutLogEvents",
 ];
 
-pub(crate) fn read(cx: &mut Cx<'_>, f: Option<Field<'_>>) -> Option<Vec<Value>> {
+/// Whether the document names principals (a bucket policy, a trust policy)
+/// or is an identity policy (a role's permissions), which may not.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Document {
+    Resource,
+    Identity,
+}
+
+pub(crate) fn read(cx: &mut Cx<'_>, f: Option<Field<'_>>, doc: Document) -> Option<Vec<Value>> {
     let Some(f) = f else {
         return Some(Vec::new());
     };
@@ -41,6 +49,17 @@ pub(crate) fn read(cx: &mut Cx<'_>, f: Option<Field<'_>>) -> Option<Vec<Value>> 
             cx.sink
                 .error(item.node.loc, &item.path, format!("not a policy statement: {what}"))
                 .help("a statement has Effect (Allow or Deny), Action or NotAction, and for a resource policy Principal; see docs/aws-rules.md");
+            continue;
+        }
+        let names_principal =
+            value.get("Principal").is_some() || value.get("NotPrincipal").is_some();
+        if names_principal != (doc == Document::Resource) {
+            let what = if doc == Document::Resource {
+                "a statement of a resource policy needs Principal (or NotPrincipal)"
+            } else {
+                "a statement of the role's permissions policy (an identity policy) names no Principal"
+            };
+            cx.sink.error(item.node.loc, &item.path, what);
             continue;
         }
         if let Some(sid) = value.get("Sid").and_then(Value::as_str)

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Applies one shipped spec to a fresh emulated account, then plans it again:
+# the account is prepared as the spec's comments say a user's would be (the
+# account its `account_id` names, an AWS Organization for an organization
+# trail, the KMS key it names), then `ctrail apply --auto-approve` and
+# `ctrail plan --detailed-exitcode` (0: converged).
+#
+# Usage: apply-shipped-spec.sh CTRAIL SPEC    (env: AWS_ENDPOINT_URL, AWS_CLI, credentials)
+set -euo pipefail
+aws=${AWS_CLI:-aws}
+ctrail=$1
+spec=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp "$spec" "$work/spec.yaml"
+field() { sed -n "s/^$1: *\"\{0,1\}\([^\" #]*\)\"\{0,1\}.*/\1/p" "$work/spec.yaml" | head -n 1; }
+
+# The account the spec is for: assume a role there (the emulator acts in the
+# account of the role's ARN).
+account=$(field account_id)
+if [ -n "$account" ]; then
+  creds=$($aws sts assume-role --role-arn "arn:aws:iam::${account}:role/CtrailTests" \
+    --role-session-name shipped-spec --query Credentials --output text)
+  read -r AWS_ACCESS_KEY_ID _ AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN <<<"$creds"
+  export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
+fi
+region=$(field region)
+if grep -q '^  organization: true' "$work/spec.yaml"; then
+  $aws organizations create-organization --feature-set ALL --region "$region" >/dev/null
+fi
+key=$(field kms_key_id)
+if [ -n "$key" ]; then
+  id=$($aws kms create-key --region "$region" --query KeyMetadata.KeyId --output text)
+  case "$key" in
+    alias/*) $aws kms create-alias --alias-name "$key" --target-key-id "$id" --region "$region" ;;
+    *) sed -i "s/$key/$id/" "$work/spec.yaml" ;;
+  esac
+fi
+"$ctrail" apply --auto-approve "$work/spec.yaml"
+"$ctrail" plan --detailed-exitcode "$work/spec.yaml"
