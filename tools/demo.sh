@@ -35,6 +35,18 @@ set +e
 $ctrail drift --format markdown "$tmp/security-audit-trail.yaml"
 echo "(ctrail drift exited $?)"
 
+step "A statement of one's own that would break delivery: the preflight names the exception AWS would answer, and nothing is written (exit 1)"
+sed 's/^  retention_days: 90$/  retention_days: 90\
+  extra_trust_statements:\
+    - Sid: ConfusedDeputyGuard\
+      Effect: Deny\
+      Principal: {Service: cloudtrail.amazonaws.com}\
+      Action: sts:AssumeRole\
+      Condition: {StringNotEquals: {"aws:SourceAccount": "123456789012"}}/' "$tmp/security-audit-trail.yaml" > "$tmp/guarded.yaml"
+$ctrail plan "$tmp/guarded.yaml" 2>/dev/null | sed -n '/^Preflight/,/^$/p'
+$ctrail apply --auto-approve "$tmp/guarded.yaml" >/dev/null
+echo "(ctrail apply exited $?)"
+
 step "Security monitoring: the CIS metric filters and alarms, the sample queries and an alert topic (the monitoring section of specs/security-monitoring.yaml)"
 { cat "$tmp/security-audit-trail.yaml"; echo; sed -n '/^monitoring:/,$p' specs/security-monitoring.yaml; } > "$tmp/with-monitoring.yaml"
 $ctrail plan "$tmp/with-monitoring.yaml" | grep -E '^  \+ |^Plan:' || true
