@@ -59,23 +59,15 @@ impl Account {
     /// AWS CLI.
     pub fn seeded(name: &str) -> Account {
         let acct = Account::empty(name);
-        let out = acct
-            .em
-            .run(&root().join("tests/seed-key-policy.sh"), &[&acct.key_id]);
-        assert!(
-            out.status.success(),
-            "seed key policy failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let out = acct
-            .em
-            .run(&root().join("tests/seed-procedure.sh"), &[&acct.key_id]);
-        assert!(
-            out.status.success(),
-            "seed procedure failed:\n{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        for script in ["tests/seed-key-policy.sh", "tests/seed-procedure.sh"] {
+            let out = acct.em.run(&root().join(script), &[&acct.key_id]);
+            assert!(
+                out.status.success(),
+                "{script} failed:\n{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
         acct
     }
 

@@ -215,6 +215,18 @@ pub fn role_logs_policy(n: &Names<'_>, log_group: &str) -> Value {
     })
 }
 
+/// A key policy statement letting CloudTrail, for this trail only, `action`.
+fn for_this_trail(n: &Names<'_>, sid: &str, action: &str) -> Value {
+    json!({
+        "Sid": sid,
+        "Effect": "Allow",
+        "Principal": {"Service": "cloudtrail.amazonaws.com"},
+        "Action": action,
+        "Resource": "*",
+        "Condition": {"StringEquals": {"aws:SourceArn": n.trail_arn()}}
+    })
+}
+
 /// The statements ctrail keeps in the KMS key policy (other statements are
 /// left alone).
 ///
@@ -249,24 +261,14 @@ pub fn kms_statements(n: &Names<'_>, log_group: Option<&str>, bucket_key: bool) 
                 )}
             }
         }),
-        json!({
-            "Sid": "CTrailAllowCloudTrailDescribeKey",
-            "Effect": "Allow",
-            "Principal": {"Service": "cloudtrail.amazonaws.com"},
-            "Action": "kms:DescribeKey",
-            "Resource": "*",
-            "Condition": {"StringEquals": {"aws:SourceArn": n.trail_arn()}}
-        }),
+        for_this_trail(n, "CTrailAllowCloudTrailDescribeKey", "kms:DescribeKey"),
     ];
     if bucket_key {
-        statements.push(json!({
-            "Sid": "CTrailAllowCloudTrailDecrypt",
-            "Effect": "Allow",
-            "Principal": {"Service": "cloudtrail.amazonaws.com"},
-            "Action": "kms:Decrypt",
-            "Resource": "*",
-            "Condition": {"StringEquals": {"aws:SourceArn": n.trail_arn()}}
-        }));
+        statements.push(for_this_trail(
+            n,
+            "CTrailAllowCloudTrailDecrypt",
+            "kms:Decrypt",
+        ));
     }
     if let Some(group) = log_group {
         statements.push(json!({
