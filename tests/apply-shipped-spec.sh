@@ -5,11 +5,17 @@
 # trail, the KMS key it names), then `ctrail apply --auto-approve` and
 # `ctrail plan --detailed-exitcode` (0: converged).
 #
-# Usage: apply-shipped-spec.sh CTRAIL SPEC    (env: AWS_ENDPOINT_URL, AWS_CLI, credentials)
+# With LOSE_EVERY, the test proxy carries out every LOSE_EVERY-th write of the
+# apply and then loses its answer; afterwards nothing may exist twice.
+#
+# Usage: apply-shipped-spec.sh CTRAIL SPEC [LOSE_EVERY]
+#        (env: AWS_ENDPOINT_URL, AWS_CLI, credentials)
 set -euo pipefail
 aws=${AWS_CLI:-aws}
 ctrail=$1
 spec=$2
+lose_every=${3:-}
+proxy() { curl -s -X POST "$AWS_ENDPOINT_URL/_proxy/$1" -d "$2" >/dev/null; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp "$spec" "$work/spec.yaml"
@@ -36,5 +42,18 @@ if [ -n "$key" ]; then
     *) sed -i "s/$key/$id/" "$work/spec.yaml" ;;
   esac
 fi
+[ -n "$lose_every" ] && proxy config "{\"lose_answer_every\": $lose_every}"
 "$ctrail" apply --auto-approve "$work/spec.yaml"
+proxy config '{"reset": true}'
 "$ctrail" plan --detailed-exitcode "$work/spec.yaml"
+
+# Nothing created twice: what AWS keys by id (saved queries, subscriptions)
+# and, for good measure, the trail.
+twice() { sort | uniq -d; }
+dup=$( { $aws logs describe-query-definitions --region "$region" --query 'queryDefinitions[].name' --output text | tr '\t' '\n' | twice
+         $aws sns list-subscriptions --region "$region" --query 'Subscriptions[].[TopicArn,Endpoint]' --output text | twice
+         $aws cloudtrail describe-trails --region "$region" --query 'trailList[].Name' --output text | tr '\t' '\n' | twice; } )
+if [ -n "$dup" ]; then
+  echo "created twice: $dup" >&2
+  exit 1
+fi

@@ -6,7 +6,10 @@ It forwards every AWS request to the emulator and:
   * adds latency per call, to measure how many sequential rounds a command takes;
   * injects faults: an operation failing N times with a given error (or always),
     throttling every k-th call, a 5xx every k-th call, a dropped connection
-    every k-th call, each answered in the protocol the service speaks;
+    every k-th call, each answered in the protocol the service speaks, before
+    the request reaches the emulator; and lost answers: every k-th write is
+    carried out by the emulator, then the connection resets before the answer
+    (a real network's failure mode that a retry must survive);
   * restores the XML root element names S3 documents where the emulator's
     serializer wraps outputs as "<{Operation}Response>" (the Rust SDK checks
     root names; botocore does not, which is why the emulator gets away with it);
@@ -35,7 +38,9 @@ Control API (JSON), on the same port:
                                  "faults": [{"op": "cloudtrail:CreateTrail", "times": 3, "status": 400,
                                              "code": "InvalidCloudWatchLogsLogGroupArnException",
                                              "message": "..."}],   # times -1: always
-                                 "throttle_every": 3, "error_5xx_every": 7, "drop_every": 11}
+                                 "throttle_every": 3, "error_5xx_every": 7, "drop_every": 11,
+                                 "lose_answer_every": 2}   # the k-th write is carried out, then its answer lost
+                                 (merged into the configuration in force; {"reset": true} starts from none)
   GET  /_proxy/faults        -> {"injected": N, "by_kind": {...}, "refused": {exception: N}}
   POST /_proxy/forget        -> drops what the proxy emulates (after resetting the emulator)
 
@@ -195,6 +200,29 @@ def fault_for(op: str) -> tuple | None:
     return None
 
 
+# Operation names that change something: a lost answer matters only for them.
+WRITE_VERBS = ("Put", "Create", "Update", "Delete", "Start", "Stop", "Associate", "Disassociate", "Tag",
+               "Untag", "Subscribe", "Unsubscribe", "Add", "Remove", "Set", "Attach", "Detach", "Enable",
+               "Disable", "Schedule")
+
+
+def is_write(op: str) -> bool:
+    return op.split(":", 1)[-1].startswith(WRITE_VERBS)
+
+
+def answer_lost(op: str) -> bool:
+    """Whether this write is carried out and its answer then lost (every k-th write)."""
+    if not is_write(op):
+        return False
+    with LOCK:
+        CALLS["writes"] = CALLS.get("writes", 0) + 1
+        every = CONFIG.get("lose_answer_every")
+        if every and CALLS["writes"] % every == 0:
+            INJECTED["lost_answer"] = INJECTED.get("lost_answer", 0) + 1
+            return True
+    return False
+
+
 def region_of(headers) -> str:
     m = re.search(r"Credential=[^/]+/[^/]+/([^/]+)/", headers.get("Authorization", ""))
     return m.group(1) if m else "us-east-1"
@@ -254,6 +282,11 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def _send(self, status: int, body: bytes, headers=None):
+        if getattr(self, "lose_answer", False):
+            # AWS carried the call out; the connection resets before the answer.
+            self.close_connection = True
+            self.connection.shutdown(2)
+            return
         self.send_response(status)
         for k, v in (headers or {}).items():
             self.send_header(k, v)
@@ -277,6 +310,7 @@ class Handler(BaseHTTPRequestHandler):
                 COUNTS.clear()
                 INJECTED.clear()
                 REFUSED.clear()
+                CALLS.clear()
                 CALLS["n"] = 0
                 CONFIG.clear()
                 CONFIG["latency_ms"] = 0
@@ -289,7 +323,11 @@ class Handler(BaseHTTPRequestHandler):
             out = b"{}"
         elif path == "/_proxy/config":
             with LOCK:
-                CONFIG.update(json.loads(body or b"{}"))
+                update = json.loads(body or b"{}")
+                if update.pop("reset", False):
+                    CONFIG.clear()
+                    CONFIG["latency_ms"] = 0
+                CONFIG.update(update)
                 out = json.dumps(CONFIG).encode()
         else:
             self._send(404, b"unknown control path")
@@ -492,6 +530,7 @@ class Handler(BaseHTTPRequestHandler):
         if latency:
             time.sleep(latency / 1000.0)
         fault = fault_for(op)
+        self.lose_answer = not fault and answer_lost(op)
         if fault:
             kind = fault[0]
             if kind == "drop":

@@ -183,8 +183,14 @@ impl Emulator {
         self.control("POST", "/_proxy/reset", "");
     }
 
-    /// Sets the proxy's configuration (latency, faults); see the proxy's docs.
+    /// Replaces the proxy's configuration (latency, faults) with `config`:
+    /// what it does not name is off, so `configure(json!({}))` switches every
+    /// fault and the latency off. See the proxy's docs.
     pub fn configure(&self, config: serde_json::Value) {
+        let mut config = config;
+        if let Some(m) = config.as_object_mut() {
+            m.insert("reset".into(), serde_json::Value::Bool(true));
+        }
         self.control("POST", "/_proxy/config", &config.to_string());
     }
 

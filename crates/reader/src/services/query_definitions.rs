@@ -1,5 +1,8 @@
 //! Logs Insights saved queries: query definitions are found by name (AWS
 //! identifies them by id), all read with DescribeQueryDefinitions page by page.
+//! Two definitions with one name (a retried create, a copy made by hand) are
+//! read as `extra_copies` (present only then; the spec has none): a plan
+//! reports them as drift (`- extra_copies: 1`) and apply deletes them.
 
 use aws_sdk_cloudwatchlogs::Client;
 use aws_sdk_cloudwatchlogs::types::QueryDefinition;
@@ -15,12 +18,20 @@ pub(crate) async fn read(c: &Client, graph: &ResourceGraph) -> Result<Found, Rea
         return Ok(Vec::new());
     }
     let live = all(c).await?;
+    let copies = |name: Option<&str>| live.iter().filter(|q| q.name() == name).count();
     Ok(match_live(
         K::QueryDefinition,
         &wanted,
         &live,
         |name, q| q.name() == Some(name),
-        value,
+        |q| {
+            let mut v = value(q);
+            let extra = copies(q.name()).saturating_sub(1);
+            if extra > 0 {
+                v["extra_copies"] = json!(extra);
+            }
+            v
+        },
     ))
 }
 
