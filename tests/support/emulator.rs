@@ -194,6 +194,43 @@ impl Emulator {
         self.control("POST", "/_proxy/config", &config.to_string());
     }
 
+    /// The write operations called since the last reset, with their counts:
+    /// every verb that changes something (Put, Create, Update, Delete, Start,
+    /// Stop, Associate, Tag, Untag, Subscribe, ...), for "nothing was written"
+    /// checks.
+    pub fn writes(&self) -> Vec<String> {
+        const WRITE_VERBS: &[&str] = &[
+            "Put",
+            "Create",
+            "Update",
+            "Delete",
+            "Start",
+            "Stop",
+            "Associate",
+            "Disassociate",
+            "Tag",
+            "Untag",
+            "Subscribe",
+            "Unsubscribe",
+            "Add",
+            "Remove",
+            "Set",
+            "Attach",
+            "Detach",
+            "Enable",
+            "Disable",
+            "Schedule",
+        ];
+        self.counts()
+            .into_iter()
+            .filter(|(op, _)| {
+                let verb = op.split(':').nth(1).unwrap_or_default();
+                WRITE_VERBS.iter().any(|w| verb.starts_with(w))
+            })
+            .map(|(op, n)| format!("{op} x{n}"))
+            .collect()
+    }
+
     /// Faults injected since the last reset, by kind or operation.
     pub fn injected(&self) -> serde_json::Value {
         serde_json::from_str(&self.control("GET", "/_proxy/faults", "")).expect("faults")

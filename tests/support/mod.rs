@@ -34,13 +34,15 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-/// Files in `dir` (relative to the root) ending in `ext`, sorted, as relative paths.
+/// Files in `dir` (relative to the root) ending in `ext`, sorted, as relative
+/// paths. Hidden files (an editor's `.spec.yaml.swp`, a stray `.draft.yaml`)
+/// are not the project's and are left out.
 pub fn files(dir: &str, ext: &str) -> Vec<String> {
     let mut out: Vec<String> = std::fs::read_dir(root().join(dir))
         .expect("read dir")
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(ext))
+        .filter(|n| n.ends_with(ext) && !n.starts_with('.'))
         .map(|n| format!("{dir}/{n}"))
         .collect();
     out.sort();
