@@ -559,6 +559,66 @@ fn ctrail_query_runs_a_saved_query_over_cloudtrail_events_in_every_format() {
     );
 }
 
+/// The CIS AWS Foundations Benchmark filter patterns (section 3, monitoring),
+/// pinned here by hand so that a typo in the preset (which would keep its
+/// alarm silent forever) fails this test instead of being copied into the docs.
+/// The spec under test disables OrganizationsChanges and replaces
+/// UnauthorizedAPICalls, checked elsewhere.
+const CIS_PATTERNS: &[(&str, &str)] = &[
+    (
+        "ConsoleSignInWithoutMFA",
+        "{ ($.eventName = \"ConsoleLogin\") && ($.additionalEventData.MFAUsed != \"Yes\") && ($.userIdentity.type = \"IAMUser\") && ($.responseElements.ConsoleLogin = \"Success\") }",
+    ),
+    (
+        "RootAccountUsage",
+        "{ $.userIdentity.type = \"Root\" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != \"AwsServiceEvent\" }",
+    ),
+    (
+        "IAMPolicyChanges",
+        "{ ($.eventName = DeleteGroupPolicy) || ($.eventName = DeleteRolePolicy) || ($.eventName = DeleteUserPolicy) || ($.eventName = PutGroupPolicy) || ($.eventName = PutRolePolicy) || ($.eventName = PutUserPolicy) || ($.eventName = CreatePolicy) || ($.eventName = DeletePolicy) || ($.eventName = CreatePolicyVersion) || ($.eventName = DeletePolicyVersion) || ($.eventName = AttachRolePolicy) || ($.eventName = DetachRolePolicy) || ($.eventName = AttachUserPolicy) || ($.eventName = DetachUserPolicy) || ($.eventName = AttachGroupPolicy) || ($.eventName = DetachGroupPolicy) }",
+    ),
+    (
+        "CloudTrailConfigChanges",
+        "{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }",
+    ),
+    (
+        "ConsoleAuthenticationFailures",
+        "{ ($.eventName = ConsoleLogin) && ($.errorMessage = \"Failed authentication\") }",
+    ),
+    (
+        "CMKDisabledOrScheduledForDeletion",
+        "{ ($.eventSource = kms.amazonaws.com) && (($.eventName = DisableKey) || ($.eventName = ScheduleKeyDeletion)) }",
+    ),
+    (
+        "S3BucketPolicyChanges",
+        "{ ($.eventSource = s3.amazonaws.com) && (($.eventName = PutBucketAcl) || ($.eventName = PutBucketPolicy) || ($.eventName = PutBucketCors) || ($.eventName = PutBucketLifecycle) || ($.eventName = PutBucketReplication) || ($.eventName = DeleteBucketPolicy) || ($.eventName = DeleteBucketCors) || ($.eventName = DeleteBucketLifecycle) || ($.eventName = DeleteBucketReplication)) }",
+    ),
+    (
+        "AWSConfigChanges",
+        "{ ($.eventSource = config.amazonaws.com) && (($.eventName = StopConfigurationRecorder) || ($.eventName = DeleteDeliveryChannel) || ($.eventName = PutDeliveryChannel) || ($.eventName = PutConfigurationRecorder)) }",
+    ),
+    (
+        "SecurityGroupChanges",
+        "{ ($.eventName = AuthorizeSecurityGroupIngress) || ($.eventName = AuthorizeSecurityGroupEgress) || ($.eventName = RevokeSecurityGroupIngress) || ($.eventName = RevokeSecurityGroupEgress) || ($.eventName = CreateSecurityGroup) || ($.eventName = DeleteSecurityGroup) }",
+    ),
+    (
+        "NetworkACLChanges",
+        "{ ($.eventName = CreateNetworkAcl) || ($.eventName = CreateNetworkAclEntry) || ($.eventName = DeleteNetworkAcl) || ($.eventName = DeleteNetworkAclEntry) || ($.eventName = ReplaceNetworkAclEntry) || ($.eventName = ReplaceNetworkAclAssociation) }",
+    ),
+    (
+        "NetworkGatewayChanges",
+        "{ ($.eventName = CreateCustomerGateway) || ($.eventName = DeleteCustomerGateway) || ($.eventName = AttachInternetGateway) || ($.eventName = CreateInternetGateway) || ($.eventName = DeleteInternetGateway) || ($.eventName = DetachInternetGateway) }",
+    ),
+    (
+        "RouteTableChanges",
+        "{ ($.eventSource = ec2.amazonaws.com) && (($.eventName = CreateRoute) || ($.eventName = CreateRouteTable) || ($.eventName = ReplaceRoute) || ($.eventName = ReplaceRouteTableAssociation) || ($.eventName = DeleteRouteTable) || ($.eventName = DeleteRoute) || ($.eventName = DisassociateRouteTable)) }",
+    ),
+    (
+        "VPCChanges",
+        "{ ($.eventName = CreateVpc) || ($.eventName = DeleteVpc) || ($.eventName = ModifyVpcAttribute) || ($.eventName = AcceptVpcPeeringConnection) || ($.eventName = CreateVpcPeeringConnection) || ($.eventName = DeleteVpcPeeringConnection) || ($.eventName = RejectVpcPeeringConnection) || ($.eventName = AttachClassicLinkVpc) || ($.eventName = DetachClassicLinkVpc) || ($.eventName = DisableVpcClassicLink) || ($.eventName = EnableVpcClassicLink) }",
+    ),
+];
+
 /// The fenced blocks of a Markdown file: the text of every pattern and query
 /// the presets doc shows.
 fn fenced_blocks(markdown: &str) -> Vec<String> {
@@ -613,6 +673,12 @@ fn the_presets_applied_are_the_text_the_docs_show_even_through_faults() {
             continue;
         }
         let pattern = f["filterPattern"].as_str().unwrap_or_default();
+        let pinned = CIS_PATTERNS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, p)| *p)
+            .unwrap_or_else(|| panic!("{name} is not a pinned CIS filter"));
+        assert_eq!(pattern, pinned, "{name}: the account holds another pattern");
         assert!(
             shown.iter().any(|s| s == pattern),
             "{name}: {pattern} is not in the docs"
