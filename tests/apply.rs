@@ -360,6 +360,18 @@ fn a_permission_error_fails_fast_naming_the_resource_and_starts_nothing_after_it
 #[test]
 fn killed_mid_apply_a_rerun_converges_without_duplicates() {
     let acct = Account::empty("apply-killed");
+    // The spec with saved queries too: AWS keys those by id, so a rerun that
+    // created them again would hold two of a name.
+    let text_of = |p: &str| std::fs::read_to_string(p).expect("spec");
+    let monitoring = text_of(
+        &support::root()
+            .join("specs/security-monitoring.yaml")
+            .to_string_lossy(),
+    );
+    let section = &monitoring[monitoring
+        .find("\nmonitoring:")
+        .expect("monitoring section")..];
+    std::fs::write(&acct.spec, format!("{}{section}", text_of(&acct.spec))).expect("spec");
     acct.em.configure(json!({"latency_ms": 150}));
     let mut child = acct
         .em
@@ -371,25 +383,56 @@ fn killed_mid_apply_a_rerun_converges_without_duplicates() {
         .stderr(Stdio::null())
         .spawn()
         .expect("start apply");
-    // Kill it as soon as it has created something.
-    let deadline = Instant::now() + Duration::from_secs(60);
+    // Kill it once it has saved some of the queries.
+    let deadline = Instant::now() + Duration::from_secs(120);
     while acct
         .em
         .counts()
-        .keys()
-        .filter(|op| op.contains(":Create") || op.contains(":Put"))
-        .count()
+        .get("logs:PutQueryDefinition")
+        .copied()
+        .unwrap_or(0)
         < 2
     {
         assert!(
             Instant::now() < deadline,
-            "apply never started changing anything"
+            "apply never reached the saved queries"
         );
         std::thread::sleep(Duration::from_millis(20));
     }
     child.kill().expect("kill");
     let _ = child.wait();
     acct.em.configure(json!({}));
+    // Some resources exist, some do not: the kill landed mid-apply.
+    let saved = |acct: &Account| -> Vec<String> {
+        let v: Value = serde_json::from_str(&acct.em.aws(&[
+            "logs",
+            "describe-query-definitions",
+            "--output",
+            "json",
+        ]))
+        .expect("json");
+        let mut names: Vec<String> = v["queryDefinitions"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|q| q["name"].as_str())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    };
+    let before = saved(&acct);
+    assert!(
+        !before.is_empty(),
+        "no saved query existed before the rerun"
+    );
+    assert!(
+        before.len() < 10,
+        "the kill came after every saved query: {before:?}"
+    );
+    acct.em.aws(&["s3api", "head-bucket", "--bucket", BUCKET]);
     let out = acct.em.ctrail(&["plan", "--detailed-exitcode", &acct.spec]);
     assert_eq!(
         out.status.code(),
@@ -401,26 +444,21 @@ fn killed_mid_apply_a_rerun_converges_without_duplicates() {
     let out = acct.apply(&[]);
     assert!(out.status.success(), "{}", text(&out));
     converged(&acct);
-    let trails: Value =
-        serde_json::from_str(
-            &acct
-                .em
-                .aws(&["cloudtrail", "describe-trails", "--output", "json"]),
-        )
-        .expect("json");
-    assert_eq!(
-        trails["trailList"].as_array().map(Vec::len),
-        Some(1),
-        "{trails}"
-    );
-    let buckets: Value =
-        serde_json::from_str(&acct.em.aws(&["s3api", "list-buckets", "--output", "json"]))
+    // Nothing twice: the saved queries (keyed by id) and what is keyed by name.
+    let after = saved(&acct);
+    let mut unique = after.clone();
+    unique.dedup();
+    assert_eq!(after, unique, "a saved query exists twice");
+    assert_eq!(after.len(), 10, "{after:?}");
+    let count = |args: &[&str], list: &str| -> usize {
+        let v: Value = serde_json::from_str(&acct.em.aws(&[args, &["--output", "json"]].concat()))
             .expect("json");
-    assert_eq!(
-        buckets["Buckets"].as_array().map(Vec::len),
-        Some(1),
-        "{buckets}"
-    );
+        v[list].as_array().map(Vec::len).unwrap_or(0)
+    };
+    assert_eq!(count(&["cloudtrail", "describe-trails"], "trailList"), 1);
+    assert_eq!(count(&["s3api", "list-buckets"], "Buckets"), 1);
+    assert_eq!(count(&["logs", "describe-log-groups"], "logGroups"), 1);
+    assert_eq!(count(&["sns", "list-subscriptions"], "Subscriptions"), 1);
     let roles: Value =
         serde_json::from_str(&acct.em.aws(&["iam", "list-roles", "--output", "json"]))
             .expect("json");
@@ -428,18 +466,6 @@ fn killed_mid_apply_a_rerun_converges_without_duplicates() {
         .as_array()
         .map(|r| r.iter().filter(|r| r["RoleName"] == ROLE).count());
     assert_eq!(ours, Some(1));
-    let groups: Value =
-        serde_json::from_str(
-            &acct
-                .em
-                .aws(&["logs", "describe-log-groups", "--output", "json"]),
-        )
-        .expect("json");
-    assert_eq!(
-        groups["logGroups"].as_array().map(Vec::len),
-        Some(1),
-        "{groups}"
-    );
 }
 
 #[test]
