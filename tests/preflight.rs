@@ -444,3 +444,131 @@ fn broken_roles_and_topics_are_caught_before_any_write() {
         "topic-policy-denies-cloudtrail",
     ]);
 }
+
+/// The adapter refuses what CloudWatch Logs and CloudTrail refuse, beyond
+/// the trail's grants: a log group key that does not exist, is disabled or
+/// does not let CloudWatch Logs use it; an insight type CloudTrail lacks; and
+/// it forgets a deleted log group's key.
+#[test]
+fn the_adapter_refuses_keys_logs_cannot_use_and_unknown_insight_types() {
+    let acct = Account::empty("adapter-leniency");
+    let em = &acct.em;
+    let aws = |args: &[&str]| {
+        let out = em.run(&em.venv.join("bin/aws"), args);
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    em.aws(&["logs", "create-log-group", "--log-group-name", "g1"]);
+    let (ok, err) = aws(&[
+        "logs",
+        "associate-kms-key",
+        "--log-group-name",
+        "g1",
+        "--kms-key-id",
+        "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000",
+    ]);
+    assert!(
+        !ok && err.contains("InvalidParameterException"),
+        "unknown key: {err}"
+    );
+    // The emulator's new key has only the account's root statement.
+    let (ok, err) = aws(&[
+        "logs",
+        "associate-kms-key",
+        "--log-group-name",
+        "g1",
+        "--kms-key-id",
+        &acct.key_id,
+    ]);
+    assert!(
+        !ok && err.contains("AccessDeniedException"),
+        "root-only key: {err}"
+    );
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Root","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"kms:*","Resource":"*"},{"Sid":"Logs","Effect":"Allow","Principal":{"Service":"logs.us-east-1.amazonaws.com"},"Action":["kms:Encrypt*","kms:Decrypt*","kms:ReEncrypt*","kms:GenerateDataKey*","kms:Describe*"],"Resource":"*","Condition":{"ArnLike":{"kms:EncryptionContext:aws:logs:arn":"arn:aws:logs:us-east-1:123456789012:log-group:*"}}}]}"#;
+    em.aws(&[
+        "kms",
+        "put-key-policy",
+        "--key-id",
+        &acct.key_id,
+        "--policy-name",
+        "default",
+        "--policy",
+        policy,
+    ]);
+    let (ok, err) = aws(&[
+        "logs",
+        "associate-kms-key",
+        "--log-group-name",
+        "g1",
+        "--kms-key-id",
+        &acct.key_id,
+    ]);
+    assert!(ok, "a key CloudWatch Logs may use: {err}");
+    em.aws(&["kms", "disable-key", "--key-id", &acct.key_id]);
+    let (ok, err) = aws(&[
+        "logs",
+        "create-log-group",
+        "--log-group-name",
+        "g2",
+        "--kms-key-id",
+        &acct.key_id,
+    ]);
+    assert!(
+        !ok && err.contains("InvalidParameterException"),
+        "disabled key: {err}"
+    );
+    // Deleted, then made again: the new group has no key.
+    em.aws(&["logs", "delete-log-group", "--log-group-name", "g1"]);
+    em.aws(&["logs", "create-log-group", "--log-group-name", "g1"]);
+    let groups: Value =
+        serde_json::from_str(&em.aws(&["logs", "describe-log-groups", "--output", "json"]))
+            .expect("json");
+    assert_eq!(groups["logGroups"][0].get("kmsKeyId"), None, "{groups}");
+
+    em.aws(&[
+        "s3api",
+        "create-bucket",
+        "--bucket",
+        "adapter-leniency-logs",
+    ]);
+    let bucket_policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":["s3:GetBucketAcl","s3:PutObject"],"Resource":["arn:aws:s3:::adapter-leniency-logs","arn:aws:s3:::adapter-leniency-logs/*"]}]}"#;
+    em.aws(&[
+        "s3api",
+        "put-bucket-policy",
+        "--bucket",
+        "adapter-leniency-logs",
+        "--policy",
+        bucket_policy,
+    ]);
+    em.aws(&[
+        "cloudtrail",
+        "create-trail",
+        "--name",
+        "leniency",
+        "--s3-bucket-name",
+        "adapter-leniency-logs",
+    ]);
+    let (ok, err) = aws(&[
+        "cloudtrail",
+        "put-insight-selectors",
+        "--trail-name",
+        "leniency",
+        "--insight-selectors",
+        "InsightType=ApiCallVolumeInsight",
+    ]);
+    assert!(
+        !ok && err.contains("InvalidInsightSelectorsException"),
+        "unknown insight type: {err}"
+    );
+    let (ok, err) = aws(&[
+        "cloudtrail",
+        "put-insight-selectors",
+        "--trail-name",
+        "leniency",
+        "--insight-selectors",
+        "InsightType=ApiErrorRateInsight",
+    ]);
+    assert!(ok, "{err}");
+}

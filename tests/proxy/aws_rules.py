@@ -200,6 +200,38 @@ def check_trail(t: dict, docs: dict):
                     raise role_error
 
 
+def check_log_group_key(key: dict | None, key_policy, region: str, account: str, group: str, key_id: str):
+    """Raises Refusal as CloudWatch Logs does on CreateLogGroup / AssociateKmsKey
+    with a key (CloudWatch Logs User Guide, "Encrypt log data in CloudWatch
+    Logs using AWS KMS"): the key must exist and be enabled, and its policy
+    must let logs.<region>.amazonaws.com use it for this log group (the
+    aws:logs:arn encryption context)."""
+    if not key or key.get("KeyState") != "Enabled":
+        raise Refusal("InvalidParameterException", f"The specified KMS key {key_id} does not exist or is disabled.")
+    group_arn = f"arn:aws:logs:{region}:{account}:log-group:{group}"
+    logs = ("service", f"logs.{region}.amazonaws.com")
+    ctx = {"kms:EncryptionContext:aws:logs:arn": group_arn, "aws:SourceAccount": account}
+    for action in ("kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:GenerateDataKey", "kms:DescribeKey"):
+        if not allowed(key_policy, logs, action, key["Arn"], ctx):
+            raise Refusal(
+                "AccessDeniedException",
+                f"The specified KMS key does not exist or is not allowed to be used with Arn '{group_arn}'",
+            )
+
+
+INSIGHT_TYPES = ("ApiCallRateInsight", "ApiErrorRateInsight")
+
+
+def check_insight_selectors(selectors: list):
+    """CloudTrail accepts only its two insight types (PutInsightSelectors)."""
+    for s in selectors:
+        if s.get("InsightType") not in INSIGHT_TYPES:
+            raise Refusal(
+                "InvalidInsightSelectorsException",
+                f"Insight type {s.get('InsightType')!r} is not valid; valid types: {', '.join(INSIGHT_TYPES)}.",
+            )
+
+
 def _explicit_deny(policy, who, action, resource) -> bool:
     if isinstance(policy, str):
         policy = json.loads(policy)

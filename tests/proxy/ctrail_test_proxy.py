@@ -19,7 +19,12 @@ It forwards every AWS request to the emulator and:
     the emulator lacks), asking the emulator in JSON (rpcv2_cbor.py);
   * serves logs query definitions and Logs Insights queries (insights.py);
   * serves cloudtrail Put/GetInsightSelectors, which the emulator gets wrong
-    (it appends to the trail's selectors where CloudTrail replaces them);
+    (it appends to the trail's selectors where CloudTrail replaces them), and
+    refuses an insight type CloudTrail does not have;
+  * refuses CreateLogGroup / AssociateKmsKey with a key that does not exist,
+    is disabled, or whose policy does not let logs.<region>.amazonaws.com use
+    it for the log group (aws_rules.py), as CloudWatch Logs does;
+  * forgets what it keeps for a log group or trail once it is deleted;
   * makes logs PutMetricFilter replace a filter of the same name, as
     CloudWatch Logs does (the emulator adds a second filter with that name);
   * refuses CloudTrail CreateTrail / UpdateTrail as AWS does when the bucket
@@ -448,8 +453,48 @@ class Handler(BaseHTTPRequestHandler):
             return True
         return False
 
+    def _forget_deleted(self, op: str, body: bytes):
+        """What the proxy keeps for a log group or trail goes with it."""
+        if op not in ("logs:DeleteLogGroup", "cloudtrail:DeleteTrail"):
+            return
+        req = json.loads(body or b"{}")
+        region = region_of(self.headers)
+        with LOCK:
+            if op == "logs:DeleteLogGroup":
+                LOG_GROUP_KEYS.pop((region, req.get("logGroupName", "")), None)
+            else:
+                name = req.get("Name", "")
+                for key in [k for k in INSIGHTS if k[0] == region and (k[1] == name or k[1].endswith("/" + name))]:
+                    del INSIGHTS[key]
+
     def _json_reply(self, status: int, doc: dict):
         self._send(status, json.dumps(doc).encode(), {"Content-Type": "application/x-amz-json-1.1"})
+
+    def _refuse_log_group_key(self, op: str, body: bytes) -> bool:
+        """CreateLogGroup / AssociateKmsKey with a key CloudWatch Logs cannot use (aws_rules.py)."""
+        if op not in ("logs:CreateLogGroup", "logs:AssociateKmsKey"):
+            return False
+        req = json.loads(body or b"{}")
+        key_id = req.get("kmsKeyId")
+        if not key_id:
+            return False
+        got = self._ask_json("kms", "TrentService.DescribeKey", {"KeyId": key_id})
+        key = got.get("KeyMetadata") if got else None
+        policy = None
+        if key:
+            p = self._ask_json("kms", "TrentService.GetKeyPolicy", {"KeyId": key["Arn"], "PolicyName": "default"})
+            policy = json.loads(p["Policy"]) if p else None
+        ident = self._ask_query("sts", {"Action": "GetCallerIdentity", "Version": "2011-06-15"}) or b""
+        m = re.search(rb"<Account>([^<]*)</Account>", ident)
+        account = m.group(1).decode() if m else "123456789012"
+        try:
+            aws_rules.check_log_group_key(key, policy, region_of(self.headers), account, req.get("logGroupName", ""), key_id)
+        except aws_rules.Refusal as r:
+            with LOCK:
+                REFUSED[r.code] = REFUSED.get(r.code, 0) + 1
+            self._json_reply(400, {"__type": r.code, "message": r.message})
+            return True
+        return False
 
     def _serve_kms_association(self, op: str, body: bytes, headers: dict) -> bool:
         """AssociateKmsKey / DisassociateKmsKey, which the emulator lacks."""
@@ -482,6 +527,12 @@ class Handler(BaseHTTPRequestHandler):
             return True
         arn = json.loads(data)["Trail"]["TrailARN"]
         key = (region_of(self.headers), arn)
+        if name == "PutInsightSelectors":
+            try:
+                aws_rules.check_insight_selectors(req.get("InsightSelectors", []))
+            except aws_rules.Refusal as r:
+                self._json_reply(400, {"__type": r.code, "message": r.message})
+                return True
         with LOCK:
             if name == "PutInsightSelectors":
                 INSIGHTS[key] = req.get("InsightSelectors", [])
@@ -555,6 +606,7 @@ class Handler(BaseHTTPRequestHandler):
         }
         if (
             self._refuse_trail_without_grants(op, body)
+            or self._refuse_log_group_key(op, body)
             or self._serve_kms_association(op, body, headers)
             or self._serve_insight_selectors(op, body, headers)
             or self._serve_insights(op, body, headers)
@@ -573,6 +625,8 @@ class Handler(BaseHTTPRequestHandler):
             self._send(*rpcv2_cbor.translate(service, self.path, body, headers, self._upstream))
             return
         status, resp_headers, data = self._upstream(self.command, self.path, body, headers)
+        if status == 200:
+            self._forget_deleted(op, body)
         if op.startswith("s3:") and status == 200:
             data = fix_s3_root(op, data)
         if op == "logs:DescribeLogGroups" and status == 200:
