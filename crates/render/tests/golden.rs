@@ -49,8 +49,123 @@ fn plans_render_as_pinned() {
             &format!("plan-{name}.md"),
             &plan::markdown::render(&section),
         );
-        check(&format!("plan-{name}.json"), &plan::json::render(&section));
     }
+}
+
+/// The JSON plan, field by field as a reviewer checked it (a golden file of
+/// it would only test a serde round trip of the fixture).
+#[test]
+fn the_json_plan_carries_the_checked_fields() {
+    let plan = load("seed-additions");
+    let doc = plan::json::document(&Section::new(&plan));
+    assert_eq!(doc["format_version"], 1);
+    assert_eq!(doc["header"]["trail"], "security-audit-trail");
+    assert_eq!(doc["header"]["region"], "us-east-1");
+    assert_eq!(doc["header"]["account_id"], "123456789012");
+    assert_eq!(doc["header"]["spec"], "specs/security-audit-trail.yaml");
+    assert_eq!(
+        doc["header"]["spec_digest"].as_str().map(str::len),
+        Some(64)
+    );
+    assert_eq!(
+        doc["summary"],
+        serde_json::json!({"add": 0, "change": 6, "replace": 0, "destroy": 0, "unchanged": 13})
+    );
+    let changed: Vec<(&str, &str)> = doc["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .filter(|a| a["kind"] != "no_op")
+        .map(|a| {
+            (
+                a["address"].as_str().unwrap_or_default(),
+                a["kind"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            // Apply order: the log group's key needs the key policy first.
+            (
+                "kms_key_policy.0b5e1f2a-7c3d-4e8f-9a6b-1c2d3e4f5a6b",
+                "update"
+            ),
+            (
+                "s3_public_access_block.my-org-cloudtrail-logs-2024",
+                "update"
+            ),
+            ("s3_bucket_encryption.my-org-cloudtrail-logs-2024", "update"),
+            ("s3_bucket_policy.my-org-cloudtrail-logs-2024", "update"),
+            ("log_group.CloudTrail/SecurityLogs", "update"),
+            (
+                "iam_role_policy.CloudTrail-CloudWatchLogs-Role-security-audit-trail",
+                "update"
+            ),
+        ]
+    );
+    // The role's permissions: the seed's every-stream grant, then the
+    // documented CloudTrail streams.
+    let role = doc["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .find(|a| {
+            a["address"] == "iam_role_policy.CloudTrail-CloudWatchLogs-Role-security-audit-trail"
+        })
+        .expect("role policy action");
+    let change = &role["changes"][0];
+    assert_eq!(change["path"], "policy");
+    assert_eq!(
+        change["old"]["Statement"][0]["Resource"],
+        "arn:aws:logs:us-east-1:123456789012:log-group:CloudTrail/SecurityLogs:*"
+    );
+    assert_eq!(
+        change["new"]["Statement"][1]["Resource"],
+        "arn:aws:logs:us-east-1:123456789012:log-group:CloudTrail/SecurityLogs:log-stream:123456789012_CloudTrail_*"
+    );
+    assert_eq!(role["security"][0]["effect"], "changes");
+    assert!(doc.get("preflight").is_none(), "no finding, no key");
+
+    let drifted = plan::json::document(&Section::new(&load("drifted")));
+    assert_eq!(drifted["summary"]["change"], 6);
+    let logging = drifted["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .find(|a| a["address"] == "trail_logging.security-audit-trail")
+        .expect("logging");
+    assert_eq!(
+        logging["changes"][0],
+        serde_json::json!({"path": "is_logging", "old": false, "new": true})
+    );
+    assert_eq!(logging["security"][0]["effect"], "restores");
+}
+
+#[test]
+fn preflight_findings_are_in_the_json_plan() {
+    let mut plan = load("seed-additions");
+    plan.preflight.push(ctrail_differ::Finding {
+        operation: "UpdateTrail".into(),
+        exception: Some("InsufficientS3BucketPolicyException".into()),
+        document: "bucket policy of b".into(),
+        principal: "cloudtrail.amazonaws.com".into(),
+        action: "s3:PutObject".into(),
+        resource: "arn:aws:s3:::b/AWSLogs/1/x".into(),
+        reason: "explicitly denied by statement \"X\"".into(),
+    });
+    let section = Section::new(&plan);
+    let doc = plan::json::document(&section);
+    assert_eq!(
+        doc["preflight"][0]["exception"],
+        "InsufficientS3BucketPolicyException"
+    );
+    let back: Plan = serde_json::from_str(&plan::json::render(&section)).expect("round trip");
+    assert_eq!(back.preflight, plan.preflight);
+    assert!(plan::text::render(&section, Style::PLAIN).contains(
+        "x UpdateTrail would fail with InsufficientS3BucketPolicyException: bucket policy of b does not allow cloudtrail.amazonaws.com s3:PutObject"
+    ));
+    assert!(plan::markdown::render(&section).contains("> [!CAUTION]"));
 }
 
 #[test]

@@ -15,6 +15,9 @@ struct Document<'a> {
     summary: Summary,
     cost_notes: &'a [String],
     actions: &'a [ctrail_differ::Action],
+    /// Grants AWS would refuse; a plan with any is not applied.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    preflight: &'a [ctrail_differ::Finding],
 }
 
 /// The plan document as a JSON value. Deserialising it as a
@@ -27,6 +30,7 @@ pub fn document(section: &Section<'_>) -> Value {
         summary: plan.summary(),
         cost_notes: &section.cost_notes,
         actions: &plan.actions,
+        preflight: &plan.preflight,
     })
     .unwrap_or(Value::Null)
 }
