@@ -1,6 +1,11 @@
 //! CloudWatch Logs Insights queries: a pipeline of commands separated by `|`.
 //! Each stage must start with a known command, quotes, regular expressions
 //! and parentheses must pair up, and `limit`/`sort` take what they allow.
+//! Two forms Logs Insights refuses are caught with the accepted form as help
+//! (CloudWatch Logs User Guide, "CloudWatch Logs Insights language query
+//! syntax"): `field exists` (Logs Insights has `ispresent(field)`), and a
+//! `sort` after `stats` on a name the stats stage does not produce (an
+//! aggregate must be named with `as` to be sorted by that name).
 
 use super::{Check, Problem};
 
@@ -35,6 +40,8 @@ pub fn stages(query: &str) -> Result<Vec<Stage>, Problem> {
         )));
     }
     let mut out = Vec::new();
+    // The fields a `stats` stage leaves; `None` before any.
+    let mut after_stats: Option<Vec<String>> = None;
     for (line, text) in split(query)? {
         let text = text.trim();
         let at = |m: String| Problem::new(format!("query line {line}: {m}")).help(help());
@@ -78,8 +85,28 @@ pub fn stages(query: &str) -> Result<Vec<Stage>, Problem> {
                             key.trim()
                         )));
                     }
+                    if let (Some(field), Some(left)) = (words.first(), &after_stats)
+                        && !left.iter().any(|f| f == field)
+                    {
+                        return Err(Problem::new(format!(
+                            "query line {line}: after `stats`, `{field}` is not a field (the stage leaves {})",
+                            left.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
+                        ))
+                        .help("name the aggregate with `as` and sort by that name, e.g. stats count(*) as count by eventName | sort count desc"));
+                    }
                 }
             }
+            "filter" if !args.is_empty() => {
+                if let Some(field) = exists_operand(&args) {
+                    return Err(Problem::new(format!(
+                        "query line {line}: `{field} exists` is not Logs Insights syntax"
+                    ))
+                    .help(format!(
+                        "write `ispresent({field})` (or `not ispresent({field})`)"
+                    )));
+                }
+            }
+            "stats" if !args.is_empty() => after_stats = Some(stats_fields(&args)),
             _ if args.is_empty() => {
                 return Err(at(format!("`{command}` needs arguments")));
             }
@@ -92,6 +119,92 @@ pub fn stages(query: &str) -> Result<Vec<Stage>, Problem> {
         });
     }
     Ok(out)
+}
+
+/// The field of a `field exists` test in a filter, outside strings and
+/// regular expressions.
+fn exists_operand(args: &str) -> Option<String> {
+    let mut plain = String::new();
+    let mut quote: Option<char> = None;
+    for c in args.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if matches!(c, '"' | '\'' | '`' | '/') => {
+                quote = Some(c);
+                plain.push(' ');
+            }
+            None => plain.push(c),
+        }
+    }
+    let words: Vec<&str> = plain
+        .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '@' | '-')))
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.windows(2).find_map(|w| {
+        (w[1].eq_ignore_ascii_case("exists") && !w[0].eq_ignore_ascii_case("not"))
+            .then(|| w[0].to_owned())
+    })
+}
+
+/// The fields a `stats` stage leaves: each aggregate as written or its
+/// `as` name, and each `by` group as written or its `as` name.
+fn stats_fields(args: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let (mut depth, mut cur) = (0i32, String::new());
+    for c in args.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(std::mem::take(&mut cur));
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(c);
+    }
+    parts.push(cur);
+    let mut out = Vec::new();
+    for part in parts {
+        // " by " splits the aggregates from the groups, at the top level.
+        for piece in split_word(&part, "by") {
+            let piece = piece.trim();
+            if piece.is_empty() {
+                continue;
+            }
+            let named = split_word(piece, "as");
+            out.push(named.last().map(|s| s.trim()).unwrap_or(piece).to_owned());
+        }
+    }
+    out
+}
+
+/// `text` split at the whole word `word` (any letter case) outside parentheses.
+fn split_word<'a>(text: &'a str, word: &str) -> Vec<&'a str> {
+    let lower = text.to_ascii_lowercase();
+    let needle = format!(" {word} ");
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut depth = 0i32;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'(' => depth += 1,
+            b')' => depth -= 1,
+            _ if depth == 0 && lower[i..].starts_with(&needle) => {
+                out.push(&text[start..i]);
+                i += needle.len();
+                start = i;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out.push(&text[start..]);
+    out
 }
 
 /// The query line a problem from this module names ("query line N: ..."),
@@ -196,9 +309,11 @@ mod tests {
     #[test]
     fn accepts_the_seed_queries() {
         for q in [
-            "fields @timestamp, sourceIPAddress, userIdentity.userName, eventName, errorCode, errorMessage\n| filter errorCode exists\n| stats count() by userIdentity.userName, errorCode, eventName\n| sort count desc",
+            "fields @timestamp, sourceIPAddress, userIdentity.userName, eventName, errorCode, errorMessage\n| filter ispresent(errorCode)\n| stats count(*) as failures by userIdentity.userName, errorCode, eventName\n| sort failures desc",
             "fields @timestamp, userIdentity.userName, eventName\n| filter eventName like /Delete/\n| sort @timestamp desc",
-            "stats count(*) as calls by bin(1h)\n| sort @timestamp asc",
+            "stats count(*) as calls by bin(1h) as hour\n| sort hour asc",
+            "stats count(*) by eventSource, bin(1h)\n| sort count(*) desc",
+            "filter not ispresent(errorCode) and eventName = \"exists\"\n| limit 5",
             "fields @timestamp\n| filter isIpInSubnet(sourceIPAddress, \"10.0.0.0/8\") # comment | not a stage\n| limit 100",
             "fields a | parse @message \"user=* ip=*\" as user, ip | display user | dedup user",
         ] {
@@ -227,6 +342,19 @@ mod tests {
             ("fields a\n| filter b like /x", "regular expression"),
             ("", "empty"),
             ("fields a\n| filter", "`filter` needs arguments"),
+            // The seed's two forms Logs Insights refuses.
+            (
+                "fields a\n| filter errorCode exists",
+                "line 2: `errorCode exists` is not Logs Insights syntax",
+            ),
+            (
+                "fields a\n| stats count() by userIdentity.userName, errorCode\n| sort count desc",
+                "line 3: after `stats`, `count` is not a field",
+            ),
+            (
+                "stats count(*) as calls by bin(1h)\n| sort @timestamp asc",
+                "line 2: after `stats`, `@timestamp` is not a field",
+            ),
         ] {
             let e = insights_query(q).expect_err(q);
             assert!(e.message.contains(what), "{q}: {}", e.message);
