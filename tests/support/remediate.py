@@ -5,7 +5,11 @@ spec's desired values from `ctrail graph --format json`.
 
 The tests use it to converge an account after the seed procedure and to undo
 each drift they make, so that ctrail's own apply is not needed to test its
-plans. Usage: remediate.py GRAPH_JSON PLAN_JSON [KMS_KEY_ID]
+plans. GRAPH_JSON is `ctrail graph --format json` output, or a pinned
+expected state (tests/fixtures/expected/*.json: {"resources": {address:
+desired}}, reviewed by hand), which the convergence tests use so that a
+converged plan does not only prove ctrail agrees with itself.
+Usage: remediate.py GRAPH_JSON PLAN_JSON [KMS_KEY_ID]
 (env: AWS_ENDPOINT_URL, credentials; the key id is needed when the spec does
 not manage the key policy, so the graph names no key)
 """
@@ -48,14 +52,18 @@ def main():
     ct = boto3.client("cloudtrail", region_name=region)
     sns = boto3.client("sns", region_name=region)
     account = boto3.client("sts", region_name=region).get_caller_identity()["Account"]
-    key_arn = None
-    if len(sys.argv) > 3:
-        key_arn = kms.describe_key(KeyId=sys.argv[3])["KeyMetadata"]["Arn"]
-    for r in graph["resources"]:
+    key_id = sys.argv[3] if len(sys.argv) > 3 else None
+    resources = graph["resources"]
+    if isinstance(resources, dict):  # a pinned expected state: address -> desired
+        resources = [{"address": a.replace("${key_id}", key_id or ""), "kind": a.split(".", 1)[0],
+                      "name": a.split(".", 1)[1].replace("${key_id}", key_id or ""), "desired": v}
+                     for a, v in resources.items()]
+    key_arn = kms.describe_key(KeyId=key_id)["KeyMetadata"]["Arn"] if key_id else None
+    for r in resources:
         if r["kind"] == "kms_key_policy":
             key_arn = kms.describe_key(KeyId=r["name"])["KeyMetadata"]["Arn"]
-    subs = {"${account_id}": account, "${kms_key_arn}": key_arn}
-    desired = {r["address"]: resolve(r["desired"], subs) for r in graph["resources"]}
+    subs = {"${account_id}": account, "${kms_key_arn}": key_arn, "${key_id}": key_id}
+    desired = {r["address"]: resolve(r["desired"], subs) for r in resources}
 
     for action in plan["actions"]:
         if action["kind"] == "no_op":
