@@ -414,9 +414,7 @@ class Handler(BaseHTTPRequestHandler):
             return False
         req = json.loads(body or b"{}")
         region = region_of(self.headers)
-        ident = self._ask_query("sts", {"Action": "GetCallerIdentity", "Version": "2011-06-15"}) or b""
-        m = re.search(rb"<Account>([^<]*)</Account>", ident)
-        account = m.group(1).decode() if m else "123456789012"
+        account = self._caller_account()
         current = {}
         if name == "UpdateTrail":
             got = self._ask_json("cloudtrail", "CloudTrail_20131101.GetTrail", {"Name": req.get("Name", "")})
@@ -447,11 +445,20 @@ class Handler(BaseHTTPRequestHandler):
         try:
             aws_rules.check_trail(trail, self._trail_documents(trail))
         except aws_rules.Refusal as r:
-            with LOCK:
-                REFUSED[r.code] = REFUSED.get(r.code, 0) + 1
-            self._json_reply(400, {"__type": r.code, "message": r.message})
+            self._refuse(r)
             return True
         return False
+
+    def _refuse(self, r: "aws_rules.Refusal"):
+        """Answers a refusal as the service would, and counts it."""
+        with LOCK:
+            REFUSED[r.code] = REFUSED.get(r.code, 0) + 1
+        self._json_reply(400, {"__type": r.code, "message": r.message})
+
+    def _caller_account(self) -> str:
+        ident = self._ask_query("sts", {"Action": "GetCallerIdentity", "Version": "2011-06-15"}) or b""
+        m = re.search(rb"<Account>([^<]*)</Account>", ident)
+        return m.group(1).decode() if m else "123456789012"
 
     def _forget_deleted(self, op: str, body: bytes):
         """What the proxy keeps for a log group or trail goes with it."""
@@ -484,15 +491,11 @@ class Handler(BaseHTTPRequestHandler):
         if key:
             p = self._ask_json("kms", "TrentService.GetKeyPolicy", {"KeyId": key["Arn"], "PolicyName": "default"})
             policy = json.loads(p["Policy"]) if p else None
-        ident = self._ask_query("sts", {"Action": "GetCallerIdentity", "Version": "2011-06-15"}) or b""
-        m = re.search(rb"<Account>([^<]*)</Account>", ident)
-        account = m.group(1).decode() if m else "123456789012"
+        account = self._caller_account()
         try:
             aws_rules.check_log_group_key(key, policy, region_of(self.headers), account, req.get("logGroupName", ""), key_id)
         except aws_rules.Refusal as r:
-            with LOCK:
-                REFUSED[r.code] = REFUSED.get(r.code, 0) + 1
-            self._json_reply(400, {"__type": r.code, "message": r.message})
+            self._refuse(r)
             return True
         return False
 
@@ -531,7 +534,7 @@ class Handler(BaseHTTPRequestHandler):
             try:
                 aws_rules.check_insight_selectors(req.get("InsightSelectors", []))
             except aws_rules.Refusal as r:
-                self._json_reply(400, {"__type": r.code, "message": r.message})
+                self._refuse(r)
                 return True
         with LOCK:
             if name == "PutInsightSelectors":
