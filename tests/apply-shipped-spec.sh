@@ -15,7 +15,13 @@ aws=${AWS_CLI:-aws}
 ctrail=$1
 spec=$2
 lose_every=${3:-}
-proxy() { curl -s -X POST "$AWS_ENDPOINT_URL/_proxy/$1" -d "$2" >/dev/null; }
+# The test proxy's control API, with the Python that runs the AWS CLI (no curl needed).
+python=$(dirname "$(command -v "$aws")")/python
+proxy() {
+  "$python" -c 'import sys, urllib.request
+urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=sys.argv[2].encode(), method="POST")).read()' \
+    "$AWS_ENDPOINT_URL/_proxy/$1" "$2"
+}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp "$spec" "$work/spec.yaml"
