@@ -336,6 +336,16 @@ fn run_case(c: &Case) {
         c.name
     );
 
+    // The scheduled drift job reports it too (exit 2), without writing.
+    let out = acct.em.ctrail(&["drift", &acct.spec]);
+    let lines = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{}: drift:\n{lines}", c.name);
+    assert!(
+        lines.contains("\"type\":\"preflight\"") && lines.contains(c.exception),
+        "{}: drift does not report the refused grant:\n{lines}",
+        c.name
+    );
+
     // ctrail apply refuses the same, before any write.
     let out = acct.apply(&[]);
     assert_eq!(

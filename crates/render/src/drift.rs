@@ -78,6 +78,20 @@ pub fn json_lines(plan: &Plan) -> String {
         });
         let _ = writeln!(out, "{line}");
     }
+    // A grant AWS would refuse is drift of what the account allows: the
+    // trail cannot deliver (or would be refused) as the spec intends.
+    for f in &plan.preflight {
+        let line = json!({
+            "type": "preflight",
+            "spec": h.spec,
+            "trail": h.trail,
+            "account_id": h.account_id,
+            "region": h.region,
+            "finding": f,
+            "message": f.message(),
+        });
+        let _ = writeln!(out, "{line}");
+    }
     let summary = json!({
         "type": "summary",
         "spec": h.spec,
@@ -86,6 +100,7 @@ pub fn json_lines(plan: &Plan) -> String {
         "region": h.region,
         "drifted": drifted,
         "checked": plan.actions.len(),
+        "preflight": plan.preflight.len(),
     });
     let _ = writeln!(out, "{summary}");
     out
@@ -100,6 +115,18 @@ pub fn markdown(plan: &Plan) -> String {
         "### ctrail drift: `{}` in account `{}`, `{}`\n",
         h.trail, h.account_id, h.region
     );
+    if !plan.preflight.is_empty() {
+        let _ = writeln!(
+            out,
+            "> [!CAUTION]\n> **{} grant(s) AWS would refuse:** the trail cannot work as `{}` intends.",
+            plan.preflight.len(),
+            h.spec
+        );
+        for f in &plan.preflight {
+            let _ = writeln!(out, "> - {}", f.message());
+        }
+        out.push('\n');
+    }
     if changed.is_empty() {
         let _ = writeln!(
             out,

@@ -166,6 +166,17 @@ fn preflight_findings_are_in_the_json_plan() {
         "x UpdateTrail would fail with InsufficientS3BucketPolicyException: bucket policy of b does not allow cloudtrail.amazonaws.com s3:PutObject"
     ));
     assert!(plan::markdown::render(&section).contains("> [!CAUTION]"));
+    let lines = drift::json_lines(&plan);
+    let finding: serde_json::Value = serde_json::from_str(
+        lines
+            .lines()
+            .find(|l| l.contains("\"type\":\"preflight\""))
+            .expect("a preflight line"),
+    )
+    .expect("json");
+    assert_eq!(finding["finding"]["action"], "s3:PutObject");
+    assert!(lines.contains("\"preflight\":1"), "{lines}");
+    assert!(drift::markdown(&plan).contains("1 grant(s) AWS would refuse"));
 }
 
 #[test]

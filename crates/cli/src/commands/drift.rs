@@ -15,7 +15,9 @@ pub fn run(specs: &[PathBuf], format: DriftFormat, conn: &Connection) -> ExitCod
     for (i, result) in results.iter().enumerate() {
         match result {
             Ok(planned) => {
-                drifted |= planned.plan.summary().has_changes();
+                // A grant AWS would refuse is reported as drift too.
+                drifted |=
+                    planned.plan.summary().has_changes() || !planned.plan.preflight.is_empty();
                 match format {
                     DriftFormat::Jsonl => print!("{}", drift::json_lines(&planned.plan)),
                     DriftFormat::Markdown => {
