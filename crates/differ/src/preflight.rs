@@ -170,24 +170,13 @@ fn live_attrs<'l>(live: &'l LiveState, kind: K, name: &str) -> Option<&'l Value>
 }
 
 /// A shared policy after apply: the live document with ctrail's own
-/// statements (Sid `CTrail...`) replaced by the desired ones.
-fn merged(live_doc: Option<&Value>, ours: Option<&Value>) -> Value {
-    let mut statements: Vec<Value> = live_doc
-        .and_then(|d| d.get("Statement"))
-        .map(|s| match s {
-            Value::Array(a) => a.clone(),
-            one => vec![one.clone()],
-        })
-        .unwrap_or_default();
-    if let Some(Value::Array(ours)) = ours {
-        statements.retain(|s| {
-            !s.get("Sid")
-                .and_then(Value::as_str)
-                .is_some_and(|sid| sid.starts_with("CTrail"))
-        });
-        statements.extend(ours.iter().cloned());
+/// statements replaced by the desired ones, as the executor writes it; as
+/// read when ctrail does not manage its statements there.
+fn merged(live_doc: &Value, ours: Option<&Value>) -> Value {
+    match ours.and_then(Value::as_array) {
+        Some(ours) => ctrail_policy::shared::with_owned(live_doc, ours),
+        None => live_doc.clone(),
     }
-    json!({ "Version": "2012-10-17", "Statement": statements })
 }
 
 /// The policy SNS gives a new topic: every principal of the owning account
@@ -347,7 +336,7 @@ fn key(out: &mut Vec<Finding>, g: &ResourceGraph, live: &LiveState, t: &Trail<'_
         return;
     };
     let document = format!("key policy of {key_arn}");
-    let Some(policy) = parsed(out, &merged(Some(live_key), ours), &document) else {
+    let Some(policy) = parsed(out, &merged(live_key, ours), &document) else {
         return;
     };
     let op = t.operation();
@@ -510,8 +499,8 @@ fn topic_policy(
     let ours = desired(g, K::SnsTopicPolicy, name, "statements");
     let live_doc = live_attrs(live, K::SnsTopicPolicy, name).and_then(|v| v.get("_document"));
     match live_doc {
-        Some(d) if !d.is_null() => merged(Some(d), ours),
-        _ => merged(Some(&sns_default_policy(arn, account)), ours),
+        Some(d) if !d.is_null() => merged(d, ours),
+        _ => merged(&sns_default_policy(arn, account), ours),
     }
 }
 

@@ -9,6 +9,8 @@
 //! - `eval`: the documented evaluation logic (explicit Deny, then Allow,
 //!   otherwise implicit deny) with the wildcard and condition operators these
 //!   documents use;
+//! - `shared`: the statements ctrail owns (Sid `CTrail...`) in a policy it
+//!   shares with others, and that policy with ctrail's statements put in;
 //! - `statements`: statement-level differences between two documents, for
 //!   plans a reviewer reads.
 //!
@@ -19,6 +21,7 @@ pub mod document;
 pub mod eval;
 mod glob;
 pub mod meaning;
+pub mod shared;
 pub mod statements;
 
 pub use document::{Condition, Effect, ParseError, Policy, Principals, Statement};

@@ -190,25 +190,16 @@ pub(crate) fn merge_owned_statements(
     policy: Option<&str>,
     owned: &Value,
 ) -> Result<String, String> {
-    let mut doc: Value = match policy {
+    let doc: Value = match policy {
         Some(text) => serde_json::from_str(text)
             .map_err(|e| format!("the current policy is not JSON: {e}"))?,
         None => serde_json::json!({"Version": "2012-10-17", "Statement": []}),
     };
-    let statements = match doc.get_mut("Statement") {
-        Some(Value::Array(s)) => s,
-        Some(single) => {
-            *single = Value::Array(vec![single.clone()]);
-            single.as_array_mut().ok_or("unreachable")?
-        }
-        None => return Err("the current policy has no Statement".into()),
-    };
-    statements.retain(|s| {
-        !s.get("Sid")
-            .and_then(Value::as_str)
-            .is_some_and(|sid| sid.starts_with("CTrail"))
-    });
-    statements.extend(owned.as_array().cloned().unwrap_or_default());
+    if doc.get("Statement").is_none() {
+        return Err("the current policy has no Statement".into());
+    }
+    let ours = owned.as_array().map(Vec::as_slice).unwrap_or_default();
+    let doc = ctrail_policy::shared::with_owned(&doc, ours);
     serde_json::to_string(&doc).map_err(|e| e.to_string())
 }
 

@@ -7,6 +7,7 @@
 
 use aws_sdk_kms::Client;
 use ctrail_graph::{Address, ResourceGraph, ResourceKind as K, canonical};
+use ctrail_policy::shared::owned_statements;
 use ctrail_spec::Spec;
 use serde_json::{Value, json};
 
@@ -14,27 +15,6 @@ use super::{Found, names};
 use crate::Observed;
 use crate::context::Pending;
 use crate::error::{ReadError, call_error};
-
-/// Sids of statements ctrail owns in policies shared with others.
-pub const OWNED_SID_PREFIX: &str = "CTrail";
-
-pub(crate) fn owned_statements(policy: &Value) -> Value {
-    let statements = policy
-        .get("Statement")
-        .and_then(Value::as_array)
-        .map(|s| {
-            s.iter()
-                .filter(|st| {
-                    st.get("Sid")
-                        .and_then(Value::as_str)
-                        .is_some_and(|sid| sid.starts_with(OWNED_SID_PREFIX))
-                })
-                .cloned()
-                .collect()
-        })
-        .unwrap_or_default();
-    Value::Array(statements)
-}
 
 pub(crate) async fn read(
     c: &Client,

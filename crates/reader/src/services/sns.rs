@@ -4,11 +4,11 @@ use aws_sdk_sns::Client;
 use ctrail_graph::{Address, ResourceGraph, ResourceKind as K, canonical};
 use serde_json::{Value, json};
 
-use super::kms::owned_statements;
 use super::{Found, all_absent, desired_str, names};
 use crate::Observed;
 use crate::context::Pending;
 use crate::error::{ReadError, absent_if_not_found};
+use ctrail_policy::shared::owned_statements;
 
 pub(crate) async fn read(
     c: &Client,

@@ -63,7 +63,8 @@ pub(crate) fn read(cx: &mut Cx<'_>, f: Option<Field<'_>>, doc: Document) -> Opti
             continue;
         }
         if let Some(sid) = value.get("Sid").and_then(Value::as_str)
-            && (sid.starts_with("CTrail") || RESERVED_SIDS.contains(&sid))
+            && (sid.starts_with(ctrail_policy::shared::OWNED_SID_PREFIX)
+                || RESERVED_SIDS.contains(&sid))
         {
             cx.sink
                 .error(
