@@ -33,6 +33,13 @@ def resolve(value, subs):
     return value
 
 
+def with_ours(policy: dict, statements: list) -> dict:
+    """A policy shared with others, with the statements the spec owns (Sid
+    CTrail...) put in place of the ones there, the rest kept."""
+    kept = [s for s in policy["Statement"] if not str(s.get("Sid", "")).startswith("CTrail")]
+    return dict(policy, Statement=kept + statements)
+
+
 def set_tags(current: dict, desired: dict, tag, untag):
     extra = [k for k in current if k not in desired]
     if extra:
@@ -126,15 +133,12 @@ def main():
                      lambda ks: iam.untag_role(RoleName=name, TagKeys=ks))
         elif kind == "kms_key_policy":
             policy = json.loads(kms.get_key_policy(KeyId=key_arn, PolicyName="default")["Policy"])
-            kept = [s for s in policy["Statement"] if not str(s.get("Sid", "")).startswith("CTrail")]
-            policy["Statement"] = kept + d["statements"]
-            kms.put_key_policy(KeyId=key_arn, PolicyName="default", Policy=json.dumps(policy))
+            kms.put_key_policy(KeyId=key_arn, PolicyName="default", Policy=json.dumps(with_ours(policy, d["statements"])))
         elif kind == "sns_topic_policy":
             current = sns.get_topic_attributes(TopicArn=d["topic_arn"])["Attributes"].get("Policy")
             policy = json.loads(current) if current else {"Version": "2012-10-17", "Statement": []}
-            kept = [s for s in policy["Statement"] if not str(s.get("Sid", "")).startswith("CTrail")]
-            policy["Statement"] = kept + d["statements"]
-            sns.set_topic_attributes(TopicArn=d["topic_arn"], AttributeName="Policy", AttributeValue=json.dumps(policy))
+            sns.set_topic_attributes(TopicArn=d["topic_arn"], AttributeName="Policy",
+                                     AttributeValue=json.dumps(with_ours(policy, d["statements"])))
         elif kind == "trail":
             args = {"Name": name, "S3BucketName": d["s3_bucket_name"],
                     "IncludeGlobalServiceEvents": d["include_global_service_events"],
