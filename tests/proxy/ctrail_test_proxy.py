@@ -9,7 +9,12 @@ It forwards every AWS request to the emulator and:
     every k-th call, each answered in the protocol the service speaks, before
     the request reaches the emulator; and lost answers: every k-th write is
     carried out by the emulator, then the connection resets before the answer
-    (a real network's failure mode that a retry must survive);
+    (a real network's failure mode that a retry must survive). The every-k-th
+    faults and lost answers never hit one request (operation, path and body)
+    more than 3 times running ("fault_streak_max"): they test that ctrail
+    recovers, so a retry budget is not beaten by how calls happen to interleave
+    (at one fault in two calls, 8 attempts of one call would all fail about
+    once in 400);
   * restores the XML root element names S3 documents where the emulator's
     serializer wraps outputs as "<{Operation}Response>" (the Rust SDK checks
     root names; botocore does not, which is why the emulator gets away with it);
@@ -44,7 +49,8 @@ Control API (JSON), on the same port:
                                              "code": "InvalidCloudWatchLogsLogGroupArnException",
                                              "message": "..."}],   # times -1: always
                                  "throttle_every": 3, "error_5xx_every": 7, "drop_every": 11,
-                                 "lose_answer_every": 2}   # the k-th write is carried out, then its answer lost
+                                 "lose_answer_every": 2,   # the k-th write is carried out, then its answer lost
+                                 "fault_streak_max": 3}    # most every-k faults in a row on one request
                                  (merged into the configuration in force; {"reset": true} starts from none)
   GET  /_proxy/faults        -> {"injected": N, "by_kind": {...}, "refused": {exception: N}}
   POST /_proxy/forget        -> drops what the proxy emulates (after resetting the emulator)
@@ -54,6 +60,7 @@ Prints "ready <port>" on stdout once it listens.
 """
 
 import argparse
+import hashlib
 import html
 import http.client
 import json
@@ -72,6 +79,8 @@ LOCK = threading.Lock()
 COUNTS: dict[str, int] = {}
 CONFIG: dict = {"latency_ms": 0}
 CALLS = {"n": 0}
+# Every-k-th faults in a row per request (operation, path, body digest).
+STREAKS: dict[tuple, int] = {}
 INJECTED: dict[str, int] = {}
 # CloudTrail refusals answered for missing grants, by exception.
 REFUSED: dict[str, int] = {}
@@ -181,7 +190,7 @@ def error_response(protocol: str, status: int, code: str, message: str):
     return status, body, {"Content-Type": "text/xml"}
 
 
-def fault_for(op: str) -> tuple | None:
+def fault_for(op: str, request: tuple) -> tuple | None:
     """The fault to inject for this call, if any: ("drop",) or ("error", status, code, message)."""
     with LOCK:
         CALLS["n"] += 1
@@ -192,17 +201,21 @@ def fault_for(op: str) -> tuple | None:
                     f["times"] -= 1
                 INJECTED[op] = INJECTED.get(op, 0) + 1
                 return ("error", f.get("status", 400), f["code"], f.get("message", f["code"]))
+        if STREAKS.get(request, 0) >= CONFIG.get("fault_streak_max", 3):
+            return None
         every = lambda key: CONFIG.get(key) and n % CONFIG[key] == 0
-        if every("drop_every"):
-            INJECTED["drop"] = INJECTED.get("drop", 0) + 1
-            return ("drop",)
-        if every("throttle_every"):
-            INJECTED["throttle"] = INJECTED.get("throttle", 0) + 1
-            return ("throttle",)
-        if every("error_5xx_every"):
-            INJECTED["5xx"] = INJECTED.get("5xx", 0) + 1
-            return ("5xx",)
+        for key, kind in (("drop_every", "drop"), ("throttle_every", "throttle"), ("error_5xx_every", "5xx")):
+            if every(key):
+                INJECTED[kind] = INJECTED.get(kind, 0) + 1
+                STREAKS[request] = STREAKS.get(request, 0) + 1
+                return (kind,)
     return None
+
+
+def request_passed(request: tuple) -> None:
+    """A request reached the emulator and its answer reaches the caller: its streak ends."""
+    with LOCK:
+        STREAKS.pop(request, None)
 
 
 # Operation names that change something: a lost answer matters only for them.
@@ -215,15 +228,18 @@ def is_write(op: str) -> bool:
     return op.split(":", 1)[-1].startswith(WRITE_VERBS)
 
 
-def answer_lost(op: str) -> bool:
+def answer_lost(op: str, request: tuple) -> bool:
     """Whether this write is carried out and its answer then lost (every k-th write)."""
     if not is_write(op):
         return False
     with LOCK:
         CALLS["writes"] = CALLS.get("writes", 0) + 1
         every = CONFIG.get("lose_answer_every")
+        if STREAKS.get(request, 0) >= CONFIG.get("fault_streak_max", 3):
+            return False
         if every and CALLS["writes"] % every == 0:
             INJECTED["lost_answer"] = INJECTED.get("lost_answer", 0) + 1
+            STREAKS[request] = STREAKS.get(request, 0) + 1
             return True
     return False
 
@@ -317,6 +333,7 @@ class Handler(BaseHTTPRequestHandler):
                 REFUSED.clear()
                 CALLS.clear()
                 CALLS["n"] = 0
+                STREAKS.clear()
                 CONFIG.clear()
                 CONFIG["latency_ms"] = 0
             out = b"{}"
@@ -583,8 +600,11 @@ class Handler(BaseHTTPRequestHandler):
             latency = CONFIG.get("latency_ms", 0)
         if latency:
             time.sleep(latency / 1000.0)
-        fault = fault_for(op)
-        self.lose_answer = not fault and answer_lost(op)
+        request = (op, self.path, hashlib.sha256(body).hexdigest())
+        fault = fault_for(op, request)
+        self.lose_answer = not fault and answer_lost(op, request)
+        if not fault and not self.lose_answer:
+            request_passed(request)
         if fault:
             kind = fault[0]
             if kind == "drop":
