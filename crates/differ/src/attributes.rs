@@ -3,7 +3,7 @@
 use ctrail_graph::ResourceKind;
 use serde_json::Value;
 
-use crate::plan::AttributeChange;
+use ctrail_model::AttributeChange;
 
 /// Attributes compared as one value: policy documents and lists, which a
 /// reviewer reads whole (the renderer shows their line diff).

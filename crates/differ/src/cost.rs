@@ -4,7 +4,7 @@
 use ctrail_graph::ResourceKind as K;
 use serde_json::Value;
 
-use crate::plan::{ActionKind, Plan};
+use ctrail_model::{ActionKind, Plan};
 
 const CHECK: &str = "check current prices at https://aws.amazon.com/cloudtrail/pricing/";
 
@@ -39,7 +39,7 @@ fn insight_count(v: Option<&Value>) -> usize {
 }
 
 /// The attribute `path` of an action before (live) and after (desired).
-fn before_after(a: &crate::plan::Action, path: &str) -> (Option<Value>, Option<Value>) {
+fn before_after(a: &ctrail_model::Action, path: &str) -> (Option<Value>, Option<Value>) {
     let c = a.changes.iter().find(|c| c.path == path);
     (c.and_then(|c| c.old.clone()), c.and_then(|c| c.new.clone()))
 }

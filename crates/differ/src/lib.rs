@@ -6,16 +6,15 @@
 mod attributes;
 pub mod cost;
 mod notes;
-mod plan;
 pub mod preflight;
 mod security;
 
 use ctrail_graph::{GraphError, ResourceGraph};
-use ctrail_reader::{LiveState, Observed};
+use ctrail_model::{LiveState, Observed};
 
-pub use plan::{Action, ActionKind, AttributeChange, Plan, PlanHeader, Summary};
-pub use preflight::Finding;
-pub use security::{Effect, SecurityNote};
+pub use ctrail_model::{
+    Action, ActionKind, AttributeChange, Effect, Finding, Plan, PlanHeader, SecurityNote, Summary,
+};
 
 /// Attributes AWS cannot change in place: a different value means a new resource.
 fn replaced_by(kind: ctrail_graph::ResourceKind, path: &str) -> bool {

@@ -12,41 +12,10 @@
 //! the action and the exception AWS would answer.
 
 use ctrail_graph::{Address, ResourceGraph, ResourceKind as K};
+use ctrail_model::{Finding, LiveState, Observed};
 use ctrail_policy::eval::{Kind, evaluate};
 use ctrail_policy::{Policy, Principal, Request};
-use ctrail_reader::{LiveState, Observed};
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-
-/// A grant that AWS would find missing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Finding {
-    /// What would fail: `CreateTrail`, `UpdateTrail`, `CreateLogGroup`,
-    /// `AssociateKmsKey`, or `alarm notification` (dropped, with no error).
-    pub operation: String,
-    /// The error AWS answers, when it answers one.
-    pub exception: Option<String>,
-    /// The document judged, e.g. `bucket policy of my-bucket`.
-    pub document: String,
-    pub principal: String,
-    pub action: String,
-    pub resource: String,
-    /// Which statement blocks, or what the nearest statement lacks.
-    pub reason: String,
-}
-
-impl Finding {
-    pub fn message(&self) -> String {
-        let fails = match &self.exception {
-            Some(e) => format!("{} would fail with {e}", self.operation),
-            None => format!("{} would be dropped", self.operation),
-        };
-        format!(
-            "{fails}: {} does not allow {} {} on {}: {}",
-            self.document, self.principal, self.action, self.resource, self.reason
-        )
-    }
-}
 
 const CLOUDTRAIL: &str = "cloudtrail.amazonaws.com";
 const CLOUDWATCH: &str = "cloudwatch.amazonaws.com";
@@ -585,7 +554,7 @@ fn alarms(
 mod tests {
     use super::*;
     use ctrail_graph::Placeholder;
-    use ctrail_reader::LiveContext;
+    use ctrail_model::LiveContext;
 
     const KEY: &str = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
     const SPEC: &str = r#"

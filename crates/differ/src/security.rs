@@ -3,29 +3,9 @@
 //! reviewer never misses either.
 
 use ctrail_graph::ResourceKind as K;
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::plan::AttributeChange;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Effect {
-    /// Applying the change makes the audit trail weaker.
-    Weakens,
-    /// Applying the change undoes a weakening (live is weaker than the spec).
-    Restores,
-    /// Who may do what changes; neither direction can be told apart.
-    Changes,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SecurityNote {
-    pub path: String,
-    pub effect: Effect,
-    /// What the attribute protects, e.g. "log file validation".
-    pub subject: String,
-}
+use ctrail_model::{AttributeChange, Effect, SecurityNote};
 
 fn rank_bool(v: Option<&Value>) -> i64 {
     i64::from(v.and_then(Value::as_bool).unwrap_or(false))

@@ -8,8 +8,8 @@ use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::address::Address;
-use crate::placeholder::{self, Placeholder};
+use ctrail_model::Address;
+use ctrail_model::placeholder::{self, Placeholder};
 
 /// One resource and everything ctrail wants it to be.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -14,7 +14,7 @@
 
 use serde_json::Value;
 
-use crate::address::ResourceKind as K;
+use ctrail_model::ResourceKind as K;
 
 /// How an attribute compares.
 enum Rule {

@@ -6,7 +6,7 @@
 
 use serde_json::{Value, json};
 
-use crate::placeholder::Placeholder;
+use ctrail_model::placeholder::Placeholder;
 
 /// Names and ARNs one spec's policies refer to.
 pub struct Names<'a> {

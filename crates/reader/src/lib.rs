@@ -16,50 +16,14 @@ mod services;
 
 use std::collections::BTreeMap;
 
-use ctrail_graph::{Address, Placeholder, ResourceGraph};
+use ctrail_graph::ResourceGraph;
 use ctrail_spec::Spec;
-use serde::Serialize;
-use serde_json::Value;
 
 pub use clients::{Clients, Connection, Retries};
 pub use context::KeyForms;
+pub use ctrail_model::{LiveContext, LiveState, Observed};
 pub use error::{ReadError, chain as error_chain};
 pub use services::query_definitions::all as saved_queries;
-
-/// What the reader found for one resource.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "state", content = "attributes", rename_all = "snake_case")]
-pub enum Observed {
-    /// AWS answered "not found": the resource does not exist.
-    Absent,
-    /// The resource exists; attributes are normalised to the graph's shape.
-    Present(Value),
-}
-
-/// Values only AWS knows, resolved once per run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
-pub struct LiveContext {
-    pub account_id: String,
-    pub organization_id: Option<String>,
-    pub kms_key_arn: Option<String>,
-}
-
-impl LiveContext {
-    pub fn value(&self, p: Placeholder) -> Option<String> {
-        match p {
-            Placeholder::AccountId => Some(self.account_id.clone()),
-            Placeholder::OrganizationId => self.organization_id.clone(),
-            Placeholder::KmsKeyArn => self.kms_key_arn.clone(),
-        }
-    }
-}
-
-/// The live state of every resource in one graph.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
-pub struct LiveState {
-    pub context: LiveContext,
-    pub resources: BTreeMap<Address, Observed>,
-}
 
 /// Reads the live state of every resource in `graph` and returns it with the
 /// graph's placeholders resolved.

@@ -3,10 +3,10 @@
 use serde_json::json;
 
 use super::{add, add_part, tags_value};
-use crate::address::{Address, ResourceKind};
 use crate::canonical;
 use crate::graph::{GraphError, ResourceGraph};
 use crate::policies::{self, Names};
+use ctrail_model::{Address, ResourceKind};
 use ctrail_spec::{CloudWatchLogs, Spec};
 
 /// The name of the role's inline policy.

@@ -3,10 +3,10 @@
 use serde_json::json;
 
 use super::add;
-use crate::address::{Address, ResourceKind};
 use crate::canonical;
 use crate::graph::{GraphError, ResourceGraph};
 use crate::policies::{self, Names};
+use ctrail_model::{Address, ResourceKind};
 use ctrail_spec::{Encryption, Spec};
 
 pub(crate) fn address(spec: &Spec) -> Address {

@@ -3,9 +3,9 @@
 use serde_json::json;
 
 use super::{add_part, add_resource, tags_value};
-use crate::address::{Address, ResourceKind};
 use crate::graph::{EdgeReason, GraphError, ResourceGraph};
-use crate::placeholder::Placeholder;
+use ctrail_model::placeholder::Placeholder;
+use ctrail_model::{Address, ResourceKind};
 use ctrail_spec::{CloudWatchLogs, Spec};
 
 pub(crate) fn address(logs: &CloudWatchLogs) -> Address {

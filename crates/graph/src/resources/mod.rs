@@ -13,8 +13,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use crate::address::{Address, ResourceKind};
 use crate::graph::{EdgeReason, GraphError, Resource, ResourceGraph};
+use ctrail_model::{Address, ResourceKind};
 
 pub(crate) fn add(
     g: &mut ResourceGraph,

@@ -6,8 +6,8 @@ use serde_json::{Value, json};
 
 use super::add;
 use super::sns::{topic_arn, topic_name};
-use crate::address::ResourceKind;
 use crate::graph::{EdgeReason, GraphError, ResourceGraph};
+use ctrail_model::ResourceKind;
 use ctrail_spec::{Alarm, AlarmAction, MetricFilter, Spec, TopicRef};
 
 pub(crate) fn add_all(g: &mut ResourceGraph, spec: &Spec) -> Result<(), GraphError> {

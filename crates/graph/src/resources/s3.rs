@@ -3,11 +3,11 @@
 use serde_json::{Value, json};
 
 use super::{add_part, add_resource, tags_value};
-use crate::address::{Address, ResourceKind};
 use crate::canonical;
 use crate::graph::{GraphError, ResourceGraph};
-use crate::placeholder::Placeholder;
 use crate::policies::{self, Names};
+use ctrail_model::placeholder::Placeholder;
+use ctrail_model::{Address, ResourceKind};
 use ctrail_spec::{Encryption, LifecycleRule, Spec};
 
 pub(crate) fn policy_address(spec: &Spec) -> Address {

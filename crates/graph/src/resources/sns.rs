@@ -3,11 +3,11 @@
 use serde_json::json;
 
 use super::{add, add_part};
-use crate::address::{Address, ResourceKind};
 use crate::canonical;
 use crate::graph::{GraphError, ResourceGraph};
-use crate::placeholder::Placeholder;
 use crate::policies::{self, Names};
+use ctrail_model::placeholder::Placeholder;
+use ctrail_model::{Address, ResourceKind};
 use ctrail_spec::Spec;
 
 /// The topic's name, whether the spec gave a name or an ARN.

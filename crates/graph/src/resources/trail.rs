@@ -3,10 +3,10 @@
 use serde_json::{Value, json};
 
 use super::{add_part, add_resource, iam, kms, logs, s3, sns, tags_value};
-use crate::address::{Address, ResourceKind};
 use crate::graph::{EdgeReason, GraphError, ResourceGraph};
-use crate::placeholder::Placeholder;
 use crate::policies::Names;
+use ctrail_model::placeholder::Placeholder;
+use ctrail_model::{Address, ResourceKind};
 use ctrail_spec::Spec;
 
 pub(crate) fn add(g: &mut ResourceGraph, spec: &Spec, names: &Names<'_>) -> Result<(), GraphError> {

@@ -1,10 +1,8 @@
 //! The plan: a serialisable value, rendered by separate code.
 
-use ctrail_graph::Address;
+use crate::Address;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-
-use crate::security::SecurityNote;
 
 /// What a plan does to one resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -80,7 +78,7 @@ pub struct Plan {
     /// Grants AWS would find missing (`preflight`): a plan with any is not
     /// applied.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub preflight: Vec<crate::Finding>,
+    pub preflight: Vec<Finding>,
 }
 
 impl Plan {
@@ -112,5 +110,56 @@ impl Plan {
     /// The actions that change something.
     pub fn changes(&self) -> impl Iterator<Item = &Action> {
         self.actions.iter().filter(|a| a.kind != ActionKind::NoOp)
+    }
+}
+
+/// Which way a security-relevant change goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Effect {
+    /// Applying the change makes the audit trail weaker.
+    Weakens,
+    /// Applying the change undoes a weakening (live is weaker than the spec).
+    Restores,
+    /// Who may do what changes; neither direction can be told apart.
+    Changes,
+}
+
+/// A change that strengthens or weakens the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityNote {
+    pub path: String,
+    pub effect: Effect,
+    /// What the attribute protects, e.g. "log file validation".
+    pub subject: String,
+}
+
+/// A grant that AWS would find missing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// What would fail: `CreateTrail`, `UpdateTrail`, `CreateLogGroup`,
+    /// `AssociateKmsKey`, or `alarm notification` (dropped, with no error).
+    pub operation: String,
+    /// The error AWS answers, when it answers one.
+    pub exception: Option<String>,
+    /// The document judged, e.g. `bucket policy of my-bucket`.
+    pub document: String,
+    pub principal: String,
+    pub action: String,
+    pub resource: String,
+    /// Which statement blocks, or what the nearest statement lacks.
+    pub reason: String,
+}
+
+impl Finding {
+    pub fn message(&self) -> String {
+        let fails = match &self.exception {
+            Some(e) => format!("{} would fail with {e}", self.operation),
+            None => format!("{} would be dropped", self.operation),
+        };
+        format!(
+            "{fails}: {} does not allow {} {} on {}: {}",
+            self.document, self.principal, self.action, self.resource, self.reason
+        )
     }
 }

@@ -1,0 +1,16 @@
+//! ctrail's data model, shared by every stage and free of any AWS SDK: how
+//! resources are named (`Address`, `ResourceKind`), values only AWS knows
+//! (`Placeholder`), what the reader found (`LiveState`), and the plan the
+//! differ makes (`Plan`), a plain serialisable value rendered elsewhere.
+
+mod address;
+mod live;
+pub mod placeholder;
+mod plan;
+
+pub use address::{Address, ResourceKind};
+pub use live::{LiveContext, LiveState, Observed};
+pub use placeholder::Placeholder;
+pub use plan::{
+    Action, ActionKind, AttributeChange, Effect, Finding, Plan, PlanHeader, SecurityNote, Summary,
+};
