@@ -46,7 +46,11 @@ const THROTTLING: &[&str] = &[
     "ConcurrentModificationException",
 ];
 
+/// Server-side failures and timeouts: S3 answers `RequestTimeout` (400) when
+/// a request's body did not arrive in time, which a retry fixes.
 const SERVER: &[&str] = &[
+    "RequestTimeout",
+    "RequestTimeoutException",
     "InternalError",
     "InternalFailure",
     "InternalServerError",
@@ -185,6 +189,10 @@ mod tests {
         );
         assert_eq!(classify_code(Some("SlowDown"), Some(503)), Class::Transient);
         assert_eq!(classify_code(None, Some(502)), Class::Transient);
+        assert_eq!(
+            classify_code(Some("RequestTimeout"), Some(400)),
+            Class::Transient
+        );
         assert_eq!(classify_code(Some("AccessDenied"), Some(403)), Class::Fatal);
         assert_eq!(
             classify_code(Some("MalformedPolicy"), Some(400)),

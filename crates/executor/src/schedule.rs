@@ -57,8 +57,14 @@ pub async fn apply(
         })
         .collect();
     let order: Vec<Address> = plan.changes().map(|a| a.address.clone()).collect();
+    // Among ready actions, the one with the longest chain of actions still
+    // waiting on it starts first (then plan order): the critical path sets
+    // the wall time, so it must never queue behind a leaf.
+    let priority = longest_paths(&order, &waiting_on);
     let mut outcomes: BTreeMap<Address, Outcome> = BTreeMap::new();
     let mut running: JoinSet<(Address, Result<&'static str, String>, Duration)> = JoinSet::new();
+    // Which task runs which action, so a panicking one is reported against it.
+    let mut tasks: BTreeMap<tokio::task::Id, (Address, Instant)> = BTreeMap::new();
     let mut stopping = false;
     let parallelism = opts.parallelism.max(1);
 
@@ -67,13 +73,19 @@ pub async fn apply(
             stopping = true;
         }
         if !stopping {
-            let ready: Vec<Address> = order
+            let mut ready: Vec<(usize, usize, &Address)> = order
                 .iter()
-                .filter(|a| {
+                .enumerate()
+                .filter(|(_, a)| {
                     !outcomes.contains_key(*a) && waiting_on.get(*a).is_some_and(BTreeSet::is_empty)
                 })
+                .map(|(i, a)| (usize::MAX - priority.get(a).copied().unwrap_or(0), i, a))
+                .collect();
+            ready.sort();
+            let ready: Vec<Address> = ready
+                .into_iter()
                 .take(parallelism.saturating_sub(running.len()))
-                .cloned()
+                .map(|(_, _, a)| a.clone())
                 .collect();
             for address in ready {
                 waiting_on.remove(&address);
@@ -89,7 +101,8 @@ pub async fn apply(
                 events(Event::Started {
                     address: address.clone(),
                 });
-                running.spawn(async move {
+                let task_address = address.clone();
+                let handle = running.spawn(async move {
                     let started = Instant::now();
                     let result =
                         if step.kind == ActionKind::Create || step.kind == ActionKind::Update {
@@ -107,6 +120,7 @@ pub async fn apply(
                         };
                     (address, result, started.elapsed())
                 });
+                tasks.insert(handle.id(), (task_address, Instant::now()));
             }
         }
         if running.is_empty() {
@@ -118,14 +132,25 @@ pub async fn apply(
         };
         let Some(joined) = joined else { break };
         let (address, result, elapsed) = match joined {
-            Ok(done) => done,
-            Err(e) => {
-                // A panic in an action: stop, and report it against nothing
-                // in particular (the action stays "not started" if unknown).
-                tracing::error!("an action task failed: {e}");
-                stopping = true;
-                continue;
+            Ok(done) => {
+                tasks.retain(|_, (a, _)| a != &done.0);
+                done
             }
+            // A panic in an action: the action failed, and nothing new starts.
+            Err(e) => match tasks.remove(&e.id()) {
+                Some((address, started)) => (
+                    address,
+                    Err(format!(
+                        "ctrail failed inside this action ({e}); what AWS did for it is unknown, a new plan shows it"
+                    )),
+                    started.elapsed(),
+                ),
+                None => {
+                    tracing::error!("an action task failed: {e}");
+                    stopping = true;
+                    continue;
+                }
+            },
         };
         match result {
             Ok(done) => {
@@ -165,5 +190,63 @@ pub async fn apply(
             })
             .collect(),
         interrupted: interrupt.load(Ordering::SeqCst),
+    }
+}
+
+/// For each action, how many actions lie on the longest chain that starts
+/// at it (itself included) among the actions of this apply.
+fn longest_paths(
+    order: &[Address],
+    waiting_on: &BTreeMap<Address, BTreeSet<Address>>,
+) -> BTreeMap<Address, usize> {
+    let mut longest: BTreeMap<Address, usize> = BTreeMap::new();
+    // The plan's order puts every action after what it waits on, so walking
+    // it backwards meets every dependent before its prerequisites.
+    for a in order.iter().rev() {
+        let below = order
+            .iter()
+            .filter(|d| waiting_on.get(*d).is_some_and(|w| w.contains(a)))
+            .filter_map(|d| longest.get(d))
+            .max()
+            .copied()
+            .unwrap_or(0);
+        longest.insert(a.clone(), below + 1);
+    }
+    longest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ctrail_graph::ResourceKind as K;
+
+    #[test]
+    fn the_longest_chain_starts_first() {
+        // bucket -> policy -> trail -> logging; group -> trail; tags alone.
+        let a = |k: K| Address::new(k, "x");
+        let order = vec![
+            a(K::S3Bucket),
+            a(K::S3BucketTags),
+            a(K::LogGroup),
+            a(K::S3BucketPolicy),
+            a(K::Trail),
+            a(K::TrailLogging),
+        ];
+        let mut waiting_on: BTreeMap<Address, BTreeSet<Address>> =
+            order.iter().map(|x| (x.clone(), BTreeSet::new())).collect();
+        let mut wait = |x: K, on: &[K]| {
+            waiting_on
+                .entry(a(x))
+                .or_default()
+                .extend(on.iter().map(|k| a(*k)));
+        };
+        wait(K::S3BucketPolicy, &[K::S3Bucket]);
+        wait(K::Trail, &[K::S3BucketPolicy, K::LogGroup]);
+        wait(K::TrailLogging, &[K::Trail]);
+        let longest = longest_paths(&order, &waiting_on);
+        assert_eq!(longest[&a(K::S3Bucket)], 4);
+        assert_eq!(longest[&a(K::LogGroup)], 3);
+        assert_eq!(longest[&a(K::S3BucketTags)], 1);
+        assert_eq!(longest[&a(K::TrailLogging)], 1);
     }
 }
