@@ -16,13 +16,10 @@ pub use ctrail_model::{
     Action, ActionKind, AttributeChange, Effect, Finding, Plan, PlanHeader, SecurityNote, Summary,
 };
 
-/// Attributes AWS cannot change in place: a different value means a new resource.
+/// Attributes AWS cannot change in place: a different value means a new
+/// resource (each kind's `Rules::replaced_by`).
 fn replaced_by(kind: ctrail_graph::ResourceKind, path: &str) -> bool {
-    use ctrail_graph::ResourceKind as K;
-    matches!(
-        (kind, path),
-        (K::S3Bucket, "region") | (K::Trail, "home_region")
-    )
+    ctrail_kinds::rules(kind).replaced_by.contains(&path)
 }
 
 /// Compares every resource of the graph with what was found live, in apply order.

@@ -5,14 +5,14 @@
 //!   most `parallelism` at once; on a failure or an interrupt no new action
 //!   starts, the running ones finish, and every action ends in the report as
 //!   completed, failed or not started.
-//! - `retry`: the error policy, apart from the logic: transient failures
-//!   back off with jitter, IAM-propagation answers wait until a deadline,
-//!   everything else fails at once with AWS's message.
-//! - `actions/*`: one module per service; each action is idempotent (creating
-//!   what already exists checks it and carries on), so a re-run converges.
+//! - the error policy lives apart from the logic (`ctrail_kinds::aws`'s
+//!   retry policy): transient failures back off with jitter,
+//!   IAM-propagation answers wait until a deadline, everything else fails
+//!   at once with AWS's message;
+//! - what each action does in AWS lives with its kind (`ctrail_kinds`);
+//!   each is idempotent (creating what already exists checks it and carries
+//!   on, deleting what is gone is done), so a re-run converges.
 
-mod actions;
-pub mod retry;
 mod schedule;
 
 use std::sync::Arc;
@@ -22,7 +22,7 @@ use std::time::Duration;
 use ctrail_graph::Address;
 use serde::Serialize;
 
-pub use retry::{CallError, Class};
+pub use ctrail_kinds::aws::{CallError, Class, Target};
 pub use schedule::apply;
 
 /// How the executor runs.
@@ -40,6 +40,17 @@ pub struct Options {
     pub transient_base_delay: Duration,
 }
 
+impl Options {
+    pub(crate) fn policy(&self) -> ctrail_kinds::aws::RetryPolicy {
+        ctrail_kinds::aws::RetryPolicy {
+            propagation_timeout: self.propagation_timeout,
+            propagation_base_delay: self.propagation_base_delay,
+            transient_attempts: self.transient_attempts,
+            transient_base_delay: self.transient_base_delay,
+        }
+    }
+}
+
 impl Default for Options {
     fn default() -> Self {
         Options {
@@ -50,15 +61,6 @@ impl Default for Options {
             transient_base_delay: Duration::from_millis(200),
         }
     }
-}
-
-/// The account being changed: values only AWS knows, from the reader.
-#[derive(Debug, Clone)]
-pub struct Target {
-    pub account_id: String,
-    pub region: String,
-    pub partition: String,
-    pub kms_key_arn: Option<String>,
 }
 
 /// Progress, as it happens.

@@ -1,17 +1,73 @@
-//! Runs a plan's actions in dependency order, at most `parallelism` at once.
+//! Runs a plan's actions in dependency order, at most `parallelism` at once:
+//! a create or update after what it needs, a delete after the deletes of
+//! what needs it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use ctrail_differ::{ActionKind, Plan};
+use ctrail_differ::{ActionKind, AttributeChange, Plan};
 use ctrail_graph::{Address, ResourceGraph};
-use ctrail_reader::Clients;
+use ctrail_kinds::aws::{Clients, Cx, Retrying};
+use serde_json::Value;
 use tokio::task::JoinSet;
 
-use crate::actions::{self, Step};
 use crate::{Event, Events, Interrupt, Options, Outcome, Report, Target};
+
+/// One action to carry out.
+#[derive(Debug, Clone)]
+struct Job {
+    address: Address,
+    kind: ActionKind,
+    /// The desired attributes; for a delete of a resource the spec no longer
+    /// has, the live ones the plan recorded.
+    want: Value,
+    changes: Vec<AttributeChange>,
+    /// Why it must not run (`Action::refusal`).
+    refusal: Option<String>,
+}
+
+impl Job {
+    async fn run(
+        self,
+        clients: &Clients,
+        target: &Target,
+        opts: &Options,
+        events: &(dyn Fn(Event) + Send + Sync),
+    ) -> Result<&'static str, String> {
+        if let Some(why) = self.refusal {
+            return Err(format!("{why}; nothing was changed for it"));
+        }
+        let policy = opts.policy();
+        let on_retry = |r: Retrying| {
+            events(Event::Retrying {
+                address: r.address,
+                operation: r.operation,
+                reason: r.reason,
+                class: r.class,
+                attempt: r.attempt,
+                delay: r.delay,
+            });
+        };
+        let cx = Cx {
+            address: self.address.to_string(),
+            clients,
+            target,
+            policy: &policy,
+            on_retry: &on_retry,
+        };
+        let step = ctrail_kinds::aws::Step {
+            name: &self.address.name,
+            kind: self.kind,
+            want: self.want.clone(),
+            changes: &self.changes,
+        };
+        ctrail_kinds::act(self.address.kind, &cx, &step)
+            .await
+            .map_err(|e| e.to_string())
+    }
+}
 
 /// Applies every changing action of `plan`, whose desired attributes come
 /// from `desired` (the graph with placeholders resolved).
@@ -24,35 +80,52 @@ pub async fn apply(
     events: Events,
     interrupt: Interrupt,
 ) -> Report {
-    let steps: BTreeMap<Address, Step> = plan
+    let steps: BTreeMap<Address, Job> = plan
         .changes()
         .map(|a| {
-            let desired = desired
-                .get(&a.address)
-                .map(|r| r.desired.clone())
-                .unwrap_or_default();
+            let want = match desired.get(&a.address) {
+                Some(r) => r.desired.clone(),
+                None => Value::Object(
+                    a.changes
+                        .iter()
+                        .filter_map(|c| Some((c.path.clone(), c.old.clone()?)))
+                        .collect(),
+                ),
+            };
             (
                 a.address.clone(),
-                Step {
+                Job {
                     address: a.address.clone(),
                     kind: a.kind,
-                    desired,
+                    want,
                     changes: a.changes.clone(),
+                    refusal: a.refusal(),
                 },
             )
         })
         .collect();
-    // Prerequisites among the steps themselves: a resource that needs no
-    // change already exists as it should.
+    // Prerequisites among the jobs themselves (a resource that needs no
+    // change already exists as it should): a create or update waits for what
+    // it needs; a delete waits for the deletes of what needs it.
+    let deleting = |a: &Address| steps.get(a).is_some_and(|j| j.kind == ActionKind::Delete);
     let mut waiting_on: BTreeMap<Address, BTreeSet<Address>> = steps
         .keys()
         .map(|a| {
-            let deps = desired
-                .prerequisites(a)
-                .into_iter()
-                .map(|(d, _)| d)
-                .filter(|d| steps.contains_key(d))
-                .collect();
+            let deps = if deleting(a) {
+                desired
+                    .dependents(a)
+                    .into_iter()
+                    .map(|(d, _)| d)
+                    .filter(|d| deleting(d))
+                    .collect()
+            } else {
+                desired
+                    .prerequisites(a)
+                    .into_iter()
+                    .map(|(d, _)| d)
+                    .filter(|d| steps.contains_key(d) && !deleting(d))
+                    .collect()
+            };
             (a.clone(), deps)
         })
         .collect();
@@ -89,7 +162,7 @@ pub async fn apply(
                 .collect();
             for address in ready {
                 waiting_on.remove(&address);
-                let Some(step) = steps.get(&address).cloned() else {
+                let Some(job) = steps.get(&address).cloned() else {
                     continue;
                 };
                 let (clients, target, opts, events) = (
@@ -104,20 +177,7 @@ pub async fn apply(
                 let task_address = address.clone();
                 let handle = running.spawn(async move {
                     let started = Instant::now();
-                    let result =
-                        if step.kind == ActionKind::Create || step.kind == ActionKind::Update {
-                            actions::run(&step, &clients, &target, &opts, events.as_ref())
-                                .await
-                                .map_err(|e| e.to_string())
-                        } else {
-                            Err(format!(
-                                "ctrail does not {} resources; nothing was changed for it",
-                                match step.kind {
-                                    ActionKind::Replace => "replace",
-                                    _ => "delete",
-                                }
-                            ))
-                        };
+                    let result = job.run(&clients, &target, &opts, events.as_ref()).await;
                     (address, result, started.elapsed())
                 });
                 tasks.insert(handle.id(), (task_address, Instant::now()));
@@ -199,18 +259,29 @@ fn longest_paths(
     order: &[Address],
     waiting_on: &BTreeMap<Address, BTreeSet<Address>>,
 ) -> BTreeMap<Address, usize> {
-    let mut longest: BTreeMap<Address, usize> = BTreeMap::new();
-    // The plan's order puts every action after what it waits on, so walking
-    // it backwards meets every dependent before its prerequisites.
-    for a in order.iter().rev() {
-        let below = order
+    fn walk(
+        a: &Address,
+        waiting_on: &BTreeMap<Address, BTreeSet<Address>>,
+        longest: &mut BTreeMap<Address, usize>,
+    ) -> usize {
+        if let Some(n) = longest.get(a) {
+            return *n;
+        }
+        let below = waiting_on
             .iter()
-            .filter(|d| waiting_on.get(*d).is_some_and(|w| w.contains(a)))
-            .filter_map(|d| longest.get(d))
+            .filter(|(_, on)| on.contains(a))
+            .map(|(d, _)| d.clone())
+            .collect::<Vec<_>>()
+            .iter()
+            .map(|d| walk(d, waiting_on, longest))
             .max()
-            .copied()
             .unwrap_or(0);
         longest.insert(a.clone(), below + 1);
+        below + 1
+    }
+    let mut longest = BTreeMap::new();
+    for a in order {
+        walk(a, waiting_on, &mut longest);
     }
     longest
 }

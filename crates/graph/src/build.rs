@@ -1,33 +1,36 @@
-//! Spec → graph.
+//! Spec → graph: every kind says which resources the spec implies and what
+//! each must follow; the graph holds them and orders them.
 
+use ctrail_kinds::Names;
+use ctrail_model::{Address, ResourceKind};
 use ctrail_spec::Spec;
 
-use crate::graph::{GraphError, ResourceGraph};
-use crate::policies::Names;
-use crate::resources::{iam, kms, logs, monitoring, s3, sns, trail};
+use crate::graph::{GraphError, Resource, ResourceGraph};
 
 /// Expands a validated spec into its resource graph. Fails only on an
-/// internal inconsistency (a cycle or a duplicate), never on user input: the
-/// spec crate has already refused bad input.
+/// internal inconsistency (a cycle, a duplicate, an edge to nothing), never
+/// on user input: the spec crate has already refused bad input.
 pub fn build(spec: &Spec) -> Result<ResourceGraph, GraphError> {
-    let names = Names {
-        partition: &spec.partition,
-        region: &spec.region,
-        trail_name: &spec.trail.name,
-        bucket: &spec.bucket.name,
-        s3_key_prefix: spec.trail.s3_key_prefix.as_deref(),
-        organization: spec.trail.organization,
-    };
+    let names = Names::of(spec);
     let mut g = ResourceGraph::default();
-    s3::add(&mut g, spec, &names)?;
-    kms::add_key_policy(&mut g, spec, &names)?;
-    if let Some(l) = &spec.cloudwatch_logs {
-        logs::add(&mut g, spec, l)?;
-        iam::add_role(&mut g, spec, &names, l)?;
+    let mut edges = Vec::new();
+    for kind in ResourceKind::ALL {
+        for d in ctrail_kinds::desired(kind, spec, &names).map_err(GraphError::Attributes)? {
+            let address = Address::new(kind, &d.name);
+            for (first, why) in d.after {
+                edges.push((first, address.clone(), why));
+            }
+            g.add(Resource {
+                address,
+                desired: d.value,
+                holds_audit_logs: d.audit_logs.is_some(),
+                destroy_allowed: d.audit_logs.unwrap_or(true),
+            })?;
+        }
     }
-    sns::add_topic(&mut g, spec, &names)?;
-    trail::add(&mut g, spec, &names)?;
-    monitoring::add_all(&mut g, spec)?;
+    for (first, then, why) in edges {
+        g.depend(&first, &then, why)?;
+    }
     if let Some(account) = &spec.account_id {
         let account = account.clone();
         g.resolve(&move |p| (p == crate::Placeholder::AccountId).then(|| account.clone()));

@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use ctrail_model::Address;
+pub use ctrail_model::EdgeReason;
 use ctrail_model::placeholder::{self, Placeholder};
 
 /// One resource and everything ctrail wants it to be.
@@ -22,49 +23,6 @@ pub struct Resource {
     pub holds_audit_logs: bool,
     /// The spec's `allow_destroy` for resources that hold audit logs.
     pub destroy_allowed: bool,
-}
-
-/// Why one resource must exist before another.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EdgeReason {
-    /// A setting of the parent resource (the bucket's versioning, say).
-    PartOf,
-    /// The dependent names the other resource (the trail names the log group).
-    References,
-    /// CreateTrail checks the bucket policy (InsufficientS3BucketPolicyException).
-    BucketPolicyChecked,
-    /// A just-created role or role policy is not usable until IAM has
-    /// propagated it (InvalidCloudWatchLogsLogGroupArnException).
-    IamPropagation,
-    /// The key policy must let the service use the key
-    /// (InsufficientEncryptionPolicyException).
-    KeyPolicyChecked,
-    /// CreateTrail checks the topic policy (InsufficientSnsTopicPolicyException).
-    TopicPolicyChecked,
-    /// The alarm watches the metric the filter publishes.
-    Watches,
-    /// The alarm notifies the topic; the subscription is to the topic.
-    Notifies,
-    /// Insights need the trail's selectors to log management events, and
-    /// logging starts only once the trail logs what the spec asks.
-    Configured,
-}
-
-impl EdgeReason {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::PartOf => "part of",
-            Self::References => "references",
-            Self::BucketPolicyChecked => "bucket policy checked by CreateTrail",
-            Self::IamPropagation => "IAM propagation",
-            Self::KeyPolicyChecked => "key policy checked",
-            Self::TopicPolicyChecked => "topic policy checked by CreateTrail",
-            Self::Configured => "configured first",
-            Self::Watches => "alarm watches the filter's metric",
-            Self::Notifies => "notifies the topic",
-        }
-    }
 }
 
 /// An edge `from -> to`: `from` must exist before `to`.
@@ -81,6 +39,8 @@ pub enum GraphError {
     Duplicate(Address),
     #[error("edge names {0}, which is not in the graph")]
     UnknownResource(Address),
+    #[error("a resource's attributes cannot be written: {0}")]
+    Attributes(String),
     #[error("the resources {0:?} depend on each other in a cycle")]
     Cycle(Vec<String>),
 }
@@ -119,10 +79,6 @@ impl ResourceGraph {
             .ok_or_else(|| GraphError::UnknownResource(to.clone()))?;
         self.graph.update_edge(a, b, reason);
         Ok(())
-    }
-
-    pub(crate) fn contains(&self, address: &Address) -> bool {
-        self.index.contains_key(address)
     }
 
     pub fn len(&self) -> usize {

@@ -9,12 +9,12 @@ mod dot;
 mod graph;
 pub mod meaning;
 pub use ctrail_model::placeholder;
-pub mod policies;
-mod resources;
 
 pub use build::build;
+pub use ctrail_kinds::iam::shared::INLINE_POLICY_NAME;
+pub use ctrail_kinds::policies;
+pub use ctrail_model::EdgeReason;
 pub use ctrail_model::Placeholder;
 pub use ctrail_model::{Address, ResourceKind};
 pub use dot::to_dot;
-pub use graph::{Dependency, EdgeReason, GraphError, Resource, ResourceGraph};
-pub use resources::iam::INLINE_POLICY_NAME;
+pub use graph::{Dependency, GraphError, Resource, ResourceGraph};

@@ -1,65 +1,30 @@
-//! Equality by meaning for every kind's attributes, in one place: which
-//! attributes are policy documents (compared as `ctrail_policy::meaning`
-//! says) and which lists are sets (compared in any order, a duplicate
-//! counted once). The differ compares every attribute through `same`.
-//!
-//! The sets, with the AWS behaviour that makes them sets:
-//! - trail event selectors, their data resources and values, excluded
-//!   management event sources; advanced selectors, their field selectors and
-//!   each operator's values (CloudTrail ORs selectors and values: "Logging
-//!   data events", CloudTrail User Guide);
-//! - insight types; S3 lifecycle rules (each has its own ID) and their
-//!   transitions; alarm actions; a saved query's log groups; the names of a
-//!   role's other policies.
+//! Equality by meaning: which attributes are policy documents (compared as
+//! `ctrail_policy::meaning` says) and which lists are sets (compared in any
+//! order, a duplicate counted once). Each kind declares its own in its
+//! module's `Rules::compare`, with the AWS behaviour that makes them so; the
+//! differ compares every attribute through `same`.
 
 use serde_json::Value;
 
+use ctrail_kinds::Compare;
 use ctrail_model::ResourceKind as K;
 
-/// How an attribute compares.
-enum Rule {
-    /// A policy document, or a list of statements.
-    Policy,
-    /// Lists at these paths are sets. A path is `.`-separated; `[]` steps
-    /// into every element of a list and `*` into every member of an object.
-    /// The empty path is the attribute itself.
-    Sets(&'static [&'static str]),
-}
-
-fn rule(kind: K, attribute: &str) -> Option<Rule> {
-    Some(match (kind, attribute) {
-        (K::S3BucketPolicy | K::IamRolePolicy, "policy")
-        | (K::IamRole, "assume_role_policy")
-        | (K::KmsKeyPolicy | K::SnsTopicPolicy, "statements") => Rule::Policy,
-        (K::TrailEventSelectors, "selectors") => Rule::Sets(&[
-            "",
-            "[].data_resources",
-            "[].data_resources.[].values",
-            "[].exclude_management_event_sources",
-            "[].field_selectors",
-            "[].field_selectors.[].*",
-        ]),
-        (K::TrailInsightSelectors, "insight_types")
-        | (K::MetricAlarm, "alarm_actions")
-        | (K::QueryDefinition, "log_group_names")
-        | (K::IamRole, "other_inline_policies" | "attached_managed_policies") => Rule::Sets(&[""]),
-        (K::S3BucketLifecycle, "rules") => Rule::Sets(&["", "[].transitions"]),
-        _ => return None,
-    })
+fn rule(kind: K, attribute: &str) -> Option<Compare> {
+    ctrail_kinds::rules(kind).compare(attribute)
 }
 
 /// Whether `kind`'s attribute `attribute` is a policy document (or a list of
 /// statements), which plans show statement by statement.
 pub fn is_policy(kind: K, attribute: &str) -> bool {
-    matches!(rule(kind, attribute), Some(Rule::Policy))
+    matches!(rule(kind, attribute), Some(Compare::Policy))
 }
 
 /// The form in which two values of `kind`'s attribute `attribute` are equal
 /// exactly when they mean the same.
 pub fn normal_form(kind: K, attribute: &str, v: &Value) -> Value {
     match rule(kind, attribute) {
-        Some(Rule::Policy) => ctrail_policy::meaning::policy(v),
-        Some(Rule::Sets(paths)) => sets(v, "", paths),
+        Some(Compare::Policy) => ctrail_policy::meaning::policy(v),
+        Some(Compare::Sets(paths)) => sets(v, "", paths),
         None => v.clone(),
     }
 }

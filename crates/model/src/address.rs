@@ -107,6 +107,49 @@ impl fmt::Display for ResourceKind {
     }
 }
 
+/// Why one resource must exist before another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EdgeReason {
+    /// A setting of the parent resource (the bucket's versioning, say).
+    PartOf,
+    /// The dependent names the other resource (the trail names the log group).
+    References,
+    /// CreateTrail checks the bucket policy (InsufficientS3BucketPolicyException).
+    BucketPolicyChecked,
+    /// A just-created role or role policy is not usable until IAM has
+    /// propagated it (InvalidCloudWatchLogsLogGroupArnException).
+    IamPropagation,
+    /// The key policy must let the service use the key
+    /// (InsufficientEncryptionPolicyException).
+    KeyPolicyChecked,
+    /// CreateTrail checks the topic policy (InsufficientSnsTopicPolicyException).
+    TopicPolicyChecked,
+    /// The alarm watches the metric the filter publishes.
+    Watches,
+    /// The alarm notifies the topic; the subscription is to the topic.
+    Notifies,
+    /// Insights need the trail's selectors to log management events, and
+    /// logging starts only once the trail logs what the spec asks.
+    Configured,
+}
+
+impl EdgeReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::PartOf => "part of",
+            Self::References => "references",
+            Self::BucketPolicyChecked => "bucket policy checked by CreateTrail",
+            Self::IamPropagation => "IAM propagation",
+            Self::KeyPolicyChecked => "key policy checked",
+            Self::TopicPolicyChecked => "topic policy checked by CreateTrail",
+            Self::Configured => "configured first",
+            Self::Watches => "alarm watches the filter's metric",
+            Self::Notifies => "notifies the topic",
+        }
+    }
+}
+
 /// A resource's unique name in a graph and in plans; written `kind.name`
 /// (in JSON too).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

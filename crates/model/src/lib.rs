@@ -8,7 +8,7 @@ mod live;
 pub mod placeholder;
 mod plan;
 
-pub use address::{Address, ResourceKind};
+pub use address::{Address, EdgeReason, ResourceKind};
 pub use live::{LiveContext, LiveState, Observed};
 pub use placeholder::Placeholder;
 pub use plan::{

@@ -41,6 +41,22 @@ pub struct Action {
     pub notes: Vec<String>,
 }
 
+impl Action {
+    /// Why this action must not be carried out, if it must not: the plan
+    /// blocked it (replacing or deleting what holds audit logs without the
+    /// spec's `allow_destroy`), or it is a replace, which ctrail never does
+    /// itself. The one place this is decided; apply and the executor both
+    /// ask it.
+    pub fn refusal(&self) -> Option<String> {
+        if let Some(blocked) = &self.blocked {
+            return Some(blocked.clone());
+        }
+        (self.kind == ActionKind::Replace).then(|| {
+            "ctrail does not replace resources (AWS cannot change this one in place); make that change by hand if it is intended".to_owned()
+        })
+    }
+}
+
 /// Where a plan came from: enough to refuse applying it to anything else.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct PlanHeader {

@@ -7,46 +7,18 @@
 //! topic ARN with the account in it, a key policy read through an alias)
 //! await it only for that call.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use ctrail_graph::{Placeholder, ResourceGraph};
+use ctrail_graph::{Address, Placeholder, ResourceGraph};
+use ctrail_kinds::aws::{
+    Clients, KeyForms, Pending, ReadError, Resolved, read_error as call_error,
+};
 use ctrail_spec::Spec;
 use futures::FutureExt;
-use futures::future::{BoxFuture, Shared};
+use serde_json::Value;
 
 use crate::LiveContext;
-use crate::clients::Clients;
-use crate::error::{ReadError, call_error};
-
-/// Every way the spec's KMS key may be written, so that a live value in any
-/// of them is recognised as the same key.
-#[derive(Debug, Clone, Default)]
-pub struct KeyForms {
-    pub arn: Option<String>,
-    forms: Vec<String>,
-}
-
-impl KeyForms {
-    /// The key's ARN when `live` names the spec's key; `live` unchanged otherwise.
-    pub fn normalise(&self, live: Option<&str>) -> Option<String> {
-        let live = live?;
-        match &self.arn {
-            Some(arn) if self.forms.iter().any(|f| f == live) => Some(arn.clone()),
-            _ => Some(live.to_owned()),
-        }
-    }
-}
-
-/// The context and the graph with its placeholders resolved.
-#[derive(Debug)]
-pub(crate) struct Resolved {
-    pub context: LiveContext,
-    pub keys: KeyForms,
-    pub desired: ResourceGraph,
-}
-
-/// The context round, started once and awaited by whichever read needs it.
-pub(crate) type Pending<'a> = Shared<BoxFuture<'a, Result<Arc<Resolved>, ReadError>>>;
 
 pub(crate) fn start<'a>(
     clients: &'a Clients,
@@ -55,8 +27,14 @@ pub(crate) fn start<'a>(
 ) -> Pending<'a> {
     async move {
         let (context, keys) = resolve(clients, spec, graph).await?;
-        let mut desired = graph.clone();
-        desired.resolve(&|p| context.value(p));
+        let desired: BTreeMap<Address, Value> = graph
+            .resources()
+            .map(|r| {
+                let mut v = r.desired.clone();
+                ctrail_graph::placeholder::resolve(&mut v, &|p| context.value(p));
+                (r.address.clone(), v)
+            })
+            .collect();
         Ok(Arc::new(Resolved {
             context,
             keys,

@@ -7,7 +7,7 @@ use std::time::Duration;
 use aws_sdk_cloudwatchlogs::Client;
 use aws_sdk_cloudwatchlogs::types::{QueryStatus, ResultField};
 
-use crate::error::{ReadError, call_error};
+use ctrail_kinds::aws::{ReadError, read_error as call_error};
 
 /// One query to run.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,6 +1,7 @@
 //! ctrail's reader: fetches the live state of every resource in a graph and
 //! normalises it to the graph's shapes, so that a converged setup compares
-//! equal to the desired attributes.
+//! equal to the desired attributes. How each kind is read lives with the
+//! kind (`ctrail_kinds`); this is the machinery around the reads.
 //!
 //! Every read starts at once, alongside the round that finds the values only
 //! AWS knows (account id, KMS key ARN, organization id); the few calls that
@@ -8,22 +9,21 @@
 //! the round runs first. Each call is made once.
 //! "Not found" is an answer (`Observed::Absent`), not an error.
 
-mod clients;
 mod context;
-mod error;
 pub mod insights;
-mod services;
 
 use std::collections::BTreeMap;
 
-use ctrail_graph::ResourceGraph;
+use ctrail_graph::{Address, ResourceGraph, ResourceKind};
+use ctrail_kinds::aws::ReadCx;
 use ctrail_spec::Spec;
+use serde_json::Value;
 
-pub use clients::{Clients, Connection, Retries};
-pub use context::KeyForms;
+pub use ctrail_kinds::aws::{
+    Clients, Connection, KeyForms, ReadError, Retries, chain as error_chain,
+};
+pub use ctrail_kinds::monitoring::query_definition::all as saved_queries;
 pub use ctrail_model::{LiveContext, LiveState, Observed};
-pub use error::{ReadError, chain as error_chain};
-pub use services::query_definitions::all as saved_queries;
 
 /// Reads the live state of every resource in `graph` and returns it with the
 /// graph's placeholders resolved.
@@ -36,41 +36,39 @@ pub async fn read(
     spec: &Spec,
     graph: &ResourceGraph,
 ) -> Result<(LiveState, ResourceGraph), ReadError> {
+    let desired: BTreeMap<Address, Value> = graph
+        .resources()
+        .map(|r| (r.address.clone(), r.desired.clone()))
+        .collect();
     let cx = context::start(clients, spec, graph);
     if spec.account_id.is_some() {
         cx.clone().await?;
     }
-    let (ready, s3, logs, iam, kms, sns, trail, filters, alarms, subscriptions, queries) = tokio::join!(
-        cx.clone(),
-        services::s3::read(&clients.s3, graph, &cx),
-        services::logs::read(&clients.logs, graph, &cx, &spec.region),
-        services::iam::read(&clients.iam, graph),
-        services::kms::read(&clients.kms, graph, spec, &cx),
-        services::sns::read(&clients.sns, graph, &cx),
-        services::cloudtrail::read(&clients.cloudtrail, graph, &cx),
-        services::metric_filters::read(&clients.logs, graph),
-        services::alarms::read(&clients.cloudwatch, graph),
-        services::subscriptions::read(&clients.sns, graph, &cx),
-        services::query_definitions::read(&clients.logs, graph),
-    );
+    let rcx = ReadCx::new(clients, spec, &desired, cx.clone());
+    let reads = ResourceKind::ALL.map(|kind| {
+        let names: Vec<String> = graph
+            .resources()
+            .filter(|r| r.address.kind == kind)
+            .map(|r| r.address.name.clone())
+            .collect();
+        let rcx = &rcx;
+        async move { ctrail_kinds::read(kind, rcx, &names).await }
+    });
+    let (ready, found) = tokio::join!(cx, futures::future::join_all(reads));
     // The context's own error (the account guard, a missing key) comes first.
     let ready = ready?;
     let mut resources = BTreeMap::new();
-    for found in [
-        s3?,
-        logs?,
-        iam?,
-        kms?,
-        sns?,
-        trail?,
-        filters?,
-        alarms?,
-        subscriptions?,
-        queries?,
-    ] {
-        resources.extend(found);
+    for f in found {
+        resources.extend(f?);
     }
     tracing::debug!(resources = resources.len(), "live state read");
-    let context = ready.context.clone();
-    Ok((LiveState { context, resources }, ready.desired.clone()))
+    let mut resolved = graph.clone();
+    resolved.resolve(&|p| ready.context.value(p));
+    Ok((
+        LiveState {
+            context: ready.context.clone(),
+            resources,
+        },
+        resolved,
+    ))
 }

@@ -134,22 +134,12 @@ async fn apply(opts: Options, conn: &Connection) -> Result<ExitCode, String> {
     if !summary.has_changes() {
         return Ok(ExitCode::SUCCESS);
     }
-    if let Some(a) = planned.plan.changes().find(|a| a.blocked.is_some()) {
-        return Err(format!(
-            "{}: {}; nothing was applied",
-            a.address,
-            a.blocked.as_deref().unwrap_or_default()
-        ));
-    }
-    if let Some(a) = planned
+    if let Some((a, why)) = planned
         .plan
         .changes()
-        .find(|a| matches!(a.kind, ActionKind::Replace | ActionKind::Delete))
+        .find_map(|a| a.refusal().map(|why| (a, why)))
     {
-        return Err(format!(
-            "{}: ctrail does not replace or delete resources; make that change by hand if it is intended. Nothing was applied.",
-            a.address
-        ));
+        return Err(format!("{}: {why}; nothing was applied", a.address));
     }
     if saved.is_none() && !opts.auto_approve && !confirm(summary.add + summary.change)? {
         println!("Nothing was applied.");

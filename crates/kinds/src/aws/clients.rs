@@ -1,0 +1,106 @@
+//! AWS clients from the standard credential chain (environment, profiles, SSO,
+//! assume-role), with the endpoint override AWS_ENDPOINT_URL honoured and
+//! path-style S3 addressing whenever an endpoint is overridden.
+
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region};
+
+/// Where and as whom to talk to AWS.
+#[derive(Debug, Clone, Default)]
+pub struct Connection {
+    /// A named profile from the shared config files (`--profile`).
+    pub profile: Option<String>,
+    /// The region to use; the spec's home region when `None`.
+    pub region: Option<String>,
+}
+
+/// One client per service ctrail reads or changes.
+#[derive(Clone, Debug)]
+pub struct Clients {
+    pub region: String,
+    pub sts: aws_sdk_sts::Client,
+    pub s3: aws_sdk_s3::Client,
+    pub iam: aws_sdk_iam::Client,
+    pub logs: aws_sdk_cloudwatchlogs::Client,
+    pub cloudtrail: aws_sdk_cloudtrail::Client,
+    pub cloudwatch: aws_sdk_cloudwatch::Client,
+    pub kms: aws_sdk_kms::Client,
+    pub sns: aws_sdk_sns::Client,
+    pub organizations: aws_sdk_organizations::Client,
+}
+
+fn endpoint_overridden() -> bool {
+    ["AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
+}
+
+/// Who retries failed calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retries {
+    /// The SDK's standard retries, 8 attempts (reads).
+    Sdk,
+    /// None in the SDK: the caller classifies and retries (the executor),
+    /// with a timeout per attempt so a dropped connection fails fast.
+    Caller,
+}
+
+impl Clients {
+    pub async fn connect(conn: &Connection, home_region: &str) -> Clients {
+        Self::connect_with(conn, home_region, Retries::Sdk).await
+    }
+
+    pub async fn connect_with(conn: &Connection, home_region: &str, retries: Retries) -> Clients {
+        let region = conn
+            .region
+            .clone()
+            .unwrap_or_else(|| home_region.to_owned());
+        let mut loader =
+            aws_config::defaults(BehaviorVersion::latest()).region(Region::new(region.clone()));
+        if let Some(p) = &conn.profile {
+            loader = loader.profile_name(p);
+        }
+        if retries == Retries::Sdk {
+            // Reads retry throttling, 5xx and dropped connections as the
+            // executor does: up to 8 attempts with exponential backoff.
+            loader = loader.retry_config(RetryConfig::standard().with_max_attempts(8));
+        }
+        if retries == Retries::Caller {
+            loader = loader.retry_config(RetryConfig::disabled()).timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(Duration::from_secs(5))
+                    .operation_attempt_timeout(Duration::from_secs(30))
+                    .build(),
+            );
+        }
+        let config = loader.load().await;
+        Self::from_config(&config)
+    }
+
+    /// Clients from a loaded SDK configuration (its region and endpoint).
+    pub fn from_config(config: &aws_config::SdkConfig) -> Clients {
+        let region = config
+            .region()
+            .map(|r| r.as_ref().to_owned())
+            .unwrap_or_default();
+        let s3_config = aws_sdk_s3::config::Builder::from(config)
+            .force_path_style(endpoint_overridden() || config.endpoint_url().is_some())
+            .build();
+        let config = config.clone();
+        Clients {
+            region,
+            sts: aws_sdk_sts::Client::new(&config),
+            s3: aws_sdk_s3::Client::from_conf(s3_config),
+            iam: aws_sdk_iam::Client::new(&config),
+            logs: aws_sdk_cloudwatchlogs::Client::new(&config),
+            cloudtrail: aws_sdk_cloudtrail::Client::new(&config),
+            cloudwatch: aws_sdk_cloudwatch::Client::new(&config),
+            kms: aws_sdk_kms::Client::new(&config),
+            sns: aws_sdk_sns::Client::new(&config),
+            organizations: aws_sdk_organizations::Client::new(&config),
+        }
+    }
+}

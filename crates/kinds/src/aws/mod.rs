@@ -1,0 +1,43 @@
+//! The AWS side of every kind: `Api` (read, put, delete) and what those
+//! functions share: clients, errors, the retry policy, the read context.
+
+mod act;
+mod clients;
+pub mod error;
+mod read;
+
+use std::future::Future;
+
+pub use act::{
+    Cx, RetryPolicy, Retrying, Step, TagChange, Target, built, call, gone, merge_owned_statements,
+    refuse,
+};
+pub use clients::{Clients, Connection, Retries};
+pub use error::{CallError, Class, ReadError, absent_if_not_found, chain, read_error};
+pub use read::{KeyForms, Pending, ReadCx, Resolved};
+
+use crate::Kind;
+
+/// A kind's AWS calls. Each is idempotent: creating what exists carries on
+/// as an update, deleting what is gone is done.
+pub trait Api: Kind {
+    /// The live value of each named resource (and of any other the kind
+    /// reads for the preflight), `None` when AWS says it does not exist.
+    fn read(
+        rcx: &ReadCx<'_>,
+        names: &[String],
+    ) -> impl Future<Output = Result<Vec<(String, Option<Self>)>, ReadError>> + Send;
+
+    /// Makes the resource match `step.want`; says what was done.
+    fn put(
+        cx: &Cx<'_>,
+        step: &Step<'_, Self>,
+    ) -> impl Future<Output = Result<&'static str, CallError>> + Send;
+
+    /// Deletes the resource (or, for a setting AWS cannot remove, returns it
+    /// to AWS's default); says what was done.
+    fn delete(
+        cx: &Cx<'_>,
+        step: &Step<'_, Self>,
+    ) -> impl Future<Output = Result<&'static str, CallError>> + Send;
+}

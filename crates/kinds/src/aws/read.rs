@@ -1,0 +1,121 @@
+//! What a kind's read works with: the clients, the spec, every resource's
+//! desired attributes, the values only AWS knows (a shared future, awaited
+//! only by the reads that need them), and a memo so that a call several
+//! kinds need (GetRole for the role and its tags, say) is made once.
+
+use std::any::Any;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+use ctrail_model::{Address, LiveContext};
+use ctrail_spec::Spec;
+use futures::future::{BoxFuture, Shared};
+use serde_json::Value;
+use tokio::sync::OnceCell;
+
+use super::Clients;
+use super::error::ReadError;
+use crate::Kind;
+
+/// Every way the spec's KMS key may be written, so that a live value in any
+/// of them is recognised as the same key.
+#[derive(Debug, Clone, Default)]
+pub struct KeyForms {
+    pub arn: Option<String>,
+    pub forms: Vec<String>,
+}
+
+impl KeyForms {
+    /// The key's ARN when `live` names the spec's key; `live` unchanged otherwise.
+    pub fn normalise(&self, live: Option<&str>) -> Option<String> {
+        let live = live?;
+        match &self.arn {
+            Some(arn) if self.forms.iter().any(|f| f == live) => Some(arn.clone()),
+            _ => Some(live.to_owned()),
+        }
+    }
+}
+
+/// The values only AWS knows, and the desired attributes with them filled in.
+#[derive(Debug)]
+pub struct Resolved {
+    pub context: LiveContext,
+    pub keys: KeyForms,
+    pub desired: BTreeMap<Address, Value>,
+}
+
+/// The context round, started once and awaited by whichever read needs it.
+pub type Pending<'a> = Shared<BoxFuture<'a, Result<Arc<Resolved>, ReadError>>>;
+
+type Cell = Arc<OnceCell<Arc<dyn Any + Send + Sync>>>;
+
+pub struct ReadCx<'a> {
+    pub clients: &'a Clients,
+    pub spec: &'a Spec,
+    /// Every resource's desired attributes, placeholders not yet resolved.
+    pub desired: &'a BTreeMap<Address, Value>,
+    ready: Pending<'a>,
+    memo: Mutex<HashMap<String, Cell>>,
+}
+
+impl<'a> ReadCx<'a> {
+    pub fn new(
+        clients: &'a Clients,
+        spec: &'a Spec,
+        desired: &'a BTreeMap<Address, Value>,
+        ready: Pending<'a>,
+    ) -> Self {
+        ReadCx {
+            clients,
+            spec,
+            desired,
+            ready,
+            memo: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The values only AWS knows (waits for the context round).
+    pub async fn ready(&self) -> Result<Arc<Resolved>, ReadError> {
+        self.ready.clone().await
+    }
+
+    /// A resource's desired attributes, placeholders unresolved.
+    pub fn want<T: Kind>(&self, name: &str) -> Option<T> {
+        let v = self.desired.get(&Address::new(T::KIND, name))?;
+        serde_json::from_value(v.clone()).ok()
+    }
+
+    /// A resource's desired attributes with the placeholders resolved (waits
+    /// for the context round).
+    pub async fn resolved<T: Kind>(&self, name: &str) -> Result<Option<T>, ReadError> {
+        let ready = self.ready().await?;
+        Ok(ready
+            .desired
+            .get(&Address::new(T::KIND, name))
+            .and_then(|v| serde_json::from_value(v.clone()).ok()))
+    }
+
+    /// The answer of `call`, made once per `key` however many reads ask.
+    pub async fn once<T, F>(&self, key: String, call: F) -> Result<Arc<T>, ReadError>
+    where
+        T: Send + Sync + 'static,
+        F: Future<Output = Result<T, ReadError>>,
+    {
+        let cell = {
+            let mut memo = self
+                .memo
+                .lock()
+                .map_err(|_| ReadError::Unexpected("a read panicked".into()))?;
+            Arc::clone(memo.entry(key).or_default())
+        };
+        let value = cell
+            .get_or_try_init(|| async {
+                call.await
+                    .map(|v| Arc::new(v) as Arc<dyn Any + Send + Sync>)
+            })
+            .await?;
+        Arc::clone(value)
+            .downcast::<T>()
+            .map_err(|_| ReadError::Unexpected("one memo key used for two types".into()))
+    }
+}

@@ -1,0 +1,357 @@
+//! `trail_event_selectors`: which management and data events the trail
+//! logs, as basic or advanced selectors. CloudTrail ORs selectors and their
+//! values ("Logging data events", CloudTrail User Guide), so every list in
+//! them is a set.
+
+use ctrail_model::ResourceKind;
+use ctrail_spec::{ReadWriteType, Spec};
+use serde::{Deserialize, Serialize};
+
+use crate::{Compare, Desired, Kind, Names, Rules};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "style", content = "selectors", rename_all = "snake_case")]
+pub enum EventSelectors {
+    Basic(Vec<Basic>),
+    Advanced(Vec<Advanced>),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Basic {
+    /// `All`, `ReadOnly` or `WriteOnly`.
+    pub read_write_type: String,
+    pub include_management_events: bool,
+    pub data_resources: Vec<DataResource>,
+    pub exclude_management_event_sources: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataResource {
+    #[serde(rename = "type")]
+    pub resource_type: Option<String>,
+    pub values: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Advanced {
+    pub name: Option<String>,
+    pub field_selectors: Vec<FieldSelector>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldSelector {
+    pub field: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub equals: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_equals: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub starts_with: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_starts_with: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ends_with: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_ends_with: Vec<String>,
+}
+
+fn read_write(t: ReadWriteType) -> &'static str {
+    match t {
+        ReadWriteType::All => "All",
+        ReadWriteType::ReadOnly => "ReadOnly",
+        ReadWriteType::WriteOnly => "WriteOnly",
+    }
+}
+
+impl Kind for EventSelectors {
+    const KIND: ResourceKind = ResourceKind::TrailEventSelectors;
+    const RULES: Rules = Rules {
+        compare: &[(
+            "selectors",
+            Compare::Sets(&[
+                "",
+                "[].data_resources",
+                "[].data_resources.[].values",
+                "[].exclude_management_event_sources",
+                "[].field_selectors",
+                "[].field_selectors.[].*",
+            ]),
+        )],
+        ..Rules::NONE
+    };
+
+    fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
+        let value = match &spec.trail.event_selectors {
+            ctrail_spec::EventSelectors::Basic(b) => EventSelectors::Basic(
+                b.iter()
+                    .map(|s| Basic {
+                        read_write_type: read_write(s.read_write_type).into(),
+                        include_management_events: s.include_management_events,
+                        data_resources: s
+                            .data_resources
+                            .iter()
+                            .map(|d| DataResource {
+                                resource_type: Some(d.resource_type.clone()),
+                                values: d.values.clone(),
+                            })
+                            .collect(),
+                        exclude_management_event_sources: s
+                            .exclude_management_event_sources
+                            .clone(),
+                    })
+                    .collect(),
+            ),
+            ctrail_spec::EventSelectors::Advanced(a) => EventSelectors::Advanced(
+                a.iter()
+                    .map(|s| Advanced {
+                        name: s.name.clone(),
+                        field_selectors: s
+                            .field_selectors
+                            .iter()
+                            .map(|f| FieldSelector {
+                                field: f.field.clone(),
+                                equals: f.equals.clone(),
+                                not_equals: f.not_equals.clone(),
+                                starts_with: f.starts_with.clone(),
+                                not_starts_with: f.not_starts_with.clone(),
+                                ends_with: f.ends_with.clone(),
+                                not_ends_with: f.not_ends_with.clone(),
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            ),
+        };
+        vec![Desired::new(&spec.trail.name, value).part_of(ResourceKind::Trail)]
+    }
+}
+
+#[cfg(feature = "aws")]
+mod aws {
+    use aws_sdk_cloudtrail::types::{
+        AdvancedEventSelector, AdvancedFieldSelector, DataResource as AwsDataResource,
+        EventSelector, ReadWriteType,
+    };
+
+    use super::{Advanced, Basic, DataResource, EventSelectors, FieldSelector};
+    use crate::aws::{
+        Api, CallError, Cx, ReadCx, ReadError, Step, absent_if_not_found, built, gone,
+    };
+
+    const OP: &str = "cloudtrail:PutEventSelectors";
+
+    fn some(v: &[String]) -> Option<Vec<String>> {
+        Some(v.to_vec()).filter(|v| !v.is_empty())
+    }
+
+    impl Basic {
+        fn from_aws(s: &EventSelector) -> Basic {
+            Basic {
+                read_write_type: s.read_write_type().map_or("All", |t| t.as_str()).to_owned(),
+                include_management_events: s.include_management_events().unwrap_or(true),
+                data_resources: s
+                    .data_resources()
+                    .iter()
+                    .map(|d| DataResource {
+                        resource_type: d.r#type().map(str::to_owned),
+                        values: d.values().to_vec(),
+                    })
+                    .collect(),
+                exclude_management_event_sources: s.exclude_management_event_sources().to_vec(),
+            }
+        }
+
+        fn to_aws(&self) -> EventSelector {
+            EventSelector::builder()
+                .read_write_type(ReadWriteType::from(self.read_write_type.as_str()))
+                .include_management_events(self.include_management_events)
+                .set_data_resources(Some(
+                    self.data_resources
+                        .iter()
+                        .map(|r| {
+                            AwsDataResource::builder()
+                                .set_type(r.resource_type.clone())
+                                .set_values(Some(r.values.clone()))
+                                .build()
+                        })
+                        .collect(),
+                ))
+                // Sent only when there is something to exclude; AWS stores an
+                // explicit empty list as given.
+                .set_exclude_management_event_sources(some(&self.exclude_management_event_sources))
+                .build()
+        }
+    }
+
+    impl Advanced {
+        fn from_aws(s: &AdvancedEventSelector) -> Advanced {
+            Advanced {
+                name: s.name().map(str::to_owned),
+                field_selectors: s
+                    .field_selectors()
+                    .iter()
+                    .map(|f| FieldSelector {
+                        field: f.field().to_owned(),
+                        equals: f.equals().to_vec(),
+                        not_equals: f.not_equals().to_vec(),
+                        starts_with: f.starts_with().to_vec(),
+                        not_starts_with: f.not_starts_with().to_vec(),
+                        ends_with: f.ends_with().to_vec(),
+                        not_ends_with: f.not_ends_with().to_vec(),
+                    })
+                    .collect(),
+            }
+        }
+
+        fn to_aws(&self) -> Result<AdvancedEventSelector, CallError> {
+            let fields = self
+                .field_selectors
+                .iter()
+                .map(|f| {
+                    built(
+                        OP,
+                        AdvancedFieldSelector::builder()
+                            .field(&f.field)
+                            .set_equals(some(&f.equals))
+                            .set_not_equals(some(&f.not_equals))
+                            .set_starts_with(some(&f.starts_with))
+                            .set_not_starts_with(some(&f.not_starts_with))
+                            .set_ends_with(some(&f.ends_with))
+                            .set_not_ends_with(some(&f.not_ends_with))
+                            .build(),
+                    )
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            built(
+                OP,
+                AdvancedEventSelector::builder()
+                    .set_name(self.name.clone())
+                    .set_field_selectors(Some(fields))
+                    .build(),
+            )
+        }
+    }
+
+    async fn put_selectors(
+        cx: &Cx<'_>,
+        name: &str,
+        want: &EventSelectors,
+    ) -> Result<(), CallError> {
+        let c = &cx.clients.cloudtrail;
+        match want {
+            EventSelectors::Advanced(a) => {
+                let advanced = a
+                    .iter()
+                    .map(Advanced::to_aws)
+                    .collect::<Result<Vec<_>, _>>()?;
+                crate::aws!(
+                    cx,
+                    "cloudtrail:PutEventSelectors",
+                    c.put_event_selectors()
+                        .trail_name(name)
+                        .set_advanced_event_selectors(Some(advanced.clone()))
+                        .send()
+                )
+                .await?;
+            }
+            EventSelectors::Basic(b) => {
+                let basic: Vec<EventSelector> = b.iter().map(Basic::to_aws).collect();
+                crate::aws!(
+                    cx,
+                    "cloudtrail:PutEventSelectors",
+                    c.put_event_selectors()
+                        .trail_name(name)
+                        .set_event_selectors(Some(basic.clone()))
+                        .send()
+                )
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
+    impl Api for EventSelectors {
+        async fn read(
+            rcx: &ReadCx<'_>,
+            names: &[String],
+        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+            let c = &rcx.clients.cloudtrail;
+            let mut out = Vec::new();
+            for name in names {
+                let got = c.get_event_selectors().trail_name(name).send().await;
+                let live =
+                    absent_if_not_found("cloudtrail:GetEventSelectors", got, &[])?.map(|s| {
+                        if s.advanced_event_selectors().is_empty() {
+                            EventSelectors::Basic(
+                                s.event_selectors().iter().map(Basic::from_aws).collect(),
+                            )
+                        } else {
+                            EventSelectors::Advanced(
+                                s.advanced_event_selectors()
+                                    .iter()
+                                    .map(Advanced::from_aws)
+                                    .collect(),
+                            )
+                        }
+                    });
+                out.push((name.clone(), live));
+            }
+            Ok(out)
+        }
+
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+            put_selectors(cx, step.name, &step.want).await?;
+            Ok("set")
+        }
+
+        /// Back to what a trail logs with no selector: every management event.
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+            let default = EventSelectors::Basic(vec![Basic {
+                read_write_type: "All".into(),
+                include_management_events: true,
+                data_resources: Vec::new(),
+                exclude_management_event_sources: Vec::new(),
+            }]);
+            match put_selectors(cx, step.name, &default).await {
+                Ok(()) => Ok("reset to every management event"),
+                Err(e) if gone(&e, &[]) => Ok("already gone"),
+                Err(e) => Err(e),
+            }
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn round_trip() {
+            let basic = Basic {
+                read_write_type: "WriteOnly".into(),
+                include_management_events: true,
+                data_resources: vec![DataResource {
+                    resource_type: Some("AWS::S3::Object".into()),
+                    values: vec!["arn:aws:s3:::b/".into()],
+                }],
+                exclude_management_event_sources: vec!["kms.amazonaws.com".into()],
+            };
+            assert_eq!(Basic::from_aws(&basic.to_aws()), basic);
+            let advanced = Advanced {
+                name: Some("writes".into()),
+                field_selectors: vec![FieldSelector {
+                    field: "eventCategory".into(),
+                    equals: vec!["Data".into()],
+                    ..FieldSelector::default()
+                }],
+            };
+            assert_eq!(
+                Advanced::from_aws(&advanced.to_aws().expect("request")),
+                advanced
+            );
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! `trail_insight_selectors`: CloudTrail Insights (unusual API call and
+//! error rates). Insights need the trail to log management events, so they
+//! follow the event selectors.
+
+use ctrail_model::{Address, EdgeReason, ResourceKind};
+use ctrail_spec::Spec;
+use serde::{Deserialize, Serialize};
+
+use crate::{Compare, Desired, Kind, Names, Rules};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InsightSelectors {
+    pub insight_types: Vec<String>,
+}
+
+impl Kind for InsightSelectors {
+    const KIND: ResourceKind = ResourceKind::TrailInsightSelectors;
+    const RULES: Rules = Rules {
+        compare: &[("insight_types", Compare::Sets(&[""]))],
+        ..Rules::NONE
+    };
+
+    fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
+        let t = &spec.trail;
+        let value = InsightSelectors {
+            insight_types: t.insights.iter().map(|i| i.as_str().to_owned()).collect(),
+        };
+        vec![
+            Desired::new(&t.name, value)
+                .part_of(ResourceKind::Trail)
+                .after(
+                    Address::new(ResourceKind::TrailEventSelectors, &t.name),
+                    EdgeReason::Configured,
+                ),
+        ]
+    }
+}
+
+#[cfg(feature = "aws")]
+mod aws {
+    use aws_sdk_cloudtrail::types::{InsightSelector, InsightType};
+
+    use super::InsightSelectors;
+    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, absent_if_not_found, gone};
+    use crate::cloudtrail::shared::trail;
+
+    async fn set(cx: &Cx<'_>, name: &str, types: &[String]) -> Result<(), CallError> {
+        let c = &cx.clients.cloudtrail;
+        let selectors: Vec<InsightSelector> = types
+            .iter()
+            .map(|t| {
+                InsightSelector::builder()
+                    .insight_type(InsightType::from(t.as_str()))
+                    .build()
+            })
+            .collect();
+        crate::aws!(
+            cx,
+            "cloudtrail:PutInsightSelectors",
+            c.put_insight_selectors()
+                .trail_name(name)
+                .set_insight_selectors(Some(selectors.clone()))
+                .send()
+        )
+        .await?;
+        Ok(())
+    }
+
+    impl Api for InsightSelectors {
+        async fn read(
+            rcx: &ReadCx<'_>,
+            names: &[String],
+        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+            let c = &rcx.clients.cloudtrail;
+            let mut out = Vec::new();
+            for name in names {
+                let (exists, got) = tokio::join!(
+                    trail(rcx, name),
+                    c.get_insight_selectors().trail_name(name).send()
+                );
+                if exists?.is_none() {
+                    out.push((name.clone(), None));
+                    continue;
+                }
+                let got = absent_if_not_found(
+                    "cloudtrail:GetInsightSelectors",
+                    got,
+                    &["InsightNotEnabledException"],
+                )?;
+                let mut types: Vec<String> = got
+                    .as_ref()
+                    .map(|i| {
+                        i.insight_selectors()
+                            .iter()
+                            .filter_map(|s| s.insight_type())
+                            .map(|t| t.as_str().to_owned())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                types.sort_unstable();
+                out.push((
+                    name.clone(),
+                    Some(InsightSelectors {
+                        insight_types: types,
+                    }),
+                ));
+            }
+            Ok(out)
+        }
+
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+            set(cx, step.name, &step.want.insight_types).await?;
+            Ok("set")
+        }
+
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+            match set(cx, step.name, &[]).await {
+                Ok(()) => Ok("removed"),
+                Err(e) if gone(&e, &[]) => Ok("already gone"),
+                Err(e) => Err(e),
+            }
+        }
+    }
+}

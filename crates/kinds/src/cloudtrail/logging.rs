@@ -1,0 +1,98 @@
+//! `trail_logging`: whether the trail records (StartLogging / StopLogging).
+//! Logging starts once the trail logs what the spec asks.
+
+use ctrail_model::{Address, EdgeReason, ResourceKind};
+use ctrail_spec::Spec;
+use serde::{Deserialize, Serialize};
+
+use crate::{Desired, Kind, Names, Rules, Security, rank};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Logging {
+    pub is_logging: bool,
+}
+
+impl Kind for Logging {
+    const KIND: ResourceKind = ResourceKind::TrailLogging;
+    const RULES: Rules = Rules {
+        security: &[("is_logging", "logging", Security::Ranked(rank::bool))],
+        ..Rules::NONE
+    };
+
+    fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
+        let t = &spec.trail;
+        vec![
+            Desired::new(
+                &t.name,
+                Logging {
+                    is_logging: t.logging,
+                },
+            )
+            .part_of(ResourceKind::Trail)
+            .after(
+                Address::new(ResourceKind::TrailEventSelectors, &t.name),
+                EdgeReason::Configured,
+            ),
+        ]
+    }
+}
+
+#[cfg(feature = "aws")]
+mod aws {
+    use super::Logging;
+    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, absent_if_not_found, gone};
+
+    async fn stop(cx: &Cx<'_>, name: &str) -> Result<(), CallError> {
+        let c = &cx.clients.cloudtrail;
+        crate::aws!(
+            cx,
+            "cloudtrail:StopLogging",
+            c.stop_logging().name(name).send()
+        )
+        .await?;
+        Ok(())
+    }
+
+    impl Api for Logging {
+        async fn read(
+            rcx: &ReadCx<'_>,
+            names: &[String],
+        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+            let c = &rcx.clients.cloudtrail;
+            let mut out = Vec::new();
+            for name in names {
+                let got = c.get_trail_status().name(name).send().await;
+                let live =
+                    absent_if_not_found("cloudtrail:GetTrailStatus", got, &[])?.map(|s| Logging {
+                        is_logging: s.is_logging().unwrap_or(false),
+                    });
+                out.push((name.clone(), live));
+            }
+            Ok(out)
+        }
+
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+            if !step.want.is_logging {
+                stop(cx, step.name).await?;
+                return Ok("stopped");
+            }
+            let c = &cx.clients.cloudtrail;
+            crate::aws!(
+                cx,
+                "cloudtrail:StartLogging",
+                c.start_logging().name(step.name).send()
+            )
+            .await?;
+            Ok("started")
+        }
+
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+            match stop(cx, step.name).await {
+                Ok(()) => Ok("stopped"),
+                Err(e) if gone(&e, &[]) => Ok("already gone"),
+                Err(e) => Err(e),
+            }
+        }
+    }
+}

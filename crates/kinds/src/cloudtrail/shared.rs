@@ -1,0 +1,27 @@
+//! What the trail's kinds share: the trail as GetTrail shows it, read once.
+
+/// The trail's ARN.
+#[cfg(feature = "aws")]
+pub(crate) fn arn(partition: &str, region: &str, account: &str, name: &str) -> String {
+    format!("arn:{partition}:cloudtrail:{region}:{account}:trail/{name}")
+}
+
+/// The trail, `None` when it does not exist (GetTrail, made once however
+/// many of its kinds ask).
+#[cfg(feature = "aws")]
+pub(crate) async fn trail(
+    rcx: &crate::aws::ReadCx<'_>,
+    name: &str,
+) -> Result<Option<aws_sdk_cloudtrail::types::Trail>, crate::aws::ReadError> {
+    let c = &rcx.clients.cloudtrail;
+    let found = rcx
+        .once(format!("cloudtrail:GetTrail {name}"), async {
+            let got = c.get_trail().name(name).send().await;
+            Ok(
+                crate::aws::absent_if_not_found("cloudtrail:GetTrail", got, &[])?
+                    .and_then(|t| t.trail().cloned()),
+            )
+        })
+        .await?;
+    Ok((*found).clone())
+}

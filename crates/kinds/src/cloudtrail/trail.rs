@@ -1,0 +1,324 @@
+//! `trail`: the trail itself, and the edges AWS enforces into it:
+//! CreateTrail checks the bucket policy, the key policy, the topic policy
+//! and the CloudWatch Logs role (docs/aws-rules.md).
+
+use ctrail_model::placeholder::Placeholder;
+use ctrail_model::{Address, EdgeReason, ResourceKind as K};
+use ctrail_spec::Spec;
+use serde::{Deserialize, Serialize};
+
+use crate::sns::shared::topic_name;
+use crate::{Desired, Kind, Names, Rules, Security, rank};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Trail {
+    pub name: String,
+    pub home_region: String,
+    pub s3_bucket_name: Option<String>,
+    pub s3_key_prefix: Option<String>,
+    pub include_global_service_events: bool,
+    pub is_multi_region_trail: bool,
+    pub is_organization_trail: bool,
+    pub enable_log_file_validation: bool,
+    pub kms_key_id: Option<String>,
+    pub cloud_watch_logs_log_group_arn: Option<String>,
+    pub cloud_watch_logs_role_arn: Option<String>,
+    pub sns_topic_name: Option<String>,
+}
+
+impl Kind for Trail {
+    const KIND: K = K::Trail;
+    const RULES: Rules = Rules {
+        replaced_by: &["home_region"],
+        security: &[
+            (
+                "enable_log_file_validation",
+                "log file validation",
+                Security::Ranked(rank::bool),
+            ),
+            (
+                "is_multi_region_trail",
+                "recording in every region",
+                Security::Ranked(rank::bool),
+            ),
+            (
+                "include_global_service_events",
+                "recording of IAM, STS and CloudFront events",
+                Security::Ranked(rank::bool),
+            ),
+            (
+                "kms_key_id",
+                "log file encryption",
+                Security::Ranked(rank::present),
+            ),
+            (
+                "cloud_watch_logs_log_group_arn",
+                "real-time delivery to CloudWatch Logs",
+                Security::Ranked(rank::present),
+            ),
+        ],
+        ..Rules::NONE
+    };
+
+    fn desired(spec: &Spec, names: &Names<'_>) -> Vec<Desired<Self>> {
+        let t = &spec.trail;
+        let cwl = spec.cloudwatch_logs.as_ref();
+        let value = Trail {
+            name: t.name.clone(),
+            home_region: spec.region.clone(),
+            s3_bucket_name: Some(spec.bucket.name.clone()),
+            s3_key_prefix: t.s3_key_prefix.clone(),
+            include_global_service_events: t.include_global_service_events,
+            is_multi_region_trail: t.multi_region,
+            is_organization_trail: t.organization,
+            enable_log_file_validation: t.log_file_validation,
+            kms_key_id: spec
+                .kms
+                .as_ref()
+                .map(|_| Placeholder::KmsKeyArn.token().to_owned()),
+            cloud_watch_logs_log_group_arn: cwl
+                .map(|l| format!("{}:*", names.log_group_arn(&l.log_group))),
+            cloud_watch_logs_role_arn: cwl.map(|l| names.role_arn(&l.role_name)),
+            sns_topic_name: t.sns_topic.as_deref().map(|s| topic_name(s).to_owned()),
+        };
+        let bucket = &spec.bucket.name;
+        let mut d = Desired::new(&t.name, value)
+            .after(Address::new(K::S3Bucket, bucket), EdgeReason::References)
+            .after(
+                Address::new(K::S3BucketPolicy, bucket),
+                EdgeReason::BucketPolicyChecked,
+            );
+        if let Some(l) = cwl {
+            d = d
+                .after(
+                    Address::new(K::LogGroup, &l.log_group),
+                    EdgeReason::References,
+                )
+                .after(
+                    Address::new(K::IamRole, &l.role_name),
+                    EdgeReason::IamPropagation,
+                )
+                .after(
+                    Address::new(K::IamRolePolicy, &l.role_name),
+                    EdgeReason::IamPropagation,
+                );
+        }
+        if let Some(k) = spec.kms.as_ref().filter(|k| k.manage_key_policy) {
+            d = d.after(
+                Address::new(K::KmsKeyPolicy, k.key.as_str()),
+                EdgeReason::KeyPolicyChecked,
+            );
+        }
+        if let Some(topic) = t.sns_topic.as_deref() {
+            d = d.after(
+                Address::new(K::SnsTopicPolicy, topic_name(topic)),
+                EdgeReason::TopicPolicyChecked,
+            );
+        }
+        vec![d]
+    }
+}
+
+/// CloudTrail takes a log group ARN with or without the `:*` suffix and
+/// means the same group; compare it in the suffixed form the graph uses.
+#[cfg(feature = "aws")]
+fn log_group_arn_with_streams(arn: &str) -> String {
+    if arn.ends_with(":*") {
+        arn.to_owned()
+    } else {
+        format!("{arn}:*")
+    }
+}
+
+#[cfg(feature = "aws")]
+mod aws {
+    use super::{Trail, log_group_arn_with_streams};
+    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, gone};
+    use crate::cloudtrail::shared::trail;
+
+    impl Trail {
+        fn from_aws(
+            t: &aws_sdk_cloudtrail::types::Trail,
+            region: &str,
+            keys: &crate::aws::KeyForms,
+        ) -> Trail {
+            Trail {
+                name: t.name().unwrap_or_default().to_owned(),
+                // Omitted by some endpoints: a trail read in a region lives there.
+                home_region: t.home_region().unwrap_or(region).to_owned(),
+                s3_bucket_name: t.s3_bucket_name().map(str::to_owned),
+                s3_key_prefix: t.s3_key_prefix().map(str::to_owned),
+                include_global_service_events: t.include_global_service_events().unwrap_or(false),
+                is_multi_region_trail: t.is_multi_region_trail().unwrap_or(false),
+                is_organization_trail: t.is_organization_trail().unwrap_or(false),
+                enable_log_file_validation: t.log_file_validation_enabled().unwrap_or(false),
+                kms_key_id: keys.normalise(t.kms_key_id()),
+                cloud_watch_logs_log_group_arn: t
+                    .cloud_watch_logs_log_group_arn()
+                    .map(log_group_arn_with_streams),
+                cloud_watch_logs_role_arn: t.cloud_watch_logs_role_arn().map(str::to_owned),
+                sns_topic_name: t
+                    .sns_topic_arn()
+                    .and_then(|a| a.rsplit(':').next())
+                    .map(str::to_owned),
+            }
+        }
+    }
+
+    impl Api for Trail {
+        async fn read(
+            rcx: &ReadCx<'_>,
+            names: &[String],
+        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+            let mut out = Vec::new();
+            for name in names {
+                let region = rcx
+                    .want::<Trail>(name)
+                    .map(|t| t.home_region)
+                    .unwrap_or_default();
+                let live = match trail(rcx, name).await? {
+                    None => None,
+                    Some(t) => {
+                        let ready = rcx.ready().await?;
+                        Some(Trail::from_aws(&t, &region, &ready.keys))
+                    }
+                };
+                out.push((name.clone(), live));
+            }
+            Ok(out)
+        }
+
+        /// CreateTrail, or UpdateTrail for one that exists. On UpdateTrail an
+        /// empty string removes a setting (encryption, log group, prefix, topic).
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+            let c = &cx.clients.cloudtrail;
+            let w = &step.want;
+            let bucket = w.s3_bucket_name.clone().unwrap_or_default();
+            if step.creating() {
+                let made = crate::aws!(
+                    cx,
+                    "cloudtrail:CreateTrail",
+                    c.create_trail()
+                        .name(step.name)
+                        .s3_bucket_name(&bucket)
+                        .set_s3_key_prefix(w.s3_key_prefix.clone())
+                        .set_sns_topic_name(w.sns_topic_name.clone())
+                        .include_global_service_events(w.include_global_service_events)
+                        .is_multi_region_trail(w.is_multi_region_trail)
+                        .is_organization_trail(w.is_organization_trail)
+                        .enable_log_file_validation(w.enable_log_file_validation)
+                        .set_cloud_watch_logs_log_group_arn(
+                            w.cloud_watch_logs_log_group_arn.clone()
+                        )
+                        .set_cloud_watch_logs_role_arn(w.cloud_watch_logs_role_arn.clone())
+                        .set_kms_key_id(w.kms_key_id.clone())
+                        .send()
+                )
+                .await;
+                match made {
+                    Ok(_) => return Ok("created"),
+                    Err(e) if e.code.as_deref() == Some("TrailAlreadyExistsException") => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            let or_empty = |v: &Option<String>| v.clone().unwrap_or_default();
+            crate::aws!(
+                cx,
+                "cloudtrail:UpdateTrail",
+                c.update_trail()
+                    .name(step.name)
+                    .s3_bucket_name(&bucket)
+                    .s3_key_prefix(or_empty(&w.s3_key_prefix))
+                    .sns_topic_name(or_empty(&w.sns_topic_name))
+                    .include_global_service_events(w.include_global_service_events)
+                    .is_multi_region_trail(w.is_multi_region_trail)
+                    .is_organization_trail(w.is_organization_trail)
+                    .enable_log_file_validation(w.enable_log_file_validation)
+                    .cloud_watch_logs_log_group_arn(or_empty(&w.cloud_watch_logs_log_group_arn))
+                    .cloud_watch_logs_role_arn(or_empty(&w.cloud_watch_logs_role_arn))
+                    .kms_key_id(or_empty(&w.kms_key_id))
+                    .send()
+            )
+            .await?;
+            Ok("updated")
+        }
+
+        /// DeleteTrail; the log files it delivered stay in the bucket.
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+            let c = &cx.clients.cloudtrail;
+            match crate::aws!(
+                cx,
+                "cloudtrail:DeleteTrail",
+                c.delete_trail().name(step.name).send()
+            )
+            .await
+            {
+                Ok(_) => Ok("deleted"),
+                Err(e) if gone(&e, &[]) => Ok("already gone"),
+                Err(e) => Err(e),
+            }
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        /// What GetTrail answers for the trail CreateTrail made reads back
+        /// as the desired attributes (the key in ARN form, the log group
+        /// ARN with its `:*`, the topic by name).
+        #[test]
+        fn round_trip() {
+            let want = Trail {
+                name: "t".into(),
+                home_region: "us-east-1".into(),
+                s3_bucket_name: Some("b".into()),
+                s3_key_prefix: None,
+                include_global_service_events: true,
+                is_multi_region_trail: true,
+                is_organization_trail: false,
+                enable_log_file_validation: true,
+                kms_key_id: Some("arn:aws:kms:us-east-1:123456789012:key/k".into()),
+                cloud_watch_logs_log_group_arn: Some(
+                    "arn:aws:logs:us-east-1:123456789012:log-group:g:*".into(),
+                ),
+                cloud_watch_logs_role_arn: Some("arn:aws:iam::123456789012:role/r".into()),
+                sns_topic_name: Some("topic".into()),
+            };
+            let live = aws_sdk_cloudtrail::types::Trail::builder()
+                .name("t")
+                .home_region("us-east-1")
+                .s3_bucket_name("b")
+                .include_global_service_events(true)
+                .is_multi_region_trail(true)
+                .is_organization_trail(false)
+                .log_file_validation_enabled(true)
+                .kms_key_id("k")
+                .cloud_watch_logs_log_group_arn("arn:aws:logs:us-east-1:123456789012:log-group:g")
+                .cloud_watch_logs_role_arn("arn:aws:iam::123456789012:role/r")
+                .sns_topic_arn("arn:aws:sns:us-east-1:123456789012:topic")
+                .build();
+            let keys = crate::aws::KeyForms {
+                arn: Some("arn:aws:kms:us-east-1:123456789012:key/k".into()),
+                forms: vec!["k".into()],
+            };
+            assert_eq!(Trail::from_aws(&live, "us-east-1", &keys), want);
+        }
+    }
+}
+
+#[cfg(all(test, feature = "aws"))]
+mod tests {
+    use super::log_group_arn_with_streams;
+
+    #[test]
+    fn log_group_arns_compare_with_the_suffix() {
+        let bare = "arn:aws:logs:us-east-1:123456789012:log-group:CloudTrail/APILogs";
+        assert_eq!(log_group_arn_with_streams(bare), format!("{bare}:*"));
+        assert_eq!(
+            log_group_arn_with_streams(&format!("{bare}:*")),
+            format!("{bare}:*")
+        );
+    }
+}

@@ -1,0 +1,242 @@
+//! `iam_role`: the role CloudTrail assumes to write to the log group. Its
+//! trust policy names CloudTrail (policies.rs cites the AWS page), and any
+//! other policy on it would widen what CloudTrail may do, so the role is
+//! wanted with none.
+
+use ctrail_model::ResourceKind;
+use ctrail_policy::canonical;
+use ctrail_spec::Spec;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::{Compare, Desired, Kind, Names, Rules, Security, policies};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Role {
+    pub name: String,
+    pub path: String,
+    pub assume_role_policy: Value,
+    pub other_inline_policies: Vec<String>,
+    pub attached_managed_policies: Vec<String>,
+}
+
+impl Kind for Role {
+    const KIND: ResourceKind = ResourceKind::IamRole;
+    const RULES: Rules = Rules {
+        compare: &[
+            ("assume_role_policy", Compare::Policy),
+            ("other_inline_policies", Compare::Sets(&[""])),
+            ("attached_managed_policies", Compare::Sets(&[""])),
+        ],
+        security: &[
+            (
+                "assume_role_policy",
+                "who may assume CloudTrail's role",
+                Security::AnyChange,
+            ),
+            (
+                "other_inline_policies",
+                "what CloudTrail's role may do",
+                Security::AnyChange,
+            ),
+            (
+                "attached_managed_policies",
+                "what CloudTrail's role may do",
+                Security::AnyChange,
+            ),
+        ],
+        ..Rules::NONE
+    };
+
+    fn desired(spec: &Spec, names: &Names<'_>) -> Vec<Desired<Self>> {
+        let Some(l) = &spec.cloudwatch_logs else {
+            return Vec::new();
+        };
+        let trust = canonical::policy(&policies::with_statements(
+            policies::role_trust_policy(names),
+            &l.extra_trust_statements,
+        ));
+        vec![Desired::new(
+            &l.role_name,
+            Role {
+                name: l.role_name.clone(),
+                path: "/".into(),
+                assume_role_policy: trust,
+                other_inline_policies: Vec::new(),
+                attached_managed_policies: Vec::new(),
+            },
+        )]
+    }
+}
+
+#[cfg(feature = "aws")]
+mod aws {
+    use ctrail_policy::canonical;
+
+    use super::Role;
+    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, gone, read_error, refuse};
+    use crate::iam::shared::{INLINE_POLICY_NAME, role};
+
+    fn names(v: Option<&serde_json::Value>) -> Vec<String> {
+        serde_json::from_value(v.cloned().unwrap_or_default()).unwrap_or_default()
+    }
+
+    impl Api for Role {
+        async fn read(
+            rcx: &ReadCx<'_>,
+            names: &[String],
+        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+            let c = &rcx.clients.iam;
+            let mut out = Vec::new();
+            for name in names {
+                let inline =
+                    async {
+                        let mut all = Vec::new();
+                        let mut pages = c
+                            .list_role_policies()
+                            .role_name(name)
+                            .into_paginator()
+                            .send();
+                        while let Some(page) = pages.next().await {
+                            match page {
+                            Ok(p) => all.extend(p.policy_names().iter().cloned()),
+                            Err(e) if crate::aws::error::is_not_found(
+                                aws_smithy_types::error::metadata::ProvideErrorMetadata::code(&e),
+                                &[],
+                            ) => break,
+                            Err(e) => return Err(read_error("iam:ListRolePolicies", e)),
+                        }
+                        }
+                        Ok(all)
+                    };
+                let attached =
+                    async {
+                        let mut all = Vec::new();
+                        let mut pages = c
+                            .list_attached_role_policies()
+                            .role_name(name)
+                            .into_paginator()
+                            .send();
+                        while let Some(page) = pages.next().await {
+                            match page {
+                            Ok(p) => all.extend(
+                                p.attached_policies()
+                                    .iter()
+                                    .filter_map(|p| p.policy_arn())
+                                    .map(str::to_owned),
+                            ),
+                            Err(e) if crate::aws::error::is_not_found(
+                                aws_smithy_types::error::metadata::ProvideErrorMetadata::code(&e),
+                                &[],
+                            ) => break,
+                            Err(e) => return Err(read_error("iam:ListAttachedRolePolicies", e)),
+                        }
+                        }
+                        Ok(all)
+                    };
+                let (live, inline, attached) = tokio::join!(role(rcx, name), inline, attached);
+                let Some(live) = live? else {
+                    out.push((name.clone(), None));
+                    continue;
+                };
+                let mut other_inline: Vec<String> = inline?
+                    .into_iter()
+                    .filter(|p| p != INLINE_POLICY_NAME)
+                    .collect();
+                other_inline.sort();
+                let mut attached = attached?;
+                attached.sort();
+                out.push((
+                    name.clone(),
+                    Some(Role {
+                        name: live.role_name().to_owned(),
+                        path: live.path().to_owned(),
+                        assume_role_policy: live
+                            .assume_role_policy_document()
+                            .and_then(canonical::parse_policy)
+                            .unwrap_or_default(),
+                        other_inline_policies: other_inline,
+                        attached_managed_policies: attached,
+                    }),
+                ));
+            }
+            Ok(out)
+        }
+
+        /// CreateRole, or for an existing role its trust policy; any other
+        /// policy on the role (which would widen it) is removed.
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+            let c = &cx.clients.iam;
+            let trust = serde_json::to_string(&step.want.assume_role_policy)
+                .map_err(|e| refuse("iam:CreateRole", e.to_string()))?;
+            if step.creating() {
+                let made = crate::aws!(
+                    cx,
+                    "iam:CreateRole",
+                    c.create_role()
+                        .role_name(step.name)
+                        .path(&step.want.path)
+                        .assume_role_policy_document(&trust)
+                        .send()
+                )
+                .await;
+                match made {
+                    Ok(_) => return Ok("created"),
+                    Err(e) if e.code.as_deref() == Some("EntityAlreadyExists") => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            crate::aws!(
+                cx,
+                "iam:UpdateAssumeRolePolicy",
+                c.update_assume_role_policy()
+                    .role_name(step.name)
+                    .policy_document(&trust)
+                    .send()
+            )
+            .await?;
+            for p in names(step.old("other_inline_policies")) {
+                crate::aws!(
+                    cx,
+                    "iam:DeleteRolePolicy",
+                    c.delete_role_policy()
+                        .role_name(step.name)
+                        .policy_name(&p)
+                        .send()
+                )
+                .await?;
+            }
+            for arn in names(step.old("attached_managed_policies")) {
+                crate::aws!(
+                    cx,
+                    "iam:DetachRolePolicy",
+                    c.detach_role_policy()
+                        .role_name(step.name)
+                        .policy_arn(&arn)
+                        .send()
+                )
+                .await?;
+            }
+            Ok("updated")
+        }
+
+        /// DeleteRole. IAM refuses while any policy is still on the role
+        /// (DeleteConflict): ctrail's inline policy is its own kind, deleted
+        /// first; a policy someone else put there stops the delete.
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+            let c = &cx.clients.iam;
+            match crate::aws!(
+                cx,
+                "iam:DeleteRole",
+                c.delete_role().role_name(step.name).send()
+            )
+            .await
+            {
+                Ok(_) => Ok("deleted"),
+                Err(e) if gone(&e, &[]) => Ok("already gone"),
+                Err(e) => Err(e),
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! `iam_role_policy`: the role's inline policy, letting CloudTrail create
+//! log streams and put events in the log group and nothing else
+//! (policies.rs cites the AWS page).
+
+use ctrail_model::ResourceKind;
+use ctrail_policy::canonical;
+use ctrail_spec::Spec;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::iam::shared::INLINE_POLICY_NAME;
+use crate::{Compare, Desired, Kind, Names, Rules, Security, policies};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RolePolicy {
+    pub policy_name: String,
+    pub policy: Value,
+}
+
+impl Kind for RolePolicy {
+    const KIND: ResourceKind = ResourceKind::IamRolePolicy;
+    const RULES: Rules = Rules {
+        compare: &[("policy", Compare::Policy)],
+        security: &[(
+            "policy",
+            "what CloudTrail's role may do",
+            Security::AnyChange,
+        )],
+        ..Rules::NONE
+    };
+
+    fn desired(spec: &Spec, names: &Names<'_>) -> Vec<Desired<Self>> {
+        let Some(l) = &spec.cloudwatch_logs else {
+            return Vec::new();
+        };
+        let policy = canonical::policy(&policies::with_statements(
+            policies::role_logs_policy(names, &l.log_group),
+            &l.extra_role_statements,
+        ));
+        vec![
+            Desired::new(
+                &l.role_name,
+                RolePolicy {
+                    policy_name: INLINE_POLICY_NAME.into(),
+                    policy,
+                },
+            )
+            .part_of(ResourceKind::IamRole),
+        ]
+    }
+}
+
+#[cfg(feature = "aws")]
+mod aws {
+    use ctrail_policy::canonical;
+
+    use super::RolePolicy;
+    use crate::aws::{
+        Api, CallError, Cx, ReadCx, ReadError, Step, absent_if_not_found, gone, refuse,
+    };
+    use crate::iam::shared::INLINE_POLICY_NAME;
+
+    impl Api for RolePolicy {
+        async fn read(
+            rcx: &ReadCx<'_>,
+            names: &[String],
+        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+            let c = &rcx.clients.iam;
+            let mut out = Vec::new();
+            for name in names {
+                let got = c
+                    .get_role_policy()
+                    .role_name(name)
+                    .policy_name(INLINE_POLICY_NAME)
+                    .send()
+                    .await;
+                let live =
+                    absent_if_not_found("iam:GetRolePolicy", got, &[])?.map(|p| RolePolicy {
+                        policy_name: p.policy_name().to_owned(),
+                        policy: canonical::parse_policy(p.policy_document()).unwrap_or_default(),
+                    });
+                out.push((name.clone(), live));
+            }
+            Ok(out)
+        }
+
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+            let c = &cx.clients.iam;
+            let policy = serde_json::to_string(&step.want.policy)
+                .map_err(|e| refuse("iam:PutRolePolicy", e.to_string()))?;
+            crate::aws!(
+                cx,
+                "iam:PutRolePolicy",
+                c.put_role_policy()
+                    .role_name(step.name)
+                    .policy_name(&step.want.policy_name)
+                    .policy_document(&policy)
+                    .send()
+            )
+            .await?;
+            Ok("set")
+        }
+
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+            let c = &cx.clients.iam;
+            match crate::aws!(
+                cx,
+                "iam:DeleteRolePolicy",
+                c.delete_role_policy()
+                    .role_name(step.name)
+                    .policy_name(&step.want.policy_name)
+                    .send()
+            )
+            .await
+            {
+                Ok(_) => Ok("deleted"),
+                Err(e) if gone(&e, &[]) => Ok("already gone"),
+                Err(e) => Err(e),
+            }
+        }
+    }
+}

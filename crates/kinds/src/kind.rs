@@ -1,0 +1,146 @@
+//! What every resource kind declares: its typed attributes (the type itself),
+//! how the spec implies it, and its rules. The AWS side (read, put, delete)
+//! is `crate::aws::Api`.
+
+use ctrail_model::{Address, EdgeReason, ResourceKind};
+use ctrail_spec::Spec;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::policies::Names;
+
+/// One resource of a kind that a spec implies.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Desired<T> {
+    pub name: String,
+    pub value: T,
+    /// What must exist first, and why.
+    pub after: Vec<(Address, EdgeReason)>,
+    /// `Some(allow_destroy)` for a resource that holds audit logs.
+    pub audit_logs: Option<bool>,
+}
+
+impl<T> Desired<T> {
+    pub fn new(name: impl Into<String>, value: T) -> Self {
+        Desired {
+            name: name.into(),
+            value,
+            after: Vec::new(),
+            audit_logs: None,
+        }
+    }
+
+    /// `first` must exist before this resource, because of `why`.
+    pub fn after(mut self, first: Address, why: EdgeReason) -> Self {
+        self.after.push((first, why));
+        self
+    }
+
+    /// A setting of `parent` with its own API call (the parent must exist).
+    pub fn part_of(self, parent: ResourceKind) -> Self {
+        let parent = Address::new(parent, &self.name);
+        self.after(parent, EdgeReason::PartOf)
+    }
+
+    /// Holds audit logs: never deleted or replaced unless `allow_destroy`.
+    pub fn holds_audit_logs(mut self, allow_destroy: bool) -> Self {
+        self.audit_logs = Some(allow_destroy);
+        self
+    }
+}
+
+/// How an attribute's values compare.
+#[derive(Debug, Clone, Copy)]
+pub enum Compare {
+    /// A policy document, or a list of statements: by meaning.
+    Policy,
+    /// Lists at these paths are sets. A path is `.`-separated; `[]` steps
+    /// into every element of a list and `*` into every member of an object;
+    /// the empty path is the attribute itself.
+    Sets(&'static [&'static str]),
+}
+
+/// A ranking of an attribute's values, weakest first.
+pub type Ranker = fn(Option<&Value>) -> i64;
+
+/// How a change to an attribute bears on the audit trail's security.
+#[derive(Debug, Clone, Copy)]
+pub enum Security {
+    /// Ordered values: stronger or weaker.
+    Ranked(Ranker),
+    /// Any change matters (who may do what).
+    AnyChange,
+    /// Only replacing one value by another matters; setting or unsetting it
+    /// is covered by a ranked attribute beside it.
+    Replaced,
+}
+
+/// A kind's rules, read by the differ.
+#[derive(Debug, Clone, Copy)]
+pub struct Rules {
+    /// Attributes compared by meaning, not as written.
+    pub compare: &'static [(&'static str, Compare)],
+    /// Attributes AWS cannot change in place: a new value means a new resource.
+    pub replaced_by: &'static [&'static str],
+    /// Security-relevant attributes (by their last path step; `*` for every
+    /// attribute), what they protect, and how a change bears on it.
+    pub security: &'static [(&'static str, &'static str, Security)],
+}
+
+impl Rules {
+    pub const NONE: Rules = Rules {
+        compare: &[],
+        replaced_by: &[],
+        security: &[],
+    };
+
+    pub fn compare(&self, attribute: &str) -> Option<Compare> {
+        self.compare
+            .iter()
+            .find(|(a, _)| *a == attribute)
+            .map(|(_, c)| *c)
+    }
+
+    /// The subject and rule for a change at `path`, by its last step.
+    pub fn security(&self, path: &str) -> Option<(&'static str, Security)> {
+        let leaf = path.rsplit('.').next().unwrap_or(path);
+        self.security
+            .iter()
+            .find(|(a, _, _)| *a == leaf || *a == "*")
+            .map(|(_, subject, rule)| (*subject, *rule))
+    }
+}
+
+/// A resource kind: the type is its attributes, whose JSON form (serde) is
+/// what the differ compares and the plan shows.
+pub trait Kind: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
+    const KIND: ResourceKind;
+    const RULES: Rules = Rules::NONE;
+
+    /// Every resource of this kind the spec implies.
+    fn desired(spec: &Spec, names: &Names<'_>) -> Vec<Desired<Self>>;
+
+    /// What a reviewer should know when it is created (not a change).
+    fn on_create(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// What a reviewer should know about it as it is live (not a change).
+    fn on_live(&self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// Rankers shared by kinds.
+pub mod rank {
+    use serde_json::Value;
+
+    pub fn bool(v: Option<&Value>) -> i64 {
+        i64::from(v.and_then(Value::as_bool).unwrap_or(false))
+    }
+
+    pub fn present(v: Option<&Value>) -> i64 {
+        i64::from(v.is_some_and(|v| !v.is_null()))
+    }
+}

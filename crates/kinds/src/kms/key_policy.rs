@@ -1,0 +1,159 @@
+//! `kms_key_policy`: ctrail's statements (Sid prefix `CTrail`) in the
+//! customer managed key's policy; the key's other statements belong to
+//! whoever else manages the key and are kept as they are. The whole live
+//! policy is kept as the observation `_document` for the preflight, which
+//! judges the key as it will be after apply; it is read even when ctrail
+//! does not manage the policy (`manage_key_policy: false`).
+
+use ctrail_model::ResourceKind;
+use ctrail_policy::canonical;
+use ctrail_spec::{Encryption, Spec};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::{Compare, Desired, Kind, Names, Rules, Security, policies};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyPolicy {
+    /// The key as the spec names it.
+    pub key: String,
+    /// ctrail's statements.
+    pub statements: Value,
+    /// The whole live policy (an observation, never diffed).
+    #[serde(rename = "_document", default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<Value>,
+}
+
+impl Kind for KeyPolicy {
+    const KIND: ResourceKind = ResourceKind::KmsKeyPolicy;
+    const RULES: Rules = Rules {
+        compare: &[("statements", Compare::Policy)],
+        security: &[("statements", "who may use the KMS key", Security::AnyChange)],
+        ..Rules::NONE
+    };
+
+    fn desired(spec: &Spec, names: &Names<'_>) -> Vec<Desired<Self>> {
+        let Some(kms) = spec.kms.as_ref().filter(|k| k.manage_key_policy) else {
+            return Vec::new();
+        };
+        let log_group = spec.cloudwatch_logs.as_ref().map(|l| l.log_group.as_str());
+        // CloudTrail needs kms:Decrypt when the bucket encrypts with this key
+        // through an S3 Bucket Key.
+        let bucket_key = matches!(
+            &spec.bucket.encryption,
+            Encryption::SseKms { key, bucket_key: true } if key == &kms.key
+        );
+        let statements = canonical::policy(&policies::kms_statements(names, log_group, bucket_key));
+        vec![Desired::new(
+            kms.key.as_str(),
+            KeyPolicy {
+                key: kms.key.as_str().to_owned(),
+                statements,
+                document: None,
+            },
+        )]
+    }
+}
+
+#[cfg(feature = "aws")]
+mod aws {
+    use ctrail_policy::canonical;
+    use ctrail_policy::shared::owned_statements;
+    use serde_json::{Value, json};
+
+    use super::KeyPolicy;
+    use crate::aws::{
+        Api, CallError, Cx, ReadCx, ReadError, Step, merge_owned_statements, read_error, refuse,
+    };
+
+    /// Swaps `owned` in for ctrail's statements in the key policy.
+    async fn swap(cx: &Cx<'_>, name: &str, owned: &Value) -> Result<(), CallError> {
+        let c = &cx.clients.kms;
+        let key = cx
+            .target
+            .kms_key_arn
+            .clone()
+            .unwrap_or_else(|| name.to_owned());
+        let current = crate::aws!(
+            cx,
+            "kms:GetKeyPolicy",
+            c.get_key_policy()
+                .key_id(&key)
+                .policy_name("default")
+                .send()
+        )
+        .await?;
+        let merged = merge_owned_statements(current.policy(), owned)
+            .map_err(|e| refuse("kms:PutKeyPolicy", e))?;
+        crate::aws!(
+            cx,
+            "kms:PutKeyPolicy",
+            c.put_key_policy()
+                .key_id(&key)
+                .policy_name("default")
+                .policy(&merged)
+                .send()
+        )
+        .await?;
+        Ok(())
+    }
+
+    impl Api for KeyPolicy {
+        async fn read(
+            rcx: &ReadCx<'_>,
+            names: &[String],
+        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+            let c = &rcx.clients.kms;
+            let alias = rcx.spec.kms.as_ref().is_some_and(|k| k.key.is_alias());
+            let mut keys = names.to_vec();
+            if keys.is_empty()
+                && let Some(k) = &rcx.spec.kms
+            {
+                keys.push(k.key.as_str().to_owned());
+            }
+            let mut out = Vec::new();
+            for key in keys {
+                // GetKeyPolicy takes a key id or ARN, not an alias: an alias
+                // waits for DescribeKey's answer.
+                let id = if alias {
+                    let ready = rcx.ready().await?;
+                    ready.keys.arn.clone().unwrap_or_else(|| key.clone())
+                } else {
+                    key.clone()
+                };
+                let got = c
+                    .get_key_policy()
+                    .key_id(id)
+                    .policy_name("default")
+                    .send()
+                    .await
+                    .map_err(|e| read_error("kms:GetKeyPolicy", e))?;
+                let policy = got
+                    .policy()
+                    .and_then(canonical::parse_policy)
+                    .unwrap_or(Value::Null);
+                out.push((
+                    key.clone(),
+                    Some(KeyPolicy {
+                        key,
+                        statements: owned_statements(&policy),
+                        document: Some(policy),
+                    }),
+                ));
+            }
+            Ok(out)
+        }
+
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+            swap(cx, step.name, &step.want.statements).await?;
+            Ok("statements set")
+        }
+
+        /// Takes ctrail's statements out; the key and its other statements stay.
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+            swap(cx, step.name, &json!([])).await?;
+            Ok("statements removed")
+        }
+    }
+}

@@ -1,0 +1,276 @@
+//! ctrail's resource kinds: one module per AWS resource kind, grouped by
+//! service, each holding everything ctrail knows about that kind: its typed
+//! attributes, how the spec implies it, its rules (what forces a replace,
+//! which lists are sets, what is security-relevant), and, with the `aws`
+//! feature, how it is read, created or updated, and deleted.
+//!
+//! The registry below is the one place that names every kind. Its matches
+//! are exhaustive, so a kind missing from it, or lacking a read, a put or a
+//! delete, does not compile. The stages (graph, reader, differ, executor)
+//! know kinds only through these functions.
+
+mod kind;
+pub mod policies;
+
+/// The log bucket and its settings.
+pub mod s3 {
+    pub(crate) mod shared;
+
+    pub mod bucket;
+    pub mod encryption;
+    pub mod lifecycle;
+    pub mod policy;
+    pub mod public_access_block;
+    pub mod tags;
+    pub mod versioning;
+}
+
+/// The CloudWatch Logs log group CloudTrail delivers to.
+pub mod logs {
+    pub(crate) mod shared;
+
+    pub mod group;
+    pub mod retention;
+    pub mod tags;
+}
+
+/// The IAM role CloudTrail assumes to write to the log group.
+pub mod iam {
+    pub mod shared;
+
+    pub mod role;
+    pub mod role_policy;
+    pub mod role_tags;
+}
+
+/// ctrail's statements in the customer managed KMS key's policy.
+pub mod kms {
+    pub mod key_policy;
+}
+
+/// SNS topics: the trail's delivery notifications and the alert topic.
+pub mod sns {
+    pub(crate) mod shared;
+
+    pub mod subscription;
+    pub mod topic;
+    pub mod topic_policy;
+}
+
+/// The trail and its settings.
+pub mod cloudtrail {
+    pub(crate) mod shared;
+
+    pub mod event_selectors;
+    pub mod insight_selectors;
+    pub mod logging;
+    pub mod tags;
+    pub mod trail;
+}
+
+/// Security monitoring: metric filters, alarms, saved queries.
+pub mod monitoring {
+    pub mod metric_alarm;
+    pub mod metric_filter;
+    pub mod query_definition;
+}
+
+/// Tags, as every tagged kind holds them.
+pub mod tags;
+
+#[cfg(feature = "aws")]
+pub mod aws;
+
+pub use kind::{Compare, Desired, Kind, Ranker, Rules, Security, rank};
+pub use policies::Names;
+
+use ctrail_model::ResourceKind;
+use ctrail_spec::Spec;
+use serde_json::Value;
+
+/// A desired resource with its attributes as JSON (the graph's form).
+pub type DesiredValue = Desired<Value>;
+
+fn values<T: Kind>(spec: &Spec, names: &Names<'_>) -> Result<Vec<DesiredValue>, String> {
+    T::desired(spec, names)
+        .into_iter()
+        .map(|d| {
+            let value = serde_json::to_value(&d.value)
+                .map_err(|e| format!("{} {}: {e}", T::KIND, d.name))?;
+            Ok(Desired {
+                name: d.name,
+                value,
+                after: d.after,
+                audit_logs: d.audit_logs,
+            })
+        })
+        .collect()
+}
+
+fn typed<T: Kind>(v: &Value) -> Option<T> {
+    serde_json::from_value(v.clone()).ok()
+}
+
+macro_rules! registry {
+    ($($variant:ident => $ty:ty,)*) => {
+        /// Every resource of `kind` the spec implies.
+        pub fn desired(
+            kind: ResourceKind,
+            spec: &Spec,
+            names: &Names<'_>,
+        ) -> Result<Vec<DesiredValue>, String> {
+            match kind {
+                $(ResourceKind::$variant => values::<$ty>(spec, names),)*
+            }
+        }
+
+        /// `kind`'s rules.
+        pub fn rules(kind: ResourceKind) -> &'static Rules {
+            match kind {
+                $(ResourceKind::$variant => &<$ty as Kind>::RULES,)*
+            }
+        }
+
+        /// Notes for a reviewer on creating a resource with these attributes.
+        pub fn on_create(kind: ResourceKind, desired: &Value) -> Vec<String> {
+            match kind {
+                $(ResourceKind::$variant => typed::<$ty>(desired).map(|t| t.on_create()).unwrap_or_default(),)*
+            }
+        }
+
+        /// Notes for a reviewer on a resource as it is live.
+        pub fn on_live(kind: ResourceKind, live: &Value) -> Vec<String> {
+            match kind {
+                $(ResourceKind::$variant => typed::<$ty>(live).map(|t| t.on_live()).unwrap_or_default(),)*
+            }
+        }
+
+        #[cfg(feature = "aws")]
+        /// The live state of the named resources of `kind`.
+        pub async fn read(
+            kind: ResourceKind,
+            rcx: &aws::ReadCx<'_>,
+            names: &[String],
+        ) -> Result<Vec<(ctrail_model::Address, ctrail_model::Observed)>, aws::ReadError> {
+            match kind {
+                // Boxed: each kind's read is a large future; 25 of them inline
+                // would overflow a thread's stack.
+                $(ResourceKind::$variant => Box::pin(dispatch::read::<$ty>(rcx, names)).await,)*
+            }
+        }
+
+        #[cfg(feature = "aws")]
+        /// Carries out one create, update or delete of a `kind` resource.
+        pub async fn act(
+            kind: ResourceKind,
+            cx: &aws::Cx<'_>,
+            step: &aws::Step<'_, Value>,
+        ) -> Result<&'static str, aws::CallError> {
+            match kind {
+                $(ResourceKind::$variant => Box::pin(dispatch::act::<$ty>(cx, step)).await,)*
+            }
+        }
+    };
+}
+
+registry! {
+    S3Bucket => s3::bucket::Bucket,
+    S3PublicAccessBlock => s3::public_access_block::PublicAccessBlock,
+    S3BucketVersioning => s3::versioning::Versioning,
+    S3BucketEncryption => s3::encryption::Encryption,
+    S3BucketLifecycle => s3::lifecycle::Lifecycle,
+    S3BucketTags => s3::tags::BucketTags,
+    S3BucketPolicy => s3::policy::BucketPolicy,
+    LogGroup => logs::group::LogGroup,
+    LogGroupRetention => logs::retention::Retention,
+    LogGroupTags => logs::tags::LogGroupTags,
+    IamRole => iam::role::Role,
+    IamRolePolicy => iam::role_policy::RolePolicy,
+    IamRoleTags => iam::role_tags::RoleTags,
+    KmsKeyPolicy => kms::key_policy::KeyPolicy,
+    SnsTopic => sns::topic::Topic,
+    SnsTopicPolicy => sns::topic_policy::TopicPolicy,
+    Trail => cloudtrail::trail::Trail,
+    TrailEventSelectors => cloudtrail::event_selectors::EventSelectors,
+    TrailInsightSelectors => cloudtrail::insight_selectors::InsightSelectors,
+    TrailTags => cloudtrail::tags::TrailTags,
+    TrailLogging => cloudtrail::logging::Logging,
+    MetricFilter => monitoring::metric_filter::MetricFilter,
+    MetricAlarm => monitoring::metric_alarm::MetricAlarm,
+    SnsSubscription => sns::subscription::Subscription,
+    QueryDefinition => monitoring::query_definition::QueryDefinition,
+}
+
+#[cfg(feature = "aws")]
+mod dispatch {
+    use ctrail_model::{ActionKind, Address, Observed};
+    use serde_json::Value;
+
+    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, refuse};
+
+    pub(crate) async fn read<T: Api>(
+        rcx: &ReadCx<'_>,
+        names: &[String],
+    ) -> Result<Vec<(Address, Observed)>, ReadError> {
+        T::read(rcx, names)
+            .await?
+            .into_iter()
+            .map(|(name, live)| {
+                let observed =
+                    match live {
+                        None => Observed::Absent,
+                        Some(v) => Observed::Present(serde_json::to_value(&v).map_err(|e| {
+                            ReadError::Unexpected(format!("{} {name}: {e}", T::KIND))
+                        })?),
+                    };
+                Ok((Address::new(T::KIND, name), observed))
+            })
+            .collect()
+    }
+
+    pub(crate) async fn act<T: Api>(
+        cx: &Cx<'_>,
+        step: &Step<'_, Value>,
+    ) -> Result<&'static str, CallError> {
+        // The plan's attributes must be exactly the kind's: a misspelt or
+        // missing key is refused here, never sent to AWS as a default.
+        let want: T = serde_json::from_value(step.want.clone()).map_err(|e| {
+            refuse(
+                "ctrail",
+                format!("the attributes of {} do not fit the kind: {e}", T::KIND),
+            )
+        })?;
+        let step = Step {
+            name: step.name,
+            kind: step.kind,
+            want,
+            changes: step.changes,
+        };
+        match step.kind {
+            ActionKind::Create | ActionKind::Update => T::put(cx, &step).await,
+            ActionKind::Delete => T::delete(cx, &step).await,
+            ActionKind::Replace | ActionKind::NoOp => Err(refuse(
+                "ctrail",
+                "only creates, updates and deletes are carried out",
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_rules_that_name_its_own_attributes() {
+        for kind in ResourceKind::ALL {
+            let r = rules(kind);
+            for (attr, _) in r.compare {
+                assert!(
+                    !attr.contains('.'),
+                    "{kind}: rules name top-level attributes"
+                );
+            }
+        }
+    }
+}

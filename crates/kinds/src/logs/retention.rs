@@ -1,0 +1,113 @@
+//! `log_group_retention`: how long CloudWatch Logs keeps the trail's events
+//! (`None`: forever).
+
+use ctrail_model::ResourceKind;
+use ctrail_spec::Spec;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::{Desired, Kind, Names, Rules, Security};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Retention {
+    pub retention_in_days: Option<i32>,
+}
+
+/// Longer retention is stronger; `null` (never expire) is strongest.
+fn rank(v: Option<&Value>) -> i64 {
+    match v {
+        Some(Value::Number(n)) => n.as_i64().unwrap_or(0),
+        _ => i64::MAX,
+    }
+}
+
+impl Kind for Retention {
+    const KIND: ResourceKind = ResourceKind::LogGroupRetention;
+    const RULES: Rules = Rules {
+        security: &[(
+            "retention_in_days",
+            "how long CloudWatch keeps log events",
+            Security::Ranked(rank),
+        )],
+        ..Rules::NONE
+    };
+
+    fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
+        let Some(l) = &spec.cloudwatch_logs else {
+            return Vec::new();
+        };
+        let days = l
+            .retention_days
+            .map(|d| i32::try_from(d).unwrap_or(i32::MAX));
+        vec![
+            Desired::new(
+                &l.log_group,
+                Retention {
+                    retention_in_days: days,
+                },
+            )
+            .part_of(ResourceKind::LogGroup),
+        ]
+    }
+}
+
+#[cfg(feature = "aws")]
+mod aws {
+    use super::Retention;
+    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, gone};
+    use crate::logs::shared::group;
+
+    async fn never_expire(cx: &Cx<'_>, name: &str) -> Result<(), CallError> {
+        let c = &cx.clients.logs;
+        crate::aws!(
+            cx,
+            "logs:DeleteRetentionPolicy",
+            c.delete_retention_policy().log_group_name(name).send()
+        )
+        .await?;
+        Ok(())
+    }
+
+    impl Api for Retention {
+        async fn read(
+            rcx: &ReadCx<'_>,
+            names: &[String],
+        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+            let mut out = Vec::new();
+            for name in names {
+                let live = group(rcx, name).await?.map(|g| Retention {
+                    retention_in_days: g.retention_in_days(),
+                });
+                out.push((name.clone(), live));
+            }
+            Ok(out)
+        }
+
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+            let Some(days) = step.want.retention_in_days else {
+                never_expire(cx, step.name).await?;
+                return Ok("set to never expire");
+            };
+            let c = &cx.clients.logs;
+            crate::aws!(
+                cx,
+                "logs:PutRetentionPolicy",
+                c.put_retention_policy()
+                    .log_group_name(step.name)
+                    .retention_in_days(days)
+                    .send()
+            )
+            .await?;
+            Ok("set")
+        }
+
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+            match never_expire(cx, step.name).await {
+                Ok(()) => Ok("removed (events never expire)"),
+                Err(e) if gone(&e, &[]) => Ok("already gone"),
+                Err(e) => Err(e),
+            }
+        }
+    }
+}

@@ -1,0 +1,183 @@
+//! `metric_filter`: a metric filter on the trail's log group, counting the
+//! events a security alarm watches. PutMetricFilter creates or replaces a
+//! filter by name.
+
+use ctrail_model::{Address, EdgeReason, ResourceKind};
+use ctrail_spec::Spec;
+use serde::{Deserialize, Serialize};
+
+use crate::{Desired, Kind, Names, Rules, Security};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricFilter {
+    pub log_group_name: String,
+    pub filter_name: Option<String>,
+    pub filter_pattern: String,
+    pub metric_name: Option<String>,
+    pub metric_namespace: Option<String>,
+    pub metric_value: Option<String>,
+}
+
+impl Kind for MetricFilter {
+    const KIND: ResourceKind = ResourceKind::MetricFilter;
+    const RULES: Rules = Rules {
+        security: &[(
+            "filter_pattern",
+            "which events a security alarm counts",
+            Security::AnyChange,
+        )],
+        ..Rules::NONE
+    };
+
+    fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
+        let Some(logs) = &spec.cloudwatch_logs else {
+            return Vec::new();
+        };
+        spec.monitoring
+            .metric_filters
+            .iter()
+            .map(|f| {
+                Desired::new(
+                    &f.name,
+                    MetricFilter {
+                        log_group_name: logs.log_group.clone(),
+                        filter_name: Some(f.name.clone()),
+                        filter_pattern: f.pattern.clone(),
+                        metric_name: Some(f.metric_name.clone()),
+                        metric_namespace: Some(f.metric_namespace.clone()),
+                        metric_value: Some(f.metric_value.clone()),
+                    },
+                )
+                .after(
+                    Address::new(ResourceKind::LogGroup, &logs.log_group),
+                    EdgeReason::References,
+                )
+            })
+            .collect()
+    }
+}
+
+#[cfg(feature = "aws")]
+mod aws {
+    use std::collections::BTreeMap;
+
+    use aws_sdk_cloudwatchlogs::types::{MetricFilter as Live, MetricTransformation};
+
+    use super::MetricFilter;
+    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, built, gone, read_error};
+
+    /// Every filter on the log group; none when the group does not exist.
+    async fn list(c: &aws_sdk_cloudwatchlogs::Client, group: &str) -> Result<Vec<Live>, ReadError> {
+        let mut out = Vec::new();
+        let mut pages = c
+            .describe_metric_filters()
+            .log_group_name(group)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            match page {
+                Ok(p) => out.extend(p.metric_filters().iter().cloned()),
+                Err(e)
+                    if crate::aws::error::is_not_found(
+                        aws_smithy_types::error::metadata::ProvideErrorMetadata::code(&e),
+                        &[],
+                    ) =>
+                {
+                    break;
+                }
+                Err(e) => return Err(read_error("logs:DescribeMetricFilters", e)),
+            }
+        }
+        Ok(out)
+    }
+
+    impl MetricFilter {
+        fn from_aws(group: &str, f: &Live) -> MetricFilter {
+            let t = f.metric_transformations().first();
+            MetricFilter {
+                log_group_name: f.log_group_name().unwrap_or(group).to_owned(),
+                filter_name: f.filter_name().map(str::to_owned),
+                filter_pattern: f.filter_pattern().unwrap_or_default().to_owned(),
+                metric_name: t.map(|t| t.metric_name().to_owned()),
+                metric_namespace: t.map(|t| t.metric_namespace().to_owned()),
+                metric_value: t.map(|t| t.metric_value().to_owned()),
+            }
+        }
+    }
+
+    impl Api for MetricFilter {
+        /// One DescribeMetricFilters per log group (all its filters, page by
+        /// page), matched by name.
+        async fn read(
+            rcx: &ReadCx<'_>,
+            names: &[String],
+        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+            let mut by_group: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            for name in names {
+                let group = rcx
+                    .want::<MetricFilter>(name)
+                    .map(|f| f.log_group_name)
+                    .unwrap_or_default();
+                by_group.entry(group).or_default().push(name.clone());
+            }
+            let c = &rcx.clients.logs;
+            let lists = futures::future::join_all(by_group.keys().map(|g| list(c, g))).await;
+            let mut out = Vec::new();
+            for ((group, wanted), live) in by_group.iter().zip(lists) {
+                let live = live?;
+                for name in wanted {
+                    let found = live
+                        .iter()
+                        .find(|f| f.filter_name() == Some(name.as_str()))
+                        .map(|f| MetricFilter::from_aws(group, f));
+                    out.push((name.clone(), found));
+                }
+            }
+            Ok(out)
+        }
+
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+            let c = &cx.clients.logs;
+            let w = &step.want;
+            let transformation = built(
+                "logs:PutMetricFilter",
+                MetricTransformation::builder()
+                    .metric_name(w.metric_name.clone().unwrap_or_default())
+                    .metric_namespace(w.metric_namespace.clone().unwrap_or_default())
+                    .metric_value(w.metric_value.clone().unwrap_or_default())
+                    .build(),
+            )?;
+            crate::aws!(
+                cx,
+                "logs:PutMetricFilter",
+                c.put_metric_filter()
+                    .log_group_name(&w.log_group_name)
+                    .filter_name(step.name)
+                    .filter_pattern(&w.filter_pattern)
+                    .metric_transformations(transformation.clone())
+                    .send()
+            )
+            .await?;
+            Ok(step.put_outcome())
+        }
+
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+            let c = &cx.clients.logs;
+            match crate::aws!(
+                cx,
+                "logs:DeleteMetricFilter",
+                c.delete_metric_filter()
+                    .log_group_name(&step.want.log_group_name)
+                    .filter_name(step.name)
+                    .send()
+            )
+            .await
+            {
+                Ok(_) => Ok("deleted"),
+                Err(e) if gone(&e, &[]) => Ok("already gone"),
+                Err(e) => Err(e),
+            }
+        }
+    }
+}

@@ -1,0 +1,238 @@
+//! `query_definition`: a Logs Insights saved query. AWS identifies a query
+//! definition by id, so ctrail finds it by name and updates it in place.
+//!
+//! PutQueryDefinition without an id creates a new definition every time it
+//! is called: a retry after an answer was lost would create a second one.
+//! So every retry of the put looks the name up again first and updates what
+//! an earlier attempt created. Copies that exist anyway (two definitions
+//! with one name, for any reason) are read as `extra_copies` (present only
+//! then; the spec has none): a plan reports them as drift and apply deletes
+//! them, keeping the first.
+
+use ctrail_model::{Address, EdgeReason, ResourceKind};
+use ctrail_spec::Spec;
+use serde::{Deserialize, Serialize};
+
+use crate::{Compare, Desired, Kind, Names, Rules};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueryDefinition {
+    pub name: Option<String>,
+    pub query_string: Option<String>,
+    pub log_group_names: Vec<String>,
+    /// Definitions beyond the first with this name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra_copies: Option<usize>,
+}
+
+impl Kind for QueryDefinition {
+    const KIND: ResourceKind = ResourceKind::QueryDefinition;
+    const RULES: Rules = Rules {
+        compare: &[("log_group_names", Compare::Sets(&[""]))],
+        ..Rules::NONE
+    };
+
+    fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
+        let Some(logs) = &spec.cloudwatch_logs else {
+            return Vec::new();
+        };
+        spec.monitoring
+            .queries
+            .iter()
+            .map(|q| {
+                // The spec keeps log groups sorted and unique, as the reader does.
+                let d = Desired::new(
+                    &q.name,
+                    QueryDefinition {
+                        name: Some(q.name.clone()),
+                        query_string: Some(q.query.clone()),
+                        log_group_names: q.log_groups.clone(),
+                        extra_copies: None,
+                    },
+                );
+                if q.log_groups.contains(&logs.log_group) {
+                    d.after(
+                        Address::new(ResourceKind::LogGroup, &logs.log_group),
+                        EdgeReason::References,
+                    )
+                } else {
+                    d
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(feature = "aws")]
+pub use aws::all;
+
+#[cfg(feature = "aws")]
+mod aws {
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    use aws_sdk_cloudwatchlogs::Client;
+    use aws_sdk_cloudwatchlogs::types::QueryDefinition as Live;
+
+    use super::QueryDefinition;
+    use crate::aws::{
+        Api, CallError, Cx, ReadCx, ReadError, Step, error::call_error, gone, read_error,
+    };
+
+    /// Every saved query in the account and region, page by page.
+    /// (DescribeQueryDefinitions has no paginator in the SDK.)
+    pub async fn all(c: &Client) -> Result<Vec<Live>, ReadError> {
+        let mut out = Vec::new();
+        let mut token = None;
+        loop {
+            let page = c
+                .describe_query_definitions()
+                .max_results(1000)
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(|e| read_error("logs:DescribeQueryDefinitions", e))?;
+            out.extend(page.query_definitions().iter().cloned());
+            match page.next_token() {
+                Some(t) if !t.is_empty() => token = Some(t.to_owned()),
+                _ => return Ok(out),
+            }
+        }
+    }
+
+    impl QueryDefinition {
+        fn from_aws(q: &Live) -> QueryDefinition {
+            let mut groups: Vec<String> = q.log_group_names().to_vec();
+            groups.sort_unstable();
+            QueryDefinition {
+                name: q.name().map(str::to_owned),
+                query_string: q.query_string().map(str::to_owned),
+                log_group_names: groups,
+                extra_copies: None,
+            }
+        }
+    }
+
+    /// The ids of the definitions named `name`: the one to update, and copies.
+    async fn lookup(cx: &Cx<'_>, name: &str) -> Result<(Option<String>, Vec<String>), CallError> {
+        let c = &cx.clients.logs;
+        let listed = crate::aws!(
+            cx,
+            "logs:DescribeQueryDefinitions",
+            c.describe_query_definitions()
+                .query_definition_name_prefix(name)
+                .max_results(1000)
+                .send()
+        )
+        .await?;
+        let mut ids = listed
+            .query_definitions()
+            .iter()
+            .filter(|q| q.name() == Some(name))
+            .filter_map(|q| q.query_definition_id())
+            .map(str::to_owned);
+        Ok((ids.next(), ids.collect()))
+    }
+
+    /// Deletes definitions by id; one already gone (an earlier attempt's
+    /// answer lost) is done.
+    async fn delete_ids(cx: &Cx<'_>, ids: &[String]) -> Result<(), CallError> {
+        let c = &cx.clients.logs;
+        for id in ids {
+            match crate::aws!(
+                cx,
+                "logs:DeleteQueryDefinition",
+                c.delete_query_definition().query_definition_id(id).send()
+            )
+            .await
+            {
+                Ok(_) => {}
+                Err(e) if gone(&e, &[]) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// PutQueryDefinition under the retry policy. A retry may follow an
+    /// attempt AWS carried out but whose answer was lost, so every retry
+    /// looks the name up again and updates what that attempt created.
+    async fn put_once(
+        cx: &Cx<'_>,
+        step: &Step<'_, QueryDefinition>,
+        known: Option<String>,
+    ) -> Result<(), CallError> {
+        let c = &cx.clients.logs;
+        let tries = AtomicU32::new(0);
+        let w = &step.want;
+        cx.call("logs:PutQueryDefinition", || {
+            let retry = tries.fetch_add(1, Ordering::Relaxed) > 0;
+            let known = known.clone();
+            async move {
+                let id = if retry {
+                    lookup(cx, step.name).await?.0
+                } else {
+                    known
+                };
+                c.put_query_definition()
+                    .name(step.name)
+                    .set_query_definition_id(id)
+                    .query_string(w.query_string.clone().unwrap_or_default())
+                    .set_log_group_names(Some(w.log_group_names.clone()))
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| call_error("logs:PutQueryDefinition", e))
+            }
+        })
+        .await
+    }
+
+    impl Api for QueryDefinition {
+        async fn read(
+            rcx: &ReadCx<'_>,
+            names: &[String],
+        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+            if names.is_empty() {
+                return Ok(Vec::new());
+            }
+            let live = all(&rcx.clients.logs).await?;
+            Ok(names
+                .iter()
+                .map(|name| {
+                    let mut copies = live.iter().filter(|q| q.name() == Some(name.as_str()));
+                    let found = copies.next().map(|q| {
+                        let extra = copies.count();
+                        QueryDefinition {
+                            extra_copies: (extra > 0).then_some(extra),
+                            ..QueryDefinition::from_aws(q)
+                        }
+                    });
+                    (name.clone(), found)
+                })
+                .collect())
+        }
+
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+            let (known, extras) = lookup(cx, step.name).await?;
+            put_once(cx, step, known.clone()).await?;
+            delete_ids(cx, &extras).await?;
+            Ok(match (known.is_some(), extras.is_empty()) {
+                (_, false) => "updated; extra copies deleted",
+                (true, true) => "updated",
+                (false, true) => "created",
+            })
+        }
+
+        /// Deletes every definition with the name.
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+            let (first, mut extras) = lookup(cx, step.name).await?;
+            let Some(first) = first else {
+                return Ok("already gone");
+            };
+            extras.insert(0, first);
+            delete_ids(cx, &extras).await?;
+            Ok("deleted")
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! `s3_bucket`: the log bucket itself. It holds the audit logs, so a plan
+//! never deletes or moves it unless the spec sets `allow_destroy`.
+
+use ctrail_model::ResourceKind;
+use ctrail_spec::Spec;
+use serde::{Deserialize, Serialize};
+
+use crate::{Desired, Kind, Names, Rules};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bucket {
+    pub name: String,
+    pub region: String,
+}
+
+impl Kind for Bucket {
+    const KIND: ResourceKind = ResourceKind::S3Bucket;
+    const RULES: Rules = Rules {
+        replaced_by: &["region"],
+        ..Rules::NONE
+    };
+
+    fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
+        let b = &spec.bucket;
+        vec![
+            Desired::new(
+                &b.name,
+                Bucket {
+                    name: b.name.clone(),
+                    region: spec.region.clone(),
+                },
+            )
+            .holds_audit_logs(b.allow_destroy),
+        ]
+    }
+}
+
+#[cfg(feature = "aws")]
+mod aws {
+    use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration};
+
+    use super::Bucket;
+    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, gone, refuse};
+    use crate::s3::shared::bucket_region;
+
+    impl Api for Bucket {
+        async fn read(
+            rcx: &ReadCx<'_>,
+            names: &[String],
+        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+            let mut out = Vec::new();
+            for name in names {
+                let live = bucket_region(rcx, name).await?.map(|region| Bucket {
+                    name: name.clone(),
+                    region,
+                });
+                out.push((name.clone(), live));
+            }
+            Ok(out)
+        }
+
+        /// CreateBucket in the spec's region (LocationConstraint everywhere
+        /// but us-east-1). A bucket this account already owns is fine; one
+        /// owned by another account is an error naming it.
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+            if !step.creating() {
+                return Err(refuse(
+                    "s3:CreateBucket",
+                    "the bucket exists in another region; ctrail never deletes a log bucket to move it",
+                ));
+            }
+            let c = &cx.clients.s3;
+            let region = step.want.region.as_str();
+            let config = (region != "us-east-1").then(|| {
+                CreateBucketConfiguration::builder()
+                    .location_constraint(BucketLocationConstraint::from(region))
+                    .build()
+            });
+            let made = crate::aws!(
+                cx,
+                "s3:CreateBucket",
+                c.create_bucket()
+                    .bucket(step.name)
+                    .set_create_bucket_configuration(config.clone())
+                    .send()
+            )
+            .await;
+            match made {
+                Ok(_) => Ok("created"),
+                Err(e) if e.code.as_deref() == Some("BucketAlreadyOwnedByYou") => {
+                    Ok("already existed (owned by this account)")
+                }
+                Err(e) if e.code.as_deref() == Some("BucketAlreadyExists") => Err(CallError {
+                    message: format!(
+                        "{}: the name is taken by another AWS account; choose another bucket name",
+                        e.message
+                    ),
+                    ..e
+                }),
+                Err(e) => Err(e),
+            }
+        }
+
+        /// DeleteBucket: AWS refuses a bucket that still holds objects
+        /// (BucketNotEmpty), so no log file is ever deleted here.
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+            let c = &cx.clients.s3;
+            match crate::aws!(
+                cx,
+                "s3:DeleteBucket",
+                c.delete_bucket().bucket(step.name).send()
+            )
+            .await
+            {
+                Ok(_) => Ok("deleted"),
+                Err(e) if gone(&e, &[]) => Ok("already gone"),
+                Err(e) => Err(e),
+            }
+        }
+    }
+}

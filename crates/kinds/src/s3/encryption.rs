@@ -1,0 +1,169 @@
+//! `s3_bucket_encryption`: default encryption of new log files, SSE-KMS with
+//! the spec's key (and an S3 Bucket Key) or SSE-S3.
+
+use ctrail_model::ResourceKind;
+use ctrail_model::placeholder::Placeholder;
+use ctrail_spec::Spec;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::{Desired, Kind, Names, Rules, Security};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Encryption {
+    /// `aws:kms`, `aws:kms:dsse` or `AES256`; `None` when unencrypted.
+    pub sse_algorithm: Option<String>,
+    /// The key's ARN for SSE-KMS.
+    pub kms_master_key_id: Option<String>,
+    pub bucket_key_enabled: bool,
+}
+
+fn rank(v: Option<&Value>) -> i64 {
+    match v.and_then(Value::as_str) {
+        Some("aws:kms") | Some("aws:kms:dsse") => 2,
+        Some("AES256") => 1,
+        _ => 0,
+    }
+}
+
+impl Kind for Encryption {
+    const KIND: ResourceKind = ResourceKind::S3BucketEncryption;
+    const RULES: Rules = Rules {
+        security: &[
+            ("sse_algorithm", "bucket encryption", Security::Ranked(rank)),
+            (
+                "kms_master_key_id",
+                "the bucket's encryption key",
+                Security::Replaced,
+            ),
+        ],
+        ..Rules::NONE
+    };
+
+    fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
+        let value = match &spec.bucket.encryption {
+            ctrail_spec::Encryption::SseS3 => Encryption {
+                sse_algorithm: Some("AES256".into()),
+                kms_master_key_id: None,
+                bucket_key_enabled: false,
+            },
+            ctrail_spec::Encryption::SseKms { bucket_key, .. } => Encryption {
+                sse_algorithm: Some("aws:kms".into()),
+                kms_master_key_id: Some(Placeholder::KmsKeyArn.token().into()),
+                bucket_key_enabled: *bucket_key,
+            },
+        };
+        vec![Desired::new(&spec.bucket.name, value).part_of(ResourceKind::S3Bucket)]
+    }
+}
+
+#[cfg(feature = "aws")]
+mod aws {
+    use aws_sdk_s3::types::{
+        ServerSideEncryption, ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration,
+        ServerSideEncryptionRule,
+    };
+
+    use super::Encryption;
+    use crate::aws::{
+        Api, CallError, Cx, ReadCx, ReadError, Step, absent_if_not_found, built, gone,
+    };
+    use crate::s3::shared::bucket_region;
+
+    impl Api for Encryption {
+        async fn read(
+            rcx: &ReadCx<'_>,
+            names: &[String],
+        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+            let c = &rcx.clients.s3;
+            let mut out = Vec::new();
+            for name in names {
+                let (exists, got) = tokio::join!(
+                    bucket_region(rcx, name),
+                    c.get_bucket_encryption().bucket(name).send()
+                );
+                if exists?.is_none() {
+                    out.push((name.clone(), None));
+                    continue;
+                }
+                let got = absent_if_not_found(
+                    "s3:GetBucketEncryption",
+                    got,
+                    &["ServerSideEncryptionConfigurationNotFoundError"],
+                )?;
+                // The key is compared in the key's ARN form.
+                let ready = rcx.ready().await?;
+                let rule = got
+                    .as_ref()
+                    .and_then(|e| e.server_side_encryption_configuration())
+                    .and_then(|c| c.rules().first());
+                let default = rule.and_then(|r| r.apply_server_side_encryption_by_default());
+                out.push((
+                    name.clone(),
+                    Some(Encryption {
+                        sse_algorithm: default.map(|d| d.sse_algorithm().as_str().to_owned()),
+                        kms_master_key_id: ready
+                            .keys
+                            .normalise(default.and_then(|d| d.kms_master_key_id())),
+                        bucket_key_enabled: rule
+                            .and_then(|r| r.bucket_key_enabled())
+                            .unwrap_or(false),
+                    }),
+                ));
+            }
+            Ok(out)
+        }
+
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+            const OP: &str = "s3:PutBucketEncryption";
+            let w = &step.want;
+            let default = built(
+                OP,
+                ServerSideEncryptionByDefault::builder()
+                    .sse_algorithm(ServerSideEncryption::from(
+                        w.sse_algorithm.as_deref().unwrap_or("AES256"),
+                    ))
+                    .set_kms_master_key_id(w.kms_master_key_id.clone())
+                    .build(),
+            )?;
+            let rule = ServerSideEncryptionRule::builder()
+                .apply_server_side_encryption_by_default(default)
+                .bucket_key_enabled(w.bucket_key_enabled)
+                .build();
+            let cfg = built(
+                OP,
+                ServerSideEncryptionConfiguration::builder()
+                    .rules(rule)
+                    .build(),
+            )?;
+            let c = &cx.clients.s3;
+            crate::aws!(
+                cx,
+                "s3:PutBucketEncryption",
+                c.put_bucket_encryption()
+                    .bucket(step.name)
+                    .server_side_encryption_configuration(cfg.clone())
+                    .send()
+            )
+            .await?;
+            Ok("set")
+        }
+
+        /// S3 then encrypts new objects with SSE-S3, its default.
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+            let c = &cx.clients.s3;
+            match crate::aws!(
+                cx,
+                "s3:DeleteBucketEncryption",
+                c.delete_bucket_encryption().bucket(step.name).send()
+            )
+            .await
+            {
+                Ok(_) => Ok("removed (S3 encrypts with SSE-S3 by default)"),
+                Err(e) if gone(&e, &[]) => Ok("already gone"),
+                Err(e) => Err(e),
+            }
+        }
+    }
+}

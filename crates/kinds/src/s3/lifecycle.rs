@@ -1,0 +1,271 @@
+//! `s3_bucket_lifecycle`: how long log files are kept and where they move
+//! (transitions to cheaper storage classes, expiration). Rules are a set
+//! (each has its own ID), and so are a rule's transitions.
+
+use ctrail_model::ResourceKind;
+use ctrail_spec::Spec;
+use serde::{Deserialize, Serialize};
+
+use crate::{Compare, Desired, Kind, Names, Rules, Security};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lifecycle {
+    pub rules: Vec<Rule>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub id: String,
+    /// `Enabled` or `Disabled`.
+    pub status: String,
+    pub prefix: String,
+    pub transitions: Vec<Transition>,
+    pub expiration_days: Option<i32>,
+    pub noncurrent_version_expiration_days: Option<i32>,
+    pub abort_incomplete_multipart_upload_days: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Transition {
+    pub days: Option<i32>,
+    pub storage_class: Option<String>,
+}
+
+fn days(d: u32) -> i32 {
+    i32::try_from(d).unwrap_or(i32::MAX)
+}
+
+impl Kind for Lifecycle {
+    const KIND: ResourceKind = ResourceKind::S3BucketLifecycle;
+    const RULES: Rules = Rules {
+        compare: &[("rules", Compare::Sets(&["", "[].transitions"]))],
+        security: &[("rules", "how long log files are kept", Security::AnyChange)],
+        ..Rules::NONE
+    };
+
+    fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
+        let rules = spec
+            .bucket
+            .lifecycle
+            .iter()
+            .map(|r| Rule {
+                id: r.id.clone(),
+                status: if r.enabled { "Enabled" } else { "Disabled" }.into(),
+                prefix: r.prefix.clone(),
+                transitions: r
+                    .transitions
+                    .iter()
+                    .map(|t| Transition {
+                        days: Some(days(t.days)),
+                        storage_class: Some(t.storage_class.clone()),
+                    })
+                    .collect(),
+                expiration_days: r.expiration_days.map(days),
+                noncurrent_version_expiration_days: r.noncurrent_version_expiration_days.map(days),
+                abort_incomplete_multipart_upload_days: r
+                    .abort_incomplete_multipart_upload_days
+                    .map(days),
+            })
+            .collect();
+        vec![Desired::new(&spec.bucket.name, Lifecycle { rules }).part_of(ResourceKind::S3Bucket)]
+    }
+}
+
+#[cfg(feature = "aws")]
+mod aws {
+    use aws_sdk_s3::types::{
+        AbortIncompleteMultipartUpload, BucketLifecycleConfiguration, ExpirationStatus,
+        LifecycleExpiration, LifecycleRule, LifecycleRuleFilter, NoncurrentVersionExpiration,
+        TransitionStorageClass,
+    };
+
+    use super::{Lifecycle, Rule, Transition};
+    use crate::aws::{
+        Api, CallError, Cx, ReadCx, ReadError, Step, absent_if_not_found, built, gone,
+    };
+    use crate::s3::shared::bucket_region;
+
+    const OP: &str = "s3:PutBucketLifecycleConfiguration";
+
+    impl Rule {
+        fn from_aws(r: &LifecycleRule) -> Rule {
+            #[allow(deprecated)]
+            let legacy_prefix = r.prefix();
+            let prefix = r
+                .filter()
+                .and_then(|f| f.prefix())
+                .or(legacy_prefix)
+                .unwrap_or_default();
+            Rule {
+                id: r.id().unwrap_or_default().to_owned(),
+                status: r.status().as_str().to_owned(),
+                prefix: prefix.to_owned(),
+                transitions: r
+                    .transitions()
+                    .iter()
+                    .map(|t| Transition {
+                        days: t.days(),
+                        storage_class: t.storage_class().map(|s| s.as_str().to_owned()),
+                    })
+                    .collect(),
+                expiration_days: r.expiration().and_then(|e| e.days()),
+                noncurrent_version_expiration_days: r
+                    .noncurrent_version_expiration()
+                    .and_then(|n| n.noncurrent_days()),
+                abort_incomplete_multipart_upload_days: r
+                    .abort_incomplete_multipart_upload()
+                    .and_then(|a| a.days_after_initiation()),
+            }
+        }
+
+        fn to_aws(&self) -> Result<LifecycleRule, CallError> {
+            let transitions: Vec<aws_sdk_s3::types::Transition> = self
+                .transitions
+                .iter()
+                .map(|t| {
+                    aws_sdk_s3::types::Transition::builder()
+                        .set_days(t.days)
+                        .storage_class(TransitionStorageClass::from(
+                            t.storage_class.as_deref().unwrap_or_default(),
+                        ))
+                        .build()
+                })
+                .collect();
+            built(
+                OP,
+                LifecycleRule::builder()
+                    .id(&self.id)
+                    .status(ExpirationStatus::from(self.status.as_str()))
+                    .filter(LifecycleRuleFilter::builder().prefix(&self.prefix).build())
+                    .set_transitions(Some(transitions).filter(|t| !t.is_empty()))
+                    .set_expiration(
+                        self.expiration_days
+                            .map(|d| LifecycleExpiration::builder().days(d).build()),
+                    )
+                    .set_noncurrent_version_expiration(self.noncurrent_version_expiration_days.map(
+                        |d| {
+                            NoncurrentVersionExpiration::builder()
+                                .noncurrent_days(d)
+                                .build()
+                        },
+                    ))
+                    .set_abort_incomplete_multipart_upload(
+                        self.abort_incomplete_multipart_upload_days.map(|d| {
+                            AbortIncompleteMultipartUpload::builder()
+                                .days_after_initiation(d)
+                                .build()
+                        }),
+                    )
+                    .build(),
+            )
+        }
+    }
+
+    async fn remove(cx: &Cx<'_>, bucket: &str) -> Result<(), CallError> {
+        let c = &cx.clients.s3;
+        crate::aws!(
+            cx,
+            "s3:DeleteBucketLifecycle",
+            c.delete_bucket_lifecycle().bucket(bucket).send()
+        )
+        .await?;
+        Ok(())
+    }
+
+    impl Api for Lifecycle {
+        async fn read(
+            rcx: &ReadCx<'_>,
+            names: &[String],
+        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+            let c = &rcx.clients.s3;
+            let mut out = Vec::new();
+            for name in names {
+                let (exists, got) = tokio::join!(
+                    bucket_region(rcx, name),
+                    c.get_bucket_lifecycle_configuration().bucket(name).send()
+                );
+                if exists?.is_none() {
+                    out.push((name.clone(), None));
+                    continue;
+                }
+                let got = absent_if_not_found(
+                    "s3:GetBucketLifecycleConfiguration",
+                    got,
+                    &["NoSuchLifecycleConfiguration"],
+                )?;
+                let rules = got
+                    .as_ref()
+                    .map(|l| l.rules().iter().map(Rule::from_aws).collect())
+                    .unwrap_or_default();
+                out.push((name.clone(), Some(Lifecycle { rules })));
+            }
+            Ok(out)
+        }
+
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+            if step.want.rules.is_empty() {
+                remove(cx, step.name).await?;
+                return Ok("removed");
+            }
+            let rules = step
+                .want
+                .rules
+                .iter()
+                .map(Rule::to_aws)
+                .collect::<Result<Vec<_>, _>>()?;
+            let cfg = built(
+                OP,
+                BucketLifecycleConfiguration::builder()
+                    .set_rules(Some(rules))
+                    .build(),
+            )?;
+            let c = &cx.clients.s3;
+            crate::aws!(
+                cx,
+                "s3:PutBucketLifecycleConfiguration",
+                c.put_bucket_lifecycle_configuration()
+                    .bucket(step.name)
+                    .lifecycle_configuration(cfg.clone())
+                    .send()
+            )
+            .await?;
+            Ok("set")
+        }
+
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+            match remove(cx, step.name).await {
+                Ok(()) => Ok("removed"),
+                Err(e) if gone(&e, &[]) => Ok("already gone"),
+                Err(e) => Err(e),
+            }
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        /// The desired rule, the rule the request sends, and the rule read
+        /// back from that request's SDK form agree.
+        #[test]
+        fn round_trip() {
+            let want = Rule {
+                id: "CloudTrailLogLifecycle".into(),
+                status: "Enabled".into(),
+                prefix: String::new(),
+                transitions: vec![Transition {
+                    days: Some(90),
+                    storage_class: Some("GLACIER".into()),
+                }],
+                expiration_days: Some(2555),
+                noncurrent_version_expiration_days: Some(30),
+                abort_incomplete_multipart_upload_days: Some(7),
+            };
+            let sent = want.to_aws().expect("request");
+            assert_eq!(Rule::from_aws(&sent), want);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! `s3_bucket_policy`: what CloudTrail may do in the bucket (policies.rs
+//! cites the AWS page), plus the spec's own statements.
+
+use ctrail_model::ResourceKind;
+use ctrail_policy::canonical;
+use ctrail_spec::Spec;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::{Compare, Desired, Kind, Names, Rules, Security, policies};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BucketPolicy {
+    pub policy: Value,
+}
+
+impl Kind for BucketPolicy {
+    const KIND: ResourceKind = ResourceKind::S3BucketPolicy;
+    const RULES: Rules = Rules {
+        compare: &[("policy", Compare::Policy)],
+        security: &[(
+            "policy",
+            "who may read and write the log bucket",
+            Security::AnyChange,
+        )],
+        ..Rules::NONE
+    };
+
+    fn desired(spec: &Spec, names: &Names<'_>) -> Vec<Desired<Self>> {
+        let policy = canonical::policy(&policies::with_statements(
+            policies::bucket_policy(names),
+            &spec.bucket.extra_policy_statements,
+        ));
+        vec![
+            Desired::new(&spec.bucket.name, BucketPolicy { policy })
+                .part_of(ResourceKind::S3Bucket),
+        ]
+    }
+}
+
+#[cfg(feature = "aws")]
+mod aws {
+    use ctrail_policy::canonical;
+
+    use super::BucketPolicy;
+    use crate::aws::{
+        Api, CallError, Cx, ReadCx, ReadError, Step, absent_if_not_found, gone, refuse,
+    };
+    use crate::s3::shared::bucket_region;
+
+    impl Api for BucketPolicy {
+        async fn read(
+            rcx: &ReadCx<'_>,
+            names: &[String],
+        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+            let c = &rcx.clients.s3;
+            let mut out = Vec::new();
+            for name in names {
+                let (exists, got) = tokio::join!(
+                    bucket_region(rcx, name),
+                    c.get_bucket_policy().bucket(name).send()
+                );
+                if exists?.is_none() {
+                    out.push((name.clone(), None));
+                    continue;
+                }
+                let got = absent_if_not_found("s3:GetBucketPolicy", got, &["NoSuchBucketPolicy"])?;
+                let live = got
+                    .as_ref()
+                    .and_then(|p| p.policy())
+                    .map(|text| BucketPolicy {
+                        policy: canonical::parse_policy(text).unwrap_or_default(),
+                    });
+                out.push((name.clone(), live));
+            }
+            Ok(out)
+        }
+
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+            let policy = serde_json::to_string(&step.want.policy)
+                .map_err(|e| refuse("s3:PutBucketPolicy", e.to_string()))?;
+            let c = &cx.clients.s3;
+            crate::aws!(
+                cx,
+                "s3:PutBucketPolicy",
+                c.put_bucket_policy()
+                    .bucket(step.name)
+                    .policy(&policy)
+                    .send()
+            )
+            .await?;
+            Ok("set")
+        }
+
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+            let c = &cx.clients.s3;
+            match crate::aws!(
+                cx,
+                "s3:DeleteBucketPolicy",
+                c.delete_bucket_policy().bucket(step.name).send()
+            )
+            .await
+            {
+                Ok(_) => Ok("deleted"),
+                Err(e) if gone(&e, &[]) => Ok("already gone"),
+                Err(e) => Err(e),
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! `s3_public_access_block`: the bucket's four public access block settings,
+//! all on by default (a log bucket is never public).
+
+use ctrail_model::ResourceKind;
+use ctrail_spec::Spec;
+use serde::{Deserialize, Serialize};
+
+use crate::{Desired, Kind, Names, Rules, Security, rank};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicAccessBlock {
+    pub block_public_acls: bool,
+    pub ignore_public_acls: bool,
+    pub block_public_policy: bool,
+    pub restrict_public_buckets: bool,
+}
+
+impl Kind for PublicAccessBlock {
+    const KIND: ResourceKind = ResourceKind::S3PublicAccessBlock;
+    const RULES: Rules = Rules {
+        security: &[("*", "public access blocking", Security::Ranked(rank::bool))],
+        ..Rules::NONE
+    };
+
+    fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
+        let p = spec.bucket.public_access_block;
+        vec![
+            Desired::new(
+                &spec.bucket.name,
+                PublicAccessBlock {
+                    block_public_acls: p.block_public_acls,
+                    ignore_public_acls: p.ignore_public_acls,
+                    block_public_policy: p.block_public_policy,
+                    restrict_public_buckets: p.restrict_public_buckets,
+                },
+            )
+            .part_of(ResourceKind::S3Bucket),
+        ]
+    }
+}
+
+#[cfg(feature = "aws")]
+mod aws {
+    use aws_sdk_s3::types::PublicAccessBlockConfiguration;
+
+    use super::PublicAccessBlock;
+    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, absent_if_not_found, gone};
+    use crate::s3::shared::bucket_region;
+
+    impl Api for PublicAccessBlock {
+        async fn read(
+            rcx: &ReadCx<'_>,
+            names: &[String],
+        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+            let c = &rcx.clients.s3;
+            let mut out = Vec::new();
+            for name in names {
+                let (exists, got) = tokio::join!(
+                    bucket_region(rcx, name),
+                    c.get_public_access_block().bucket(name).send()
+                );
+                if exists?.is_none() {
+                    out.push((name.clone(), None));
+                    continue;
+                }
+                let got = absent_if_not_found(
+                    "s3:GetPublicAccessBlock",
+                    got,
+                    &["NoSuchPublicAccessBlockConfiguration"],
+                )?;
+                let cfg = got
+                    .as_ref()
+                    .and_then(|p| p.public_access_block_configuration());
+                out.push((
+                    name.clone(),
+                    Some(PublicAccessBlock {
+                        block_public_acls: cfg.and_then(|c| c.block_public_acls()).unwrap_or(false),
+                        ignore_public_acls: cfg
+                            .and_then(|c| c.ignore_public_acls())
+                            .unwrap_or(false),
+                        block_public_policy: cfg
+                            .and_then(|c| c.block_public_policy())
+                            .unwrap_or(false),
+                        restrict_public_buckets: cfg
+                            .and_then(|c| c.restrict_public_buckets())
+                            .unwrap_or(false),
+                    }),
+                ));
+            }
+            Ok(out)
+        }
+
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+            let w = &step.want;
+            let cfg = PublicAccessBlockConfiguration::builder()
+                .block_public_acls(w.block_public_acls)
+                .ignore_public_acls(w.ignore_public_acls)
+                .block_public_policy(w.block_public_policy)
+                .restrict_public_buckets(w.restrict_public_buckets)
+                .build();
+            let c = &cx.clients.s3;
+            crate::aws!(
+                cx,
+                "s3:PutPublicAccessBlock",
+                c.put_public_access_block()
+                    .bucket(step.name)
+                    .public_access_block_configuration(cfg.clone())
+                    .send()
+            )
+            .await?;
+            Ok("set")
+        }
+
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+            let c = &cx.clients.s3;
+            match crate::aws!(
+                cx,
+                "s3:DeletePublicAccessBlock",
+                c.delete_public_access_block().bucket(step.name).send()
+            )
+            .await
+            {
+                Ok(_) => Ok("removed"),
+                Err(e) if gone(&e, &[]) => Ok("already gone"),
+                Err(e) => Err(e),
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+//! What the bucket's kinds share: whether the bucket exists, read once.
+
+#[cfg(feature = "aws")]
+use crate::aws::{ReadCx, ReadError, absent_if_not_found};
+
+/// The bucket's region, `None` when the bucket does not exist
+/// (GetBucketLocation, made once however many of its kinds ask).
+#[cfg(feature = "aws")]
+pub(crate) async fn bucket_region(
+    rcx: &ReadCx<'_>,
+    bucket: &str,
+) -> Result<Option<String>, ReadError> {
+    let c = &rcx.clients.s3;
+    let found = rcx
+        .once(format!("s3:GetBucketLocation {bucket}"), async {
+            let out = c.get_bucket_location().bucket(bucket).send().await;
+            let Some(location) = absent_if_not_found("s3:GetBucketLocation", out, &[])? else {
+                return Ok(None);
+            };
+            Ok(Some(
+                match location.location_constraint().map(|l| l.as_str()) {
+                    None | Some("") => "us-east-1".to_owned(),
+                    Some("EU") => "eu-west-1".to_owned(),
+                    Some(r) => r.to_owned(),
+                },
+            ))
+        })
+        .await?;
+    Ok((*found).clone())
+}

@@ -1,0 +1,106 @@
+//! `s3_bucket_tags`: the spec's tags on the bucket (S3 replaces the whole
+//! tag set at once).
+
+use std::collections::BTreeMap;
+
+use ctrail_model::ResourceKind;
+use ctrail_spec::Spec;
+use serde::{Deserialize, Serialize};
+
+use crate::{Desired, Kind, Names};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BucketTags {
+    pub tags: BTreeMap<String, String>,
+}
+
+impl Kind for BucketTags {
+    const KIND: ResourceKind = ResourceKind::S3BucketTags;
+
+    fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
+        let tags = crate::tags::desired(spec);
+        vec![Desired::new(&spec.bucket.name, BucketTags { tags }).part_of(ResourceKind::S3Bucket)]
+    }
+}
+
+#[cfg(feature = "aws")]
+mod aws {
+    use aws_sdk_s3::types::{Tag, Tagging};
+
+    use super::BucketTags;
+    use crate::aws::{
+        Api, CallError, Cx, ReadCx, ReadError, Step, absent_if_not_found, built, gone,
+    };
+    use crate::s3::shared::bucket_region;
+
+    async fn remove(cx: &Cx<'_>, bucket: &str) -> Result<(), CallError> {
+        let c = &cx.clients.s3;
+        crate::aws!(
+            cx,
+            "s3:DeleteBucketTagging",
+            c.delete_bucket_tagging().bucket(bucket).send()
+        )
+        .await?;
+        Ok(())
+    }
+
+    impl Api for BucketTags {
+        async fn read(
+            rcx: &ReadCx<'_>,
+            names: &[String],
+        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+            let c = &rcx.clients.s3;
+            let mut out = Vec::new();
+            for name in names {
+                let (exists, got) = tokio::join!(
+                    bucket_region(rcx, name),
+                    c.get_bucket_tagging().bucket(name).send()
+                );
+                if exists?.is_none() {
+                    out.push((name.clone(), None));
+                    continue;
+                }
+                let got = absent_if_not_found("s3:GetBucketTagging", got, &["NoSuchTagSet"])?;
+                let set = got.as_ref().map(|t| t.tag_set()).unwrap_or_default();
+                let tags = crate::tags::from_pairs(set.iter().map(|t| (t.key(), t.value())));
+                out.push((name.clone(), Some(BucketTags { tags })));
+            }
+            Ok(out)
+        }
+
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+            const OP: &str = "s3:PutBucketTagging";
+            if step.want.tags.is_empty() {
+                remove(cx, step.name).await?;
+                return Ok("removed");
+            }
+            let set = step
+                .want
+                .tags
+                .iter()
+                .map(|(k, v)| built(OP, Tag::builder().key(k).value(v).build()))
+                .collect::<Result<Vec<_>, _>>()?;
+            let tagging = built(OP, Tagging::builder().set_tag_set(Some(set)).build())?;
+            let c = &cx.clients.s3;
+            crate::aws!(
+                cx,
+                "s3:PutBucketTagging",
+                c.put_bucket_tagging()
+                    .bucket(step.name)
+                    .tagging(tagging.clone())
+                    .send()
+            )
+            .await?;
+            Ok("set")
+        }
+
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+            match remove(cx, step.name).await {
+                Ok(()) => Ok("removed"),
+                Err(e) if gone(&e, &[]) => Ok("already gone"),
+                Err(e) => Err(e),
+            }
+        }
+    }
+}

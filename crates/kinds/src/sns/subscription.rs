@@ -1,0 +1,207 @@
+//! `sns_subscription`: an email subscription to the alert topic. Subscribe
+//! is idempotent for the same endpoint; the subscription stays pending until
+//! its owner confirms it, which plans show as a note (never a change).
+
+use ctrail_model::ResourceKind;
+use ctrail_spec::{Spec, TopicRef};
+use serde::{Deserialize, Serialize};
+
+use crate::sns::shared::{topic_arn, topic_name};
+use crate::{Desired, Kind, Names};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Subscription {
+    pub topic_arn: String,
+    pub protocol: String,
+    pub endpoint: String,
+    /// Not confirmed by its owner yet (an observation, never diffed).
+    #[serde(
+        rename = "_pending_confirmation",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub pending_confirmation: Option<bool>,
+}
+
+impl Kind for Subscription {
+    const KIND: ResourceKind = ResourceKind::SnsSubscription;
+
+    fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
+        let Some(t) = spec.monitoring.alert_topic.as_ref() else {
+            return Vec::new();
+        };
+        if spec.cloudwatch_logs.is_none() {
+            return Vec::new();
+        }
+        let (TopicRef::Name(written) | TopicRef::Arn(written)) = &t.topic;
+        let arn = topic_arn(spec, written);
+        t.emails
+            .iter()
+            .map(|email| {
+                let d = Desired::new(
+                    format!("{}/{email}", topic_name(written)),
+                    Subscription {
+                        topic_arn: arn.clone(),
+                        protocol: "email".into(),
+                        endpoint: email.clone(),
+                        pending_confirmation: None,
+                    },
+                );
+                match &t.topic {
+                    TopicRef::Name(n) => d.after(
+                        ctrail_model::Address::new(ResourceKind::SnsTopic, n),
+                        ctrail_model::EdgeReason::PartOf,
+                    ),
+                    TopicRef::Arn(_) => d,
+                }
+            })
+            .collect()
+    }
+
+    fn on_create(&self) -> Vec<String> {
+        vec![format!(
+            "SNS emails {} a confirmation link; alerts reach it only after it is confirmed (pending confirmation until then)",
+            self.endpoint
+        )]
+    }
+
+    fn on_live(&self) -> Vec<String> {
+        if self.pending_confirmation == Some(true) {
+            vec![format!(
+                "pending confirmation: {} has not confirmed the subscription, so it receives no alerts yet",
+                self.endpoint
+            )]
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+#[cfg(feature = "aws")]
+mod aws {
+    use std::collections::BTreeMap;
+
+    use aws_sdk_sns::types::Subscription as Live;
+
+    use super::Subscription;
+    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, gone, read_error};
+
+    /// Every subscription to the topic; none when the topic does not exist.
+    async fn list(c: &aws_sdk_sns::Client, topic: &str) -> Result<Vec<Live>, ReadError> {
+        let mut out = Vec::new();
+        let mut pages = c
+            .list_subscriptions_by_topic()
+            .topic_arn(topic)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            match page {
+                Ok(p) => out.extend(p.subscriptions().iter().cloned()),
+                Err(e)
+                    if crate::aws::error::is_not_found(
+                        aws_smithy_types::error::metadata::ProvideErrorMetadata::code(&e),
+                        &[],
+                    ) =>
+                {
+                    break;
+                }
+                Err(e) => return Err(read_error("sns:ListSubscriptionsByTopic", e)),
+            }
+        }
+        Ok(out)
+    }
+
+    fn matches(want: &Subscription, s: &Live) -> bool {
+        s.endpoint() == Some(want.endpoint.as_str()) && s.protocol() == Some(want.protocol.as_str())
+    }
+
+    impl Api for Subscription {
+        async fn read(
+            rcx: &ReadCx<'_>,
+            names: &[String],
+        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+            // A topic's ARN holds the account id.
+            let mut wanted: BTreeMap<String, Vec<(String, Subscription)>> = BTreeMap::new();
+            for name in names {
+                if let Some(w) = rcx.resolved::<Subscription>(name).await? {
+                    wanted
+                        .entry(w.topic_arn.clone())
+                        .or_default()
+                        .push((name.clone(), w));
+                }
+            }
+            let c = &rcx.clients.sns;
+            let lists = futures::future::join_all(wanted.keys().map(|t| list(c, t))).await;
+            let mut out = Vec::new();
+            for ((topic, subs), live) in wanted.iter().zip(lists) {
+                let live = live?;
+                for (name, w) in subs {
+                    let found = live.iter().find(|s| matches(w, s)).map(|s| Subscription {
+                        topic_arn: topic.clone(),
+                        protocol: s.protocol().unwrap_or_default().to_owned(),
+                        endpoint: s.endpoint().unwrap_or_default().to_owned(),
+                        pending_confirmation: Some(
+                            s.subscription_arn() == Some("PendingConfirmation"),
+                        ),
+                    });
+                    out.push((name.clone(), found));
+                }
+            }
+            Ok(out)
+        }
+
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+            let c = &cx.clients.sns;
+            let w = &step.want;
+            let out = crate::aws!(
+                cx,
+                "sns:Subscribe",
+                c.subscribe()
+                    .topic_arn(&w.topic_arn)
+                    .protocol(&w.protocol)
+                    .endpoint(&w.endpoint)
+                    .send()
+            )
+            .await?;
+            Ok(match out.subscription_arn() {
+                Some(a) if a.starts_with("arn:") => "subscribed",
+                _ => "subscribed, pending confirmation by email",
+            })
+        }
+
+        /// Unsubscribe. A subscription its owner has not confirmed has no
+        /// ARN and cannot be removed; SNS deletes it once it expires.
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+            let c = &cx.clients.sns;
+            let listed = crate::aws!(
+                cx,
+                "sns:ListSubscriptionsByTopic",
+                c.list_subscriptions_by_topic()
+                    .topic_arn(&step.want.topic_arn)
+                    .send()
+            )
+            .await;
+            let subs = match listed {
+                Ok(l) => l.subscriptions().to_vec(),
+                Err(e) if gone(&e, &[]) => return Ok("already gone"),
+                Err(e) => return Err(e),
+            };
+            let Some(found) = subs.iter().find(|s| matches(&step.want, s)) else {
+                return Ok("already gone");
+            };
+            match found.subscription_arn() {
+                Some(arn) if arn.starts_with("arn:") => {
+                    crate::aws!(
+                        cx,
+                        "sns:Unsubscribe",
+                        c.unsubscribe().subscription_arn(arn).send()
+                    )
+                    .await?;
+                    Ok("unsubscribed")
+                }
+                _ => Ok("pending confirmation: cannot be removed until SNS expires it"),
+            }
+        }
+    }
+}

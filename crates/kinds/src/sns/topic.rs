@@ -1,0 +1,167 @@
+//! `sns_topic`: a topic ctrail creates: the trail's delivery notifications
+//! (`trail.sns_topic`) or the alert topic alarms notify (by name).
+
+use std::collections::BTreeMap;
+
+use ctrail_model::ResourceKind;
+use ctrail_spec::{Spec, TopicRef};
+use serde::{Deserialize, Serialize};
+
+use crate::sns::shared::{topic_arn, topic_name};
+use crate::{Desired, Kind, Names};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Topic {
+    pub name: String,
+    pub arn: String,
+    pub tags: BTreeMap<String, String>,
+}
+
+impl Kind for Topic {
+    const KIND: ResourceKind = ResourceKind::SnsTopic;
+
+    fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
+        let topic = |written: &str| {
+            let name = topic_name(written);
+            Desired::new(
+                name,
+                Topic {
+                    name: name.to_owned(),
+                    arn: topic_arn(spec, written),
+                    tags: crate::tags::desired(spec),
+                },
+            )
+        };
+        let mut out = Vec::new();
+        if let Some(t) = spec.trail.sns_topic.as_deref() {
+            out.push(topic(t));
+        }
+        if spec.cloudwatch_logs.is_some()
+            && let Some(TopicRef::Name(n)) = spec.monitoring.alert_topic.as_ref().map(|t| &t.topic)
+        {
+            out.push(topic(n));
+        }
+        out
+    }
+}
+
+#[cfg(feature = "aws")]
+mod aws {
+    use aws_sdk_sns::types::Tag;
+
+    use super::Topic;
+    use crate::aws::{
+        Api, CallError, Cx, ReadCx, ReadError, Step, TagChange, absent_if_not_found, built, gone,
+    };
+    use crate::sns::shared::attributes;
+
+    impl Api for Topic {
+        async fn read(
+            rcx: &ReadCx<'_>,
+            names: &[String],
+        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+            let c = &rcx.clients.sns;
+            let mut out = Vec::new();
+            for name in names {
+                // A topic's ARN holds the account id.
+                let arn = rcx
+                    .resolved::<Topic>(name)
+                    .await?
+                    .map(|t| t.arn)
+                    .unwrap_or_default();
+                let (attrs, tagged) = tokio::join!(
+                    attributes(rcx, &arn),
+                    c.list_tags_for_resource().resource_arn(&arn).send()
+                );
+                if attrs?.is_none() {
+                    out.push((name.clone(), None));
+                    continue;
+                }
+                let tagged = absent_if_not_found("sns:ListTagsForResource", tagged, &[])?;
+                let tags = crate::tags::from_pairs(
+                    tagged
+                        .as_ref()
+                        .map(|t| t.tags())
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|t| (t.key(), t.value())),
+                );
+                out.push((
+                    name.clone(),
+                    Some(Topic {
+                        name: name.clone(),
+                        arn,
+                        tags,
+                    }),
+                ));
+            }
+            Ok(out)
+        }
+
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+            let c = &cx.clients.sns;
+            let tags = |set: &std::collections::BTreeMap<String, String>| {
+                set.iter()
+                    .map(|(k, v)| built("sns:TagResource", Tag::builder().key(k).value(v).build()))
+                    .collect::<Result<Vec<_>, _>>()
+            };
+            if step.creating() {
+                // CreateTopic is idempotent for a topic with the same attributes.
+                let tags = tags(&step.want.tags)?;
+                crate::aws!(
+                    cx,
+                    "sns:CreateTopic",
+                    c.create_topic()
+                        .name(step.name)
+                        .set_tags(Some(tags.clone()))
+                        .send()
+                )
+                .await?;
+                return Ok("created");
+            }
+            let arn = &step.want.arn;
+            let change = TagChange::of(step, &step.want.tags);
+            if !change.remove.is_empty() {
+                crate::aws!(
+                    cx,
+                    "sns:UntagResource",
+                    c.untag_resource()
+                        .resource_arn(arn)
+                        .set_tag_keys(Some(change.remove.clone()))
+                        .send()
+                )
+                .await?;
+            }
+            let set = tags(&change.set)?;
+            if !set.is_empty() {
+                crate::aws!(
+                    cx,
+                    "sns:TagResource",
+                    c.tag_resource()
+                        .resource_arn(arn)
+                        .set_tags(Some(set.clone()))
+                        .send()
+                )
+                .await?;
+            }
+            Ok("updated")
+        }
+
+        /// DeleteTopic (SNS answers success for a topic already gone).
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+            let c = &cx.clients.sns;
+            match crate::aws!(
+                cx,
+                "sns:DeleteTopic",
+                c.delete_topic().topic_arn(&step.want.arn).send()
+            )
+            .await
+            {
+                Ok(_) => Ok("deleted"),
+                Err(e) if gone(&e, &[]) => Ok("already gone"),
+                Err(e) => Err(e),
+            }
+        }
+    }
+}

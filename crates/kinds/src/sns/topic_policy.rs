@@ -1,0 +1,137 @@
+//! `sns_topic_policy`: ctrail's statement in the trail topic's policy,
+//! letting CloudTrail publish (policies.rs cites the AWS page); the topic's
+//! other statements are kept as they are. The whole live policy is the
+//! observation `_document`, for the preflight.
+
+use ctrail_model::ResourceKind;
+use ctrail_policy::canonical;
+use ctrail_spec::Spec;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::sns::shared::{topic_arn, topic_name};
+use crate::{Compare, Desired, Kind, Names, Rules, Security, policies};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicPolicy {
+    pub topic_arn: String,
+    pub statements: Value,
+    #[serde(rename = "_document", default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<Value>,
+}
+
+impl Kind for TopicPolicy {
+    const KIND: ResourceKind = ResourceKind::SnsTopicPolicy;
+    const RULES: Rules = Rules {
+        compare: &[("statements", Compare::Policy)],
+        security: &[(
+            "statements",
+            "who may publish to the topic",
+            Security::AnyChange,
+        )],
+        ..Rules::NONE
+    };
+
+    fn desired(spec: &Spec, names: &Names<'_>) -> Vec<Desired<Self>> {
+        let Some(topic) = spec.trail.sns_topic.as_deref() else {
+            return Vec::new();
+        };
+        let arn = topic_arn(spec, topic);
+        let statements = canonical::policy(&policies::sns_topic_statements(names, &arn));
+        vec![
+            Desired::new(
+                topic_name(topic),
+                TopicPolicy {
+                    topic_arn: arn,
+                    statements,
+                    document: None,
+                },
+            )
+            .part_of(ResourceKind::SnsTopic),
+        ]
+    }
+}
+
+#[cfg(feature = "aws")]
+mod aws {
+    use ctrail_policy::canonical;
+    use ctrail_policy::shared::owned_statements;
+    use serde_json::{Value, json};
+
+    use super::TopicPolicy;
+    use crate::aws::{
+        Api, CallError, Cx, ReadCx, ReadError, Step, gone, merge_owned_statements, refuse,
+    };
+    use crate::sns::shared::attributes;
+
+    async fn swap(cx: &Cx<'_>, arn: &str, owned: &Value) -> Result<(), CallError> {
+        let c = &cx.clients.sns;
+        let current = crate::aws!(
+            cx,
+            "sns:GetTopicAttributes",
+            c.get_topic_attributes().topic_arn(arn).send()
+        )
+        .await?;
+        let policy = current
+            .attributes()
+            .and_then(|a| a.get("Policy"))
+            .map(String::as_str);
+        let merged = merge_owned_statements(policy, owned)
+            .map_err(|e| refuse("sns:SetTopicAttributes", e))?;
+        crate::aws!(
+            cx,
+            "sns:SetTopicAttributes",
+            c.set_topic_attributes()
+                .topic_arn(arn)
+                .attribute_name("Policy")
+                .attribute_value(&merged)
+                .send()
+        )
+        .await?;
+        Ok(())
+    }
+
+    impl Api for TopicPolicy {
+        async fn read(
+            rcx: &ReadCx<'_>,
+            names: &[String],
+        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+            let mut out = Vec::new();
+            for name in names {
+                let arn = rcx
+                    .resolved::<TopicPolicy>(name)
+                    .await?
+                    .map(|t| t.topic_arn)
+                    .unwrap_or_default();
+                let live = attributes(rcx, &arn).await?.map(|attrs| {
+                    let policy = attrs
+                        .get("Policy")
+                        .and_then(|p| canonical::parse_policy(p))
+                        .unwrap_or(Value::Null);
+                    TopicPolicy {
+                        topic_arn: arn.clone(),
+                        statements: owned_statements(&policy),
+                        document: Some(policy),
+                    }
+                });
+                out.push((name.clone(), live));
+            }
+            Ok(out)
+        }
+
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+            swap(cx, &step.want.topic_arn, &step.want.statements).await?;
+            Ok("statement set")
+        }
+
+        /// Takes ctrail's statement out; the topic's other statements stay.
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+            match swap(cx, &step.want.topic_arn, &json!([])).await {
+                Ok(()) => Ok("statement removed"),
+                Err(e) if gone(&e, &[]) => Ok("already gone"),
+                Err(e) => Err(e),
+            }
+        }
+    }
+}
