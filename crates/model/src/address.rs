@@ -4,100 +4,61 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// Every AWS resource or sub-resource ctrail manages that has its own API.
-/// The declaration order is the tie-break order among resources that do not
-/// depend on each other, so listings read bucket, logs, IAM, KMS, SNS, trail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ResourceKind {
-    S3Bucket,
-    S3PublicAccessBlock,
-    S3BucketVersioning,
-    S3BucketEncryption,
-    S3BucketLifecycle,
-    S3BucketTags,
-    S3BucketPolicy,
-    LogGroup,
-    LogGroupRetention,
-    LogGroupTags,
-    IamRole,
-    IamRolePolicy,
-    IamRoleTags,
-    KmsKeyPolicy,
-    SnsTopic,
-    SnsTopicPolicy,
-    Trail,
-    TrailEventSelectors,
-    TrailInsightSelectors,
-    TrailTags,
-    TrailLogging,
-    MetricFilter,
-    MetricAlarm,
-    SnsSubscription,
-    QueryDefinition,
+macro_rules! resource_kinds {
+    ($($variant:ident => $name:literal,)*) => {
+        /// Every AWS resource or sub-resource ctrail manages that has its own API.
+        /// The declaration order is the tie-break order among resources that do not
+        /// depend on each other, so listings read bucket, logs, IAM, KMS, SNS, trail.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub enum ResourceKind {
+            $(#[serde(rename = $name)] $variant,)*
+        }
+
+        impl ResourceKind {
+            pub const ALL: [ResourceKind; [$($name),*].len()] = [$(Self::$variant,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $name,)*
+                }
+            }
+        }
+    };
+}
+
+// One line per kind: its name in plans. What the kind is and does lives in
+// its module in crates/kinds, registered there.
+resource_kinds! {
+    S3Bucket => "s3_bucket",
+    S3PublicAccessBlock => "s3_public_access_block",
+    S3BucketVersioning => "s3_bucket_versioning",
+    S3BucketEncryption => "s3_bucket_encryption",
+    S3BucketLifecycle => "s3_bucket_lifecycle",
+    S3BucketTags => "s3_bucket_tags",
+    S3BucketPolicy => "s3_bucket_policy",
+    LogGroup => "log_group",
+    LogGroupRetention => "log_group_retention",
+    LogGroupTags => "log_group_tags",
+    IamRole => "iam_role",
+    IamRolePolicy => "iam_role_policy",
+    IamRoleTags => "iam_role_tags",
+    KmsKeyPolicy => "kms_key_policy",
+    SnsTopic => "sns_topic",
+    SnsTopicPolicy => "sns_topic_policy",
+    Trail => "trail",
+    TrailEventSelectors => "trail_event_selectors",
+    TrailInsightSelectors => "trail_insight_selectors",
+    TrailTags => "trail_tags",
+    TrailLogging => "trail_logging",
+    MetricFilter => "metric_filter",
+    MetricAlarm => "metric_alarm",
+    SnsSubscription => "sns_subscription",
+    QueryDefinition => "query_definition",
 }
 
 impl ResourceKind {
-    pub const ALL: [ResourceKind; 25] = [
-        Self::S3Bucket,
-        Self::S3PublicAccessBlock,
-        Self::S3BucketVersioning,
-        Self::S3BucketEncryption,
-        Self::S3BucketLifecycle,
-        Self::S3BucketTags,
-        Self::S3BucketPolicy,
-        Self::LogGroup,
-        Self::LogGroupRetention,
-        Self::LogGroupTags,
-        Self::IamRole,
-        Self::IamRolePolicy,
-        Self::IamRoleTags,
-        Self::KmsKeyPolicy,
-        Self::SnsTopic,
-        Self::SnsTopicPolicy,
-        Self::Trail,
-        Self::TrailEventSelectors,
-        Self::TrailInsightSelectors,
-        Self::TrailTags,
-        Self::TrailLogging,
-        Self::MetricFilter,
-        Self::MetricAlarm,
-        Self::SnsSubscription,
-        Self::QueryDefinition,
-    ];
-
     pub fn parse(s: &str) -> Option<ResourceKind> {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::S3Bucket => "s3_bucket",
-            Self::S3PublicAccessBlock => "s3_public_access_block",
-            Self::S3BucketVersioning => "s3_bucket_versioning",
-            Self::S3BucketEncryption => "s3_bucket_encryption",
-            Self::S3BucketLifecycle => "s3_bucket_lifecycle",
-            Self::S3BucketTags => "s3_bucket_tags",
-            Self::S3BucketPolicy => "s3_bucket_policy",
-            Self::LogGroup => "log_group",
-            Self::LogGroupRetention => "log_group_retention",
-            Self::LogGroupTags => "log_group_tags",
-            Self::IamRole => "iam_role",
-            Self::IamRolePolicy => "iam_role_policy",
-            Self::IamRoleTags => "iam_role_tags",
-            Self::KmsKeyPolicy => "kms_key_policy",
-            Self::SnsTopic => "sns_topic",
-            Self::SnsTopicPolicy => "sns_topic_policy",
-            Self::Trail => "trail",
-            Self::TrailEventSelectors => "trail_event_selectors",
-            Self::TrailInsightSelectors => "trail_insight_selectors",
-            Self::TrailTags => "trail_tags",
-            Self::TrailLogging => "trail_logging",
-            Self::MetricFilter => "metric_filter",
-            Self::MetricAlarm => "metric_alarm",
-            Self::SnsSubscription => "sns_subscription",
-            Self::QueryDefinition => "query_definition",
-        }
     }
 }
 

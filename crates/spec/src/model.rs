@@ -179,18 +179,7 @@ impl InsightType {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Bucket {
-    pub name: String,
-    pub versioning: bool,
-    pub public_access_block: PublicAccessBlock,
-    pub encryption: Encryption,
-    pub lifecycle: Vec<LifecycleRule>,
-    /// Whether a plan may ever delete this bucket (it holds the audit logs).
-    pub allow_destroy: bool,
-    /// Statements of the user's own, appended to the generated bucket policy.
-    pub extra_policy_statements: Vec<serde_json::Value>,
-}
+pub use crate::sections::bucket::Bucket;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct PublicAccessBlock {

@@ -1,11 +1,27 @@
 //! The `bucket` section: the S3 bucket that stores the trail's log files.
 
+use serde::Serialize;
+
 use super::Cx;
 use crate::decode::{self, Field};
 use crate::defaults;
-use crate::model::{Bucket, Encryption, KmsKeyRef, LifecycleRule, PublicAccessBlock, Transition};
+use crate::model::{Encryption, KmsKeyRef, LifecycleRule, PublicAccessBlock, Transition};
 use crate::rules;
 use crate::yaml::Kind;
+
+/// The log bucket, its settings expanded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Bucket {
+    pub name: String,
+    pub versioning: bool,
+    pub public_access_block: PublicAccessBlock,
+    pub encryption: Encryption,
+    pub lifecycle: Vec<LifecycleRule>,
+    /// Whether a plan may ever delete this bucket (it holds the audit logs).
+    pub allow_destroy: bool,
+    /// Statements of the user's own, appended to the generated bucket policy.
+    pub extra_policy_statements: Vec<serde_json::Value>,
+}
 
 const KEYS: &[&str] = &[
     "name",

@@ -2,7 +2,7 @@
 //! top-level section; each reads its keys, applies defaults and records every
 //! problem it finds.
 
-mod bucket;
+pub(crate) mod bucket;
 mod logs;
 pub(crate) mod monitoring;
 mod selectors;
