@@ -53,7 +53,7 @@ pub struct ResourceGraph {
 }
 
 impl ResourceGraph {
-    pub(crate) fn add(&mut self, resource: Resource) -> Result<(), GraphError> {
+    pub fn add(&mut self, resource: Resource) -> Result<(), GraphError> {
         if self.index.contains_key(&resource.address) {
             return Err(GraphError::Duplicate(resource.address));
         }
@@ -63,7 +63,7 @@ impl ResourceGraph {
         Ok(())
     }
 
-    pub(crate) fn depend(
+    pub fn depend(
         &mut self,
         from: &Address,
         to: &Address,

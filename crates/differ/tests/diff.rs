@@ -1,0 +1,155 @@
+//! The pure differ on a hand-built graph and live state: create, update,
+//! no-op, replace, and a replace of what holds audit logs, blocked.
+
+use std::collections::BTreeMap;
+
+use ctrail_differ::{ActionKind, Effect, diff};
+use ctrail_graph::{Address, EdgeReason, Resource, ResourceGraph, ResourceKind as K};
+use ctrail_model::{LiveState, Observed};
+use serde_json::{Value, json};
+
+fn resource(kind: K, desired: Value, audit_logs: Option<bool>) -> Resource {
+    Resource {
+        address: Address::new(kind, "b"),
+        desired,
+        holds_audit_logs: audit_logs.is_some(),
+        destroy_allowed: audit_logs.unwrap_or(true),
+    }
+}
+
+/// A bucket (holding audit logs unless `allow_destroy`), its versioning and
+/// its tags.
+fn graph(allow_destroy: bool) -> ResourceGraph {
+    let mut g = ResourceGraph::default();
+    g.add(resource(
+        K::S3Bucket,
+        json!({"name": "b", "region": "us-east-1"}),
+        Some(allow_destroy),
+    ))
+    .expect("bucket");
+    g.add(resource(
+        K::S3BucketVersioning,
+        json!({"status": "Enabled"}),
+        None,
+    ))
+    .expect("versioning");
+    g.add(resource(
+        K::S3BucketTags,
+        json!({"tags": {"Owner": "security"}}),
+        None,
+    ))
+    .expect("tags");
+    let bucket = Address::new(K::S3Bucket, "b");
+    for part in [K::S3BucketVersioning, K::S3BucketTags] {
+        g.depend(&bucket, &Address::new(part, "b"), EdgeReason::PartOf)
+            .expect("edge");
+    }
+    g
+}
+
+fn live(entries: &[(K, Option<Value>)]) -> LiveState {
+    LiveState {
+        context: Default::default(),
+        resources: entries
+            .iter()
+            .map(|(k, v)| {
+                let observed = match v {
+                    Some(v) => Observed::Present(v.clone()),
+                    None => Observed::Absent,
+                };
+                (Address::new(*k, "b"), observed)
+            })
+            .collect::<BTreeMap<_, _>>(),
+    }
+}
+
+#[test]
+fn create_update_and_no_op_in_apply_order() {
+    let actions = diff(
+        &graph(false),
+        &live(&[
+            (
+                K::S3Bucket,
+                Some(json!({"name": "b", "region": "us-east-1"})),
+            ),
+            (K::S3BucketVersioning, None),
+            (
+                K::S3BucketTags,
+                Some(json!({"tags": {"Owner": "someone-else"}})),
+            ),
+        ]),
+    )
+    .expect("diff");
+    let kinds: Vec<(K, ActionKind)> = actions.iter().map(|a| (a.address.kind, a.kind)).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (K::S3Bucket, ActionKind::NoOp),
+            (K::S3BucketVersioning, ActionKind::Create),
+            (K::S3BucketTags, ActionKind::Update),
+        ]
+    );
+    let create = &actions[1];
+    assert_eq!(create.changes.len(), 1);
+    assert_eq!(create.changes[0].path, "status");
+    assert_eq!(create.changes[0].new, Some(json!("Enabled")));
+    let update = &actions[2];
+    assert_eq!(update.changes.len(), 1);
+    assert_eq!(update.changes[0].path, "tags.Owner");
+    assert_eq!(update.changes[0].old, Some(json!("someone-else")));
+    assert!(actions.iter().all(|a| a.blocked.is_none()));
+}
+
+#[test]
+fn a_weakening_is_called_out() {
+    let actions = diff(
+        &graph(false),
+        &live(&[
+            (
+                K::S3Bucket,
+                Some(json!({"name": "b", "region": "us-east-1"})),
+            ),
+            (K::S3BucketVersioning, Some(json!({"status": "Suspended"}))),
+            (
+                K::S3BucketTags,
+                Some(json!({"tags": {"Owner": "security"}})),
+            ),
+        ]),
+    )
+    .expect("diff");
+    let versioning = &actions[1];
+    assert_eq!(versioning.kind, ActionKind::Update);
+    assert_eq!(versioning.security.len(), 1);
+    // Live is weaker than the spec: applying restores it.
+    assert_eq!(versioning.security[0].effect, Effect::Restores);
+}
+
+#[test]
+fn moving_a_log_bucket_is_a_replace_blocked_unless_allowed() {
+    let moved = live(&[
+        (
+            K::S3Bucket,
+            Some(json!({"name": "b", "region": "eu-west-1"})),
+        ),
+        (K::S3BucketVersioning, Some(json!({"status": "Enabled"}))),
+        (
+            K::S3BucketTags,
+            Some(json!({"tags": {"Owner": "security"}})),
+        ),
+    ]);
+    let blocked = diff(&graph(false), &moved).expect("diff");
+    assert_eq!(blocked[0].kind, ActionKind::Replace);
+    let why = blocked[0].blocked.as_deref().expect("blocked");
+    assert!(
+        why.contains("audit logs") && why.contains("allow_destroy"),
+        "{why}"
+    );
+    assert_eq!(blocked[0].refusal().as_deref(), Some(why));
+
+    let allowed = diff(&graph(true), &moved).expect("diff");
+    assert_eq!(allowed[0].kind, ActionKind::Replace);
+    assert!(allowed[0].blocked.is_none());
+    // ctrail still never replaces by itself: apply refuses, saying so.
+    assert!(allowed[0].refusal().is_some_and(|r| r.contains("replace")));
+    assert!(allowed[1..].iter().all(|a| a.kind == ActionKind::NoOp));
+}
