@@ -29,6 +29,9 @@ It forwards every AWS request to the emulator and:
   * refuses CreateLogGroup / AssociateKmsKey with a key that does not exist,
     is disabled, or whose policy does not let logs.<region>.amazonaws.com use
     it for the log group (aws_rules.py), as CloudWatch Logs does;
+  * gives a new bucket S3's default Object Ownership, BucketOwnerEnforced
+    (ACLs disabled), unless CreateBucket asks for another; the emulator
+    gives none;
   * forgets what it keeps for a log group or trail once it is deleted;
   * makes logs PutMetricFilter replace a filter of the same name, as
     CloudWatch Logs does (the emulator adds a second filter with that name);
@@ -627,6 +630,10 @@ class Handler(BaseHTTPRequestHandler):
         headers = {
             k: v for k, v in self.headers.items() if k.lower() not in ("connection", "transfer-encoding", "content-length")
         }
+        if op == "s3:CreateBucket" and not any(k.lower() == "x-amz-object-ownership" for k in headers):
+            # S3 gives every new bucket BucketOwnerEnforced (ACLs disabled)
+            # unless CreateBucket asks otherwise; the emulator gives none.
+            headers["x-amz-object-ownership"] = "BucketOwnerEnforced"
         if (
             self._refuse_trail_without_grants(op, body)
             or self._refuse_log_group_key(op, body)
