@@ -171,6 +171,20 @@ pub fn gone(e: &CallError, also: &[&str]) -> bool {
     super::error::is_not_found(e.code.as_deref(), also)
 }
 
+/// A delete's outcome: `done` when the call succeeded, "already gone" when
+/// AWS says there is nothing to delete (not found, or one of `also`).
+pub fn deleted<T>(
+    r: Result<T, CallError>,
+    done: &'static str,
+    also: &[&str],
+) -> Result<&'static str, CallError> {
+    match r {
+        Ok(_) => Ok(done),
+        Err(e) if gone(&e, also) => Ok("already gone"),
+        Err(e) => Err(e),
+    }
+}
+
 /// `ctrail`'s statements (Sid prefix `CTrail`) swapped into a policy that
 /// others manage too; every other statement is kept as it is.
 pub fn merge_owned_statements(

@@ -9,8 +9,8 @@ mod read;
 use std::future::Future;
 
 pub use act::{
-    Cx, RetryPolicy, Retrying, Step, TagChange, Target, built, call, gone, merge_owned_statements,
-    refuse,
+    Cx, RetryPolicy, Retrying, Step, TagChange, Target, built, call, deleted, gone,
+    merge_owned_statements, refuse,
 };
 pub use clients::{Clients, Connection, Retries};
 pub use error::{CallError, Class, ReadError, absent_if_not_found, chain, read_error};

@@ -139,7 +139,7 @@ mod aws {
 
     use super::{Advanced, Basic, DataResource, EventSelectors, FieldSelector};
     use crate::aws::{
-        Api, CallError, Cx, ReadCx, ReadError, Step, absent_if_not_found, built, gone,
+        Api, CallError, Cx, ReadCx, ReadError, Step, absent_if_not_found, built, deleted,
     };
 
     const OP: &str = "cloudtrail:PutEventSelectors";
@@ -316,11 +316,11 @@ mod aws {
                 data_resources: Vec::new(),
                 exclude_management_event_sources: Vec::new(),
             }]);
-            match put_selectors(cx, step.name, &default).await {
-                Ok(()) => Ok("reset to every management event"),
-                Err(e) if gone(&e, &[]) => Ok("already gone"),
-                Err(e) => Err(e),
-            }
+            deleted(
+                put_selectors(cx, step.name, &default).await,
+                "reset to every management event",
+                &[],
+            )
         }
     }
 

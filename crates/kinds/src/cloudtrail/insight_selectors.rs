@@ -42,7 +42,7 @@ mod aws {
     use aws_sdk_cloudtrail::types::{InsightSelector, InsightType};
 
     use super::InsightSelectors;
-    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, absent_if_not_found, gone};
+    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, absent_if_not_found, deleted};
     use crate::cloudtrail::shared::trail;
 
     async fn set(cx: &Cx<'_>, name: &str, types: &[String]) -> Result<(), CallError> {
@@ -115,11 +115,7 @@ mod aws {
         }
 
         async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
-            match set(cx, step.name, &[]).await {
-                Ok(()) => Ok("removed"),
-                Err(e) if gone(&e, &[]) => Ok("already gone"),
-                Err(e) => Err(e),
-            }
+            deleted(set(cx, step.name, &[]).await, "removed", &[])
         }
     }
 }

@@ -41,7 +41,7 @@ impl Kind for Logging {
 #[cfg(feature = "aws")]
 mod aws {
     use super::Logging;
-    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, absent_if_not_found, gone};
+    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, absent_if_not_found, deleted};
 
     async fn stop(cx: &Cx<'_>, name: &str) -> Result<(), CallError> {
         let c = &cx.clients.cloudtrail;
@@ -88,11 +88,7 @@ mod aws {
         }
 
         async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
-            match stop(cx, step.name).await {
-                Ok(()) => Ok("stopped"),
-                Err(e) if gone(&e, &[]) => Ok("already gone"),
-                Err(e) => Err(e),
-            }
+            deleted(stop(cx, step.name).await, "stopped", &[])
         }
     }
 }

@@ -134,7 +134,7 @@ fn log_group_arn_with_streams(arn: &str) -> String {
 #[cfg(feature = "aws")]
 mod aws {
     use super::{Trail, log_group_arn_with_streams};
-    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, gone};
+    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, deleted};
     use crate::cloudtrail::shared::trail;
 
     impl Trail {
@@ -247,17 +247,16 @@ mod aws {
         /// DeleteTrail; the log files it delivered stay in the bucket.
         async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
             let c = &cx.clients.cloudtrail;
-            match crate::aws!(
-                cx,
-                "cloudtrail:DeleteTrail",
-                c.delete_trail().name(step.name).send()
+            deleted(
+                crate::aws!(
+                    cx,
+                    "cloudtrail:DeleteTrail",
+                    c.delete_trail().name(step.name).send()
+                )
+                .await,
+                "deleted",
+                &[],
             )
-            .await
-            {
-                Ok(_) => Ok("deleted"),
-                Err(e) if gone(&e, &[]) => Ok("already gone"),
-                Err(e) => Err(e),
-            }
         }
     }
 

@@ -75,7 +75,7 @@ mod aws {
     use ctrail_policy::canonical;
 
     use super::Role;
-    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, gone, read_error, refuse};
+    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, deleted, read_error, refuse};
     use crate::iam::shared::{INLINE_POLICY_NAME, role};
 
     fn names(v: Option<&serde_json::Value>) -> Vec<String> {
@@ -226,17 +226,16 @@ mod aws {
         /// first; a policy someone else put there stops the delete.
         async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
             let c = &cx.clients.iam;
-            match crate::aws!(
-                cx,
-                "iam:DeleteRole",
-                c.delete_role().role_name(step.name).send()
+            deleted(
+                crate::aws!(
+                    cx,
+                    "iam:DeleteRole",
+                    c.delete_role().role_name(step.name).send()
+                )
+                .await,
+                "deleted",
+                &[],
             )
-            .await
-            {
-                Ok(_) => Ok("deleted"),
-                Err(e) if gone(&e, &[]) => Ok("already gone"),
-                Err(e) => Err(e),
-            }
         }
     }
 }

@@ -57,7 +57,7 @@ mod aws {
 
     use super::RolePolicy;
     use crate::aws::{
-        Api, CallError, Cx, ReadCx, ReadError, Step, absent_if_not_found, gone, refuse,
+        Api, CallError, Cx, ReadCx, ReadError, Step, absent_if_not_found, deleted, refuse,
     };
     use crate::iam::shared::INLINE_POLICY_NAME;
 
@@ -104,20 +104,19 @@ mod aws {
 
         async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
             let c = &cx.clients.iam;
-            match crate::aws!(
-                cx,
-                "iam:DeleteRolePolicy",
-                c.delete_role_policy()
-                    .role_name(step.name)
-                    .policy_name(&step.want.policy_name)
-                    .send()
+            deleted(
+                crate::aws!(
+                    cx,
+                    "iam:DeleteRolePolicy",
+                    c.delete_role_policy()
+                        .role_name(step.name)
+                        .policy_name(&step.want.policy_name)
+                        .send()
+                )
+                .await,
+                "deleted",
+                &[],
             )
-            .await
-            {
-                Ok(_) => Ok("deleted"),
-                Err(e) if gone(&e, &[]) => Ok("already gone"),
-                Err(e) => Err(e),
-            }
         }
     }
 }

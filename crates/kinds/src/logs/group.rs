@@ -45,7 +45,7 @@ impl Kind for LogGroup {
 #[cfg(feature = "aws")]
 mod aws {
     use super::LogGroup;
-    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, gone};
+    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, deleted};
     use crate::logs::shared::group;
 
     impl Api for LogGroup {
@@ -119,17 +119,16 @@ mod aws {
         /// DeleteLogGroup, with every event it holds.
         async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
             let c = &cx.clients.logs;
-            match crate::aws!(
-                cx,
-                "logs:DeleteLogGroup",
-                c.delete_log_group().log_group_name(step.name).send()
+            deleted(
+                crate::aws!(
+                    cx,
+                    "logs:DeleteLogGroup",
+                    c.delete_log_group().log_group_name(step.name).send()
+                )
+                .await,
+                "deleted",
+                &[],
             )
-            .await
-            {
-                Ok(_) => Ok("deleted"),
-                Err(e) if gone(&e, &[]) => Ok("already gone"),
-                Err(e) => Err(e),
-            }
         }
     }
 }

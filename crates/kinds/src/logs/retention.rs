@@ -55,7 +55,7 @@ impl Kind for Retention {
 #[cfg(feature = "aws")]
 mod aws {
     use super::Retention;
-    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, gone};
+    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, deleted};
     use crate::logs::shared::group;
 
     async fn never_expire(cx: &Cx<'_>, name: &str) -> Result<(), CallError> {
@@ -103,11 +103,11 @@ mod aws {
         }
 
         async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
-            match never_expire(cx, step.name).await {
-                Ok(()) => Ok("removed (events never expire)"),
-                Err(e) if gone(&e, &[]) => Ok("already gone"),
-                Err(e) => Err(e),
-            }
+            deleted(
+                never_expire(cx, step.name).await,
+                "removed (events never expire)",
+                &[],
+            )
         }
     }
 }

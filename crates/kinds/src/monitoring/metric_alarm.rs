@@ -125,7 +125,7 @@ mod aws {
     };
 
     use super::MetricAlarm;
-    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, gone, read_error};
+    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, deleted, read_error};
 
     impl MetricAlarm {
         fn from_aws(a: &Live) -> MetricAlarm {
@@ -221,17 +221,16 @@ mod aws {
         /// DeleteAlarms (CloudWatch answers success for names it lacks).
         async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
             let c = &cx.clients.cloudwatch;
-            match crate::aws!(
-                cx,
-                "cloudwatch:DeleteAlarms",
-                c.delete_alarms().alarm_names(step.name).send()
+            deleted(
+                crate::aws!(
+                    cx,
+                    "cloudwatch:DeleteAlarms",
+                    c.delete_alarms().alarm_names(step.name).send()
+                )
+                .await,
+                "deleted",
+                &[],
             )
-            .await
-            {
-                Ok(_) => Ok("deleted"),
-                Err(e) if gone(&e, &[]) => Ok("already gone"),
-                Err(e) => Err(e),
-            }
         }
     }
 }

@@ -65,7 +65,7 @@ mod aws {
     use aws_sdk_cloudwatchlogs::types::{MetricFilter as Live, MetricTransformation};
 
     use super::MetricFilter;
-    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, built, gone, read_error};
+    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, built, deleted, read_error};
 
     /// Every filter on the log group; none when the group does not exist.
     async fn list(c: &aws_sdk_cloudwatchlogs::Client, group: &str) -> Result<Vec<Live>, ReadError> {
@@ -164,20 +164,19 @@ mod aws {
 
         async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
             let c = &cx.clients.logs;
-            match crate::aws!(
-                cx,
-                "logs:DeleteMetricFilter",
-                c.delete_metric_filter()
-                    .log_group_name(&step.want.log_group_name)
-                    .filter_name(step.name)
-                    .send()
+            deleted(
+                crate::aws!(
+                    cx,
+                    "logs:DeleteMetricFilter",
+                    c.delete_metric_filter()
+                        .log_group_name(&step.want.log_group_name)
+                        .filter_name(step.name)
+                        .send()
+                )
+                .await,
+                "deleted",
+                &[],
             )
-            .await
-            {
-                Ok(_) => Ok("deleted"),
-                Err(e) if gone(&e, &[]) => Ok("already gone"),
-                Err(e) => Err(e),
-            }
         }
     }
 }

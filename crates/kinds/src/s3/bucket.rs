@@ -41,7 +41,7 @@ mod aws {
     use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration};
 
     use super::Bucket;
-    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, gone, refuse};
+    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, deleted, refuse};
     use crate::s3::shared::bucket_region;
 
     impl Api for Bucket {
@@ -106,17 +106,16 @@ mod aws {
         /// (BucketNotEmpty), so no log file is ever deleted here.
         async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
             let c = &cx.clients.s3;
-            match crate::aws!(
-                cx,
-                "s3:DeleteBucket",
-                c.delete_bucket().bucket(step.name).send()
+            deleted(
+                crate::aws!(
+                    cx,
+                    "s3:DeleteBucket",
+                    c.delete_bucket().bucket(step.name).send()
+                )
+                .await,
+                "deleted",
+                &[],
             )
-            .await
-            {
-                Ok(_) => Ok("deleted"),
-                Err(e) if gone(&e, &[]) => Ok("already gone"),
-                Err(e) => Err(e),
-            }
         }
     }
 }

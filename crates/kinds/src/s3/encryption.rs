@@ -67,9 +67,9 @@ mod aws {
 
     use super::Encryption;
     use crate::aws::{
-        Api, CallError, Cx, ReadCx, ReadError, Step, absent_if_not_found, built, gone,
+        Api, CallError, Cx, ReadCx, ReadError, Step, absent_if_not_found, built, deleted,
     };
-    use crate::s3::shared::bucket_region;
+    use crate::s3::shared::per_bucket;
 
     impl Api for Encryption {
         async fn read(
@@ -77,16 +77,8 @@ mod aws {
             names: &[String],
         ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
             let c = &rcx.clients.s3;
-            let mut out = Vec::new();
-            for name in names {
-                let (exists, got) = tokio::join!(
-                    bucket_region(rcx, name),
-                    c.get_bucket_encryption().bucket(name).send()
-                );
-                if exists?.is_none() {
-                    out.push((name.clone(), None));
-                    continue;
-                }
+            per_bucket(rcx, names, |name| async move {
+                let got = c.get_bucket_encryption().bucket(&name).send().await;
                 let got = absent_if_not_found(
                     "s3:GetBucketEncryption",
                     got,
@@ -99,20 +91,15 @@ mod aws {
                     .and_then(|e| e.server_side_encryption_configuration())
                     .and_then(|c| c.rules().first());
                 let default = rule.and_then(|r| r.apply_server_side_encryption_by_default());
-                out.push((
-                    name.clone(),
-                    Some(Encryption {
-                        sse_algorithm: default.map(|d| d.sse_algorithm().as_str().to_owned()),
-                        kms_master_key_id: ready
-                            .keys
-                            .normalise(default.and_then(|d| d.kms_master_key_id())),
-                        bucket_key_enabled: rule
-                            .and_then(|r| r.bucket_key_enabled())
-                            .unwrap_or(false),
-                    }),
-                ));
-            }
-            Ok(out)
+                Ok(Some(Encryption {
+                    sse_algorithm: default.map(|d| d.sse_algorithm().as_str().to_owned()),
+                    kms_master_key_id: ready
+                        .keys
+                        .normalise(default.and_then(|d| d.kms_master_key_id())),
+                    bucket_key_enabled: rule.and_then(|r| r.bucket_key_enabled()).unwrap_or(false),
+                }))
+            })
+            .await
         }
 
         async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
@@ -153,17 +140,16 @@ mod aws {
         /// S3 then encrypts new objects with SSE-S3, its default.
         async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
             let c = &cx.clients.s3;
-            match crate::aws!(
-                cx,
-                "s3:DeleteBucketEncryption",
-                c.delete_bucket_encryption().bucket(step.name).send()
+            deleted(
+                crate::aws!(
+                    cx,
+                    "s3:DeleteBucketEncryption",
+                    c.delete_bucket_encryption().bucket(step.name).send()
+                )
+                .await,
+                "removed (S3 encrypts with SSE-S3 by default)",
+                &[],
             )
-            .await
-            {
-                Ok(_) => Ok("removed (S3 encrypts with SSE-S3 by default)"),
-                Err(e) if gone(&e, &[]) => Ok("already gone"),
-                Err(e) => Err(e),
-            }
         }
     }
 }

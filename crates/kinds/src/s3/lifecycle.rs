@@ -84,9 +84,9 @@ mod aws {
 
     use super::{Lifecycle, Rule, Transition};
     use crate::aws::{
-        Api, CallError, Cx, ReadCx, ReadError, Step, absent_if_not_found, built, gone,
+        Api, CallError, Cx, ReadCx, ReadError, Step, absent_if_not_found, built, deleted,
     };
-    use crate::s3::shared::bucket_region;
+    use crate::s3::shared::per_bucket;
 
     const OP: &str = "s3:PutBucketLifecycleConfiguration";
 
@@ -181,16 +181,12 @@ mod aws {
             names: &[String],
         ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
             let c = &rcx.clients.s3;
-            let mut out = Vec::new();
-            for name in names {
-                let (exists, got) = tokio::join!(
-                    bucket_region(rcx, name),
-                    c.get_bucket_lifecycle_configuration().bucket(name).send()
-                );
-                if exists?.is_none() {
-                    out.push((name.clone(), None));
-                    continue;
-                }
+            per_bucket(rcx, names, |name| async move {
+                let got = c
+                    .get_bucket_lifecycle_configuration()
+                    .bucket(&name)
+                    .send()
+                    .await;
                 let got = absent_if_not_found(
                     "s3:GetBucketLifecycleConfiguration",
                     got,
@@ -200,9 +196,9 @@ mod aws {
                     .as_ref()
                     .map(|l| l.rules().iter().map(Rule::from_aws).collect())
                     .unwrap_or_default();
-                out.push((name.clone(), Some(Lifecycle { rules })));
-            }
-            Ok(out)
+                Ok(Some(Lifecycle { rules }))
+            })
+            .await
         }
 
         async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
@@ -236,11 +232,7 @@ mod aws {
         }
 
         async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
-            match remove(cx, step.name).await {
-                Ok(()) => Ok("removed"),
-                Err(e) if gone(&e, &[]) => Ok("already gone"),
-                Err(e) => Err(e),
-            }
+            deleted(remove(cx, step.name).await, "removed", &[])
         }
     }
 

@@ -45,9 +45,9 @@ mod aws {
 
     use super::BucketPolicy;
     use crate::aws::{
-        Api, CallError, Cx, ReadCx, ReadError, Step, absent_if_not_found, gone, refuse,
+        Api, CallError, Cx, ReadCx, ReadError, Step, absent_if_not_found, deleted, refuse,
     };
-    use crate::s3::shared::bucket_region;
+    use crate::s3::shared::per_bucket;
 
     impl Api for BucketPolicy {
         async fn read(
@@ -55,16 +55,8 @@ mod aws {
             names: &[String],
         ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
             let c = &rcx.clients.s3;
-            let mut out = Vec::new();
-            for name in names {
-                let (exists, got) = tokio::join!(
-                    bucket_region(rcx, name),
-                    c.get_bucket_policy().bucket(name).send()
-                );
-                if exists?.is_none() {
-                    out.push((name.clone(), None));
-                    continue;
-                }
+            per_bucket(rcx, names, |name| async move {
+                let got = c.get_bucket_policy().bucket(&name).send().await;
                 let got = absent_if_not_found("s3:GetBucketPolicy", got, &["NoSuchBucketPolicy"])?;
                 let live = got
                     .as_ref()
@@ -72,9 +64,9 @@ mod aws {
                     .map(|text| BucketPolicy {
                         policy: canonical::parse_policy(text).unwrap_or_default(),
                     });
-                out.push((name.clone(), live));
-            }
-            Ok(out)
+                Ok(live)
+            })
+            .await
         }
 
         async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
@@ -95,17 +87,16 @@ mod aws {
 
         async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
             let c = &cx.clients.s3;
-            match crate::aws!(
-                cx,
-                "s3:DeleteBucketPolicy",
-                c.delete_bucket_policy().bucket(step.name).send()
+            deleted(
+                crate::aws!(
+                    cx,
+                    "s3:DeleteBucketPolicy",
+                    c.delete_bucket_policy().bucket(step.name).send()
+                )
+                .await,
+                "deleted",
+                &[],
             )
-            .await
-            {
-                Ok(_) => Ok("deleted"),
-                Err(e) if gone(&e, &[]) => Ok("already gone"),
-                Err(e) => Err(e),
-            }
         }
     }
 }

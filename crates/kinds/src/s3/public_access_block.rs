@@ -45,8 +45,8 @@ mod aws {
     use aws_sdk_s3::types::PublicAccessBlockConfiguration;
 
     use super::PublicAccessBlock;
-    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, absent_if_not_found, gone};
-    use crate::s3::shared::bucket_region;
+    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, absent_if_not_found, deleted};
+    use crate::s3::shared::per_bucket;
 
     impl Api for PublicAccessBlock {
         async fn read(
@@ -54,16 +54,8 @@ mod aws {
             names: &[String],
         ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
             let c = &rcx.clients.s3;
-            let mut out = Vec::new();
-            for name in names {
-                let (exists, got) = tokio::join!(
-                    bucket_region(rcx, name),
-                    c.get_public_access_block().bucket(name).send()
-                );
-                if exists?.is_none() {
-                    out.push((name.clone(), None));
-                    continue;
-                }
+            per_bucket(rcx, names, |name| async move {
+                let got = c.get_public_access_block().bucket(&name).send().await;
                 let got = absent_if_not_found(
                     "s3:GetPublicAccessBlock",
                     got,
@@ -72,23 +64,16 @@ mod aws {
                 let cfg = got
                     .as_ref()
                     .and_then(|p| p.public_access_block_configuration());
-                out.push((
-                    name.clone(),
-                    Some(PublicAccessBlock {
-                        block_public_acls: cfg.and_then(|c| c.block_public_acls()).unwrap_or(false),
-                        ignore_public_acls: cfg
-                            .and_then(|c| c.ignore_public_acls())
-                            .unwrap_or(false),
-                        block_public_policy: cfg
-                            .and_then(|c| c.block_public_policy())
-                            .unwrap_or(false),
-                        restrict_public_buckets: cfg
-                            .and_then(|c| c.restrict_public_buckets())
-                            .unwrap_or(false),
-                    }),
-                ));
-            }
-            Ok(out)
+                Ok(Some(PublicAccessBlock {
+                    block_public_acls: cfg.and_then(|c| c.block_public_acls()).unwrap_or(false),
+                    ignore_public_acls: cfg.and_then(|c| c.ignore_public_acls()).unwrap_or(false),
+                    block_public_policy: cfg.and_then(|c| c.block_public_policy()).unwrap_or(false),
+                    restrict_public_buckets: cfg
+                        .and_then(|c| c.restrict_public_buckets())
+                        .unwrap_or(false),
+                }))
+            })
+            .await
         }
 
         async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
@@ -114,17 +99,16 @@ mod aws {
 
         async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
             let c = &cx.clients.s3;
-            match crate::aws!(
-                cx,
-                "s3:DeletePublicAccessBlock",
-                c.delete_public_access_block().bucket(step.name).send()
+            deleted(
+                crate::aws!(
+                    cx,
+                    "s3:DeletePublicAccessBlock",
+                    c.delete_public_access_block().bucket(step.name).send()
+                )
+                .await,
+                "removed",
+                &[],
             )
-            .await
-            {
-                Ok(_) => Ok("removed"),
-                Err(e) if gone(&e, &[]) => Ok("already gone"),
-                Err(e) => Err(e),
-            }
         }
     }
 }

@@ -28,3 +28,27 @@ pub(crate) async fn bucket_region(
         .await?;
     Ok((*found).clone())
 }
+
+/// Reads a setting of each named bucket: `read` runs alongside the bucket's
+/// existence check, and a bucket that does not exist has no setting.
+#[cfg(feature = "aws")]
+pub(crate) async fn per_bucket<T, F, Fut>(
+    rcx: &ReadCx<'_>,
+    names: &[String],
+    read: F,
+) -> Result<Vec<(String, Option<T>)>, ReadError>
+where
+    F: Fn(String) -> Fut,
+    Fut: Future<Output = Result<Option<T>, ReadError>>,
+{
+    let mut out = Vec::new();
+    for name in names {
+        let (exists, got) = tokio::join!(bucket_region(rcx, name), read(name.clone()));
+        let live = match exists? {
+            None => None,
+            Some(_) => got?,
+        };
+        out.push((name.clone(), live));
+    }
+    Ok(out)
+}

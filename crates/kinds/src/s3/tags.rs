@@ -30,9 +30,9 @@ mod aws {
 
     use super::BucketTags;
     use crate::aws::{
-        Api, CallError, Cx, ReadCx, ReadError, Step, absent_if_not_found, built, gone,
+        Api, CallError, Cx, ReadCx, ReadError, Step, absent_if_not_found, built, deleted,
     };
-    use crate::s3::shared::bucket_region;
+    use crate::s3::shared::per_bucket;
 
     async fn remove(cx: &Cx<'_>, bucket: &str) -> Result<(), CallError> {
         let c = &cx.clients.s3;
@@ -51,22 +51,14 @@ mod aws {
             names: &[String],
         ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
             let c = &rcx.clients.s3;
-            let mut out = Vec::new();
-            for name in names {
-                let (exists, got) = tokio::join!(
-                    bucket_region(rcx, name),
-                    c.get_bucket_tagging().bucket(name).send()
-                );
-                if exists?.is_none() {
-                    out.push((name.clone(), None));
-                    continue;
-                }
+            per_bucket(rcx, names, |name| async move {
+                let got = c.get_bucket_tagging().bucket(&name).send().await;
                 let got = absent_if_not_found("s3:GetBucketTagging", got, &["NoSuchTagSet"])?;
                 let set = got.as_ref().map(|t| t.tag_set()).unwrap_or_default();
                 let tags = crate::tags::from_pairs(set.iter().map(|t| (t.key(), t.value())));
-                out.push((name.clone(), Some(BucketTags { tags })));
-            }
-            Ok(out)
+                Ok(Some(BucketTags { tags }))
+            })
+            .await
         }
 
         async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
@@ -96,11 +88,7 @@ mod aws {
         }
 
         async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
-            match remove(cx, step.name).await {
-                Ok(()) => Ok("removed"),
-                Err(e) if gone(&e, &[]) => Ok("already gone"),
-                Err(e) => Err(e),
-            }
+            deleted(remove(cx, step.name).await, "removed", &[])
         }
     }
 }

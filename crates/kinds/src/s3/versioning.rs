@@ -49,8 +49,8 @@ mod aws {
     use aws_sdk_s3::types::{BucketVersioningStatus, VersioningConfiguration};
 
     use super::Versioning;
-    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, gone, read_error};
-    use crate::s3::shared::bucket_region;
+    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, deleted, read_error};
+    use crate::s3::shared::per_bucket;
 
     async fn set(cx: &Cx<'_>, bucket: &str, status: &str) -> Result<(), CallError> {
         let cfg = VersioningConfiguration::builder()
@@ -75,25 +75,14 @@ mod aws {
             names: &[String],
         ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
             let c = &rcx.clients.s3;
-            let mut out = Vec::new();
-            for name in names {
-                let (exists, got) = tokio::join!(
-                    bucket_region(rcx, name),
-                    c.get_bucket_versioning().bucket(name).send()
-                );
-                if exists?.is_none() {
-                    out.push((name.clone(), None));
-                    continue;
-                }
+            per_bucket(rcx, names, |name| async move {
+                let got = c.get_bucket_versioning().bucket(&name).send().await;
                 let got = got.map_err(|e| read_error("s3:GetBucketVersioning", e))?;
-                out.push((
-                    name.clone(),
-                    Some(Versioning {
-                        status: got.status().map(|s| s.as_str().to_owned()),
-                    }),
-                ));
-            }
-            Ok(out)
+                Ok(Some(Versioning {
+                    status: got.status().map(|s| s.as_str().to_owned()),
+                }))
+            })
+            .await
         }
 
         async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
@@ -108,11 +97,11 @@ mod aws {
 
         /// Versioning cannot be removed from a bucket, only suspended.
         async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
-            match set(cx, step.name, "Suspended").await {
-                Ok(()) => Ok("suspended (S3 cannot remove versioning)"),
-                Err(e) if gone(&e, &[]) => Ok("already gone"),
-                Err(e) => Err(e),
-            }
+            deleted(
+                set(cx, step.name, "Suspended").await,
+                "suspended (S3 cannot remove versioning)",
+                &[],
+            )
         }
     }
 }

@@ -52,7 +52,7 @@ mod aws {
 
     use super::Topic;
     use crate::aws::{
-        Api, CallError, Cx, ReadCx, ReadError, Step, TagChange, absent_if_not_found, built, gone,
+        Api, CallError, Cx, ReadCx, ReadError, Step, TagChange, absent_if_not_found, built, deleted,
     };
     use crate::sns::shared::attributes;
 
@@ -151,17 +151,16 @@ mod aws {
         /// DeleteTopic (SNS answers success for a topic already gone).
         async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
             let c = &cx.clients.sns;
-            match crate::aws!(
-                cx,
-                "sns:DeleteTopic",
-                c.delete_topic().topic_arn(&step.want.arn).send()
+            deleted(
+                crate::aws!(
+                    cx,
+                    "sns:DeleteTopic",
+                    c.delete_topic().topic_arn(&step.want.arn).send()
+                )
+                .await,
+                "deleted",
+                &[],
             )
-            .await
-            {
-                Ok(_) => Ok("deleted"),
-                Err(e) if gone(&e, &[]) => Ok("already gone"),
-                Err(e) => Err(e),
-            }
         }
     }
 }

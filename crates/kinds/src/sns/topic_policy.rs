@@ -61,7 +61,7 @@ mod aws {
 
     use super::TopicPolicy;
     use crate::aws::{
-        Api, CallError, Cx, ReadCx, ReadError, Step, gone, merge_owned_statements, refuse,
+        Api, CallError, Cx, ReadCx, ReadError, Step, deleted, merge_owned_statements, refuse,
     };
     use crate::sns::shared::attributes;
 
@@ -127,11 +127,11 @@ mod aws {
 
         /// Takes ctrail's statement out; the topic's other statements stay.
         async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
-            match swap(cx, &step.want.topic_arn, &json!([])).await {
-                Ok(()) => Ok("statement removed"),
-                Err(e) if gone(&e, &[]) => Ok("already gone"),
-                Err(e) => Err(e),
-            }
+            deleted(
+                swap(cx, &step.want.topic_arn, &json!([])).await,
+                "statement removed",
+                &[],
+            )
         }
     }
 }
