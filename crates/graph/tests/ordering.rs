@@ -36,28 +36,6 @@ fn every_edge_is_declared_with_its_reason() {
     let topic = "trail-deliveries";
     use EdgeReason::*;
     let mut expected = vec![
-        (
-            a(K::S3Bucket, bucket),
-            a(K::S3PublicAccessBlock, bucket),
-            PartOf,
-        ),
-        (
-            a(K::S3Bucket, bucket),
-            a(K::S3BucketVersioning, bucket),
-            PartOf,
-        ),
-        (
-            a(K::S3Bucket, bucket),
-            a(K::S3BucketEncryption, bucket),
-            PartOf,
-        ),
-        (
-            a(K::S3Bucket, bucket),
-            a(K::S3BucketLifecycle, bucket),
-            PartOf,
-        ),
-        (a(K::S3Bucket, bucket), a(K::S3BucketTags, bucket), PartOf),
-        (a(K::S3Bucket, bucket), a(K::S3BucketPolicy, bucket), PartOf),
         (a(K::S3Bucket, bucket), a(K::Trail, trail), References),
         // CreateTrail fails with InsufficientS3BucketPolicyException without it.
         (
@@ -65,15 +43,7 @@ fn every_edge_is_declared_with_its_reason() {
             a(K::Trail, trail),
             BucketPolicyChecked,
         ),
-        (
-            a(K::LogGroup, group),
-            a(K::LogGroupRetention, group),
-            PartOf,
-        ),
-        (a(K::LogGroup, group), a(K::LogGroupTags, group), PartOf),
         (a(K::LogGroup, group), a(K::Trail, trail), References),
-        (a(K::IamRole, role), a(K::IamRolePolicy, role), PartOf),
-        (a(K::IamRole, role), a(K::IamRoleTags, role), PartOf),
         // InvalidCloudWatchLogsLogGroupArnException until IAM has propagated.
         (a(K::IamRole, role), a(K::Trail, trail), IamPropagation),
         (
@@ -92,20 +62,11 @@ fn every_edge_is_declared_with_its_reason() {
             a(K::LogGroup, group),
             KeyPolicyChecked,
         ),
-        (a(K::SnsTopic, topic), a(K::SnsTopicPolicy, topic), PartOf),
         (
             a(K::SnsTopicPolicy, topic),
             a(K::Trail, trail),
             TopicPolicyChecked,
         ),
-        (a(K::Trail, trail), a(K::TrailEventSelectors, trail), PartOf),
-        (
-            a(K::Trail, trail),
-            a(K::TrailInsightSelectors, trail),
-            PartOf,
-        ),
-        (a(K::Trail, trail), a(K::TrailTags, trail), PartOf),
-        (a(K::Trail, trail), a(K::TrailLogging, trail), PartOf),
         (
             a(K::TrailEventSelectors, trail),
             a(K::TrailInsightSelectors, trail),
@@ -121,9 +82,54 @@ fn every_edge_is_declared_with_its_reason() {
     let actual: Vec<_> = g
         .dependencies()
         .into_iter()
+        .filter(|d| d.reason != PartOf)
         .map(|d| (d.from, d.to, d.reason))
         .collect();
     assert_eq!(actual, expected);
+
+    // Every setting is part of its resource, the one of the same name that
+    // is part of nothing; nothing else is "part of" anything.
+    let part_of: Vec<(Address, Address)> = g
+        .dependencies()
+        .into_iter()
+        .filter(|d| d.reason == PartOf)
+        .map(|d| (d.from, d.to))
+        .collect();
+    let roots: Vec<&Address> = g
+        .resources()
+        .map(|r| &r.address)
+        .filter(|x| part_of.iter().all(|(_, to)| to != *x))
+        .collect();
+    for r in g.resources().map(|r| &r.address) {
+        let parents: Vec<&Address> = part_of
+            .iter()
+            .filter(|(_, to)| to == r)
+            .map(|(f, _)| f)
+            .collect();
+        if roots.contains(&r) {
+            continue;
+        }
+        assert_eq!(parents.len(), 1, "{r}: {parents:?}");
+        assert!(
+            roots.contains(&parents[0]) && parents[0].name == r.name,
+            "{r} is part of {}",
+            parents[0]
+        );
+    }
+    for kind in [
+        K::S3Bucket,
+        K::LogGroup,
+        K::IamRole,
+        K::SnsTopic,
+        K::Trail,
+        K::KmsKeyPolicy,
+    ] {
+        assert!(
+            roots.iter().any(|x| x.kind == kind),
+            "{kind} is a resource of its own"
+        );
+    }
+    assert_eq!(roots.len(), 6, "{roots:?}");
 }
 
 #[test]
