@@ -62,7 +62,7 @@ fn apply_from_empty_creates_what_the_seed_procedure_creates_then_plan_is_empty()
     let out = applied.apply(&[]);
     assert!(out.status.success(), "{}", text(&out));
     let t = text(&out);
-    assert!(t.contains("Apply complete: 19 change(s) made."), "{t}");
+    assert!(t.contains("Apply complete: 20 change(s) made."), "{t}");
     assert!(t.contains("Verified: a new plan shows no changes."), "{t}");
     converged(&applied);
 

@@ -73,7 +73,7 @@ fn after_the_seed_procedure_plan_shows_only_the_documented_secure_additions() {
     assert_eq!(out.status.code(), Some(0));
     assert!(
         String::from_utf8_lossy(&out.stdout)
-            .contains("No changes. The account matches the spec (19 resources checked).")
+            .contains("No changes. The account matches the spec (20 resources checked).")
     );
     let out = acct.em.ctrail(&["drift", &acct.spec]);
     assert_eq!(
@@ -529,7 +529,7 @@ fn several_specs_are_planned_in_one_run_each_in_its_own_section() {
         .expect("advanced section");
     assert!(first < second, "sections follow the argument order");
     assert_eq!(
-        text.matches("Plan: 18 to add, 0 to change, 0 to replace, 0 to destroy.")
+        text.matches("Plan: 19 to add, 0 to change, 0 to replace, 0 to destroy.")
             .count(),
         2,
         "{text}"

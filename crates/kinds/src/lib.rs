@@ -19,6 +19,7 @@ pub mod s3 {
     pub mod bucket;
     pub mod encryption;
     pub mod lifecycle;
+    pub mod ownership_controls;
     pub mod policy;
     pub mod public_access_block;
     pub mod tags;
@@ -181,6 +182,7 @@ registry! {
     S3BucketLifecycle => s3::lifecycle::Lifecycle,
     S3BucketTags => s3::tags::BucketTags,
     S3BucketPolicy => s3::policy::BucketPolicy,
+    S3BucketOwnershipControls => s3::ownership_controls::OwnershipControls,
     LogGroup => logs::group::LogGroup,
     LogGroupRetention => logs::retention::Retention,
     LogGroupTags => logs::tags::LogGroupTags,

@@ -36,6 +36,7 @@ resource_kinds! {
     S3BucketLifecycle => "s3_bucket_lifecycle",
     S3BucketTags => "s3_bucket_tags",
     S3BucketPolicy => "s3_bucket_policy",
+    S3BucketOwnershipControls => "s3_bucket_ownership_controls",
     LogGroup => "log_group",
     LogGroupRetention => "log_group_retention",
     LogGroupTags => "log_group_tags",

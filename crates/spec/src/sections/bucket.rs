@@ -21,7 +21,15 @@ pub struct Bucket {
     pub allow_destroy: bool,
     /// Statements of the user's own, appended to the generated bucket policy.
     pub extra_policy_statements: Vec<serde_json::Value>,
+    /// S3 Object Ownership; `BucketOwnerEnforced` disables ACLs.
+    pub object_ownership: String,
 }
+
+const OWNERSHIP: [&str; 3] = [
+    "BucketOwnerEnforced",
+    "BucketOwnerPreferred",
+    "ObjectWriter",
+];
 
 const KEYS: &[&str] = &[
     "name",
@@ -31,6 +39,7 @@ const KEYS: &[&str] = &[
     "lifecycle",
     "allow_destroy",
     "extra_policy_statements",
+    "object_ownership",
 ];
 const PAB_KEYS: &[&str] = &[
     "block_public_acls",
@@ -110,7 +119,20 @@ pub(crate) fn read(cx: &mut Cx<'_>, f: Field<'_>, kms: Option<&KmsKeyRef>) -> Op
         fields.get("extra_policy_statements"),
         super::statements::Document::Resource,
     );
+    let ownership = cx.string(&fields, "object_ownership");
+    if let Some(o) = ownership.as_ref().filter(|o| o.value != OWNERSHIP[0]) {
+        let (sink, what) = (&mut *cx.sink, format!("object ownership `{}`", o.value));
+        match OWNERSHIP.contains(&o.value.as_str()) {
+            true => sink.warning(o.loc, &o.path, format!("{what} keeps ACLs on")),
+            false => sink.error(o.loc, &o.path, format!("unknown {what}")),
+        }
+        .help(format!(
+            "allowed: {} (the default disables ACLs)",
+            OWNERSHIP.join(", ")
+        ));
+    }
     Some(Bucket {
+        object_ownership: ownership.map_or_else(|| OWNERSHIP[0].into(), |o| o.value),
         name: name?.value,
         versioning,
         public_access_block,
