@@ -172,3 +172,46 @@ fn every_kind_is_created_read_and_deleted() {
     let again = delete_all(&rt, &clients, &live, &resolved);
     assert!(again.succeeded(), "{again:#?}");
 }
+
+/// S3 Object Ownership, changed by hand: drift names exactly that attribute
+/// as weakening the trail, and apply puts it back.
+#[test]
+fn object_ownership_drift_is_reported_and_restored() {
+    let acct = support::account::Account::empty("kinds-ownership");
+    let out = acct.apply(&[]);
+    assert!(out.status.success(), "{}", support::stderr(&out));
+    acct.em.aws(&[
+        "s3api",
+        "put-bucket-ownership-controls",
+        "--bucket",
+        support::account::BUCKET,
+        "--ownership-controls",
+        "Rules=[{ObjectOwnership=ObjectWriter}]",
+    ]);
+    let out = acct.em.ctrail(&["drift", &acct.spec]);
+    assert_eq!(out.status.code(), Some(2), "{}", support::stdout(&out));
+    let lines: Vec<serde_json::Value> = support::stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    let drifted: Vec<&serde_json::Value> = lines
+        .iter()
+        .filter(|l| l["address"].as_str().is_some())
+        .collect();
+    assert_eq!(drifted.len(), 1, "{lines:?}");
+    let d = drifted[0];
+    assert_eq!(
+        d["address"],
+        format!("s3_bucket_ownership_controls.{}", support::account::BUCKET)
+    );
+    let text = d.to_string();
+    assert!(
+        text.contains("object_ownership") && text.contains("ObjectWriter"),
+        "{text}"
+    );
+    assert!(text.contains("ACLs on log files"), "{text}");
+    let out = acct.apply(&[]);
+    assert!(out.status.success(), "{}", support::stderr(&out));
+    let (code, _) = acct.plan_json();
+    assert_eq!(code, 0);
+}
