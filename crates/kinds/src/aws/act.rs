@@ -151,6 +151,25 @@ macro_rules! aws {
     };
 }
 
+/// A request built once and sent under the retry policy (a clone per
+/// attempt): `send!(cx, "s3:PutBucketPolicy", request)`.
+#[macro_export]
+macro_rules! send {
+    ($cx:expr, $op:literal, $req:expr) => {
+        $crate::aws!($cx, $op, ($req).clone().send())
+    };
+}
+
+/// A delete request sent under the retry policy; "not found" (or one of
+/// the extra codes) means it is already gone:
+/// `delete!(cx, "s3:DeleteBucket", request, "deleted")`.
+#[macro_export]
+macro_rules! delete {
+    ($cx:expr, $op:literal, $req:expr, $done:literal $(, $also:literal)*) => {
+        $crate::aws::deleted($crate::send!($cx, $op, $req).await, $done, &[$($also),*])
+    };
+}
+
 /// A failure ctrail itself detects (not an AWS answer).
 pub fn refuse(operation: &'static str, message: impl Into<String>) -> CallError {
     CallError {

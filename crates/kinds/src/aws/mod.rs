@@ -18,26 +18,24 @@ pub use read::{KeyForms, Pending, ReadCx, Resolved};
 
 use crate::Kind;
 
+/// What a kind's read returns: each named resource's live value, `None`
+/// when it does not exist.
+pub type Found<T> = Result<Vec<(String, Option<T>)>, ReadError>;
+
+/// What a put or delete returns: what was done, in words.
+pub type Done = Result<&'static str, CallError>;
+
 /// A kind's AWS calls. Each is idempotent: creating what exists carries on
 /// as an update, deleting what is gone is done.
 pub trait Api: Kind {
     /// The live value of each named resource (and of any other the kind
     /// reads for the preflight), `None` when AWS says it does not exist.
-    fn read(
-        rcx: &ReadCx<'_>,
-        names: &[String],
-    ) -> impl Future<Output = Result<Vec<(String, Option<Self>)>, ReadError>> + Send;
+    fn read(rcx: &ReadCx<'_>, names: &[String]) -> impl Future<Output = Found<Self>> + Send;
 
     /// Makes the resource match `step.want`; says what was done.
-    fn put(
-        cx: &Cx<'_>,
-        step: &Step<'_, Self>,
-    ) -> impl Future<Output = Result<&'static str, CallError>> + Send;
+    fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> impl Future<Output = Done> + Send;
 
     /// Deletes the resource (or, for a setting AWS cannot remove, returns it
     /// to AWS's default); says what was done.
-    fn delete(
-        cx: &Cx<'_>,
-        step: &Step<'_, Self>,
-    ) -> impl Future<Output = Result<&'static str, CallError>> + Send;
+    fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> impl Future<Output = Done> + Send;
 }

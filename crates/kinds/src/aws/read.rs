@@ -95,6 +95,19 @@ impl<'a> ReadCx<'a> {
             .and_then(|v| serde_json::from_value(v.clone()).ok()))
     }
 
+    /// Each named resource's live value, read one after another by `read`.
+    pub async fn each<T, F, Fut>(&self, names: &[String], read: F) -> super::Found<T>
+    where
+        F: Fn(String) -> Fut,
+        Fut: Future<Output = Result<Option<T>, ReadError>>,
+    {
+        let mut out = Vec::new();
+        for name in names {
+            out.push((name.clone(), read(name.clone()).await?));
+        }
+        Ok(out)
+    }
+
     /// The answer of `call`, made once per `key` however many reads ask.
     pub async fn once<T, F>(&self, key: String, call: F) -> Result<Arc<T>, ReadError>
     where

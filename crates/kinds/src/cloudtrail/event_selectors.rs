@@ -139,7 +139,7 @@ mod aws {
 
     use super::{Advanced, Basic, DataResource, EventSelectors, FieldSelector};
     use crate::aws::{
-        Api, CallError, Cx, ReadCx, ReadError, Step, absent_if_not_found, built, deleted,
+        Api, CallError, Cx, Done, Found, ReadCx, Step, absent_if_not_found, built, deleted,
     };
 
     const OP: &str = "cloudtrail:PutEventSelectors";
@@ -248,40 +248,28 @@ mod aws {
                     .iter()
                     .map(Advanced::to_aws)
                     .collect::<Result<Vec<_>, _>>()?;
-                crate::aws!(
-                    cx,
-                    "cloudtrail:PutEventSelectors",
-                    c.put_event_selectors()
-                        .trail_name(name)
-                        .set_advanced_event_selectors(Some(advanced.clone()))
-                        .send()
-                )
-                .await?;
+                let req = c
+                    .put_event_selectors()
+                    .trail_name(name)
+                    .set_advanced_event_selectors(Some(advanced));
+                crate::send!(cx, "cloudtrail:PutEventSelectors", req).await?;
             }
             EventSelectors::Basic(b) => {
                 let basic: Vec<EventSelector> = b.iter().map(Basic::to_aws).collect();
-                crate::aws!(
-                    cx,
-                    "cloudtrail:PutEventSelectors",
-                    c.put_event_selectors()
-                        .trail_name(name)
-                        .set_event_selectors(Some(basic.clone()))
-                        .send()
-                )
-                .await?;
+                let req = c
+                    .put_event_selectors()
+                    .trail_name(name)
+                    .set_event_selectors(Some(basic));
+                crate::send!(cx, "cloudtrail:PutEventSelectors", req).await?;
             }
         }
         Ok(())
     }
 
     impl Api for EventSelectors {
-        async fn read(
-            rcx: &ReadCx<'_>,
-            names: &[String],
-        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+        async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
             let c = &rcx.clients.cloudtrail;
-            let mut out = Vec::new();
-            for name in names {
+            rcx.each(names, |name| async move {
                 let got = c.get_event_selectors().trail_name(name).send().await;
                 let live =
                     absent_if_not_found("cloudtrail:GetEventSelectors", got, &[])?.map(|s| {
@@ -298,18 +286,18 @@ mod aws {
                             )
                         }
                     });
-                out.push((name.clone(), live));
-            }
-            Ok(out)
+                Ok(live)
+            })
+            .await
         }
 
-        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             put_selectors(cx, step.name, &step.want).await?;
             Ok("set")
         }
 
         /// Back to what a trail logs with no selector: every management event.
-        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             let default = EventSelectors::Basic(vec![Basic {
                 read_write_type: "All".into(),
                 include_management_events: true,

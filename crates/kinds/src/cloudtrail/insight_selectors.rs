@@ -42,7 +42,7 @@ mod aws {
     use aws_sdk_cloudtrail::types::{InsightSelector, InsightType};
 
     use super::InsightSelectors;
-    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, absent_if_not_found, deleted};
+    use crate::aws::{Api, CallError, Cx, Done, Found, ReadCx, Step, absent_if_not_found, deleted};
     use crate::cloudtrail::shared::trail;
 
     async fn set(cx: &Cx<'_>, name: &str, types: &[String]) -> Result<(), CallError> {
@@ -55,33 +55,24 @@ mod aws {
                     .build()
             })
             .collect();
-        crate::aws!(
-            cx,
-            "cloudtrail:PutInsightSelectors",
-            c.put_insight_selectors()
-                .trail_name(name)
-                .set_insight_selectors(Some(selectors.clone()))
-                .send()
-        )
-        .await?;
+        let req = c
+            .put_insight_selectors()
+            .trail_name(name)
+            .set_insight_selectors(Some(selectors));
+        crate::send!(cx, "cloudtrail:PutInsightSelectors", req).await?;
         Ok(())
     }
 
     impl Api for InsightSelectors {
-        async fn read(
-            rcx: &ReadCx<'_>,
-            names: &[String],
-        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+        async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
             let c = &rcx.clients.cloudtrail;
-            let mut out = Vec::new();
-            for name in names {
+            rcx.each(names, |name| async move {
                 let (exists, got) = tokio::join!(
-                    trail(rcx, name),
-                    c.get_insight_selectors().trail_name(name).send()
+                    trail(rcx, &name),
+                    c.get_insight_selectors().trail_name(&name).send()
                 );
                 if exists?.is_none() {
-                    out.push((name.clone(), None));
-                    continue;
+                    return Ok(None);
                 }
                 let got = absent_if_not_found(
                     "cloudtrail:GetInsightSelectors",
@@ -99,22 +90,19 @@ mod aws {
                     })
                     .unwrap_or_default();
                 types.sort_unstable();
-                out.push((
-                    name.clone(),
-                    Some(InsightSelectors {
-                        insight_types: types,
-                    }),
-                ));
-            }
-            Ok(out)
+                Ok(Some(InsightSelectors {
+                    insight_types: types,
+                }))
+            })
+            .await
         }
 
-        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             set(cx, step.name, &step.want.insight_types).await?;
             Ok("set")
         }
 
-        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             deleted(set(cx, step.name, &[]).await, "removed", &[])
         }
     }

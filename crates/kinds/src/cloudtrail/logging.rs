@@ -41,53 +41,41 @@ impl Kind for Logging {
 #[cfg(feature = "aws")]
 mod aws {
     use super::Logging;
-    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, absent_if_not_found, deleted};
+    use crate::aws::{Api, CallError, Cx, Done, Found, ReadCx, Step, absent_if_not_found, deleted};
 
     async fn stop(cx: &Cx<'_>, name: &str) -> Result<(), CallError> {
         let c = &cx.clients.cloudtrail;
-        crate::aws!(
-            cx,
-            "cloudtrail:StopLogging",
-            c.stop_logging().name(name).send()
-        )
-        .await?;
+        let req = c.stop_logging().name(name);
+        crate::send!(cx, "cloudtrail:StopLogging", req).await?;
         Ok(())
     }
 
     impl Api for Logging {
-        async fn read(
-            rcx: &ReadCx<'_>,
-            names: &[String],
-        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+        async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
             let c = &rcx.clients.cloudtrail;
-            let mut out = Vec::new();
-            for name in names {
+            rcx.each(names, |name| async move {
                 let got = c.get_trail_status().name(name).send().await;
                 let live =
                     absent_if_not_found("cloudtrail:GetTrailStatus", got, &[])?.map(|s| Logging {
                         is_logging: s.is_logging().unwrap_or(false),
                     });
-                out.push((name.clone(), live));
-            }
-            Ok(out)
+                Ok(live)
+            })
+            .await
         }
 
-        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             if !step.want.is_logging {
                 stop(cx, step.name).await?;
                 return Ok("stopped");
             }
             let c = &cx.clients.cloudtrail;
-            crate::aws!(
-                cx,
-                "cloudtrail:StartLogging",
-                c.start_logging().name(step.name).send()
-            )
-            .await?;
+            let req = c.start_logging().name(step.name);
+            crate::send!(cx, "cloudtrail:StartLogging", req).await?;
             Ok("started")
         }
 
-        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             deleted(stop(cx, step.name).await, "stopped", &[])
         }
     }

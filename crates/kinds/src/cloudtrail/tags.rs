@@ -29,7 +29,7 @@ mod aws {
 
     use super::TrailTags;
     use crate::aws::{
-        Api, CallError, Cx, ReadCx, ReadError, Step, TagChange, absent_if_not_found, built, gone,
+        Api, CallError, Cx, Done, Found, ReadCx, Step, TagChange, absent_if_not_found, built, gone,
     };
     use crate::cloudtrail::shared::{arn, trail};
 
@@ -43,15 +43,11 @@ mod aws {
             .map(|k| built("cloudtrail:RemoveTags", Tag::builder().key(k).build()))
             .collect::<Result<Vec<_>, _>>()?;
         if !remove.is_empty() {
-            crate::aws!(
-                cx,
-                "cloudtrail:RemoveTags",
-                c.remove_tags()
-                    .resource_id(&arn)
-                    .set_tags_list(Some(remove.clone()))
-                    .send()
-            )
-            .await?;
+            let req = c
+                .remove_tags()
+                .resource_id(&arn)
+                .set_tags_list(Some(remove));
+            crate::send!(cx, "cloudtrail:RemoveTags", req).await?;
         }
         let add = t
             .set
@@ -59,47 +55,35 @@ mod aws {
             .map(|(k, v)| built("cloudtrail:AddTags", Tag::builder().key(k).value(v).build()))
             .collect::<Result<Vec<_>, _>>()?;
         if !add.is_empty() {
-            crate::aws!(
-                cx,
-                "cloudtrail:AddTags",
-                c.add_tags()
-                    .resource_id(&arn)
-                    .set_tags_list(Some(add.clone()))
-                    .send()
-            )
-            .await?;
+            let req = c.add_tags().resource_id(&arn).set_tags_list(Some(add));
+            crate::send!(cx, "cloudtrail:AddTags", req).await?;
         }
         Ok(())
     }
 
     impl Api for TrailTags {
-        async fn read(
-            rcx: &ReadCx<'_>,
-            names: &[String],
-        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+        async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
             let c = &rcx.clients.cloudtrail;
-            let mut out = Vec::new();
-            for name in names {
+            rcx.each(names, |name| async move {
                 // The tags are read by ARN, which needs the account id.
                 let tagged = async {
                     let ready = rcx.ready().await?;
                     let region = rcx
-                        .want::<crate::cloudtrail::trail::Trail>(name)
+                        .want::<crate::cloudtrail::trail::Trail>(&name)
                         .map(|t| t.home_region)
                         .unwrap_or_else(|| rcx.spec.region.clone());
                     let arn = arn(
                         &rcx.spec.partition,
                         &region,
                         &ready.context.account_id,
-                        name,
+                        &name,
                     );
                     let got = c.list_tags().resource_id_list(arn).send().await;
                     absent_if_not_found("cloudtrail:ListTags", got, &[])
                 };
-                let (exists, got) = tokio::join!(trail(rcx, name), tagged);
+                let (exists, got) = tokio::join!(trail(rcx, &name), tagged);
                 if exists?.is_none() {
-                    out.push((name.clone(), None));
-                    continue;
+                    return Ok(None);
                 }
                 let got = got?;
                 let tags = crate::tags::from_pairs(
@@ -110,27 +94,23 @@ mod aws {
                         .flat_map(|r| r.tags_list())
                         .map(|t| (t.key(), t.value().unwrap_or_default())),
                 );
-                out.push((name.clone(), Some(TrailTags { tags })));
-            }
-            Ok(out)
+                Ok(Some(TrailTags { tags }))
+            })
+            .await
         }
 
-        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             change(cx, step.name, &TagChange::of(step, &step.want.tags)).await?;
             Ok("set")
         }
 
         /// Removes every tag the trail has.
-        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             let c = &cx.clients.cloudtrail;
             let t = cx.target;
             let arn = arn(&t.partition, &t.region, &t.account_id, step.name);
-            let listed = crate::aws!(
-                cx,
-                "cloudtrail:ListTags",
-                c.list_tags().resource_id_list(&arn).send()
-            )
-            .await;
+            let req = c.list_tags().resource_id_list(&arn);
+            let listed = crate::send!(cx, "cloudtrail:ListTags", req).await;
             let keys: Vec<String> = match listed {
                 Ok(l) => l
                     .resource_tag_list()

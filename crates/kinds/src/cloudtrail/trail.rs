@@ -134,7 +134,7 @@ fn log_group_arn_with_streams(arn: &str) -> String {
 #[cfg(feature = "aws")]
 mod aws {
     use super::{Trail, log_group_arn_with_streams};
-    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, deleted};
+    use crate::aws::{Api, Cx, Done, Found, ReadCx, Step};
     use crate::cloudtrail::shared::trail;
 
     impl Trail {
@@ -167,55 +167,45 @@ mod aws {
     }
 
     impl Api for Trail {
-        async fn read(
-            rcx: &ReadCx<'_>,
-            names: &[String],
-        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
-            let mut out = Vec::new();
-            for name in names {
+        async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
+            rcx.each(names, |name| async move {
                 let region = rcx
-                    .want::<Trail>(name)
+                    .want::<Trail>(&name)
                     .map(|t| t.home_region)
                     .unwrap_or_default();
-                let live = match trail(rcx, name).await? {
+                let live = match trail(rcx, &name).await? {
                     None => None,
                     Some(t) => {
                         let ready = rcx.ready().await?;
                         Some(Trail::from_aws(&t, &region, &ready.keys))
                     }
                 };
-                out.push((name.clone(), live));
-            }
-            Ok(out)
+                Ok(live)
+            })
+            .await
         }
 
         /// CreateTrail, or UpdateTrail for one that exists. On UpdateTrail an
         /// empty string removes a setting (encryption, log group, prefix, topic).
-        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             let c = &cx.clients.cloudtrail;
             let w = &step.want;
             let bucket = w.s3_bucket_name.clone().unwrap_or_default();
             if step.creating() {
-                let made = crate::aws!(
-                    cx,
-                    "cloudtrail:CreateTrail",
-                    c.create_trail()
-                        .name(step.name)
-                        .s3_bucket_name(&bucket)
-                        .set_s3_key_prefix(w.s3_key_prefix.clone())
-                        .set_sns_topic_name(w.sns_topic_name.clone())
-                        .include_global_service_events(w.include_global_service_events)
-                        .is_multi_region_trail(w.is_multi_region_trail)
-                        .is_organization_trail(w.is_organization_trail)
-                        .enable_log_file_validation(w.enable_log_file_validation)
-                        .set_cloud_watch_logs_log_group_arn(
-                            w.cloud_watch_logs_log_group_arn.clone()
-                        )
-                        .set_cloud_watch_logs_role_arn(w.cloud_watch_logs_role_arn.clone())
-                        .set_kms_key_id(w.kms_key_id.clone())
-                        .send()
-                )
-                .await;
+                let req = c
+                    .create_trail()
+                    .name(step.name)
+                    .s3_bucket_name(&bucket)
+                    .set_s3_key_prefix(w.s3_key_prefix.clone())
+                    .set_sns_topic_name(w.sns_topic_name.clone())
+                    .include_global_service_events(w.include_global_service_events)
+                    .is_multi_region_trail(w.is_multi_region_trail)
+                    .is_organization_trail(w.is_organization_trail)
+                    .enable_log_file_validation(w.enable_log_file_validation)
+                    .set_cloud_watch_logs_log_group_arn(w.cloud_watch_logs_log_group_arn.clone())
+                    .set_cloud_watch_logs_role_arn(w.cloud_watch_logs_role_arn.clone())
+                    .set_kms_key_id(w.kms_key_id.clone());
+                let made = crate::send!(cx, "cloudtrail:CreateTrail", req).await;
                 match made {
                     Ok(_) => return Ok("created"),
                     Err(e) if e.code.as_deref() == Some("TrailAlreadyExistsException") => {}
@@ -223,40 +213,27 @@ mod aws {
                 }
             }
             let or_empty = |v: &Option<String>| v.clone().unwrap_or_default();
-            crate::aws!(
-                cx,
-                "cloudtrail:UpdateTrail",
-                c.update_trail()
-                    .name(step.name)
-                    .s3_bucket_name(&bucket)
-                    .s3_key_prefix(or_empty(&w.s3_key_prefix))
-                    .sns_topic_name(or_empty(&w.sns_topic_name))
-                    .include_global_service_events(w.include_global_service_events)
-                    .is_multi_region_trail(w.is_multi_region_trail)
-                    .is_organization_trail(w.is_organization_trail)
-                    .enable_log_file_validation(w.enable_log_file_validation)
-                    .cloud_watch_logs_log_group_arn(or_empty(&w.cloud_watch_logs_log_group_arn))
-                    .cloud_watch_logs_role_arn(or_empty(&w.cloud_watch_logs_role_arn))
-                    .kms_key_id(or_empty(&w.kms_key_id))
-                    .send()
-            )
-            .await?;
+            let req = c
+                .update_trail()
+                .name(step.name)
+                .s3_bucket_name(&bucket)
+                .s3_key_prefix(or_empty(&w.s3_key_prefix))
+                .sns_topic_name(or_empty(&w.sns_topic_name))
+                .include_global_service_events(w.include_global_service_events)
+                .is_multi_region_trail(w.is_multi_region_trail)
+                .is_organization_trail(w.is_organization_trail)
+                .enable_log_file_validation(w.enable_log_file_validation)
+                .cloud_watch_logs_log_group_arn(or_empty(&w.cloud_watch_logs_log_group_arn))
+                .cloud_watch_logs_role_arn(or_empty(&w.cloud_watch_logs_role_arn))
+                .kms_key_id(or_empty(&w.kms_key_id));
+            crate::send!(cx, "cloudtrail:UpdateTrail", req).await?;
             Ok("updated")
         }
 
         /// DeleteTrail; the log files it delivered stay in the bucket.
-        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
-            let c = &cx.clients.cloudtrail;
-            deleted(
-                crate::aws!(
-                    cx,
-                    "cloudtrail:DeleteTrail",
-                    c.delete_trail().name(step.name).send()
-                )
-                .await,
-                "deleted",
-                &[],
-            )
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
+            let req = cx.clients.cloudtrail.delete_trail().name(step.name);
+            crate::delete!(cx, "cloudtrail:DeleteTrail", req, "deleted")
         }
     }
 

@@ -75,7 +75,7 @@ mod aws {
     use ctrail_policy::canonical;
 
     use super::Role;
-    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, deleted, read_error, refuse};
+    use crate::aws::{Api, Cx, Done, Found, ReadCx, Step, read_error, refuse};
     use crate::iam::shared::{INLINE_POLICY_NAME, role};
 
     fn names(v: Option<&serde_json::Value>) -> Vec<String> {
@@ -83,19 +83,15 @@ mod aws {
     }
 
     impl Api for Role {
-        async fn read(
-            rcx: &ReadCx<'_>,
-            names: &[String],
-        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+        async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
             let c = &rcx.clients.iam;
-            let mut out = Vec::new();
-            for name in names {
+            rcx.each(names, |name| async move {
                 let inline =
                     async {
                         let mut all = Vec::new();
                         let mut pages = c
                             .list_role_policies()
-                            .role_name(name)
+                            .role_name(&name)
                             .into_paginator()
                             .send();
                         while let Some(page) = pages.next().await {
@@ -115,7 +111,7 @@ mod aws {
                         let mut all = Vec::new();
                         let mut pages = c
                             .list_attached_role_policies()
-                            .role_name(name)
+                            .role_name(&name)
                             .into_paginator()
                             .send();
                         while let Some(page) = pages.next().await {
@@ -135,10 +131,9 @@ mod aws {
                         }
                         Ok(all)
                     };
-                let (live, inline, attached) = tokio::join!(role(rcx, name), inline, attached);
+                let (live, inline, attached) = tokio::join!(role(rcx, &name), inline, attached);
                 let Some(live) = live? else {
-                    out.push((name.clone(), None));
-                    continue;
+                    return Ok(None);
                 };
                 let mut other_inline: Vec<String> = inline?
                     .into_iter()
@@ -147,76 +142,51 @@ mod aws {
                 other_inline.sort();
                 let mut attached = attached?;
                 attached.sort();
-                out.push((
-                    name.clone(),
-                    Some(Role {
-                        name: live.role_name().to_owned(),
-                        path: live.path().to_owned(),
-                        assume_role_policy: live
-                            .assume_role_policy_document()
-                            .and_then(canonical::parse_policy)
-                            .unwrap_or_default(),
-                        other_inline_policies: other_inline,
-                        attached_managed_policies: attached,
-                    }),
-                ));
-            }
-            Ok(out)
+                Ok(Some(Role {
+                    name: live.role_name().to_owned(),
+                    path: live.path().to_owned(),
+                    assume_role_policy: live
+                        .assume_role_policy_document()
+                        .and_then(canonical::parse_policy)
+                        .unwrap_or_default(),
+                    other_inline_policies: other_inline,
+                    attached_managed_policies: attached,
+                }))
+            })
+            .await
         }
 
         /// CreateRole, or for an existing role its trust policy; any other
         /// policy on the role (which would widen it) is removed.
-        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             let c = &cx.clients.iam;
             let trust = serde_json::to_string(&step.want.assume_role_policy)
                 .map_err(|e| refuse("iam:CreateRole", e.to_string()))?;
             if step.creating() {
-                let made = crate::aws!(
-                    cx,
-                    "iam:CreateRole",
-                    c.create_role()
-                        .role_name(step.name)
-                        .path(&step.want.path)
-                        .assume_role_policy_document(&trust)
-                        .send()
-                )
-                .await;
+                let req = c
+                    .create_role()
+                    .role_name(step.name)
+                    .path(&step.want.path)
+                    .assume_role_policy_document(&trust);
+                let made = crate::send!(cx, "iam:CreateRole", req).await;
                 match made {
                     Ok(_) => return Ok("created"),
                     Err(e) if e.code.as_deref() == Some("EntityAlreadyExists") => {}
                     Err(e) => return Err(e),
                 }
             }
-            crate::aws!(
-                cx,
-                "iam:UpdateAssumeRolePolicy",
-                c.update_assume_role_policy()
-                    .role_name(step.name)
-                    .policy_document(&trust)
-                    .send()
-            )
-            .await?;
+            let req = c
+                .update_assume_role_policy()
+                .role_name(step.name)
+                .policy_document(&trust);
+            crate::send!(cx, "iam:UpdateAssumeRolePolicy", req).await?;
             for p in names(step.old("other_inline_policies")) {
-                crate::aws!(
-                    cx,
-                    "iam:DeleteRolePolicy",
-                    c.delete_role_policy()
-                        .role_name(step.name)
-                        .policy_name(&p)
-                        .send()
-                )
-                .await?;
+                let req = c.delete_role_policy().role_name(step.name).policy_name(&p);
+                crate::send!(cx, "iam:DeleteRolePolicy", req).await?;
             }
             for arn in names(step.old("attached_managed_policies")) {
-                crate::aws!(
-                    cx,
-                    "iam:DetachRolePolicy",
-                    c.detach_role_policy()
-                        .role_name(step.name)
-                        .policy_arn(&arn)
-                        .send()
-                )
-                .await?;
+                let req = c.detach_role_policy().role_name(step.name).policy_arn(&arn);
+                crate::send!(cx, "iam:DetachRolePolicy", req).await?;
             }
             Ok("updated")
         }
@@ -224,18 +194,9 @@ mod aws {
         /// DeleteRole. IAM refuses while any policy is still on the role
         /// (DeleteConflict): ctrail's inline policy is its own kind, deleted
         /// first; a policy someone else put there stops the delete.
-        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
-            let c = &cx.clients.iam;
-            deleted(
-                crate::aws!(
-                    cx,
-                    "iam:DeleteRole",
-                    c.delete_role().role_name(step.name).send()
-                )
-                .await,
-                "deleted",
-                &[],
-            )
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
+            let req = cx.clients.iam.delete_role().role_name(step.name);
+            crate::delete!(cx, "iam:DeleteRole", req, "deleted")
         }
     }
 }

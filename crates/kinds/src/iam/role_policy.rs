@@ -56,19 +56,13 @@ mod aws {
     use ctrail_policy::canonical;
 
     use super::RolePolicy;
-    use crate::aws::{
-        Api, CallError, Cx, ReadCx, ReadError, Step, absent_if_not_found, deleted, refuse,
-    };
+    use crate::aws::{Api, Cx, Done, Found, ReadCx, Step, absent_if_not_found, refuse};
     use crate::iam::shared::INLINE_POLICY_NAME;
 
     impl Api for RolePolicy {
-        async fn read(
-            rcx: &ReadCx<'_>,
-            names: &[String],
-        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+        async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
             let c = &rcx.clients.iam;
-            let mut out = Vec::new();
-            for name in names {
+            rcx.each(names, |name| async move {
                 let got = c
                     .get_role_policy()
                     .role_name(name)
@@ -80,43 +74,32 @@ mod aws {
                         policy_name: p.policy_name().to_owned(),
                         policy: canonical::parse_policy(p.policy_document()).unwrap_or_default(),
                     });
-                out.push((name.clone(), live));
-            }
-            Ok(out)
+                Ok(live)
+            })
+            .await
         }
 
-        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             let c = &cx.clients.iam;
             let policy = serde_json::to_string(&step.want.policy)
                 .map_err(|e| refuse("iam:PutRolePolicy", e.to_string()))?;
-            crate::aws!(
-                cx,
-                "iam:PutRolePolicy",
-                c.put_role_policy()
-                    .role_name(step.name)
-                    .policy_name(&step.want.policy_name)
-                    .policy_document(&policy)
-                    .send()
-            )
-            .await?;
+            let req = c
+                .put_role_policy()
+                .role_name(step.name)
+                .policy_name(&step.want.policy_name)
+                .policy_document(&policy);
+            crate::send!(cx, "iam:PutRolePolicy", req).await?;
             Ok("set")
         }
 
-        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
-            let c = &cx.clients.iam;
-            deleted(
-                crate::aws!(
-                    cx,
-                    "iam:DeleteRolePolicy",
-                    c.delete_role_policy()
-                        .role_name(step.name)
-                        .policy_name(&step.want.policy_name)
-                        .send()
-                )
-                .await,
-                "deleted",
-                &[],
-            )
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
+            let req = cx
+                .clients
+                .iam
+                .delete_role_policy()
+                .role_name(step.name)
+                .policy_name(&step.want.policy_name);
+            crate::delete!(cx, "iam:DeleteRolePolicy", req, "deleted")
         }
     }
 }

@@ -31,21 +31,17 @@ mod aws {
     use aws_sdk_iam::types::Tag;
 
     use super::RoleTags;
-    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, TagChange, built, gone};
+    use crate::aws::{Api, CallError, Cx, Done, Found, ReadCx, Step, TagChange, built, gone};
     use crate::iam::shared::role;
 
     async fn change(cx: &Cx<'_>, name: &str, t: &TagChange) -> Result<(), CallError> {
         let c = &cx.clients.iam;
         if !t.remove.is_empty() {
-            crate::aws!(
-                cx,
-                "iam:UntagRole",
-                c.untag_role()
-                    .role_name(name)
-                    .set_tag_keys(Some(t.remove.clone()))
-                    .send()
-            )
-            .await?;
+            let req = c
+                .untag_role()
+                .role_name(name)
+                .set_tag_keys(Some(t.remove.clone()));
+            crate::send!(cx, "iam:UntagRole", req).await?;
         }
         let tags = t
             .set
@@ -53,41 +49,30 @@ mod aws {
             .map(|(k, v)| built("iam:TagRole", Tag::builder().key(k).value(v).build()))
             .collect::<Result<Vec<_>, _>>()?;
         if !tags.is_empty() {
-            crate::aws!(
-                cx,
-                "iam:TagRole",
-                c.tag_role()
-                    .role_name(name)
-                    .set_tags(Some(tags.clone()))
-                    .send()
-            )
-            .await?;
+            let req = c.tag_role().role_name(name).set_tags(Some(tags));
+            crate::send!(cx, "iam:TagRole", req).await?;
         }
         Ok(())
     }
 
     impl Api for RoleTags {
-        async fn read(
-            rcx: &ReadCx<'_>,
-            names: &[String],
-        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
-            let mut out = Vec::new();
-            for name in names {
-                let live = role(rcx, name).await?.map(|r| RoleTags {
+        async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
+            rcx.each(names, |name| async move {
+                let live = role(rcx, &name).await?.map(|r| RoleTags {
                     tags: crate::tags::from_pairs(r.tags().iter().map(|t| (t.key(), t.value()))),
                 });
-                out.push((name.clone(), live));
-            }
-            Ok(out)
+                Ok(live)
+            })
+            .await
         }
 
-        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             change(cx, step.name, &TagChange::of(step, &step.want.tags)).await?;
             Ok("set")
         }
 
         /// Removes every tag the role has.
-        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             let c = &cx.clients.iam;
             let keys: Vec<String> = match crate::aws!(
                 cx,

@@ -64,7 +64,7 @@ mod aws {
 
     use super::KeyPolicy;
     use crate::aws::{
-        Api, CallError, Cx, ReadCx, ReadError, Step, merge_owned_statements, read_error, refuse,
+        Api, CallError, Cx, Done, Found, ReadCx, Step, merge_owned_statements, read_error, refuse,
     };
 
     /// Swaps `owned` in for ctrail's statements in the key policy.
@@ -75,35 +75,21 @@ mod aws {
             .kms_key_arn
             .clone()
             .unwrap_or_else(|| name.to_owned());
-        let current = crate::aws!(
-            cx,
-            "kms:GetKeyPolicy",
-            c.get_key_policy()
-                .key_id(&key)
-                .policy_name("default")
-                .send()
-        )
-        .await?;
+        let req = c.get_key_policy().key_id(&key).policy_name("default");
+        let current = crate::send!(cx, "kms:GetKeyPolicy", req).await?;
         let merged = merge_owned_statements(current.policy(), owned)
             .map_err(|e| refuse("kms:PutKeyPolicy", e))?;
-        crate::aws!(
-            cx,
-            "kms:PutKeyPolicy",
-            c.put_key_policy()
-                .key_id(&key)
-                .policy_name("default")
-                .policy(&merged)
-                .send()
-        )
-        .await?;
+        let req = c
+            .put_key_policy()
+            .key_id(&key)
+            .policy_name("default")
+            .policy(&merged);
+        crate::send!(cx, "kms:PutKeyPolicy", req).await?;
         Ok(())
     }
 
     impl Api for KeyPolicy {
-        async fn read(
-            rcx: &ReadCx<'_>,
-            names: &[String],
-        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+        async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
             let c = &rcx.clients.kms;
             let alias = rcx.spec.kms.as_ref().is_some_and(|k| k.key.is_alias());
             let mut keys = names.to_vec();
@@ -145,13 +131,13 @@ mod aws {
             Ok(out)
         }
 
-        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             swap(cx, step.name, &step.want.statements).await?;
             Ok("statements set")
         }
 
         /// Takes ctrail's statements out; the key and its other statements stay.
-        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             swap(cx, step.name, &json!([])).await?;
             Ok("statements removed")
         }

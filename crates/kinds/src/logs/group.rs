@@ -45,17 +45,13 @@ impl Kind for LogGroup {
 #[cfg(feature = "aws")]
 mod aws {
     use super::LogGroup;
-    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, deleted};
+    use crate::aws::{Api, Cx, Done, Found, ReadCx, Step};
     use crate::logs::shared::group;
 
     impl Api for LogGroup {
-        async fn read(
-            rcx: &ReadCx<'_>,
-            names: &[String],
-        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
-            let mut out = Vec::new();
-            for name in names {
-                let live = match group(rcx, name).await? {
+        async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
+            rcx.each(names, |name| async move {
+                let live = match group(rcx, &name).await? {
                     None => None,
                     Some(g) => {
                         let ready = rcx.ready().await?;
@@ -65,26 +61,22 @@ mod aws {
                         })
                     }
                 };
-                out.push((name.clone(), live));
-            }
-            Ok(out)
+                Ok(live)
+            })
+            .await
         }
 
         /// CreateLogGroup (with the KMS key when the spec has one); an
         /// existing group has its key associated or disassociated to match.
-        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             let c = &cx.clients.logs;
             let key = step.want.kms_key_arn.clone();
             if step.creating() {
-                let made = crate::aws!(
-                    cx,
-                    "logs:CreateLogGroup",
-                    c.create_log_group()
-                        .log_group_name(step.name)
-                        .set_kms_key_id(key.clone())
-                        .send()
-                )
-                .await;
+                let req = c
+                    .create_log_group()
+                    .log_group_name(step.name)
+                    .set_kms_key_id(key.clone());
+                let made = crate::send!(cx, "logs:CreateLogGroup", req).await;
                 match made {
                     Ok(_) => return Ok("created"),
                     Err(e) if e.code.as_deref() == Some("ResourceAlreadyExistsException") => {}
@@ -93,42 +85,25 @@ mod aws {
             }
             match key {
                 Some(k) => {
-                    crate::aws!(
-                        cx,
-                        "logs:AssociateKmsKey",
-                        c.associate_kms_key()
-                            .log_group_name(step.name)
-                            .kms_key_id(&k)
-                            .send()
-                    )
-                    .await?;
+                    let req = c
+                        .associate_kms_key()
+                        .log_group_name(step.name)
+                        .kms_key_id(&k);
+                    crate::send!(cx, "logs:AssociateKmsKey", req).await?;
                     Ok("encryption key associated")
                 }
                 None => {
-                    crate::aws!(
-                        cx,
-                        "logs:DisassociateKmsKey",
-                        c.disassociate_kms_key().log_group_name(step.name).send()
-                    )
-                    .await?;
+                    let req = c.disassociate_kms_key().log_group_name(step.name);
+                    crate::send!(cx, "logs:DisassociateKmsKey", req).await?;
                     Ok("encryption key disassociated")
                 }
             }
         }
 
         /// DeleteLogGroup, with every event it holds.
-        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
-            let c = &cx.clients.logs;
-            deleted(
-                crate::aws!(
-                    cx,
-                    "logs:DeleteLogGroup",
-                    c.delete_log_group().log_group_name(step.name).send()
-                )
-                .await,
-                "deleted",
-                &[],
-            )
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
+            let req = cx.clients.logs.delete_log_group().log_group_name(step.name);
+            crate::delete!(cx, "logs:DeleteLogGroup", req, "deleted")
         }
     }
 }

@@ -55,54 +55,42 @@ impl Kind for Retention {
 #[cfg(feature = "aws")]
 mod aws {
     use super::Retention;
-    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, deleted};
+    use crate::aws::{Api, CallError, Cx, Done, Found, ReadCx, Step, deleted};
     use crate::logs::shared::group;
 
     async fn never_expire(cx: &Cx<'_>, name: &str) -> Result<(), CallError> {
         let c = &cx.clients.logs;
-        crate::aws!(
-            cx,
-            "logs:DeleteRetentionPolicy",
-            c.delete_retention_policy().log_group_name(name).send()
-        )
-        .await?;
+        let req = c.delete_retention_policy().log_group_name(name);
+        crate::send!(cx, "logs:DeleteRetentionPolicy", req).await?;
         Ok(())
     }
 
     impl Api for Retention {
-        async fn read(
-            rcx: &ReadCx<'_>,
-            names: &[String],
-        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
-            let mut out = Vec::new();
-            for name in names {
-                let live = group(rcx, name).await?.map(|g| Retention {
+        async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
+            rcx.each(names, |name| async move {
+                let live = group(rcx, &name).await?.map(|g| Retention {
                     retention_in_days: g.retention_in_days(),
                 });
-                out.push((name.clone(), live));
-            }
-            Ok(out)
+                Ok(live)
+            })
+            .await
         }
 
-        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             let Some(days) = step.want.retention_in_days else {
                 never_expire(cx, step.name).await?;
                 return Ok("set to never expire");
             };
             let c = &cx.clients.logs;
-            crate::aws!(
-                cx,
-                "logs:PutRetentionPolicy",
-                c.put_retention_policy()
-                    .log_group_name(step.name)
-                    .retention_in_days(days)
-                    .send()
-            )
-            .await?;
+            let req = c
+                .put_retention_policy()
+                .log_group_name(step.name)
+                .retention_in_days(days);
+            crate::send!(cx, "logs:PutRetentionPolicy", req).await?;
             Ok("set")
         }
 
-        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             deleted(
                 never_expire(cx, step.name).await,
                 "removed (events never expire)",

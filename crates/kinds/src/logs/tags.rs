@@ -32,7 +32,7 @@ mod aws {
 
     use super::LogGroupTags;
     use crate::aws::{
-        Api, CallError, Cx, ReadCx, ReadError, Step, TagChange, absent_if_not_found, gone,
+        Api, CallError, Cx, Done, Found, ReadCx, Step, TagChange, absent_if_not_found, gone,
     };
     use crate::logs::shared::{arn, group};
 
@@ -40,51 +40,40 @@ mod aws {
         let c = &cx.clients.logs;
         let arn = cx.target.arn("logs", &format!("log-group:{name}"));
         if !t.remove.is_empty() {
-            crate::aws!(
-                cx,
-                "logs:UntagResource",
-                c.untag_resource()
-                    .resource_arn(&arn)
-                    .set_tag_keys(Some(t.remove.clone()))
-                    .send()
-            )
-            .await?;
+            let req = c
+                .untag_resource()
+                .resource_arn(&arn)
+                .set_tag_keys(Some(t.remove.clone()));
+            crate::send!(cx, "logs:UntagResource", req).await?;
         }
         if !t.set.is_empty() {
             let tags: HashMap<String, String> = t.set.clone().into_iter().collect();
-            crate::aws!(
-                cx,
-                "logs:TagResource",
-                c.tag_resource()
-                    .resource_arn(&arn)
-                    .set_tags(Some(tags.clone()))
-                    .send()
-            )
-            .await?;
+            let req = c.tag_resource().resource_arn(&arn).set_tags(Some(tags));
+            crate::send!(cx, "logs:TagResource", req).await?;
         }
         Ok(())
     }
 
     impl Api for LogGroupTags {
-        async fn read(
-            rcx: &ReadCx<'_>,
-            names: &[String],
-        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+        async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
             let c = &rcx.clients.logs;
-            let mut out = Vec::new();
-            for name in names {
+            rcx.each(names, |name| async move {
                 // The tags are read by ARN, which needs the account id.
                 let tagged = async {
                     let ready = rcx.ready().await?;
                     let region = &rcx.spec.region;
-                    let arn = arn(&rcx.spec.partition, region, &ready.context.account_id, name);
+                    let arn = arn(
+                        &rcx.spec.partition,
+                        region,
+                        &ready.context.account_id,
+                        &name,
+                    );
                     let got = c.list_tags_for_resource().resource_arn(arn).send().await;
                     absent_if_not_found("logs:ListTagsForResource", got, &[])
                 };
-                let (exists, got) = tokio::join!(group(rcx, name), tagged);
+                let (exists, got) = tokio::join!(group(rcx, &name), tagged);
                 if exists?.is_none() {
-                    out.push((name.clone(), None));
-                    continue;
+                    return Ok(None);
                 }
                 let got = got?;
                 let tags = crate::tags::from_pairs(
@@ -94,26 +83,22 @@ mod aws {
                         .flatten()
                         .map(|(k, v)| (k.as_str(), v.as_str())),
                 );
-                out.push((name.clone(), Some(LogGroupTags { tags })));
-            }
-            Ok(out)
+                Ok(Some(LogGroupTags { tags }))
+            })
+            .await
         }
 
-        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             change(cx, step.name, &TagChange::of(step, &step.want.tags)).await?;
             Ok("set")
         }
 
         /// Removes every tag the group has.
-        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             let c = &cx.clients.logs;
             let arn = cx.target.arn("logs", &format!("log-group:{}", step.name));
-            let listed = crate::aws!(
-                cx,
-                "logs:ListTagsForResource",
-                c.list_tags_for_resource().resource_arn(&arn).send()
-            )
-            .await;
+            let req = c.list_tags_for_resource().resource_arn(&arn);
+            let listed = crate::send!(cx, "logs:ListTagsForResource", req).await;
             let keys: Vec<String> = match listed {
                 Ok(l) => l
                     .tags()

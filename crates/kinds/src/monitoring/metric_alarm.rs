@@ -125,7 +125,7 @@ mod aws {
     };
 
     use super::MetricAlarm;
-    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, deleted, read_error};
+    use crate::aws::{Api, Cx, Done, Found, ReadCx, ReadError, Step, read_error};
 
     impl MetricAlarm {
         fn from_aws(a: &Live) -> MetricAlarm {
@@ -154,10 +154,7 @@ mod aws {
 
     impl Api for MetricAlarm {
         /// DescribeAlarms by name, up to 100 names per call.
-        async fn read(
-            rcx: &ReadCx<'_>,
-            names: &[String],
-        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+        async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
             let c = &rcx.clients.cloudwatch;
             let reads = names.chunks(100).map(|chunk| async move {
                 let mut live: Vec<Live> = Vec::new();
@@ -191,46 +188,33 @@ mod aws {
             Ok(out)
         }
 
-        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             let c = &cx.clients.cloudwatch;
             let w = &step.want;
-            crate::aws!(
-                cx,
-                "cloudwatch:PutMetricAlarm",
-                c.put_metric_alarm()
-                    .alarm_name(step.name)
-                    .set_alarm_description(w.alarm_description.clone())
-                    .metric_name(w.metric_name.clone().unwrap_or_default())
-                    .namespace(w.namespace.clone().unwrap_or_default())
-                    .statistic(Statistic::from(w.statistic.as_deref().unwrap_or_default()))
-                    .set_period(w.period)
-                    .set_evaluation_periods(w.evaluation_periods)
-                    .set_threshold(w.threshold)
-                    .comparison_operator(ComparisonOperator::from(
-                        w.comparison_operator.as_deref().unwrap_or_default(),
-                    ))
-                    .treat_missing_data(&w.treat_missing_data)
-                    .actions_enabled(true)
-                    .set_alarm_actions(Some(w.alarm_actions.clone()))
-                    .send()
-            )
-            .await?;
+            let req = c
+                .put_metric_alarm()
+                .alarm_name(step.name)
+                .set_alarm_description(w.alarm_description.clone())
+                .metric_name(w.metric_name.clone().unwrap_or_default())
+                .namespace(w.namespace.clone().unwrap_or_default())
+                .statistic(Statistic::from(w.statistic.as_deref().unwrap_or_default()))
+                .set_period(w.period)
+                .set_evaluation_periods(w.evaluation_periods)
+                .set_threshold(w.threshold)
+                .comparison_operator(ComparisonOperator::from(
+                    w.comparison_operator.as_deref().unwrap_or_default(),
+                ))
+                .treat_missing_data(&w.treat_missing_data)
+                .actions_enabled(true)
+                .set_alarm_actions(Some(w.alarm_actions.clone()));
+            crate::send!(cx, "cloudwatch:PutMetricAlarm", req).await?;
             Ok(step.put_outcome())
         }
 
         /// DeleteAlarms (CloudWatch answers success for names it lacks).
-        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
-            let c = &cx.clients.cloudwatch;
-            deleted(
-                crate::aws!(
-                    cx,
-                    "cloudwatch:DeleteAlarms",
-                    c.delete_alarms().alarm_names(step.name).send()
-                )
-                .await,
-                "deleted",
-                &[],
-            )
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
+            let req = cx.clients.cloudwatch.delete_alarms().alarm_names(step.name);
+            crate::delete!(cx, "cloudwatch:DeleteAlarms", req, "deleted")
         }
     }
 }

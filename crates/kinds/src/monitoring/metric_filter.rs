@@ -65,7 +65,7 @@ mod aws {
     use aws_sdk_cloudwatchlogs::types::{MetricFilter as Live, MetricTransformation};
 
     use super::MetricFilter;
-    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, built, deleted, read_error};
+    use crate::aws::{Api, Cx, Done, Found, ReadCx, ReadError, Step, built, read_error};
 
     /// Every filter on the log group; none when the group does not exist.
     async fn list(c: &aws_sdk_cloudwatchlogs::Client, group: &str) -> Result<Vec<Live>, ReadError> {
@@ -109,10 +109,7 @@ mod aws {
     impl Api for MetricFilter {
         /// One DescribeMetricFilters per log group (all its filters, page by
         /// page), matched by name.
-        async fn read(
-            rcx: &ReadCx<'_>,
-            names: &[String],
-        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+        async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
             let mut by_group: BTreeMap<String, Vec<String>> = BTreeMap::new();
             for name in names {
                 let group = rcx
@@ -137,7 +134,7 @@ mod aws {
             Ok(out)
         }
 
-        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             let c = &cx.clients.logs;
             let w = &step.want;
             let transformation = built(
@@ -148,35 +145,24 @@ mod aws {
                     .metric_value(w.metric_value.clone().unwrap_or_default())
                     .build(),
             )?;
-            crate::aws!(
-                cx,
-                "logs:PutMetricFilter",
-                c.put_metric_filter()
-                    .log_group_name(&w.log_group_name)
-                    .filter_name(step.name)
-                    .filter_pattern(&w.filter_pattern)
-                    .metric_transformations(transformation.clone())
-                    .send()
-            )
-            .await?;
+            let req = c
+                .put_metric_filter()
+                .log_group_name(&w.log_group_name)
+                .filter_name(step.name)
+                .filter_pattern(&w.filter_pattern)
+                .metric_transformations(transformation);
+            crate::send!(cx, "logs:PutMetricFilter", req).await?;
             Ok(step.put_outcome())
         }
 
-        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
-            let c = &cx.clients.logs;
-            deleted(
-                crate::aws!(
-                    cx,
-                    "logs:DeleteMetricFilter",
-                    c.delete_metric_filter()
-                        .log_group_name(&step.want.log_group_name)
-                        .filter_name(step.name)
-                        .send()
-                )
-                .await,
-                "deleted",
-                &[],
-            )
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
+            let req = cx
+                .clients
+                .logs
+                .delete_metric_filter()
+                .log_group_name(&step.want.log_group_name)
+                .filter_name(step.name);
+            crate::delete!(cx, "logs:DeleteMetricFilter", req, "deleted")
         }
     }
 }

@@ -76,7 +76,8 @@ mod aws {
 
     use super::QueryDefinition;
     use crate::aws::{
-        Api, CallError, Cx, ReadCx, ReadError, Step, error::call_error, gone, read_error,
+        Api, CallError, Cx, Done, Found, ReadCx, ReadError, Step, error::call_error, gone,
+        read_error,
     };
 
     /// Every saved query in the account and region, page by page.
@@ -116,15 +117,11 @@ mod aws {
     /// The ids of the definitions named `name`: the one to update, and copies.
     async fn lookup(cx: &Cx<'_>, name: &str) -> Result<(Option<String>, Vec<String>), CallError> {
         let c = &cx.clients.logs;
-        let listed = crate::aws!(
-            cx,
-            "logs:DescribeQueryDefinitions",
-            c.describe_query_definitions()
-                .query_definition_name_prefix(name)
-                .max_results(1000)
-                .send()
-        )
-        .await?;
+        let req = c
+            .describe_query_definitions()
+            .query_definition_name_prefix(name)
+            .max_results(1000);
+        let listed = crate::send!(cx, "logs:DescribeQueryDefinitions", req).await?;
         let mut ids = listed
             .query_definitions()
             .iter()
@@ -189,10 +186,7 @@ mod aws {
     }
 
     impl Api for QueryDefinition {
-        async fn read(
-            rcx: &ReadCx<'_>,
-            names: &[String],
-        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+        async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
             if names.is_empty() {
                 return Ok(Vec::new());
             }
@@ -213,7 +207,7 @@ mod aws {
                 .collect())
         }
 
-        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             let (known, extras) = lookup(cx, step.name).await?;
             put_once(cx, step, known.clone()).await?;
             delete_ids(cx, &extras).await?;
@@ -225,7 +219,7 @@ mod aws {
         }
 
         /// Deletes every definition with the name.
-        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             let (first, mut extras) = lookup(cx, step.name).await?;
             let Some(first) = first else {
                 return Ok("already gone");

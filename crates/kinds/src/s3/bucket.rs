@@ -41,29 +41,25 @@ mod aws {
     use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration};
 
     use super::Bucket;
-    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, deleted, refuse};
+    use crate::aws::{Api, CallError, Cx, Done, Found, ReadCx, Step, refuse};
     use crate::s3::shared::bucket_region;
 
     impl Api for Bucket {
-        async fn read(
-            rcx: &ReadCx<'_>,
-            names: &[String],
-        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
-            let mut out = Vec::new();
-            for name in names {
-                let live = bucket_region(rcx, name).await?.map(|region| Bucket {
+        async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
+            rcx.each(names, |name| async move {
+                let live = bucket_region(rcx, &name).await?.map(|region| Bucket {
                     name: name.clone(),
                     region,
                 });
-                out.push((name.clone(), live));
-            }
-            Ok(out)
+                Ok(live)
+            })
+            .await
         }
 
         /// CreateBucket in the spec's region (LocationConstraint everywhere
         /// but us-east-1). A bucket this account already owns is fine; one
         /// owned by another account is an error naming it.
-        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             if !step.creating() {
                 return Err(refuse(
                     "s3:CreateBucket",
@@ -77,15 +73,11 @@ mod aws {
                     .location_constraint(BucketLocationConstraint::from(region))
                     .build()
             });
-            let made = crate::aws!(
-                cx,
-                "s3:CreateBucket",
-                c.create_bucket()
-                    .bucket(step.name)
-                    .set_create_bucket_configuration(config.clone())
-                    .send()
-            )
-            .await;
+            let req = c
+                .create_bucket()
+                .bucket(step.name)
+                .set_create_bucket_configuration(config);
+            let made = crate::send!(cx, "s3:CreateBucket", req).await;
             match made {
                 Ok(_) => Ok("created"),
                 Err(e) if e.code.as_deref() == Some("BucketAlreadyOwnedByYou") => {
@@ -104,18 +96,9 @@ mod aws {
 
         /// DeleteBucket: AWS refuses a bucket that still holds objects
         /// (BucketNotEmpty), so no log file is ever deleted here.
-        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
-            let c = &cx.clients.s3;
-            deleted(
-                crate::aws!(
-                    cx,
-                    "s3:DeleteBucket",
-                    c.delete_bucket().bucket(step.name).send()
-                )
-                .await,
-                "deleted",
-                &[],
-            )
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
+            let req = cx.clients.s3.delete_bucket().bucket(step.name);
+            crate::delete!(cx, "s3:DeleteBucket", req, "deleted")
         }
     }
 }

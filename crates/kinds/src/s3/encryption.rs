@@ -66,16 +66,11 @@ mod aws {
     };
 
     use super::Encryption;
-    use crate::aws::{
-        Api, CallError, Cx, ReadCx, ReadError, Step, absent_if_not_found, built, deleted,
-    };
+    use crate::aws::{Api, Cx, Done, Found, ReadCx, Step, absent_if_not_found, built};
     use crate::s3::shared::per_bucket;
 
     impl Api for Encryption {
-        async fn read(
-            rcx: &ReadCx<'_>,
-            names: &[String],
-        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+        async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
             let c = &rcx.clients.s3;
             per_bucket(rcx, names, |name| async move {
                 let got = c.get_bucket_encryption().bucket(&name).send().await;
@@ -102,7 +97,7 @@ mod aws {
             .await
         }
 
-        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             const OP: &str = "s3:PutBucketEncryption";
             let w = &step.want;
             let default = built(
@@ -125,30 +120,22 @@ mod aws {
                     .build(),
             )?;
             let c = &cx.clients.s3;
-            crate::aws!(
-                cx,
-                "s3:PutBucketEncryption",
-                c.put_bucket_encryption()
-                    .bucket(step.name)
-                    .server_side_encryption_configuration(cfg.clone())
-                    .send()
-            )
-            .await?;
+            let req = c
+                .put_bucket_encryption()
+                .bucket(step.name)
+                .server_side_encryption_configuration(cfg);
+            crate::send!(cx, "s3:PutBucketEncryption", req).await?;
             Ok("set")
         }
 
         /// S3 then encrypts new objects with SSE-S3, its default.
-        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
-            let c = &cx.clients.s3;
-            deleted(
-                crate::aws!(
-                    cx,
-                    "s3:DeleteBucketEncryption",
-                    c.delete_bucket_encryption().bucket(step.name).send()
-                )
-                .await,
-                "removed (S3 encrypts with SSE-S3 by default)",
-                &[],
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
+            let req = cx.clients.s3.delete_bucket_encryption().bucket(step.name);
+            crate::delete!(
+                cx,
+                "s3:DeleteBucketEncryption",
+                req,
+                "removed (S3 encrypts with SSE-S3 by default)"
             )
         }
     }

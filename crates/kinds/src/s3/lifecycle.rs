@@ -84,7 +84,7 @@ mod aws {
 
     use super::{Lifecycle, Rule, Transition};
     use crate::aws::{
-        Api, CallError, Cx, ReadCx, ReadError, Step, absent_if_not_found, built, deleted,
+        Api, CallError, Cx, Done, Found, ReadCx, Step, absent_if_not_found, built, deleted,
     };
     use crate::s3::shared::per_bucket;
 
@@ -166,20 +166,13 @@ mod aws {
 
     async fn remove(cx: &Cx<'_>, bucket: &str) -> Result<(), CallError> {
         let c = &cx.clients.s3;
-        crate::aws!(
-            cx,
-            "s3:DeleteBucketLifecycle",
-            c.delete_bucket_lifecycle().bucket(bucket).send()
-        )
-        .await?;
+        let req = c.delete_bucket_lifecycle().bucket(bucket);
+        crate::send!(cx, "s3:DeleteBucketLifecycle", req).await?;
         Ok(())
     }
 
     impl Api for Lifecycle {
-        async fn read(
-            rcx: &ReadCx<'_>,
-            names: &[String],
-        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+        async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
             let c = &rcx.clients.s3;
             per_bucket(rcx, names, |name| async move {
                 let got = c
@@ -201,7 +194,7 @@ mod aws {
             .await
         }
 
-        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             if step.want.rules.is_empty() {
                 remove(cx, step.name).await?;
                 return Ok("removed");
@@ -219,19 +212,15 @@ mod aws {
                     .build(),
             )?;
             let c = &cx.clients.s3;
-            crate::aws!(
-                cx,
-                "s3:PutBucketLifecycleConfiguration",
-                c.put_bucket_lifecycle_configuration()
-                    .bucket(step.name)
-                    .lifecycle_configuration(cfg.clone())
-                    .send()
-            )
-            .await?;
+            let req = c
+                .put_bucket_lifecycle_configuration()
+                .bucket(step.name)
+                .lifecycle_configuration(cfg);
+            crate::send!(cx, "s3:PutBucketLifecycleConfiguration", req).await?;
             Ok("set")
         }
 
-        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             deleted(remove(cx, step.name).await, "removed", &[])
         }
     }

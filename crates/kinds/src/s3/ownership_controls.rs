@@ -48,9 +48,7 @@ impl Kind for OwnershipControls {
 #[cfg(feature = "aws")]
 mod aws {
     use super::OwnershipControls;
-    use crate::aws::{
-        Api, CallError, Cx, ReadCx, ReadError, Step, absent_if_not_found, built, deleted,
-    };
+    use crate::aws::{Api, Cx, Done, Found, ReadCx, Step, absent_if_not_found, built, deleted};
     use crate::s3::shared::per_bucket;
     use aws_sdk_s3::types::{
         ObjectOwnership, OwnershipControls as Controls, OwnershipControlsRule,
@@ -59,10 +57,7 @@ mod aws {
     const NONE: &[&str] = &["OwnershipControlsNotFoundError"];
 
     impl Api for OwnershipControls {
-        async fn read(
-            rcx: &ReadCx<'_>,
-            names: &[String],
-        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+        async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
             let c = &rcx.clients.s3;
             per_bucket(rcx, names, |name| async move {
                 let got = c.get_bucket_ownership_controls().bucket(&name).send().await;
@@ -77,7 +72,7 @@ mod aws {
             .await
         }
 
-        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             const OP: &str = "s3:PutBucketOwnershipControls";
             let ownership =
                 ObjectOwnership::from(step.want.object_ownership.as_deref().unwrap_or_default());
@@ -89,19 +84,15 @@ mod aws {
             )?;
             let controls = built(OP, Controls::builder().rules(rule).build())?;
             let s3 = &cx.clients.s3;
-            crate::aws!(
-                cx,
-                "s3:PutBucketOwnershipControls",
-                s3.put_bucket_ownership_controls()
-                    .bucket(step.name)
-                    .ownership_controls(controls.clone())
-                    .send()
-            )
-            .await?;
+            let req = s3
+                .put_bucket_ownership_controls()
+                .bucket(step.name)
+                .ownership_controls(controls);
+            crate::send!(cx, "s3:PutBucketOwnershipControls", req).await?;
             Ok("set")
         }
 
-        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             let del = cx
                 .clients
                 .s3

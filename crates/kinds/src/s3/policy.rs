@@ -44,16 +44,11 @@ mod aws {
     use ctrail_policy::canonical;
 
     use super::BucketPolicy;
-    use crate::aws::{
-        Api, CallError, Cx, ReadCx, ReadError, Step, absent_if_not_found, deleted, refuse,
-    };
+    use crate::aws::{Api, Cx, Done, Found, ReadCx, Step, absent_if_not_found, refuse};
     use crate::s3::shared::per_bucket;
 
     impl Api for BucketPolicy {
-        async fn read(
-            rcx: &ReadCx<'_>,
-            names: &[String],
-        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+        async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
             let c = &rcx.clients.s3;
             per_bucket(rcx, names, |name| async move {
                 let got = c.get_bucket_policy().bucket(&name).send().await;
@@ -69,34 +64,18 @@ mod aws {
             .await
         }
 
-        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             let policy = serde_json::to_string(&step.want.policy)
                 .map_err(|e| refuse("s3:PutBucketPolicy", e.to_string()))?;
             let c = &cx.clients.s3;
-            crate::aws!(
-                cx,
-                "s3:PutBucketPolicy",
-                c.put_bucket_policy()
-                    .bucket(step.name)
-                    .policy(&policy)
-                    .send()
-            )
-            .await?;
+            let req = c.put_bucket_policy().bucket(step.name).policy(&policy);
+            crate::send!(cx, "s3:PutBucketPolicy", req).await?;
             Ok("set")
         }
 
-        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
-            let c = &cx.clients.s3;
-            deleted(
-                crate::aws!(
-                    cx,
-                    "s3:DeleteBucketPolicy",
-                    c.delete_bucket_policy().bucket(step.name).send()
-                )
-                .await,
-                "deleted",
-                &[],
-            )
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
+            let req = cx.clients.s3.delete_bucket_policy().bucket(step.name);
+            crate::delete!(cx, "s3:DeleteBucketPolicy", req, "deleted")
         }
     }
 }

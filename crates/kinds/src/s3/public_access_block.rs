@@ -45,14 +45,11 @@ mod aws {
     use aws_sdk_s3::types::PublicAccessBlockConfiguration;
 
     use super::PublicAccessBlock;
-    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, absent_if_not_found, deleted};
+    use crate::aws::{Api, Cx, Done, Found, ReadCx, Step, absent_if_not_found};
     use crate::s3::shared::per_bucket;
 
     impl Api for PublicAccessBlock {
-        async fn read(
-            rcx: &ReadCx<'_>,
-            names: &[String],
-        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+        async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
             let c = &rcx.clients.s3;
             per_bucket(rcx, names, |name| async move {
                 let got = c.get_public_access_block().bucket(&name).send().await;
@@ -76,7 +73,7 @@ mod aws {
             .await
         }
 
-        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             let w = &step.want;
             let cfg = PublicAccessBlockConfiguration::builder()
                 .block_public_acls(w.block_public_acls)
@@ -85,30 +82,17 @@ mod aws {
                 .restrict_public_buckets(w.restrict_public_buckets)
                 .build();
             let c = &cx.clients.s3;
-            crate::aws!(
-                cx,
-                "s3:PutPublicAccessBlock",
-                c.put_public_access_block()
-                    .bucket(step.name)
-                    .public_access_block_configuration(cfg.clone())
-                    .send()
-            )
-            .await?;
+            let req = c
+                .put_public_access_block()
+                .bucket(step.name)
+                .public_access_block_configuration(cfg);
+            crate::send!(cx, "s3:PutPublicAccessBlock", req).await?;
             Ok("set")
         }
 
-        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
-            let c = &cx.clients.s3;
-            deleted(
-                crate::aws!(
-                    cx,
-                    "s3:DeletePublicAccessBlock",
-                    c.delete_public_access_block().bucket(step.name).send()
-                )
-                .await,
-                "removed",
-                &[],
-            )
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
+            let req = cx.clients.s3.delete_public_access_block().bucket(step.name);
+            crate::delete!(cx, "s3:DeletePublicAccessBlock", req, "removed")
         }
     }
 }

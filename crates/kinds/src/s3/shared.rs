@@ -41,14 +41,13 @@ where
     F: Fn(String) -> Fut,
     Fut: Future<Output = Result<Option<T>, ReadError>>,
 {
-    let mut out = Vec::new();
-    for name in names {
-        let (exists, got) = tokio::join!(bucket_region(rcx, name), read(name.clone()));
-        let live = match exists? {
+    let read = &read;
+    rcx.each(names, |name| async move {
+        let (exists, got) = tokio::join!(bucket_region(rcx, &name), read(name.clone()));
+        Ok(match exists? {
             None => None,
             Some(_) => got?,
-        };
-        out.push((name.clone(), live));
-    }
-    Ok(out)
+        })
+    })
+    .await
 }

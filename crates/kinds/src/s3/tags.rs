@@ -30,26 +30,19 @@ mod aws {
 
     use super::BucketTags;
     use crate::aws::{
-        Api, CallError, Cx, ReadCx, ReadError, Step, absent_if_not_found, built, deleted,
+        Api, CallError, Cx, Done, Found, ReadCx, Step, absent_if_not_found, built, deleted,
     };
     use crate::s3::shared::per_bucket;
 
     async fn remove(cx: &Cx<'_>, bucket: &str) -> Result<(), CallError> {
         let c = &cx.clients.s3;
-        crate::aws!(
-            cx,
-            "s3:DeleteBucketTagging",
-            c.delete_bucket_tagging().bucket(bucket).send()
-        )
-        .await?;
+        let req = c.delete_bucket_tagging().bucket(bucket);
+        crate::send!(cx, "s3:DeleteBucketTagging", req).await?;
         Ok(())
     }
 
     impl Api for BucketTags {
-        async fn read(
-            rcx: &ReadCx<'_>,
-            names: &[String],
-        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+        async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
             let c = &rcx.clients.s3;
             per_bucket(rcx, names, |name| async move {
                 let got = c.get_bucket_tagging().bucket(&name).send().await;
@@ -61,7 +54,7 @@ mod aws {
             .await
         }
 
-        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             const OP: &str = "s3:PutBucketTagging";
             if step.want.tags.is_empty() {
                 remove(cx, step.name).await?;
@@ -75,19 +68,12 @@ mod aws {
                 .collect::<Result<Vec<_>, _>>()?;
             let tagging = built(OP, Tagging::builder().set_tag_set(Some(set)).build())?;
             let c = &cx.clients.s3;
-            crate::aws!(
-                cx,
-                "s3:PutBucketTagging",
-                c.put_bucket_tagging()
-                    .bucket(step.name)
-                    .tagging(tagging.clone())
-                    .send()
-            )
-            .await?;
+            let req = c.put_bucket_tagging().bucket(step.name).tagging(tagging);
+            crate::send!(cx, "s3:PutBucketTagging", req).await?;
             Ok("set")
         }
 
-        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             deleted(remove(cx, step.name).await, "removed", &[])
         }
     }

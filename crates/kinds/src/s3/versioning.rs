@@ -49,7 +49,7 @@ mod aws {
     use aws_sdk_s3::types::{BucketVersioningStatus, VersioningConfiguration};
 
     use super::Versioning;
-    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, deleted, read_error};
+    use crate::aws::{Api, CallError, Cx, Done, Found, ReadCx, Step, deleted, read_error};
     use crate::s3::shared::per_bucket;
 
     async fn set(cx: &Cx<'_>, bucket: &str, status: &str) -> Result<(), CallError> {
@@ -57,23 +57,16 @@ mod aws {
             .status(BucketVersioningStatus::from(status))
             .build();
         let c = &cx.clients.s3;
-        crate::aws!(
-            cx,
-            "s3:PutBucketVersioning",
-            c.put_bucket_versioning()
-                .bucket(bucket)
-                .versioning_configuration(cfg.clone())
-                .send()
-        )
-        .await?;
+        let req = c
+            .put_bucket_versioning()
+            .bucket(bucket)
+            .versioning_configuration(cfg);
+        crate::send!(cx, "s3:PutBucketVersioning", req).await?;
         Ok(())
     }
 
     impl Api for Versioning {
-        async fn read(
-            rcx: &ReadCx<'_>,
-            names: &[String],
-        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+        async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
             let c = &rcx.clients.s3;
             per_bucket(rcx, names, |name| async move {
                 let got = c.get_bucket_versioning().bucket(&name).send().await;
@@ -85,7 +78,7 @@ mod aws {
             .await
         }
 
-        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             set(
                 cx,
                 step.name,
@@ -96,7 +89,7 @@ mod aws {
         }
 
         /// Versioning cannot be removed from a bucket, only suspended.
-        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             deleted(
                 set(cx, step.name, "Suspended").await,
                 "suspended (S3 cannot remove versioning)",

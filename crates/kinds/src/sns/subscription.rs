@@ -85,7 +85,7 @@ mod aws {
     use aws_sdk_sns::types::Subscription as Live;
 
     use super::Subscription;
-    use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, gone, read_error};
+    use crate::aws::{Api, Cx, Done, Found, ReadCx, ReadError, Step, gone, read_error};
 
     /// Every subscription to the topic; none when the topic does not exist.
     async fn list(c: &aws_sdk_sns::Client, topic: &str) -> Result<Vec<Live>, ReadError> {
@@ -117,10 +117,7 @@ mod aws {
     }
 
     impl Api for Subscription {
-        async fn read(
-            rcx: &ReadCx<'_>,
-            names: &[String],
-        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+        async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
             // A topic's ARN holds the account id.
             let mut wanted: BTreeMap<String, Vec<(String, Subscription)>> = BTreeMap::new();
             for name in names {
@@ -151,19 +148,15 @@ mod aws {
             Ok(out)
         }
 
-        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             let c = &cx.clients.sns;
             let w = &step.want;
-            let out = crate::aws!(
-                cx,
-                "sns:Subscribe",
-                c.subscribe()
-                    .topic_arn(&w.topic_arn)
-                    .protocol(&w.protocol)
-                    .endpoint(&w.endpoint)
-                    .send()
-            )
-            .await?;
+            let req = c
+                .subscribe()
+                .topic_arn(&w.topic_arn)
+                .protocol(&w.protocol)
+                .endpoint(&w.endpoint);
+            let out = crate::send!(cx, "sns:Subscribe", req).await?;
             Ok(match out.subscription_arn() {
                 Some(a) if a.starts_with("arn:") => "subscribed",
                 _ => "subscribed, pending confirmation by email",
@@ -172,16 +165,12 @@ mod aws {
 
         /// Unsubscribe. A subscription its owner has not confirmed has no
         /// ARN and cannot be removed; SNS deletes it once it expires.
-        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             let c = &cx.clients.sns;
-            let listed = crate::aws!(
-                cx,
-                "sns:ListSubscriptionsByTopic",
-                c.list_subscriptions_by_topic()
-                    .topic_arn(&step.want.topic_arn)
-                    .send()
-            )
-            .await;
+            let req = c
+                .list_subscriptions_by_topic()
+                .topic_arn(&step.want.topic_arn);
+            let listed = crate::send!(cx, "sns:ListSubscriptionsByTopic", req).await;
             let subs = match listed {
                 Ok(l) => l.subscriptions().to_vec(),
                 Err(e) if gone(&e, &[]) => return Ok("already gone"),
@@ -192,12 +181,8 @@ mod aws {
             };
             match found.subscription_arn() {
                 Some(arn) if arn.starts_with("arn:") => {
-                    crate::aws!(
-                        cx,
-                        "sns:Unsubscribe",
-                        c.unsubscribe().subscription_arn(arn).send()
-                    )
-                    .await?;
+                    let req = c.unsubscribe().subscription_arn(arn);
+                    crate::send!(cx, "sns:Unsubscribe", req).await?;
                     Ok("unsubscribed")
                 }
                 _ => Ok("pending confirmation: cannot be removed until SNS expires it"),

@@ -51,22 +51,16 @@ mod aws {
     use aws_sdk_sns::types::Tag;
 
     use super::Topic;
-    use crate::aws::{
-        Api, CallError, Cx, ReadCx, ReadError, Step, TagChange, absent_if_not_found, built, deleted,
-    };
+    use crate::aws::{Api, Cx, Done, Found, ReadCx, Step, TagChange, absent_if_not_found, built};
     use crate::sns::shared::attributes;
 
     impl Api for Topic {
-        async fn read(
-            rcx: &ReadCx<'_>,
-            names: &[String],
-        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
+        async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
             let c = &rcx.clients.sns;
-            let mut out = Vec::new();
-            for name in names {
+            rcx.each(names, |name| async move {
                 // A topic's ARN holds the account id.
                 let arn = rcx
-                    .resolved::<Topic>(name)
+                    .resolved::<Topic>(&name)
                     .await?
                     .map(|t| t.arn)
                     .unwrap_or_default();
@@ -75,8 +69,7 @@ mod aws {
                     c.list_tags_for_resource().resource_arn(&arn).send()
                 );
                 if attrs?.is_none() {
-                    out.push((name.clone(), None));
-                    continue;
+                    return Ok(None);
                 }
                 let tagged = absent_if_not_found("sns:ListTagsForResource", tagged, &[])?;
                 let tags = crate::tags::from_pairs(
@@ -87,19 +80,16 @@ mod aws {
                         .iter()
                         .map(|t| (t.key(), t.value())),
                 );
-                out.push((
-                    name.clone(),
-                    Some(Topic {
-                        name: name.clone(),
-                        arn,
-                        tags,
-                    }),
-                ));
-            }
-            Ok(out)
+                Ok(Some(Topic {
+                    name: name.clone(),
+                    arn,
+                    tags,
+                }))
+            })
+            .await
         }
 
-        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             let c = &cx.clients.sns;
             let tags = |set: &std::collections::BTreeMap<String, String>| {
                 set.iter()
@@ -109,58 +99,31 @@ mod aws {
             if step.creating() {
                 // CreateTopic is idempotent for a topic with the same attributes.
                 let tags = tags(&step.want.tags)?;
-                crate::aws!(
-                    cx,
-                    "sns:CreateTopic",
-                    c.create_topic()
-                        .name(step.name)
-                        .set_tags(Some(tags.clone()))
-                        .send()
-                )
-                .await?;
+                let req = c.create_topic().name(step.name).set_tags(Some(tags));
+                crate::send!(cx, "sns:CreateTopic", req).await?;
                 return Ok("created");
             }
             let arn = &step.want.arn;
             let change = TagChange::of(step, &step.want.tags);
             if !change.remove.is_empty() {
-                crate::aws!(
-                    cx,
-                    "sns:UntagResource",
-                    c.untag_resource()
-                        .resource_arn(arn)
-                        .set_tag_keys(Some(change.remove.clone()))
-                        .send()
-                )
-                .await?;
+                let req = c
+                    .untag_resource()
+                    .resource_arn(arn)
+                    .set_tag_keys(Some(change.remove));
+                crate::send!(cx, "sns:UntagResource", req).await?;
             }
             let set = tags(&change.set)?;
             if !set.is_empty() {
-                crate::aws!(
-                    cx,
-                    "sns:TagResource",
-                    c.tag_resource()
-                        .resource_arn(arn)
-                        .set_tags(Some(set.clone()))
-                        .send()
-                )
-                .await?;
+                let req = c.tag_resource().resource_arn(arn).set_tags(Some(set));
+                crate::send!(cx, "sns:TagResource", req).await?;
             }
             Ok("updated")
         }
 
         /// DeleteTopic (SNS answers success for a topic already gone).
-        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
-            let c = &cx.clients.sns;
-            deleted(
-                crate::aws!(
-                    cx,
-                    "sns:DeleteTopic",
-                    c.delete_topic().topic_arn(&step.want.arn).send()
-                )
-                .await,
-                "deleted",
-                &[],
-            )
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
+            let req = cx.clients.sns.delete_topic().topic_arn(&step.want.arn);
+            crate::delete!(cx, "sns:DeleteTopic", req, "deleted")
         }
     }
 }

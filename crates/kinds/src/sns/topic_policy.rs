@@ -61,46 +61,34 @@ mod aws {
 
     use super::TopicPolicy;
     use crate::aws::{
-        Api, CallError, Cx, ReadCx, ReadError, Step, deleted, merge_owned_statements, refuse,
+        Api, CallError, Cx, Done, Found, ReadCx, Step, deleted, merge_owned_statements, refuse,
     };
     use crate::sns::shared::attributes;
 
     async fn swap(cx: &Cx<'_>, arn: &str, owned: &Value) -> Result<(), CallError> {
         let c = &cx.clients.sns;
-        let current = crate::aws!(
-            cx,
-            "sns:GetTopicAttributes",
-            c.get_topic_attributes().topic_arn(arn).send()
-        )
-        .await?;
+        let req = c.get_topic_attributes().topic_arn(arn);
+        let current = crate::send!(cx, "sns:GetTopicAttributes", req).await?;
         let policy = current
             .attributes()
             .and_then(|a| a.get("Policy"))
             .map(String::as_str);
         let merged = merge_owned_statements(policy, owned)
             .map_err(|e| refuse("sns:SetTopicAttributes", e))?;
-        crate::aws!(
-            cx,
-            "sns:SetTopicAttributes",
-            c.set_topic_attributes()
-                .topic_arn(arn)
-                .attribute_name("Policy")
-                .attribute_value(&merged)
-                .send()
-        )
-        .await?;
+        let req = c
+            .set_topic_attributes()
+            .topic_arn(arn)
+            .attribute_name("Policy")
+            .attribute_value(&merged);
+        crate::send!(cx, "sns:SetTopicAttributes", req).await?;
         Ok(())
     }
 
     impl Api for TopicPolicy {
-        async fn read(
-            rcx: &ReadCx<'_>,
-            names: &[String],
-        ) -> Result<Vec<(String, Option<Self>)>, ReadError> {
-            let mut out = Vec::new();
-            for name in names {
+        async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
+            rcx.each(names, |name| async move {
                 let arn = rcx
-                    .resolved::<TopicPolicy>(name)
+                    .resolved::<TopicPolicy>(&name)
                     .await?
                     .map(|t| t.topic_arn)
                     .unwrap_or_default();
@@ -115,18 +103,18 @@ mod aws {
                         document: Some(policy),
                     }
                 });
-                out.push((name.clone(), live));
-            }
-            Ok(out)
+                Ok(live)
+            })
+            .await
         }
 
-        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             swap(cx, &step.want.topic_arn, &step.want.statements).await?;
             Ok("statement set")
         }
 
         /// Takes ctrail's statement out; the topic's other statements stay.
-        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Result<&'static str, CallError> {
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             deleted(
                 swap(cx, &step.want.topic_arn, &json!([])).await,
                 "statement removed",
