@@ -132,3 +132,31 @@ impl<'a> ReadCx<'a> {
             .map_err(|_| ReadError::Unexpected("one memo key used for two types".into()))
     }
 }
+
+/// Every item of a paginated listing (the SDK's paginator), none when AWS
+/// says what is listed does not exist:
+/// `list_pages!("sns:ListSubscriptionsByTopic", request, subscriptions)`.
+#[macro_export]
+macro_rules! list_pages {
+    ($op:literal, $req:expr, $items:ident) => {
+        async {
+            let mut out = Vec::new();
+            let mut pages = $req.into_paginator().send();
+            while let Some(page) = pages.next().await {
+                match page {
+                    Ok(p) => out.extend(p.$items().iter().cloned()),
+                    Err(e)
+                        if $crate::aws::error::is_not_found(
+                            aws_smithy_types::error::metadata::ProvideErrorMetadata::code(&e),
+                            &[],
+                        ) =>
+                    {
+                        break;
+                    }
+                    Err(e) => return Err($crate::aws::read_error($op, e)),
+                }
+            }
+            Ok::<_, $crate::aws::ReadError>(out)
+        }
+    };
+}

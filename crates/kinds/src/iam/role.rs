@@ -75,7 +75,7 @@ mod aws {
     use ctrail_policy::canonical;
 
     use super::Role;
-    use crate::aws::{Api, Cx, Done, Found, ReadCx, Step, read_error, refuse};
+    use crate::aws::{Api, Cx, Done, Found, ReadCx, Step, refuse};
     use crate::iam::shared::{INLINE_POLICY_NAME, role};
 
     fn names(v: Option<&serde_json::Value>) -> Vec<String> {
@@ -86,51 +86,11 @@ mod aws {
         async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
             let c = &rcx.clients.iam;
             rcx.each(names, |name| async move {
-                let inline =
-                    async {
-                        let mut all = Vec::new();
-                        let mut pages = c
-                            .list_role_policies()
-                            .role_name(&name)
-                            .into_paginator()
-                            .send();
-                        while let Some(page) = pages.next().await {
-                            match page {
-                            Ok(p) => all.extend(p.policy_names().iter().cloned()),
-                            Err(e) if crate::aws::error::is_not_found(
-                                aws_smithy_types::error::metadata::ProvideErrorMetadata::code(&e),
-                                &[],
-                            ) => break,
-                            Err(e) => return Err(read_error("iam:ListRolePolicies", e)),
-                        }
-                        }
-                        Ok(all)
-                    };
+                let inline = c.list_role_policies().role_name(&name);
+                let inline = crate::list_pages!("iam:ListRolePolicies", inline, policy_names);
+                let attached = c.list_attached_role_policies().role_name(&name);
                 let attached =
-                    async {
-                        let mut all = Vec::new();
-                        let mut pages = c
-                            .list_attached_role_policies()
-                            .role_name(&name)
-                            .into_paginator()
-                            .send();
-                        while let Some(page) = pages.next().await {
-                            match page {
-                            Ok(p) => all.extend(
-                                p.attached_policies()
-                                    .iter()
-                                    .filter_map(|p| p.policy_arn())
-                                    .map(str::to_owned),
-                            ),
-                            Err(e) if crate::aws::error::is_not_found(
-                                aws_smithy_types::error::metadata::ProvideErrorMetadata::code(&e),
-                                &[],
-                            ) => break,
-                            Err(e) => return Err(read_error("iam:ListAttachedRolePolicies", e)),
-                        }
-                        }
-                        Ok(all)
-                    };
+                    crate::list_pages!("iam:ListAttachedRolePolicies", attached, attached_policies);
                 let (live, inline, attached) = tokio::join!(role(rcx, &name), inline, attached);
                 let Some(live) = live? else {
                     return Ok(None);
@@ -140,7 +100,11 @@ mod aws {
                     .filter(|p| p != INLINE_POLICY_NAME)
                     .collect();
                 other_inline.sort();
-                let mut attached = attached?;
+                let mut attached: Vec<String> = attached?
+                    .iter()
+                    .filter_map(|p| p.policy_arn())
+                    .map(str::to_owned)
+                    .collect();
                 attached.sort();
                 Ok(Some(Role {
                     name: live.role_name().to_owned(),

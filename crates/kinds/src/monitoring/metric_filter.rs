@@ -65,31 +65,12 @@ mod aws {
     use aws_sdk_cloudwatchlogs::types::{MetricFilter as Live, MetricTransformation};
 
     use super::MetricFilter;
-    use crate::aws::{Api, Cx, Done, Found, ReadCx, ReadError, Step, built, read_error};
+    use crate::aws::{Api, Cx, Done, Found, ReadCx, ReadError, Step, built};
 
     /// Every filter on the log group; none when the group does not exist.
     async fn list(c: &aws_sdk_cloudwatchlogs::Client, group: &str) -> Result<Vec<Live>, ReadError> {
-        let mut out = Vec::new();
-        let mut pages = c
-            .describe_metric_filters()
-            .log_group_name(group)
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            match page {
-                Ok(p) => out.extend(p.metric_filters().iter().cloned()),
-                Err(e)
-                    if crate::aws::error::is_not_found(
-                        aws_smithy_types::error::metadata::ProvideErrorMetadata::code(&e),
-                        &[],
-                    ) =>
-                {
-                    break;
-                }
-                Err(e) => return Err(read_error("logs:DescribeMetricFilters", e)),
-            }
-        }
-        Ok(out)
+        let req = c.describe_metric_filters().log_group_name(group);
+        crate::list_pages!("logs:DescribeMetricFilters", req, metric_filters).await
     }
 
     impl MetricFilter {

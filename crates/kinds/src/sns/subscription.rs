@@ -85,31 +85,12 @@ mod aws {
     use aws_sdk_sns::types::Subscription as Live;
 
     use super::Subscription;
-    use crate::aws::{Api, Cx, Done, Found, ReadCx, ReadError, Step, gone, read_error};
+    use crate::aws::{Api, Cx, Done, Found, ReadCx, ReadError, Step, gone};
 
     /// Every subscription to the topic; none when the topic does not exist.
     async fn list(c: &aws_sdk_sns::Client, topic: &str) -> Result<Vec<Live>, ReadError> {
-        let mut out = Vec::new();
-        let mut pages = c
-            .list_subscriptions_by_topic()
-            .topic_arn(topic)
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            match page {
-                Ok(p) => out.extend(p.subscriptions().iter().cloned()),
-                Err(e)
-                    if crate::aws::error::is_not_found(
-                        aws_smithy_types::error::metadata::ProvideErrorMetadata::code(&e),
-                        &[],
-                    ) =>
-                {
-                    break;
-                }
-                Err(e) => return Err(read_error("sns:ListSubscriptionsByTopic", e)),
-            }
-        }
-        Ok(out)
+        let req = c.list_subscriptions_by_topic().topic_arn(topic);
+        crate::list_pages!("sns:ListSubscriptionsByTopic", req, subscriptions).await
     }
 
     fn matches(want: &Subscription, s: &Live) -> bool {
