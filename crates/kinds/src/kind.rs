@@ -121,6 +121,18 @@ pub trait Kind: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
     /// Every resource of this kind the spec implies.
     fn desired(spec: &Spec, names: &Names<'_>) -> Vec<Desired<Self>>;
 
+    /// What starts billing when attribute `path` changes from `old` (live)
+    /// to `new` (desired); `created`: the resource is new. Prices change:
+    /// the note says where to check.
+    fn billing(
+        _path: &str,
+        _old: Option<&Value>,
+        _new: Option<&Value>,
+        _created: bool,
+    ) -> Option<&'static str> {
+        None
+    }
+
     /// What a reviewer should know when it is created (not a change).
     fn on_create(&self) -> Vec<String> {
         Vec::new()

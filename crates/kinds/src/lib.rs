@@ -132,6 +132,19 @@ macro_rules! registry {
             }
         }
 
+        /// What starts billing when a `kind` attribute changes (`Kind::billing`).
+        pub fn billing(
+            kind: ResourceKind,
+            path: &str,
+            old: Option<&Value>,
+            new: Option<&Value>,
+            created: bool,
+        ) -> Option<&'static str> {
+            match kind {
+                $(ResourceKind::$variant => <$ty as Kind>::billing(path, old, new, created),)*
+            }
+        }
+
         /// Notes for a reviewer on creating a resource with these attributes.
         pub fn on_create(kind: ResourceKind, desired: &Value) -> Vec<String> {
             match kind {

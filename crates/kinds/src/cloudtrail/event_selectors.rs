@@ -67,6 +67,30 @@ fn read_write(t: ReadWriteType) -> &'static str {
     }
 }
 
+/// Whether selectors (the `selectors` attribute) log data events.
+fn logs_data_events(selectors: Option<&serde_json::Value>) -> bool {
+    use serde_json::Value;
+    let selectors = selectors
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    selectors.iter().any(|s| {
+        s.get("data_resources")
+            .and_then(Value::as_array)
+            .is_some_and(|d| !d.is_empty())
+            || s.get("field_selectors")
+                .and_then(Value::as_array)
+                .is_some_and(|f| {
+                    f.iter().any(|f| {
+                        f.get("field") == Some(&Value::from("eventCategory"))
+                            && f.get("equals")
+                                .and_then(Value::as_array)
+                                .is_some_and(|e| e.contains(&Value::from("Data")))
+                    })
+                })
+    })
+}
+
 impl Kind for EventSelectors {
     const KIND: ResourceKind = ResourceKind::TrailEventSelectors;
     const RULES: Rules = Rules {
@@ -83,6 +107,17 @@ impl Kind for EventSelectors {
         )],
         ..Rules::NONE
     };
+
+    fn billing(
+        path: &str,
+        old: Option<&serde_json::Value>,
+        new: Option<&serde_json::Value>,
+        _: bool,
+    ) -> Option<&'static str> {
+        (path == "selectors" && logs_data_events(new) && !logs_data_events(old)).then_some(
+            "data events are billed at $0.10 per 100,000 events, and busy S3 buckets generate many; check current prices at https://aws.amazon.com/cloudtrail/pricing/",
+        )
+    }
 
     fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
         let value = match &spec.trail.event_selectors {

@@ -21,6 +21,19 @@ impl Kind for InsightSelectors {
         ..Rules::NONE
     };
 
+    fn billing(
+        path: &str,
+        old: Option<&serde_json::Value>,
+        new: Option<&serde_json::Value>,
+        _: bool,
+    ) -> Option<&'static str> {
+        let count =
+            |v: Option<&serde_json::Value>| v.and_then(|v| v.as_array()).map_or(0, Vec::len);
+        (path == "insight_types" && count(new) > count(old)).then_some(
+            "CloudTrail Insights is billed at $0.35 per 100,000 events analysed, per insight type; check current prices at https://aws.amazon.com/cloudtrail/pricing/",
+        )
+    }
+
     fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
         let t = &spec.trail;
         let value = InsightSelectors {

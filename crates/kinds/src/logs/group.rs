@@ -19,6 +19,16 @@ pub struct LogGroup {
 impl Kind for LogGroup {
     const KIND: ResourceKind = ResourceKind::LogGroup;
 
+    fn billing(
+        path: &str,
+        _: Option<&serde_json::Value>,
+        _: Option<&serde_json::Value>,
+        created: bool,
+    ) -> Option<&'static str> {
+        (created && path == "name")
+            .then_some("CloudWatch Logs bills per GB ingested and per GB stored each month")
+    }
+
     fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
         let Some(l) = &spec.cloudwatch_logs else {
             return Vec::new();
