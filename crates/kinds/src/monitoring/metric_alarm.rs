@@ -120,6 +120,7 @@ impl Kind for MetricAlarm {
 
 #[cfg(feature = "aws")]
 mod aws {
+    use aws_sdk_cloudwatch::operation::put_metric_alarm::builders::PutMetricAlarmFluentBuilder;
     use aws_sdk_cloudwatch::types::{
         AlarmType, ComparisonOperator, MetricAlarm as Live, Statistic,
     };
@@ -189,11 +190,28 @@ mod aws {
         }
 
         async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
-            let c = &cx.clients.cloudwatch;
-            let w = &step.want;
-            let req = c
-                .put_metric_alarm()
-                .alarm_name(step.name)
+            let req = step.want.request(&cx.clients.cloudwatch, step.name);
+            crate::send!(cx, "cloudwatch:PutMetricAlarm", req).await?;
+            Ok(step.put_outcome())
+        }
+
+        /// DeleteAlarms (CloudWatch answers success for names it lacks).
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
+            let req = cx.clients.cloudwatch.delete_alarms().alarm_names(step.name);
+            crate::delete!(cx, "cloudwatch:DeleteAlarms", req, "deleted")
+        }
+    }
+
+    impl MetricAlarm {
+        /// PutMetricAlarm for this alarm.
+        fn request(
+            &self,
+            c: &aws_sdk_cloudwatch::Client,
+            name: &str,
+        ) -> PutMetricAlarmFluentBuilder {
+            let w = self;
+            c.put_metric_alarm()
+                .alarm_name(name)
                 .set_alarm_description(w.alarm_description.clone())
                 .metric_name(w.metric_name.clone().unwrap_or_default())
                 .namespace(w.namespace.clone().unwrap_or_default())
@@ -206,15 +224,51 @@ mod aws {
                 ))
                 .treat_missing_data(&w.treat_missing_data)
                 .actions_enabled(true)
-                .set_alarm_actions(Some(w.alarm_actions.clone()));
-            crate::send!(cx, "cloudwatch:PutMetricAlarm", req).await?;
-            Ok(step.put_outcome())
+                .set_alarm_actions(Some(w.alarm_actions.clone()))
         }
+    }
 
-        /// DeleteAlarms (CloudWatch answers success for names it lacks).
-        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
-            let req = cx.clients.cloudwatch.delete_alarms().alarm_names(step.name);
-            crate::delete!(cx, "cloudwatch:DeleteAlarms", req, "deleted")
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        /// The desired alarm, what PutMetricAlarm sends, and the alarm
+        /// DescribeAlarms answers for it agree.
+        #[test]
+        fn round_trip() {
+            let want = MetricAlarm {
+                alarm_name: Some("RootAccountUsageAlarm".into()),
+                alarm_description: Some("root used".into()),
+                metric_name: Some("RootAccountUsageCount".into()),
+                namespace: Some("CISBenchmark".into()),
+                statistic: Some("Sum".into()),
+                period: Some(300),
+                evaluation_periods: Some(1),
+                threshold: Some(1.0),
+                comparison_operator: Some("GreaterThanOrEqualToThreshold".into()),
+                treat_missing_data: "notBreaching".into(),
+                alarm_actions: vec!["arn:aws:sns:us-east-1:123456789012:alerts".into()],
+            };
+            let config = aws_sdk_cloudwatch::Config::builder()
+                .behavior_version(aws_sdk_cloudwatch::config::BehaviorVersion::latest())
+                .build();
+            let c = aws_sdk_cloudwatch::Client::from_conf(config);
+            let sent = want.request(&c, "RootAccountUsageAlarm");
+            let i = sent.as_input();
+            let stored = Live::builder()
+                .set_alarm_name(i.get_alarm_name().clone())
+                .set_alarm_description(i.get_alarm_description().clone())
+                .set_metric_name(i.get_metric_name().clone())
+                .set_namespace(i.get_namespace().clone())
+                .set_statistic(i.get_statistic().clone())
+                .set_period(*i.get_period())
+                .set_evaluation_periods(*i.get_evaluation_periods())
+                .set_threshold(*i.get_threshold())
+                .set_comparison_operator(i.get_comparison_operator().clone())
+                .set_treat_missing_data(i.get_treat_missing_data().clone())
+                .set_alarm_actions(i.get_alarm_actions().clone())
+                .build();
+            assert_eq!(MetricAlarm::from_aws(&stored), want);
         }
     }
 }

@@ -62,10 +62,11 @@ impl Kind for MetricFilter {
 mod aws {
     use std::collections::BTreeMap;
 
+    use aws_sdk_cloudwatchlogs::operation::put_metric_filter::builders::PutMetricFilterFluentBuilder;
     use aws_sdk_cloudwatchlogs::types::{MetricFilter as Live, MetricTransformation};
 
     use super::MetricFilter;
-    use crate::aws::{Api, Cx, Done, Found, ReadCx, ReadError, Step, built};
+    use crate::aws::{Api, CallError, Cx, Done, Found, ReadCx, ReadError, Step, built};
 
     /// Every filter on the log group; none when the group does not exist.
     async fn list(c: &aws_sdk_cloudwatchlogs::Client, group: &str) -> Result<Vec<Live>, ReadError> {
@@ -74,6 +75,27 @@ mod aws {
     }
 
     impl MetricFilter {
+        /// PutMetricFilter for this filter.
+        fn request(
+            &self,
+            c: &aws_sdk_cloudwatchlogs::Client,
+            name: &str,
+        ) -> Result<PutMetricFilterFluentBuilder, CallError> {
+            let transformation = built(
+                "logs:PutMetricFilter",
+                MetricTransformation::builder()
+                    .metric_name(self.metric_name.clone().unwrap_or_default())
+                    .metric_namespace(self.metric_namespace.clone().unwrap_or_default())
+                    .metric_value(self.metric_value.clone().unwrap_or_default())
+                    .build(),
+            )?;
+            Ok(c.put_metric_filter()
+                .log_group_name(&self.log_group_name)
+                .filter_name(name)
+                .filter_pattern(&self.filter_pattern)
+                .metric_transformations(transformation))
+        }
+
         fn from_aws(group: &str, f: &Live) -> MetricFilter {
             let t = f.metric_transformations().first();
             MetricFilter {
@@ -116,22 +138,7 @@ mod aws {
         }
 
         async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
-            let c = &cx.clients.logs;
-            let w = &step.want;
-            let transformation = built(
-                "logs:PutMetricFilter",
-                MetricTransformation::builder()
-                    .metric_name(w.metric_name.clone().unwrap_or_default())
-                    .metric_namespace(w.metric_namespace.clone().unwrap_or_default())
-                    .metric_value(w.metric_value.clone().unwrap_or_default())
-                    .build(),
-            )?;
-            let req = c
-                .put_metric_filter()
-                .log_group_name(&w.log_group_name)
-                .filter_name(step.name)
-                .filter_pattern(&w.filter_pattern)
-                .metric_transformations(transformation);
+            let req = step.want.request(&cx.clients.logs, step.name)?;
             crate::send!(cx, "logs:PutMetricFilter", req).await?;
             Ok(step.put_outcome())
         }
@@ -144,6 +151,41 @@ mod aws {
                 .log_group_name(&step.want.log_group_name)
                 .filter_name(step.name);
             crate::delete!(cx, "logs:DeleteMetricFilter", req, "deleted")
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        /// The desired filter, what PutMetricFilter sends, and the filter
+        /// DescribeMetricFilters answers for it agree.
+        #[test]
+        fn round_trip() {
+            let want = MetricFilter {
+                log_group_name: "CloudTrail/SecurityLogs".into(),
+                filter_name: Some("RootAccountUsage".into()),
+                filter_pattern: "{ $.userIdentity.type = \"Root\" }".into(),
+                metric_name: Some("RootAccountUsageCount".into()),
+                metric_namespace: Some("CISBenchmark".into()),
+                metric_value: Some("1".into()),
+            };
+            let config = aws_sdk_cloudwatchlogs::Config::builder()
+                .behavior_version(aws_sdk_cloudwatchlogs::config::BehaviorVersion::latest())
+                .build();
+            let c = aws_sdk_cloudwatchlogs::Client::from_conf(config);
+            let sent = want.request(&c, "RootAccountUsage").expect("request");
+            let i = sent.as_input();
+            let stored = Live::builder()
+                .set_filter_name(i.get_filter_name().clone())
+                .set_filter_pattern(i.get_filter_pattern().clone())
+                .set_metric_transformations(i.get_metric_transformations().clone())
+                .set_log_group_name(i.get_log_group_name().clone())
+                .build();
+            assert_eq!(
+                MetricFilter::from_aws("CloudTrail/SecurityLogs", &stored),
+                want
+            );
         }
     }
 }

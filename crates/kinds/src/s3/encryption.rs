@@ -66,8 +66,45 @@ mod aws {
     };
 
     use super::Encryption;
-    use crate::aws::{Api, Cx, Done, Found, ReadCx, Step, absent_if_not_found, built};
+    use crate::aws::{
+        Api, CallError, Cx, Done, Found, KeyForms, ReadCx, Step, absent_if_not_found, built,
+    };
     use crate::s3::shared::per_bucket;
+
+    const OP: &str = "s3:PutBucketEncryption";
+
+    impl Encryption {
+        fn from_aws(cfg: Option<&ServerSideEncryptionConfiguration>, keys: &KeyForms) -> Self {
+            let rule = cfg.and_then(|c| c.rules().first());
+            let default = rule.and_then(|r| r.apply_server_side_encryption_by_default());
+            Encryption {
+                sse_algorithm: default.map(|d| d.sse_algorithm().as_str().to_owned()),
+                kms_master_key_id: keys.normalise(default.and_then(|d| d.kms_master_key_id())),
+                bucket_key_enabled: rule.and_then(|r| r.bucket_key_enabled()).unwrap_or(false),
+            }
+        }
+
+        fn to_aws(&self) -> Result<ServerSideEncryptionConfiguration, CallError> {
+            let algorithm = self.sse_algorithm.as_deref().unwrap_or("AES256");
+            let default = built(
+                OP,
+                ServerSideEncryptionByDefault::builder()
+                    .sse_algorithm(ServerSideEncryption::from(algorithm))
+                    .set_kms_master_key_id(self.kms_master_key_id.clone())
+                    .build(),
+            )?;
+            let rule = ServerSideEncryptionRule::builder()
+                .apply_server_side_encryption_by_default(default)
+                .bucket_key_enabled(self.bucket_key_enabled)
+                .build();
+            built(
+                OP,
+                ServerSideEncryptionConfiguration::builder()
+                    .rules(rule)
+                    .build(),
+            )
+        }
+    }
 
     impl Api for Encryption {
         async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
@@ -81,44 +118,16 @@ mod aws {
                 )?;
                 // The key is compared in the key's ARN form.
                 let ready = rcx.ready().await?;
-                let rule = got
+                let cfg = got
                     .as_ref()
-                    .and_then(|e| e.server_side_encryption_configuration())
-                    .and_then(|c| c.rules().first());
-                let default = rule.and_then(|r| r.apply_server_side_encryption_by_default());
-                Ok(Some(Encryption {
-                    sse_algorithm: default.map(|d| d.sse_algorithm().as_str().to_owned()),
-                    kms_master_key_id: ready
-                        .keys
-                        .normalise(default.and_then(|d| d.kms_master_key_id())),
-                    bucket_key_enabled: rule.and_then(|r| r.bucket_key_enabled()).unwrap_or(false),
-                }))
+                    .and_then(|e| e.server_side_encryption_configuration());
+                Ok(Some(Encryption::from_aws(cfg, &ready.keys)))
             })
             .await
         }
 
         async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
-            const OP: &str = "s3:PutBucketEncryption";
-            let w = &step.want;
-            let default = built(
-                OP,
-                ServerSideEncryptionByDefault::builder()
-                    .sse_algorithm(ServerSideEncryption::from(
-                        w.sse_algorithm.as_deref().unwrap_or("AES256"),
-                    ))
-                    .set_kms_master_key_id(w.kms_master_key_id.clone())
-                    .build(),
-            )?;
-            let rule = ServerSideEncryptionRule::builder()
-                .apply_server_side_encryption_by_default(default)
-                .bucket_key_enabled(w.bucket_key_enabled)
-                .build();
-            let cfg = built(
-                OP,
-                ServerSideEncryptionConfiguration::builder()
-                    .rules(rule)
-                    .build(),
-            )?;
+            let cfg = step.want.to_aws()?;
             let c = &cx.clients.s3;
             let req = c
                 .put_bucket_encryption()
@@ -137,6 +146,37 @@ mod aws {
                 req,
                 "removed (S3 encrypts with SSE-S3 by default)"
             )
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        /// The desired encryption, what PutBucketEncryption sends, and
+        /// GetBucketEncryption's answer with the key by id agree: the key
+        /// reads back in ARN form.
+        #[test]
+        fn round_trip() {
+            let arn = "arn:aws:kms:us-east-1:123456789012:key/k";
+            let want = Encryption {
+                sse_algorithm: Some("aws:kms".into()),
+                kms_master_key_id: Some(arn.into()),
+                bucket_key_enabled: true,
+            };
+            let keys = KeyForms {
+                arn: Some(arn.into()),
+                forms: vec!["k".into(), arn.into()],
+            };
+            let sent = want.to_aws().expect("request");
+            assert_eq!(Encryption::from_aws(Some(&sent), &keys), want);
+            let by_id = Encryption {
+                kms_master_key_id: Some("k".into()),
+                ..want.clone()
+            };
+            let answered = by_id.to_aws().expect("request");
+            assert_eq!(Encryption::from_aws(Some(&answered), &keys), want);
+            assert_eq!(Encryption::from_aws(None, &keys).sse_algorithm, None);
         }
     }
 }

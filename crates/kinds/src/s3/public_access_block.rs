@@ -48,6 +48,32 @@ mod aws {
     use crate::aws::{Api, Cx, Done, Found, ReadCx, Step, absent_if_not_found};
     use crate::s3::shared::per_bucket;
 
+    impl PublicAccessBlock {
+        /// No configuration blocks nothing.
+        fn from_aws(cfg: Option<&PublicAccessBlockConfiguration>) -> Self {
+            let on = |f: fn(&PublicAccessBlockConfiguration) -> Option<bool>| {
+                cfg.and_then(f).unwrap_or(false)
+            };
+            PublicAccessBlock {
+                block_public_acls: on(PublicAccessBlockConfiguration::block_public_acls),
+                ignore_public_acls: on(PublicAccessBlockConfiguration::ignore_public_acls),
+                block_public_policy: on(PublicAccessBlockConfiguration::block_public_policy),
+                restrict_public_buckets: on(
+                    PublicAccessBlockConfiguration::restrict_public_buckets,
+                ),
+            }
+        }
+
+        fn to_aws(&self) -> PublicAccessBlockConfiguration {
+            PublicAccessBlockConfiguration::builder()
+                .block_public_acls(self.block_public_acls)
+                .ignore_public_acls(self.ignore_public_acls)
+                .block_public_policy(self.block_public_policy)
+                .restrict_public_buckets(self.restrict_public_buckets)
+                .build()
+        }
+    }
+
     impl Api for PublicAccessBlock {
         async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
             let c = &rcx.clients.s3;
@@ -61,26 +87,13 @@ mod aws {
                 let cfg = got
                     .as_ref()
                     .and_then(|p| p.public_access_block_configuration());
-                Ok(Some(PublicAccessBlock {
-                    block_public_acls: cfg.and_then(|c| c.block_public_acls()).unwrap_or(false),
-                    ignore_public_acls: cfg.and_then(|c| c.ignore_public_acls()).unwrap_or(false),
-                    block_public_policy: cfg.and_then(|c| c.block_public_policy()).unwrap_or(false),
-                    restrict_public_buckets: cfg
-                        .and_then(|c| c.restrict_public_buckets())
-                        .unwrap_or(false),
-                }))
+                Ok(Some(PublicAccessBlock::from_aws(cfg)))
             })
             .await
         }
 
         async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
-            let w = &step.want;
-            let cfg = PublicAccessBlockConfiguration::builder()
-                .block_public_acls(w.block_public_acls)
-                .ignore_public_acls(w.ignore_public_acls)
-                .block_public_policy(w.block_public_policy)
-                .restrict_public_buckets(w.restrict_public_buckets)
-                .build();
+            let cfg = step.want.to_aws();
             let c = &cx.clients.s3;
             let req = c
                 .put_public_access_block()
@@ -93,6 +106,27 @@ mod aws {
         async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             let req = cx.clients.s3.delete_public_access_block().bucket(step.name);
             crate::delete!(cx, "s3:DeletePublicAccessBlock", req, "removed")
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        /// The desired settings, what PutPublicAccessBlock sends, and what
+        /// GetPublicAccessBlock answers for it agree; no configuration reads
+        /// as nothing blocked.
+        #[test]
+        fn round_trip() {
+            let want = PublicAccessBlock {
+                block_public_acls: true,
+                ignore_public_acls: true,
+                block_public_policy: false,
+                restrict_public_buckets: true,
+            };
+            assert_eq!(PublicAccessBlock::from_aws(Some(&want.to_aws())), want);
+            let none = PublicAccessBlock::from_aws(None);
+            assert!(!none.block_public_acls && !none.restrict_public_buckets);
         }
     }
 }
