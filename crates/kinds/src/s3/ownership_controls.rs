@@ -48,7 +48,9 @@ impl Kind for OwnershipControls {
 #[cfg(feature = "aws")]
 mod aws {
     use super::OwnershipControls;
-    use crate::aws::{Api, Cx, Done, Found, ReadCx, Step, absent_if_not_found, built, deleted};
+    use crate::aws::{
+        Api, CallError, Cx, Done, Found, ReadCx, Step, absent_if_not_found, built, deleted,
+    };
     use crate::s3::shared::per_bucket;
     use aws_sdk_s3::types::{
         ObjectOwnership, OwnershipControls as Controls, OwnershipControlsRule,
@@ -56,33 +58,41 @@ mod aws {
 
     const NONE: &[&str] = &["OwnershipControlsNotFoundError"];
 
-    impl Api for OwnershipControls {
-        async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
-            let c = &rcx.clients.s3;
-            per_bucket(rcx, names, |name| async move {
-                let got = c.get_bucket_ownership_controls().bucket(&name).send().await;
-                let got = absent_if_not_found("s3:GetBucketOwnershipControls", got, NONE)?;
-                let rule = got
-                    .as_ref()
-                    .and_then(|o| o.ownership_controls())
-                    .and_then(|c| c.rules().first());
-                let object_ownership = rule.map(|r| r.object_ownership().as_str().to_owned());
-                Ok(Some(OwnershipControls { object_ownership }))
-            })
-            .await
+    impl OwnershipControls {
+        fn from_aws(controls: Option<&Controls>) -> Self {
+            let rule = controls.and_then(|c| c.rules().first());
+            let object_ownership = rule.map(|r| r.object_ownership().as_str().to_owned());
+            OwnershipControls { object_ownership }
         }
 
-        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
+        fn to_aws(&self) -> Result<Controls, CallError> {
             const OP: &str = "s3:PutBucketOwnershipControls";
             let ownership =
-                ObjectOwnership::from(step.want.object_ownership.as_deref().unwrap_or_default());
+                ObjectOwnership::from(self.object_ownership.as_deref().unwrap_or_default());
             let rule = built(
                 OP,
                 OwnershipControlsRule::builder()
                     .object_ownership(ownership)
                     .build(),
             )?;
-            let controls = built(OP, Controls::builder().rules(rule).build())?;
+            built(OP, Controls::builder().rules(rule).build())
+        }
+    }
+
+    impl Api for OwnershipControls {
+        async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
+            let c = &rcx.clients.s3;
+            per_bucket(rcx, names, |name| async move {
+                let got = c.get_bucket_ownership_controls().bucket(&name).send().await;
+                let got = absent_if_not_found("s3:GetBucketOwnershipControls", got, NONE)?;
+                let controls = got.as_ref().and_then(|o| o.ownership_controls());
+                Ok(Some(OwnershipControls::from_aws(controls)))
+            })
+            .await
+        }
+
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
+            let controls = step.want.to_aws()?;
             let s3 = &cx.clients.s3;
             let req = s3
                 .put_bucket_ownership_controls()
@@ -103,6 +113,23 @@ mod aws {
                 "removed",
                 NONE,
             )
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        /// What PutBucketOwnershipControls sends reads back as the desired
+        /// value; a bucket without controls reads as none.
+        #[test]
+        fn round_trip() {
+            let want = OwnershipControls {
+                object_ownership: Some("BucketOwnerEnforced".into()),
+            };
+            let sent = want.to_aws().expect("request");
+            assert_eq!(OwnershipControls::from_aws(Some(&sent)), want);
+            assert_eq!(OwnershipControls::from_aws(None).object_ownership, None);
         }
     }
 }

@@ -41,6 +41,24 @@ mod aws {
         Ok(())
     }
 
+    impl BucketTags {
+        fn from_aws(set: &[Tag]) -> Self {
+            let tags = crate::tags::from_pairs(set.iter().map(|t| (t.key(), t.value())));
+            BucketTags { tags }
+        }
+
+        /// S3 replaces the whole tag set at once.
+        fn to_aws(&self) -> Result<Tagging, CallError> {
+            const OP: &str = "s3:PutBucketTagging";
+            let set = self
+                .tags
+                .iter()
+                .map(|(k, v)| built(OP, Tag::builder().key(k).value(v).build()))
+                .collect::<Result<Vec<_>, _>>()?;
+            built(OP, Tagging::builder().set_tag_set(Some(set)).build())
+        }
+    }
+
     impl Api for BucketTags {
         async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
             let c = &rcx.clients.s3;
@@ -48,25 +66,17 @@ mod aws {
                 let got = c.get_bucket_tagging().bucket(&name).send().await;
                 let got = absent_if_not_found("s3:GetBucketTagging", got, &["NoSuchTagSet"])?;
                 let set = got.as_ref().map(|t| t.tag_set()).unwrap_or_default();
-                let tags = crate::tags::from_pairs(set.iter().map(|t| (t.key(), t.value())));
-                Ok(Some(BucketTags { tags }))
+                Ok(Some(BucketTags::from_aws(set)))
             })
             .await
         }
 
         async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
-            const OP: &str = "s3:PutBucketTagging";
             if step.want.tags.is_empty() {
                 remove(cx, step.name).await?;
                 return Ok("removed");
             }
-            let set = step
-                .want
-                .tags
-                .iter()
-                .map(|(k, v)| built(OP, Tag::builder().key(k).value(v).build()))
-                .collect::<Result<Vec<_>, _>>()?;
-            let tagging = built(OP, Tagging::builder().set_tag_set(Some(set)).build())?;
+            let tagging = step.want.to_aws()?;
             let c = &cx.clients.s3;
             let req = c.put_bucket_tagging().bucket(step.name).tagging(tagging);
             crate::send!(cx, "s3:PutBucketTagging", req).await?;
@@ -75,6 +85,24 @@ mod aws {
 
         async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             deleted(remove(cx, step.name).await, "removed", &[])
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        /// The tag set PutBucketTagging sends reads back as the desired tags.
+        #[test]
+        fn round_trip() {
+            let want = BucketTags {
+                tags: [("Owner", "security-team"), ("Environment", "prod")]
+                    .into_iter()
+                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                    .collect(),
+            };
+            let sent = want.to_aws().expect("request");
+            assert_eq!(BucketTags::from_aws(sent.tag_set()), want);
         }
     }
 }
