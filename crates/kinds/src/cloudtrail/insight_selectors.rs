@@ -58,16 +58,33 @@ mod aws {
     use crate::aws::{Api, CallError, Cx, Done, Found, ReadCx, Step, absent_if_not_found, deleted};
     use crate::cloudtrail::shared::trail;
 
+    fn to_aws(types: &[String]) -> Vec<InsightSelector> {
+        let selector = |t: &String| {
+            InsightSelector::builder()
+                .insight_type(InsightType::from(t.as_str()))
+                .build()
+        };
+        types.iter().map(selector).collect()
+    }
+
+    impl InsightSelectors {
+        /// The types in sorted order (a set).
+        fn from_aws(selectors: &[InsightSelector]) -> Self {
+            let mut types: Vec<String> = selectors
+                .iter()
+                .filter_map(|s| s.insight_type())
+                .map(|t| t.as_str().to_owned())
+                .collect();
+            types.sort_unstable();
+            InsightSelectors {
+                insight_types: types,
+            }
+        }
+    }
+
     async fn set(cx: &Cx<'_>, name: &str, types: &[String]) -> Result<(), CallError> {
         let c = &cx.clients.cloudtrail;
-        let selectors: Vec<InsightSelector> = types
-            .iter()
-            .map(|t| {
-                InsightSelector::builder()
-                    .insight_type(InsightType::from(t.as_str()))
-                    .build()
-            })
-            .collect();
+        let selectors = to_aws(types);
         let req = c
             .put_insight_selectors()
             .trail_name(name)
@@ -92,20 +109,11 @@ mod aws {
                     got,
                     &["InsightNotEnabledException"],
                 )?;
-                let mut types: Vec<String> = got
+                let selectors = got
                     .as_ref()
-                    .map(|i| {
-                        i.insight_selectors()
-                            .iter()
-                            .filter_map(|s| s.insight_type())
-                            .map(|t| t.as_str().to_owned())
-                            .collect()
-                    })
+                    .map(|i| i.insight_selectors())
                     .unwrap_or_default();
-                types.sort_unstable();
-                Ok(Some(InsightSelectors {
-                    insight_types: types,
-                }))
+                Ok(Some(InsightSelectors::from_aws(selectors)))
             })
             .await
         }
@@ -117,6 +125,23 @@ mod aws {
 
         async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             deleted(set(cx, step.name, &[]).await, "removed", &[])
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        /// What PutInsightSelectors sends reads back as the desired types, in
+        /// any order.
+        #[test]
+        fn round_trip() {
+            let want = InsightSelectors {
+                insight_types: vec!["ApiCallRateInsight".into(), "ApiErrorRateInsight".into()],
+            };
+            let mut sent = to_aws(&want.insight_types);
+            sent.reverse();
+            assert_eq!(InsightSelectors::from_aws(&sent), want);
         }
     }
 }

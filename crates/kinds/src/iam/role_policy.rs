@@ -56,8 +56,25 @@ mod aws {
     use ctrail_policy::canonical;
 
     use super::RolePolicy;
-    use crate::aws::{Api, Cx, Done, Found, ReadCx, Step, absent_if_not_found, refuse};
+    use crate::aws::{Api, CallError, Cx, Done, Found, ReadCx, Step, absent_if_not_found, refuse};
     use crate::iam::shared::INLINE_POLICY_NAME;
+
+    impl RolePolicy {
+        /// IAM answers the document URL-encoded; it compares decoded and
+        /// canonical.
+        fn from_aws(name: &str, document: &str) -> Self {
+            RolePolicy {
+                policy_name: name.to_owned(),
+                policy: canonical::parse_policy(document).unwrap_or_default(),
+            }
+        }
+
+        /// The document PutRolePolicy sends.
+        fn document(&self) -> Result<String, CallError> {
+            serde_json::to_string(&self.policy)
+                .map_err(|e| refuse("iam:PutRolePolicy", e.to_string()))
+        }
+    }
 
     impl Api for RolePolicy {
         async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
@@ -69,20 +86,15 @@ mod aws {
                     .policy_name(INLINE_POLICY_NAME)
                     .send()
                     .await;
-                let live =
-                    absent_if_not_found("iam:GetRolePolicy", got, &[])?.map(|p| RolePolicy {
-                        policy_name: p.policy_name().to_owned(),
-                        policy: canonical::parse_policy(p.policy_document()).unwrap_or_default(),
-                    });
-                Ok(live)
+                let got = absent_if_not_found("iam:GetRolePolicy", got, &[])?;
+                Ok(got.map(|p| RolePolicy::from_aws(p.policy_name(), p.policy_document())))
             })
             .await
         }
 
         async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             let c = &cx.clients.iam;
-            let policy = serde_json::to_string(&step.want.policy)
-                .map_err(|e| refuse("iam:PutRolePolicy", e.to_string()))?;
+            let policy = step.want.document()?;
             let req = c
                 .put_role_policy()
                 .role_name(step.name)
@@ -100,6 +112,43 @@ mod aws {
                 .role_name(step.name)
                 .policy_name(&step.want.policy_name);
             crate::delete!(cx, "iam:DeleteRolePolicy", req, "deleted")
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        /// The document PutRolePolicy sends, answered URL-encoded by
+        /// GetRolePolicy as IAM does, reads back as the desired policy.
+        #[test]
+        fn round_trip() {
+            let names = crate::Names {
+                partition: "aws",
+                region: "us-east-1",
+                trail_name: "t",
+                bucket: "b",
+                s3_key_prefix: None,
+                organization: false,
+            };
+            let want = RolePolicy {
+                policy_name: INLINE_POLICY_NAME.into(),
+                policy: canonical::policy(&crate::policies::role_logs_policy(
+                    &names,
+                    "CloudTrail/Logs",
+                )),
+            };
+            let sent = want.document().expect("document");
+            let answered: String = sent
+                .bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                        (b as char).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect();
+            assert_eq!(RolePolicy::from_aws(INLINE_POLICY_NAME, &answered), want);
         }
     }
 }
