@@ -82,6 +82,27 @@ mod aws {
         serde_json::from_value(v.cloned().unwrap_or_default()).unwrap_or_default()
     }
 
+    impl Role {
+        /// IAM answers the trust policy URL-encoded; it compares decoded and
+        /// canonical.
+        fn from_aws(
+            live: &aws_sdk_iam::types::Role,
+            inline: Vec<String>,
+            attached: Vec<String>,
+        ) -> Self {
+            Role {
+                name: live.role_name().to_owned(),
+                path: live.path().to_owned(),
+                assume_role_policy: live
+                    .assume_role_policy_document()
+                    .and_then(canonical::parse_policy)
+                    .unwrap_or_default(),
+                other_inline_policies: inline,
+                attached_managed_policies: attached,
+            }
+        }
+    }
+
     impl Api for Role {
         async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
             let c = &rcx.clients.iam;
@@ -106,16 +127,7 @@ mod aws {
                     .map(str::to_owned)
                     .collect();
                 attached.sort();
-                Ok(Some(Role {
-                    name: live.role_name().to_owned(),
-                    path: live.path().to_owned(),
-                    assume_role_policy: live
-                        .assume_role_policy_document()
-                        .and_then(canonical::parse_policy)
-                        .unwrap_or_default(),
-                    other_inline_policies: other_inline,
-                    attached_managed_policies: attached,
-                }))
+                Ok(Some(Role::from_aws(&live, other_inline, attached)))
             })
             .await
         }
@@ -161,6 +173,52 @@ mod aws {
         async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             let req = cx.clients.iam.delete_role().role_name(step.name);
             crate::delete!(cx, "iam:DeleteRole", req, "deleted")
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        /// The trust policy CreateRole sends, answered URL-encoded by GetRole
+        /// as IAM does, reads back as the desired role.
+        #[test]
+        fn round_trip() {
+            let names = crate::Names {
+                partition: "aws",
+                region: "us-east-1",
+                trail_name: "t",
+                bucket: "b",
+                s3_key_prefix: None,
+                organization: false,
+            };
+            let want = Role {
+                name: "r".into(),
+                path: "/".into(),
+                assume_role_policy: canonical::policy(&crate::policies::role_trust_policy(&names)),
+                other_inline_policies: Vec::new(),
+                attached_managed_policies: Vec::new(),
+            };
+            let sent = serde_json::to_string(&want.assume_role_policy).expect("document");
+            let encoded: String = sent
+                .bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                        (b as char).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect();
+            let live = aws_sdk_iam::types::Role::builder()
+                .role_name("r")
+                .path("/")
+                .role_id("AROAEXAMPLE")
+                .arn("arn:aws:iam::123456789012:role/r")
+                .create_date(aws_smithy_types::DateTime::from_secs(0))
+                .assume_role_policy_document(encoded)
+                .build()
+                .expect("role");
+            assert_eq!(Role::from_aws(&live, Vec::new(), Vec::new()), want);
         }
     }
 }

@@ -47,26 +47,35 @@ mod aws {
     use crate::aws::{Api, Cx, Done, Found, ReadCx, Step, absent_if_not_found, refuse};
     use crate::s3::shared::per_bucket;
 
+    impl BucketPolicy {
+        fn from_aws(text: &str) -> Self {
+            BucketPolicy {
+                policy: canonical::parse_policy(text).unwrap_or_default(),
+            }
+        }
+
+        fn to_aws(&self) -> Result<String, crate::aws::CallError> {
+            serde_json::to_string(&self.policy)
+                .map_err(|e| refuse("s3:PutBucketPolicy", e.to_string()))
+        }
+    }
+
     impl Api for BucketPolicy {
         async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
             let c = &rcx.clients.s3;
             per_bucket(rcx, names, |name| async move {
                 let got = c.get_bucket_policy().bucket(&name).send().await;
                 let got = absent_if_not_found("s3:GetBucketPolicy", got, &["NoSuchBucketPolicy"])?;
-                let live = got
+                Ok(got
                     .as_ref()
                     .and_then(|p| p.policy())
-                    .map(|text| BucketPolicy {
-                        policy: canonical::parse_policy(text).unwrap_or_default(),
-                    });
-                Ok(live)
+                    .map(BucketPolicy::from_aws))
             })
             .await
         }
 
         async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
-            let policy = serde_json::to_string(&step.want.policy)
-                .map_err(|e| refuse("s3:PutBucketPolicy", e.to_string()))?;
+            let policy = step.want.to_aws()?;
             let c = &cx.clients.s3;
             let req = c.put_bucket_policy().bucket(step.name).policy(&policy);
             crate::send!(cx, "s3:PutBucketPolicy", req).await?;
@@ -76,6 +85,30 @@ mod aws {
         async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             let req = cx.clients.s3.delete_bucket_policy().bucket(step.name);
             crate::delete!(cx, "s3:DeleteBucketPolicy", req, "deleted")
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        /// The document PutBucketPolicy sends reads back as the desired
+        /// policy from GetBucketPolicy's answer.
+        #[test]
+        fn round_trip() {
+            let names = crate::Names {
+                partition: "aws",
+                region: "us-east-1",
+                trail_name: "t",
+                bucket: "b",
+                s3_key_prefix: None,
+                organization: false,
+            };
+            let want = BucketPolicy {
+                policy: canonical::policy(&crate::policies::bucket_policy(&names)),
+            };
+            let sent = want.to_aws().expect("document");
+            assert_eq!(BucketPolicy::from_aws(&sent), want);
         }
     }
 }
