@@ -79,6 +79,36 @@ pub mod monitoring {
 /// Tags, as every tagged kind holds them.
 pub mod tags;
 
+/// What the kinds' unit tests share.
+#[cfg(test)]
+pub(crate) mod testing {
+    /// The names of a trail `t` writing to bucket `b` in us-east-1.
+    #[cfg(feature = "aws")]
+    pub(crate) fn names() -> crate::Names<'static> {
+        crate::Names {
+            partition: "aws",
+            region: "us-east-1",
+            trail_name: "t",
+            bucket: "b",
+            s3_key_prefix: None,
+            organization: false,
+        }
+    }
+
+    /// A document as IAM answers it: URL-encoded.
+    #[cfg(feature = "aws")]
+    pub(crate) fn url_encoded(text: &str) -> String {
+        text.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    }
+}
+
 #[cfg(feature = "aws")]
 pub mod aws;
 

@@ -184,14 +184,7 @@ mod aws {
         /// as IAM does, reads back as the desired role.
         #[test]
         fn round_trip() {
-            let names = crate::Names {
-                partition: "aws",
-                region: "us-east-1",
-                trail_name: "t",
-                bucket: "b",
-                s3_key_prefix: None,
-                organization: false,
-            };
+            let names = crate::testing::names();
             let want = Role {
                 name: "r".into(),
                 path: "/".into(),
@@ -200,15 +193,7 @@ mod aws {
                 attached_managed_policies: Vec::new(),
             };
             let sent = serde_json::to_string(&want.assume_role_policy).expect("document");
-            let encoded: String = sent
-                .bytes()
-                .map(|b| match b {
-                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                        (b as char).to_string()
-                    }
-                    _ => format!("%{b:02X}"),
-                })
-                .collect();
+            let encoded = crate::testing::url_encoded(&sent);
             let live = aws_sdk_iam::types::Role::builder()
                 .role_name("r")
                 .path("/")

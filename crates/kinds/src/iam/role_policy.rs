@@ -123,14 +123,7 @@ mod aws {
         /// GetRolePolicy as IAM does, reads back as the desired policy.
         #[test]
         fn round_trip() {
-            let names = crate::Names {
-                partition: "aws",
-                region: "us-east-1",
-                trail_name: "t",
-                bucket: "b",
-                s3_key_prefix: None,
-                organization: false,
-            };
+            let names = crate::testing::names();
             let want = RolePolicy {
                 policy_name: INLINE_POLICY_NAME.into(),
                 policy: canonical::policy(&crate::policies::role_logs_policy(
@@ -139,15 +132,7 @@ mod aws {
                 )),
             };
             let sent = want.document().expect("document");
-            let answered: String = sent
-                .bytes()
-                .map(|b| match b {
-                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                        (b as char).to_string()
-                    }
-                    _ => format!("%{b:02X}"),
-                })
-                .collect();
+            let answered = crate::testing::url_encoded(&sent);
             assert_eq!(RolePolicy::from_aws(INLINE_POLICY_NAME, &answered), want);
         }
     }

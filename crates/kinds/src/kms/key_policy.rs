@@ -157,14 +157,7 @@ mod aws {
         /// the desired statements; the other statement stays in `_document`.
         #[test]
         fn round_trip() {
-            let names = crate::Names {
-                partition: "aws",
-                region: "us-east-1",
-                trail_name: "t",
-                bucket: "b",
-                s3_key_prefix: None,
-                organization: false,
-            };
+            let names = crate::testing::names();
             let ours = canonical::policy(&crate::policies::kms_statements(&names, Some("g"), true));
             let current = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Root","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"kms:*","Resource":"*"}]}"#;
             let sent = merge_owned_statements(Some(current), &ours).expect("merged");

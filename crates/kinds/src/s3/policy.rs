@@ -96,14 +96,7 @@ mod aws {
         /// policy from GetBucketPolicy's answer.
         #[test]
         fn round_trip() {
-            let names = crate::Names {
-                partition: "aws",
-                region: "us-east-1",
-                trail_name: "t",
-                bucket: "b",
-                s3_key_prefix: None,
-                organization: false,
-            };
+            let names = crate::testing::names();
             let want = BucketPolicy {
                 policy: canonical::policy(&crate::policies::bucket_policy(&names)),
             };
