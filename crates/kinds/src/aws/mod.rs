@@ -5,6 +5,8 @@ mod act;
 mod clients;
 pub mod error;
 mod read;
+#[cfg(test)]
+mod round_trips;
 
 use std::future::Future;
 

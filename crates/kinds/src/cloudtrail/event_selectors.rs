@@ -184,7 +184,7 @@ mod aws {
     }
 
     impl Basic {
-        fn from_aws(s: &EventSelector) -> Basic {
+        pub(crate) fn from_aws(s: &EventSelector) -> Basic {
             Basic {
                 read_write_type: s.read_write_type().map_or("All", |t| t.as_str()).to_owned(),
                 include_management_events: s.include_management_events().unwrap_or(true),
@@ -200,7 +200,7 @@ mod aws {
             }
         }
 
-        fn to_aws(&self) -> EventSelector {
+        pub(crate) fn to_aws(&self) -> EventSelector {
             EventSelector::builder()
                 .read_write_type(ReadWriteType::from(self.read_write_type.as_str()))
                 .include_management_events(self.include_management_events)
@@ -223,7 +223,7 @@ mod aws {
     }
 
     impl Advanced {
-        fn from_aws(s: &AdvancedEventSelector) -> Advanced {
+        pub(crate) fn from_aws(s: &AdvancedEventSelector) -> Advanced {
             Advanced {
                 name: s.name().map(str::to_owned),
                 field_selectors: s
@@ -242,7 +242,7 @@ mod aws {
             }
         }
 
-        fn to_aws(&self) -> Result<AdvancedEventSelector, CallError> {
+        pub(crate) fn to_aws(&self) -> Result<AdvancedEventSelector, CallError> {
             let fields = self
                 .field_selectors
                 .iter()
@@ -344,37 +344,6 @@ mod aws {
                 "reset to every management event",
                 &[],
             )
-        }
-    }
-
-    #[cfg(test)]
-    mod tests {
-        use super::*;
-
-        #[test]
-        fn round_trip() {
-            let basic = Basic {
-                read_write_type: "WriteOnly".into(),
-                include_management_events: true,
-                data_resources: vec![DataResource {
-                    resource_type: Some("AWS::S3::Object".into()),
-                    values: vec!["arn:aws:s3:::b/".into()],
-                }],
-                exclude_management_event_sources: vec!["kms.amazonaws.com".into()],
-            };
-            assert_eq!(Basic::from_aws(&basic.to_aws()), basic);
-            let advanced = Advanced {
-                name: Some("writes".into()),
-                field_selectors: vec![FieldSelector {
-                    field: "eventCategory".into(),
-                    equals: vec!["Data".into()],
-                    ..FieldSelector::default()
-                }],
-            };
-            assert_eq!(
-                Advanced::from_aws(&advanced.to_aws().expect("request")),
-                advanced
-            );
         }
     }
 }

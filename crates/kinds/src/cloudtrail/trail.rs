@@ -138,7 +138,7 @@ mod aws {
     use crate::cloudtrail::shared::trail;
 
     impl Trail {
-        fn from_aws(
+        pub(crate) fn from_aws(
             t: &aws_sdk_cloudtrail::types::Trail,
             region: &str,
             keys: &crate::aws::KeyForms,
@@ -234,52 +234,6 @@ mod aws {
         async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             let req = cx.clients.cloudtrail.delete_trail().name(step.name);
             crate::delete!(cx, "cloudtrail:DeleteTrail", req, "deleted")
-        }
-    }
-
-    #[cfg(test)]
-    mod tests {
-        use super::*;
-
-        /// What GetTrail answers for the trail CreateTrail made reads back
-        /// as the desired attributes (the key in ARN form, the log group
-        /// ARN with its `:*`, the topic by name).
-        #[test]
-        fn round_trip() {
-            let want = Trail {
-                name: "t".into(),
-                home_region: "us-east-1".into(),
-                s3_bucket_name: Some("b".into()),
-                s3_key_prefix: None,
-                include_global_service_events: true,
-                is_multi_region_trail: true,
-                is_organization_trail: false,
-                enable_log_file_validation: true,
-                kms_key_id: Some("arn:aws:kms:us-east-1:123456789012:key/k".into()),
-                cloud_watch_logs_log_group_arn: Some(
-                    "arn:aws:logs:us-east-1:123456789012:log-group:g:*".into(),
-                ),
-                cloud_watch_logs_role_arn: Some("arn:aws:iam::123456789012:role/r".into()),
-                sns_topic_name: Some("topic".into()),
-            };
-            let live = aws_sdk_cloudtrail::types::Trail::builder()
-                .name("t")
-                .home_region("us-east-1")
-                .s3_bucket_name("b")
-                .include_global_service_events(true)
-                .is_multi_region_trail(true)
-                .is_organization_trail(false)
-                .log_file_validation_enabled(true)
-                .kms_key_id("k")
-                .cloud_watch_logs_log_group_arn("arn:aws:logs:us-east-1:123456789012:log-group:g")
-                .cloud_watch_logs_role_arn("arn:aws:iam::123456789012:role/r")
-                .sns_topic_arn("arn:aws:sns:us-east-1:123456789012:topic")
-                .build();
-            let keys = crate::aws::KeyForms {
-                arn: Some("arn:aws:kms:us-east-1:123456789012:key/k".into()),
-                forms: vec!["k".into()],
-            };
-            assert_eq!(Trail::from_aws(&live, "us-east-1", &keys), want);
         }
     }
 }

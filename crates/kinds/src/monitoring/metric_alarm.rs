@@ -129,7 +129,7 @@ mod aws {
     use crate::aws::{Api, Cx, Done, Found, ReadCx, ReadError, Step, read_error};
 
     impl MetricAlarm {
-        fn from_aws(a: &Live) -> MetricAlarm {
+        pub(crate) fn from_aws(a: &Live) -> MetricAlarm {
             let mut actions: Vec<String> = a.alarm_actions().to_vec();
             actions.sort_unstable();
             actions.dedup();
@@ -204,7 +204,7 @@ mod aws {
 
     impl MetricAlarm {
         /// PutMetricAlarm for this alarm.
-        fn request(
+        pub(crate) fn request(
             &self,
             c: &aws_sdk_cloudwatch::Client,
             name: &str,
@@ -225,50 +225,6 @@ mod aws {
                 .treat_missing_data(&w.treat_missing_data)
                 .actions_enabled(true)
                 .set_alarm_actions(Some(w.alarm_actions.clone()))
-        }
-    }
-
-    #[cfg(test)]
-    mod tests {
-        use super::*;
-
-        /// The desired alarm, what PutMetricAlarm sends, and the alarm
-        /// DescribeAlarms answers for it agree.
-        #[test]
-        fn round_trip() {
-            let want = MetricAlarm {
-                alarm_name: Some("RootAccountUsageAlarm".into()),
-                alarm_description: Some("root used".into()),
-                metric_name: Some("RootAccountUsageCount".into()),
-                namespace: Some("CISBenchmark".into()),
-                statistic: Some("Sum".into()),
-                period: Some(300),
-                evaluation_periods: Some(1),
-                threshold: Some(1.0),
-                comparison_operator: Some("GreaterThanOrEqualToThreshold".into()),
-                treat_missing_data: "notBreaching".into(),
-                alarm_actions: vec!["arn:aws:sns:us-east-1:123456789012:alerts".into()],
-            };
-            let config = aws_sdk_cloudwatch::Config::builder()
-                .behavior_version(aws_sdk_cloudwatch::config::BehaviorVersion::latest())
-                .build();
-            let c = aws_sdk_cloudwatch::Client::from_conf(config);
-            let sent = want.request(&c, "RootAccountUsageAlarm");
-            let i = sent.as_input();
-            let stored = Live::builder()
-                .set_alarm_name(i.get_alarm_name().clone())
-                .set_alarm_description(i.get_alarm_description().clone())
-                .set_metric_name(i.get_metric_name().clone())
-                .set_namespace(i.get_namespace().clone())
-                .set_statistic(i.get_statistic().clone())
-                .set_period(*i.get_period())
-                .set_evaluation_periods(*i.get_evaluation_periods())
-                .set_threshold(*i.get_threshold())
-                .set_comparison_operator(i.get_comparison_operator().clone())
-                .set_treat_missing_data(i.get_treat_missing_data().clone())
-                .set_alarm_actions(i.get_alarm_actions().clone())
-                .build();
-            assert_eq!(MetricAlarm::from_aws(&stored), want);
         }
     }
 }

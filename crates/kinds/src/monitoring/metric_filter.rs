@@ -76,7 +76,7 @@ mod aws {
 
     impl MetricFilter {
         /// PutMetricFilter for this filter.
-        fn request(
+        pub(crate) fn request(
             &self,
             c: &aws_sdk_cloudwatchlogs::Client,
             name: &str,
@@ -96,7 +96,7 @@ mod aws {
                 .metric_transformations(transformation))
         }
 
-        fn from_aws(group: &str, f: &Live) -> MetricFilter {
+        pub(crate) fn from_aws(group: &str, f: &Live) -> MetricFilter {
             let t = f.metric_transformations().first();
             MetricFilter {
                 log_group_name: f.log_group_name().unwrap_or(group).to_owned(),
@@ -151,41 +151,6 @@ mod aws {
                 .log_group_name(&step.want.log_group_name)
                 .filter_name(step.name);
             crate::delete!(cx, "logs:DeleteMetricFilter", req, "deleted")
-        }
-    }
-
-    #[cfg(test)]
-    mod tests {
-        use super::*;
-
-        /// The desired filter, what PutMetricFilter sends, and the filter
-        /// DescribeMetricFilters answers for it agree.
-        #[test]
-        fn round_trip() {
-            let want = MetricFilter {
-                log_group_name: "CloudTrail/SecurityLogs".into(),
-                filter_name: Some("RootAccountUsage".into()),
-                filter_pattern: "{ $.userIdentity.type = \"Root\" }".into(),
-                metric_name: Some("RootAccountUsageCount".into()),
-                metric_namespace: Some("CISBenchmark".into()),
-                metric_value: Some("1".into()),
-            };
-            let config = aws_sdk_cloudwatchlogs::Config::builder()
-                .behavior_version(aws_sdk_cloudwatchlogs::config::BehaviorVersion::latest())
-                .build();
-            let c = aws_sdk_cloudwatchlogs::Client::from_conf(config);
-            let sent = want.request(&c, "RootAccountUsage").expect("request");
-            let i = sent.as_input();
-            let stored = Live::builder()
-                .set_filter_name(i.get_filter_name().clone())
-                .set_filter_pattern(i.get_filter_pattern().clone())
-                .set_metric_transformations(i.get_metric_transformations().clone())
-                .set_log_group_name(i.get_log_group_name().clone())
-                .build();
-            assert_eq!(
-                MetricFilter::from_aws("CloudTrail/SecurityLogs", &stored),
-                want
-            );
         }
     }
 }

@@ -1,0 +1,418 @@
+//! Each kind's conversions to and from AWS's types: what a put sends, read
+//! back as AWS answers it, is the desired value.
+
+mod cloudtrail_event_selectors {
+
+    use crate::cloudtrail::event_selectors::{Advanced, Basic, DataResource, FieldSelector};
+
+    #[test]
+    fn round_trip() {
+        let basic = Basic {
+            read_write_type: "WriteOnly".into(),
+            include_management_events: true,
+            data_resources: vec![DataResource {
+                resource_type: Some("AWS::S3::Object".into()),
+                values: vec!["arn:aws:s3:::b/".into()],
+            }],
+            exclude_management_event_sources: vec!["kms.amazonaws.com".into()],
+        };
+        assert_eq!(Basic::from_aws(&basic.to_aws()), basic);
+        let advanced = Advanced {
+            name: Some("writes".into()),
+            field_selectors: vec![FieldSelector {
+                field: "eventCategory".into(),
+                equals: vec!["Data".into()],
+                ..FieldSelector::default()
+            }],
+        };
+        assert_eq!(
+            Advanced::from_aws(&advanced.to_aws().expect("request")),
+            advanced
+        );
+    }
+}
+
+mod cloudtrail_insight_selectors {
+
+    use crate::cloudtrail::insight_selectors::InsightSelectors;
+
+    /// What PutInsightSelectors sends reads back as the desired types, in
+    /// any order.
+    #[test]
+    fn round_trip() {
+        let want = InsightSelectors {
+            insight_types: vec!["ApiCallRateInsight".into(), "ApiErrorRateInsight".into()],
+        };
+        let mut sent = InsightSelectors::to_aws(&want.insight_types);
+        sent.reverse();
+        assert_eq!(InsightSelectors::from_aws(&sent), want);
+    }
+}
+
+mod cloudtrail_trail {
+    use crate::cloudtrail::trail::Trail;
+
+    /// What GetTrail answers for the trail CreateTrail made reads back
+    /// as the desired attributes (the key in ARN form, the log group
+    /// ARN with its `:*`, the topic by name).
+    #[test]
+    fn round_trip() {
+        let want = Trail {
+            name: "t".into(),
+            home_region: "us-east-1".into(),
+            s3_bucket_name: Some("b".into()),
+            s3_key_prefix: None,
+            include_global_service_events: true,
+            is_multi_region_trail: true,
+            is_organization_trail: false,
+            enable_log_file_validation: true,
+            kms_key_id: Some("arn:aws:kms:us-east-1:123456789012:key/k".into()),
+            cloud_watch_logs_log_group_arn: Some(
+                "arn:aws:logs:us-east-1:123456789012:log-group:g:*".into(),
+            ),
+            cloud_watch_logs_role_arn: Some("arn:aws:iam::123456789012:role/r".into()),
+            sns_topic_name: Some("topic".into()),
+        };
+        let live = aws_sdk_cloudtrail::types::Trail::builder()
+            .name("t")
+            .home_region("us-east-1")
+            .s3_bucket_name("b")
+            .include_global_service_events(true)
+            .is_multi_region_trail(true)
+            .is_organization_trail(false)
+            .log_file_validation_enabled(true)
+            .kms_key_id("k")
+            .cloud_watch_logs_log_group_arn("arn:aws:logs:us-east-1:123456789012:log-group:g")
+            .cloud_watch_logs_role_arn("arn:aws:iam::123456789012:role/r")
+            .sns_topic_arn("arn:aws:sns:us-east-1:123456789012:topic")
+            .build();
+        let keys = crate::aws::KeyForms {
+            arn: Some("arn:aws:kms:us-east-1:123456789012:key/k".into()),
+            forms: vec!["k".into()],
+        };
+        assert_eq!(Trail::from_aws(&live, "us-east-1", &keys), want);
+    }
+}
+
+mod iam_role {
+    use crate::iam::role::Role;
+    use ctrail_policy::canonical;
+
+    /// The trust policy CreateRole sends, answered URL-encoded by GetRole
+    /// as IAM does, reads back as the desired role.
+    #[test]
+    fn round_trip() {
+        let names = crate::testing::names();
+        let want = Role {
+            name: "r".into(),
+            path: "/".into(),
+            assume_role_policy: canonical::policy(&crate::policies::role_trust_policy(&names)),
+            other_inline_policies: Vec::new(),
+            attached_managed_policies: Vec::new(),
+        };
+        let sent = serde_json::to_string(&want.assume_role_policy).expect("document");
+        let encoded = crate::testing::url_encoded(&sent);
+        let live = aws_sdk_iam::types::Role::builder()
+            .role_name("r")
+            .path("/")
+            .role_id("AROAEXAMPLE")
+            .arn("arn:aws:iam::123456789012:role/r")
+            .create_date(aws_smithy_types::DateTime::from_secs(0))
+            .assume_role_policy_document(encoded)
+            .build()
+            .expect("role");
+        assert_eq!(Role::from_aws(&live, Vec::new(), Vec::new()), want);
+    }
+}
+
+mod iam_role_policy {
+    use crate::iam::role_policy::RolePolicy;
+    use ctrail_policy::canonical;
+
+    use crate::iam::shared::INLINE_POLICY_NAME;
+
+    /// The document PutRolePolicy sends, answered URL-encoded by
+    /// GetRolePolicy as IAM does, reads back as the desired policy.
+    #[test]
+    fn round_trip() {
+        let names = crate::testing::names();
+        let want = RolePolicy {
+            policy_name: INLINE_POLICY_NAME.into(),
+            policy: canonical::policy(&crate::policies::role_logs_policy(
+                &names,
+                "CloudTrail/Logs",
+            )),
+        };
+        let sent = want.document().expect("document");
+        let answered = crate::testing::url_encoded(&sent);
+        assert_eq!(RolePolicy::from_aws(INLINE_POLICY_NAME, &answered), want);
+    }
+}
+
+mod kms_key_policy {
+    use ctrail_policy::canonical;
+
+    use crate::aws::merge_owned_statements;
+    use crate::kms::key_policy::KeyPolicy;
+
+    /// ctrail's statements swapped into a key policy that holds another
+    /// owner's statement (what PutKeyPolicy sends) read back as exactly
+    /// the desired statements; the other statement stays in `_document`.
+    #[test]
+    fn round_trip() {
+        let names = crate::testing::names();
+        let ours = canonical::policy(&crate::policies::kms_statements(&names, Some("g"), true));
+        let current = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Root","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"kms:*","Resource":"*"}]}"#;
+        let sent = merge_owned_statements(Some(current), &ours).expect("merged");
+        let live = KeyPolicy::from_aws("k", Some(&sent));
+        assert_eq!(live.statements, ours);
+        let document = live.document.expect("document").to_string();
+        assert!(document.contains("\"Sid\":\"Root\""), "{document}");
+    }
+}
+
+mod monitoring_metric_alarm {
+
+    use crate::monitoring::metric_alarm::MetricAlarm;
+    use aws_sdk_cloudwatch::types::MetricAlarm as Live;
+
+    /// The desired alarm, what PutMetricAlarm sends, and the alarm
+    /// DescribeAlarms answers for it agree.
+    #[test]
+    fn round_trip() {
+        let want = MetricAlarm {
+            alarm_name: Some("RootAccountUsageAlarm".into()),
+            alarm_description: Some("root used".into()),
+            metric_name: Some("RootAccountUsageCount".into()),
+            namespace: Some("CISBenchmark".into()),
+            statistic: Some("Sum".into()),
+            period: Some(300),
+            evaluation_periods: Some(1),
+            threshold: Some(1.0),
+            comparison_operator: Some("GreaterThanOrEqualToThreshold".into()),
+            treat_missing_data: "notBreaching".into(),
+            alarm_actions: vec!["arn:aws:sns:us-east-1:123456789012:alerts".into()],
+        };
+        let config = aws_sdk_cloudwatch::Config::builder()
+            .behavior_version(aws_sdk_cloudwatch::config::BehaviorVersion::latest())
+            .build();
+        let c = aws_sdk_cloudwatch::Client::from_conf(config);
+        let sent = want.request(&c, "RootAccountUsageAlarm");
+        let i = sent.as_input();
+        let stored = Live::builder()
+            .set_alarm_name(i.get_alarm_name().clone())
+            .set_alarm_description(i.get_alarm_description().clone())
+            .set_metric_name(i.get_metric_name().clone())
+            .set_namespace(i.get_namespace().clone())
+            .set_statistic(i.get_statistic().clone())
+            .set_period(*i.get_period())
+            .set_evaluation_periods(*i.get_evaluation_periods())
+            .set_threshold(*i.get_threshold())
+            .set_comparison_operator(i.get_comparison_operator().clone())
+            .set_treat_missing_data(i.get_treat_missing_data().clone())
+            .set_alarm_actions(i.get_alarm_actions().clone())
+            .build();
+        assert_eq!(MetricAlarm::from_aws(&stored), want);
+    }
+}
+
+mod monitoring_metric_filter {
+
+    use crate::monitoring::metric_filter::MetricFilter;
+    use aws_sdk_cloudwatchlogs::types::MetricFilter as Live;
+
+    /// The desired filter, what PutMetricFilter sends, and the filter
+    /// DescribeMetricFilters answers for it agree.
+    #[test]
+    fn round_trip() {
+        let want = MetricFilter {
+            log_group_name: "CloudTrail/SecurityLogs".into(),
+            filter_name: Some("RootAccountUsage".into()),
+            filter_pattern: "{ $.userIdentity.type = \"Root\" }".into(),
+            metric_name: Some("RootAccountUsageCount".into()),
+            metric_namespace: Some("CISBenchmark".into()),
+            metric_value: Some("1".into()),
+        };
+        let config = aws_sdk_cloudwatchlogs::Config::builder()
+            .behavior_version(aws_sdk_cloudwatchlogs::config::BehaviorVersion::latest())
+            .build();
+        let c = aws_sdk_cloudwatchlogs::Client::from_conf(config);
+        let sent = want.request(&c, "RootAccountUsage").expect("request");
+        let i = sent.as_input();
+        let stored = Live::builder()
+            .set_filter_name(i.get_filter_name().clone())
+            .set_filter_pattern(i.get_filter_pattern().clone())
+            .set_metric_transformations(i.get_metric_transformations().clone())
+            .set_log_group_name(i.get_log_group_name().clone())
+            .build();
+        assert_eq!(
+            MetricFilter::from_aws("CloudTrail/SecurityLogs", &stored),
+            want
+        );
+    }
+}
+
+mod monitoring_query_definition {
+
+    use aws_sdk_cloudwatchlogs::Client;
+
+    use crate::monitoring::query_definition::QueryDefinition;
+    use aws_sdk_cloudwatchlogs::types::QueryDefinition as Live;
+
+    /// The desired query, what PutQueryDefinition sends, and the
+    /// definition DescribeQueryDefinitions answers for it agree (log
+    /// groups in any order).
+    #[test]
+    fn round_trip() {
+        let want = QueryDefinition {
+            name: Some("CloudTrail/RootAccountActivity".into()),
+            query_string: Some("fields @timestamp\n| filter userIdentity.type = \"Root\"".into()),
+            log_group_names: vec!["A".into(), "B".into()],
+            extra_copies: None,
+        };
+        let config = aws_sdk_cloudwatchlogs::Config::builder()
+            .behavior_version(aws_sdk_cloudwatchlogs::config::BehaviorVersion::latest())
+            .build();
+        let c = Client::from_conf(config);
+        let sent = want.request(&c, "CloudTrail/RootAccountActivity", None);
+        let i = sent.as_input();
+        let mut groups = i.get_log_group_names().clone().unwrap_or_default();
+        groups.reverse();
+        let stored = Live::builder()
+            .set_name(i.get_name().clone())
+            .set_query_string(i.get_query_string().clone())
+            .set_log_group_names(Some(groups))
+            .query_definition_id("id-1")
+            .build();
+        assert_eq!(QueryDefinition::from_aws(&stored), want);
+    }
+}
+
+mod s3_encryption {
+
+    use crate::aws::KeyForms;
+    use crate::s3::encryption::Encryption;
+
+    /// The desired encryption, what PutBucketEncryption sends, and
+    /// GetBucketEncryption's answer with the key by id agree: the key
+    /// reads back in ARN form.
+    #[test]
+    fn round_trip() {
+        let arn = "arn:aws:kms:us-east-1:123456789012:key/k";
+        let want = Encryption {
+            sse_algorithm: Some("aws:kms".into()),
+            kms_master_key_id: Some(arn.into()),
+            bucket_key_enabled: true,
+        };
+        let keys = KeyForms {
+            arn: Some(arn.into()),
+            forms: vec!["k".into(), arn.into()],
+        };
+        let sent = want.to_aws().expect("request");
+        assert_eq!(Encryption::from_aws(Some(&sent), &keys), want);
+        let by_id = Encryption {
+            kms_master_key_id: Some("k".into()),
+            ..want.clone()
+        };
+        let answered = by_id.to_aws().expect("request");
+        assert_eq!(Encryption::from_aws(Some(&answered), &keys), want);
+        assert_eq!(Encryption::from_aws(None, &keys).sse_algorithm, None);
+    }
+}
+
+mod s3_lifecycle {
+
+    use crate::s3::lifecycle::{Rule, Transition};
+
+    /// The desired rule, the rule the request sends, and the rule read
+    /// back from that request's SDK form agree.
+    #[test]
+    fn round_trip() {
+        let want = Rule {
+            id: "CloudTrailLogLifecycle".into(),
+            status: "Enabled".into(),
+            prefix: String::new(),
+            transitions: vec![Transition {
+                days: Some(90),
+                storage_class: Some("GLACIER".into()),
+            }],
+            expiration_days: Some(2555),
+            noncurrent_version_expiration_days: Some(30),
+            abort_incomplete_multipart_upload_days: Some(7),
+        };
+        let sent = want.to_aws().expect("request");
+        assert_eq!(Rule::from_aws(&sent), want);
+    }
+}
+
+mod s3_ownership_controls {
+    use crate::s3::ownership_controls::OwnershipControls;
+
+    /// What PutBucketOwnershipControls sends reads back as the desired
+    /// value; a bucket without controls reads as none.
+    #[test]
+    fn round_trip() {
+        let want = OwnershipControls {
+            object_ownership: Some("BucketOwnerEnforced".into()),
+        };
+        let sent = want.to_aws().expect("request");
+        assert_eq!(OwnershipControls::from_aws(Some(&sent)), want);
+        assert_eq!(OwnershipControls::from_aws(None).object_ownership, None);
+    }
+}
+
+mod s3_policy {
+    use crate::s3::policy::BucketPolicy;
+    use ctrail_policy::canonical;
+
+    /// The document PutBucketPolicy sends reads back as the desired
+    /// policy from GetBucketPolicy's answer.
+    #[test]
+    fn round_trip() {
+        let names = crate::testing::names();
+        let want = BucketPolicy {
+            policy: canonical::policy(&crate::policies::bucket_policy(&names)),
+        };
+        let sent = want.to_aws().expect("document");
+        assert_eq!(BucketPolicy::from_aws(&sent), want);
+    }
+}
+
+mod s3_public_access_block {
+
+    use crate::s3::public_access_block::PublicAccessBlock;
+
+    /// The desired settings, what PutPublicAccessBlock sends, and what
+    /// GetPublicAccessBlock answers for it agree; no configuration reads
+    /// as nothing blocked.
+    #[test]
+    fn round_trip() {
+        let want = PublicAccessBlock {
+            block_public_acls: true,
+            ignore_public_acls: true,
+            block_public_policy: false,
+            restrict_public_buckets: true,
+        };
+        assert_eq!(PublicAccessBlock::from_aws(Some(&want.to_aws())), want);
+        let none = PublicAccessBlock::from_aws(None);
+        assert!(!none.block_public_acls && !none.restrict_public_buckets);
+    }
+}
+
+mod s3_tags {
+
+    use crate::s3::tags::BucketTags;
+
+    /// The tag set PutBucketTagging sends reads back as the desired tags.
+    #[test]
+    fn round_trip() {
+        let want = BucketTags {
+            tags: [("Owner", "security-team"), ("Environment", "prod")]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect(),
+        };
+        let sent = want.to_aws().expect("request");
+        assert_eq!(BucketTags::from_aws(sent.tag_set()), want);
+    }
+}
