@@ -400,18 +400,12 @@ mod s3_public_access_block {
 }
 
 mod s3_tags {
-
     use crate::s3::tags::BucketTags;
 
     /// The tag set PutBucketTagging sends reads back as the desired tags.
     #[test]
     fn round_trip() {
-        let want = BucketTags {
-            tags: [("Owner", "security-team"), ("Environment", "prod")]
-                .into_iter()
-                .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                .collect(),
-        };
+        let want = BucketTags::from_pairs([("Owner", "security-team"), ("Environment", "prod")]);
         let sent = want.to_aws().expect("request");
         assert_eq!(BucketTags::from_aws(sent.tag_set()), want);
     }

@@ -1,28 +1,21 @@
-//! `log_group_tags`: the spec's tags on the log group.
-
-use std::collections::BTreeMap;
+//! `log_group_tags`: the spec's tags on the log group (by the group's ARN).
 
 use ctrail_model::ResourceKind;
 use ctrail_spec::Spec;
-use serde::{Deserialize, Serialize};
 
-use crate::{Desired, Kind, Names};
+use crate::tags::{Tagged, Tags};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LogGroupTags {
-    pub tags: BTreeMap<String, String>,
-}
+/// The log group, as a tagged resource.
+pub struct Group;
 
-impl Kind for LogGroupTags {
+pub type LogGroupTags = Tags<Group>;
+
+impl Tagged for Group {
     const KIND: ResourceKind = ResourceKind::LogGroupTags;
+    const ON: ResourceKind = ResourceKind::LogGroup;
 
-    fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
-        let Some(l) = &spec.cloudwatch_logs else {
-            return Vec::new();
-        };
-        let tags = crate::tags::desired(spec);
-        vec![Desired::new(&l.log_group, LogGroupTags { tags }).part_of(ResourceKind::LogGroup)]
+    fn name(spec: &Spec) -> Option<&str> {
+        spec.cloudwatch_logs.as_ref().map(|l| l.log_group.as_str())
     }
 }
 
@@ -30,85 +23,62 @@ impl Kind for LogGroupTags {
 mod aws {
     use std::collections::HashMap;
 
-    use super::LogGroupTags;
-    use crate::aws::{
-        Api, CallError, Cx, Done, Found, ReadCx, Step, TagChange, absent_if_not_found, gone,
-    };
+    use super::{Group, LogGroupTags};
+    use crate::aws::{CallError, Cx, ReadCx, ReadError, TagChange, absent_if_not_found};
     use crate::logs::shared::{arn, group};
+    use crate::tags::TagApi;
 
-    async fn change(cx: &Cx<'_>, name: &str, t: &TagChange) -> Result<(), CallError> {
-        let c = &cx.clients.logs;
-        let arn = cx.target.arn("logs", &format!("log-group:{name}"));
-        if !t.remove.is_empty() {
-            let req = c
-                .untag_resource()
-                .resource_arn(&arn)
-                .set_tag_keys(Some(t.remove.clone()));
-            crate::send!(cx, "logs:UntagResource", req).await?;
-        }
-        if !t.set.is_empty() {
-            let tags: HashMap<String, String> = t.set.clone().into_iter().collect();
-            let req = c.tag_resource().resource_arn(&arn).set_tags(Some(tags));
-            crate::send!(cx, "logs:TagResource", req).await?;
-        }
-        Ok(())
-    }
-
-    impl Api for LogGroupTags {
-        async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
+    impl TagApi for Group {
+        async fn live(rcx: &ReadCx<'_>, name: &str) -> Result<Option<LogGroupTags>, ReadError> {
             let c = &rcx.clients.logs;
-            rcx.each(names, |name| async move {
-                // The tags are read by ARN, which needs the account id.
-                let tagged = async {
-                    let ready = rcx.ready().await?;
-                    let region = &rcx.spec.region;
-                    let arn = arn(
-                        &rcx.spec.partition,
-                        region,
-                        &ready.context.account_id,
-                        &name,
-                    );
-                    let got = c.list_tags_for_resource().resource_arn(arn).send().await;
-                    absent_if_not_found("logs:ListTagsForResource", got, &[])
-                };
-                let (exists, got) = tokio::join!(group(rcx, &name), tagged);
-                if exists?.is_none() {
-                    return Ok(None);
-                }
-                let got = got?;
-                let tags = crate::tags::from_pairs(
-                    got.as_ref()
-                        .and_then(|t| t.tags())
-                        .into_iter()
-                        .flatten()
-                        .map(|(k, v)| (k.as_str(), v.as_str())),
+            // The tags are read by ARN, which needs the account id.
+            let tagged = async {
+                let ready = rcx.ready().await?;
+                let spec = rcx.spec;
+                let arn = arn(
+                    &spec.partition,
+                    &spec.region,
+                    &ready.context.account_id,
+                    name,
                 );
-                Ok(Some(LogGroupTags { tags }))
-            })
-            .await
-        }
-
-        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
-            change(cx, step.name, &TagChange::of(step, &step.want.tags)).await?;
-            Ok("set")
-        }
-
-        /// Removes every tag the group has.
-        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
-            let c = &cx.clients.logs;
-            let arn = cx.target.arn("logs", &format!("log-group:{}", step.name));
-            let req = c.list_tags_for_resource().resource_arn(&arn);
-            let listed = crate::send!(cx, "logs:ListTagsForResource", req).await;
-            let keys: Vec<String> = match listed {
-                Ok(l) => l
-                    .tags()
-                    .map(|m| m.keys().cloned().collect())
-                    .unwrap_or_default(),
-                Err(e) if gone(&e, &[]) => return Ok("already gone"),
-                Err(e) => return Err(e),
+                let got = c.list_tags_for_resource().resource_arn(arn).send().await;
+                absent_if_not_found("logs:ListTagsForResource", got, &[])
             };
-            change(cx, step.name, &TagChange::remove_all(&keys)).await?;
-            Ok("removed")
+            let (exists, got) = tokio::join!(group(rcx, name), tagged);
+            if exists?.is_none() {
+                return Ok(None);
+            }
+            let got = got?;
+            let pairs = got.as_ref().and_then(|t| t.tags()).into_iter().flatten();
+            Ok(Some(LogGroupTags::from_pairs(
+                pairs.map(|(k, v)| (k.as_str(), v.as_str())),
+            )))
+        }
+
+        async fn keys(cx: &Cx<'_>, name: &str) -> Result<Vec<String>, CallError> {
+            let arn = cx.target.arn("logs", &format!("log-group:{name}"));
+            let req = cx.clients.logs.list_tags_for_resource().resource_arn(&arn);
+            let listed = crate::send!(cx, "logs:ListTagsForResource", req).await?;
+            Ok(listed
+                .tags()
+                .map(|m| m.keys().cloned().collect())
+                .unwrap_or_default())
+        }
+
+        async fn change(cx: &Cx<'_>, name: &str, change: &TagChange) -> Result<(), CallError> {
+            let c = &cx.clients.logs;
+            let arn = cx.target.arn("logs", &format!("log-group:{name}"));
+            if !change.remove.is_empty() {
+                let keys = Some(change.remove.clone());
+                let req = c.untag_resource().resource_arn(&arn).set_tag_keys(keys);
+                crate::send!(cx, "logs:UntagResource", req).await?;
+            }
+            if !change.set.is_empty() {
+                let tags: HashMap<String, String> = change.set.clone().into_iter().collect();
+                let req = c.tag_resource().resource_arn(&arn).set_tags(Some(tags));
+                crate::send!(cx, "logs:TagResource", req).await?;
+            }
+            Ok(())
         }
     }
 }

@@ -1,26 +1,23 @@
-//! `s3_bucket_tags`: the spec's tags on the bucket (S3 replaces the whole
-//! tag set at once).
-
-use std::collections::BTreeMap;
+//! `s3_bucket_tags`: the spec's tags on the bucket. S3 replaces the whole
+//! tag set at once (PutBucketTagging), and an empty set is no tagging at
+//! all (DeleteBucketTagging).
 
 use ctrail_model::ResourceKind;
 use ctrail_spec::Spec;
-use serde::{Deserialize, Serialize};
 
-use crate::{Desired, Kind, Names};
+use crate::tags::{Tagged, Tags};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BucketTags {
-    pub tags: BTreeMap<String, String>,
-}
+/// The log bucket, as a tagged resource.
+pub struct Bucket;
 
-impl Kind for BucketTags {
+pub type BucketTags = Tags<Bucket>;
+
+impl Tagged for Bucket {
     const KIND: ResourceKind = ResourceKind::S3BucketTags;
+    const ON: ResourceKind = ResourceKind::S3Bucket;
 
-    fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
-        let tags = crate::tags::desired(spec);
-        vec![Desired::new(&spec.bucket.name, BucketTags { tags }).part_of(ResourceKind::S3Bucket)]
+    fn name(spec: &Spec) -> Option<&str> {
+        Some(&spec.bucket.name)
     }
 }
 
@@ -28,26 +25,16 @@ impl Kind for BucketTags {
 mod aws {
     use aws_sdk_s3::types::{Tag, Tagging};
 
-    use super::BucketTags;
-    use crate::aws::{
-        Api, CallError, Cx, Done, Found, ReadCx, Step, absent_if_not_found, built, deleted,
-    };
-    use crate::s3::shared::per_bucket;
-
-    async fn remove(cx: &Cx<'_>, bucket: &str) -> Result<(), CallError> {
-        let c = &cx.clients.s3;
-        let req = c.delete_bucket_tagging().bucket(bucket);
-        crate::send!(cx, "s3:DeleteBucketTagging", req).await?;
-        Ok(())
-    }
+    use super::{Bucket, BucketTags};
+    use crate::aws::{CallError, Cx, ReadCx, ReadError, TagChange, absent_if_not_found, built};
+    use crate::s3::shared::bucket_region;
+    use crate::tags::TagApi;
 
     impl BucketTags {
         pub(crate) fn from_aws(set: &[Tag]) -> Self {
-            let tags = crate::tags::from_pairs(set.iter().map(|t| (t.key(), t.value())));
-            BucketTags { tags }
+            BucketTags::from_pairs(set.iter().map(|t| (t.key(), t.value())))
         }
 
-        /// S3 replaces the whole tag set at once.
         pub(crate) fn to_aws(&self) -> Result<Tagging, CallError> {
             const OP: &str = "s3:PutBucketTagging";
             let set = self
@@ -59,32 +46,35 @@ mod aws {
         }
     }
 
-    impl Api for BucketTags {
-        async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
+    impl TagApi for Bucket {
+        async fn live(rcx: &ReadCx<'_>, name: &str) -> Result<Option<BucketTags>, ReadError> {
             let c = &rcx.clients.s3;
-            per_bucket(rcx, names, |name| async move {
-                let got = c.get_bucket_tagging().bucket(&name).send().await;
-                let got = absent_if_not_found("s3:GetBucketTagging", got, &["NoSuchTagSet"])?;
-                let set = got.as_ref().map(|t| t.tag_set()).unwrap_or_default();
-                Ok(Some(BucketTags::from_aws(set)))
-            })
-            .await
-        }
-
-        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
-            if step.want.tags.is_empty() {
-                remove(cx, step.name).await?;
-                return Ok("removed");
+            let got = c.get_bucket_tagging().bucket(name).send();
+            let (exists, got) = tokio::join!(bucket_region(rcx, name), got);
+            if exists?.is_none() {
+                return Ok(None);
             }
-            let tagging = step.want.to_aws()?;
-            let c = &cx.clients.s3;
-            let req = c.put_bucket_tagging().bucket(step.name).tagging(tagging);
-            crate::send!(cx, "s3:PutBucketTagging", req).await?;
-            Ok("set")
+            let got = absent_if_not_found("s3:GetBucketTagging", got, &["NoSuchTagSet"])?;
+            let set = got.as_ref().map(|t| t.tag_set()).unwrap_or_default();
+            Ok(Some(BucketTags::from_aws(set)))
         }
 
-        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
-            deleted(remove(cx, step.name).await, "removed", &[])
+        /// No key needs listing: an empty set removes the tagging.
+        async fn keys(_: &Cx<'_>, _: &str) -> Result<Vec<String>, CallError> {
+            Ok(Vec::new())
+        }
+
+        async fn change(cx: &Cx<'_>, name: &str, change: &TagChange) -> Result<(), CallError> {
+            let c = &cx.clients.s3;
+            if change.set.is_empty() {
+                let req = c.delete_bucket_tagging().bucket(name);
+                crate::send!(cx, "s3:DeleteBucketTagging", req).await?;
+                return Ok(());
+            }
+            let tagging = BucketTags::new(change.set.clone()).to_aws()?;
+            let req = c.put_bucket_tagging().bucket(name).tagging(tagging);
+            crate::send!(cx, "s3:PutBucketTagging", req).await?;
+            Ok(())
         }
     }
 }

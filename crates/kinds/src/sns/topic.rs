@@ -29,7 +29,7 @@ impl Kind for Topic {
                 Topic {
                     name: name.to_owned(),
                     arn: topic_arn(spec, written),
-                    tags: crate::tags::desired(spec),
+                    tags: spec.tags.clone(),
                 },
             )
         };
