@@ -95,6 +95,27 @@ impl Rules {
         security: &[],
     };
 
+    /// These attributes compare by meaning.
+    pub const fn compare_by(self, compare: &'static [(&'static str, Compare)]) -> Rules {
+        Rules { compare, ..self }
+    }
+
+    /// A new value of one of these attributes means a new resource.
+    pub const fn replace_on(self, replaced_by: &'static [&'static str]) -> Rules {
+        Rules {
+            replaced_by,
+            ..self
+        }
+    }
+
+    /// These attributes bear on the audit trail's security.
+    pub const fn security_relevant(
+        self,
+        security: &'static [(&'static str, &'static str, Security)],
+    ) -> Rules {
+        Rules { security, ..self }
+    }
+
     pub fn compare(&self, attribute: &str) -> Option<Compare> {
         self.compare
             .iter()
@@ -112,10 +133,14 @@ impl Rules {
     }
 }
 
+/// Which `ResourceKind` a type is: said once, in the registry (`lib.rs`).
+pub trait Registered {
+    const KIND: ResourceKind;
+}
+
 /// A resource kind: the type is its attributes, whose JSON form (serde) is
 /// what the differ compares and the plan shows.
-pub trait Kind: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
-    const KIND: ResourceKind;
+pub trait Kind: Registered + Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
     const RULES: Rules = Rules::NONE;
 
     /// Every resource of this kind the spec implies.
@@ -142,6 +167,19 @@ pub trait Kind: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
     fn on_live(&self) -> Vec<String> {
         Vec::new()
     }
+}
+
+/// A kind's typed attributes: a struct whose canonical JSON form (serde,
+/// unknown fields refused) is what the differ compares and the plan shows.
+/// `attributes! { pub struct Versioning { pub status: Option<String> } }`
+#[macro_export]
+macro_rules! attributes {
+    ($(#[$meta:meta])* pub struct $name:ident $body:tt) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name $body
+    };
 }
 
 /// Rankers shared by kinds.

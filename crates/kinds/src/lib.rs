@@ -112,7 +112,7 @@ pub(crate) mod testing {
 #[cfg(feature = "aws")]
 pub mod aws;
 
-pub use kind::{Compare, Desired, Kind, Ranker, Rules, Security, rank};
+pub use kind::{Compare, Desired, Kind, Ranker, Registered, Rules, Security, rank};
 pub use policies::Names;
 
 use ctrail_model::ResourceKind;
@@ -144,6 +144,10 @@ fn typed<T: Kind>(v: &Value) -> Option<T> {
 
 macro_rules! registry {
     ($($variant:ident => $ty:ty,)*) => {
+        $(impl Registered for $ty {
+            const KIND: ResourceKind = ResourceKind::$variant;
+        })*
+
         /// Every resource of `kind` the spec implies.
         pub fn desired(
             kind: ResourceKind,

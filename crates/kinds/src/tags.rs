@@ -11,12 +11,10 @@ use ctrail_model::ResourceKind;
 use ctrail_spec::Spec;
 use serde::{Deserialize, Serialize};
 
-use crate::{Desired, Kind, Names};
+use crate::{Desired, Kind, Names, Registered};
 
 /// A resource that takes the spec's tags.
 pub trait Tagged: Sized + Send + Sync + 'static {
-    /// The kind of its tags.
-    const KIND: ResourceKind;
     /// The kind of the tagged resource (its tags are part of it).
     const ON: ResourceKind;
 
@@ -76,9 +74,10 @@ impl<R> fmt::Debug for Tags<R> {
     }
 }
 
-impl<R: Tagged> Kind for Tags<R> {
-    const KIND: ResourceKind = R::KIND;
-
+impl<R: Tagged> Kind for Tags<R>
+where
+    Tags<R>: Registered,
+{
     fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
         R::name(spec)
             .map(|name| Desired::new(name, Tags::new(spec.tags.clone())).part_of(R::ON))
@@ -92,6 +91,7 @@ mod aws {
     use std::future::Future;
 
     use super::{Tagged, Tags};
+    use crate::Registered;
     use crate::aws::{
         Api, CallError, Cx, Done, Found, ReadCx, ReadError, Step, TagChange, deleted,
     };
@@ -119,7 +119,10 @@ mod aws {
         ) -> impl Future<Output = Result<(), CallError>> + Send;
     }
 
-    impl<R: TagApi> Api for Tags<R> {
+    impl<R: TagApi> Api for Tags<R>
+    where
+        Tags<R>: Registered,
+    {
         async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
             rcx.each(names, |name| async move { R::live(rcx, &name).await })
                 .await

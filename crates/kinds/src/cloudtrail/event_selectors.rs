@@ -16,29 +16,29 @@ pub enum EventSelectors {
     Advanced(Vec<Advanced>),
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Basic {
-    /// `All`, `ReadOnly` or `WriteOnly`.
-    pub read_write_type: String,
-    pub include_management_events: bool,
-    pub data_resources: Vec<DataResource>,
-    pub exclude_management_event_sources: Vec<String>,
+crate::attributes! {
+    pub struct Basic {
+        /// `All`, `ReadOnly` or `WriteOnly`.
+        pub read_write_type: String,
+        pub include_management_events: bool,
+        pub data_resources: Vec<DataResource>,
+        pub exclude_management_event_sources: Vec<String>,
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DataResource {
-    #[serde(rename = "type")]
-    pub resource_type: Option<String>,
-    pub values: Vec<String>,
+crate::attributes! {
+    pub struct DataResource {
+        #[serde(rename = "type")]
+        pub resource_type: Option<String>,
+        pub values: Vec<String>,
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Advanced {
-    pub name: Option<String>,
-    pub field_selectors: Vec<FieldSelector>,
+crate::attributes! {
+    pub struct Advanced {
+        pub name: Option<String>,
+        pub field_selectors: Vec<FieldSelector>,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -92,21 +92,17 @@ fn logs_data_events(selectors: Option<&serde_json::Value>) -> bool {
 }
 
 impl Kind for EventSelectors {
-    const KIND: ResourceKind = ResourceKind::TrailEventSelectors;
-    const RULES: Rules = Rules {
-        compare: &[(
-            "selectors",
-            Compare::Sets(&[
-                "",
-                "[].data_resources",
-                "[].data_resources.[].values",
-                "[].exclude_management_event_sources",
-                "[].field_selectors",
-                "[].field_selectors.[].*",
-            ]),
-        )],
-        ..Rules::NONE
-    };
+    const RULES: Rules = Rules::NONE.compare_by(&[(
+        "selectors",
+        Compare::Sets(&[
+            "",
+            "[].data_resources",
+            "[].data_resources.[].values",
+            "[].exclude_management_event_sources",
+            "[].field_selectors",
+            "[].field_selectors.[].*",
+        ]),
+    )]);
 
     fn billing(
         path: &str,

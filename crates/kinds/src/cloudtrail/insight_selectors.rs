@@ -4,22 +4,17 @@
 
 use ctrail_model::{Address, EdgeReason, ResourceKind};
 use ctrail_spec::Spec;
-use serde::{Deserialize, Serialize};
 
 use crate::{Compare, Desired, Kind, Names, Rules};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct InsightSelectors {
-    pub insight_types: Vec<String>,
+crate::attributes! {
+    pub struct InsightSelectors {
+        pub insight_types: Vec<String>,
+    }
 }
 
 impl Kind for InsightSelectors {
-    const KIND: ResourceKind = ResourceKind::TrailInsightSelectors;
-    const RULES: Rules = Rules {
-        compare: &[("insight_types", Compare::Sets(&[""]))],
-        ..Rules::NONE
-    };
+    const RULES: Rules = Rules::NONE.compare_by(&[("insight_types", Compare::Sets(&[""]))]);
 
     fn billing(
         path: &str,

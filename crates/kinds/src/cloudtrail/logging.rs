@@ -3,22 +3,18 @@
 
 use ctrail_model::{Address, EdgeReason, ResourceKind};
 use ctrail_spec::Spec;
-use serde::{Deserialize, Serialize};
 
 use crate::{Desired, Kind, Names, Rules, Security, rank};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Logging {
-    pub is_logging: bool,
+crate::attributes! {
+    pub struct Logging {
+        pub is_logging: bool,
+    }
 }
 
 impl Kind for Logging {
-    const KIND: ResourceKind = ResourceKind::TrailLogging;
-    const RULES: Rules = Rules {
-        security: &[("is_logging", "logging", Security::Ranked(rank::bool))],
-        ..Rules::NONE
-    };
+    const RULES: Rules =
+        Rules::NONE.security_relevant(&[("is_logging", "logging", Security::Ranked(rank::bool))]);
 
     fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
         let t = &spec.trail;

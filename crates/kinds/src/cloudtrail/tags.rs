@@ -11,7 +11,6 @@ pub struct OnTrail;
 pub type TrailTags = Tags<OnTrail>;
 
 impl Tagged for OnTrail {
-    const KIND: ResourceKind = ResourceKind::TrailTags;
     const ON: ResourceKind = ResourceKind::Trail;
 
     fn name(spec: &Spec) -> Option<&str> {

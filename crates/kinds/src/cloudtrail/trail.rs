@@ -5,33 +5,31 @@
 use ctrail_model::placeholder::Placeholder;
 use ctrail_model::{Address, EdgeReason, ResourceKind as K};
 use ctrail_spec::Spec;
-use serde::{Deserialize, Serialize};
 
 use crate::sns::shared::topic_name;
 use crate::{Desired, Kind, Names, Rules, Security, rank};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Trail {
-    pub name: String,
-    pub home_region: String,
-    pub s3_bucket_name: Option<String>,
-    pub s3_key_prefix: Option<String>,
-    pub include_global_service_events: bool,
-    pub is_multi_region_trail: bool,
-    pub is_organization_trail: bool,
-    pub enable_log_file_validation: bool,
-    pub kms_key_id: Option<String>,
-    pub cloud_watch_logs_log_group_arn: Option<String>,
-    pub cloud_watch_logs_role_arn: Option<String>,
-    pub sns_topic_name: Option<String>,
+crate::attributes! {
+    pub struct Trail {
+        pub name: String,
+        pub home_region: String,
+        pub s3_bucket_name: Option<String>,
+        pub s3_key_prefix: Option<String>,
+        pub include_global_service_events: bool,
+        pub is_multi_region_trail: bool,
+        pub is_organization_trail: bool,
+        pub enable_log_file_validation: bool,
+        pub kms_key_id: Option<String>,
+        pub cloud_watch_logs_log_group_arn: Option<String>,
+        pub cloud_watch_logs_role_arn: Option<String>,
+        pub sns_topic_name: Option<String>,
+    }
 }
 
 impl Kind for Trail {
-    const KIND: K = K::Trail;
-    const RULES: Rules = Rules {
-        replaced_by: &["home_region"],
-        security: &[
+    const RULES: Rules = Rules::NONE
+        .replace_on(&["home_region"])
+        .security_relevant(&[
             (
                 "enable_log_file_validation",
                 "log file validation",
@@ -57,9 +55,7 @@ impl Kind for Trail {
                 "real-time delivery to CloudWatch Logs",
                 Security::Ranked(rank::present),
             ),
-        ],
-        ..Rules::NONE
-    };
+        ]);
 
     fn desired(spec: &Spec, names: &Names<'_>) -> Vec<Desired<Self>> {
         let t = &spec.trail;

@@ -3,33 +3,30 @@
 //! other policy on it would widen what CloudTrail may do, so the role is
 //! wanted with none.
 
-use ctrail_model::ResourceKind;
 use ctrail_policy::canonical;
 use ctrail_spec::Spec;
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::{Compare, Desired, Kind, Names, Rules, Security, policies};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Role {
-    pub name: String,
-    pub path: String,
-    pub assume_role_policy: Value,
-    pub other_inline_policies: Vec<String>,
-    pub attached_managed_policies: Vec<String>,
+crate::attributes! {
+    pub struct Role {
+        pub name: String,
+        pub path: String,
+        pub assume_role_policy: Value,
+        pub other_inline_policies: Vec<String>,
+        pub attached_managed_policies: Vec<String>,
+    }
 }
 
 impl Kind for Role {
-    const KIND: ResourceKind = ResourceKind::IamRole;
-    const RULES: Rules = Rules {
-        compare: &[
+    const RULES: Rules = Rules::NONE
+        .compare_by(&[
             ("assume_role_policy", Compare::Policy),
             ("other_inline_policies", Compare::Sets(&[""])),
             ("attached_managed_policies", Compare::Sets(&[""])),
-        ],
-        security: &[
+        ])
+        .security_relevant(&[
             (
                 "assume_role_policy",
                 "who may assume CloudTrail's role",
@@ -45,9 +42,7 @@ impl Kind for Role {
                 "what CloudTrail's role may do",
                 Security::AnyChange,
             ),
-        ],
-        ..Rules::NONE
-    };
+        ]);
 
     fn desired(spec: &Spec, names: &Names<'_>) -> Vec<Desired<Self>> {
         let Some(l) = &spec.cloudwatch_logs else {

@@ -5,30 +5,26 @@
 use ctrail_model::ResourceKind;
 use ctrail_policy::canonical;
 use ctrail_spec::Spec;
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::iam::shared::INLINE_POLICY_NAME;
 use crate::{Compare, Desired, Kind, Names, Rules, Security, policies};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RolePolicy {
-    pub policy_name: String,
-    pub policy: Value,
+crate::attributes! {
+    pub struct RolePolicy {
+        pub policy_name: String,
+        pub policy: Value,
+    }
 }
 
 impl Kind for RolePolicy {
-    const KIND: ResourceKind = ResourceKind::IamRolePolicy;
-    const RULES: Rules = Rules {
-        compare: &[("policy", Compare::Policy)],
-        security: &[(
+    const RULES: Rules = Rules::NONE
+        .compare_by(&[("policy", Compare::Policy)])
+        .security_relevant(&[(
             "policy",
             "what CloudTrail's role may do",
             Security::AnyChange,
-        )],
-        ..Rules::NONE
-    };
+        )]);
 
     fn desired(spec: &Spec, names: &Names<'_>) -> Vec<Desired<Self>> {
         let Some(l) = &spec.cloudwatch_logs else {

@@ -11,7 +11,6 @@ pub struct Role;
 pub type RoleTags = Tags<Role>;
 
 impl Tagged for Role {
-    const KIND: ResourceKind = ResourceKind::IamRoleTags;
     const ON: ResourceKind = ResourceKind::IamRole;
 
     fn name(spec: &Spec) -> Option<&str> {

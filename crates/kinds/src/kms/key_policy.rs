@@ -5,33 +5,28 @@
 //! judges the key as it will be after apply; it is read even when ctrail
 //! does not manage the policy (`manage_key_policy: false`).
 
-use ctrail_model::ResourceKind;
 use ctrail_policy::canonical;
 use ctrail_spec::{Encryption, Spec};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::{Compare, Desired, Kind, Names, Rules, Security, policies};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct KeyPolicy {
-    /// The key as the spec names it.
-    pub key: String,
-    /// ctrail's statements.
-    pub statements: Value,
-    /// The whole live policy (an observation, never diffed).
-    #[serde(rename = "_document", default, skip_serializing_if = "Option::is_none")]
-    pub document: Option<Value>,
+crate::attributes! {
+    pub struct KeyPolicy {
+        /// The key as the spec names it.
+        pub key: String,
+        /// ctrail's statements.
+        pub statements: Value,
+        /// The whole live policy (an observation, never diffed).
+        #[serde(rename = "_document", default, skip_serializing_if = "Option::is_none")]
+        pub document: Option<Value>,
+    }
 }
 
 impl Kind for KeyPolicy {
-    const KIND: ResourceKind = ResourceKind::KmsKeyPolicy;
-    const RULES: Rules = Rules {
-        compare: &[("statements", Compare::Policy)],
-        security: &[("statements", "who may use the KMS key", Security::AnyChange)],
-        ..Rules::NONE
-    };
+    const RULES: Rules = Rules::NONE
+        .compare_by(&[("statements", Compare::Policy)])
+        .security_relevant(&[("statements", "who may use the KMS key", Security::AnyChange)]);
 
     fn desired(spec: &Spec, names: &Names<'_>) -> Vec<Desired<Self>> {
         let Some(kms) = spec.kms.as_ref().filter(|k| k.manage_key_policy) else {

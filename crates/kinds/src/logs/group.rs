@@ -5,20 +5,17 @@
 use ctrail_model::placeholder::Placeholder;
 use ctrail_model::{Address, EdgeReason, ResourceKind};
 use ctrail_spec::Spec;
-use serde::{Deserialize, Serialize};
 
 use crate::{Desired, Kind, Names};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LogGroup {
-    pub name: String,
-    pub kms_key_arn: Option<String>,
+crate::attributes! {
+    pub struct LogGroup {
+        pub name: String,
+        pub kms_key_arn: Option<String>,
+    }
 }
 
 impl Kind for LogGroup {
-    const KIND: ResourceKind = ResourceKind::LogGroup;
-
     fn billing(
         path: &str,
         _: Option<&serde_json::Value>,

@@ -3,15 +3,14 @@
 
 use ctrail_model::ResourceKind;
 use ctrail_spec::Spec;
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::{Desired, Kind, Names, Rules, Security};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Retention {
-    pub retention_in_days: Option<i32>,
+crate::attributes! {
+    pub struct Retention {
+        pub retention_in_days: Option<i32>,
+    }
 }
 
 /// Longer retention is stronger; `null` (never expire) is strongest.
@@ -23,15 +22,11 @@ fn rank(v: Option<&Value>) -> i64 {
 }
 
 impl Kind for Retention {
-    const KIND: ResourceKind = ResourceKind::LogGroupRetention;
-    const RULES: Rules = Rules {
-        security: &[(
-            "retention_in_days",
-            "how long CloudWatch keeps log events",
-            Security::Ranked(rank),
-        )],
-        ..Rules::NONE
-    };
+    const RULES: Rules = Rules::NONE.security_relevant(&[(
+        "retention_in_days",
+        "how long CloudWatch keeps log events",
+        Security::Ranked(rank),
+    )]);
 
     fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
         let Some(l) = &spec.cloudwatch_logs else {

@@ -11,7 +11,6 @@ pub struct Group;
 pub type LogGroupTags = Tags<Group>;
 
 impl Tagged for Group {
-    const KIND: ResourceKind = ResourceKind::LogGroupTags;
     const ON: ResourceKind = ResourceKind::LogGroup;
 
     fn name(spec: &Spec) -> Option<&str> {

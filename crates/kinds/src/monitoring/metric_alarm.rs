@@ -4,32 +4,30 @@
 
 use ctrail_model::{Address, EdgeReason, ResourceKind};
 use ctrail_spec::{AlarmAction, Spec, TopicRef};
-use serde::{Deserialize, Serialize};
 
 use crate::sns::shared::topic_arn;
 use crate::{Compare, Desired, Kind, Names, Rules, Security};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MetricAlarm {
-    pub alarm_name: Option<String>,
-    pub alarm_description: Option<String>,
-    pub metric_name: Option<String>,
-    pub namespace: Option<String>,
-    pub statistic: Option<String>,
-    pub period: Option<i32>,
-    pub evaluation_periods: Option<i32>,
-    pub threshold: Option<f64>,
-    pub comparison_operator: Option<String>,
-    pub treat_missing_data: String,
-    pub alarm_actions: Vec<String>,
+crate::attributes! {
+    pub struct MetricAlarm {
+        pub alarm_name: Option<String>,
+        pub alarm_description: Option<String>,
+        pub metric_name: Option<String>,
+        pub namespace: Option<String>,
+        pub statistic: Option<String>,
+        pub period: Option<i32>,
+        pub evaluation_periods: Option<i32>,
+        pub threshold: Option<f64>,
+        pub comparison_operator: Option<String>,
+        pub treat_missing_data: String,
+        pub alarm_actions: Vec<String>,
+    }
 }
 
 impl Kind for MetricAlarm {
-    const KIND: ResourceKind = ResourceKind::MetricAlarm;
-    const RULES: Rules = Rules {
-        compare: &[("alarm_actions", Compare::Sets(&[""]))],
-        security: &[
+    const RULES: Rules = Rules::NONE
+        .compare_by(&[("alarm_actions", Compare::Sets(&[""]))])
+        .security_relevant(&[
             (
                 "threshold",
                 "when a security alarm fires",
@@ -56,9 +54,7 @@ impl Kind for MetricAlarm {
                 "who a security alarm notifies",
                 Security::AnyChange,
             ),
-        ],
-        ..Rules::NONE
-    };
+        ]);
 
     fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
         if spec.cloudwatch_logs.is_none() {

@@ -4,31 +4,26 @@
 
 use ctrail_model::{Address, EdgeReason, ResourceKind};
 use ctrail_spec::Spec;
-use serde::{Deserialize, Serialize};
 
 use crate::{Desired, Kind, Names, Rules, Security};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MetricFilter {
-    pub log_group_name: String,
-    pub filter_name: Option<String>,
-    pub filter_pattern: String,
-    pub metric_name: Option<String>,
-    pub metric_namespace: Option<String>,
-    pub metric_value: Option<String>,
+crate::attributes! {
+    pub struct MetricFilter {
+        pub log_group_name: String,
+        pub filter_name: Option<String>,
+        pub filter_pattern: String,
+        pub metric_name: Option<String>,
+        pub metric_namespace: Option<String>,
+        pub metric_value: Option<String>,
+    }
 }
 
 impl Kind for MetricFilter {
-    const KIND: ResourceKind = ResourceKind::MetricFilter;
-    const RULES: Rules = Rules {
-        security: &[(
-            "filter_pattern",
-            "which events a security alarm counts",
-            Security::AnyChange,
-        )],
-        ..Rules::NONE
-    };
+    const RULES: Rules = Rules::NONE.security_relevant(&[(
+        "filter_pattern",
+        "which events a security alarm counts",
+        Security::AnyChange,
+    )]);
 
     fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
         let Some(logs) = &spec.cloudwatch_logs else {

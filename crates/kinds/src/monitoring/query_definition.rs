@@ -11,27 +11,22 @@
 
 use ctrail_model::{Address, EdgeReason, ResourceKind};
 use ctrail_spec::Spec;
-use serde::{Deserialize, Serialize};
 
 use crate::{Compare, Desired, Kind, Names, Rules};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct QueryDefinition {
-    pub name: Option<String>,
-    pub query_string: Option<String>,
-    pub log_group_names: Vec<String>,
-    /// Definitions beyond the first with this name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extra_copies: Option<usize>,
+crate::attributes! {
+    pub struct QueryDefinition {
+        pub name: Option<String>,
+        pub query_string: Option<String>,
+        pub log_group_names: Vec<String>,
+        /// Definitions beyond the first with this name.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub extra_copies: Option<usize>,
+    }
 }
 
 impl Kind for QueryDefinition {
-    const KIND: ResourceKind = ResourceKind::QueryDefinition;
-    const RULES: Rules = Rules {
-        compare: &[("log_group_names", Compare::Sets(&[""]))],
-        ..Rules::NONE
-    };
+    const RULES: Rules = Rules::NONE.compare_by(&[("log_group_names", Compare::Sets(&[""]))]);
 
     fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
         let Some(logs) = &spec.cloudwatch_logs else {

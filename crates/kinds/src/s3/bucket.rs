@@ -1,25 +1,19 @@
 //! `s3_bucket`: the log bucket itself. It holds the audit logs, so a plan
 //! never deletes or moves it unless the spec sets `allow_destroy`.
 
-use ctrail_model::ResourceKind;
 use ctrail_spec::Spec;
-use serde::{Deserialize, Serialize};
 
 use crate::{Desired, Kind, Names, Rules};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Bucket {
-    pub name: String,
-    pub region: String,
+crate::attributes! {
+    pub struct Bucket {
+        pub name: String,
+        pub region: String,
+    }
 }
 
 impl Kind for Bucket {
-    const KIND: ResourceKind = ResourceKind::S3Bucket;
-    const RULES: Rules = Rules {
-        replaced_by: &["region"],
-        ..Rules::NONE
-    };
+    const RULES: Rules = Rules::NONE.replace_on(&["region"]);
 
     fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
         let b = &spec.bucket;

@@ -4,19 +4,18 @@
 use ctrail_model::ResourceKind;
 use ctrail_model::placeholder::Placeholder;
 use ctrail_spec::Spec;
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::{Desired, Kind, Names, Rules, Security};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Encryption {
-    /// `aws:kms`, `aws:kms:dsse` or `AES256`; `None` when unencrypted.
-    pub sse_algorithm: Option<String>,
-    /// The key's ARN for SSE-KMS.
-    pub kms_master_key_id: Option<String>,
-    pub bucket_key_enabled: bool,
+crate::attributes! {
+    pub struct Encryption {
+        /// `aws:kms`, `aws:kms:dsse` or `AES256`; `None` when unencrypted.
+        pub sse_algorithm: Option<String>,
+        /// The key's ARN for SSE-KMS.
+        pub kms_master_key_id: Option<String>,
+        pub bucket_key_enabled: bool,
+    }
 }
 
 fn rank(v: Option<&Value>) -> i64 {
@@ -28,18 +27,14 @@ fn rank(v: Option<&Value>) -> i64 {
 }
 
 impl Kind for Encryption {
-    const KIND: ResourceKind = ResourceKind::S3BucketEncryption;
-    const RULES: Rules = Rules {
-        security: &[
-            ("sse_algorithm", "bucket encryption", Security::Ranked(rank)),
-            (
-                "kms_master_key_id",
-                "the bucket's encryption key",
-                Security::Replaced,
-            ),
-        ],
-        ..Rules::NONE
-    };
+    const RULES: Rules = Rules::NONE.security_relevant(&[
+        ("sse_algorithm", "bucket encryption", Security::Ranked(rank)),
+        (
+            "kms_master_key_id",
+            "the bucket's encryption key",
+            Security::Replaced,
+        ),
+    ]);
 
     fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
         let value = match &spec.bucket.encryption {

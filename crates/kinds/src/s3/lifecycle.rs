@@ -4,34 +4,33 @@
 
 use ctrail_model::ResourceKind;
 use ctrail_spec::Spec;
-use serde::{Deserialize, Serialize};
 
 use crate::{Compare, Desired, Kind, Names, Rules, Security};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Lifecycle {
-    pub rules: Vec<Rule>,
+crate::attributes! {
+    pub struct Lifecycle {
+        pub rules: Vec<Rule>,
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Rule {
-    pub id: String,
-    /// `Enabled` or `Disabled`.
-    pub status: String,
-    pub prefix: String,
-    pub transitions: Vec<Transition>,
-    pub expiration_days: Option<i32>,
-    pub noncurrent_version_expiration_days: Option<i32>,
-    pub abort_incomplete_multipart_upload_days: Option<i32>,
+crate::attributes! {
+    pub struct Rule {
+        pub id: String,
+        /// `Enabled` or `Disabled`.
+        pub status: String,
+        pub prefix: String,
+        pub transitions: Vec<Transition>,
+        pub expiration_days: Option<i32>,
+        pub noncurrent_version_expiration_days: Option<i32>,
+        pub abort_incomplete_multipart_upload_days: Option<i32>,
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Transition {
-    pub days: Option<i32>,
-    pub storage_class: Option<String>,
+crate::attributes! {
+    pub struct Transition {
+        pub days: Option<i32>,
+        pub storage_class: Option<String>,
+    }
 }
 
 fn days(d: u32) -> i32 {
@@ -39,12 +38,9 @@ fn days(d: u32) -> i32 {
 }
 
 impl Kind for Lifecycle {
-    const KIND: ResourceKind = ResourceKind::S3BucketLifecycle;
-    const RULES: Rules = Rules {
-        compare: &[("rules", Compare::Sets(&["", "[].transitions"]))],
-        security: &[("rules", "how long log files are kept", Security::AnyChange)],
-        ..Rules::NONE
-    };
+    const RULES: Rules = Rules::NONE
+        .compare_by(&[("rules", Compare::Sets(&["", "[].transitions"]))])
+        .security_relevant(&[("rules", "how long log files are kept", Security::AnyChange)]);
 
     fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
         let rules = spec

@@ -7,14 +7,13 @@
 use crate::{Desired, Kind, Names, Rules, Security};
 use ctrail_model::ResourceKind;
 use ctrail_spec::Spec;
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OwnershipControls {
-    /// `None`: no controls (ACLs on, the writer owns each object).
-    pub object_ownership: Option<String>,
+crate::attributes! {
+    pub struct OwnershipControls {
+        /// `None`: no controls (ACLs on, the writer owns each object).
+        pub object_ownership: Option<String>,
+    }
 }
 
 fn rank(v: Option<&Value>) -> i64 {
@@ -26,15 +25,11 @@ fn rank(v: Option<&Value>) -> i64 {
 }
 
 impl Kind for OwnershipControls {
-    const KIND: ResourceKind = ResourceKind::S3BucketOwnershipControls;
-    const RULES: Rules = Rules {
-        security: &[(
-            "object_ownership",
-            "ACLs on log files",
-            Security::Ranked(rank),
-        )],
-        ..Rules::NONE
-    };
+    const RULES: Rules = Rules::NONE.security_relevant(&[(
+        "object_ownership",
+        "ACLs on log files",
+        Security::Ranked(rank),
+    )]);
 
     fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
         let b = &spec.bucket;

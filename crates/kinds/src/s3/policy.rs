@@ -4,28 +4,24 @@
 use ctrail_model::ResourceKind;
 use ctrail_policy::canonical;
 use ctrail_spec::Spec;
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::{Compare, Desired, Kind, Names, Rules, Security, policies};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BucketPolicy {
-    pub policy: Value,
+crate::attributes! {
+    pub struct BucketPolicy {
+        pub policy: Value,
+    }
 }
 
 impl Kind for BucketPolicy {
-    const KIND: ResourceKind = ResourceKind::S3BucketPolicy;
-    const RULES: Rules = Rules {
-        compare: &[("policy", Compare::Policy)],
-        security: &[(
+    const RULES: Rules = Rules::NONE
+        .compare_by(&[("policy", Compare::Policy)])
+        .security_relevant(&[(
             "policy",
             "who may read and write the log bucket",
             Security::AnyChange,
-        )],
-        ..Rules::NONE
-    };
+        )]);
 
     fn desired(spec: &Spec, names: &Names<'_>) -> Vec<Desired<Self>> {
         let policy = canonical::policy(&policies::with_statements(

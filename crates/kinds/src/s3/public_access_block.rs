@@ -3,25 +3,24 @@
 
 use ctrail_model::ResourceKind;
 use ctrail_spec::Spec;
-use serde::{Deserialize, Serialize};
 
 use crate::{Desired, Kind, Names, Rules, Security, rank};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PublicAccessBlock {
-    pub block_public_acls: bool,
-    pub ignore_public_acls: bool,
-    pub block_public_policy: bool,
-    pub restrict_public_buckets: bool,
+crate::attributes! {
+    pub struct PublicAccessBlock {
+        pub block_public_acls: bool,
+        pub ignore_public_acls: bool,
+        pub block_public_policy: bool,
+        pub restrict_public_buckets: bool,
+    }
 }
 
 impl Kind for PublicAccessBlock {
-    const KIND: ResourceKind = ResourceKind::S3PublicAccessBlock;
-    const RULES: Rules = Rules {
-        security: &[("*", "public access blocking", Security::Ranked(rank::bool))],
-        ..Rules::NONE
-    };
+    const RULES: Rules = Rules::NONE.security_relevant(&[(
+        "*",
+        "public access blocking",
+        Security::Ranked(rank::bool),
+    )]);
 
     fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
         let p = spec.bucket.public_access_block;

@@ -13,7 +13,6 @@ pub struct Bucket;
 pub type BucketTags = Tags<Bucket>;
 
 impl Tagged for Bucket {
-    const KIND: ResourceKind = ResourceKind::S3BucketTags;
     const ON: ResourceKind = ResourceKind::S3Bucket;
 
     fn name(spec: &Spec) -> Option<&str> {

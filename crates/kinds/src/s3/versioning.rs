@@ -3,16 +3,15 @@
 
 use ctrail_model::ResourceKind;
 use ctrail_spec::Spec;
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::{Desired, Kind, Names, Rules, Security};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Versioning {
-    /// `Enabled` or `Suspended`; `None` for a bucket never versioned.
-    pub status: Option<String>,
+crate::attributes! {
+    pub struct Versioning {
+        /// `Enabled` or `Suspended`; `None` for a bucket never versioned.
+        pub status: Option<String>,
+    }
 }
 
 fn rank(v: Option<&Value>) -> i64 {
@@ -20,11 +19,11 @@ fn rank(v: Option<&Value>) -> i64 {
 }
 
 impl Kind for Versioning {
-    const KIND: ResourceKind = ResourceKind::S3BucketVersioning;
-    const RULES: Rules = Rules {
-        security: &[("status", "versioning of log files", Security::Ranked(rank))],
-        ..Rules::NONE
-    };
+    const RULES: Rules = Rules::NONE.security_relevant(&[(
+        "status",
+        "versioning of log files",
+        Security::Ranked(rank),
+    )]);
 
     fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
         let status = if spec.bucket.versioning {

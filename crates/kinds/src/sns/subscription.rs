@@ -4,29 +4,26 @@
 
 use ctrail_model::ResourceKind;
 use ctrail_spec::{Spec, TopicRef};
-use serde::{Deserialize, Serialize};
 
 use crate::sns::shared::{topic_arn, topic_name};
 use crate::{Desired, Kind, Names};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Subscription {
-    pub topic_arn: String,
-    pub protocol: String,
-    pub endpoint: String,
-    /// Not confirmed by its owner yet (an observation, never diffed).
-    #[serde(
-        rename = "_pending_confirmation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub pending_confirmation: Option<bool>,
+crate::attributes! {
+    pub struct Subscription {
+        pub topic_arn: String,
+        pub protocol: String,
+        pub endpoint: String,
+        /// Not confirmed by its owner yet (an observation, never diffed).
+        #[serde(
+            rename = "_pending_confirmation",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub pending_confirmation: Option<bool>,
+    }
 }
 
 impl Kind for Subscription {
-    const KIND: ResourceKind = ResourceKind::SnsSubscription;
-
     fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
         let Some(t) = spec.monitoring.alert_topic.as_ref() else {
             return Vec::new();

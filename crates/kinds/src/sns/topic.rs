@@ -3,24 +3,20 @@
 
 use std::collections::BTreeMap;
 
-use ctrail_model::ResourceKind;
 use ctrail_spec::{Spec, TopicRef};
-use serde::{Deserialize, Serialize};
 
 use crate::sns::shared::{topic_arn, topic_name};
 use crate::{Desired, Kind, Names};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Topic {
-    pub name: String,
-    pub arn: String,
-    pub tags: BTreeMap<String, String>,
+crate::attributes! {
+    pub struct Topic {
+        pub name: String,
+        pub arn: String,
+        pub tags: BTreeMap<String, String>,
+    }
 }
 
 impl Kind for Topic {
-    const KIND: ResourceKind = ResourceKind::SnsTopic;
-
     fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
         let topic = |written: &str| {
             let name = topic_name(written);

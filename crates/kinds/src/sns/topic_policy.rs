@@ -6,32 +6,28 @@
 use ctrail_model::ResourceKind;
 use ctrail_policy::canonical;
 use ctrail_spec::Spec;
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::sns::shared::{topic_arn, topic_name};
 use crate::{Compare, Desired, Kind, Names, Rules, Security, policies};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TopicPolicy {
-    pub topic_arn: String,
-    pub statements: Value,
-    #[serde(rename = "_document", default, skip_serializing_if = "Option::is_none")]
-    pub document: Option<Value>,
+crate::attributes! {
+    pub struct TopicPolicy {
+        pub topic_arn: String,
+        pub statements: Value,
+        #[serde(rename = "_document", default, skip_serializing_if = "Option::is_none")]
+        pub document: Option<Value>,
+    }
 }
 
 impl Kind for TopicPolicy {
-    const KIND: ResourceKind = ResourceKind::SnsTopicPolicy;
-    const RULES: Rules = Rules {
-        compare: &[("statements", Compare::Policy)],
-        security: &[(
+    const RULES: Rules = Rules::NONE
+        .compare_by(&[("statements", Compare::Policy)])
+        .security_relevant(&[(
             "statements",
             "who may publish to the topic",
             Security::AnyChange,
-        )],
-        ..Rules::NONE
-    };
+        )]);
 
     fn desired(spec: &Spec, names: &Names<'_>) -> Vec<Desired<Self>> {
         let Some(topic) = spec.trail.sns_topic.as_deref() else {
