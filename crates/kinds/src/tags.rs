@@ -1,26 +1,16 @@
 //! Tags: the spec's tags, applied to every resource that takes them. One
-//! kind, `Tags<R>`, serves every tagged resource; what differs between
-//! services (which resource, how its tags are listed and changed) is `R`,
-//! a `Tagged` in that resource's own service module.
+//! kind, `Tags<R>`, serves every tagged kind `R`; what differs between
+//! services (how a resource's tags are listed and changed) is `R`'s
+//! `TagApi`, in its service's tags module.
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
-use ctrail_model::ResourceKind;
 use ctrail_spec::Spec;
 use serde::{Deserialize, Serialize};
 
 use crate::{Desired, Kind, Names, Registered};
-
-/// A resource that takes the spec's tags.
-pub trait Tagged: Sized + Send + Sync + 'static {
-    /// The kind of the tagged resource (its tags are part of it).
-    const ON: ResourceKind;
-
-    /// The tagged resource's name, `None` when the spec has none.
-    fn name(spec: &Spec) -> Option<&str>;
-}
 
 /// The tags on one resource. The whole set is compared; a put removes the
 /// live keys the spec lacks and sets the rest.
@@ -74,14 +64,14 @@ impl<R> fmt::Debug for Tags<R> {
     }
 }
 
-impl<R: Tagged> Kind for Tags<R>
+/// The spec's tags on every resource of kind `R` the spec implies.
+impl<R: Kind> Kind for Tags<R>
 where
     Tags<R>: Registered,
 {
-    fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
-        R::name(spec)
-            .map(|name| Desired::new(name, Tags::new(spec.tags.clone())).part_of(R::ON))
-            .into_iter()
+    fn desired(spec: &Spec, names: &Names<'_>) -> Vec<Desired<Self>> {
+        let on = R::desired(spec, names).into_iter();
+        on.map(|r| Desired::new(r.name, Tags::new(spec.tags.clone())).part_of(R::KIND))
             .collect()
     }
 }
@@ -90,14 +80,25 @@ where
 mod aws {
     use std::future::Future;
 
-    use super::{Tagged, Tags};
+    use super::Tags;
     use crate::Registered;
     use crate::aws::{
-        Api, CallError, Cx, Done, Found, ReadCx, ReadError, Step, TagChange, deleted,
+        Api, CallError, Cx, Done, Found, ReadCx, ReadError, Step, TagChange, built, deleted,
     };
 
+    /// `tags` as one service's tag type, each built by `tag` for `op`.
+    pub fn aws_tags<'a, T, E: std::fmt::Display>(
+        op: &'static str,
+        tags: impl IntoIterator<Item = (&'a String, &'a String)>,
+        tag: impl Fn(&str, &str) -> Result<T, E>,
+    ) -> Result<Vec<T>, CallError> {
+        tags.into_iter()
+            .map(|(k, v)| built(op, tag(k, v)))
+            .collect()
+    }
+
     /// How one service lists and changes a resource's tags.
-    pub trait TagApi: Tagged {
+    pub trait TagApi: crate::Kind {
         /// The resource's tags, `None` when it does not exist.
         fn live(
             rcx: &ReadCx<'_>,
@@ -145,4 +146,4 @@ mod aws {
 }
 
 #[cfg(feature = "aws")]
-pub use aws::TagApi;
+pub use aws::{TagApi, aws_tags};

@@ -16,7 +16,7 @@ pub use act::{
 };
 pub use clients::{Clients, Connection, Retries};
 pub use error::{CallError, Class, ReadError, absent_if_not_found, chain, read_error};
-pub use read::{KeyForms, Pending, ReadCx, Resolved};
+pub use read::{KeyForms, Pending, ReadCx, Resolved, if_exists};
 
 use crate::Kind;
 

@@ -133,6 +133,17 @@ impl<'a> ReadCx<'a> {
     }
 }
 
+/// Runs `read` alongside `exists` (the resource's existence check, usually
+/// made once for all its kinds): `read`'s answer when the resource exists,
+/// `None` when it does not.
+pub async fn if_exists<E, T>(
+    exists: impl Future<Output = Result<Option<E>, ReadError>>,
+    read: impl Future<Output = T>,
+) -> Result<Option<T>, ReadError> {
+    let (exists, got) = tokio::join!(exists, read);
+    Ok(exists?.map(|_| got))
+}
+
 /// Every item of a paginated listing (the SDK's paginator), none when AWS
 /// says what is listed does not exist:
 /// `list_pages!("sns:ListSubscriptionsByTopic", request, subscriptions)`.

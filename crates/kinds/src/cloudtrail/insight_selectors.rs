@@ -50,7 +50,9 @@ mod aws {
     use aws_sdk_cloudtrail::types::{InsightSelector, InsightType};
 
     use super::InsightSelectors;
-    use crate::aws::{Api, CallError, Cx, Done, Found, ReadCx, Step, absent_if_not_found, deleted};
+    use crate::aws::{
+        Api, CallError, Cx, Done, Found, ReadCx, Step, absent_if_not_found, deleted, if_exists,
+    };
     use crate::cloudtrail::shared::trail;
 
     impl InsightSelectors {
@@ -92,13 +94,10 @@ mod aws {
         async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
             let c = &rcx.clients.cloudtrail;
             rcx.each(names, |name| async move {
-                let (exists, got) = tokio::join!(
-                    trail(rcx, &name),
-                    c.get_insight_selectors().trail_name(&name).send()
-                );
-                if exists?.is_none() {
+                let got = c.get_insight_selectors().trail_name(&name).send();
+                let Some(got) = if_exists(trail(rcx, &name), got).await? else {
                     return Ok(None);
-                }
+                };
                 let got = absent_if_not_found(
                     "cloudtrail:GetInsightSelectors",
                     got,

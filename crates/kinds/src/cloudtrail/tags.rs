@@ -1,40 +1,21 @@
 //! `trail_tags`: the spec's tags on the trail (by the trail's ARN).
 
-use ctrail_model::ResourceKind;
-use ctrail_spec::Spec;
+use crate::cloudtrail::trail::Trail;
+use crate::tags::Tags;
 
-use crate::tags::{Tagged, Tags};
-
-/// The trail, as a tagged resource.
-pub struct OnTrail;
-
-pub type TrailTags = Tags<OnTrail>;
-
-impl Tagged for OnTrail {
-    const ON: ResourceKind = ResourceKind::Trail;
-
-    fn name(spec: &Spec) -> Option<&str> {
-        Some(&spec.trail.name)
-    }
-}
+pub type TrailTags = Tags<Trail>;
 
 #[cfg(feature = "aws")]
 mod aws {
     use aws_sdk_cloudtrail::types::Tag;
 
-    use super::{OnTrail, TrailTags};
-    use crate::aws::{CallError, Cx, ReadCx, ReadError, TagChange, absent_if_not_found, built};
+    use super::TrailTags;
+    use crate::aws::{CallError, Cx, ReadCx, ReadError, TagChange, absent_if_not_found, if_exists};
     use crate::cloudtrail::shared::{arn, trail};
     use crate::cloudtrail::trail::Trail;
-    use crate::tags::TagApi;
+    use crate::tags::{TagApi, aws_tags};
 
-    fn tag_list(op: &'static str, keys: &[String]) -> Result<Vec<Tag>, CallError> {
-        keys.iter()
-            .map(|k| built(op, Tag::builder().key(k).build()))
-            .collect()
-    }
-
-    impl TagApi for OnTrail {
+    impl TagApi for Trail {
         async fn live(rcx: &ReadCx<'_>, name: &str) -> Result<Option<TrailTags>, ReadError> {
             let c = &rcx.clients.cloudtrail;
             // The tags are read by ARN, which needs the account id and the
@@ -48,10 +29,9 @@ mod aws {
                 let got = c.list_tags().resource_id_list(arn).send().await;
                 absent_if_not_found("cloudtrail:ListTags", got, &[])
             };
-            let (exists, got) = tokio::join!(trail(rcx, name), tagged);
-            if exists?.is_none() {
+            let Some(got) = if_exists(trail(rcx, name), tagged).await? else {
                 return Ok(None);
-            }
+            };
             let got = got?;
             let lists = got
                 .as_ref()
@@ -79,7 +59,11 @@ mod aws {
             let c = &cx.clients.cloudtrail;
             let t = cx.target;
             let arn = arn(&t.partition, &t.region, &t.account_id, name);
-            let remove = tag_list("cloudtrail:RemoveTags", &change.remove)?;
+            let none = String::new();
+            let keys = change.remove.iter().map(|k| (k, &none));
+            let remove = aws_tags("cloudtrail:RemoveTags", keys, |k, _| {
+                Tag::builder().key(k).build()
+            })?;
             if !remove.is_empty() {
                 let req = c
                     .remove_tags()
@@ -87,11 +71,8 @@ mod aws {
                     .set_tags_list(Some(remove));
                 crate::send!(cx, "cloudtrail:RemoveTags", req).await?;
             }
-            let add = change
-                .set
-                .iter()
-                .map(|(k, v)| built("cloudtrail:AddTags", Tag::builder().key(k).value(v).build()))
-                .collect::<Result<Vec<_>, _>>()?;
+            let tag = |k: &str, v: &str| Tag::builder().key(k).value(v).build();
+            let add = aws_tags("cloudtrail:AddTags", &change.set, tag)?;
             if !add.is_empty() {
                 let req = c.add_tags().resource_id(&arn).set_tags_list(Some(add));
                 crate::send!(cx, "cloudtrail:AddTags", req).await?;

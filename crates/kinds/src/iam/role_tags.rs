@@ -1,31 +1,19 @@
 //! `iam_role_tags`: the spec's tags on the role.
 
-use ctrail_model::ResourceKind;
-use ctrail_spec::Spec;
-
-use crate::tags::{Tagged, Tags};
-
-/// The role CloudTrail assumes, as a tagged resource.
-pub struct Role;
+use crate::iam::role::Role;
+use crate::tags::Tags;
 
 pub type RoleTags = Tags<Role>;
-
-impl Tagged for Role {
-    const ON: ResourceKind = ResourceKind::IamRole;
-
-    fn name(spec: &Spec) -> Option<&str> {
-        spec.cloudwatch_logs.as_ref().map(|l| l.role_name.as_str())
-    }
-}
 
 #[cfg(feature = "aws")]
 mod aws {
     use aws_sdk_iam::types::Tag;
 
-    use super::{Role, RoleTags};
-    use crate::aws::{CallError, Cx, ReadCx, ReadError, TagChange, built};
+    use super::RoleTags;
+    use crate::aws::{CallError, Cx, ReadCx, ReadError, TagChange};
+    use crate::iam::role::Role;
     use crate::iam::shared::role;
-    use crate::tags::TagApi;
+    use crate::tags::{TagApi, aws_tags};
 
     impl TagApi for Role {
         /// The tags GetRole answers with (one call for the role and its tags).
@@ -47,11 +35,8 @@ mod aws {
                 let req = c.untag_role().role_name(name).set_tag_keys(keys);
                 crate::send!(cx, "iam:UntagRole", req).await?;
             }
-            let tags = change
-                .set
-                .iter()
-                .map(|(k, v)| built("iam:TagRole", Tag::builder().key(k).value(v).build()))
-                .collect::<Result<Vec<_>, _>>()?;
+            let tag = |k: &str, v: &str| Tag::builder().key(k).value(v).build();
+            let tags = aws_tags("iam:TagRole", &change.set, tag)?;
             if !tags.is_empty() {
                 let req = c.tag_role().role_name(name).set_tags(Some(tags));
                 crate::send!(cx, "iam:TagRole", req).await?;

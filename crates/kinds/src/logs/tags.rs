@@ -1,33 +1,21 @@
 //! `log_group_tags`: the spec's tags on the log group (by the group's ARN).
 
-use ctrail_model::ResourceKind;
-use ctrail_spec::Spec;
+use crate::logs::group::LogGroup;
+use crate::tags::Tags;
 
-use crate::tags::{Tagged, Tags};
-
-/// The log group, as a tagged resource.
-pub struct Group;
-
-pub type LogGroupTags = Tags<Group>;
-
-impl Tagged for Group {
-    const ON: ResourceKind = ResourceKind::LogGroup;
-
-    fn name(spec: &Spec) -> Option<&str> {
-        spec.cloudwatch_logs.as_ref().map(|l| l.log_group.as_str())
-    }
-}
+pub type LogGroupTags = Tags<LogGroup>;
 
 #[cfg(feature = "aws")]
 mod aws {
     use std::collections::HashMap;
 
-    use super::{Group, LogGroupTags};
-    use crate::aws::{CallError, Cx, ReadCx, ReadError, TagChange, absent_if_not_found};
+    use super::LogGroupTags;
+    use crate::aws::{CallError, Cx, ReadCx, ReadError, TagChange, absent_if_not_found, if_exists};
+    use crate::logs::group::LogGroup;
     use crate::logs::shared::{arn, group};
     use crate::tags::TagApi;
 
-    impl TagApi for Group {
+    impl TagApi for LogGroup {
         async fn live(rcx: &ReadCx<'_>, name: &str) -> Result<Option<LogGroupTags>, ReadError> {
             let c = &rcx.clients.logs;
             // The tags are read by ARN, which needs the account id.
@@ -43,10 +31,9 @@ mod aws {
                 let got = c.list_tags_for_resource().resource_arn(arn).send().await;
                 absent_if_not_found("logs:ListTagsForResource", got, &[])
             };
-            let (exists, got) = tokio::join!(group(rcx, name), tagged);
-            if exists?.is_none() {
+            let Some(got) = if_exists(group(rcx, name), tagged).await? else {
                 return Ok(None);
-            }
+            };
             let got = got?;
             let pairs = got.as_ref().and_then(|t| t.tags()).into_iter().flatten();
             Ok(Some(LogGroupTags::from_pairs(

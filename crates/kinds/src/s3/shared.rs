@@ -1,7 +1,7 @@
 //! What the bucket's kinds share: whether the bucket exists, read once.
 
 #[cfg(feature = "aws")]
-use crate::aws::{ReadCx, ReadError, absent_if_not_found};
+use crate::aws::{ReadCx, ReadError, absent_if_not_found, if_exists};
 
 /// The bucket's region, `None` when the bucket does not exist
 /// (GetBucketLocation, made once however many of its kinds ask).
@@ -43,11 +43,8 @@ where
 {
     let read = &read;
     rcx.each(names, |name| async move {
-        let (exists, got) = tokio::join!(bucket_region(rcx, &name), read(name.clone()));
-        Ok(match exists? {
-            None => None,
-            Some(_) => got?,
-        })
+        let got = if_exists(bucket_region(rcx, &name), read(name.clone())).await?;
+        got.transpose().map(Option::flatten)
     })
     .await
 }

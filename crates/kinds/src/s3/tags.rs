@@ -2,32 +2,22 @@
 //! tag set at once (PutBucketTagging), and an empty set is no tagging at
 //! all (DeleteBucketTagging).
 
-use ctrail_model::ResourceKind;
-use ctrail_spec::Spec;
-
-use crate::tags::{Tagged, Tags};
-
-/// The log bucket, as a tagged resource.
-pub struct Bucket;
+use crate::s3::bucket::Bucket;
+use crate::tags::Tags;
 
 pub type BucketTags = Tags<Bucket>;
-
-impl Tagged for Bucket {
-    const ON: ResourceKind = ResourceKind::S3Bucket;
-
-    fn name(spec: &Spec) -> Option<&str> {
-        Some(&spec.bucket.name)
-    }
-}
 
 #[cfg(feature = "aws")]
 mod aws {
     use aws_sdk_s3::types::{Tag, Tagging};
 
-    use super::{Bucket, BucketTags};
-    use crate::aws::{CallError, Cx, ReadCx, ReadError, TagChange, absent_if_not_found, built};
+    use super::BucketTags;
+    use crate::aws::{
+        CallError, Cx, ReadCx, ReadError, TagChange, absent_if_not_found, built, if_exists,
+    };
+    use crate::s3::bucket::Bucket;
     use crate::s3::shared::bucket_region;
-    use crate::tags::TagApi;
+    use crate::tags::{TagApi, aws_tags};
 
     impl BucketTags {
         pub(crate) fn from_aws(set: &[Tag]) -> Self {
@@ -36,11 +26,8 @@ mod aws {
 
         pub(crate) fn to_aws(&self) -> Result<Tagging, CallError> {
             const OP: &str = "s3:PutBucketTagging";
-            let set = self
-                .tags
-                .iter()
-                .map(|(k, v)| built(OP, Tag::builder().key(k).value(v).build()))
-                .collect::<Result<Vec<_>, _>>()?;
+            let tag = |k: &str, v: &str| Tag::builder().key(k).value(v).build();
+            let set = aws_tags(OP, &self.tags, tag)?;
             built(OP, Tagging::builder().set_tag_set(Some(set)).build())
         }
     }
@@ -49,10 +36,9 @@ mod aws {
         async fn live(rcx: &ReadCx<'_>, name: &str) -> Result<Option<BucketTags>, ReadError> {
             let c = &rcx.clients.s3;
             let got = c.get_bucket_tagging().bucket(name).send();
-            let (exists, got) = tokio::join!(bucket_region(rcx, name), got);
-            if exists?.is_none() {
+            let Some(got) = if_exists(bucket_region(rcx, name), got).await? else {
                 return Ok(None);
-            }
+            };
             let got = absent_if_not_found("s3:GetBucketTagging", got, &["NoSuchTagSet"])?;
             let set = got.as_ref().map(|t| t.tag_set()).unwrap_or_default();
             Ok(Some(BucketTags::from_aws(set)))

@@ -47,8 +47,11 @@ mod aws {
     use aws_sdk_sns::types::Tag;
 
     use super::Topic;
-    use crate::aws::{Api, Cx, Done, Found, ReadCx, Step, TagChange, absent_if_not_found, built};
+    use crate::aws::{
+        Api, Cx, Done, Found, ReadCx, Step, TagChange, absent_if_not_found, if_exists,
+    };
     use crate::sns::shared::attributes;
+    use crate::tags::aws_tags;
 
     impl Api for Topic {
         async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
@@ -60,22 +63,13 @@ mod aws {
                     .await?
                     .map(|t| t.arn)
                     .unwrap_or_default();
-                let (attrs, tagged) = tokio::join!(
-                    attributes(rcx, &arn),
-                    c.list_tags_for_resource().resource_arn(&arn).send()
-                );
-                if attrs?.is_none() {
+                let tagged = c.list_tags_for_resource().resource_arn(&arn).send();
+                let Some(tagged) = if_exists(attributes(rcx, &arn), tagged).await? else {
                     return Ok(None);
-                }
+                };
                 let tagged = absent_if_not_found("sns:ListTagsForResource", tagged, &[])?;
-                let tags = crate::tags::from_pairs(
-                    tagged
-                        .as_ref()
-                        .map(|t| t.tags())
-                        .unwrap_or_default()
-                        .iter()
-                        .map(|t| (t.key(), t.value())),
-                );
+                let pairs = tagged.as_ref().map(|t| t.tags()).unwrap_or_default();
+                let tags = crate::tags::from_pairs(pairs.iter().map(|t| (t.key(), t.value())));
                 Ok(Some(Topic {
                     name: name.clone(),
                     arn,
@@ -87,11 +81,8 @@ mod aws {
 
         async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             let c = &cx.clients.sns;
-            let tags = |set: &std::collections::BTreeMap<String, String>| {
-                set.iter()
-                    .map(|(k, v)| built("sns:TagResource", Tag::builder().key(k).value(v).build()))
-                    .collect::<Result<Vec<_>, _>>()
-            };
+            let tag = |k: &str, v: &str| Tag::builder().key(k).value(v).build();
+            let tags = |set| aws_tags("sns:TagResource", set, tag);
             if step.creating() {
                 // CreateTopic is idempotent for a topic with the same attributes.
                 let tags = tags(&step.want.tags)?;
