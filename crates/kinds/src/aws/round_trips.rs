@@ -410,3 +410,236 @@ mod s3_tags {
         assert_eq!(BucketTags::from_aws(sent.tag_set()), want);
     }
 }
+
+mod s3_bucket {
+    use crate::s3::bucket::Bucket;
+    use crate::s3::shared::region_of;
+
+    /// The CreateBucket location constraint reads back, through
+    /// GetBucketLocation's rules, as the desired region (us-east-1 sends
+    /// none); the legacy `EU` is eu-west-1.
+    #[test]
+    fn round_trip() {
+        for region in ["us-east-1", "eu-central-1"] {
+            let want = Bucket {
+                name: "b".into(),
+                region: region.into(),
+            };
+            let sent = want.to_aws();
+            let constraint = sent.as_ref().and_then(|c| c.location_constraint());
+            assert_eq!(region_of(constraint.map(|c| c.as_str())), want.region);
+        }
+        assert_eq!(region_of(Some("EU")), "eu-west-1");
+        assert_eq!(region_of(Some("")), "us-east-1");
+    }
+}
+
+mod s3_versioning {
+    use crate::s3::versioning::Versioning;
+
+    /// What PutBucketVersioning sends reads back as the desired status; no
+    /// status asks for versioning on.
+    #[test]
+    fn round_trip() {
+        for status in ["Enabled", "Suspended"] {
+            let want = Versioning {
+                status: Some(status.into()),
+            };
+            assert_eq!(Versioning::from_aws(want.to_aws().status()), want);
+        }
+        let unset = Versioning { status: None };
+        assert_eq!(
+            Versioning::from_aws(unset.to_aws().status())
+                .status
+                .as_deref(),
+            Some("Enabled")
+        );
+    }
+}
+
+mod logs_group {
+    use aws_sdk_cloudwatchlogs::types::LogGroup as Live;
+
+    use crate::aws::KeyForms;
+    use crate::logs::group::LogGroup;
+
+    /// A group DescribeLogGroups answers with the key CreateLogGroup sent,
+    /// in any of its forms, reads back as the desired group (key by ARN).
+    #[test]
+    fn round_trip() {
+        let arn = "arn:aws:kms:us-east-1:123456789012:key/k";
+        let want = LogGroup {
+            name: "g".into(),
+            kms_key_arn: Some(arn.into()),
+        };
+        let keys = KeyForms {
+            arn: Some(arn.into()),
+            forms: vec!["k".into(), arn.into()],
+        };
+        let live = Live::builder().log_group_name("g").kms_key_id("k").build();
+        assert_eq!(LogGroup::from_aws("g", &live, &keys), want);
+        let plain = Live::builder().log_group_name("g").build();
+        assert_eq!(LogGroup::from_aws("g", &plain, &keys).kms_key_arn, None);
+    }
+}
+
+mod logs_retention {
+    use aws_sdk_cloudwatchlogs::types::LogGroup as Live;
+
+    use crate::logs::retention::Retention;
+
+    /// The days PutRetentionPolicy set read back from DescribeLogGroups;
+    /// none (DeleteRetentionPolicy) reads back as never expiring.
+    #[test]
+    fn round_trip() {
+        let want = Retention {
+            retention_in_days: Some(365),
+        };
+        let live = Live::builder().retention_in_days(365).build();
+        assert_eq!(Retention::from_aws(&live), want);
+        let forever = Live::builder().build();
+        assert_eq!(Retention::from_aws(&forever).retention_in_days, None);
+    }
+}
+
+/// The spec's tags as each kind's tests use them.
+fn tags() -> std::collections::BTreeMap<String, String> {
+    crate::tags::from_pairs([("Owner", "security-team"), ("Environment", "prod")])
+}
+
+mod logs_tags {
+    use crate::logs::tags::LogGroupTags;
+
+    /// The map TagResource sends reads back from ListTagsForResource as
+    /// the desired tags.
+    #[test]
+    fn round_trip() {
+        let want = LogGroupTags::new(super::tags());
+        let sent = LogGroupTags::to_aws(&want.tags);
+        assert_eq!(LogGroupTags::from_aws(Some(&sent)), want);
+        assert!(LogGroupTags::from_aws(None).tags.is_empty());
+    }
+}
+
+mod iam_role_tags {
+    use crate::iam::role_tags::RoleTags;
+
+    /// The tags TagRole sends read back from GetRole as the desired tags.
+    #[test]
+    fn round_trip() {
+        let want = RoleTags::new(super::tags());
+        let sent = RoleTags::to_aws(&want.tags).expect("request");
+        assert_eq!(RoleTags::from_aws(&sent), want);
+    }
+}
+
+mod cloudtrail_tags {
+    use aws_sdk_cloudtrail::types::ResourceTag;
+
+    use crate::cloudtrail::tags::TrailTags;
+
+    /// The tags AddTags sends read back from ListTags as the desired tags.
+    #[test]
+    fn round_trip() {
+        let want = TrailTags::new(super::tags());
+        let sent = TrailTags::to_aws(&want.tags).expect("request");
+        let listed = ResourceTag::builder()
+            .resource_id("arn:aws:cloudtrail:us-east-1:123456789012:trail/t")
+            .set_tags_list(Some(sent))
+            .build();
+        assert_eq!(TrailTags::from_aws(&[listed]), want);
+    }
+}
+
+mod cloudtrail_logging {
+    use aws_sdk_cloudtrail::operation::get_trail_status::GetTrailStatusOutput;
+
+    use crate::cloudtrail::logging::Logging;
+
+    /// GetTrailStatus after StartLogging reads as logging; an answer
+    /// without the flag as not logging.
+    #[test]
+    fn round_trip() {
+        let on = GetTrailStatusOutput::builder().is_logging(true).build();
+        assert!(Logging::from_aws(&on).is_logging);
+        let unknown = GetTrailStatusOutput::builder().build();
+        assert!(!Logging::from_aws(&unknown).is_logging);
+    }
+}
+
+mod sns_topic {
+    use crate::sns::topic::Topic;
+
+    /// The tags CreateTopic sends read back from ListTagsForResource with
+    /// the topic as the desired topic.
+    #[test]
+    fn round_trip() {
+        let arn = "arn:aws:sns:us-east-1:123456789012:alerts";
+        let want = Topic {
+            name: "alerts".into(),
+            arn: arn.into(),
+            tags: super::tags(),
+        };
+        let sent = Topic::to_aws(&want.tags).expect("request");
+        assert_eq!(Topic::from_aws("alerts", arn, &sent), want);
+    }
+}
+
+mod sns_topic_policy {
+    use ctrail_policy::canonical;
+
+    use crate::aws::merge_owned_statements;
+    use crate::sns::topic_policy::TopicPolicy;
+
+    /// ctrail's statement swapped into the topic's default policy (what
+    /// SetTopicAttributes sends) reads back from GetTopicAttributes as
+    /// exactly the desired statement; the default statement stays in
+    /// `_document`.
+    #[test]
+    fn round_trip() {
+        let names = crate::testing::names();
+        let arn = "arn:aws:sns:us-east-1:123456789012:trail-topic";
+        let ours = canonical::policy(&crate::policies::sns_topic_statements(&names, arn));
+        let default = r#"{"Version":"2008-10-17","Id":"__default_policy_ID","Statement":[{"Sid":"__default_statement_ID","Effect":"Allow","Principal":{"AWS":"*"},"Action":"SNS:Publish","Resource":"arn:aws:sns:us-east-1:123456789012:trail-topic","Condition":{"StringEquals":{"AWS:SourceOwner":"123456789012"}}}]}"#;
+        let sent = merge_owned_statements(Some(default), &ours).expect("merged");
+        let live = TopicPolicy::from_aws(arn, Some(&sent));
+        assert_eq!(live.topic_arn, arn);
+        assert_eq!(live.statements, ours);
+        let document = live.document.expect("document").to_string();
+        assert!(document.contains("__default_statement_ID"), "{document}");
+    }
+}
+
+mod sns_subscription {
+    use aws_sdk_sns::types::Subscription as Live;
+
+    use crate::sns::subscription::Subscription;
+
+    /// The subscription Subscribe made, as ListSubscriptionsByTopic lists
+    /// it, reads back as the desired one: confirmed with an ARN, pending
+    /// with the ARN `PendingConfirmation`.
+    #[test]
+    fn round_trip() {
+        let topic = "arn:aws:sns:us-east-1:123456789012:alerts";
+        let want = Subscription {
+            topic_arn: topic.into(),
+            protocol: "email".into(),
+            endpoint: "secops@example.com".into(),
+            pending_confirmation: Some(true),
+        };
+        let listed = |arn: &str| {
+            Live::builder()
+                .topic_arn(topic)
+                .protocol(&want.protocol)
+                .endpoint(&want.endpoint)
+                .subscription_arn(arn)
+                .build()
+        };
+        assert_eq!(
+            Subscription::from_aws(topic, &listed("PendingConfirmation")),
+            want
+        );
+        let confirmed = Subscription::from_aws(topic, &listed(&format!("{topic}:1234")));
+        assert_eq!(confirmed.pending_confirmation, Some(false));
+    }
+}

@@ -36,6 +36,8 @@ impl Kind for Logging {
 
 #[cfg(feature = "aws")]
 mod aws {
+    use aws_sdk_cloudtrail::operation::get_trail_status::GetTrailStatusOutput;
+
     use super::Logging;
     use crate::aws::{Api, CallError, Cx, Done, Found, ReadCx, Step, absent_if_not_found, deleted};
 
@@ -46,16 +48,21 @@ mod aws {
         Ok(())
     }
 
+    impl Logging {
+        pub(crate) fn from_aws(status: &GetTrailStatusOutput) -> Self {
+            Logging {
+                is_logging: status.is_logging().unwrap_or(false),
+            }
+        }
+    }
+
     impl Api for Logging {
         async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
             let c = &rcx.clients.cloudtrail;
             rcx.each(names, |name| async move {
                 let got = c.get_trail_status().name(name).send().await;
-                let live =
-                    absent_if_not_found("cloudtrail:GetTrailStatus", got, &[])?.map(|s| Logging {
-                        is_logging: s.is_logging().unwrap_or(false),
-                    });
-                Ok(live)
+                let got = absent_if_not_found("cloudtrail:GetTrailStatus", got, &[])?;
+                Ok(got.as_ref().map(Logging::from_aws))
             })
             .await
         }

@@ -7,13 +7,28 @@ pub type TrailTags = Tags<Trail>;
 
 #[cfg(feature = "aws")]
 mod aws {
-    use aws_sdk_cloudtrail::types::Tag;
+    use std::collections::BTreeMap;
+
+    use aws_sdk_cloudtrail::types::{ResourceTag, Tag};
 
     use super::TrailTags;
     use crate::aws::{CallError, Cx, ReadCx, ReadError, TagChange, absent_if_not_found, if_exists};
     use crate::cloudtrail::shared::{arn, trail};
     use crate::cloudtrail::trail::Trail;
     use crate::tags::{TagApi, aws_tags};
+
+    impl TrailTags {
+        pub(crate) fn from_aws(lists: &[ResourceTag]) -> Self {
+            let pairs = lists.iter().flat_map(|r| r.tags_list());
+            TrailTags::from_pairs(pairs.map(|t| (t.key(), t.value().unwrap_or_default())))
+        }
+
+        /// What AddTags sends: the tags to set.
+        pub(crate) fn to_aws(set: &BTreeMap<String, String>) -> Result<Vec<Tag>, CallError> {
+            let tag = |k: &str, v: &str| Tag::builder().key(k).value(v).build();
+            aws_tags("cloudtrail:AddTags", set, tag)
+        }
+    }
 
     impl TagApi for Trail {
         async fn live(rcx: &ReadCx<'_>, name: &str) -> Result<Option<TrailTags>, ReadError> {
@@ -33,14 +48,8 @@ mod aws {
                 return Ok(None);
             };
             let got = got?;
-            let lists = got
-                .as_ref()
-                .map(|t| t.resource_tag_list())
-                .unwrap_or_default();
-            let pairs = lists.iter().flat_map(|r| r.tags_list());
-            Ok(Some(TrailTags::from_pairs(
-                pairs.map(|t| (t.key(), t.value().unwrap_or_default())),
-            )))
+            let lists = got.as_ref().map(|t| t.resource_tag_list());
+            Ok(Some(TrailTags::from_aws(lists.unwrap_or_default())))
         }
 
         async fn keys(cx: &Cx<'_>, name: &str) -> Result<Vec<String>, CallError> {
@@ -71,8 +80,7 @@ mod aws {
                     .set_tags_list(Some(remove));
                 crate::send!(cx, "cloudtrail:RemoveTags", req).await?;
             }
-            let tag = |k: &str, v: &str| Tag::builder().key(k).value(v).build();
-            let add = aws_tags("cloudtrail:AddTags", &change.set, tag)?;
+            let add = TrailTags::to_aws(&change.set)?;
             if !add.is_empty() {
                 let req = c.add_tags().resource_id(&arn).set_tags_list(Some(add));
                 crate::send!(cx, "cloudtrail:AddTags", req).await?;

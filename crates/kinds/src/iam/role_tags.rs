@@ -7,6 +7,8 @@ pub type RoleTags = Tags<Role>;
 
 #[cfg(feature = "aws")]
 mod aws {
+    use std::collections::BTreeMap;
+
     use aws_sdk_iam::types::Tag;
 
     use super::RoleTags;
@@ -15,11 +17,23 @@ mod aws {
     use crate::iam::shared::role;
     use crate::tags::{TagApi, aws_tags};
 
+    impl RoleTags {
+        pub(crate) fn from_aws(tags: &[Tag]) -> Self {
+            RoleTags::from_pairs(tags.iter().map(|t| (t.key(), t.value())))
+        }
+
+        /// What TagRole sends: the tags to set.
+        pub(crate) fn to_aws(set: &BTreeMap<String, String>) -> Result<Vec<Tag>, CallError> {
+            let tag = |k: &str, v: &str| Tag::builder().key(k).value(v).build();
+            aws_tags("iam:TagRole", set, tag)
+        }
+    }
+
     impl TagApi for Role {
         /// The tags GetRole answers with (one call for the role and its tags).
         async fn live(rcx: &ReadCx<'_>, name: &str) -> Result<Option<RoleTags>, ReadError> {
             let live = role(rcx, name).await?;
-            Ok(live.map(|r| RoleTags::from_pairs(r.tags().iter().map(|t| (t.key(), t.value())))))
+            Ok(live.map(|r| RoleTags::from_aws(r.tags())))
         }
 
         async fn keys(cx: &Cx<'_>, name: &str) -> Result<Vec<String>, CallError> {
@@ -35,8 +49,7 @@ mod aws {
                 let req = c.untag_role().role_name(name).set_tag_keys(keys);
                 crate::send!(cx, "iam:UntagRole", req).await?;
             }
-            let tag = |k: &str, v: &str| Tag::builder().key(k).value(v).build();
-            let tags = aws_tags("iam:TagRole", &change.set, tag)?;
+            let tags = RoleTags::to_aws(&change.set)?;
             if !tags.is_empty() {
                 let req = c.tag_role().role_name(name).set_tags(Some(tags));
                 crate::send!(cx, "iam:TagRole", req).await?;

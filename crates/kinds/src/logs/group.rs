@@ -52,23 +52,30 @@ impl Kind for LogGroup {
 #[cfg(feature = "aws")]
 mod aws {
     use super::LogGroup;
-    use crate::aws::{Api, Cx, Done, Found, ReadCx, Step};
+    use crate::aws::{Api, Cx, Done, Found, KeyForms, ReadCx, Step};
     use crate::logs::shared::group;
+
+    impl LogGroup {
+        pub(crate) fn from_aws(
+            name: &str,
+            g: &aws_sdk_cloudwatchlogs::types::LogGroup,
+            keys: &KeyForms,
+        ) -> Self {
+            LogGroup {
+                name: name.to_owned(),
+                kms_key_arn: keys.normalise(g.kms_key_id()),
+            }
+        }
+    }
 
     impl Api for LogGroup {
         async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
             rcx.each(names, |name| async move {
-                let live = match group(rcx, &name).await? {
-                    None => None,
-                    Some(g) => {
-                        let ready = rcx.ready().await?;
-                        Some(LogGroup {
-                            name: name.clone(),
-                            kms_key_arn: ready.keys.normalise(g.kms_key_id()),
-                        })
-                    }
+                let Some(g) = group(rcx, &name).await? else {
+                    return Ok(None);
                 };
-                Ok(live)
+                let ready = rcx.ready().await?;
+                Ok(Some(LogGroup::from_aws(&name, &g, &ready.keys)))
             })
             .await
         }

@@ -60,13 +60,18 @@ mod aws {
         Ok(())
     }
 
+    impl Retention {
+        pub(crate) fn from_aws(g: &aws_sdk_cloudwatchlogs::types::LogGroup) -> Self {
+            Retention {
+                retention_in_days: g.retention_in_days(),
+            }
+        }
+    }
+
     impl Api for Retention {
         async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
             rcx.each(names, |name| async move {
-                let live = group(rcx, &name).await?.map(|g| Retention {
-                    retention_in_days: g.retention_in_days(),
-                });
-                Ok(live)
+                Ok(group(rcx, &name).await?.as_ref().map(Retention::from_aws))
             })
             .await
         }

@@ -7,13 +7,25 @@ pub type LogGroupTags = Tags<LogGroup>;
 
 #[cfg(feature = "aws")]
 mod aws {
-    use std::collections::HashMap;
+    use std::collections::{BTreeMap, HashMap};
 
     use super::LogGroupTags;
     use crate::aws::{CallError, Cx, ReadCx, ReadError, TagChange, absent_if_not_found, if_exists};
     use crate::logs::group::LogGroup;
     use crate::logs::shared::{arn, group};
     use crate::tags::TagApi;
+
+    impl LogGroupTags {
+        pub(crate) fn from_aws(tags: Option<&HashMap<String, String>>) -> Self {
+            let pairs = tags.into_iter().flatten();
+            LogGroupTags::from_pairs(pairs.map(|(k, v)| (k.as_str(), v.as_str())))
+        }
+
+        /// What TagResource sends: the tags to set.
+        pub(crate) fn to_aws(set: &BTreeMap<String, String>) -> HashMap<String, String> {
+            set.clone().into_iter().collect()
+        }
+    }
 
     impl TagApi for LogGroup {
         async fn live(rcx: &ReadCx<'_>, name: &str) -> Result<Option<LogGroupTags>, ReadError> {
@@ -35,9 +47,8 @@ mod aws {
                 return Ok(None);
             };
             let got = got?;
-            let pairs = got.as_ref().and_then(|t| t.tags()).into_iter().flatten();
-            Ok(Some(LogGroupTags::from_pairs(
-                pairs.map(|(k, v)| (k.as_str(), v.as_str())),
+            Ok(Some(LogGroupTags::from_aws(
+                got.as_ref().and_then(|t| t.tags()),
             )))
         }
 
@@ -60,7 +71,7 @@ mod aws {
                 crate::send!(cx, "logs:UntagResource", req).await?;
             }
             if !change.set.is_empty() {
-                let tags: HashMap<String, String> = change.set.clone().into_iter().collect();
+                let tags = LogGroupTags::to_aws(&change.set);
                 let req = c.tag_resource().resource_arn(&arn).set_tags(Some(tags));
                 crate::send!(cx, "logs:TagResource", req).await?;
             }

@@ -38,6 +38,19 @@ mod aws {
     use crate::aws::{Api, CallError, Cx, Done, Found, ReadCx, Step, refuse};
     use crate::s3::shared::bucket_region;
 
+    impl Bucket {
+        /// The CreateBucket configuration: a location constraint everywhere
+        /// but us-east-1, which takes none.
+        pub(crate) fn to_aws(&self) -> Option<CreateBucketConfiguration> {
+            let region = self.region.as_str();
+            (region != "us-east-1").then(|| {
+                CreateBucketConfiguration::builder()
+                    .location_constraint(BucketLocationConstraint::from(region))
+                    .build()
+            })
+        }
+    }
+
     impl Api for Bucket {
         async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
             rcx.each(names, |name| async move {
@@ -60,14 +73,10 @@ mod aws {
                     "the bucket exists in another region; ctrail never deletes a log bucket to move it",
                 ));
             }
-            let c = &cx.clients.s3;
-            let region = step.want.region.as_str();
-            let config = (region != "us-east-1").then(|| {
-                CreateBucketConfiguration::builder()
-                    .location_constraint(BucketLocationConstraint::from(region))
-                    .build()
-            });
-            let req = c
+            let config = step.want.to_aws();
+            let req = cx
+                .clients
+                .s3
                 .create_bucket()
                 .bucket(step.name)
                 .set_create_bucket_configuration(config);

@@ -17,16 +17,21 @@ pub(crate) async fn bucket_region(
             let Some(location) = absent_if_not_found("s3:GetBucketLocation", out, &[])? else {
                 return Ok(None);
             };
-            Ok(Some(
-                match location.location_constraint().map(|l| l.as_str()) {
-                    None | Some("") => "us-east-1".to_owned(),
-                    Some("EU") => "eu-west-1".to_owned(),
-                    Some(r) => r.to_owned(),
-                },
-            ))
+            let constraint = location.location_constraint().map(|l| l.as_str());
+            Ok(Some(region_of(constraint)))
         })
         .await?;
     Ok((*found).clone())
+}
+
+/// The region a GetBucketLocation constraint names: none (or empty) is
+/// us-east-1, and the legacy `EU` is eu-west-1.
+pub(crate) fn region_of(constraint: Option<&str>) -> String {
+    match constraint {
+        None | Some("") => "us-east-1".to_owned(),
+        Some("EU") => "eu-west-1".to_owned(),
+        Some(r) => r.to_owned(),
+    }
 }
 
 /// Reads a setting of each named bucket: `read` runs alongside the bucket's

@@ -51,10 +51,22 @@ mod aws {
     use crate::aws::{Api, CallError, Cx, Done, Found, ReadCx, Step, deleted, read_error};
     use crate::s3::shared::per_bucket;
 
-    async fn set(cx: &Cx<'_>, bucket: &str, status: &str) -> Result<(), CallError> {
-        let cfg = VersioningConfiguration::builder()
-            .status(BucketVersioningStatus::from(status))
-            .build();
+    impl Versioning {
+        pub(crate) fn from_aws(status: Option<&BucketVersioningStatus>) -> Self {
+            let status = status.map(|s| s.as_str().to_owned());
+            Versioning { status }
+        }
+
+        /// No status asks for versioning on.
+        pub(crate) fn to_aws(&self) -> VersioningConfiguration {
+            let status = self.status.as_deref().unwrap_or("Enabled");
+            let status = BucketVersioningStatus::from(status);
+            VersioningConfiguration::builder().status(status).build()
+        }
+    }
+
+    async fn set(cx: &Cx<'_>, bucket: &str, want: &Versioning) -> Result<(), CallError> {
+        let cfg = want.to_aws();
         let c = &cx.clients.s3;
         let req = c
             .put_bucket_versioning()
@@ -70,27 +82,23 @@ mod aws {
             per_bucket(rcx, names, |name| async move {
                 let got = c.get_bucket_versioning().bucket(&name).send().await;
                 let got = got.map_err(|e| read_error("s3:GetBucketVersioning", e))?;
-                Ok(Some(Versioning {
-                    status: got.status().map(|s| s.as_str().to_owned()),
-                }))
+                Ok(Some(Versioning::from_aws(got.status())))
             })
             .await
         }
 
         async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
-            set(
-                cx,
-                step.name,
-                step.want.status.as_deref().unwrap_or("Enabled"),
-            )
-            .await?;
+            set(cx, step.name, &step.want).await?;
             Ok("set")
         }
 
         /// Versioning cannot be removed from a bucket, only suspended.
         async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
+            let suspended = Versioning {
+                status: Some("Suspended".into()),
+            };
             deleted(
-                set(cx, step.name, "Suspended").await,
+                set(cx, step.name, &suspended).await,
                 "suspended (S3 cannot remove versioning)",
                 &[],
             )

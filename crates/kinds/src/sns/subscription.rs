@@ -94,6 +94,19 @@ mod aws {
         s.endpoint() == Some(want.endpoint.as_str()) && s.protocol() == Some(want.protocol.as_str())
     }
 
+    impl Subscription {
+        /// A subscription its owner has not confirmed has the ARN
+        /// `PendingConfirmation`.
+        pub(crate) fn from_aws(topic: &str, s: &Live) -> Self {
+            Subscription {
+                topic_arn: topic.to_owned(),
+                protocol: s.protocol().unwrap_or_default().to_owned(),
+                endpoint: s.endpoint().unwrap_or_default().to_owned(),
+                pending_confirmation: Some(s.subscription_arn() == Some("PendingConfirmation")),
+            }
+        }
+    }
+
     impl Api for Subscription {
         async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
             // A topic's ARN holds the account id.
@@ -112,14 +125,8 @@ mod aws {
             for ((topic, subs), live) in wanted.iter().zip(lists) {
                 let live = live?;
                 for (name, w) in subs {
-                    let found = live.iter().find(|s| matches(w, s)).map(|s| Subscription {
-                        topic_arn: topic.clone(),
-                        protocol: s.protocol().unwrap_or_default().to_owned(),
-                        endpoint: s.endpoint().unwrap_or_default().to_owned(),
-                        pending_confirmation: Some(
-                            s.subscription_arn() == Some("PendingConfirmation"),
-                        ),
-                    });
+                    let found = live.iter().find(|s| matches(w, s));
+                    let found = found.map(|s| Subscription::from_aws(topic, s));
                     out.push((name.clone(), found));
                 }
             }

@@ -44,14 +44,33 @@ impl Kind for Topic {
 
 #[cfg(feature = "aws")]
 mod aws {
+    use std::collections::BTreeMap;
+
     use aws_sdk_sns::types::Tag;
 
     use super::Topic;
     use crate::aws::{
-        Api, Cx, Done, Found, ReadCx, Step, TagChange, absent_if_not_found, if_exists,
+        Api, CallError, Cx, Done, Found, ReadCx, Step, TagChange, absent_if_not_found, if_exists,
     };
     use crate::sns::shared::attributes;
     use crate::tags::aws_tags;
+
+    impl Topic {
+        pub(crate) fn from_aws(name: &str, arn: &str, tags: &[Tag]) -> Self {
+            let pairs = tags.iter().map(|t| (t.key(), t.value()));
+            Topic {
+                name: name.to_owned(),
+                arn: arn.to_owned(),
+                tags: crate::tags::from_pairs(pairs),
+            }
+        }
+
+        /// The tags CreateTopic and TagResource send.
+        pub(crate) fn to_aws(set: &BTreeMap<String, String>) -> Result<Vec<Tag>, CallError> {
+            let tag = |k: &str, v: &str| Tag::builder().key(k).value(v).build();
+            aws_tags("sns:TagResource", set, tag)
+        }
+    }
 
     impl Api for Topic {
         async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
@@ -68,21 +87,15 @@ mod aws {
                     return Ok(None);
                 };
                 let tagged = absent_if_not_found("sns:ListTagsForResource", tagged, &[])?;
-                let pairs = tagged.as_ref().map(|t| t.tags()).unwrap_or_default();
-                let tags = crate::tags::from_pairs(pairs.iter().map(|t| (t.key(), t.value())));
-                Ok(Some(Topic {
-                    name: name.clone(),
-                    arn,
-                    tags,
-                }))
+                let tags = tagged.as_ref().map(|t| t.tags()).unwrap_or_default();
+                Ok(Some(Topic::from_aws(&name, &arn, tags)))
             })
             .await
         }
 
         async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             let c = &cx.clients.sns;
-            let tag = |k: &str, v: &str| Tag::builder().key(k).value(v).build();
-            let tags = |set| aws_tags("sns:TagResource", set, tag);
+            let tags = Topic::to_aws;
             if step.creating() {
                 // CreateTopic is idempotent for a topic with the same attributes.
                 let tags = tags(&step.want.tags)?;

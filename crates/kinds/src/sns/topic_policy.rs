@@ -80,6 +80,20 @@ mod aws {
         Ok(())
     }
 
+    impl TopicPolicy {
+        /// From the topic's `Policy` attribute (GetTopicAttributes).
+        pub(crate) fn from_aws(arn: &str, policy: Option<&str>) -> Self {
+            let policy = policy
+                .and_then(canonical::parse_policy)
+                .unwrap_or(Value::Null);
+            TopicPolicy {
+                topic_arn: arn.to_owned(),
+                statements: owned_statements(&policy),
+                document: Some(policy),
+            }
+        }
+    }
+
     impl Api for TopicPolicy {
         async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
             rcx.each(names, |name| async move {
@@ -88,18 +102,8 @@ mod aws {
                     .await?
                     .map(|t| t.topic_arn)
                     .unwrap_or_default();
-                let live = attributes(rcx, &arn).await?.map(|attrs| {
-                    let policy = attrs
-                        .get("Policy")
-                        .and_then(|p| canonical::parse_policy(p))
-                        .unwrap_or(Value::Null);
-                    TopicPolicy {
-                        topic_arn: arn.clone(),
-                        statements: owned_statements(&policy),
-                        document: Some(policy),
-                    }
-                });
-                Ok(live)
+                let live = attributes(rcx, &arn).await?;
+                Ok(live.map(|a| TopicPolicy::from_aws(&arn, a.get("Policy").map(String::as_str))))
             })
             .await
         }
