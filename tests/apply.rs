@@ -404,12 +404,11 @@ fn killed_mid_apply_a_rerun_converges_without_duplicates() {
     acct.em.configure(json!({}));
     // Some resources exist, some do not: the kill landed mid-apply.
     let saved = |acct: &Account| -> Vec<String> {
-        let v: Value = serde_json::from_str(&acct.em.aws(&[
-            "logs",
-            "describe-query-definitions",
-            "--output",
-            "json",
-        ]))
+        let v: Value = serde_json::from_str(
+            &acct
+                .em
+                .cli("logs describe-query-definitions --output json", &[]),
+        )
         .expect("json");
         let mut names: Vec<String> = v["queryDefinitions"]
             .as_array()

@@ -180,14 +180,13 @@ fn object_ownership_drift_is_reported_and_restored() {
     let acct = support::account::Account::empty("kinds-ownership");
     let out = acct.apply(&[]);
     assert!(out.status.success(), "{}", support::stderr(&out));
-    acct.em.aws(&[
-        "s3api",
-        "put-bucket-ownership-controls",
-        "--bucket",
-        support::account::BUCKET,
-        "--ownership-controls",
-        "Rules=[{ObjectOwnership=ObjectWriter}]",
-    ]);
+    acct.em.cli(
+        "s3api put-bucket-ownership-controls --bucket {} --ownership-controls {}",
+        &[
+            support::account::BUCKET,
+            "Rules=[{ObjectOwnership=ObjectWriter}]",
+        ],
+    );
     let out = acct.em.ctrail(&["drift", &acct.spec]);
     assert_eq!(out.status.code(), Some(2), "{}", support::stdout(&out));
     let lines: Vec<serde_json::Value> = support::stdout(&out)

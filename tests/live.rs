@@ -242,16 +242,10 @@ fn each_hand_made_drift_is_reported_as_exactly_that_attribute() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let policy_text = em.aws(&[
-        "s3api",
-        "get-bucket-policy",
-        "--bucket",
-        BUCKET,
-        "--query",
-        "Policy",
-        "--output",
-        "text",
-    ]);
+    let policy_text = em.cli(
+        "s3api get-bucket-policy --bucket {} --query Policy --output text",
+        &[BUCKET],
+    );
     let mut policy: Value = serde_json::from_str(&policy_text).expect("policy");
     if let Some(statements) = policy["Statement"].as_array_mut() {
         statements.retain(|s| s["Sid"] != "DenyInsecureTransport");
@@ -272,14 +266,10 @@ fn each_hand_made_drift_is_reported_as_exactly_that_attribute() {
                 security: Some("restores"),
             },
             Box::new(|| {
-                em.aws(&[
-                    "logs",
-                    "put-retention-policy",
-                    "--log-group-name",
-                    LOG_GROUP,
-                    "--retention-in-days",
-                    "30",
-                ]);
+                em.cli(
+                    "logs put-retention-policy --log-group-name {} --retention-in-days 30",
+                    &[LOG_GROUP],
+                );
             }),
         ),
         (
@@ -290,14 +280,7 @@ fn each_hand_made_drift_is_reported_as_exactly_that_attribute() {
                 security: Some("restores"),
             },
             Box::new(|| {
-                em.aws(&[
-                    "s3api",
-                    "put-bucket-versioning",
-                    "--bucket",
-                    BUCKET,
-                    "--versioning-configuration",
-                    "Status=Suspended",
-                ]);
+                em.cli("s3api put-bucket-versioning --bucket {} --versioning-configuration Status=Suspended", &[BUCKET]);
             }),
         ),
         (
@@ -308,14 +291,10 @@ fn each_hand_made_drift_is_reported_as_exactly_that_attribute() {
                 security: Some("changes"),
             },
             Box::new(|| {
-                em.aws(&[
-                    "s3api",
-                    "put-bucket-policy",
-                    "--bucket",
-                    BUCKET,
-                    "--policy",
-                    &policy_without_tls,
-                ]);
+                em.cli(
+                    "s3api put-bucket-policy --bucket {} --policy {}",
+                    &[BUCKET, &policy_without_tls],
+                );
             }),
         ),
         (
@@ -326,14 +305,10 @@ fn each_hand_made_drift_is_reported_as_exactly_that_attribute() {
                 security: None,
             },
             Box::new(|| {
-                em.aws(&[
-                    "s3api",
-                    "put-bucket-tagging",
-                    "--bucket",
-                    BUCKET,
-                    "--tagging",
-                    tagset,
-                ]);
+                em.cli(
+                    "s3api put-bucket-tagging --bucket {} --tagging {}",
+                    &[BUCKET, tagset],
+                );
             }),
         ),
         (
@@ -355,14 +330,10 @@ fn each_hand_made_drift_is_reported_as_exactly_that_attribute() {
                 security: None,
             },
             Box::new(|| {
-                em.aws(&[
-                    "cloudtrail",
-                    "put-insight-selectors",
-                    "--trail-name",
-                    TRAIL,
-                    "--insight-selectors",
-                    "[]",
-                ]);
+                em.cli(
+                    "cloudtrail put-insight-selectors --trail-name {} --insight-selectors []",
+                    &[TRAIL],
+                );
             }),
         ),
         (
@@ -373,14 +344,10 @@ fn each_hand_made_drift_is_reported_as_exactly_that_attribute() {
                 security: None,
             },
             Box::new(|| {
-                em.aws(&[
-                    "cloudtrail",
-                    "put-event-selectors",
-                    "--trail-name",
-                    TRAIL,
-                    "--event-selectors",
-                    management_only,
-                ]);
+                em.cli(
+                    "cloudtrail put-event-selectors --trail-name {} --event-selectors {}",
+                    &[TRAIL, management_only],
+                );
             }),
         ),
         (
@@ -391,16 +358,7 @@ fn each_hand_made_drift_is_reported_as_exactly_that_attribute() {
                 security: Some("changes"),
             },
             Box::new(|| {
-                em.aws(&[
-                    "iam",
-                    "put-role-policy",
-                    "--role-name",
-                    ROLE,
-                    "--policy-name",
-                    "CloudTrail-CloudWatchLogs-Delivery",
-                    "--policy-document",
-                    widened,
-                ]);
+                em.cli("iam put-role-policy --role-name {} --policy-name CloudTrail-CloudWatchLogs-Delivery --policy-document {}", &[ROLE, widened]);
             }),
         ),
         (
@@ -438,14 +396,7 @@ fn each_hand_made_drift_is_reported_as_exactly_that_attribute() {
                 security: Some("changes"),
             },
             Box::new(|| {
-                em.aws(&[
-                    "s3api",
-                    "put-bucket-lifecycle-configuration",
-                    "--bucket",
-                    BUCKET,
-                    "--lifecycle-configuration",
-                    lifecycle,
-                ]);
+                em.cli("s3api put-bucket-lifecycle-configuration --bucket {} --lifecycle-configuration {}", &[BUCKET, lifecycle]);
             }),
         ),
         (
@@ -456,14 +407,10 @@ fn each_hand_made_drift_is_reported_as_exactly_that_attribute() {
                 security: Some("changes"),
             },
             Box::new(|| {
-                em.aws(&[
-                    "cloudtrail",
-                    "update-trail",
-                    "--name",
-                    TRAIL,
-                    "--kms-key-id",
-                    &other_key,
-                ]);
+                em.cli(
+                    "cloudtrail update-trail --name {} --kms-key-id {}",
+                    &[TRAIL, &other_key],
+                );
             }),
         ),
     ];

@@ -142,12 +142,10 @@ fn the_cis_preset_applies_converges_and_each_drift_is_reported_exactly() {
     }
 
     // What the account holds, read with the AWS CLI.
-    let filters = json_of(&em.aws(&[
-        "logs",
-        "describe-metric-filters",
-        "--log-group-name",
-        LOG_GROUP,
-    ]));
+    let filters = json_of(&em.cli(
+        "logs describe-metric-filters --log-group-name {}",
+        &[LOG_GROUP],
+    ));
     let filters = filters["metricFilters"].as_array().expect("filters");
     let mut names: Vec<&str> = filters
         .iter()
@@ -220,18 +218,7 @@ fn the_cis_preset_applies_converges_and_each_drift_is_reported_exactly() {
     );
 
     // Drift 1: a filter pattern changed by hand.
-    em.aws(&[
-        "logs",
-        "put-metric-filter",
-        "--log-group-name",
-        LOG_GROUP,
-        "--filter-name",
-        "ConsoleSignInWithoutMFA",
-        "--filter-pattern",
-        "{ $.eventName = \"ConsoleLogin\" }",
-        "--metric-transformations",
-        "metricName=ConsoleSignInWithoutMFA,metricNamespace=CloudTrailMetrics,metricValue=1",
-    ]);
+    em.cli("logs put-metric-filter --log-group-name {} --filter-name ConsoleSignInWithoutMFA --filter-pattern {} --metric-transformations metricName=ConsoleSignInWithoutMFA,metricNamespace=CloudTrailMetrics,metricValue=1", &[LOG_GROUP, "{ $.eventName = \"ConsoleLogin\" }"]);
     assert_drift(
         &em,
         &spec,
@@ -242,32 +229,7 @@ fn the_cis_preset_applies_converges_and_each_drift_is_reported_exactly() {
     apply(&em, &spec);
 
     // Drift 2: an alarm threshold raised by hand.
-    em.aws(&[
-        "cloudwatch",
-        "put-metric-alarm",
-        "--alarm-name",
-        "RootAccountUsageAlarm",
-        "--alarm-description",
-        "Usage of the root account (CIS 3.3)",
-        "--metric-name",
-        "RootAccountUsage",
-        "--namespace",
-        "CloudTrailMetrics",
-        "--statistic",
-        "Sum",
-        "--period",
-        "300",
-        "--evaluation-periods",
-        "1",
-        "--threshold",
-        "100",
-        "--comparison-operator",
-        "GreaterThanOrEqualToThreshold",
-        "--treat-missing-data",
-        "notBreaching",
-        "--alarm-actions",
-        topic,
-    ]);
+    em.cli("cloudwatch put-metric-alarm --alarm-name RootAccountUsageAlarm --alarm-description {} --metric-name RootAccountUsage --namespace CloudTrailMetrics --statistic Sum --period 300 --evaluation-periods 1 --threshold 100 --comparison-operator GreaterThanOrEqualToThreshold --treat-missing-data notBreaching --alarm-actions {}", &["Usage of the root account (CIS 3.3)", topic]);
     assert_drift(
         &em,
         &spec,
@@ -278,22 +240,11 @@ fn the_cis_preset_applies_converges_and_each_drift_is_reported_exactly() {
     apply(&em, &spec);
 
     // Drift 3: a saved query deleted by hand.
-    let id = em.aws(&[
-        "logs",
-        "describe-query-definitions",
-        "--query-definition-name-prefix",
-        "CloudTrail/RootAccountActivity",
-        "--query",
-        "queryDefinitions[0].queryDefinitionId",
-        "--output",
-        "text",
-    ]);
-    em.aws(&[
-        "logs",
-        "delete-query-definition",
-        "--query-definition-id",
-        &id,
-    ]);
+    let id = em.cli("logs describe-query-definitions --query-definition-name-prefix CloudTrail/RootAccountActivity --query queryDefinitions[0].queryDefinitionId --output text", &[]);
+    em.cli(
+        "logs delete-query-definition --query-definition-id {}",
+        &[&id],
+    );
     assert_drift(
         &em,
         &spec,
@@ -349,14 +300,7 @@ fn iam_user(name: &str) -> Value {
 fn ctrail_query_runs_a_saved_query_over_cloudtrail_events_in_every_format() {
     let (em, spec) = setup("query");
     em.aws(&["logs", "create-log-group", "--log-group-name", LOG_GROUP]);
-    em.aws(&[
-        "logs",
-        "create-log-stream",
-        "--log-group-name",
-        LOG_GROUP,
-        "--log-stream-name",
-        "123456789012_CloudTrail_us-east-1",
-    ]);
+    em.cli("logs create-log-stream --log-group-name {} --log-stream-name 123456789012_CloudTrail_us-east-1", &[LOG_GROUP]);
     let base = minute_now() - 600;
     let ms = |s: i64| (base + s) * 1000;
     let root_user = json!({ "type": "Root", "arn": "arn:aws:iam::123456789012:root" });
@@ -393,16 +337,7 @@ fn ctrail_query_runs_a_saved_query_over_cloudtrail_events_in_every_format() {
             "203.0.113.5"
         ),
     ]);
-    em.aws(&[
-        "logs",
-        "put-log-events",
-        "--log-group-name",
-        LOG_GROUP,
-        "--log-stream-name",
-        "123456789012_CloudTrail_us-east-1",
-        "--log-events",
-        &events.to_string(),
-    ]);
+    em.cli("logs put-log-events --log-group-name {} --log-stream-name 123456789012_CloudTrail_us-east-1 --log-events {}", &[LOG_GROUP, &events.to_string()]);
     let (start, end) = ((base - 60).to_string(), (base + 3600).to_string());
     let run = |name: &str, format: &str| {
         em.ctrail(&[
@@ -660,12 +595,10 @@ fn the_presets_applied_are_the_text_the_docs_show_even_through_faults() {
         "BreakGlassRoleUsed",
         "CloudTrail/AccessDeniedByRole",
     ];
-    let filters = json_of(&em.aws(&[
-        "logs",
-        "describe-metric-filters",
-        "--log-group-name",
-        LOG_GROUP,
-    ]));
+    let filters = json_of(&em.cli(
+        "logs describe-metric-filters --log-group-name {}",
+        &[LOG_GROUP],
+    ));
     let mut checked = 0;
     for f in filters["metricFilters"].as_array().expect("filters") {
         let name = f["filterName"].as_str().unwrap_or_default();

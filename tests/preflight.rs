@@ -17,13 +17,17 @@ struct Case {
     before: &'static [(&'static str, &'static str)],
     /// YAML inserted after that apply: the break.
     spec: &'static [(&'static str, &'static str)],
-    /// Done by hand after ctrail applied the unbroken spec: the key id
+    /// Done by hand after ctrail applied the unbroken spec: AWS CLI
+    /// commands, each with the document its `{}` stands for; the key id
     /// replaces `{key}`, the account `{account}`.
-    live: &'static [&'static [&'static str]],
+    live: &'static [(&'static str, &'static str)],
     exception: &'static str,
     /// Words the finding names (document, principal, action).
     names: &'static [&'static str],
 }
+
+/// A key policy replaced by hand.
+const PUT_KEY_POLICY: &str = "kms put-key-policy --key-id {key} --policy-name default --policy {}";
 
 const KEY_POLICY_ROOT_ONLY: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Root","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::{account}:root"},"Action":"kms:*","Resource":"*"}]}"#;
 const KEY_POLICY_NO_DECRYPT: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Root","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::{account}:root"},"Action":"kms:*","Resource":"*"},{"Sid":"Encrypt","Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"kms:GenerateDataKey*","Resource":"*","Condition":{"StringLike":{"kms:EncryptionContext:aws:cloudtrail:arn":"arn:aws:cloudtrail:*:{account}:trail/*"}}},{"Sid":"Describe","Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"kms:DescribeKey","Resource":"*"}]}"#;
@@ -86,16 +90,7 @@ const CASES: &[Case] = &[
         before: &[],
         name: "key-unmanaged-without-cloudtrail",
         spec: &[MANAGED_OFF],
-        live: &[&[
-            "kms",
-            "put-key-policy",
-            "--key-id",
-            "{key}",
-            "--policy-name",
-            "default",
-            "--policy",
-            KEY_POLICY_ROOT_ONLY,
-        ]],
+        live: &[(PUT_KEY_POLICY, KEY_POLICY_ROOT_ONLY)],
         exception: "InsufficientEncryptionPolicyException",
         names: &[
             "key policy of arn:aws:kms:",
@@ -106,16 +101,7 @@ const CASES: &[Case] = &[
         before: &[],
         name: "key-without-decrypt-while-bucket-key-on",
         spec: &[MANAGED_OFF],
-        live: &[&[
-            "kms",
-            "put-key-policy",
-            "--key-id",
-            "{key}",
-            "--policy-name",
-            "default",
-            "--policy",
-            KEY_POLICY_NO_DECRYPT,
-        ]],
+        live: &[(PUT_KEY_POLICY, KEY_POLICY_NO_DECRYPT)],
         exception: "InsufficientEncryptionPolicyException",
         names: &["cloudtrail.amazonaws.com kms:Decrypt"],
     },
@@ -123,16 +109,7 @@ const CASES: &[Case] = &[
         before: &[],
         name: "key-encryption-context-of-another-account",
         spec: &[MANAGED_OFF],
-        live: &[&[
-            "kms",
-            "put-key-policy",
-            "--key-id",
-            "{key}",
-            "--policy-name",
-            "default",
-            "--policy",
-            KEY_POLICY_OTHER_ACCOUNT,
-        ]],
+        live: &[(PUT_KEY_POLICY, KEY_POLICY_OTHER_ACCOUNT)],
         exception: "InsufficientEncryptionPolicyException",
         names: &[
             "kms:GenerateDataKey*",
@@ -143,16 +120,7 @@ const CASES: &[Case] = &[
         before: &[],
         name: "key-without-describe",
         spec: &[MANAGED_OFF],
-        live: &[&[
-            "kms",
-            "put-key-policy",
-            "--key-id",
-            "{key}",
-            "--policy-name",
-            "default",
-            "--policy",
-            KEY_POLICY_NO_DESCRIBE,
-        ]],
+        live: &[(PUT_KEY_POLICY, KEY_POLICY_NO_DESCRIBE)],
         exception: "InsufficientEncryptionPolicyException",
         names: &["kms:DescribeKey"],
     },
@@ -160,16 +128,7 @@ const CASES: &[Case] = &[
         before: &[],
         name: "key-managed-with-others-deny",
         spec: &[],
-        live: &[&[
-            "kms",
-            "put-key-policy",
-            "--key-id",
-            "{key}",
-            "--policy-name",
-            "default",
-            "--policy",
-            KEY_POLICY_WITH_DENY,
-        ]],
+        live: &[(PUT_KEY_POLICY, KEY_POLICY_WITH_DENY)],
         exception: "InsufficientEncryptionPolicyException",
         names: &["explicitly denied by statement \"NoServiceUse\""],
     },
@@ -207,16 +166,10 @@ const CASES: &[Case] = &[
         name: "topic-policy-denies-cloudtrail",
         before: &[("  insights: true", "  sns_topic: trail-deliveries")],
         spec: &[],
-        live: &[&[
-            "sns",
-            "set-topic-attributes",
-            "--topic-arn",
-            "arn:aws:sns:us-east-1:{account}:trail-deliveries",
-            "--attribute-name",
-            "Policy",
-            "--attribute-value",
+        live: &[(
+            "sns set-topic-attributes --topic-arn arn:aws:sns:us-east-1:{account}:trail-deliveries --attribute-name Policy --attribute-value {}",
             r#"{"Version":"2012-10-17","Statement":[{"Sid":"NoServicePublish","Effect":"Deny","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"SNS:Publish","Resource":"arn:aws:sns:us-east-1:{account}:trail-deliveries"}]}"#,
-        ]],
+        )],
         exception: "InsufficientSnsTopicPolicyException",
         names: &[
             "topic policy of arn:aws:sns:us-east-1:",
@@ -288,16 +241,12 @@ fn run_case(c: &Case) {
         String::from_utf8_lossy(&out.stderr)
     );
     edit_spec(&acct, c.spec, account);
-    for cmd in c.live {
-        let args: Vec<String> = cmd
-            .iter()
-            .map(|a| {
-                a.replace("{key}", &acct.key_id)
-                    .replace("{account}", account)
-            })
-            .collect();
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        acct.em.aws(&args);
+    let fill = |text: &str| {
+        text.replace("{key}", &acct.key_id)
+            .replace("{account}", account)
+    };
+    for (command, document) in c.live {
+        acct.em.cli(&fill(command), &[&fill(document)]);
     }
 
     // ctrail plan: an error naming the exception, exit 1, nothing written.
@@ -463,122 +412,47 @@ fn broken_roles_and_topics_are_caught_before_any_write() {
 fn the_adapter_refuses_keys_logs_cannot_use_and_unknown_insight_types() {
     let acct = Account::empty("adapter-leniency");
     let em = &acct.em;
-    let aws = |args: &[&str]| {
-        let out = em.run(&em.venv.join("bin/aws"), args);
-        (
-            out.status.success(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
+    // The CLI call fails with AWS's error `code`, or succeeds (`None`).
+    let answers = |command: &str, values: &[&str], code: Option<&str>| {
+        let (ok, err) = em.cli_result(command, values);
+        match code {
+            Some(code) => assert!(!ok && err.contains(code), "{command}: {err}"),
+            None => assert!(ok, "{command}: {err}"),
+        }
     };
-    em.aws(&["logs", "create-log-group", "--log-group-name", "g1"]);
-    let (ok, err) = aws(&[
-        "logs",
-        "associate-kms-key",
-        "--log-group-name",
-        "g1",
-        "--kms-key-id",
-        "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000",
-    ]);
-    assert!(
-        !ok && err.contains("InvalidParameterException"),
-        "unknown key: {err}"
-    );
+    let key = acct.key_id.as_str();
+    let associate = "logs associate-kms-key --log-group-name g1 --kms-key-id {}";
+    em.cli("logs create-log-group --log-group-name g1", &[]);
+    let unknown = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000";
+    answers(associate, &[unknown], Some("InvalidParameterException"));
     // The emulator's new key has only the account's root statement.
-    let (ok, err) = aws(&[
-        "logs",
-        "associate-kms-key",
-        "--log-group-name",
-        "g1",
-        "--kms-key-id",
-        &acct.key_id,
-    ]);
-    assert!(
-        !ok && err.contains("AccessDeniedException"),
-        "root-only key: {err}"
-    );
+    answers(associate, &[key], Some("AccessDeniedException"));
     let policy = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Root","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"kms:*","Resource":"*"},{"Sid":"Logs","Effect":"Allow","Principal":{"Service":"logs.us-east-1.amazonaws.com"},"Action":["kms:Encrypt*","kms:Decrypt*","kms:ReEncrypt*","kms:GenerateDataKey*","kms:Describe*"],"Resource":"*","Condition":{"ArnLike":{"kms:EncryptionContext:aws:logs:arn":"arn:aws:logs:us-east-1:123456789012:log-group:*"}}}]}"#;
-    em.aws(&[
-        "kms",
-        "put-key-policy",
-        "--key-id",
-        &acct.key_id,
-        "--policy-name",
-        "default",
-        "--policy",
-        policy,
-    ]);
-    let (ok, err) = aws(&[
-        "logs",
-        "associate-kms-key",
-        "--log-group-name",
-        "g1",
-        "--kms-key-id",
-        &acct.key_id,
-    ]);
-    assert!(ok, "a key CloudWatch Logs may use: {err}");
-    em.aws(&["kms", "disable-key", "--key-id", &acct.key_id]);
-    let (ok, err) = aws(&[
-        "logs",
-        "create-log-group",
-        "--log-group-name",
-        "g2",
-        "--kms-key-id",
-        &acct.key_id,
-    ]);
-    assert!(
-        !ok && err.contains("InvalidParameterException"),
-        "disabled key: {err}"
-    );
+    let put_policy = "kms put-key-policy --key-id {} --policy-name default --policy {}";
+    em.cli(put_policy, &[key, policy]);
+    answers(associate, &[key], None);
+    em.cli("kms disable-key --key-id {}", &[key]);
+    let create_g2 = "logs create-log-group --log-group-name g2 --kms-key-id {}";
+    answers(create_g2, &[key], Some("InvalidParameterException"));
     // Deleted, then made again: the new group has no key.
-    em.aws(&["logs", "delete-log-group", "--log-group-name", "g1"]);
-    em.aws(&["logs", "create-log-group", "--log-group-name", "g1"]);
-    let groups: Value =
-        serde_json::from_str(&em.aws(&["logs", "describe-log-groups", "--output", "json"]))
-            .expect("json");
+    em.cli("logs delete-log-group --log-group-name g1", &[]);
+    em.cli("logs create-log-group --log-group-name g1", &[]);
+    let groups = em.cli("logs describe-log-groups --output json", &[]);
+    let groups: Value = serde_json::from_str(&groups).expect("json");
     assert_eq!(groups["logGroups"][0].get("kmsKeyId"), None, "{groups}");
 
-    em.aws(&[
-        "s3api",
-        "create-bucket",
-        "--bucket",
-        "adapter-leniency-logs",
-    ]);
+    em.cli("s3api create-bucket --bucket adapter-leniency-logs", &[]);
     let bucket_policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":["s3:GetBucketAcl","s3:PutObject"],"Resource":["arn:aws:s3:::adapter-leniency-logs","arn:aws:s3:::adapter-leniency-logs/*"]}]}"#;
-    em.aws(&[
-        "s3api",
-        "put-bucket-policy",
-        "--bucket",
-        "adapter-leniency-logs",
-        "--policy",
-        bucket_policy,
-    ]);
-    em.aws(&[
-        "cloudtrail",
-        "create-trail",
-        "--name",
-        "leniency",
-        "--s3-bucket-name",
-        "adapter-leniency-logs",
-    ]);
-    let (ok, err) = aws(&[
-        "cloudtrail",
-        "put-insight-selectors",
-        "--trail-name",
-        "leniency",
-        "--insight-selectors",
-        "InsightType=ApiCallVolumeInsight",
-    ]);
-    assert!(
-        !ok && err.contains("InvalidInsightSelectorsException"),
-        "unknown insight type: {err}"
+    let put_bucket_policy = "s3api put-bucket-policy --bucket adapter-leniency-logs --policy {}";
+    em.cli(put_bucket_policy, &[bucket_policy]);
+    let trail = "cloudtrail create-trail --name leniency --s3-bucket-name adapter-leniency-logs";
+    em.cli(trail, &[]);
+    let insights = "cloudtrail put-insight-selectors --trail-name leniency --insight-selectors {}";
+    let volume = "InsightType=ApiCallVolumeInsight";
+    answers(
+        insights,
+        &[volume],
+        Some("InvalidInsightSelectorsException"),
     );
-    let (ok, err) = aws(&[
-        "cloudtrail",
-        "put-insight-selectors",
-        "--trail-name",
-        "leniency",
-        "--insight-selectors",
-        "InsightType=ApiErrorRateInsight",
-    ]);
-    assert!(ok, "{err}");
+    answers(insights, &["InsightType=ApiErrorRateInsight"], None);
 }

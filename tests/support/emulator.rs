@@ -138,6 +138,19 @@ impl Emulator {
         String::from_utf8_lossy(&out.stdout).trim().to_owned()
     }
 
+    /// Runs the AWS CLI with `command`'s words, each `{}` replaced by the
+    /// next of `values` (which may hold spaces); panics if it fails.
+    pub fn cli(&self, command: &str, values: &[&str]) -> String {
+        self.aws(&words(command, values))
+    }
+
+    /// Runs the AWS CLI like `cli`: whether it succeeded, and its stderr.
+    pub fn cli_result(&self, command: &str, values: &[&str]) -> (bool, String) {
+        let out = self.run(&self.venv.join("bin/aws"), &words(command, values));
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        (out.status.success(), err)
+    }
+
     /// Creates a KMS key and returns its id.
     pub fn create_kms_key(&self) -> String {
         self.aws(&[
@@ -252,4 +265,21 @@ impl Drop for Emulator {
         let _ = self.proxy.wait();
         let _ = self.moto.wait();
     }
+}
+
+/// `command`'s words, each `{}` replaced by the next of `values`.
+fn words<'a>(command: &'a str, values: &[&'a str]) -> Vec<&'a str> {
+    let mut values = values.iter();
+    let out: Vec<&str> = command
+        .split_whitespace()
+        .map(|w| match w {
+            "{}" => values.next().expect("a value for each {}"),
+            w => w,
+        })
+        .collect();
+    assert!(
+        values.next().is_none(),
+        "more values than {{}} in {command}"
+    );
+    out
 }
