@@ -284,6 +284,15 @@ def pending_email_subscriptions(op: str, request: bytes, body: bytes) -> bytes:
     return EMAIL_MEMBER.sub(rb"<member><SubscriptionArn>PendingConfirmation</SubscriptionArn>\g<rest>", body)
 
 
+def operation(op: str, body: bytes, *served: str):
+    """(name, JSON request) when `op` ("service:Name") is one of `served`
+    (names, or service:Name), else (None, None)."""
+    name = op.split(":", 1)[1]
+    if name not in served and op not in served:
+        return None, None
+    return name, json.loads(body or b"{}")
+
+
 def fix_s3_root(op: str, body: bytes) -> bytes:
     name = op.split(":", 1)[1]
     root = S3_ROOTS.get(name)
@@ -429,10 +438,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def _refuse_trail_without_grants(self, op: str, body: bytes) -> bool:
         """CreateTrail / UpdateTrail refused as CloudTrail refuses them (aws_rules.py)."""
-        name = op.split(":", 1)[1]
-        if op.split(":", 1)[0] != "cloudtrail" or name not in ("CreateTrail", "UpdateTrail"):
+        name, req = operation(op, body, "cloudtrail:CreateTrail", "cloudtrail:UpdateTrail")
+        if name is None:
             return False
-        req = json.loads(body or b"{}")
         region = region_of(self.headers)
         account = self._caller_account()
         current = {}
@@ -482,9 +490,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def _forget_deleted(self, op: str, body: bytes):
         """What the proxy keeps for a log group or trail goes with it."""
-        if op not in ("logs:DeleteLogGroup", "cloudtrail:DeleteTrail"):
+        _, req = operation(op, body, "logs:DeleteLogGroup", "cloudtrail:DeleteTrail")
+        if req is None:
             return
-        req = json.loads(body or b"{}")
         region = region_of(self.headers)
         with LOCK:
             if op == "logs:DeleteLogGroup":
@@ -499,9 +507,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def _refuse_log_group_key(self, op: str, body: bytes) -> bool:
         """CreateLogGroup / AssociateKmsKey with a key CloudWatch Logs cannot use (aws_rules.py)."""
-        if op not in ("logs:CreateLogGroup", "logs:AssociateKmsKey"):
+        _, req = operation(op, body, "logs:CreateLogGroup", "logs:AssociateKmsKey")
+        if req is None:
             return False
-        req = json.loads(body or b"{}")
         key_id = req.get("kmsKeyId")
         if not key_id:
             return False
@@ -521,10 +529,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def _serve_kms_association(self, op: str, body: bytes, headers: dict) -> bool:
         """AssociateKmsKey / DisassociateKmsKey, which the emulator lacks."""
-        name = op.split(":", 1)[1]
-        if name not in ("AssociateKmsKey", "DisassociateKmsKey"):
+        name, req = operation(op, body, "AssociateKmsKey", "DisassociateKmsKey")
+        if name is None:
             return False
-        req = json.loads(body or b"{}")
         group = req.get("logGroupName", "")
         status, _, data = self._probe(headers, "Logs_20140328.DescribeLogGroups", {"logGroupNamePrefix": group})
         exists = status == 200 and any(
@@ -540,10 +547,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def _serve_insight_selectors(self, op: str, body: bytes, headers: dict) -> bool:
         """Put/GetInsightSelectors with CloudTrail's replace semantics."""
-        name = op.split(":", 1)[1]
-        if name not in ("PutInsightSelectors", "GetInsightSelectors"):
+        name, req = operation(op, body, "PutInsightSelectors", "GetInsightSelectors")
+        if name is None:
             return False
-        req = json.loads(body or b"{}")
         status, _, data = self._probe(headers, "CloudTrail_20131101.GetTrail", {"Name": req.get("TrailName", "")})
         if status != 200:
             self._send(status, data, {"Content-Type": "application/x-amz-json-1.1"})

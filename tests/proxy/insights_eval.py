@@ -139,6 +139,16 @@ class Tokens:
         if v is None or v.lower() != value:
             raise QueryError(f"expected {value!r}, found {v!r}")
 
+    def items(self, close, parse):
+        """Comma-separated `parse`d items up to `close`, which is taken."""
+        out = []
+        while not self.word(close):
+            out.append(parse(self))
+            if self.word(","):
+                self.take()
+        self.expect(close)
+        return out
+
     def done(self):
         return self.i >= len(self.toks)
 
@@ -153,20 +163,21 @@ class Tokens:
 # ("like", a, regex), ("in", a, [values]).
 
 
-def parse_expr(t: Tokens):
-    left = parse_and(t)
-    while t.word("or", "||"):
+def parse_left_assoc(t: Tokens, op: str, words: tuple, operand):
+    """`operand (op operand)*`, grouped from the left."""
+    left = operand(t)
+    while t.word(*words):
         t.take()
-        left = ("or", left, parse_and(t))
+        left = (op, left, operand(t))
     return left
+
+
+def parse_expr(t: Tokens):
+    return parse_left_assoc(t, "or", ("or", "||"), parse_and)
 
 
 def parse_and(t: Tokens):
-    left = parse_not(t)
-    while t.word("and", "&&"):
-        t.take()
-        left = ("and", left, parse_not(t))
-    return left
+    return parse_left_assoc(t, "and", ("and", "&&"), parse_not)
 
 
 def parse_not(t: Tokens):
@@ -196,13 +207,7 @@ def parse_comparison(t: Tokens):
     if t.word("in"):
         t.take()
         t.expect("[")
-        values = []
-        while not t.word("]"):
-            values.append(parse_operand(t))
-            if t.word(","):
-                t.take()
-        t.expect("]")
-        node = ("in", left, values)
+        node = ("in", left, t.items("]", parse_operand))
         return ("not", node) if negate else node
     kind, value = t.peek()
     if kind == "op" and value in ("=", "!=", "<", "<=", ">", ">="):
@@ -226,13 +231,7 @@ def parse_operand(t: Tokens):
     if kind == "name":
         if t.word("("):
             t.take()
-            args = []
-            while not t.word(")"):
-                args.append(parse_expr(t))
-                if t.word(","):
-                    t.take()
-            t.expect(")")
-            return ("call", value.lower(), args)
+            return ("call", value.lower(), t.items(")", parse_expr))
         return ("field", value)
     raise QueryError(f"unexpected {value!r}")
 

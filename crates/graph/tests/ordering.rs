@@ -25,6 +25,28 @@ fn a(kind: K, name: &str) -> Address {
     Address::new(kind, name)
 }
 
+/// The graph's edges that `keep`, each as `from -> to: why`, sorted.
+fn edges(
+    g: &ctrail_graph::ResourceGraph,
+    keep: impl Fn(&ctrail_graph::Dependency) -> bool,
+) -> Vec<String> {
+    let mut out: Vec<String> = g
+        .dependencies()
+        .into_iter()
+        .filter(|d| keep(d))
+        .map(|d| format!("{} -> {}: {}", d.from, d.to, d.reason.as_str()))
+        .collect();
+    out.sort();
+    out
+}
+
+/// One edge a line (after a first empty line), trimmed, sorted.
+fn lines(text: &str) -> Vec<&str> {
+    let mut out: Vec<&str> = text.lines().skip(1).map(str::trim).collect();
+    out.sort();
+    out
+}
+
 #[test]
 fn every_edge_is_declared_with_its_reason() {
     let g = graph(FULL);
@@ -35,57 +57,24 @@ fn every_edge_is_declared_with_its_reason() {
     let key = "alias/cloudtrail";
     let topic = "trail-deliveries";
     use EdgeReason::*;
-    let mut expected = vec![
-        (a(K::S3Bucket, bucket), a(K::Trail, trail), References),
-        // CreateTrail fails with InsufficientS3BucketPolicyException without it.
-        (
-            a(K::S3BucketPolicy, bucket),
-            a(K::Trail, trail),
-            BucketPolicyChecked,
-        ),
-        (a(K::LogGroup, group), a(K::Trail, trail), References),
-        // InvalidCloudWatchLogsLogGroupArnException until IAM has propagated.
-        (a(K::IamRole, role), a(K::Trail, trail), IamPropagation),
-        (
-            a(K::IamRolePolicy, role),
-            a(K::Trail, trail),
-            IamPropagation,
-        ),
-        // InsufficientEncryptionPolicyException without the key policy.
-        (
-            a(K::KmsKeyPolicy, key),
-            a(K::Trail, trail),
-            KeyPolicyChecked,
-        ),
-        (
-            a(K::KmsKeyPolicy, key),
-            a(K::LogGroup, group),
-            KeyPolicyChecked,
-        ),
-        (
-            a(K::SnsTopicPolicy, topic),
-            a(K::Trail, trail),
-            TopicPolicyChecked,
-        ),
-        (
-            a(K::TrailEventSelectors, trail),
-            a(K::TrailInsightSelectors, trail),
-            Configured,
-        ),
-        (
-            a(K::TrailEventSelectors, trail),
-            a(K::TrailLogging, trail),
-            Configured,
-        ),
-    ];
-    expected.sort();
-    let actual: Vec<_> = g
-        .dependencies()
-        .into_iter()
-        .filter(|d| d.reason != PartOf)
-        .map(|d| (d.from, d.to, d.reason))
-        .collect();
-    assert_eq!(actual, expected);
+    // What must exist first, what waits on it, and why. CreateTrail fails
+    // with InsufficientS3BucketPolicyException without the bucket policy,
+    // InvalidCloudWatchLogsLogGroupArnException until IAM has propagated the
+    // role, InsufficientEncryptionPolicyException without the key policy.
+    let expected = format!(
+        "
+        s3_bucket.{bucket} -> trail.{trail}: references
+        s3_bucket_policy.{bucket} -> trail.{trail}: bucket policy checked by CreateTrail
+        log_group.{group} -> trail.{trail}: references
+        iam_role.{role} -> trail.{trail}: IAM propagation
+        iam_role_policy.{role} -> trail.{trail}: IAM propagation
+        kms_key_policy.{key} -> trail.{trail}: key policy checked
+        kms_key_policy.{key} -> log_group.{group}: key policy checked
+        sns_topic_policy.{topic} -> trail.{trail}: topic policy checked by CreateTrail
+        trail_event_selectors.{trail} -> trail_insight_selectors.{trail}: configured first
+        trail_event_selectors.{trail} -> trail_logging.{trail}: configured first"
+    );
+    assert_eq!(edges(&g, |d| d.reason != PartOf), lines(&expected));
 
     // Every setting is part of its resource, the one of the same name that
     // is part of nothing; nothing else is "part of" anything.
@@ -284,69 +273,25 @@ fn monitoring_waits_for_the_log_group_and_alarms_for_their_filter_and_topic() {
     let g = graph(MONITORING);
     let group = "CloudTrail/Audit";
     let topic = "security-alerts";
-    use EdgeReason::*;
-    let edges_of = |kinds: &[K]| {
-        let mut v: Vec<(Address, Address, EdgeReason)> = g
-            .dependencies()
-            .into_iter()
-            .filter(|d| kinds.contains(&d.to.kind))
-            .map(|d| (d.from, d.to, d.reason))
-            .collect();
-        v.sort();
-        v
-    };
-    let mut expected = vec![
-        (
-            a(K::LogGroup, group),
-            a(K::MetricFilter, "RootUsage"),
-            References,
-        ),
-        (
-            a(K::LogGroup, group),
-            a(K::MetricFilter, "Quiet"),
-            References,
-        ),
-        (
-            a(K::LogGroup, group),
-            a(K::MetricFilter, "Elsewhere"),
-            References,
-        ),
-        (
-            a(K::MetricFilter, "RootUsage"),
-            a(K::MetricAlarm, "RootUsageAlarm"),
-            Watches,
-        ),
-        (
-            a(K::SnsTopic, topic),
-            a(K::MetricAlarm, "RootUsageAlarm"),
-            Notifies,
-        ),
-        (
-            a(K::MetricFilter, "Elsewhere"),
-            a(K::MetricAlarm, "ElsewhereAlarm"),
-            Watches,
-        ),
-        (
-            a(K::SnsTopic, topic),
-            a(K::SnsSubscription, "security-alerts/secops@example.com"),
-            PartOf,
-        ),
-        (
-            a(K::LogGroup, group),
-            a(K::QueryDefinition, "CloudTrail/Root"),
-            References,
-        ),
-    ];
-    expected.sort();
-    assert_eq!(
-        edges_of(&[
-            K::MetricFilter,
-            K::MetricAlarm,
-            K::SnsSubscription,
-            K::QueryDefinition
-        ]),
-        expected
+    let expected = format!(
+        "
+        log_group.{group} -> metric_filter.RootUsage: references
+        log_group.{group} -> metric_filter.Quiet: references
+        log_group.{group} -> metric_filter.Elsewhere: references
+        metric_filter.RootUsage -> metric_alarm.RootUsageAlarm: alarm watches the filter's metric
+        sns_topic.{topic} -> metric_alarm.RootUsageAlarm: notifies the topic
+        metric_filter.Elsewhere -> metric_alarm.ElsewhereAlarm: alarm watches the filter's metric
+        sns_topic.{topic} -> sns_subscription.{topic}/secops@example.com: part of
+        log_group.{group} -> query_definition.CloudTrail/Root: references"
     );
+    let monitoring = [
+        K::MetricFilter,
+        K::MetricAlarm,
+        K::SnsSubscription,
+        K::QueryDefinition,
+    ];
+    let actual = edges(&g, |d| monitoring.contains(&d.to.kind));
+    assert_eq!(actual, lines(&expected));
     // `alarm: false` leaves the filter without an alarm; an alarm with its own
     // actions does not notify the alert topic.
     assert!(g.get(&a(K::MetricAlarm, "QuietAlarm")).is_none());

@@ -11,7 +11,21 @@ pub struct Progress {
     total: usize,
     style: Style,
     tty: bool,
-    state: Mutex<(usize, usize)>, // (done, running)
+    counts: Mutex<Counts>,
+}
+
+/// How many actions are done and how many are running.
+#[derive(Default)]
+struct Counts {
+    done: usize,
+    running: usize,
+}
+
+impl Counts {
+    fn finished(&mut self) {
+        self.done += 1;
+        self.running = self.running.saturating_sub(1);
+    }
 }
 
 impl Progress {
@@ -20,17 +34,17 @@ impl Progress {
             total,
             style: Style::detect(),
             tty: std::io::stdout().is_terminal(),
-            state: Mutex::new((0, 0)),
+            counts: Mutex::new(Counts::default()),
         }
     }
 
     pub fn event(&self, e: &Event) {
-        let Ok(mut state) = self.state.lock() else {
+        let Ok(mut counts) = self.counts.lock() else {
             return;
         };
         let line = match e {
             Event::Started { address } => {
-                state.1 += 1;
+                counts.running += 1;
                 format!("  ... {address}")
             }
             Event::Retrying {
@@ -56,24 +70,18 @@ impl Progress {
                 done,
                 elapsed,
             } => {
-                state.0 += 1;
-                state.1 = state.1.saturating_sub(1);
-                self.style.green(&format!(
-                    "  ok  {address}: {done} ({:.2} s)",
-                    elapsed.as_secs_f64()
-                ))
+                let line = format!("  ok  {address}: {done} ({:.2} s)", elapsed.as_secs_f64());
+                counts.finished();
+                self.style.green(&line)
             }
             Event::Failed {
                 address,
                 error,
                 elapsed,
             } => {
-                state.0 += 1;
-                state.1 = state.1.saturating_sub(1);
-                self.style.alert(&format!(
-                    "  ERR {address}: {error} ({:.2} s)",
-                    elapsed.as_secs_f64()
-                ))
+                let line = format!("  ERR {address}: {error} ({:.2} s)", elapsed.as_secs_f64());
+                counts.finished();
+                self.style.alert(&line)
             }
         };
         let mut out = std::io::stdout().lock();
@@ -81,7 +89,7 @@ impl Progress {
             let _ = write!(
                 out,
                 "\r\x1b[2K{line}\n[{}/{} done, {} running]",
-                state.0, self.total, state.1
+                counts.done, self.total, counts.running
             );
         } else {
             let _ = writeln!(out, "{line}");

@@ -26,6 +26,7 @@ pub(crate) async fn bucket_region(
 
 /// The region a GetBucketLocation constraint names: none (or empty) is
 /// us-east-1, and the legacy `EU` is eu-west-1.
+#[cfg(feature = "aws")]
 pub(crate) fn region_of(constraint: Option<&str>) -> String {
     match constraint {
         None | Some("") => "us-east-1".to_owned(),
