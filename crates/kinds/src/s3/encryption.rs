@@ -61,10 +61,8 @@ mod aws {
     };
 
     use super::Encryption;
-    use crate::aws::{
-        Api, CallError, Cx, Done, Found, KeyForms, ReadCx, Step, absent_if_not_found, built,
-    };
-    use crate::s3::shared::per_bucket;
+    use crate::aws::{CallError, KeyForms, built};
+    use crate::s3::shared::bucket_setting_api;
 
     const OP: &str = "s3:PutBucketEncryption";
 
@@ -104,46 +102,18 @@ mod aws {
         }
     }
 
-    impl Api for Encryption {
-        async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
-            let c = &rcx.clients.s3;
-            per_bucket(rcx, names, |name| async move {
-                let got = c.get_bucket_encryption().bucket(&name).send().await;
-                let got = absent_if_not_found(
-                    "s3:GetBucketEncryption",
-                    got,
-                    &["ServerSideEncryptionConfigurationNotFoundError"],
-                )?;
-                // The key is compared in the key's ARN form.
-                let ready = rcx.ready().await?;
-                let cfg = got
-                    .as_ref()
-                    .and_then(|e| e.server_side_encryption_configuration());
-                Ok(Some(Encryption::from_aws(cfg, &ready.keys)))
-            })
-            .await
-        }
-
-        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
-            let cfg = step.want.to_aws()?;
-            let c = &cx.clients.s3;
-            let req = c
-                .put_bucket_encryption()
-                .bucket(step.name)
-                .server_side_encryption_configuration(cfg);
-            crate::send!(cx, "s3:PutBucketEncryption", req).await?;
-            Ok("set")
-        }
-
-        /// S3 then encrypts new objects with SSE-S3, its default.
-        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
-            let req = cx.clients.s3.delete_bucket_encryption().bucket(step.name);
-            crate::delete!(
-                cx,
-                "s3:DeleteBucketEncryption",
-                req,
-                "removed (S3 encrypts with SSE-S3 by default)"
-            )
-        }
-    }
+    bucket_setting_api! { Encryption {
+        read(rcx, bucket) = "s3:GetBucketEncryption" rcx.clients.s3.get_bucket_encryption().bucket(bucket),
+            not set: ["ServerSideEncryptionConfigurationNotFoundError"],
+            // The key is compared in the key's ARN form.
+            |got| Some(Encryption::from_aws(
+                got.as_ref().and_then(|e| e.server_side_encryption_configuration()),
+                &rcx.ready().await?.keys,
+            ));
+        put(cx, step) = "s3:PutBucketEncryption"
+            cx.clients.s3.put_bucket_encryption().bucket(step.name).server_side_encryption_configuration(step.want.to_aws()?);
+        // S3 then encrypts new objects with SSE-S3, its default.
+        delete = "s3:DeleteBucketEncryption" cx.clients.s3.delete_bucket_encryption().bucket(step.name)
+            => "removed (S3 encrypts with SSE-S3 by default)";
+    }}
 }

@@ -43,15 +43,11 @@ impl Kind for OwnershipControls {
 #[cfg(feature = "aws")]
 mod aws {
     use super::OwnershipControls;
-    use crate::aws::{
-        Api, CallError, Cx, Done, Found, ReadCx, Step, absent_if_not_found, built, deleted,
-    };
-    use crate::s3::shared::per_bucket;
+    use crate::aws::{CallError, built};
+    use crate::s3::shared::bucket_setting_api;
     use aws_sdk_s3::types::{
         ObjectOwnership, OwnershipControls as Controls, OwnershipControlsRule,
     };
-
-    const NONE: &[&str] = &["OwnershipControlsNotFoundError"];
 
     impl OwnershipControls {
         pub(crate) fn from_aws(controls: Option<&Controls>) -> Self {
@@ -74,40 +70,12 @@ mod aws {
         }
     }
 
-    impl Api for OwnershipControls {
-        async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
-            let c = &rcx.clients.s3;
-            per_bucket(rcx, names, |name| async move {
-                let got = c.get_bucket_ownership_controls().bucket(&name).send().await;
-                let got = absent_if_not_found("s3:GetBucketOwnershipControls", got, NONE)?;
-                let controls = got.as_ref().and_then(|o| o.ownership_controls());
-                Ok(Some(OwnershipControls::from_aws(controls)))
-            })
-            .await
-        }
-
-        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
-            let controls = step.want.to_aws()?;
-            let s3 = &cx.clients.s3;
-            let req = s3
-                .put_bucket_ownership_controls()
-                .bucket(step.name)
-                .ownership_controls(controls);
-            crate::send!(cx, "s3:PutBucketOwnershipControls", req).await?;
-            Ok("set")
-        }
-
-        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
-            let del = cx
-                .clients
-                .s3
-                .delete_bucket_ownership_controls()
-                .bucket(step.name);
-            deleted(
-                crate::aws!(cx, "s3:DeleteBucketOwnershipControls", del.clone().send()).await,
-                "removed",
-                NONE,
-            )
-        }
-    }
+    bucket_setting_api! { OwnershipControls {
+        read(rcx, bucket) = "s3:GetBucketOwnershipControls" rcx.clients.s3.get_bucket_ownership_controls().bucket(bucket),
+            not set: ["OwnershipControlsNotFoundError"],
+            |got| Some(OwnershipControls::from_aws(got.as_ref().and_then(|o| o.ownership_controls())));
+        put(cx, step) = "s3:PutBucketOwnershipControls"
+            cx.clients.s3.put_bucket_ownership_controls().bucket(step.name).ownership_controls(step.want.to_aws()?);
+        delete = "s3:DeleteBucketOwnershipControls" cx.clients.s3.delete_bucket_ownership_controls().bucket(step.name) => "removed";
+    }}
 }

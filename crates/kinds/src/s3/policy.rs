@@ -40,8 +40,8 @@ mod aws {
     use ctrail_policy::canonical;
 
     use super::BucketPolicy;
-    use crate::aws::{Api, Cx, Done, Found, ReadCx, Step, absent_if_not_found, refuse};
-    use crate::s3::shared::per_bucket;
+    use crate::aws::refuse;
+    use crate::s3::shared::bucket_setting_api;
 
     impl BucketPolicy {
         pub(crate) fn from_aws(text: &str) -> Self {
@@ -56,31 +56,11 @@ mod aws {
         }
     }
 
-    impl Api for BucketPolicy {
-        async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
-            let c = &rcx.clients.s3;
-            per_bucket(rcx, names, |name| async move {
-                let got = c.get_bucket_policy().bucket(&name).send().await;
-                let got = absent_if_not_found("s3:GetBucketPolicy", got, &["NoSuchBucketPolicy"])?;
-                Ok(got
-                    .as_ref()
-                    .and_then(|p| p.policy())
-                    .map(BucketPolicy::from_aws))
-            })
-            .await
-        }
-
-        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
-            let policy = step.want.to_aws()?;
-            let c = &cx.clients.s3;
-            let req = c.put_bucket_policy().bucket(step.name).policy(&policy);
-            crate::send!(cx, "s3:PutBucketPolicy", req).await?;
-            Ok("set")
-        }
-
-        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
-            let req = cx.clients.s3.delete_bucket_policy().bucket(step.name);
-            crate::delete!(cx, "s3:DeleteBucketPolicy", req, "deleted")
-        }
-    }
+    bucket_setting_api! { BucketPolicy {
+        read(rcx, bucket) = "s3:GetBucketPolicy" rcx.clients.s3.get_bucket_policy().bucket(bucket),
+            not set: ["NoSuchBucketPolicy"],
+            |got| got.as_ref().and_then(|p| p.policy()).map(BucketPolicy::from_aws);
+        put(cx, step) = "s3:PutBucketPolicy" cx.clients.s3.put_bucket_policy().bucket(step.name).policy(step.want.to_aws()?);
+        delete = "s3:DeleteBucketPolicy" cx.clients.s3.delete_bucket_policy().bucket(step.name) => "deleted";
+    }}
 }

@@ -44,8 +44,7 @@ mod aws {
     use aws_sdk_s3::types::PublicAccessBlockConfiguration;
 
     use super::PublicAccessBlock;
-    use crate::aws::{Api, Cx, Done, Found, ReadCx, Step, absent_if_not_found};
-    use crate::s3::shared::per_bucket;
+    use crate::s3::shared::bucket_setting_api;
 
     impl PublicAccessBlock {
         /// No configuration blocks nothing.
@@ -73,38 +72,12 @@ mod aws {
         }
     }
 
-    impl Api for PublicAccessBlock {
-        async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
-            let c = &rcx.clients.s3;
-            per_bucket(rcx, names, |name| async move {
-                let got = c.get_public_access_block().bucket(&name).send().await;
-                let got = absent_if_not_found(
-                    "s3:GetPublicAccessBlock",
-                    got,
-                    &["NoSuchPublicAccessBlockConfiguration"],
-                )?;
-                let cfg = got
-                    .as_ref()
-                    .and_then(|p| p.public_access_block_configuration());
-                Ok(Some(PublicAccessBlock::from_aws(cfg)))
-            })
-            .await
-        }
-
-        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
-            let cfg = step.want.to_aws();
-            let c = &cx.clients.s3;
-            let req = c
-                .put_public_access_block()
-                .bucket(step.name)
-                .public_access_block_configuration(cfg);
-            crate::send!(cx, "s3:PutPublicAccessBlock", req).await?;
-            Ok("set")
-        }
-
-        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
-            let req = cx.clients.s3.delete_public_access_block().bucket(step.name);
-            crate::delete!(cx, "s3:DeletePublicAccessBlock", req, "removed")
-        }
-    }
+    bucket_setting_api! { PublicAccessBlock {
+        read(rcx, bucket) = "s3:GetPublicAccessBlock" rcx.clients.s3.get_public_access_block().bucket(bucket),
+            not set: ["NoSuchPublicAccessBlockConfiguration"],
+            |got| Some(PublicAccessBlock::from_aws(got.as_ref().and_then(|p| p.public_access_block_configuration())));
+        put(cx, step) = "s3:PutPublicAccessBlock"
+            cx.clients.s3.put_public_access_block().bucket(step.name).public_access_block_configuration(step.want.to_aws());
+        delete = "s3:DeletePublicAccessBlock" cx.clients.s3.delete_public_access_block().bucket(step.name) => "removed";
+    }}
 }

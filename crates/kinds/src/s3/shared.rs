@@ -54,3 +54,55 @@ where
     })
     .await
 }
+
+/// `Api` for a setting of the log bucket that S3 reads, puts and deletes
+/// with one call each. The read runs per bucket (a bucket that does not
+/// exist has no setting; the get's "not set" codes answer `None`, which
+/// `live` maps to the value AWS applies then); the put sends its request
+/// under the retry policy; the delete sends its request, and a setting
+/// already gone is done.
+#[cfg(feature = "aws")]
+macro_rules! bucket_setting_api {
+    ($ty:ty {
+        read($rcx:ident, $bucket:ident) = $get_op:literal $get:expr,
+            not set: [$($not_set:literal),*], |$got:ident| $live:expr;
+        put($cx:ident, $step:ident) = $put_op:literal $put:expr;
+        delete = $del_op:literal $del:expr => $removed:literal;
+    }) => {
+        impl $crate::aws::Api for $ty {
+            async fn read(
+                $rcx: &$crate::aws::ReadCx<'_>,
+                names: &[String],
+            ) -> $crate::aws::Found<Self> {
+                $crate::s3::shared::per_bucket($rcx, names, |name| async move {
+                    let $bucket = name.as_str();
+                    let got = $get.send().await;
+                    let not_set = &[$($not_set),*];
+                    let $got = $crate::aws::absent_if_not_found($get_op, got, not_set)?;
+                    Ok($live)
+                })
+                .await
+            }
+
+            async fn put(
+                $cx: &$crate::aws::Cx<'_>,
+                $step: &$crate::aws::Step<'_, Self>,
+            ) -> $crate::aws::Done {
+                let req = $put;
+                $crate::send!($cx, $put_op, req).await?;
+                Ok("set")
+            }
+
+            async fn delete(
+                $cx: &$crate::aws::Cx<'_>,
+                $step: &$crate::aws::Step<'_, Self>,
+            ) -> $crate::aws::Done {
+                let req = $del;
+                $crate::delete!($cx, $del_op, req, $removed)
+            }
+        }
+    };
+}
+
+#[cfg(feature = "aws")]
+pub(crate) use bucket_setting_api;
