@@ -9,14 +9,7 @@ pub fn notes(plan: &Plan) -> Vec<String> {
     for a in plan.changes() {
         let created = a.kind == ActionKind::Create;
         for c in &a.changes {
-            let billed = ctrail_kinds::billing(
-                a.address.kind,
-                &c.path,
-                c.old.as_ref(),
-                c.new.as_ref(),
-                created,
-            );
-            if let Some(note) = billed {
+            if let Some(note) = ctrail_kinds::billing(a.address.kind, c, created) {
                 notes.push(format!("{}: {note}", a.address));
             }
         }

@@ -2,7 +2,7 @@
 //! how the spec implies it, and its rules. The AWS side (read, put, delete)
 //! is `crate::aws::Api`.
 
-use ctrail_model::{Address, EdgeReason, ResourceKind};
+use ctrail_model::{Address, AttributeChange, EdgeReason, ResourceKind};
 use ctrail_spec::Spec;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -39,8 +39,13 @@ impl<T> Desired<T> {
 
     /// A setting of `parent` with its own API call (the parent must exist).
     pub fn part_of(self, parent: ResourceKind) -> Self {
-        let parent = Address::new(parent, &self.name);
-        self.after(parent, EdgeReason::PartOf)
+        self.after_sibling(parent, EdgeReason::PartOf)
+    }
+
+    /// The resource of kind `first` with this one's name must exist first.
+    pub fn after_sibling(self, first: ResourceKind, why: EdgeReason) -> Self {
+        let first = Address::new(first, &self.name);
+        self.after(first, why)
     }
 
     /// Holds audit logs: never deleted or replaced unless `allow_destroy`.
@@ -146,15 +151,10 @@ pub trait Kind: Registered + Serialize + DeserializeOwned + Clone + Send + Sync 
     /// Every resource of this kind the spec implies.
     fn desired(spec: &Spec, names: &Names<'_>) -> Vec<Desired<Self>>;
 
-    /// What starts billing when attribute `path` changes from `old` (live)
-    /// to `new` (desired); `created`: the resource is new. Prices change:
-    /// the note says where to check.
-    fn billing(
-        _path: &str,
-        _old: Option<&Value>,
-        _new: Option<&Value>,
-        _created: bool,
-    ) -> Option<&'static str> {
+    /// What starts billing when an attribute changes (from `old`, live, to
+    /// `new`, desired); `created`: the resource is new. Prices change: the
+    /// note says where to check.
+    fn billing(_change: &AttributeChange, _created: bool) -> Option<&'static str> {
         None
     }
 

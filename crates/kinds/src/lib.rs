@@ -169,13 +169,11 @@ macro_rules! registry {
         /// What starts billing when a `kind` attribute changes (`Kind::billing`).
         pub fn billing(
             kind: ResourceKind,
-            path: &str,
-            old: Option<&Value>,
-            new: Option<&Value>,
+            change: &ctrail_model::AttributeChange,
             created: bool,
         ) -> Option<&'static str> {
             match kind {
-                $(ResourceKind::$variant => <$ty as Kind>::billing(path, old, new, created),)*
+                $(ResourceKind::$variant => <$ty as Kind>::billing(change, created),)*
             }
         }
 

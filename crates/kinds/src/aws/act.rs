@@ -223,6 +223,19 @@ pub fn merge_owned_statements(
     serde_json::to_string(&doc).map_err(|e| e.to_string())
 }
 
+/// A live policy shared with others: ctrail's statements in it (what is
+/// compared), and the whole document (the observation `_document`, for the
+/// preflight). Unreadable text is no document.
+pub fn owned_of(policy: Option<&str>) -> (serde_json::Value, Option<serde_json::Value>) {
+    let policy = policy
+        .and_then(ctrail_policy::canonical::parse_policy)
+        .unwrap_or(serde_json::Value::Null);
+    (
+        ctrail_policy::shared::owned_statements(&policy),
+        Some(policy),
+    )
+}
+
 /// Exponential backoff with full jitter: a random wait up to
 /// `base * 2^attempt`, capped.
 fn backoff(attempt: u32, base: Duration, cap: Duration) -> Duration {

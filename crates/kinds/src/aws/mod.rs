@@ -12,7 +12,7 @@ use std::future::Future;
 
 pub use act::{
     Cx, RetryPolicy, Retrying, Step, TagChange, Target, built, call, deleted, gone,
-    merge_owned_statements, refuse,
+    merge_owned_statements, owned_of, refuse,
 };
 pub use clients::{Clients, Connection, Retries};
 pub use error::{CallError, Class, ReadError, absent_if_not_found, chain, read_error};

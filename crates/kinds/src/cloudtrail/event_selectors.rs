@@ -3,7 +3,7 @@
 //! values ("Logging data events", CloudTrail User Guide), so every list in
 //! them is a set.
 
-use ctrail_model::ResourceKind;
+use ctrail_model::{AttributeChange, ResourceKind};
 use ctrail_spec::{ReadWriteType, Spec};
 use serde::{Deserialize, Serialize};
 
@@ -104,13 +104,9 @@ impl Kind for EventSelectors {
         ]),
     )]);
 
-    fn billing(
-        path: &str,
-        old: Option<&serde_json::Value>,
-        new: Option<&serde_json::Value>,
-        _: bool,
-    ) -> Option<&'static str> {
-        (path == "selectors" && logs_data_events(new) && !logs_data_events(old)).then_some(
+    fn billing(change: &AttributeChange, _: bool) -> Option<&'static str> {
+        let (old, new) = (change.old.as_ref(), change.new.as_ref());
+        (change.path == "selectors" && logs_data_events(new) && !logs_data_events(old)).then_some(
             "data events are billed at $0.10 per 100,000 events, and busy S3 buckets generate many; check current prices at https://aws.amazon.com/cloudtrail/pricing/",
         )
     }
@@ -172,6 +168,7 @@ mod aws {
     use crate::aws::{
         Api, CallError, Cx, Done, Found, ReadCx, Step, absent_if_not_found, built, deleted,
     };
+    use crate::cloudtrail::shared::per_trail;
 
     const OP: &str = "cloudtrail:PutEventSelectors";
 
@@ -299,8 +296,7 @@ mod aws {
 
     impl Api for EventSelectors {
         async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
-            let c = &rcx.clients.cloudtrail;
-            rcx.each(names, |name| async move {
+            per_trail(rcx, names, |c, name| async move {
                 let got = c.get_event_selectors().trail_name(name).send().await;
                 let live =
                     absent_if_not_found("cloudtrail:GetEventSelectors", got, &[])?.map(|s| {

@@ -2,7 +2,7 @@
 //! error rates). Insights need the trail to log management events, so they
 //! follow the event selectors.
 
-use ctrail_model::{Address, EdgeReason, ResourceKind};
+use ctrail_model::{AttributeChange, EdgeReason, ResourceKind};
 use ctrail_spec::Spec;
 
 use crate::{Compare, Desired, Kind, Names, Rules};
@@ -16,15 +16,11 @@ crate::attributes! {
 impl Kind for InsightSelectors {
     const RULES: Rules = Rules::NONE.compare_by(&[("insight_types", Compare::Sets(&[""]))]);
 
-    fn billing(
-        path: &str,
-        old: Option<&serde_json::Value>,
-        new: Option<&serde_json::Value>,
-        _: bool,
-    ) -> Option<&'static str> {
-        let count =
-            |v: Option<&serde_json::Value>| v.and_then(|v| v.as_array()).map_or(0, Vec::len);
-        (path == "insight_types" && count(new) > count(old)).then_some(
+    fn billing(change: &AttributeChange, _: bool) -> Option<&'static str> {
+        let count = |v: &Option<serde_json::Value>| {
+            v.as_ref().and_then(|v| v.as_array()).map_or(0, Vec::len)
+        };
+        (change.path == "insight_types" && count(&change.new) > count(&change.old)).then_some(
             "CloudTrail Insights is billed at $0.35 per 100,000 events analysed, per insight type; check current prices at https://aws.amazon.com/cloudtrail/pricing/",
         )
     }
@@ -34,14 +30,8 @@ impl Kind for InsightSelectors {
         let value = InsightSelectors {
             insight_types: t.insights.iter().map(|i| i.as_str().to_owned()).collect(),
         };
-        vec![
-            Desired::new(&t.name, value)
-                .part_of(ResourceKind::Trail)
-                .after(
-                    Address::new(ResourceKind::TrailEventSelectors, &t.name),
-                    EdgeReason::Configured,
-                ),
-        ]
+        let d = Desired::new(&t.name, value).part_of(ResourceKind::Trail);
+        vec![d.after_sibling(ResourceKind::TrailEventSelectors, EdgeReason::Configured)]
     }
 }
 
@@ -50,10 +40,8 @@ mod aws {
     use aws_sdk_cloudtrail::types::{InsightSelector, InsightType};
 
     use super::InsightSelectors;
-    use crate::aws::{
-        Api, CallError, Cx, Done, Found, ReadCx, Step, absent_if_not_found, deleted, if_exists,
-    };
-    use crate::cloudtrail::shared::trail;
+    use crate::aws::{Api, CallError, Cx, Done, Found, ReadCx, Step, absent_if_not_found, deleted};
+    use crate::cloudtrail::shared::per_trail;
 
     impl InsightSelectors {
         pub(crate) fn to_aws(types: &[String]) -> Vec<InsightSelector> {
@@ -92,12 +80,8 @@ mod aws {
 
     impl Api for InsightSelectors {
         async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
-            let c = &rcx.clients.cloudtrail;
-            rcx.each(names, |name| async move {
-                let got = c.get_insight_selectors().trail_name(&name).send();
-                let Some(got) = if_exists(trail(rcx, &name), got).await? else {
-                    return Ok(None);
-                };
+            per_trail(rcx, names, |c, name| async move {
+                let got = c.get_insight_selectors().trail_name(&name).send().await;
                 let got = absent_if_not_found(
                     "cloudtrail:GetInsightSelectors",
                     got,

@@ -1,7 +1,7 @@
 //! `trail_logging`: whether the trail records (StartLogging / StopLogging).
 //! Logging starts once the trail logs what the spec asks.
 
-use ctrail_model::{Address, EdgeReason, ResourceKind};
+use ctrail_model::{EdgeReason, ResourceKind};
 use ctrail_spec::Spec;
 
 use crate::{Desired, Kind, Names, Rules, Security, rank};
@@ -18,19 +18,12 @@ impl Kind for Logging {
 
     fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
         let t = &spec.trail;
-        vec![
-            Desired::new(
-                &t.name,
-                Logging {
-                    is_logging: t.logging,
-                },
-            )
-            .part_of(ResourceKind::Trail)
-            .after(
-                Address::new(ResourceKind::TrailEventSelectors, &t.name),
-                EdgeReason::Configured,
-            ),
-        ]
+        let value = Logging {
+            is_logging: t.logging,
+        };
+        let d = Desired::new(&t.name, value).part_of(ResourceKind::Trail);
+        // Logging starts once the trail logs what the spec asks.
+        vec![d.after_sibling(ResourceKind::TrailEventSelectors, EdgeReason::Configured)]
     }
 }
 
@@ -40,6 +33,7 @@ mod aws {
 
     use super::Logging;
     use crate::aws::{Api, CallError, Cx, Done, Found, ReadCx, Step, absent_if_not_found, deleted};
+    use crate::cloudtrail::shared::per_trail;
 
     async fn stop(cx: &Cx<'_>, name: &str) -> Result<(), CallError> {
         let c = &cx.clients.cloudtrail;
@@ -58,8 +52,7 @@ mod aws {
 
     impl Api for Logging {
         async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
-            let c = &rcx.clients.cloudtrail;
-            rcx.each(names, |name| async move {
+            per_trail(rcx, names, |c, name| async move {
                 let got = c.get_trail_status().name(name).send().await;
                 let got = absent_if_not_found("cloudtrail:GetTrailStatus", got, &[])?;
                 Ok(got.as_ref().map(Logging::from_aws))

@@ -25,3 +25,25 @@ pub(crate) async fn trail(
         .await?;
     Ok((*found).clone())
 }
+
+/// Reads a setting of each named trail: `read` (given the CloudTrail
+/// client) runs alongside the trail's existence check, and a trail that
+/// does not exist has no setting.
+#[cfg(feature = "aws")]
+pub(crate) async fn per_trail<'a, T, F, Fut>(
+    rcx: &crate::aws::ReadCx<'a>,
+    names: &[String],
+    read: F,
+) -> crate::aws::Found<T>
+where
+    F: Fn(&'a aws_sdk_cloudtrail::Client, String) -> Fut,
+    Fut: Future<Output = Result<Option<T>, crate::aws::ReadError>>,
+{
+    let c = &rcx.clients.cloudtrail;
+    let read = &read;
+    rcx.each(names, |name| async move {
+        let got = crate::aws::if_exists(trail(rcx, &name), read(c, name.clone())).await?;
+        got.transpose().map(Option::flatten)
+    })
+    .await
+}

@@ -53,13 +53,13 @@ impl Kind for KeyPolicy {
 
 #[cfg(feature = "aws")]
 mod aws {
-    use ctrail_policy::canonical;
-    use ctrail_policy::shared::owned_statements;
+
     use serde_json::{Value, json};
 
     use super::KeyPolicy;
     use crate::aws::{
-        Api, CallError, Cx, Done, Found, ReadCx, Step, merge_owned_statements, read_error, refuse,
+        Api, CallError, Cx, Done, Found, ReadCx, Step, merge_owned_statements, owned_of,
+        read_error, refuse,
     };
 
     /// Swaps `owned` in for ctrail's statements in the key policy.
@@ -87,13 +87,11 @@ mod aws {
         /// ctrail's statements of the key's policy, and the whole policy as
         /// the observation `_document`.
         pub(crate) fn from_aws(key: &str, policy: Option<&str>) -> Self {
-            let policy = policy
-                .and_then(canonical::parse_policy)
-                .unwrap_or(Value::Null);
+            let (statements, document) = owned_of(policy);
             KeyPolicy {
                 key: key.to_owned(),
-                statements: owned_statements(&policy),
-                document: Some(policy),
+                statements,
+                document,
             }
         }
     }

@@ -3,7 +3,7 @@
 //! plan never deletes it unless the spec sets `allow_destroy`.
 
 use ctrail_model::placeholder::Placeholder;
-use ctrail_model::{Address, EdgeReason, ResourceKind};
+use ctrail_model::{Address, AttributeChange, EdgeReason, ResourceKind};
 use ctrail_spec::Spec;
 
 use crate::{Desired, Kind, Names};
@@ -16,13 +16,8 @@ crate::attributes! {
 }
 
 impl Kind for LogGroup {
-    fn billing(
-        path: &str,
-        _: Option<&serde_json::Value>,
-        _: Option<&serde_json::Value>,
-        created: bool,
-    ) -> Option<&'static str> {
-        (created && path == "name")
+    fn billing(change: &AttributeChange, created: bool) -> Option<&'static str> {
+        (created && change.path == "name")
             .then_some("CloudWatch Logs bills per GB ingested and per GB stored each month")
     }
 

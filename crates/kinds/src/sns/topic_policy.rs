@@ -51,13 +51,13 @@ impl Kind for TopicPolicy {
 
 #[cfg(feature = "aws")]
 mod aws {
-    use ctrail_policy::canonical;
-    use ctrail_policy::shared::owned_statements;
+
     use serde_json::{Value, json};
 
     use super::TopicPolicy;
     use crate::aws::{
-        Api, CallError, Cx, Done, Found, ReadCx, Step, deleted, merge_owned_statements, refuse,
+        Api, CallError, Cx, Done, Found, ReadCx, Step, deleted, merge_owned_statements, owned_of,
+        refuse,
     };
     use crate::sns::shared::attributes;
 
@@ -83,13 +83,11 @@ mod aws {
     impl TopicPolicy {
         /// From the topic's `Policy` attribute (GetTopicAttributes).
         pub(crate) fn from_aws(arn: &str, policy: Option<&str>) -> Self {
-            let policy = policy
-                .and_then(canonical::parse_policy)
-                .unwrap_or(Value::Null);
+            let (statements, document) = owned_of(policy);
             TopicPolicy {
                 topic_arn: arn.to_owned(),
-                statements: owned_statements(&policy),
-                document: Some(policy),
+                statements,
+                document,
             }
         }
     }
