@@ -2,7 +2,7 @@
 
 mod support;
 
-use support::{ctrail, golden, stderr, stdout};
+use support::{assert_error, ctrail, golden, stderr, stdout};
 
 /// The numbered resource lines of `ctrail graph`, in order.
 fn order(text: &str) -> Vec<String> {
@@ -21,12 +21,8 @@ fn trail_is_listed_after_bucket_policy_and_role_policy() {
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     let order = order(&text);
-    let pos = |a: &str| {
-        order
-            .iter()
-            .position(|x| x == a)
-            .unwrap_or_else(|| panic!("{a} not listed:\n{text}"))
-    };
+    let listed = |a: &str| order.iter().position(|x| x == a);
+    let pos = |a: &str| listed(a).unwrap_or_else(|| panic!("{a} not listed:\n{text}"));
     let trail = pos("trail.security-audit-trail");
     assert!(pos("s3_bucket_policy.my-org-cloudtrail-logs-2024") < trail);
     assert!(pos("iam_role_policy.CloudTrail-CloudWatchLogs-Role-security-audit-trail") < trail);
@@ -89,11 +85,6 @@ fn json_output_lists_resources_edges_and_placeholders() {
 #[test]
 fn graph_of_an_invalid_spec_fails_with_the_errors() {
     let out = ctrail(&["graph", "tests/invalid/unknown-region.yaml"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("tests/invalid/unknown-region.yaml:2:9"),
-        "{}",
-        stderr(&out)
-    );
+    assert_error(&out, "tests/invalid/unknown-region.yaml:2:9");
     assert!(stdout(&out).is_empty());
 }

@@ -7,7 +7,7 @@
 mod support;
 
 use serde_json::Value;
-use support::{ctrail, files, root, scratch, stderr, stdout};
+use support::{assert_error, ctrail, files, root, scratch, stderr, stdout};
 
 fn validate_json(path: &str) -> (i32, Value) {
     let out = ctrail(&["validate", "--format", "json", path]);
@@ -199,10 +199,5 @@ fn hostile_input_is_refused_with_an_error() {
 #[test]
 fn a_missing_file_is_an_error_not_a_panic() {
     let out = ctrail(&["validate", "specs/does-not-exist.yaml"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("cannot read specs/does-not-exist.yaml"),
-        "{}",
-        stderr(&out)
-    );
+    assert_error(&out, "cannot read specs/does-not-exist.yaml");
 }

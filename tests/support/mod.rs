@@ -34,6 +34,13 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// `ctrail` exited 1 with an error that says `text`.
+pub fn assert_error(o: &Output, text: &str) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains(text), "no {text:?} in:\n{err}");
+}
+
 /// Files in `dir` (relative to the root) ending in `ext`, sorted, as relative
 /// paths. Hidden files (an editor's `.spec.yaml.swp`, a stray `.draft.yaml`)
 /// are not the project's and are left out.

@@ -21,6 +21,12 @@ fn graph(text: &str) -> ctrail_graph::ResourceGraph {
     build(&loaded.spec).expect("graph")
 }
 
+/// The graph's resources in apply order, as addresses.
+fn apply_order(g: &ctrail_graph::ResourceGraph) -> Vec<String> {
+    let ordered = g.ordered().expect("acyclic");
+    ordered.iter().map(|r| r.address.to_string()).collect()
+}
+
 fn a(kind: K, name: &str) -> Address {
     Address::new(kind, name)
 }
@@ -124,18 +130,8 @@ fn every_edge_is_declared_with_its_reason() {
 #[test]
 fn trail_comes_after_bucket_policy_and_role_policy() {
     let g = graph(FULL);
-    let order: Vec<String> = g
-        .ordered()
-        .expect("acyclic")
-        .iter()
-        .map(|r| r.address.to_string())
-        .collect();
-    let pos = |s: &str| {
-        order
-            .iter()
-            .position(|x| x == s)
-            .unwrap_or_else(|| panic!("{s} missing"))
-    };
+    let order = apply_order(&g);
+    let pos = |s: &str| order.iter().position(|x| x == s).expect(s);
     let trail = pos("trail.security-audit-trail");
     assert!(pos("s3_bucket_policy.my-org-cloudtrail-logs-2024") < trail);
     assert!(pos("iam_role_policy.CloudTrail-CloudWatchLogs-Role-security-audit-trail") < trail);
@@ -300,13 +296,8 @@ fn monitoring_waits_for_the_log_group_and_alarms_for_their_filter_and_topic() {
         elsewhere.desired["alarm_actions"],
         serde_json::json!(["arn:aws:sns:us-east-1:123456789012:pager"])
     );
-    let ordered: Vec<String> = g
-        .ordered()
-        .expect("acyclic")
-        .iter()
-        .map(|r| r.address.to_string())
-        .collect();
-    let pos = |s: &str| ordered.iter().position(|o| o == s).expect(s);
+    let order = apply_order(&g);
+    let pos = |s: &str| order.iter().position(|o| o == s).expect(s);
     assert!(pos("log_group.CloudTrail/Audit") < pos("metric_filter.RootUsage"));
     assert!(pos("metric_filter.RootUsage") < pos("metric_alarm.RootUsageAlarm"));
     assert!(pos("sns_topic.security-alerts") < pos("metric_alarm.RootUsageAlarm"));

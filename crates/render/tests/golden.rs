@@ -31,6 +31,13 @@ fn check(file: &str, actual: &str) {
     golden::check(&root().join("tests/golden").join(file), actual);
 }
 
+/// The JSON plan's action on `address`.
+fn action<'a>(doc: &'a serde_json::Value, address: &str) -> &'a serde_json::Value {
+    let actions = doc["actions"].as_array().expect("actions");
+    let found = actions.iter().find(|a| a["address"] == address);
+    found.unwrap_or_else(|| panic!("no action on {address}"))
+}
+
 #[test]
 fn plans_render_as_pinned() {
     for name in [
@@ -106,14 +113,10 @@ fn the_json_plan_carries_the_checked_fields() {
     );
     // The role's permissions: the seed's every-stream grant, then the
     // documented CloudTrail streams.
-    let role = doc["actions"]
-        .as_array()
-        .expect("actions")
-        .iter()
-        .find(|a| {
-            a["address"] == "iam_role_policy.CloudTrail-CloudWatchLogs-Role-security-audit-trail"
-        })
-        .expect("role policy action");
+    let role = action(
+        &doc,
+        "iam_role_policy.CloudTrail-CloudWatchLogs-Role-security-audit-trail",
+    );
     let change = &role["changes"][0];
     assert_eq!(change["path"], "policy");
     assert_eq!(
@@ -129,12 +132,7 @@ fn the_json_plan_carries_the_checked_fields() {
 
     let drifted = plan::json::document(&Section::new(&load("drifted")));
     assert_eq!(drifted["summary"]["change"], 6);
-    let logging = drifted["actions"]
-        .as_array()
-        .expect("actions")
-        .iter()
-        .find(|a| a["address"] == "trail_logging.security-audit-trail")
-        .expect("logging");
+    let logging = action(&drifted, "trail_logging.security-audit-trail");
     assert_eq!(
         logging["changes"][0],
         serde_json::json!({"path": "is_logging", "old": false, "new": true})

@@ -14,8 +14,10 @@ use serde_json::Value;
 use tokio::sync::OnceCell;
 
 use super::Clients;
-use super::error::ReadError;
+use super::error::{ReadError, absent_if_not_found};
 use crate::Kind;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 /// Every way the spec's KMS key may be written, so that a live value in any
 /// of them is recognised as the same key.
@@ -106,6 +108,30 @@ impl<'a> ReadCx<'a> {
             out.push((name.clone(), read(name.clone()).await?));
         }
         Ok(out)
+    }
+
+    /// What `pick` takes from the answer of `call` (operation `op`, on
+    /// `name`), made once however many reads ask; `None` when AWS says
+    /// `name` does not exist.
+    pub async fn found_once<O, E, R, T>(
+        &self,
+        op: &'static str,
+        name: &str,
+        call: impl Future<Output = Result<O, SdkError<E, R>>>,
+        pick: impl FnOnce(O) -> Option<T>,
+    ) -> Result<Option<T>, ReadError>
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug + Send + Sync + 'static,
+        T: Clone + Send + Sync + 'static,
+    {
+        let key = format!("{op} {name}");
+        let found = self
+            .once(key, async {
+                Ok(absent_if_not_found(op, call.await, &[])?.and_then(pick))
+            })
+            .await?;
+        Ok((*found).clone())
     }
 
     /// The answer of `call`, made once per `key` however many reads ask.

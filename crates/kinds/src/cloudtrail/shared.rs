@@ -13,17 +13,9 @@ pub(crate) async fn trail(
     rcx: &crate::aws::ReadCx<'_>,
     name: &str,
 ) -> Result<Option<aws_sdk_cloudtrail::types::Trail>, crate::aws::ReadError> {
-    let c = &rcx.clients.cloudtrail;
-    let found = rcx
-        .once(format!("cloudtrail:GetTrail {name}"), async {
-            let got = c.get_trail().name(name).send().await;
-            Ok(
-                crate::aws::absent_if_not_found("cloudtrail:GetTrail", got, &[])?
-                    .and_then(|t| t.trail().cloned()),
-            )
-        })
-        .await?;
-    Ok((*found).clone())
+    let got = rcx.clients.cloudtrail.get_trail().name(name).send();
+    rcx.found_once("cloudtrail:GetTrail", name, got, |t| t.trail().cloned())
+        .await
 }
 
 /// Reads a setting of each named trail: `read` (given the CloudTrail

@@ -30,15 +30,10 @@ pub(crate) async fn attributes(
     rcx: &crate::aws::ReadCx<'_>,
     arn: &str,
 ) -> Result<Option<std::collections::HashMap<String, String>>, crate::aws::ReadError> {
-    let c = &rcx.clients.sns;
-    let found = rcx
-        .once(format!("sns:GetTopicAttributes {arn}"), async {
-            let got = c.get_topic_attributes().topic_arn(arn).send().await;
-            Ok(
-                crate::aws::absent_if_not_found("sns:GetTopicAttributes", got, &[])?
-                    .map(|a| a.attributes().cloned().unwrap_or_default()),
-            )
-        })
-        .await?;
-    Ok((*found).clone())
+    let got = rcx.clients.sns.get_topic_attributes().topic_arn(arn).send();
+    let pick = |a: aws_sdk_sns::operation::get_topic_attributes::GetTopicAttributesOutput| {
+        Some(a.attributes().cloned().unwrap_or_default())
+    };
+    rcx.found_once("sns:GetTopicAttributes", arn, got, pick)
+        .await
 }
