@@ -135,25 +135,18 @@ pub fn diff(old: &Value, new: &Value) -> Vec<StatementChange> {
             });
         }
     }
-    for (oi, (index, _, s)) in old.iter().enumerate() {
-        if old_left[oi] {
-            out.push(StatementChange {
-                kind: ChangeKind::Removed,
-                label: label(s, *index),
-                statement: Some(s.clone()),
-                elements: Vec::new(),
-            });
-        }
-    }
-    for (ni, (index, _, s)) in new.iter().enumerate() {
-        if new_left[ni] {
-            out.push(StatementChange {
-                kind: ChangeKind::Added,
-                label: label(s, *index),
-                statement: Some(s.clone()),
-                elements: Vec::new(),
-            });
-        }
+    // What is left unmatched was removed or added.
+    for (side, left, kind) in [
+        (&old, &old_left, ChangeKind::Removed),
+        (&new, &new_left, ChangeKind::Added),
+    ] {
+        let unmatched = side.iter().zip(left.iter()).filter(|(_, l)| **l);
+        out.extend(unmatched.map(|((index, _, s), _)| StatementChange {
+            kind,
+            label: label(s, *index),
+            statement: Some(s.clone()),
+            elements: Vec::new(),
+        }));
     }
     out
 }

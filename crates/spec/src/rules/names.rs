@@ -10,40 +10,77 @@ fn looks_like_ipv4(s: &str) -> bool {
             .all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// The rules a kind of name shares: its length, its characters, and
+/// whether it must start and end with a letter or digit.
+struct Naming {
+    /// "bucket name", "trail name", ...
+    what: &'static str,
+    len: std::ops::RangeInclusive<usize>,
+    allowed: fn(char) -> bool,
+    /// Which characters may start and end it (`None`: any allowed one).
+    edge: Option<fn(char) -> bool>,
+    /// The rules in words, as help.
+    rules: &'static str,
+}
+
+impl Naming {
+    fn problem(&self, name: &str, what: impl std::fmt::Display) -> Problem {
+        Problem::new(format!("{} \"{name}\" {what}", self.what)).help(self.rules)
+    }
+
+    fn check(&self, name: &str) -> Check {
+        let len = name.chars().count();
+        if !self.len.contains(&len) {
+            return Err(self.problem(name, format_args!("is {len} characters long")));
+        }
+        if let Some(c) = name.chars().find(|c| !(self.allowed)(*c)) {
+            return Err(self.problem(name, format_args!("contains '{c}'")));
+        }
+        if let Some(edge) = self.edge {
+            let ok = |c: Option<char>| c.is_some_and(edge);
+            if !ok(name.chars().next()) || !ok(name.chars().last()) {
+                return Err(self.problem(name, "must start and end with a letter or digit"));
+            }
+        }
+        if self.edge.is_some() && looks_like_ipv4(name) {
+            return Err(self.problem(name, "is formatted as an IP address"));
+        }
+        Ok(())
+    }
+}
+
+const BUCKET: Naming = Naming {
+    what: "bucket name",
+    len: 3..=63,
+    allowed: |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-',
+    edge: Some(|c| c.is_ascii_lowercase() || c.is_ascii_digit()),
+    rules: "bucket names are 3-63 characters of lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit",
+};
+
+const TRAIL: Naming = Naming {
+    what: "trail name",
+    len: 3..=128,
+    allowed: |c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'),
+    edge: Some(|c| c.is_ascii_alphanumeric()),
+    rules: "trail names are 3-128 characters of letters, digits, '.', '-' and '_', start and end with a letter or digit, and have no two of '.', '-', '_' side by side",
+};
+
+/// IAM role names are at most this long.
+pub const MAX_ROLE_NAME: usize = 64;
+
+const ROLE: Naming = Naming {
+    what: "role name",
+    len: 1..=MAX_ROLE_NAME,
+    allowed: |c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c),
+    edge: None,
+    rules: "IAM role names are 1-64 characters of letters, digits and + = , . @ _ -",
+};
+
 /// S3 general purpose bucket naming rules.
 pub fn bucket_name(name: &str) -> Check {
-    const RULES: &str = "bucket names are 3-63 characters of lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit";
-    let len = name.chars().count();
-    if !(3..=63).contains(&len) {
-        return Err(
-            Problem::new(format!("bucket name \"{name}\" is {len} characters long")).help(RULES),
-        );
-    }
-    if let Some(c) = name
-        .chars()
-        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '.' || *c == '-'))
-    {
-        return Err(Problem::new(format!("bucket name \"{name}\" contains '{c}'")).help(RULES));
-    }
-    let first_last_ok =
-        |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
-    if !first_last_ok(name.chars().next()) || !first_last_ok(name.chars().last()) {
-        return Err(Problem::new(format!(
-            "bucket name \"{name}\" must start and end with a letter or digit"
-        ))
-        .help(RULES));
-    }
+    BUCKET.check(name)?;
     if name.contains("..") || name.contains(".-") || name.contains("-.") {
-        return Err(Problem::new(format!(
-            "bucket name \"{name}\" has a dot next to another dot or a hyphen"
-        ))
-        .help(RULES));
-    }
-    if looks_like_ipv4(name) {
-        return Err(Problem::new(format!(
-            "bucket name \"{name}\" is formatted as an IP address"
-        ))
-        .help(RULES));
+        return Err(BUCKET.problem(name, "has a dot next to another dot or a hyphen"));
     }
     for prefix in ["xn--", "sthree-", "amzn-s3-demo-"] {
         if name.starts_with(prefix) {
@@ -64,62 +101,18 @@ pub fn bucket_name(name: &str) -> Check {
 
 /// CloudTrail trail naming rules.
 pub fn trail_name(name: &str) -> Check {
-    const RULES: &str = "trail names are 3-128 characters of letters, digits, '.', '-' and '_', start and end with a letter or digit, and have no two of '.', '-', '_' side by side";
-    let len = name.chars().count();
-    if !(3..=128).contains(&len) {
-        return Err(
-            Problem::new(format!("trail name \"{name}\" is {len} characters long")).help(RULES),
-        );
-    }
-    if let Some(c) = name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
-    {
-        return Err(Problem::new(format!("trail name \"{name}\" contains '{c}'")).help(RULES));
-    }
-    let alnum = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
-    if !alnum(name.chars().next()) || !alnum(name.chars().last()) {
-        return Err(Problem::new(format!(
-            "trail name \"{name}\" must start and end with a letter or digit"
-        ))
-        .help(RULES));
-    }
+    TRAIL.check(name)?;
     let punct = |c: char| matches!(c, '.' | '-' | '_');
     let chars: Vec<char> = name.chars().collect();
     if chars.windows(2).any(|w| punct(w[0]) && punct(w[1])) {
-        return Err(Problem::new(format!(
-            "trail name \"{name}\" has two of '.', '-', '_' side by side"
-        ))
-        .help(RULES));
-    }
-    if looks_like_ipv4(name) {
-        return Err(Problem::new(format!(
-            "trail name \"{name}\" is formatted as an IP address"
-        ))
-        .help(RULES));
+        return Err(TRAIL.problem(name, "has two of '.', '-', '_' side by side"));
     }
     Ok(())
 }
 
-/// IAM role names are at most this long.
-pub const MAX_ROLE_NAME: usize = 64;
-
 /// IAM role naming rules.
 pub fn role_name(name: &str) -> Check {
-    const RULES: &str = "IAM role names are 1-64 characters of letters, digits and + = , . @ _ -";
-    let len = name.chars().count();
-    if !(1..=MAX_ROLE_NAME).contains(&len) {
-        return Err(
-            Problem::new(format!("role name \"{name}\" is {len} characters long")).help(RULES),
-        );
-    }
-    if let Some(c) = name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || "+=,.@_-".contains(*c)))
-    {
-        return Err(Problem::new(format!("role name \"{name}\" contains '{c}'")).help(RULES));
-    }
-    Ok(())
+    ROLE.check(name)
 }
 
 /// A 12-digit AWS account id.

@@ -76,20 +76,10 @@ pub(crate) fn read(
         .as_ref()
         .map(|fs| cx.bool_or(fs, "allow_destroy", false))
         .unwrap_or(false);
-    let extra_trust_statements = super::statements::read(
-        cx,
-        fields
-            .as_ref()
-            .and_then(|fs| fs.get("extra_trust_statements")),
-        super::statements::Document::Resource,
-    );
-    let extra_role_statements = super::statements::read(
-        cx,
-        fields
-            .as_ref()
-            .and_then(|fs| fs.get("extra_role_statements")),
-        super::statements::Document::Identity,
-    );
+    use super::statements::{Document, read};
+    let field = |key: &str| fields.as_ref().and_then(|fs| fs.get(key));
+    let extra_trust_statements = read(cx, field("extra_trust_statements"), Document::Resource);
+    let extra_role_statements = read(cx, field("extra_role_statements"), Document::Identity);
     Some(Some(CloudWatchLogs {
         log_group: log_group?,
         retention_days: retention_days?,

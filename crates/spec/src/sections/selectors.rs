@@ -1,7 +1,7 @@
 //! Basic and advanced event selectors.
 
 use super::Cx;
-use crate::decode::{self, Field, Located};
+use crate::decode::{self, Field, Item, Located};
 use crate::model::{AdvancedSelector, BasicSelector, DataResource, FieldSelector, ReadWriteType};
 use crate::rules::selectors as rules;
 
@@ -23,14 +23,21 @@ const FIELD_KEYS: &[&str] = &[
     "not_ends_with",
 ];
 
-pub(crate) fn basic(cx: &mut Cx<'_>, f: Field<'_>) -> Option<Vec<BasicSelector>> {
+/// The selectors listed at `f`; an empty list is an error (the key left
+/// out logs every management event).
+fn listed<'a>(cx: &mut Cx<'_>, f: Field<'a>, what: &str) -> Option<Vec<Item<'a>>> {
     let items = decode::list(cx.sink, f)?;
     if items.is_empty() {
         cx.sink
-            .error(f.at(), f.path, "no event selectors given")
+            .error(f.at(), f.path, format!("no {what} given"))
             .help("remove the key to log all management events");
         return None;
     }
+    Some(items)
+}
+
+pub(crate) fn basic(cx: &mut Cx<'_>, f: Field<'_>) -> Option<Vec<BasicSelector>> {
+    let items = listed(cx, f, "event selectors")?;
     if items.len() > rules::MAX_BASIC_SELECTORS {
         cx.sink
             .error(f.at(), f.path, format!("{} basic event selectors given", items.len()))
@@ -147,13 +154,7 @@ fn data_resource(cx: &mut Cx<'_>, f: Field<'_>) -> Option<DataResource> {
 }
 
 pub(crate) fn advanced(cx: &mut Cx<'_>, f: Field<'_>) -> Option<Vec<AdvancedSelector>> {
-    let items = decode::list(cx.sink, f)?;
-    if items.is_empty() {
-        cx.sink
-            .error(f.at(), f.path, "no advanced event selectors given")
-            .help("remove the key to log all management events");
-        return None;
-    }
+    let items = listed(cx, f, "advanced event selectors")?;
     let before = cx.sink.error_count();
     let mut out = Vec::new();
     let mut total_values = 0usize;
