@@ -114,6 +114,18 @@ impl Sink {
         self.push(Severity::Warning, loc, field, message.into())
     }
 
+    /// An error: `v` is not one of the `allowed` values of a `what`.
+    pub(crate) fn unknown(
+        &mut self,
+        v: &crate::decode::Located<String>,
+        what: &str,
+        allowed: &[&str],
+    ) {
+        let message = format!("unknown {what} \"{}\"", v.value);
+        let report = self.push(Severity::Error, v.loc, &v.path, message);
+        report.help(format!("allowed: {}", allowed.join(", ")));
+    }
+
     fn push(&mut self, severity: Severity, loc: Loc, field: &str, message: String) -> Report<'_> {
         self.found.push(Diagnostic {
             severity,

@@ -288,13 +288,7 @@ fn read_transitions(cx: &mut Cx<'_>, f: Field<'_>) -> Option<Vec<Transition>> {
             continue;
         };
         if !STORAGE_CLASSES.contains(&class.value.as_str()) {
-            cx.sink
-                .error(
-                    class.loc,
-                    &class.path,
-                    format!("unknown storage class \"{}\"", class.value),
-                )
-                .help(format!("allowed: {}", STORAGE_CLASSES.join(", ")));
+            cx.sink.unknown(&class, "storage class", STORAGE_CLASSES);
             continue;
         }
         if matches!(class.value.as_str(), "STANDARD_IA" | "ONEZONE_IA") && days.value < MIN_IA_DAYS

@@ -59,12 +59,7 @@ pub(crate) fn basic(cx: &mut Cx<'_>, f: Field<'_>) -> Option<Vec<BasicSelector>>
                 Some(t) => t,
                 None => {
                     cx.sink
-                        .error(
-                            v.loc,
-                            &v.path,
-                            format!("unknown read_write_type \"{}\"", v.value),
-                        )
-                        .help(format!("allowed: {}", ReadWriteType::NAMES.join(", ")));
+                        .unknown(&v, "read_write_type", &ReadWriteType::NAMES);
                     ReadWriteType::All
                 }
             },
@@ -277,12 +272,7 @@ fn field_selector(cx: &mut Cx<'_>, f: Field<'_>) -> Option<(FieldSelector, usize
     let fields = decode::mapping(cx.sink, f, FIELD_KEYS)?;
     let field = cx.required(&fields, f.path, "field")?;
     if !rules::ADVANCED_FIELDS.contains(&field.value.as_str()) {
-        let r = cx.sink.error(
-            field.loc,
-            &field.path,
-            format!("unknown field \"{}\"", field.value),
-        );
-        r.help(format!("allowed: {}", rules::ADVANCED_FIELDS.join(", ")));
+        cx.sink.unknown(&field, "field", rules::ADVANCED_FIELDS);
         return None;
     }
     let mut read = |key: &str| -> Vec<Located<String>> {
@@ -318,12 +308,7 @@ fn field_selector(cx: &mut Cx<'_>, f: Field<'_>) -> Option<(FieldSelector, usize
             .find(|v| !rules::EVENT_CATEGORIES.contains(&v.value.as_str()))
     {
         cx.sink
-            .error(
-                bad.loc,
-                &bad.path,
-                format!("unknown event category \"{}\"", bad.value),
-            )
-            .help(format!("allowed: {}", rules::EVENT_CATEGORIES.join(", ")));
+            .unknown(bad, "event category", rules::EVENT_CATEGORIES);
     }
     if field.value == "readOnly"
         && let Some(bad) = equals

@@ -191,12 +191,7 @@ fn read_insights(
                     }
                     Some(t) => out.push(t),
                     None => {
-                        let r = cx.sink.error(
-                            item.loc,
-                            &item.path,
-                            format!("unknown insight type \"{}\"", item.value),
-                        );
-                        r.help(format!("allowed: {}", InsightType::NAMES.join(", ")));
+                        cx.sink.unknown(&item, "insight type", &InsightType::NAMES);
                     }
                 }
             }
