@@ -60,19 +60,7 @@ enum Command {
     /// Reads the account (read-only) and prints every difference, attribute by
     /// attribute, ending with "Plan: N to add, N to change, N to replace, N to
     /// destroy". Several specs are planned concurrently, one section each.
-    Plan {
-        #[arg(required = true, value_name = "SPEC")]
-        specs: Vec<PathBuf>,
-        /// Save the plan (JSON) for a later `ctrail apply PLAN`.
-        #[arg(long, value_name = "PLAN")]
-        out: Option<PathBuf>,
-        /// `text` for a terminal, `markdown` for a pull-request comment, `json` for tools.
-        #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
-        format: PlanFormat,
-        /// Exit 0 when there are no changes, 2 when there are, 1 on error.
-        #[arg(long)]
-        detailed_exitcode: bool,
-    },
+    Plan(commands::plan::Options),
     /// Make the account match a spec, or carry out a saved plan.
     ///
     /// With a SPEC: plans, shows the plan, and asks for confirmation (refused
@@ -84,20 +72,7 @@ enum Command {
     /// or Ctrl-C, running actions finish and the report lists every action as
     /// completed, failed or not started; running apply again continues.
     /// Afterwards a new plan must show no changes.
-    Apply {
-        /// A spec file, or a plan saved with `ctrail plan --out`.
-        #[arg(value_name = "SPEC|PLAN")]
-        target: PathBuf,
-        /// Apply without asking (for pipelines, after reviewing the plan).
-        #[arg(long)]
-        auto_approve: bool,
-        /// Most actions running at once.
-        #[arg(long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
-        parallelism: u16,
-        /// Seconds to keep retrying while AWS propagates a new role, policy or key.
-        #[arg(long, default_value_t = 180, value_name = "SECONDS")]
-        propagation_timeout: u64,
-    },
+    Apply(commands::apply::Options),
     /// Report changes made outside ctrail, for scheduled jobs.
     ///
     /// The same read and comparison as `plan`. Exits 0 when nothing drifted,
@@ -194,35 +169,9 @@ fn main() -> ExitCode {
         region: cli.region,
     };
     match cli.command {
-        Command::Plan {
-            specs,
-            out,
-            format,
-            detailed_exitcode,
-        } => commands::plan::run(
-            commands::plan::Options {
-                specs,
-                out,
-                format,
-                detailed_exitcode,
-            },
-            &conn,
-        ),
+        Command::Plan(opts) => commands::plan::run(opts, &conn),
         Command::Drift { specs, format } => commands::drift::run(&specs, format, &conn),
-        Command::Apply {
-            target,
-            auto_approve,
-            parallelism,
-            propagation_timeout,
-        } => commands::apply::run(
-            commands::apply::Options {
-                target,
-                auto_approve,
-                parallelism: usize::from(parallelism),
-                propagation_timeout: std::time::Duration::from_secs(propagation_timeout),
-            },
-            &conn,
-        ),
+        Command::Apply(opts) => commands::apply::run(opts, &conn),
         Command::Query(opts) => commands::query::run(opts, &conn),
         Command::Validate { specs, format } => commands::validate::run(&specs, format),
         Command::Graph {

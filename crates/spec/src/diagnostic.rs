@@ -96,22 +96,12 @@ impl Sink {
         }
     }
 
-    pub(crate) fn error(
-        &mut self,
-        loc: Loc,
-        field: &str,
-        message: impl Into<String>,
-    ) -> Report<'_> {
-        self.push(Severity::Error, loc, field, message.into())
+    pub(crate) fn error(&mut self, loc: Loc, field: &str, msg: impl Into<String>) -> Report<'_> {
+        self.push(Severity::Error, loc, field, msg.into())
     }
 
-    pub(crate) fn warning(
-        &mut self,
-        loc: Loc,
-        field: &str,
-        message: impl Into<String>,
-    ) -> Report<'_> {
-        self.push(Severity::Warning, loc, field, message.into())
+    pub(crate) fn warning(&mut self, loc: Loc, field: &str, msg: impl Into<String>) -> Report<'_> {
+        self.push(Severity::Warning, loc, field, msg.into())
     }
 
     /// An error: `v` is not one of the `allowed` values of a `what`.

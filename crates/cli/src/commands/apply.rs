@@ -16,11 +16,20 @@ use ctrail_render::{Section, Style, plan};
 use super::live::{self, Planned};
 use crate::render::progress::Progress;
 
+#[derive(clap::Args)]
 pub struct Options {
+    /// A spec file, or a plan saved with `ctrail plan --out`.
+    #[arg(value_name = "SPEC|PLAN")]
     pub target: PathBuf,
+    /// Apply without asking (for pipelines, after reviewing the plan).
+    #[arg(long)]
     pub auto_approve: bool,
-    pub parallelism: usize,
-    pub propagation_timeout: Duration,
+    /// Most actions running at once.
+    #[arg(long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub parallelism: u16,
+    /// Seconds to keep retrying while AWS propagates a new role, policy or key.
+    #[arg(long, default_value_t = 180, value_name = "SECONDS")]
+    pub propagation_timeout: u64,
 }
 
 /// A saved plan, if `path` holds one (JSON with a format version).
@@ -165,8 +174,8 @@ async fn execute(planned: &Planned, opts: &Options, conn: &Connection) -> Report
         kms_key_arn: planned.live.context.kms_key_arn.clone(),
     };
     let exec = ExecOptions {
-        parallelism: opts.parallelism,
-        propagation_timeout: opts.propagation_timeout,
+        parallelism: usize::from(opts.parallelism),
+        propagation_timeout: Duration::from_secs(opts.propagation_timeout),
         ..ExecOptions::default()
     };
     let interrupt = Arc::new(AtomicBool::new(false));

@@ -8,10 +8,18 @@ use ctrail_render::{Section, Style, plan};
 
 use crate::PlanFormat;
 
+#[derive(clap::Args)]
 pub struct Options {
+    #[arg(required = true, value_name = "SPEC")]
     pub specs: Vec<PathBuf>,
+    /// Save the plan (JSON) for a later `ctrail apply PLAN`.
+    #[arg(long, value_name = "PLAN")]
     pub out: Option<PathBuf>,
+    /// `text` for a terminal, `markdown` for a pull-request comment, `json` for tools.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
     pub format: PlanFormat,
+    /// Exit 0 when there are no changes, 2 when there are, 1 on error.
+    #[arg(long)]
     pub detailed_exitcode: bool,
 }
 
