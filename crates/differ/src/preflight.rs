@@ -93,6 +93,22 @@ struct Check<'a> {
     shown: &'a str,
 }
 
+impl<'a> Check<'a> {
+    fn of(
+        operation: &'a str,
+        exception: Option<&'a str>,
+        document: &'a str,
+        shown: &'a str,
+    ) -> Self {
+        Check {
+            operation,
+            exception,
+            document,
+            shown,
+        }
+    }
+}
+
 fn judge(out: &mut Vec<Finding>, policy: &Policy, kind: Kind, req: &Request<'_>, c: &Check<'_>) {
     let decision = evaluate(policy, kind, req);
     if !decision.allowed() {
@@ -227,12 +243,8 @@ fn bucket(out: &mut Vec<Finding>, g: &ResourceGraph, live: &LiveState, t: &Trail
         .or_else(|| live_attrs(live, K::S3BucketPolicy, bucket).and_then(|v| v.get("policy")));
     let document = format!("bucket policy of {bucket}");
     let op = t.operation();
-    let check = |shown| Check {
-        operation: op,
-        exception: Some("InsufficientS3BucketPolicyException"),
-        document: &document,
-        shown,
-    };
+    let exception = Some("InsufficientS3BucketPolicyException");
+    let check = |shown| Check::of(op, exception, &document, shown);
     let Some(doc) = doc else {
         out.push(Finding {
             operation: op.into(),
@@ -309,12 +321,8 @@ fn key(out: &mut Vec<Finding>, g: &ResourceGraph, live: &LiveState, t: &Trail<'_
         return;
     };
     let op = t.operation();
-    let check = |shown| Check {
-        operation: op,
-        exception: Some("InsufficientEncryptionPolicyException"),
-        document: &document,
-        shown,
-    };
+    let exception = Some("InsufficientEncryptionPolicyException");
+    let check = |shown| Check::of(op, exception, &document, shown);
     let trail_arn = t.arn();
     let encrypt = t.request("kms:GenerateDataKey", key_arn).with(
         "kms:EncryptionContext:aws:cloudtrail:arn",
@@ -368,16 +376,16 @@ fn key(out: &mut Vec<Finding>, g: &ResourceGraph, live: &LiveState, t: &Trail<'_
         );
         let exists = matches!(live.resources.get(&r.address), Some(Observed::Present(_)));
         let logs = format!("logs.{}.amazonaws.com", t.region());
-        let c = Check {
-            operation: if exists {
+        let c = Check::of(
+            if exists {
                 "AssociateKmsKey"
             } else {
                 "CreateLogGroup"
             },
-            exception: Some("AccessDeniedException"),
-            document: &document,
-            shown: "",
-        };
+            Some("AccessDeniedException"),
+            &document,
+            "",
+        );
         for (action, shown) in [
             ("kms:Encrypt", "kms:Encrypt*"),
             ("kms:Decrypt", "kms:Decrypt*"),
@@ -408,12 +416,7 @@ fn role(out: &mut Vec<Finding>, g: &ResourceGraph, t: &Trail<'_>) {
         if let Some(policy) = parsed(out, trust, &document) {
             // CloudTrail sends no aws:SourceArn / aws:SourceAccount here.
             let assume = Request::new(Principal::Service(CLOUDTRAIL), "sts:AssumeRole", role_arn);
-            let c = Check {
-                operation: op,
-                exception,
-                document: &document,
-                shown: "sts:AssumeRole",
-            };
+            let c = Check::of(op, exception, &document, "sts:AssumeRole");
             judge(out, &policy, Kind::Resource, &assume, &c);
         }
     }
@@ -444,12 +447,7 @@ fn role(out: &mut Vec<Finding>, g: &ResourceGraph, t: &Trail<'_>) {
         for stream in &streams {
             for action in ["logs:CreateLogStream", "logs:PutLogEvents"] {
                 let req = Request::new(me, action, stream);
-                let c = Check {
-                    operation: op,
-                    exception,
-                    document: &document,
-                    shown: action,
-                };
+                let c = Check::of(op, exception, &document, action);
                 judge(out, &policy, Kind::Identity, &req, &c);
             }
         }
@@ -494,12 +492,12 @@ fn topic(out: &mut Vec<Finding>, g: &ResourceGraph, live: &LiveState, t: &Trail<
         return;
     };
     let publish = t.request("SNS:Publish", &arn);
-    let c = Check {
-        operation: t.operation(),
-        exception: Some("InsufficientSnsTopicPolicyException"),
-        document: &document,
-        shown: "SNS:Publish",
-    };
+    let c = Check::of(
+        t.operation(),
+        Some("InsufficientSnsTopicPolicyException"),
+        &document,
+        "SNS:Publish",
+    );
     judge(out, &policy, Kind::Resource, &publish, &c);
 }
 
@@ -539,12 +537,7 @@ fn alarms(
                 .with("aws:SourceArn", alarm_arn.as_str())
                 .with("aws:SourceAccount", account)
                 .with("AWS:SourceOwner", account);
-            let c = Check {
-                operation: "alarm notification",
-                exception: None,
-                document: &document,
-                shown: "SNS:Publish",
-            };
+            let c = Check::of("alarm notification", None, &document, "SNS:Publish");
             judge(out, &policy, Kind::Resource, &req, &c);
         }
     }

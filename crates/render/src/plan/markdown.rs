@@ -31,14 +31,11 @@ pub fn render(section: &Section<'_>) -> String {
         out.push('\n');
     }
     if !summary.has_changes() {
-        let _ = writeln!(
-            out,
-            "**No changes.** The account matches the spec ({} resources checked).",
-            summary.unchanged
-        );
-        for (address, note) in super::unchanged_notes(plan) {
-            let _ = writeln!(out, "\n- **Note:** `{address}`: {note}");
-        }
+        out.push_str(&super::unchanged(
+            plan,
+            |n| format!("**No changes.** The account matches the spec ({n} resources checked).\n"),
+            |address, note| format!("\n- **Note:** `{address}`: {note}\n"),
+        ));
         return out;
     }
     let _ = writeln!(out, "**{}**\n", summary_line(&summary));

@@ -188,7 +188,21 @@ pub fn change_lines(kind: ResourceKind, c: &AttributeChange) -> Vec<Line> {
 }
 
 /// Notes on resources the plan leaves as they are.
-pub(crate) fn unchanged_notes(plan: &ctrail_differ::Plan) -> Vec<(String, &str)> {
+/// A plan without changes: its headline (given how many resources were
+/// checked), then a line per note on an unchanged resource.
+pub(crate) fn unchanged(
+    plan: &ctrail_differ::Plan,
+    headline: impl Fn(usize) -> String,
+    note: impl Fn(&str, &str) -> String,
+) -> String {
+    let mut out = headline(plan.summary().unchanged);
+    for (address, n) in unchanged_notes(plan) {
+        out.push_str(&note(&address, n));
+    }
+    out
+}
+
+fn unchanged_notes(plan: &ctrail_differ::Plan) -> Vec<(String, &str)> {
     plan.actions
         .iter()
         .filter(|a| a.kind == ctrail_differ::ActionKind::NoOp)

@@ -43,14 +43,11 @@ pub fn render(section: &Section<'_>, style: Style) -> String {
     }
     let summary = plan.summary();
     if !summary.has_changes() {
-        let _ = writeln!(
-            out,
-            "\nNo changes. The account matches the spec ({} resources checked).",
-            summary.unchanged
-        );
-        for (address, note) in super::unchanged_notes(plan) {
-            let _ = writeln!(out, "Note: {address}: {note}");
-        }
+        out.push_str(&super::unchanged(
+            plan,
+            |n| format!("\nNo changes. The account matches the spec ({n} resources checked).\n"),
+            |address, note| format!("Note: {address}: {note}\n"),
+        ));
         return out;
     }
     let _ = writeln!(
