@@ -63,23 +63,22 @@ fn live(entries: &[(K, Option<Value>)]) -> LiveState {
     }
 }
 
+/// The bucket in `region`, its versioning `status` (none: not set) and
+/// its `Owner` tag.
+fn account(region: &str, status: Option<&str>, owner: &str) -> LiveState {
+    live(&[
+        (K::S3Bucket, Some(json!({"name": "b", "region": region}))),
+        (
+            K::S3BucketVersioning,
+            status.map(|s| json!({ "status": s })),
+        ),
+        (K::S3BucketTags, Some(json!({"tags": {"Owner": owner}}))),
+    ])
+}
+
 #[test]
 fn create_update_and_no_op_in_apply_order() {
-    let actions = diff(
-        &graph(false),
-        &live(&[
-            (
-                K::S3Bucket,
-                Some(json!({"name": "b", "region": "us-east-1"})),
-            ),
-            (K::S3BucketVersioning, None),
-            (
-                K::S3BucketTags,
-                Some(json!({"tags": {"Owner": "someone-else"}})),
-            ),
-        ]),
-    )
-    .expect("diff");
+    let actions = diff(&graph(false), &account("us-east-1", None, "someone-else")).expect("diff");
     let kinds: Vec<(K, ActionKind)> = actions.iter().map(|a| (a.address.kind, a.kind)).collect();
     assert_eq!(
         kinds,
@@ -102,21 +101,8 @@ fn create_update_and_no_op_in_apply_order() {
 
 #[test]
 fn a_weakening_is_called_out() {
-    let actions = diff(
-        &graph(false),
-        &live(&[
-            (
-                K::S3Bucket,
-                Some(json!({"name": "b", "region": "us-east-1"})),
-            ),
-            (K::S3BucketVersioning, Some(json!({"status": "Suspended"}))),
-            (
-                K::S3BucketTags,
-                Some(json!({"tags": {"Owner": "security"}})),
-            ),
-        ]),
-    )
-    .expect("diff");
+    let live = account("us-east-1", Some("Suspended"), "security");
+    let actions = diff(&graph(false), &live).expect("diff");
     let versioning = &actions[1];
     assert_eq!(versioning.kind, ActionKind::Update);
     assert_eq!(versioning.security.len(), 1);
@@ -126,17 +112,7 @@ fn a_weakening_is_called_out() {
 
 #[test]
 fn moving_a_log_bucket_is_a_replace_blocked_unless_allowed() {
-    let moved = live(&[
-        (
-            K::S3Bucket,
-            Some(json!({"name": "b", "region": "eu-west-1"})),
-        ),
-        (K::S3BucketVersioning, Some(json!({"status": "Enabled"}))),
-        (
-            K::S3BucketTags,
-            Some(json!({"tags": {"Owner": "security"}})),
-        ),
-    ]);
+    let moved = account("eu-west-1", Some("Enabled"), "security");
     let blocked = diff(&graph(false), &moved).expect("diff");
     assert_eq!(blocked[0].kind, ActionKind::Replace);
     let why = blocked[0].blocked.as_deref().expect("blocked");
