@@ -219,6 +219,21 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// The text lines of a change to `kind`'s attribute at `path`.
+    fn texts(
+        kind: ResourceKind,
+        path: &str,
+        old: Option<Value>,
+        new: Option<Value>,
+    ) -> Vec<String> {
+        let c = AttributeChange {
+            path: path.into(),
+            old,
+            new,
+        };
+        change_lines(kind, &c).into_iter().map(|l| l.text).collect()
+    }
+
     #[test]
     fn scalar_and_document_changes() {
         let c = AttributeChange {
@@ -230,15 +245,12 @@ mod tests {
             change_lines(ResourceKind::LogGroupRetention, &c)[0].text,
             "~ retention_in_days: 30 -> 90"
         );
-        let c = AttributeChange {
-            path: "rules".into(),
-            old: Some(json!({"Statement": [{"Action": "s3:GetObject", "Effect": "Allow"}]})),
-            new: Some(json!({"Statement": [{"Action": "s3:PutObject", "Effect": "Allow"}]})),
-        };
-        let lines: Vec<String> = change_lines(ResourceKind::S3BucketLifecycle, &c)
-            .into_iter()
-            .map(|l| l.text)
-            .collect();
+        let lines = texts(
+            ResourceKind::S3BucketLifecycle,
+            "rules",
+            Some(json!({"Statement": [{"Action": "s3:GetObject", "Effect": "Allow"}]})),
+            Some(json!({"Statement": [{"Action": "s3:PutObject", "Effect": "Allow"}]})),
+        );
         assert!(
             lines.contains(&"  -       \"Action\": \"s3:GetObject\",".to_owned()),
             "{lines:#?}"
@@ -261,15 +273,7 @@ mod tests {
              "Action": "s3:GetBucketAcl", "Resource": "arn:aws:s3:::b"},
             {"Sid": "Write", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
              "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/AWSLogs/1/*"}]});
-        let c = AttributeChange {
-            path: "policy".into(),
-            old: Some(old),
-            new: Some(new),
-        };
-        let lines: Vec<String> = change_lines(ResourceKind::S3BucketPolicy, &c)
-            .into_iter()
-            .map(|l| l.text)
-            .collect();
+        let lines = texts(ResourceKind::S3BucketPolicy, "policy", Some(old), Some(new));
         assert_eq!(
             lines,
             [
@@ -282,15 +286,12 @@ mod tests {
 
     #[test]
     fn multi_line_text_diffs_by_line() {
-        let c = AttributeChange {
-            path: "query_string".into(),
-            old: Some(json!("fields a\n| filter b = 1\n| sort a desc")),
-            new: Some(json!("fields a\n| filter b = 2\n| sort a desc")),
-        };
-        let lines: Vec<String> = change_lines(ResourceKind::QueryDefinition, &c)
-            .into_iter()
-            .map(|l| l.text)
-            .collect();
+        let lines = texts(
+            ResourceKind::QueryDefinition,
+            "query_string",
+            Some(json!("fields a\n| filter b = 1\n| sort a desc")),
+            Some(json!("fields a\n| filter b = 2\n| sort a desc")),
+        );
         assert_eq!(
             lines,
             [
