@@ -143,32 +143,45 @@ enum Miss {
     Conditions(Vec<String>),
 }
 
-fn applies(s: &Statement, kind: Kind, req: &Request<'_>) -> Result<(), Miss> {
-    if kind == Kind::Resource {
-        let principal_ok = match (&s.principal, &s.not_principal) {
-            (Some(p), _) => principal_matches(p, req.principal),
-            (None, Some(np)) => !principal_matches(np, req.principal),
-            (None, None) => false,
-        };
-        if !principal_ok {
-            return Err(Miss::Principal);
-        }
+/// An element (`Action`) and its Not form (`NotAction`): the element must
+/// match, its Not form must not; a statement with neither is `neither`.
+fn matched<T>(
+    element: Option<&T>,
+    not: Option<&T>,
+    matches: impl Fn(&T) -> bool,
+    neither: bool,
+) -> bool {
+    match (element, not) {
+        (Some(e), _) => matches(e),
+        (None, Some(n)) => !matches(n),
+        (None, None) => neither,
     }
-    let action_ok = match (&s.action, &s.not_action) {
-        (Some(a), _) => a.iter().any(|p| glob::matches(p, req.action, true)),
-        (None, Some(na)) => !na.iter().any(|p| glob::matches(p, req.action, true)),
-        (None, None) => false,
-    };
-    if !action_ok {
+}
+
+fn applies(s: &Statement, kind: Kind, req: &Request<'_>) -> Result<(), Miss> {
+    let principal = |p: &Principals| principal_matches(p, req.principal);
+    let principal_ok = matched(
+        s.principal.as_ref(),
+        s.not_principal.as_ref(),
+        principal,
+        false,
+    );
+    if kind == Kind::Resource && !principal_ok {
+        return Err(Miss::Principal);
+    }
+    let action = |a: &Vec<String>| a.iter().any(|p| glob::matches(p, req.action, true));
+    if !matched(s.action.as_ref(), s.not_action.as_ref(), action, false) {
         return Err(Miss::Action);
     }
-    let resource_ok = match (&s.resource, &s.not_resource) {
-        (Some(r), _) => r.iter().any(|p| glob::matches(p, req.resource, false)),
-        (None, Some(nr)) => !nr.iter().any(|p| glob::matches(p, req.resource, false)),
-        // A resource policy may leave Resource out (a role's trust policy).
-        (None, None) => kind == Kind::Resource,
-    };
-    if !resource_ok {
+    let resource = |r: &Vec<String>| r.iter().any(|p| glob::matches(p, req.resource, false));
+    // A resource policy may leave Resource out (a role's trust policy).
+    let no_resource = kind == Kind::Resource;
+    if !matched(
+        s.resource.as_ref(),
+        s.not_resource.as_ref(),
+        resource,
+        no_resource,
+    ) {
         return Err(Miss::Resource);
     }
     let failed: Vec<String> = s

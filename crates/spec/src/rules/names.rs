@@ -171,41 +171,51 @@ pub fn sns_topic(topic: &str) -> Check {
 mod tests {
     use super::*;
 
+    /// Each rule against names it takes and names it refuses.
     #[test]
-    fn buckets() {
-        assert!(bucket_name("my-org-cloudtrail-logs-2024").is_ok());
-        for bad in [
-            "ab",
-            "My-Bucket",
-            "-abc",
-            "abc-",
-            "a..b",
-            "192.168.1.1",
-            "xn--abc",
-            "abc-s3alias",
-            "a_b",
-        ] {
-            assert!(bucket_name(bad).is_err(), "{bad}");
+    fn names() {
+        let long_trail = "a".repeat(128);
+        let too_long_trail = "a".repeat(129);
+        type Rule = fn(&str) -> Check;
+        let cases: [(Rule, &[&str], &[&str]); 2] = [
+            (
+                bucket_name,
+                &["my-org-cloudtrail-logs-2024"],
+                &[
+                    "ab",
+                    "My-Bucket",
+                    "-abc",
+                    "abc-",
+                    "a..b",
+                    "192.168.1.1",
+                    "xn--abc",
+                    "abc-s3alias",
+                    "a_b",
+                ],
+            ),
+            (
+                trail_name,
+                &["security-audit-trail", "Org.Trail_1", &long_trail],
+                &[
+                    "ab",
+                    "-trail",
+                    "trail-",
+                    "my--trail",
+                    "my-_trail",
+                    "has space",
+                    "10.0.0.1",
+                    &too_long_trail,
+                ],
+            ),
+        ];
+        for (rule, good, bad) in cases {
+            for name in good {
+                assert!(rule(name).is_ok(), "{name}");
+            }
+            for name in bad {
+                assert!(rule(name).is_err(), "{name}");
+            }
         }
-    }
-
-    #[test]
-    fn trails() {
-        assert!(trail_name("security-audit-trail").is_ok());
-        assert!(trail_name("Org.Trail_1").is_ok());
-        for bad in [
-            "ab",
-            "-trail",
-            "trail-",
-            "my--trail",
-            "my-_trail",
-            "has space",
-            "10.0.0.1",
-        ] {
-            assert!(trail_name(bad).is_err(), "{bad}");
-        }
-        assert!(trail_name(&"a".repeat(128)).is_ok());
-        assert!(trail_name(&"a".repeat(129)).is_err());
     }
 
     #[test]
