@@ -2,6 +2,15 @@
 
 use std::io::IsTerminal;
 
+/// `name(s)`: `s` in that SGR colour code (plain without colour).
+macro_rules! colours {
+    ($($(#[$doc:meta])* $name:ident => $code:literal,)*) => {
+        $($(#[$doc])* pub fn $name(self, s: &str) -> String {
+            self.paint($code, s)
+        })*
+    };
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Style {
     pub color: bool,
@@ -25,22 +34,13 @@ impl Style {
             s.to_owned()
         }
     }
-    pub fn green(self, s: &str) -> String {
-        self.paint("32", s)
-    }
-    pub fn yellow(self, s: &str) -> String {
-        self.paint("33", s)
-    }
-    pub fn red(self, s: &str) -> String {
-        self.paint("31", s)
-    }
-    pub fn magenta(self, s: &str) -> String {
-        self.paint("35", s)
-    }
-    pub fn bold(self, s: &str) -> String {
-        self.paint("1", s)
-    }
-    pub fn alert(self, s: &str) -> String {
-        self.paint("1;31", s)
+    colours! {
+        green => "32",
+        yellow => "33",
+        red => "31",
+        magenta => "35",
+        bold => "1",
+        /// Bold red: what stops a plan or an apply.
+        alert => "1;31",
     }
 }

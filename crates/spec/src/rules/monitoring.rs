@@ -83,12 +83,22 @@ fn name_rule(what: &str, name: &str, max: usize, forbidden: &str) -> Check {
     Ok(())
 }
 
-pub fn filter_name(name: &str) -> Check {
-    name_rule("metric filter name", name, 512, ":*")
+/// `name(value)`: CloudWatch's rule for one kind of name: what it is
+/// called, how long it may be, and which characters it may not hold (nor
+/// control characters).
+macro_rules! name_rules {
+    ($($name:ident: $what:literal, $max:literal, $forbidden:literal;)*) => {
+        $(pub fn $name(name: &str) -> Check {
+            name_rule($what, name, $max, $forbidden)
+        })*
+    };
 }
 
-pub fn metric_name(name: &str) -> Check {
-    name_rule("metric name", name, 255, ":$")
+name_rules! {
+    filter_name: "metric filter name", 512, ":*";
+    metric_name: "metric name", 255, ":$";
+    alarm_name: "alarm name", 255, "";
+    query_name: "query name", 255, "";
 }
 
 pub fn namespace(ns: &str) -> Check {
@@ -100,14 +110,6 @@ pub fn namespace(ns: &str) -> Check {
         );
     }
     Ok(())
-}
-
-pub fn alarm_name(name: &str) -> Check {
-    name_rule("alarm name", name, 255, "")
-}
-
-pub fn query_name(name: &str) -> Check {
-    name_rule("query name", name, 255, "")
 }
 
 /// SNS topic names: 1-256 letters, digits, hyphens and underscores.
