@@ -201,6 +201,15 @@ impl Item<'_> {
 }
 
 /// The items of a list.
+/// The items of the list under `key`; none when the key is absent or (an
+/// error) its value is not a list.
+pub(crate) fn list_at<'a>(sink: &mut Sink, fields: &'a Fields<'_>, key: &str) -> Vec<Item<'a>> {
+    fields
+        .get(key)
+        .and_then(|f| list(sink, f))
+        .unwrap_or_default()
+}
+
 pub(crate) fn list<'a>(sink: &mut Sink, f: Field<'a>) -> Option<Vec<Item<'a>>> {
     match &f.node.kind {
         Kind::Seq(items) => Some(

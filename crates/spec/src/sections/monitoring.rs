@@ -286,12 +286,7 @@ fn alert_topic(cx: &mut Cx<'_>, f: Field<'_>) -> Option<AlertTopic> {
 }
 
 fn filters(cx: &mut Cx<'_>, fields: &Fields<'_>, preset: Option<&str>) -> Vec<MetricFilter> {
-    let Some(lf) = fields.get("metric_filters") else {
-        return Vec::new();
-    };
-    let Some(items) = decode::list(cx.sink, lf) else {
-        return Vec::new();
-    };
+    let items = decode::list_at(cx.sink, fields, "metric_filters");
     let mut out: Vec<MetricFilter> = Vec::new();
     for item in &items {
         let Some(fs) = decode::mapping(cx.sink, item.field(), FILTER_KEYS) else {
@@ -469,12 +464,7 @@ fn queries(
     default_groups: &[String],
     preset: Option<&str>,
 ) -> Vec<SavedQuery> {
-    let Some(lf) = fields.get("queries") else {
-        return Vec::new();
-    };
-    let Some(items) = decode::list(cx.sink, lf) else {
-        return Vec::new();
-    };
+    let items = decode::list_at(cx.sink, fields, "queries");
     let mut out: Vec<SavedQuery> = Vec::new();
     for item in &items {
         let Some(fs) = decode::mapping(cx.sink, item.field(), QUERY_KEYS) else {
