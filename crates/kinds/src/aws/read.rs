@@ -113,22 +113,26 @@ impl<'a> ReadCx<'a> {
     /// What `pick` takes from the answer of `call` (operation `op`, on
     /// `name`), made once however many reads ask; `None` when AWS says
     /// `name` does not exist.
-    pub async fn found_once<O, E, R, T>(
+    pub async fn found_once<O, E, R, T, Fut>(
         &self,
         op: &'static str,
         name: &str,
-        call: impl Future<Output = Result<O, SdkError<E, R>>>,
+        call: impl FnOnce() -> Fut,
         pick: impl FnOnce(O) -> Option<T>,
     ) -> Result<Option<T>, ReadError>
     where
+        Fut: Future<Output = Result<O, SdkError<E, R>>>,
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
         R: std::fmt::Debug + Send + Sync + 'static,
         T: Clone + Send + Sync + 'static,
     {
         let key = format!("{op} {name}");
+        // The request is made (and its large future built, boxed) only by
+        // the first read that asks.
         let found = self
             .once(key, async {
-                Ok(absent_if_not_found(op, call.await, &[])?.and_then(pick))
+                let got = Box::pin(call()).await;
+                Ok(absent_if_not_found(op, got, &[])?.and_then(pick))
             })
             .await?;
         Ok((*found).clone())
@@ -166,7 +170,9 @@ pub async fn if_exists<E, T>(
     exists: impl Future<Output = Result<Option<E>, ReadError>>,
     read: impl Future<Output = T>,
 ) -> Result<Option<T>, ReadError> {
-    let (exists, got) = tokio::join!(exists, read);
+    // Boxed: two SDK calls' futures side by side are large in a debug
+    // build, and a read nests several of these.
+    let (exists, got) = tokio::join!(Box::pin(exists), Box::pin(read));
     Ok(exists?.map(|_| got))
 }
 

@@ -13,7 +13,7 @@ pub(crate) async fn trail(
     rcx: &crate::aws::ReadCx<'_>,
     name: &str,
 ) -> Result<Option<aws_sdk_cloudtrail::types::Trail>, crate::aws::ReadError> {
-    let got = rcx.clients.cloudtrail.get_trail().name(name).send();
+    let got = || rcx.clients.cloudtrail.get_trail().name(name).send();
     rcx.found_once("cloudtrail:GetTrail", name, got, |t| t.trail().cloned())
         .await
 }

@@ -12,7 +12,7 @@ pub(crate) async fn role(
     rcx: &ReadCx<'_>,
     name: &str,
 ) -> Result<Option<aws_sdk_iam::types::Role>, ReadError> {
-    let got = rcx.clients.iam.get_role().role_name(name).send();
+    let got = || rcx.clients.iam.get_role().role_name(name).send();
     rcx.found_once("iam:GetRole", name, got, |r| r.role().cloned())
         .await
 }

@@ -30,7 +30,7 @@ pub(crate) async fn attributes(
     rcx: &crate::aws::ReadCx<'_>,
     arn: &str,
 ) -> Result<Option<std::collections::HashMap<String, String>>, crate::aws::ReadError> {
-    let got = rcx.clients.sns.get_topic_attributes().topic_arn(arn).send();
+    let got = || rcx.clients.sns.get_topic_attributes().topic_arn(arn).send();
     let pick = |a: aws_sdk_sns::operation::get_topic_attributes::GetTopicAttributesOutput| {
         Some(a.attributes().cloned().unwrap_or_default())
     };
