@@ -16,6 +16,7 @@ the number of sequential rounds on the command's critical path. Printed:
 """
 
 import json
+import statistics
 import os
 import subprocess
 import sys
@@ -69,29 +70,28 @@ def timed(args, ok=(0,)):
 
 
 def measure_from_empty(label, command, prepare=None):
-    """Wall time at 0 and 50 ms per call, each on a fresh account (prepared,
-    untimed, by `prepare`); calls made."""
-    walls = {}
-    for ms in (0, 50):
-        best = None
-        for _ in range(max(1, RUNS // 2)):
+    """Wall time at 0 and 50 ms per call, each the median of RUNS runs on a
+    fresh account (prepared, untimed, by `prepare`; the two latencies
+    alternate, so drift in the machine's speed falls on both); calls made."""
+    times = {0: [], 50: []}
+    calls = {}
+    for _ in range(RUNS):
+        for ms in (0, 50):
             key = fresh_account()
             if prepare:
                 run(*[c.replace("{key}", key) for c in prepare])
-            latency(ms)
             post(PROXY + "/_proxy/reset")
             latency(ms)
-            w = timed([c.replace("{key}", key) for c in command])
-            calls = counts()
+            times[ms].append(timed([c.replace("{key}", key) for c in command]))
+            calls[ms] = sum(counts().values())
             latency(0)
-            best = w if best is None else min(best, w)
-        walls[ms] = (best, sum(calls.values()))
+    walls = {ms: (statistics.median(ts), calls[ms]) for ms, ts in times.items()}
     (w0, calls), (w50, _) = walls[0], walls[50]
     rounds = (w50 - w0) / 0.050
     print(f"{label}:")
     print(f"  calls made:                       {calls:7d}   (one after another: {calls * 50} ms of latency)")
-    print(f"  wall time, no added latency:      {w0 * 1000:7.1f} ms")
-    print(f"  wall time, 50 ms per call:        {w50 * 1000:7.1f} ms")
+    print(f"  wall time, no added latency:      {w0 * 1000:7.1f} ms   (median of {RUNS})")
+    print(f"  wall time, 50 ms per call:        {w50 * 1000:7.1f} ms   (median of {RUNS})")
     print(f"  sequential rounds implied:        {rounds:7.2f}   (critical-path bound at 50 ms: {rounds * 50:.0f} ms)")
     return rounds, calls
 
