@@ -84,6 +84,16 @@ enum Command {
         #[arg(long, value_enum, default_value_t = DriftFormat::Jsonl)]
         format: DriftFormat,
     },
+    /// Prove the trail works: is it delivering, in every region?
+    ///
+    /// Reads, concurrently: the trail's status (logging, delivery errors),
+    /// the trail as two other regions see it (multi-region), the newest log
+    /// and digest files in the bucket for the home region and the others, and
+    /// the newest events in the log group's stream for each. Each check is
+    /// pass, pending (CloudTrail delivers within about 5-15 minutes) or fail,
+    /// with what was seen. Exits 0 when all pass, 2 when something is still
+    /// pending, 1 on a failure.
+    Verify(commands::verify::Options),
     /// Run one of the spec's saved Logs Insights queries and print its rows.
     ///
     /// Starts the query (StartQuery) on the query's log groups over the time
@@ -173,6 +183,7 @@ fn main() -> ExitCode {
         Command::Drift { specs, format } => commands::drift::run(&specs, format, &conn),
         Command::Apply(opts) => commands::apply::run(opts, &conn),
         Command::Query(opts) => commands::query::run(opts, &conn),
+        Command::Verify(opts) => commands::verify::run(opts, &conn),
         Command::Validate { specs, format } => commands::validate::run(&specs, format),
         Command::Graph {
             spec,

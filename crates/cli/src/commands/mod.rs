@@ -5,6 +5,7 @@ pub mod live;
 pub mod plan;
 pub mod query;
 pub mod validate;
+pub mod verify;
 
 use std::path::Path;
 

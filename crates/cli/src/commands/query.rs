@@ -203,7 +203,7 @@ fn range(opts: &Options) -> Result<(i64, i64), String> {
         .map_err(|e| format!("the system clock is before 1970: {e}"))?
         .as_secs();
     let now = i64::try_from(now).map_err(|e| e.to_string())?;
-    Ok((now - duration(&opts.since)?, now))
+    Ok((now - duration_of(&opts.since, "--since")?, now))
 }
 
 /// An RFC 3339 time (2026-11-25T10:00:00Z) or seconds since the epoch.
@@ -216,9 +216,10 @@ fn instant(s: &str, flag: &str) -> Result<i64, String> {
         .map_err(|_| format!("{flag} takes an RFC 3339 time such as 2026-11-25T10:00:00Z, or seconds since the epoch; not \"{s}\""))
 }
 
-/// `90s`, `30m`, `24h`, `7d` or `2w`, in seconds.
-fn duration(s: &str) -> Result<i64, String> {
-    let err = || format!("--since takes a duration such as 30m, 24h or 7d; not \"{s}\"");
+/// `90s`, `30m`, `24h`, `7d` or `2w`, in seconds; `flag` names the option
+/// in the error.
+pub(crate) fn duration_of(s: &str, flag: &str) -> Result<i64, String> {
+    let err = || format!("{flag} takes a duration such as 30m, 24h or 7d; not \"{s}\"");
     let split = s.find(|c: char| !c.is_ascii_digit()).ok_or_else(err)?;
     let (n, unit) = s.split_at(split);
     let n: i64 = n.parse().map_err(|_| err())?;
@@ -242,11 +243,11 @@ mod tests {
 
     #[test]
     fn durations_and_instants() {
-        assert_eq!(duration("24h"), Ok(86_400));
-        assert_eq!(duration("30m"), Ok(1_800));
-        assert_eq!(duration("2w"), Ok(1_209_600));
+        assert_eq!(duration_of("24h", "--since"), Ok(86_400));
+        assert_eq!(duration_of("30m", "--since"), Ok(1_800));
+        assert_eq!(duration_of("2w", "--since"), Ok(1_209_600));
         for bad in ["", "h", "10", "5y", "0h", "-1h", "99999999999999999999d"] {
-            assert!(duration(bad).is_err(), "{bad}");
+            assert!(duration_of(bad, "--since").is_err(), "{bad}");
         }
         assert_eq!(
             instant("2026-11-25T10:00:00Z", "--start"),

@@ -1,0 +1,143 @@
+//! `ctrail verify SPEC`: is the trail really delivering, in every region?
+//! Exit 0 when every check passes, 2 when a delivery is still pending, 1 on
+//! a failure (or an error).
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use clap::ValueEnum;
+use ctrail_reader::Connection;
+use ctrail_verify::{Check, Expect, Status, checks, gather::gather, overall, render};
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum VerifyFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(clap::Args)]
+pub struct Options {
+    /// The spec whose trail is verified.
+    #[arg(value_name = "SPEC")]
+    pub spec: PathBuf,
+    /// Other regions whose delivery is checked (the home region always is);
+    /// by default two of us-east-1, us-west-2 and eu-west-1.
+    #[arg(long, value_delimiter = ',', value_name = "REGION,...")]
+    pub regions: Vec<String>,
+    /// Keep checking, with backoff, until nothing is pending or this long has
+    /// passed (e.g. 20m); what is still missing then fails.
+    #[arg(long, value_name = "DURATION")]
+    pub wait: Option<String>,
+    /// `text` for a terminal, `json` for tools, `markdown` for a ticket.
+    #[arg(long, value_enum, default_value_t = VerifyFormat::Text)]
+    pub format: VerifyFormat,
+}
+
+/// Two regions other than `home`, for the multi-region checks.
+fn default_regions(home: &str) -> Vec<String> {
+    ["us-east-1", "us-west-2", "eu-west-1"]
+        .into_iter()
+        .filter(|r| *r != home)
+        .take(2)
+        .map(str::to_owned)
+        .collect()
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// What is still pending when `--wait` runs out has failed.
+fn timed_out(mut all: Vec<Check>, wait: &str) -> Vec<Check> {
+    for c in all.iter_mut().filter(|c| c.status == Status::Pending) {
+        c.status = Status::Fail;
+        c.evidence = format!("{} (still missing after --wait {wait})", c.evidence);
+    }
+    all
+}
+
+pub fn run(opts: Options, conn: &Connection) -> ExitCode {
+    let loaded = match super::load_quiet(&opts.spec) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let spec = loaded.spec;
+    let wait = match opts
+        .wait
+        .as_deref()
+        .map(|w| super::query::duration_of(w, "--wait"))
+    {
+        None => None,
+        Some(Ok(secs)) => Some(Duration::from_secs(u64::try_from(secs).unwrap_or(0))),
+        Some(Err(e)) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let others = if opts.regions.is_empty() {
+        default_regions(&spec.region)
+    } else {
+        opts.regions.clone()
+    };
+    let expect = Expect::of(&spec, &others);
+    let started = Instant::now();
+    let mut delay = Duration::from_secs(5);
+    let all = loop {
+        let evidence = match crate::runtime().block_on(gather(conn, &spec, &expect.regions, now()))
+        {
+            Ok(e) => e,
+            Err(e) => {
+                eprintln!("error: {}: {e}", opts.spec.display());
+                return ExitCode::from(1);
+            }
+        };
+        let all = checks(&expect, &evidence);
+        let Some(limit) = wait else { break all };
+        if overall(&all) != Status::Pending {
+            break all;
+        }
+        let left = limit.saturating_sub(started.elapsed());
+        if left.is_zero() {
+            break timed_out(all, opts.wait.as_deref().unwrap_or_default());
+        }
+        let pending = all.iter().filter(|c| c.status == Status::Pending).count();
+        let pause = delay.min(left);
+        if std::io::stderr().is_terminal() {
+            eprint!(
+                "\r\x1b[2Kwaiting for {pending} pending check(s): {:.0} s of {:.0} s, next look in {:.0} s",
+                started.elapsed().as_secs_f64(),
+                limit.as_secs_f64(),
+                pause.as_secs_f64()
+            );
+        } else {
+            eprintln!(
+                "waiting for {pending} pending check(s); next look in {:.0} s",
+                pause.as_secs_f64()
+            );
+        }
+        std::thread::sleep(pause);
+        delay = (delay * 2).min(Duration::from_secs(60));
+    };
+    if wait.is_some() && std::io::stderr().is_terminal() {
+        eprint!("\r\x1b[2K");
+    }
+    let trail = spec.trail.name.as_str();
+    match opts.format {
+        VerifyFormat::Text => print!("{}", render::text(trail, &all)),
+        VerifyFormat::Markdown => print!("{}", render::markdown(trail, &all)),
+        VerifyFormat::Json => println!("{}", render::json(trail, &all)),
+    }
+    match overall(&all) {
+        Status::Pass => ExitCode::SUCCESS,
+        Status::Pending => ExitCode::from(2),
+        Status::Fail => ExitCode::from(1),
+    }
+}

@@ -1,0 +1,106 @@
+//! `ctrail verify` against the emulator, with the deliveries CloudTrail
+//! would have made written by a fixture (the emulator delivers nothing).
+
+mod support;
+
+use serde_json::Value;
+use support::account::{Account, BUCKET, LOG_GROUP, TRAIL};
+use support::root;
+
+const ACCOUNT: &str = "123456789012";
+
+fn text(o: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// Log files, digest files and log events for `regions` (`extra`:
+/// `--remove` deletes the regions' log files instead).
+fn deliver(acct: &Account, regions: &str, extra: &[&str]) {
+    let script = root().join("tests/support/cloudtrail_fixture.py");
+    let args = [
+        &script.to_string_lossy(),
+        "--bucket",
+        BUCKET,
+        "--account",
+        ACCOUNT,
+        "--trail",
+        TRAIL,
+        "--home",
+        "us-east-1",
+        "--regions",
+        regions,
+        "--log-group",
+        LOG_GROUP,
+    ];
+    let args: Vec<&str> = args.iter().copied().chain(extra.iter().copied()).collect();
+    let out = acct.em.run(&acct.em.venv.join("bin/python"), &args);
+    assert!(out.status.success(), "fixture: {}", text(&out));
+}
+
+fn verify(acct: &Account, extra: &[&str]) -> (Option<i32>, String) {
+    let mut args = vec!["verify", &acct.spec, "--regions", "us-west-2,eu-west-1"];
+    args.extend_from_slice(extra);
+    let out = acct.em.ctrail(&args);
+    (out.status.code(), text(&out))
+}
+
+#[test]
+fn verify_passes_on_deliveries_and_a_missing_region_is_pending_then_failed() {
+    let acct = Account::empty("verify");
+    let out = acct.apply(&[]);
+    assert!(out.status.success(), "{}", text(&out));
+
+    // Nothing delivered yet: every delivery pending, nothing failed.
+    let (code, shown) = verify(&acct, &[]);
+    assert_eq!(code, Some(2), "{shown}");
+    assert!(shown.contains("pass    trail-logging"), "{shown}");
+    assert!(shown.contains("pass    multi-region/eu-west-1"), "{shown}");
+    assert!(shown.contains("pending log-files/us-east-1"), "{shown}");
+
+    deliver(&acct, "us-east-1,us-west-2,eu-west-1", &[]);
+    let (code, shown) = verify(&acct, &[]);
+    assert_eq!(code, Some(0), "{shown}");
+    for region in ["us-east-1", "us-west-2", "eu-west-1"] {
+        for kind in ["log-files", "digest-files", "cloudwatch-logs"] {
+            assert!(
+                shown.contains(&format!("pass    {kind}/{region}")),
+                "{kind}/{region}:\n{shown}"
+            );
+        }
+    }
+    assert!(
+        shown.contains(&format!("AWSLogs/{ACCOUNT}/CloudTrail/eu-west-1/")),
+        "{shown}"
+    );
+    assert!(shown.contains("Verdict: pass."), "{shown}");
+
+    // One region's log files gone: that region is pending; under --wait,
+    // once the wait runs out, it fails.
+    deliver(&acct, "eu-west-1", &["--remove"]);
+    let (code, shown) = verify(&acct, &[]);
+    assert_eq!(code, Some(2), "{shown}");
+    let pending: Vec<&str> = shown.lines().filter(|l| l.contains("pending ")).collect();
+    assert_eq!(pending.len(), 1, "{shown}");
+    assert!(pending[0].contains("log-files/eu-west-1"), "{shown}");
+
+    let (code, shown) = verify(&acct, &["--wait", "2s"]);
+    assert_eq!(code, Some(1), "{shown}");
+    assert!(shown.contains("fail    log-files/eu-west-1"), "{shown}");
+    assert!(shown.contains("still missing after --wait 2s"), "{shown}");
+
+    let (code, shown) = verify(&acct, &["--format", "json"]);
+    assert_eq!(code, Some(2));
+    let doc: Value = serde_json::from_str(shown.lines().next().unwrap_or_default()).expect("json");
+    assert_eq!(doc["verdict"], "pending");
+    assert_eq!(doc["trail"], TRAIL);
+
+    // Logging stopped by hand: a failure, whatever was delivered.
+    acct.em.cli("cloudtrail stop-logging --name {}", &[TRAIL]);
+    let (code, shown) = verify(&acct, &[]);
+    assert_eq!(code, Some(1), "{shown}");
+    assert!(shown.contains("fail    trail-logging"), "{shown}");
+}
