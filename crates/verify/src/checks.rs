@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::evidence::{Delivered, Evidence};
+use crate::evidence::{Delivered, Delivery, Evidence, RegionView};
 
 /// How a check came out. The order is the severity: the overall verdict is
 /// the worst check's.
@@ -86,7 +86,7 @@ pub fn checks(expect: &Expect, ev: &Evidence) -> Vec<Check> {
             Status::Fail,
             format!(
                 "trail {} not found in {} (run ctrail apply)",
-                expect.trail, ev.home_region
+                expect.trail, ev.read.home_region
             ),
         ));
         return out;
@@ -100,25 +100,10 @@ pub fn checks(expect: &Expect, ev: &Evidence) -> Vec<Check> {
             "IsLogging: false: the trail records nothing (StartLogging)",
         )
     });
-    let errors = [
-        ("LatestDeliveryError", &status.latest_delivery_error),
-        (
-            "LatestDigestDeliveryError",
-            &status.latest_digest_delivery_error,
-        ),
-        (
-            "LatestCloudWatchLogsDeliveryError",
-            &status.latest_cloud_watch_logs_delivery_error,
-        ),
-        ("LatestNotificationError", &status.latest_notification_error),
-    ];
-    let failed: Vec<String> = errors
+    let failed: Vec<String> = status
+        .errors
         .iter()
-        .filter_map(|(name, e)| {
-            e.as_ref()
-                .filter(|e| !e.is_empty())
-                .map(|e| format!("{name}: {e}"))
-        })
+        .map(|(name, e)| format!("{name}: {e}"))
         .collect();
     out.push(if failed.is_empty() {
         let last = status.latest_delivery_time.map(when);
@@ -134,60 +119,59 @@ pub fn checks(expect: &Expect, ev: &Evidence) -> Vec<Check> {
         check("trail-delivery-errors", Status::Fail, failed.join("; "))
     });
     if expect.multi_region {
-        for v in &ev.views {
-            let id = format!("multi-region/{}", v.region);
-            out.push(match (v.listed, v.multi_region, v.home_region.as_deref()) {
-                (true, true, Some(h)) if h == ev.home_region => check(
-                    id,
-                    Status::Pass,
-                    format!("DescribeTrails in {} lists it, multi-region, home {h}", v.region),
-                ),
-                (true, multi, home) => check(
-                    id,
-                    Status::Fail,
-                    format!(
-                        "DescribeTrails in {} lists it with IsMultiRegionTrail {multi}, home region {}",
-                        v.region,
-                        home.unwrap_or("unknown")
-                    ),
-                ),
-                (false, _, _) => check(
-                    id,
-                    Status::Fail,
-                    format!("DescribeTrails in {} does not list the trail: that region is not recorded", v.region),
-                ),
-            });
-        }
-    }
-    deliveries(&mut out, "log-files", "log file", &ev.log_files);
-    if expect.log_file_validation {
-        deliveries(&mut out, "digest-files", "digest file", &ev.digest_files);
-    }
-    if expect.cloudwatch_logs {
-        deliveries(
-            &mut out,
-            "cloudwatch-logs",
-            "event in log stream",
-            &ev.log_streams,
+        out.extend(
+            ev.views
+                .iter()
+                .map(|v| multi_region(v, &ev.read.home_region)),
         );
     }
+    let wanted = |d: &&Delivered| match d.kind {
+        Delivery::LogFile => true,
+        Delivery::DigestFile => expect.log_file_validation,
+        Delivery::LogEvent => expect.cloudwatch_logs,
+    };
+    out.extend(ev.deliveries.iter().filter(wanted).map(delivery));
     out
 }
 
-fn deliveries(out: &mut Vec<Check>, kind: &str, what: &str, seen: &[Delivered]) {
-    for d in seen {
-        let id = format!("{kind}/{}", d.region);
-        out.push(match &d.latest {
-            Some(l) => check(id, Status::Pass, format!("newest {what}: {} at {}", l.what, when(l.at))),
-            None => check(
-                id,
-                Status::Pending,
-                format!(
-                    "no {what} for {} yet: CloudTrail delivers within about 5-15 minutes of an event; run ctrail verify again, or with --wait 20m",
-                    d.region
-                ),
+/// How another region sees a multi-region trail.
+fn multi_region(v: &RegionView, home: &str) -> Check {
+    let id = format!("multi-region/{}", v.region);
+    let Some(seen) = &v.seen else {
+        let why = format!(
+            "DescribeTrails in {} does not list the trail: that region is not recorded",
+            v.region
+        );
+        return check(id, Status::Fail, why);
+    };
+    let seen_home = seen.home_region.as_deref().unwrap_or("unknown");
+    let what = format!(
+        "DescribeTrails in {} lists it with IsMultiRegionTrail {}, home region {seen_home}",
+        v.region, seen.multi_region
+    );
+    let ok = seen.multi_region && seen_home == home;
+    check(id, if ok { Status::Pass } else { Status::Fail }, what)
+}
+
+/// One region's newest delivery of one kind: there is pass, missing is
+/// pending.
+fn delivery(d: &Delivered) -> Check {
+    let (kind, what) = d.kind.names();
+    let id = format!("{kind}/{}", d.region);
+    match &d.latest {
+        Some((name, at)) => check(
+            id,
+            Status::Pass,
+            format!("newest {what}: {name} at {}", when(*at)),
+        ),
+        None => check(
+            id,
+            Status::Pending,
+            format!(
+                "no {what} for {} yet: CloudTrail delivers within about 5-15 minutes of an event; run ctrail verify again, or with --wait 20m",
+                d.region
             ),
-        });
+        ),
     }
 }
 
@@ -203,7 +187,7 @@ pub fn overall(checks: &[Check]) -> Status {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::evidence::{Latest, RegionView, TrailStatus};
+    use crate::evidence::{Reading, Seen, TrailStatus};
 
     fn expect() -> Expect {
         Expect {
@@ -215,37 +199,40 @@ mod tests {
         }
     }
 
-    fn delivered(region: &str, latest: bool) -> Delivered {
-        Delivered {
-            region: region.into(),
-            latest: latest.then(|| Latest {
-                what: format!("AWSLogs/1/CloudTrail/{region}/f.json.gz"),
-                at: 1_764_151_200,
-            }),
-        }
-    }
-
-    fn evidence(other_region_files: bool) -> Evidence {
+    /// Every kind delivered in both regions, but log files in us-west-2
+    /// unless `west_files`.
+    fn evidence(west_files: bool) -> Evidence {
+        let kinds = [Delivery::LogFile, Delivery::DigestFile, Delivery::LogEvent];
+        let deliveries = kinds
+            .into_iter()
+            .flat_map(|kind| {
+                ["us-east-1", "us-west-2"].map(|region| Delivered {
+                    kind,
+                    region: region.into(),
+                    latest: (west_files || kind != Delivery::LogFile || region == "us-east-1")
+                        .then(|| (format!("AWSLogs/1/{region}/f.json.gz"), 1_764_151_200)),
+                })
+            })
+            .collect();
+        let seen = Seen {
+            multi_region: true,
+            home_region: Some("us-east-1".into()),
+        };
         Evidence {
-            account_id: "1".into(),
-            home_region: "us-east-1".into(),
-            at: 1_764_151_300,
+            read: Reading {
+                account_id: "1".into(),
+                home_region: "us-east-1".into(),
+                at: 1_764_151_300,
+            },
             status: Some(TrailStatus {
                 is_logging: true,
                 ..TrailStatus::default()
             }),
             views: vec![RegionView {
                 region: "us-west-2".into(),
-                listed: true,
-                multi_region: true,
-                home_region: Some("us-east-1".into()),
+                seen: Some(seen),
             }],
-            log_files: vec![
-                delivered("us-east-1", true),
-                delivered("us-west-2", other_region_files),
-            ],
-            digest_files: vec![delivered("us-east-1", true), delivered("us-west-2", true)],
-            log_streams: vec![delivered("us-east-1", true), delivered("us-west-2", true)],
+            deliveries,
         }
     }
 
@@ -273,10 +260,10 @@ mod tests {
         let mut ev = evidence(true);
         ev.status = Some(TrailStatus {
             is_logging: false,
-            latest_delivery_error: Some("AccessDenied".into()),
-            ..TrailStatus::default()
+            latest_delivery_time: None,
+            errors: vec![("LatestDeliveryError".into(), "AccessDenied".into())],
         });
-        ev.views[0].listed = false;
+        ev.views[0].seen = None;
         let failed: Vec<String> = checks(&expect(), &ev)
             .into_iter()
             .filter(|c| c.status == Status::Fail)

@@ -5,20 +5,22 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Evidence {
-    pub account_id: String,
-    pub home_region: String,
-    /// When it was read, in seconds since the epoch.
-    pub at: i64,
+    pub read: Reading,
     /// GetTrailStatus in the home region; `None`: the trail does not exist.
     pub status: Option<TrailStatus>,
     /// DescribeTrails (with shadow trails) in each other region verified.
     pub views: Vec<RegionView>,
-    /// The newest log file under `AWSLogs/<account>/CloudTrail/<region>/`.
-    pub log_files: Vec<Delivered>,
-    /// The newest digest file under `AWSLogs/<account>/CloudTrail-Digest/<region>/`.
-    pub digest_files: Vec<Delivered>,
-    /// The newest event in the log group's stream `<account>_CloudTrail_<region>`.
-    pub log_streams: Vec<Delivered>,
+    /// The newest delivery of each kind for each region verified.
+    pub deliveries: Vec<Delivered>,
+}
+
+/// Whose account was read, the trail's home region, and when (seconds since
+/// the epoch).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Reading {
+    pub account_id: String,
+    pub home_region: String,
+    pub at: i64,
 }
 
 /// The trail's own report of its deliveries (GetTrailStatus).
@@ -26,33 +28,52 @@ pub struct Evidence {
 pub struct TrailStatus {
     pub is_logging: bool,
     pub latest_delivery_time: Option<i64>,
-    pub latest_delivery_error: Option<String>,
-    pub latest_digest_delivery_error: Option<String>,
-    pub latest_cloud_watch_logs_delivery_error: Option<String>,
-    pub latest_notification_error: Option<String>,
+    /// Each delivery error reported (`LatestDeliveryError`, ...), by name.
+    pub errors: Vec<(String, String)>,
 }
 
-/// The trail as another region sees it.
+/// The trail as another region sees it: `seen` is `None` when that region
+/// does not list it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RegionView {
     pub region: String,
-    /// The trail is listed there (a multi-region trail's shadow).
-    pub listed: bool,
+    pub seen: Option<Seen>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Seen {
     pub multi_region: bool,
     pub home_region: Option<String>,
 }
 
-/// The newest delivery of one kind for one region, if any.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Delivered {
-    pub region: String,
-    pub latest: Option<Latest>,
+/// What CloudTrail delivers, and where.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Delivery {
+    /// `AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/...json.gz`
+    LogFile,
+    /// `AWSLogs/<account>/CloudTrail-Digest/<region>/...` (validation on)
+    DigestFile,
+    /// An event in the log group's stream `<account>_CloudTrail_<region>`.
+    LogEvent,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Latest {
-    /// The object key or the log stream.
-    pub what: String,
-    /// When, in seconds since the epoch.
-    pub at: i64,
+impl Delivery {
+    /// The check's id prefix and the thing in words.
+    pub fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Delivery::LogFile => ("log-files", "log file"),
+            Delivery::DigestFile => ("digest-files", "digest file"),
+            Delivery::LogEvent => ("cloudwatch-logs", "event in log stream"),
+        }
+    }
+}
+
+/// The newest delivery of one kind for one region, if any: the object key
+/// or log stream, and when (seconds since the epoch).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Delivered {
+    pub kind: Delivery,
+    pub region: String,
+    pub latest: Option<(String, i64)>,
 }

@@ -8,19 +8,12 @@ use ctrail_spec::Spec;
 use futures::FutureExt;
 use futures::future::join_all;
 
-use crate::evidence::{Delivered, Evidence, Latest, RegionView, TrailStatus};
+use ctrail_kinds::aws::{absent_if_not_found, read_error};
 
-/// An SDK failure, named by its operation, with AWS's code and message.
-fn failed<E>(op: &str, e: E) -> String
-where
-    E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::fmt::Display,
-{
-    match (e.code(), e.message()) {
-        (Some(code), Some(msg)) => format!("{op}: {code}: {msg}"),
-        (Some(code), None) => format!("{op}: {code}"),
-        _ => format!("{op}: {e}"),
-    }
-}
+use crate::evidence::{Delivered, Delivery, Evidence, Reading, RegionView, Seen, TrailStatus};
+
+/// The newest of a delivery: what, and when.
+type Latest = (String, i64);
 
 fn secs(t: &aws_smithy_types::DateTime) -> i64 {
     t.secs()
@@ -65,16 +58,13 @@ async fn newest(
             .into_paginator()
             .send();
         while let Some(page) = pages.next().await {
-            let page = page.map_err(|e| failed("s3:ListObjectsV2", e))?;
+            let page = page.map_err(|e| read_error("s3:ListObjectsV2", e).to_string())?;
             for o in page.contents() {
                 let (Some(key), Some(at)) = (o.key(), o.last_modified()) else {
                     continue;
                 };
-                if best.as_ref().is_none_or(|b| secs(at) > b.at) {
-                    best = Some(Latest {
-                        what: key.to_owned(),
-                        at: secs(at),
-                    });
+                if best.as_ref().is_none_or(|b| secs(at) > b.1) {
+                    best = Some((key.to_owned(), secs(at)));
                 }
             }
         }
@@ -84,24 +74,30 @@ async fn newest(
 
 async fn trail_status(c: &Clients, trail: &str) -> Result<Option<TrailStatus>, String> {
     let got = c.cloudtrail.get_trail_status().name(trail).send().await;
-    let s = match got {
-        Ok(s) => s,
-        Err(e)
-            if e.as_service_error()
-                .is_some_and(|e| e.is_trail_not_found_exception()) =>
-        {
-            return Ok(None);
-        }
-        Err(e) => return Err(failed("cloudtrail:GetTrailStatus", e)),
+    let got = absent_if_not_found("cloudtrail:GetTrailStatus", got, &[]);
+    let Some(s) = got.map_err(|e| e.to_string())? else {
+        return Ok(None);
     };
-    let text = |v: Option<&str>| v.filter(|v| !v.is_empty()).map(str::to_owned);
+    let errors = [
+        ("LatestDeliveryError", s.latest_delivery_error()),
+        (
+            "LatestDigestDeliveryError",
+            s.latest_digest_delivery_error(),
+        ),
+        (
+            "LatestCloudWatchLogsDeliveryError",
+            s.latest_cloud_watch_logs_delivery_error(),
+        ),
+        ("LatestNotificationError", s.latest_notification_error()),
+    ];
+    let errors = errors
+        .into_iter()
+        .filter_map(|(name, e)| Some((name.to_owned(), e.filter(|e| !e.is_empty())?.to_owned())))
+        .collect();
     Ok(Some(TrailStatus {
         is_logging: s.is_logging().unwrap_or(false),
         latest_delivery_time: s.latest_delivery_time().map(secs),
-        latest_delivery_error: text(s.latest_delivery_error()),
-        latest_digest_delivery_error: text(s.latest_digest_delivery_error()),
-        latest_cloud_watch_logs_delivery_error: text(s.latest_cloud_watch_logs_delivery_error()),
-        latest_notification_error: text(s.latest_notification_error()),
+        errors,
     }))
 }
 
@@ -124,15 +120,15 @@ async fn view(
         .include_shadow_trails(true)
         .send()
         .await
-        .map_err(|e| failed("cloudtrail:DescribeTrails", e))?;
+        .map_err(|e| read_error("cloudtrail:DescribeTrails", e).to_string())?;
     let found = got.trail_list().iter().find(|t| t.name() == Some(trail));
+    let seen = found.map(|t| Seen {
+        multi_region: t.is_multi_region_trail().unwrap_or(false),
+        home_region: t.home_region().map(str::to_owned),
+    });
     Ok(RegionView {
         region: region.to_owned(),
-        listed: found.is_some(),
-        multi_region: found
-            .and_then(|t| t.is_multi_region_trail())
-            .unwrap_or(false),
-        home_region: found.and_then(|t| t.home_region()).map(str::to_owned),
+        seen,
     })
 }
 
@@ -151,15 +147,9 @@ async fn stream(
         .log_stream_name_prefix(&name)
         .send()
         .await;
-    let got = match got {
-        Ok(g) => g,
-        Err(e)
-            if e.as_service_error()
-                .is_some_and(|e| e.is_resource_not_found_exception()) =>
-        {
-            return Ok(None);
-        }
-        Err(e) => return Err(failed("logs:DescribeLogStreams", e)),
+    let got = absent_if_not_found("logs:DescribeLogStreams", got, &[]);
+    let Some(got) = got.map_err(|e| e.to_string())? else {
+        return Ok(None);
     };
     Ok(got
         .log_streams()
@@ -167,12 +157,9 @@ async fn stream(
         .filter(|s| s.log_stream_name() == Some(name.as_str()))
         .filter_map(|s| {
             let ms = s.last_event_timestamp().or(s.last_ingestion_time())?;
-            Some(Latest {
-                what: format!("{group}:{name}"),
-                at: ms / 1000,
-            })
+            Some((format!("{group}:{name}"), ms / 1000))
         })
-        .max_by_key(|l| l.at))
+        .max_by_key(|l| l.1))
 }
 
 /// Everything the checks judge, for the spec's trail in `regions` (the
@@ -188,13 +175,13 @@ pub async fn gather(
     let c = Clients::connect(conn, home).await;
     let account = async {
         let me = c.sts.get_caller_identity().send().await;
-        me.map_err(|e| failed("sts:GetCallerIdentity", e))
+        me.map_err(|e| read_error("sts:GetCallerIdentity", e).to_string())
             .map(|m| m.account().unwrap_or_default().to_owned())
     }
     .shared();
     let others: Vec<&String> = regions.iter().filter(|r| *r != home).collect();
     let days = recent_days(at);
-    let delivered = |kind: &'static str| {
+    let delivered = |delivery: Delivery, kind: &'static str| {
         let account = account.clone();
         let (c, days) = (&c, &days);
         join_all(regions.iter().map(move |region| {
@@ -207,6 +194,7 @@ pub async fn gather(
                     .collect();
                 let latest = newest(&c.s3, &spec.bucket.name, &prefixes).await?;
                 Ok::<_, String>(Delivered {
+                    kind: delivery,
                     region: region.clone(),
                     latest,
                 })
@@ -222,6 +210,7 @@ pub async fn gather(
                 None => None,
             };
             Ok::<_, String>(Delivered {
+                kind: Delivery::LogEvent,
                 region: region.clone(),
                 latest,
             })
@@ -231,20 +220,21 @@ pub async fn gather(
         account.clone(),
         trail_status(&c, trail),
         join_all(others.iter().map(|r| view(conn, home, r, trail))),
-        delivered("CloudTrail"),
-        delivered("CloudTrail-Digest"),
+        delivered(Delivery::LogFile, "CloudTrail"),
+        delivered(Delivery::DigestFile, "CloudTrail-Digest"),
         streams,
     );
-    let all = |v: Vec<Result<Delivered, String>>| v.into_iter().collect::<Result<Vec<_>, _>>();
-    Ok(Evidence {
+    let deliveries = log_files.into_iter().chain(digest_files).chain(log_streams);
+    let read = Reading {
         account_id: account_id?,
         home_region: home.to_owned(),
         at,
+    };
+    Ok(Evidence {
+        read,
         status: status?,
         views: views.into_iter().collect::<Result<_, _>>()?,
-        log_files: all(log_files)?,
-        digest_files: all(digest_files)?,
-        log_streams: all(log_streams)?,
+        deliveries: deliveries.collect::<Result<_, _>>()?,
     })
 }
 

@@ -11,4 +11,4 @@ pub mod gather;
 pub mod render;
 
 pub use checks::{Check, Expect, Status, checks, overall};
-pub use evidence::{Delivered, Evidence, Latest, RegionView, TrailStatus};
+pub use evidence::{Delivered, Delivery, Evidence, Reading, RegionView, Seen, TrailStatus};
