@@ -98,6 +98,43 @@ fn verify_passes_on_deliveries_and_a_missing_region_is_pending_then_failed() {
     assert_eq!(doc["verdict"], "pending");
     assert_eq!(doc["trail"], TRAIL);
 
+    // The bucket policy's write statement removed by hand: the grant check
+    // fails, judged by the policy evaluator on the live document.
+    let policy = acct.em.cli(
+        "s3api get-bucket-policy --bucket {} --query Policy --output text",
+        &[BUCKET],
+    );
+    let mut policy: Value = serde_json::from_str(&policy).expect("policy");
+    let statements = policy["Statement"].as_array_mut().expect("statements");
+    let writes = |s: &Value| s["Action"] == "s3:PutObject" && s["Effect"] == "Allow";
+    let removed = statements
+        .iter()
+        .find(|s| writes(s))
+        .map(|s| s["Sid"].clone());
+    statements.retain(|s| !writes(s));
+    assert!(removed.is_some(), "{policy}");
+    let text = policy.to_string();
+    acct.em.cli(
+        "s3api put-bucket-policy --bucket {} --policy {}",
+        &[BUCKET, &text],
+    );
+    let (code, shown) = verify(&acct, &[]);
+    assert_eq!(code, Some(1), "{shown}");
+    let line = shown
+        .lines()
+        .find(|l| l.contains("grants/bucket-policy"))
+        .unwrap_or_default();
+    assert!(line.starts_with("  fail"), "{shown}");
+    assert!(
+        line.contains("cloudtrail.amazonaws.com s3:PutObject"),
+        "{line}"
+    );
+    assert!(
+        line.contains("InsufficientS3BucketPolicyException"),
+        "{line}"
+    );
+    assert!(shown.contains("pass    grants/role"), "{shown}");
+
     // Logging stopped by hand: a failure, whatever was delivered.
     acct.em.cli("cloudtrail stop-logging --name {}", &[TRAIL]);
     let (code, shown) = verify(&acct, &[]);

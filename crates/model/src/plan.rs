@@ -168,13 +168,19 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// What would fail, and why (the plan's preflight).
     pub fn message(&self) -> String {
         let fails = match &self.exception {
             Some(e) => format!("{} would fail with {e}", self.operation),
             None => format!("{} would be dropped", self.operation),
         };
+        format!("{fails}: {}", self.refused())
+    }
+
+    /// The grant the document refuses, and why.
+    pub fn refused(&self) -> String {
         format!(
-            "{fails}: {} does not allow {} {} on {}: {}",
+            "{} does not allow {} {} on {}: {}",
             self.document, self.principal, self.action, self.resource, self.reason
         )
     }

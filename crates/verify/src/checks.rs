@@ -44,6 +44,8 @@ pub struct Expect {
     pub multi_region: bool,
     pub log_file_validation: bool,
     pub cloudwatch_logs: bool,
+    pub kms_key: bool,
+    pub sns_topic: bool,
     /// Every region verified, the home region first.
     pub regions: Vec<String>,
 }
@@ -57,6 +59,8 @@ impl Expect {
             multi_region: spec.trail.multi_region,
             log_file_validation: spec.trail.log_file_validation,
             cloudwatch_logs: spec.cloudwatch_logs.is_some(),
+            kms_key: spec.kms.is_some(),
+            sns_topic: spec.trail.sns_topic.is_some(),
             regions,
         }
     }
@@ -131,7 +135,75 @@ pub fn checks(expect: &Expect, ev: &Evidence) -> Vec<Check> {
         Delivery::LogEvent => expect.cloudwatch_logs,
     };
     out.extend(ev.deliveries.iter().filter(wanted).map(delivery));
+    out.extend(grants(expect, &ev.refused));
     out
+}
+
+/// The documents whose grants CloudTrail (and CloudWatch, for alarms)
+/// relies on: a check each, failed by every refusal found in it.
+fn grants(expect: &Expect, refused: &[ctrail_model::Finding]) -> Vec<Check> {
+    // (check, the documents it covers, them in words, expected)
+    let groups = [
+        (
+            "grants/bucket-policy",
+            "bucket policy",
+            "bucket policy",
+            true,
+        ),
+        (
+            "grants/key-policy",
+            "key policy",
+            "key policy",
+            expect.kms_key,
+        ),
+        (
+            "grants/role",
+            "policy of role",
+            "role's trust and permissions policies",
+            expect.cloudwatch_logs,
+        ),
+        (
+            "grants/topic-policy",
+            "topic policy",
+            "topic policy",
+            expect.sns_topic,
+        ),
+    ];
+    let mut out = Vec::new();
+    let mut judged = vec![false; refused.len()];
+    for (id, document, words, expected) in groups {
+        let found: Vec<String> = refused
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.document.contains(document))
+            .map(|(i, f)| {
+                judged[i] = true;
+                refusal(f)
+            })
+            .collect();
+        if !found.is_empty() {
+            out.push(check(id, Status::Fail, found.join("; ")));
+        } else if expected {
+            let what = format!(
+                "the live {words} grant what CloudTrail needs (judged by the policy evaluator)"
+            );
+            out.push(check(id, Status::Pass, what));
+        }
+    }
+    for (f, _) in refused.iter().zip(judged).filter(|(_, j)| !j) {
+        let id = format!("grants/{}", f.document);
+        out.push(check(id, Status::Fail, refusal(f)));
+    }
+    out
+}
+
+/// A grant the live documents refuse, and what AWS answers for it.
+fn refusal(f: &ctrail_model::Finding) -> String {
+    let answer = match &f.exception {
+        Some(e) => format!("{} answers {e}", f.operation),
+        None => format!("{} is dropped", f.operation),
+    };
+    format!("{} ({answer})", f.refused())
 }
 
 /// How another region sees a multi-region trail.
@@ -195,6 +267,8 @@ mod tests {
             multi_region: true,
             log_file_validation: true,
             cloudwatch_logs: true,
+            kms_key: false,
+            sns_topic: false,
             regions: vec!["us-east-1".into(), "us-west-2".into()],
         }
     }
@@ -233,6 +307,7 @@ mod tests {
                 seen: Some(seen),
             }],
             deliveries,
+            refused: Vec::new(),
         }
     }
 
@@ -240,7 +315,8 @@ mod tests {
     fn everything_delivered_passes() {
         let all = checks(&expect(), &evidence(true));
         assert_eq!(overall(&all), Status::Pass, "{all:#?}");
-        assert_eq!(all.len(), 2 + 1 + 2 * 3);
+        // logging, errors, one other region, 3 kinds x 2 regions, 2 grants
+        assert_eq!(all.len(), 2 + 1 + 2 * 3 + 2);
     }
 
     #[test]
@@ -272,6 +348,29 @@ mod tests {
         assert_eq!(failed.len(), 3, "{failed:#?}");
         assert!(failed[1].contains("LatestDeliveryError: AccessDenied"));
         assert!(failed[2].starts_with("multi-region/us-west-2"));
+    }
+
+    #[test]
+    fn a_refused_grant_fails_its_document_naming_the_statement() {
+        let mut ev = evidence(true);
+        ev.refused = vec![ctrail_model::Finding {
+            operation: "UpdateTrail".into(),
+            exception: Some("InsufficientS3BucketPolicyException".into()),
+            document: "bucket policy of b".into(),
+            principal: "cloudtrail.amazonaws.com".into(),
+            action: "s3:PutObject".into(),
+            resource: "arn:aws:s3:::b/AWSLogs/1/*".into(),
+            reason: "explicitly denied by statement \"NoWrites\"".into(),
+        }];
+        let all = checks(&expect(), &ev);
+        let bucket = all
+            .iter()
+            .find(|c| c.id == "grants/bucket-policy")
+            .expect("check");
+        assert_eq!(bucket.status, Status::Fail);
+        assert!(bucket.evidence.contains("NoWrites"), "{}", bucket.evidence);
+        let role = all.iter().find(|c| c.id == "grants/role").expect("check");
+        assert_eq!(role.status, Status::Pass);
     }
 
     #[test]

@@ -12,6 +12,10 @@ pub struct Evidence {
     pub views: Vec<RegionView>,
     /// The newest delivery of each kind for each region verified.
     pub deliveries: Vec<Delivered>,
+    /// What the policy evaluator finds missing in the live documents (bucket
+    /// policy, key policy, role, topic policies): the preflight's judgement
+    /// of the account as it is.
+    pub refused: Vec<ctrail_model::Finding>,
 }
 
 /// Whose account was read, the trail's home region, and when (seconds since

@@ -8,7 +8,9 @@ use ctrail_spec::Spec;
 use futures::FutureExt;
 use futures::future::join_all;
 
+use ctrail_graph::{Resource, ResourceGraph};
 use ctrail_kinds::aws::{absent_if_not_found, read_error};
+use ctrail_model::{LiveState, Observed};
 
 use crate::evidence::{Delivered, Delivery, Evidence, Reading, RegionView, Seen, TrailStatus};
 
@@ -162,6 +164,39 @@ async fn stream(
         .max_by_key(|l| l.1))
 }
 
+/// The account as it is: the graph's resources with the attributes read
+/// live (what does not exist left out), so that the preflight judges the
+/// live documents rather than the spec's.
+fn as_live(graph: &ResourceGraph, live: &LiveState) -> ResourceGraph {
+    let mut out = ResourceGraph::default();
+    for r in graph.resources() {
+        if let Some(Observed::Present(v)) = live.resources.get(&r.address) {
+            let now = Resource {
+                desired: v.clone(),
+                ..r.clone()
+            };
+            // Addresses are unique in the graph it comes from.
+            let _ = out.add(now);
+        }
+    }
+    out
+}
+
+/// The preflight on the live documents: every grant CloudTrail (and
+/// CloudWatch, for alarms) relies on that the account refuses now.
+async fn refused(c: &Clients, spec: &Spec) -> Result<Vec<ctrail_model::Finding>, String> {
+    let graph = ctrail_graph::build(spec).map_err(|e| format!("building the graph: {e}"))?;
+    let (live, resolved) = ctrail_reader::read(c, spec, &graph)
+        .await
+        .map_err(|e| e.to_string())?;
+    let now = as_live(&resolved, &live);
+    Ok(ctrail_differ::preflight::check(
+        &now,
+        &live,
+        &spec.partition,
+    ))
+}
+
 /// Everything the checks judge, for the spec's trail in `regions` (the
 /// home region first).
 pub async fn gather(
@@ -216,13 +251,14 @@ pub async fn gather(
             })
         }
     }));
-    let (account_id, status, views, log_files, digest_files, log_streams) = futures::join!(
+    let (account_id, status, views, log_files, digest_files, log_streams, refused) = futures::join!(
         account.clone(),
         trail_status(&c, trail),
         join_all(others.iter().map(|r| view(conn, home, r, trail))),
         delivered(Delivery::LogFile, "CloudTrail"),
         delivered(Delivery::DigestFile, "CloudTrail-Digest"),
         streams,
+        refused(&c, spec),
     );
     let deliveries = log_files.into_iter().chain(digest_files).chain(log_streams);
     let read = Reading {
@@ -235,6 +271,7 @@ pub async fn gather(
         status: status?,
         views: views.into_iter().collect::<Result<_, _>>()?,
         deliveries: deliveries.collect::<Result<_, _>>()?,
+        refused: refused?,
     })
 }
 
