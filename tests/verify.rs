@@ -41,6 +41,16 @@ fn deliver(acct: &Account, regions: &str, extra: &[&str]) {
     assert!(out.status.success(), "fixture: {}", text(&out));
 }
 
+/// The line of check `id`, which must have failed.
+fn failed<'a>(shown: &'a str, id: &str) -> &'a str {
+    let line = shown.lines().find(|l| l.contains(id)).unwrap_or_default();
+    assert!(
+        line.starts_with(&format!("  fail    {id}")),
+        "{id}:\n{shown}"
+    );
+    line
+}
+
 fn verify(acct: &Account, extra: &[&str]) -> (Option<i32>, String) {
     let mut args = vec!["verify", &acct.spec, "--regions", "us-west-2,eu-west-1"];
     args.extend_from_slice(extra);
@@ -120,11 +130,7 @@ fn verify_passes_on_deliveries_and_a_missing_region_is_pending_then_failed() {
     );
     let (code, shown) = verify(&acct, &[]);
     assert_eq!(code, Some(1), "{shown}");
-    let line = shown
-        .lines()
-        .find(|l| l.contains("grants/bucket-policy"))
-        .unwrap_or_default();
-    assert!(line.starts_with("  fail"), "{shown}");
+    let line = failed(&shown, "grants/bucket-policy");
     assert!(
         line.contains("cloudtrail.amazonaws.com s3:PutObject"),
         "{line}"
@@ -140,4 +146,45 @@ fn verify_passes_on_deliveries_and_a_missing_region_is_pending_then_failed() {
     let (code, shown) = verify(&acct, &[]);
     assert_eq!(code, Some(1), "{shown}");
     assert!(shown.contains("fail    trail-logging"), "{shown}");
+}
+
+/// The CIS preset's filters tested on their sample events: all match as
+/// applied; a pattern changed by hand to one that validates but matches
+/// nothing (a misspelt event name) fails, naming the sample event.
+#[test]
+fn a_filter_pattern_that_matches_nothing_fails_verify_naming_its_sample_event() {
+    let em = support::emulator::Emulator::start();
+    let dir = support::scratch("verify-filters");
+    let spec = dir.join("security-monitoring.yaml");
+    std::fs::copy(root().join("specs/security-monitoring.yaml"), &spec).expect("copy spec");
+    let spec = spec.to_string_lossy().into_owned();
+    let out = em.ctrail(&["apply", "--auto-approve", &spec]);
+    assert!(out.status.success(), "{}", text(&out));
+
+    let verify = |em: &support::emulator::Emulator| {
+        let out = em.ctrail(&["verify", &spec, "--regions", "us-west-2"]);
+        (out.status.code(), text(&out))
+    };
+    // Nothing delivered (pending), but every filter matches its event.
+    let (code, shown) = verify(&em);
+    assert_eq!(code, Some(2), "{shown}");
+    let filters: Vec<&str> = shown
+        .lines()
+        .filter(|l| l.contains("metric-filter/"))
+        .collect();
+    assert_eq!(filters.len(), 15, "{shown}");
+    assert!(filters.iter().all(|l| l.starts_with("  pass")), "{shown}");
+
+    let group = "CloudTrail/SecurityLogs";
+    em.cli(
+        "logs put-metric-filter --log-group-name {} --filter-name CloudTrailConfigChanges --filter-pattern {} --metric-transformations metricName=CloudTrailConfigChanges,metricNamespace=CloudTrailMetrics,metricValue=1",
+        &[group, "{ ($.eventName = StopLoging) || ($.eventName = DeleteTrail) }"],
+    );
+    let (code, shown) = verify(&em);
+    assert_eq!(code, Some(1), "{shown}");
+    let line = failed(&shown, "metric-filter/CloudTrailConfigChanges");
+    assert!(
+        line.contains("StopLogging") && line.contains("never fire"),
+        "{line}"
+    );
 }

@@ -75,6 +75,7 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import aws_rules
+import filter_pattern
 import insights
 import rpcv2_cbor
 
@@ -588,6 +589,17 @@ class Handler(BaseHTTPRequestHandler):
             if not token:
                 return events
 
+    def _serve_test_metric_filter(self, op: str, body: bytes) -> bool:
+        """TestMetricFilter, which the emulator lacks (filter_pattern.py)."""
+        _, req = operation(op, body, "logs:TestMetricFilter")
+        if req is None:
+            return False
+        try:
+            self._json_reply(200, filter_pattern.test_metric_filter(req))
+        except filter_pattern.PatternError as e:
+            self._json_reply(400, {"__type": "InvalidParameterException", "message": f"Invalid metric filter pattern: {e}"})
+        return True
+
     def _serve_insights(self, op: str, body: bytes, headers: dict) -> bool:
         """Query definitions and Logs Insights queries (insights.py)."""
         name = op.split(":", 1)[1]
@@ -646,6 +658,7 @@ class Handler(BaseHTTPRequestHandler):
             or self._serve_kms_association(op, body, headers)
             or self._serve_insight_selectors(op, body, headers)
             or self._serve_insights(op, body, headers)
+            or self._serve_test_metric_filter(op, body)
         ):
             return
         if op == "logs:PutMetricFilter":

@@ -277,6 +277,9 @@ pub struct MetricFilter {
     pub metric_value: String,
     /// `None` when the spec turns the alarm off.
     pub alarm: Option<Alarm>,
+    /// A CloudTrail event the pattern exists to match: `ctrail verify` runs
+    /// TestMetricFilter on it, so a pattern that matches nothing is found.
+    pub sample_event: Option<serde_json::Value>,
     /// The preset the entry comes from, if any.
     pub preset: Option<String>,
 }

@@ -27,6 +27,12 @@ fn render() -> String {
         let _ = write!(out, "\n## `{}`: {}\n", preset.name, preset.title);
         for f in &filters {
             let _ = write!(out, "\n### {}\n\n```\n{}\n```\n", f.name, f.pattern);
+            if let Some(e) = &f.sample_event {
+                let _ = writeln!(
+                    out,
+                    "\nSample event (`ctrail verify` tests the pattern on it): `{e}`"
+                );
+            }
             if let Some(a) = &f.alarm {
                 let _ = writeln!(
                     out,

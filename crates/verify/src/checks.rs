@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::evidence::{Delivered, Delivery, Evidence, RegionView};
+use crate::evidence::{Delivered, Delivery, Evidence, FilterTest, RegionView};
 
 /// How a check came out. The order is the severity: the overall verdict is
 /// the worst check's.
@@ -136,36 +136,58 @@ pub fn checks(expect: &Expect, ev: &Evidence) -> Vec<Check> {
     };
     out.extend(ev.deliveries.iter().filter(wanted).map(delivery));
     out.extend(grants(expect, &ev.refused));
+    out.extend(ev.filters.iter().map(filter));
     out
+}
+
+/// A metric filter against the CloudTrail event it exists for.
+fn filter(t: &FilterTest) -> Check {
+    let id = format!("metric-filter/{}", t.name);
+    let event = t.sample_event.to_string();
+    match (&t.pattern, t.matched) {
+        (None, _) => check(id, Status::Fail, "not in the log group (run ctrail apply)"),
+        (Some(_), true) => check(
+            id,
+            Status::Pass,
+            format!("matches its sample event {event}"),
+        ),
+        (Some(p), false) => check(
+            id,
+            Status::Fail,
+            format!(
+                "the pattern {p} does not match its sample event {event}: its alarm would never fire"
+            ),
+        ),
+    }
 }
 
 /// The documents whose grants CloudTrail (and CloudWatch, for alarms)
 /// relies on: a check each, failed by every refusal found in it.
 fn grants(expect: &Expect, refused: &[ctrail_model::Finding]) -> Vec<Check> {
-    // (check, the documents it covers, them in words, expected)
+    // (check, the documents it covers, what passes in words, expected)
     let groups = [
         (
             "grants/bucket-policy",
             "bucket policy",
-            "bucket policy",
+            "bucket policy grants",
             true,
         ),
         (
             "grants/key-policy",
             "key policy",
-            "key policy",
+            "key policy grants",
             expect.kms_key,
         ),
         (
             "grants/role",
             "policy of role",
-            "role's trust and permissions policies",
+            "role's trust and permissions policies grant",
             expect.cloudwatch_logs,
         ),
         (
             "grants/topic-policy",
             "topic policy",
-            "topic policy",
+            "topic policy grants",
             expect.sns_topic,
         ),
     ];
@@ -184,9 +206,8 @@ fn grants(expect: &Expect, refused: &[ctrail_model::Finding]) -> Vec<Check> {
         if !found.is_empty() {
             out.push(check(id, Status::Fail, found.join("; ")));
         } else if expected {
-            let what = format!(
-                "the live {words} grant what CloudTrail needs (judged by the policy evaluator)"
-            );
+            let what =
+                format!("the live {words} what CloudTrail needs (judged by the policy evaluator)");
             out.push(check(id, Status::Pass, what));
         }
     }
@@ -308,6 +329,7 @@ mod tests {
             }],
             deliveries,
             refused: Vec::new(),
+            filters: Vec::new(),
         }
     }
 

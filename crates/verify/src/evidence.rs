@@ -16,6 +16,19 @@ pub struct Evidence {
     /// policy, key policy, role, topic policies): the preflight's judgement
     /// of the account as it is.
     pub refused: Vec<ctrail_model::Finding>,
+    /// Each metric filter with a sample event, tested on it.
+    pub filters: Vec<FilterTest>,
+}
+
+/// TestMetricFilter on a filter's live pattern with the CloudTrail event
+/// it exists for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FilterTest {
+    pub name: String,
+    pub sample_event: serde_json::Value,
+    /// What the log group holds; `None` when the filter is not there.
+    pub pattern: Option<String>,
+    pub matched: bool,
 }
 
 /// Whose account was read, the trail's home region, and when (seconds since

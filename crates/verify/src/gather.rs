@@ -12,7 +12,9 @@ use ctrail_graph::{Resource, ResourceGraph};
 use ctrail_kinds::aws::{absent_if_not_found, read_error};
 use ctrail_model::{LiveState, Observed};
 
-use crate::evidence::{Delivered, Delivery, Evidence, Reading, RegionView, Seen, TrailStatus};
+use crate::evidence::{
+    Delivered, Delivery, Evidence, FilterTest, Reading, RegionView, Seen, TrailStatus,
+};
 
 /// The newest of a delivery: what, and when.
 type Latest = (String, i64);
@@ -182,19 +184,63 @@ fn as_live(graph: &ResourceGraph, live: &LiveState) -> ResourceGraph {
     out
 }
 
-/// The preflight on the live documents: every grant CloudTrail (and
-/// CloudWatch, for alarms) relies on that the account refuses now.
-async fn refused(c: &Clients, spec: &Spec) -> Result<Vec<ctrail_model::Finding>, String> {
+/// What the plan's read of the account shows: every grant CloudTrail (and
+/// CloudWatch, for alarms) relies on that the live documents refuse (the
+/// preflight on the account as it is), and each metric filter's live
+/// pattern tested on its sample event.
+async fn judged(
+    c: &Clients,
+    spec: &Spec,
+) -> Result<(Vec<ctrail_model::Finding>, Vec<FilterTest>), String> {
     let graph = ctrail_graph::build(spec).map_err(|e| format!("building the graph: {e}"))?;
     let (live, resolved) = ctrail_reader::read(c, spec, &graph)
         .await
         .map_err(|e| e.to_string())?;
     let now = as_live(&resolved, &live);
-    Ok(ctrail_differ::preflight::check(
-        &now,
-        &live,
-        &spec.partition,
-    ))
+    let refused = ctrail_differ::preflight::check(&now, &live, &spec.partition);
+    let with_samples = spec.monitoring.metric_filters.iter().filter_map(|f| {
+        let sample = f.sample_event.clone()?;
+        let address = ctrail_model::Address::new(ctrail_model::ResourceKind::MetricFilter, &f.name);
+        let pattern = match live.resources.get(&address) {
+            Some(Observed::Present(v)) => v["filter_pattern"].as_str().map(str::to_owned),
+            _ => None,
+        };
+        Some(test_filter(c, &f.name, sample, pattern))
+    });
+    let filters = join_all(with_samples)
+        .await
+        .into_iter()
+        .collect::<Result<_, _>>()?;
+    Ok((refused, filters))
+}
+
+/// TestMetricFilter: does the live pattern match the sample event?
+async fn test_filter(
+    c: &Clients,
+    name: &str,
+    sample_event: serde_json::Value,
+    pattern: Option<String>,
+) -> Result<FilterTest, String> {
+    let matched = match &pattern {
+        None => false,
+        Some(p) => {
+            let got = c
+                .logs
+                .test_metric_filter()
+                .filter_pattern(p)
+                .log_event_messages(sample_event.to_string())
+                .send()
+                .await
+                .map_err(|e| read_error("logs:TestMetricFilter", e).to_string())?;
+            !got.matches().is_empty()
+        }
+    };
+    Ok(FilterTest {
+        name: name.to_owned(),
+        sample_event,
+        pattern,
+        matched,
+    })
 }
 
 /// Everything the checks judge, for the spec's trail in `regions` (the
@@ -258,8 +304,9 @@ pub async fn gather(
         delivered(Delivery::LogFile, "CloudTrail"),
         delivered(Delivery::DigestFile, "CloudTrail-Digest"),
         streams,
-        refused(&c, spec),
+        judged(&c, spec),
     );
+    let (refused, filters) = refused?;
     let deliveries = log_files.into_iter().chain(digest_files).chain(log_streams);
     let read = Reading {
         account_id: account_id?,
@@ -271,7 +318,8 @@ pub async fn gather(
         status: status?,
         views: views.into_iter().collect::<Result<_, _>>()?,
         deliveries: deliveries.collect::<Result<_, _>>()?,
-        refused: refused?,
+        refused,
+        filters,
     })
 }
 

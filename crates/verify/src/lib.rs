@@ -11,4 +11,6 @@ pub mod gather;
 pub mod render;
 
 pub use checks::{Check, Expect, Status, checks, overall};
-pub use evidence::{Delivered, Delivery, Evidence, Reading, RegionView, Seen, TrailStatus};
+pub use evidence::{
+    Delivered, Delivery, Evidence, FilterTest, Reading, RegionView, Seen, TrailStatus,
+};

@@ -29,6 +29,7 @@ const FILTER_KEYS: &[&str] = &[
     "metric_namespace",
     "metric_value",
     "alarm",
+    "sample_event",
 ];
 const ALARM_KEYS: &[&str] = &[
     "name",
@@ -352,6 +353,16 @@ fn filter(
         Some(af) if matches!(af.node.kind, Kind::Bool(false)) => Some(None),
         af => name.as_deref().and_then(|n| alarm(cx, af, n).map(Some)),
     };
+    let sample_event = match fs.get("sample_event") {
+        None => Some(None),
+        Some(f) if !matches!(f.node.kind, Kind::Map(_)) => {
+            cx.sink
+                .error(f.at(), f.path, "sample_event is not a CloudTrail event")
+                .help("a mapping of the event's fields, e.g. {eventName: StopLogging, eventSource: cloudtrail.amazonaws.com}");
+            None
+        }
+        Some(f) => super::statements::to_json(cx, f.node, f.path).map(Some),
+    };
     Some(MetricFilter {
         name: name?,
         pattern: pattern?,
@@ -359,6 +370,7 @@ fn filter(
         metric_namespace: metric_namespace?,
         metric_value: metric_value?,
         alarm: alarm?,
+        sample_event: sample_event?,
         preset: preset.map(str::to_owned),
     })
 }

@@ -80,7 +80,8 @@ pub(crate) fn read(cx: &mut Cx<'_>, f: Option<Field<'_>>, doc: Document) -> Opti
     (cx.sink.error_count() == before).then_some(out)
 }
 
-fn to_json(cx: &mut Cx<'_>, node: &Node, path: &str) -> Option<Value> {
+/// A YAML value as JSON (a policy statement, a sample event).
+pub(crate) fn to_json(cx: &mut Cx<'_>, node: &Node, path: &str) -> Option<Value> {
     Some(match &node.kind {
         Kind::Null => Value::Null,
         Kind::Bool(b) => Value::Bool(*b),
@@ -103,7 +104,7 @@ fn to_json(cx: &mut Cx<'_>, node: &Node, path: &str) -> Option<Value> {
             let mut m = Map::new();
             for (k, v) in entries {
                 let Kind::Str(key) = &k.kind else {
-                    cx.sink.error(k.loc, path, "policy keys must be strings");
+                    cx.sink.error(k.loc, path, "keys must be strings");
                     return None;
                 };
                 let child = decode::child_path(path, key);
