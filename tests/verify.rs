@@ -174,6 +174,20 @@ fn a_filter_pattern_that_matches_nothing_fails_verify_naming_its_sample_event() 
         .collect();
     assert_eq!(filters.len(), 15, "{shown}");
     assert!(filters.iter().all(|l| l.starts_with("  pass")), "{shown}");
+    // The alert topic's one subscription is an email nobody confirmed yet:
+    // every alarm is unheard until then.
+    let topic = shown
+        .lines()
+        .find(|l| l.contains("alarm-topic/"))
+        .unwrap_or_default();
+    assert!(
+        topic.starts_with("  pending alarm-topic/cloudtrail-security-alerts"),
+        "{shown}"
+    );
+    assert!(
+        topic.contains("security-team@example.com must confirm"),
+        "{topic}"
+    );
 
     let group = "CloudTrail/SecurityLogs";
     em.cli(

@@ -15,16 +15,13 @@ everything.
 import json
 import re
 
-from insights_eval import number
+from insights_eval import QueryError as PatternError
+from insights_eval import Tokens, number
 
 _TOKEN = re.compile(
     r'\s*(?:(?P<str>"(?:[^"\\]|\\.)*")|(?P<op>&&|\|\||!=|<=|>=|=|<|>|\(|\)|\{|\})'
-    r"|(?P<sel>\$(?:\.[A-Za-z0-9_@\-]+|\[\d+\])*)|(?P<word>[^\s()=!<>&|{}\"]+))"
+    r"|(?P<sel>\$(?:\.[A-Za-z0-9_@\-]+|\[\d+\])*)|(?P<name>[^\s()=!<>&|{}\"]+))"
 )
-
-
-class PatternError(Exception):
-    pass
 
 
 def _tokens(text):
@@ -44,23 +41,11 @@ def _tokens(text):
     return out
 
 
-class _Parser:
+class _Parser(Tokens):
+    """The Insights evaluator's token cursor, over this pattern's tokens."""
+
     def __init__(self, toks):
         self.toks, self.i = toks, 0
-
-    def peek(self, k=0):
-        return self.toks[self.i + k] if self.i + k < len(self.toks) else (None, None)
-
-    def take(self):
-        t = self.peek()
-        if t[0] is None:
-            raise PatternError("the pattern ends too early")
-        self.i += 1
-        return t
-
-    def word(self, *words, k=0):
-        kind, v = self.peek(k)
-        return kind == "word" and v.upper() in words
 
     def chain(self, op, tag, operand):
         """`operand (op operand)*`, grouped from the left."""
@@ -86,13 +71,13 @@ class _Parser:
         kind, sel = self.take()
         if kind != "sel":
             raise PatternError(f"expected a $. selector, found {sel!r}")
-        if self.word("EXISTS"):
+        if self.word("exists"):
             self.take()
             return ("exists", sel, True)
-        if self.word("NOT") and self.word("EXISTS", k=1):
+        if self.word("not") and self.word("exists", k=1):
             self.take(), self.take()
             return ("exists", sel, False)
-        if self.word("IS"):
+        if self.word("is"):
             self.take()
             _, what = self.take()
             return ("is", sel, what.upper())
@@ -100,7 +85,7 @@ class _Parser:
         if kind != "op" or op not in ("=", "!=", "<", "<=", ">", ">="):
             raise PatternError(f"expected a comparison after {sel}")
         kind, value = self.take()
-        if kind not in ("str", "word"):
+        if kind not in ("str", "name"):
             raise PatternError(f"expected a value after {op}")
         return ("cmp", sel, op, value, kind == "str")
 

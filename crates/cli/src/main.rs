@@ -89,9 +89,11 @@ enum Command {
     /// Reads, concurrently: the trail's status (logging, delivery errors),
     /// the trail as two other regions see it (multi-region), the newest log
     /// and digest files in the bucket for the home region and the others, and
-    /// the newest events in the log group's stream for each. Each check is
-    /// pass, pending (CloudTrail delivers within about 5-15 minutes) or fail,
-    /// with what was seen. Exits 0 when all pass, 2 when something is still
+    /// the newest events in the log group's stream for each; the live bucket,
+    /// key, role and topic policies judged by the policy evaluator; each
+    /// metric filter tested on its sample event; each alarm topic's
+    /// subscriptions. Each check is pass, pending (CloudTrail delivers within
+    /// about 5-15 minutes) or fail, with what was seen. Exits 0 when all pass, 2 when something is still
     /// pending, 1 on a failure.
     Verify(commands::verify::Options),
     /// Run one of the spec's saved Logs Insights queries and print its rows.

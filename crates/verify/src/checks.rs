@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::evidence::{Delivered, Delivery, Evidence, FilterTest, RegionView};
+use crate::evidence::{AlarmTopic, Delivered, Delivery, Evidence, FilterTest, RegionView};
 
 /// How a check came out. The order is the severity: the overall verdict is
 /// the worst check's.
@@ -137,7 +137,52 @@ pub fn checks(expect: &Expect, ev: &Evidence) -> Vec<Check> {
     out.extend(ev.deliveries.iter().filter(wanted).map(delivery));
     out.extend(grants(expect, &ev.refused));
     out.extend(ev.filters.iter().map(filter));
+    out.extend(ev.alarm_topics.iter().map(alarm_topic));
     out
+}
+
+/// A topic alarms notify: someone must have confirmed a subscription, or
+/// every alarm on it goes unheard.
+fn alarm_topic(t: &AlarmTopic) -> Check {
+    let name = t.topic_arn.rsplit(':').next().unwrap_or(&t.topic_arn);
+    let id = format!("alarm-topic/{name}");
+    let alarms = t.alarms.join(", ");
+    let Some(subs) = &t.subscriptions else {
+        return check(
+            id,
+            Status::Fail,
+            format!(
+                "{} does not exist: alarms {alarms} notify nothing",
+                t.topic_arn
+            ),
+        );
+    };
+    let confirmed: Vec<&str> = subs
+        .iter()
+        .filter(|(_, c)| *c)
+        .map(|(e, _)| e.as_str())
+        .collect();
+    let waiting: Vec<&str> = subs
+        .iter()
+        .filter(|(_, c)| !*c)
+        .map(|(e, _)| e.as_str())
+        .collect();
+    if !confirmed.is_empty() {
+        let heard = format!("{} alarm(s) reach {}", t.alarms.len(), confirmed.join(", "));
+        return check(id, Status::Pass, heard);
+    }
+    if !waiting.is_empty() {
+        let why = format!(
+            "no confirmed subscription: {} must confirm the email SNS sent (alarms {alarms} are unheard until then)",
+            waiting.join(", ")
+        );
+        return check(id, Status::Pending, why);
+    }
+    check(
+        id,
+        Status::Fail,
+        format!("no subscription: alarms {alarms} notify no one"),
+    )
 }
 
 /// A metric filter against the CloudTrail event it exists for.
@@ -330,6 +375,7 @@ mod tests {
             deliveries,
             refused: Vec::new(),
             filters: Vec::new(),
+            alarm_topics: Vec::new(),
         }
     }
 
@@ -393,6 +439,21 @@ mod tests {
         assert!(bucket.evidence.contains("NoWrites"), "{}", bucket.evidence);
         let role = all.iter().find(|c| c.id == "grants/role").expect("check");
         assert_eq!(role.status, Status::Pass);
+    }
+
+    #[test]
+    fn an_alarm_topic_needs_a_confirmed_subscription() {
+        let topic = |subs: Option<Vec<(String, bool)>>| AlarmTopic {
+            topic_arn: "arn:aws:sns:us-east-1:1:alerts".into(),
+            alarms: vec!["RootAccountUsageAlarm".into()],
+            subscriptions: subs,
+        };
+        let email = |confirmed| ("email secops@example.com".to_owned(), confirmed);
+        let verdict = |t| alarm_topic(&t).status;
+        assert_eq!(verdict(topic(Some(vec![email(true)]))), Status::Pass);
+        assert_eq!(verdict(topic(Some(vec![email(false)]))), Status::Pending);
+        assert_eq!(verdict(topic(Some(Vec::new()))), Status::Fail);
+        assert_eq!(verdict(topic(None)), Status::Fail);
     }
 
     #[test]

@@ -18,6 +18,18 @@ pub struct Evidence {
     pub refused: Vec<ctrail_model::Finding>,
     /// Each metric filter with a sample event, tested on it.
     pub filters: Vec<FilterTest>,
+    /// Each SNS topic the live alarms notify, and who would hear.
+    pub alarm_topics: Vec<AlarmTopic>,
+}
+
+/// A topic alarms notify: `None` subscriptions when the topic is gone;
+/// otherwise each subscription's endpoint and whether its owner confirmed
+/// it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlarmTopic {
+    pub topic_arn: String,
+    pub alarms: Vec<String>,
+    pub subscriptions: Option<Vec<(String, bool)>>,
 }
 
 /// TestMetricFilter on a filter's live pattern with the CloudTrail event

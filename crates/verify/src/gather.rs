@@ -9,11 +9,14 @@ use futures::FutureExt;
 use futures::future::join_all;
 
 use ctrail_graph::{Resource, ResourceGraph};
+use std::collections::BTreeMap;
+
+use ctrail_kinds::aws::error::is_not_found;
 use ctrail_kinds::aws::{absent_if_not_found, read_error};
 use ctrail_model::{LiveState, Observed};
 
 use crate::evidence::{
-    Delivered, Delivery, Evidence, FilterTest, Reading, RegionView, Seen, TrailStatus,
+    AlarmTopic, Delivered, Delivery, Evidence, FilterTest, Reading, RegionView, Seen, TrailStatus,
 };
 
 /// The newest of a delivery: what, and when.
@@ -184,14 +187,14 @@ fn as_live(graph: &ResourceGraph, live: &LiveState) -> ResourceGraph {
     out
 }
 
+/// What `judged` finds: refused grants, filter tests, alarm topics.
+type Judged = (Vec<ctrail_model::Finding>, Vec<FilterTest>, Vec<AlarmTopic>);
+
 /// What the plan's read of the account shows: every grant CloudTrail (and
 /// CloudWatch, for alarms) relies on that the live documents refuse (the
 /// preflight on the account as it is), and each metric filter's live
 /// pattern tested on its sample event.
-async fn judged(
-    c: &Clients,
-    spec: &Spec,
-) -> Result<(Vec<ctrail_model::Finding>, Vec<FilterTest>), String> {
+async fn judged(c: &Clients, spec: &Spec) -> Result<Judged, String> {
     let graph = ctrail_graph::build(spec).map_err(|e| format!("building the graph: {e}"))?;
     let (live, resolved) = ctrail_reader::read(c, spec, &graph)
         .await
@@ -211,7 +214,78 @@ async fn judged(
         .await
         .into_iter()
         .collect::<Result<_, _>>()?;
-    Ok((refused, filters))
+    // Every topic a live alarm notifies, with the alarms that notify it.
+    let mut notified: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (address, observed) in &live.resources {
+        if let (ctrail_model::ResourceKind::MetricAlarm, Observed::Present(v)) =
+            (address.kind, observed)
+        {
+            let actions = v["alarm_actions"].as_array().into_iter().flatten();
+            for arn in actions
+                .filter_map(|a| a.as_str())
+                .filter(|a| a.contains(":sns:"))
+            {
+                notified
+                    .entry(arn.to_owned())
+                    .or_default()
+                    .push(address.name.clone());
+            }
+        }
+    }
+    let topics = join_all(
+        notified
+            .into_iter()
+            .map(|(arn, alarms)| alarm_topic(c, arn, alarms)),
+    );
+    let alarm_topics = topics.await.into_iter().collect::<Result<_, _>>()?;
+    Ok((refused, filters, alarm_topics))
+}
+
+/// Who hears a topic's notifications (ListSubscriptionsByTopic): a
+/// subscription its owner has not confirmed has the ARN
+/// `PendingConfirmation`.
+async fn alarm_topic(
+    c: &Clients,
+    topic_arn: String,
+    alarms: Vec<String>,
+) -> Result<AlarmTopic, String> {
+    let req = c.sns.list_subscriptions_by_topic().topic_arn(&topic_arn);
+    let mut pages = req.into_paginator().send();
+    let mut subs = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = match page {
+            Ok(p) => p,
+            Err(e)
+                if is_not_found(
+                    aws_smithy_types::error::metadata::ProvideErrorMetadata::code(&e),
+                    &[],
+                ) =>
+            {
+                return Ok(AlarmTopic {
+                    topic_arn,
+                    alarms,
+                    subscriptions: None,
+                });
+            }
+            Err(e) => return Err(read_error("sns:ListSubscriptionsByTopic", e).to_string()),
+        };
+        subs.extend(page.subscriptions().iter().map(|s| {
+            let endpoint = format!(
+                "{} {}",
+                s.protocol().unwrap_or_default(),
+                s.endpoint().unwrap_or_default()
+            );
+            (
+                endpoint,
+                s.subscription_arn().is_some_and(|a| a.starts_with("arn:")),
+            )
+        }));
+    }
+    Ok(AlarmTopic {
+        topic_arn,
+        alarms,
+        subscriptions: Some(subs),
+    })
 }
 
 /// TestMetricFilter: does the live pattern match the sample event?
@@ -306,7 +380,7 @@ pub async fn gather(
         streams,
         judged(&c, spec),
     );
-    let (refused, filters) = refused?;
+    let (refused, filters, alarm_topics) = refused?;
     let deliveries = log_files.into_iter().chain(digest_files).chain(log_streams);
     let read = Reading {
         account_id: account_id?,
@@ -320,6 +394,7 @@ pub async fn gather(
         deliveries: deliveries.collect::<Result<_, _>>()?,
         refused,
         filters,
+        alarm_topics,
     })
 }
 

@@ -12,5 +12,5 @@ pub mod render;
 
 pub use checks::{Check, Expect, Status, checks, overall};
 pub use evidence::{
-    Delivered, Delivery, Evidence, FilterTest, Reading, RegionView, Seen, TrailStatus,
+    AlarmTopic, Delivered, Delivery, Evidence, FilterTest, Reading, RegionView, Seen, TrailStatus,
 };
