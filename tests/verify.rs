@@ -64,9 +64,20 @@ fn verify_passes_on_deliveries_and_a_missing_region_is_pending_then_failed() {
     let out = acct.apply(&[]);
     assert!(out.status.success(), "{}", text(&out));
 
-    // Nothing delivered yet: every delivery pending, nothing failed.
-    let (code, shown) = verify(&acct, &[]);
+    // Nothing delivered yet: every delivery pending, nothing failed; with
+    // --generate, fresh read events are made in the other regions first,
+    // and the output says how to look again.
+    let (code, shown) = verify(&acct, &["--generate"]);
     assert_eq!(code, Some(2), "{shown}");
+    assert!(
+        shown.contains("generated read events in us-west-2, eu-west-1"),
+        "{shown}"
+    );
+    assert!(shown.contains("Re-check later: ctrail verify "), "{shown}");
+    assert!(
+        shown.contains("filter awsRegion != \"us-east-1\""),
+        "{shown}"
+    );
     assert!(shown.contains("pass    trail-logging"), "{shown}");
     assert!(shown.contains("pass    multi-region/eu-west-1"), "{shown}");
     assert!(shown.contains("pending log-files/us-east-1"), "{shown}");

@@ -317,6 +317,25 @@ async fn test_filter(
     })
 }
 
+/// Harmless read calls (ListTrails, GetCallerIdentity) in each of
+/// `regions`, so that fresh management events exist there to be delivered
+/// (seed 000, step 8: events in at least two other regions).
+pub async fn generate(conn: &Connection, home: &str, regions: &[String]) -> Result<(), String> {
+    let calls = regions.iter().map(|region| async move {
+        let there = Connection {
+            profile: conn.profile.clone(),
+            region: Some(region.clone()),
+        };
+        let c = Clients::connect(&there, home).await;
+        let listed = c.cloudtrail.list_trails().send().await;
+        listed.map_err(|e| read_error("cloudtrail:ListTrails", e).to_string())?;
+        let me = c.sts.get_caller_identity().send().await;
+        me.map_err(|e| read_error("sts:GetCallerIdentity", e).to_string())?;
+        Ok::<_, String>(())
+    });
+    join_all(calls).await.into_iter().collect()
+}
+
 /// Everything the checks judge, for the spec's trail in `regions` (the
 /// home region first).
 pub async fn gather(

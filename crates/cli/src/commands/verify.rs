@@ -9,7 +9,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use clap::ValueEnum;
 use ctrail_reader::Connection;
-use ctrail_verify::{Check, Expect, Status, checks, gather::gather, overall, render};
+use ctrail_verify::gather::{gather, generate};
+use ctrail_verify::{Check, Expect, Status, checks, overall, render};
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum VerifyFormat {
@@ -31,6 +32,10 @@ pub struct Options {
     /// passed (e.g. 20m); what is still missing then fails.
     #[arg(long, value_name = "DURATION")]
     pub wait: Option<String>,
+    /// First make harmless read calls (ListTrails, GetCallerIdentity) in the
+    /// other regions, so fresh events exist there to be delivered.
+    #[arg(long)]
+    pub generate: bool,
     /// `text` for a terminal, `json` for tools, `markdown` for a ticket.
     #[arg(long, value_enum, default_value_t = VerifyFormat::Text)]
     pub format: VerifyFormat,
@@ -61,6 +66,26 @@ fn timed_out(mut all: Vec<Check>, wait: &str) -> Vec<Check> {
     all
 }
 
+/// How to look for the other regions' events later, by hand.
+fn later(path: &std::path::Path, spec: &ctrail_spec::Spec) -> String {
+    let path = path.display();
+    let region = &spec.region;
+    let again = format!(
+        "Re-check later: ctrail verify {path} --wait 20m (exits once nothing is pending)
+"
+    );
+    let Some(logs) = &spec.cloudwatch_logs else {
+        return again;
+    };
+    let query = format!(
+        "fields @timestamp, awsRegion, eventName | filter awsRegion != \"{region}\" | sort @timestamp desc"
+    );
+    format!(
+        "{again}Or look for other regions' events in the log group:\n  aws logs start-query --log-group-name {} --start-time <epoch-seconds> --end-time <epoch-seconds> --query-string '{query}' --region {region}\n",
+        logs.log_group
+    )
+}
+
 pub fn run(opts: Options, conn: &Connection) -> ExitCode {
     let loaded = match super::load_quiet(&opts.spec) {
         Ok(l) => l,
@@ -88,6 +113,18 @@ pub fn run(opts: Options, conn: &Connection) -> ExitCode {
         opts.regions.clone()
     };
     let expect = Expect::of(&spec, &others);
+    if opts.generate {
+        let others: Vec<String> = expect.regions[1..].to_vec();
+        if let Err(e) = crate::runtime().block_on(generate(conn, &spec.region, &others)) {
+            eprintln!("error: generating events: {e}");
+            return ExitCode::from(1);
+        }
+        eprintln!(
+            "generated read events in {} at {}; CloudTrail delivers them within about 5-15 minutes (hours in an opt-in region)",
+            others.join(", "),
+            ctrail_verify::checks::when(now())
+        );
+    }
     let started = Instant::now();
     let mut delay = Duration::from_secs(5);
     let all = loop {
@@ -131,7 +168,12 @@ pub fn run(opts: Options, conn: &Connection) -> ExitCode {
     }
     let trail = spec.trail.name.as_str();
     match opts.format {
-        VerifyFormat::Text => print!("{}", render::text(trail, &all)),
+        VerifyFormat::Text => {
+            print!("{}", render::text(trail, &all));
+            if overall(&all) == Status::Pending {
+                print!("{}", later(&opts.spec, &spec));
+            }
+        }
         VerifyFormat::Markdown => print!("{}", render::markdown(trail, &all)),
         VerifyFormat::Json => println!("{}", render::json(trail, &all)),
     }
