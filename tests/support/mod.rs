@@ -34,6 +34,13 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// `text` says each of `parts`.
+pub fn assert_contains(text: &str, parts: &[&str]) {
+    for p in parts {
+        assert!(text.contains(p), "no {p:?} in:\n{text}");
+    }
+}
+
 /// `ctrail` exited 1 with an error that says `text`.
 pub fn assert_error(o: &Output, text: &str) {
     let err = stderr(o);
