@@ -156,18 +156,25 @@ fn verify_passes_on_deliveries_and_a_missing_region_is_pending_then_failed() {
     assert!(shown.contains("fail    trail-logging"), "{shown}");
 }
 
-/// The CIS preset's filters tested on their sample events: all match as
-/// applied; a pattern changed by hand to one that validates but matches
-/// nothing (a misspelt event name) fails, naming the sample event.
-#[test]
-fn a_filter_pattern_that_matches_nothing_fails_verify_naming_its_sample_event() {
+/// A private emulator with `specs/security-monitoring.yaml` applied: its
+/// scratch folder and the spec's path.
+fn monitored(name: &str) -> (support::emulator::Emulator, std::path::PathBuf, String) {
     let em = support::emulator::Emulator::start();
-    let dir = support::scratch("verify-filters");
+    let dir = support::scratch(name);
     let spec = dir.join("security-monitoring.yaml");
     std::fs::copy(root().join("specs/security-monitoring.yaml"), &spec).expect("copy spec");
     let spec = spec.to_string_lossy().into_owned();
     let out = em.ctrail(&["apply", "--auto-approve", &spec]);
     assert!(out.status.success(), "{}", text(&out));
+    (em, dir, spec)
+}
+
+/// The CIS preset's filters tested on their sample events: all match as
+/// applied; a pattern changed by hand to one that validates but matches
+/// nothing (a misspelt event name) fails, naming the sample event.
+#[test]
+fn a_filter_pattern_that_matches_nothing_fails_verify_naming_its_sample_event() {
+    let (em, _, spec) = monitored("verify-filters");
 
     let verify = |em: &support::emulator::Emulator| {
         let out = em.ctrail(&["verify", &spec, "--regions", "us-west-2"]);
@@ -209,4 +216,79 @@ fn a_filter_pattern_that_matches_nothing_fails_verify_naming_its_sample_event() 
         line.contains("StopLogging") && line.contains("never fire"),
         "{line}"
     );
+}
+
+/// `ctrail report` from the live account holds every item of seed 000 step
+/// 9's list, in Markdown, in one self-contained HTML page, and as JSON.
+#[test]
+fn the_report_holds_every_item_of_the_seeds_step_9() {
+    let (em, dir, spec) = monitored("verify-report");
+
+    let out = em.ctrail(&["report", &spec, "--regions", "us-west-2,eu-west-1"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let report = String::from_utf8_lossy(&out.stdout).into_owned();
+    let seed_items = [
+        // Trail configuration summary, with KMS (this spec has none) and tags
+        "## Trail configuration",
+        "arn:aws:cloudtrail:us-east-1:123456789012:trail/security-audit-trail",
+        "| KMS encryption (key) | not set |",
+        "Environment=prod",
+        // S3 bucket and CloudWatch setup details
+        "## S3 bucket",
+        "arn:aws:s3:::my-org-cloudtrail-logs-2024",
+        "## CloudWatch Logs",
+        "arn:aws:logs:us-east-1:123456789012:log-group:CloudTrail/SecurityLogs",
+        // IAM roles and permissions
+        "## IAM role and permissions",
+        "arn:aws:iam::123456789012:role/CloudTrail-CloudWatchLogs-Role-security-audit-trail",
+        "logs:PutLogEvents",
+        // Monitoring and alerting
+        "## Monitoring and alerting",
+        "Alarm RootAccountUsageAlarm",
+        "Alert topic arn:aws:sns:us-east-1:123456789012:cloudtrail-security-alerts",
+        // Sample queries, usage and syntax
+        "## Sample analysis queries",
+        "### CloudTrail/FailedAPICallsByUser",
+        "### CloudTrail/RootAccountActivity",
+        "### CloudTrail/ResourceDeletions",
+        "### CloudTrail/SecurityGroupChanges",
+        "### CloudTrail/IAMPolicyChanges",
+        "ctrail query SPEC NAME",
+        "Syntax:",
+        "Customise:",
+        // Cost implications and optimisation
+        "## Cost implications and optimisation",
+        "https://aws.amazon.com/cloudtrail/pricing/",
+        // Cross-region verification results
+        "## Verification results (every region)",
+        "multi-region/eu-west-1",
+        "log-files/us-west-2",
+        // Maintenance, troubleshooting, security practice
+        "## Maintenance and troubleshooting",
+        "## Security best practices",
+        "Generated 20",
+    ];
+    assert_contains(&report, &seed_items);
+
+    let page = dir.join("report.html");
+    let page_arg = page.to_string_lossy().into_owned();
+    let out = em.ctrail(&["report", &spec, "--format", "html", "--out", &page_arg]);
+    assert!(out.status.success(), "{}", text(&out));
+    let html = std::fs::read_to_string(&page).expect("report.html");
+    assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
+    assert!(
+        !html.contains("<script") && !html.contains("<link"),
+        "self-contained"
+    );
+    assert_contains(
+        &html,
+        &[
+            "<h2>Trail configuration</h2>",
+            "<h2>Security best practices</h2>",
+        ],
+    );
+
+    let out = em.ctrail(&["report", &spec, "--format", "json"]);
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(doc["sections"].as_array().map(Vec::len), Some(10));
 }

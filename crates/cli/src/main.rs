@@ -96,6 +96,15 @@ enum Command {
     /// about 5-15 minutes) or fail, with what was seen. Exits 0 when all pass, 2 when something is still
     /// pending, 1 on a failure.
     Verify(commands::verify::Options),
+    /// The setup report: what the account holds, proven, for an auditor.
+    ///
+    /// From live data, not the spec: the trail's configuration (KMS, tags),
+    /// the bucket and CloudWatch Logs, the role and its permissions,
+    /// monitoring (filters, alarms, topics), saved queries with how to use
+    /// them, the verification results in every region, costs, security
+    /// practice and troubleshooting, with real ARNs and times. Markdown, one
+    /// self-contained HTML page, or JSON.
+    Report(commands::report::Options),
     /// Run one of the spec's saved Logs Insights queries and print its rows.
     ///
     /// Starts the query (StartQuery) on the query's log groups over the time
@@ -186,6 +195,7 @@ fn main() -> ExitCode {
         Command::Apply(opts) => commands::apply::run(opts, &conn),
         Command::Query(opts) => commands::query::run(opts, &conn),
         Command::Verify(opts) => commands::verify::run(opts, &conn),
+        Command::Report(opts) => commands::report::run(opts, &conn),
         Command::Validate { specs, format } => commands::validate::run(&specs, format),
         Command::Graph {
             spec,

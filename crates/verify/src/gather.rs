@@ -188,7 +188,12 @@ fn as_live(graph: &ResourceGraph, live: &LiveState) -> ResourceGraph {
 }
 
 /// What `judged` finds: refused grants, filter tests, alarm topics.
-type Judged = (Vec<ctrail_model::Finding>, Vec<FilterTest>, Vec<AlarmTopic>);
+struct Judged {
+    live: LiveState,
+    refused: Vec<ctrail_model::Finding>,
+    filters: Vec<FilterTest>,
+    alarm_topics: Vec<AlarmTopic>,
+}
 
 /// What the plan's read of the account shows: every grant CloudTrail (and
 /// CloudWatch, for alarms) relies on that the live documents refuse (the
@@ -238,7 +243,12 @@ async fn judged(c: &Clients, spec: &Spec) -> Result<Judged, String> {
             .map(|(arn, alarms)| alarm_topic(c, arn, alarms)),
     );
     let alarm_topics = topics.await.into_iter().collect::<Result<_, _>>()?;
-    Ok((refused, filters, alarm_topics))
+    Ok(Judged {
+        live,
+        refused,
+        filters,
+        alarm_topics,
+    })
 }
 
 /// Who hears a topic's notifications (ListSubscriptionsByTopic): a
@@ -337,13 +347,14 @@ pub async fn generate(conn: &Connection, home: &str, regions: &[String]) -> Resu
 }
 
 /// Everything the checks judge, for the spec's trail in `regions` (the
-/// home region first).
+/// home region first), and the account's live state as the plan reads it
+/// (for the report).
 pub async fn gather(
     conn: &Connection,
     spec: &Spec,
     regions: &[String],
     at: i64,
-) -> Result<Evidence, String> {
+) -> Result<(Evidence, LiveState), String> {
     let home = spec.region.as_str();
     let trail = spec.trail.name.as_str();
     let c = Clients::connect(conn, home).await;
@@ -399,22 +410,23 @@ pub async fn gather(
         streams,
         judged(&c, spec),
     );
-    let (refused, filters, alarm_topics) = refused?;
+    let judged = refused?;
     let deliveries = log_files.into_iter().chain(digest_files).chain(log_streams);
     let read = Reading {
         account_id: account_id?,
         home_region: home.to_owned(),
         at,
     };
-    Ok(Evidence {
+    let evidence = Evidence {
         read,
         status: status?,
         views: views.into_iter().collect::<Result<_, _>>()?,
         deliveries: deliveries.collect::<Result<_, _>>()?,
-        refused,
-        filters,
-        alarm_topics,
-    })
+        refused: judged.refused,
+        filters: judged.filters,
+        alarm_topics: judged.alarm_topics,
+    };
+    Ok((evidence, judged.live))
 }
 
 #[cfg(test)]

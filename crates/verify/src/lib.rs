@@ -9,6 +9,7 @@ pub mod checks;
 pub mod evidence;
 pub mod gather;
 pub mod render;
+pub mod report;
 
 pub use checks::{Check, Expect, Status, checks, overall};
 pub use evidence::{

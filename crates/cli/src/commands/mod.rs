@@ -4,6 +4,7 @@ pub mod graph;
 pub mod live;
 pub mod plan;
 pub mod query;
+pub mod report;
 pub mod validate;
 pub mod verify;
 
@@ -12,6 +13,14 @@ use std::path::Path;
 use ctrail_spec::{LoadError, Loaded};
 
 use crate::render::diagnostics;
+
+/// The command's exit code, or 1 after printing its error.
+pub fn or_error(result: Result<std::process::ExitCode, String>) -> std::process::ExitCode {
+    result.unwrap_or_else(|e| {
+        eprintln!("error: {e}");
+        std::process::ExitCode::from(1)
+    })
+}
 
 /// Loads a spec; on failure prints why (with source snippets) to stderr.
 pub fn load_or_report(path: &Path) -> Option<Loaded> {

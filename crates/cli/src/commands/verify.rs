@@ -19,8 +19,9 @@ pub enum VerifyFormat {
     Markdown,
 }
 
+/// Which trail, and which regions besides its home region.
 #[derive(clap::Args)]
-pub struct Options {
+pub struct Target {
     /// The spec whose trail is verified.
     #[arg(value_name = "SPEC")]
     pub spec: PathBuf,
@@ -28,6 +29,26 @@ pub struct Options {
     /// by default two of us-east-1, us-west-2 and eu-west-1.
     #[arg(long, value_delimiter = ',', value_name = "REGION,...")]
     pub regions: Vec<String>,
+}
+
+impl Target {
+    /// The spec, and what its trail is expected to do in the regions.
+    pub fn load(&self) -> Result<(ctrail_spec::Spec, Expect), String> {
+        let spec = super::load_quiet(&self.spec)?.spec;
+        let others = if self.regions.is_empty() {
+            default_regions(&spec.region)
+        } else {
+            self.regions.clone()
+        };
+        let expect = Expect::of(&spec, &others);
+        Ok((spec, expect))
+    }
+}
+
+#[derive(clap::Args)]
+pub struct Options {
+    #[command(flatten)]
+    pub target: Target,
     /// Keep checking, with backoff, until nothing is pending or this long has
     /// passed (e.g. 20m); what is still missing then fails.
     #[arg(long, value_name = "DURATION")]
@@ -42,7 +63,7 @@ pub struct Options {
 }
 
 /// Two regions other than `home`, for the multi-region checks.
-fn default_regions(home: &str) -> Vec<String> {
+pub(crate) fn default_regions(home: &str) -> Vec<String> {
     ["us-east-1", "us-west-2", "eu-west-1"]
         .into_iter()
         .filter(|r| *r != home)
@@ -51,7 +72,7 @@ fn default_regions(home: &str) -> Vec<String> {
         .collect()
 }
 
-fn now() -> i64 {
+pub(crate) fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
@@ -87,38 +108,23 @@ fn later(path: &std::path::Path, spec: &ctrail_spec::Spec) -> String {
 }
 
 pub fn run(opts: Options, conn: &Connection) -> ExitCode {
-    let loaded = match super::load_quiet(&opts.spec) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(1);
-        }
-    };
-    let spec = loaded.spec;
-    let wait = match opts
+    super::or_error(verify(&opts, conn))
+}
+
+fn verify(opts: &Options, conn: &Connection) -> Result<ExitCode, String> {
+    let (spec, expect) = opts.target.load()?;
+    let wait = opts
         .wait
         .as_deref()
-        .map(|w| super::query::duration_of(w, "--wait"))
-    {
-        None => None,
-        Some(Ok(secs)) => Some(Duration::from_secs(u64::try_from(secs).unwrap_or(0))),
-        Some(Err(e)) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(1);
-        }
-    };
-    let others = if opts.regions.is_empty() {
-        default_regions(&spec.region)
-    } else {
-        opts.regions.clone()
-    };
-    let expect = Expect::of(&spec, &others);
+        .map(|w| super::query::duration_of(w, "--wait"));
+    let wait = wait
+        .transpose()?
+        .map(|secs| Duration::from_secs(u64::try_from(secs).unwrap_or(0)));
     if opts.generate {
         let others: Vec<String> = expect.regions[1..].to_vec();
-        if let Err(e) = crate::runtime().block_on(generate(conn, &spec.region, &others)) {
-            eprintln!("error: generating events: {e}");
-            return ExitCode::from(1);
-        }
+        crate::runtime()
+            .block_on(generate(conn, &spec.region, &others))
+            .map_err(|e| format!("generating events: {e}"))?;
         eprintln!(
             "generated read events in {} at {}; CloudTrail delivers them within about 5-15 minutes (hours in an opt-in region)",
             others.join(", "),
@@ -128,14 +134,9 @@ pub fn run(opts: Options, conn: &Connection) -> ExitCode {
     let started = Instant::now();
     let mut delay = Duration::from_secs(5);
     let all = loop {
-        let evidence = match crate::runtime().block_on(gather(conn, &spec, &expect.regions, now()))
-        {
-            Ok(e) => e,
-            Err(e) => {
-                eprintln!("error: {}: {e}", opts.spec.display());
-                return ExitCode::from(1);
-            }
-        };
+        let gathered = crate::runtime().block_on(gather(conn, &spec, &expect.regions, now()));
+        let shown = opts.target.spec.display();
+        let (evidence, _) = gathered.map_err(|e| format!("{shown}: {e}"))?;
         let all = checks(&expect, &evidence);
         let Some(limit) = wait else { break all };
         if overall(&all) != Status::Pending {
@@ -171,15 +172,15 @@ pub fn run(opts: Options, conn: &Connection) -> ExitCode {
         VerifyFormat::Text => {
             print!("{}", render::text(trail, &all));
             if overall(&all) == Status::Pending {
-                print!("{}", later(&opts.spec, &spec));
+                print!("{}", later(&opts.target.spec, &spec));
             }
         }
         VerifyFormat::Markdown => print!("{}", render::markdown(trail, &all)),
         VerifyFormat::Json => println!("{}", render::json(trail, &all)),
     }
-    match overall(&all) {
+    Ok(match overall(&all) {
         Status::Pass => ExitCode::SUCCESS,
         Status::Pending => ExitCode::from(2),
         Status::Fail => ExitCode::from(1),
-    }
+    })
 }

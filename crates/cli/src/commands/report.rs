@@ -1,0 +1,56 @@
+//! `ctrail report SPEC`: the setup report from live data (seed 000 step 9).
+//! Exit 0 when written, 1 on an error.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::ValueEnum;
+use ctrail_reader::Connection;
+use ctrail_verify::{checks, gather::gather, report};
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ReportFormat {
+    Markdown,
+    /// One self-contained page (inline style, no scripts).
+    Html,
+    Json,
+}
+
+#[derive(clap::Args)]
+pub struct Options {
+    #[command(flatten)]
+    pub target: super::verify::Target,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+    pub format: ReportFormat,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+pub fn run(opts: Options, conn: &Connection) -> ExitCode {
+    super::or_error(report(&opts, conn))
+}
+
+fn report(opts: &Options, conn: &Connection) -> Result<ExitCode, String> {
+    let (spec, expect) = opts.target.load()?;
+    let at = super::verify::now();
+    let gathered = crate::runtime().block_on(gather(conn, &spec, &expect.regions, at));
+    let shown = opts.target.spec.display();
+    let (evidence, live) = gathered.map_err(|e| format!("{shown}: {e}"))?;
+    let all = checks(&expect, &evidence);
+    let r = report::build(&spec, &evidence, &live, &all);
+    let text = match opts.format {
+        ReportFormat::Markdown => report::markdown(&r),
+        ReportFormat::Html => report::html(&r),
+        ReportFormat::Json => serde_json::to_string_pretty(&r).map_err(|e| e.to_string())? + "\n",
+    };
+    match &opts.out {
+        None => print!("{text}"),
+        Some(path) => {
+            std::fs::write(path, text)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            eprintln!("wrote {}", path.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

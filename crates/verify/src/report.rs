@@ -1,0 +1,508 @@
+//! `ctrail report`: the setup report of seed 000 step 9, from live data
+//! (not the spec): configuration with real ARNs and times, the verification
+//! results, costs, security practice and troubleshooting. One document
+//! model, rendered as Markdown, a self-contained HTML page, or JSON.
+
+use std::fmt::Write;
+
+use ctrail_model::{Address, LiveState, Observed, ResourceKind as K};
+use ctrail_spec::Spec;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::checks::{Check, Status, overall, when};
+use crate::evidence::Evidence;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub title: String,
+    pub generated_at: String,
+    pub verdict: Status,
+    pub sections: Vec<Section>,
+}
+
+/// A titled part: facts (name, value), notes, and code to copy.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Section {
+    pub title: String,
+    pub facts: Vec<(String, String)>,
+    pub notes: Vec<String>,
+    pub code: Vec<(String, String)>,
+}
+
+impl Section {
+    fn new(title: &str) -> Section {
+        Section {
+            title: title.to_owned(),
+            ..Section::default()
+        }
+    }
+
+    fn fact(&mut self, name: &str, value: impl Into<String>) {
+        self.facts.push((name.to_owned(), value.into()));
+    }
+
+    fn note(&mut self, text: impl Into<String>) {
+        self.notes.push(text.into());
+    }
+}
+
+/// The live attributes of a resource, if it exists.
+fn live_of<'l>(live: &'l LiveState, kind: K, name: &str) -> Option<&'l Value> {
+    match live.resources.get(&Address::new(kind, name)) {
+        Some(Observed::Present(v)) => Some(v),
+        _ => None,
+    }
+}
+
+/// A live attribute in words (`not set` when absent or null).
+fn shown(v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => "not set".into(),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Bool(true)) => "yes".into(),
+        Some(Value::Bool(false)) => "no".into(),
+        Some(other) => other.to_string(),
+    }
+}
+
+fn tags(v: Option<&Value>) -> String {
+    let pairs = v.and_then(|t| t["tags"].as_object());
+    let pairs: Vec<String> = pairs
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+        .collect();
+    if pairs.is_empty() {
+        "none".into()
+    } else {
+        pairs.join(", ")
+    }
+}
+
+pub fn build(spec: &Spec, ev: &Evidence, live: &LiveState, checks: &[Check]) -> Report {
+    let t = &spec.trail;
+    let account = &ev.read.account_id;
+    let p = &spec.partition;
+    let home = &ev.read.home_region;
+    let trail = live_of(live, K::Trail, &t.name);
+    let attr = |k: &str| shown(trail.and_then(|v| v.get(k)));
+    let mut sections = Vec::new();
+
+    let mut s = Section::new("Trail configuration");
+    s.fact(
+        "Trail ARN",
+        format!("arn:{p}:cloudtrail:{home}:{account}:trail/{}", t.name),
+    );
+    s.fact("Home region", home.clone());
+    s.fact("Multi-region", attr("is_multi_region_trail"));
+    s.fact(
+        "Global service events (IAM, STS, CloudFront)",
+        attr("include_global_service_events"),
+    );
+    s.fact("Log file validation", attr("enable_log_file_validation"));
+    s.fact("KMS encryption (key)", attr("kms_key_id"));
+    s.fact("Organization trail", attr("is_organization_trail"));
+    s.fact("SNS notifications", attr("sns_topic_name"));
+    s.fact("Tags", tags(live_of(live, K::TrailTags, &t.name)));
+    if let Some(status) = &ev.status {
+        s.fact("Logging", if status.is_logging { "on" } else { "OFF" });
+        s.fact(
+            "Latest delivery",
+            status.latest_delivery_time.map_or("none yet".into(), when),
+        );
+    }
+    let selectors = live_of(live, K::TrailEventSelectors, &t.name);
+    s.fact(
+        "Event selectors",
+        selectors.map_or("not set".into(), |v| v["selectors"].to_string()),
+    );
+    let insights = live_of(live, K::TrailInsightSelectors, &t.name);
+    s.fact(
+        "Insights",
+        shown(insights.and_then(|v| v.get("insight_types"))),
+    );
+    sections.push(s);
+
+    let b = &spec.bucket.name;
+    let mut s = Section::new("S3 bucket");
+    s.fact("Bucket ARN", format!("arn:{p}:s3:::{b}"));
+    s.fact(
+        "Region",
+        shown(live_of(live, K::S3Bucket, b).and_then(|v| v.get("region"))),
+    );
+    s.fact(
+        "Log prefix",
+        format!(
+            "{}AWSLogs/{account}/CloudTrail/",
+            t.s3_key_prefix
+                .as_deref()
+                .map(|x| format!("{x}/"))
+                .unwrap_or_default()
+        ),
+    );
+    s.fact(
+        "Versioning",
+        shown(live_of(live, K::S3BucketVersioning, b).and_then(|v| v.get("status"))),
+    );
+    let enc = live_of(live, K::S3BucketEncryption, b);
+    s.fact(
+        "Default encryption",
+        format!(
+            "{} (key {})",
+            shown(enc.and_then(|v| v.get("sse_algorithm"))),
+            shown(enc.and_then(|v| v.get("kms_master_key_id")))
+        ),
+    );
+    let pab = live_of(live, K::S3PublicAccessBlock, b);
+    let blocked = pab
+        .and_then(Value::as_object)
+        .is_some_and(|o| o.values().all(|v| v == &Value::Bool(true)));
+    s.fact(
+        "Public access block",
+        if blocked {
+            "all four settings on"
+        } else {
+            "NOT fully blocked"
+        },
+    );
+    s.fact(
+        "Object ownership",
+        shown(
+            live_of(live, K::S3BucketOwnershipControls, b).and_then(|v| v.get("object_ownership")),
+        ),
+    );
+    let rules = live_of(live, K::S3BucketLifecycle, b)
+        .and_then(|v| v["rules"].as_array())
+        .map_or(0, Vec::len);
+    s.fact("Lifecycle rules", rules.to_string());
+    s.fact("Tags", tags(live_of(live, K::S3BucketTags, b)));
+    sections.push(s);
+
+    let mut s = Section::new("CloudWatch Logs");
+    match &spec.cloudwatch_logs {
+        Some(l) => {
+            let g = &l.log_group;
+            s.fact("Log group ARN", format!("arn:{p}:logs:{home}:{account}:log-group:{g}"));
+            let retention = live_of(live, K::LogGroupRetention, g).and_then(|v| v.get("retention_in_days"));
+            s.fact("Retention (days)", match retention {
+                Some(Value::Null) | None => "never expire".into(),
+                Some(v) => v.to_string(),
+            });
+            s.fact("KMS encryption (key)", shown(live_of(live, K::LogGroup, g).and_then(|v| v.get("kms_key_arn"))));
+            s.fact("Tags", tags(live_of(live, K::LogGroupTags, g)));
+        }
+        None => s.note("The trail does not deliver to CloudWatch Logs: no metric filters or alarms can watch it."),
+    }
+    sections.push(s);
+
+    let mut s = Section::new("IAM role and permissions");
+    if let Some(l) = &spec.cloudwatch_logs {
+        let r = &l.role_name;
+        let role = live_of(live, K::IamRole, r);
+        let path = role.and_then(|v| v["path"].as_str()).unwrap_or("/");
+        s.fact("Role ARN", format!("arn:{p}:iam::{account}:role{path}{r}"));
+        s.fact(
+            "Trust policy",
+            role.map_or("role not found".into(), |v| {
+                v["assume_role_policy"].to_string()
+            }),
+        );
+        let policy = live_of(live, K::IamRolePolicy, r);
+        s.fact(
+            "Permissions policy (inline)",
+            policy.map_or("not found".into(), |v| v["policy"].to_string()),
+        );
+        s.fact("Tags", tags(live_of(live, K::IamRoleTags, r)));
+        s.note("CloudTrail assumes this role to write each region's events to the log group's stream <account>_CloudTrail_<region>; it may create those streams and put events in them, nothing else.");
+    } else {
+        s.note("No role: the trail does not deliver to CloudWatch Logs.");
+    }
+    sections.push(s);
+
+    let mut s = Section::new("Monitoring and alerting");
+    for f in &spec.monitoring.metric_filters {
+        let live_f = live_of(live, K::MetricFilter, &f.name);
+        let tested = ev.filters.iter().find(|x| x.name == f.name).map(|x| {
+            if x.matched {
+                "; matches its sample event"
+            } else {
+                "; DOES NOT match its sample event"
+            }
+        });
+        s.fact(
+            &format!("Metric filter {}", f.name),
+            format!(
+                "{}{}",
+                shown(live_f.and_then(|v| v.get("filter_pattern"))),
+                tested.unwrap_or_default()
+            ),
+        );
+        if let Some(a) = &f.alarm {
+            let live_a = live_of(live, K::MetricAlarm, &a.name);
+            s.fact(
+                &format!("Alarm {}", a.name),
+                format!(
+                    "{} {} of {} over {} s; notifies {}",
+                    shown(live_a.and_then(|v| v.get("comparison_operator"))),
+                    shown(live_a.and_then(|v| v.get("threshold"))),
+                    f.metric_name,
+                    a.period,
+                    shown(live_a.and_then(|v| v.get("alarm_actions")))
+                ),
+            );
+        }
+    }
+    for topic in &ev.alarm_topics {
+        let subs = topic
+            .subscriptions
+            .as_ref()
+            .map_or("topic missing".into(), |subs| {
+                subs.iter()
+                    .map(|(e, c)| {
+                        format!(
+                            "{e} ({})",
+                            if *c {
+                                "confirmed"
+                            } else {
+                                "pending confirmation"
+                            }
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            });
+        s.fact(&format!("Alert topic {}", topic.topic_arn), subs);
+    }
+    if spec.monitoring.metric_filters.is_empty() {
+        s.note("No metric filters or alarms: add the `cis` preset (monitoring.presets: [cis]) for the CIS AWS Foundations monitoring controls.");
+    }
+    sections.push(s);
+
+    sections.push(queries(spec));
+    sections.push(verification(checks, ev));
+    sections.push(costs(spec));
+    sections.push(practices(spec, trail));
+    sections.push(troubleshooting(spec, account));
+    Report {
+        title: format!("CloudTrail setup report: {}", t.name),
+        generated_at: when(ev.read.at),
+        verdict: overall(checks),
+        sections,
+    }
+}
+
+fn queries(spec: &Spec) -> Section {
+    let mut s = Section::new("Sample analysis queries");
+    s.note("Run one with `ctrail query SPEC NAME --since 24h` (or --start/--end), or in the CloudWatch console under Logs Insights, Queries (saved queries), on the trail's log group.");
+    s.note("Syntax: `fields` picks the columns, `filter` keeps matching events (`=`, `!=`, `like /regex/`, `in [...]`, `exists`), `stats count() by x` groups and counts, `sort x desc` orders, `limit n` caps. Every CloudTrail field is a column: `eventName`, `eventSource`, `awsRegion`, `userIdentity.arn`, `sourceIPAddress`, `errorCode`.");
+    s.note("Customise: narrow by region (`| filter awsRegion = \"eu-west-1\"`), by service (`| filter eventSource = \"s3.amazonaws.com\"`) or by person (`| filter userIdentity.userName = \"alice\"`); widen the time range for rare events.");
+    for q in &spec.monitoring.queries {
+        s.code.push((q.name.clone(), q.query.clone()));
+    }
+    if spec.monitoring.queries.is_empty() {
+        s.note("The spec saves no queries: add the `sample_queries` preset (monitoring.presets: [sample_queries]).");
+    }
+    s
+}
+
+fn verification(checks: &[Check], ev: &Evidence) -> Section {
+    let mut s = Section::new("Verification results (every region)");
+    for c in checks {
+        s.fact(&c.id, format!("{}: {}", c.status.as_str(), c.evidence));
+    }
+    s.note(format!("Read at {} in account {}. Delivery takes 5-15 minutes after an event (hours for an opt-in region): pending is not failure; `ctrail verify SPEC --wait 20m` looks again until nothing is pending.", when(ev.read.at), ev.read.account_id));
+    s
+}
+
+fn costs(spec: &Spec) -> Section {
+    let t = &spec.trail;
+    let data_events = match &t.event_selectors {
+        ctrail_spec::EventSelectors::Basic(b) => b.iter().any(|s| !s.data_resources.is_empty()),
+        ctrail_spec::EventSelectors::Advanced(_) => true,
+    };
+    let on = |b: bool| {
+        if b {
+            "on for this trail"
+        } else {
+            "off for this trail"
+        }
+    };
+    let mut s = Section::new("Cost implications and optimisation");
+    s.fact(
+        "Management events",
+        "the first copy in each region is free; further copies are billed per 100,000 events"
+            .to_owned(),
+    );
+    s.fact(
+        "Data events",
+        format!(
+            "billed per 100,000 events, and busy S3 buckets or Lambda functions make many ({})",
+            on(data_events)
+        ),
+    );
+    s.fact(
+        "Insights",
+        format!(
+            "billed per 100,000 events analysed, per insight type ({})",
+            on(!t.insights.is_empty())
+        ),
+    );
+    s.fact(
+        "CloudWatch Logs",
+        format!(
+            "billed per GB ingested and per GB stored each month ({})",
+            on(spec.cloudwatch_logs.is_some())
+        ),
+    );
+    s.fact(
+        "S3 storage",
+        "standard storage rates; lifecycle rules move old logs to cheaper classes and expire them"
+            .to_owned(),
+    );
+    s.fact(
+        "KMS encryption",
+        format!("each use of the key is billed ({})", on(spec.kms.is_some())),
+    );
+    s.fact(
+        "Cross-region delivery",
+        "free for CloudTrail log delivery".to_owned(),
+    );
+    s.note("Check current prices at https://aws.amazon.com/cloudtrail/pricing/ and actual spend in AWS Cost Explorer after 24-48 hours.");
+    s.note("Optimise: start with management events, add data events only for the buckets and functions that need them; set CloudWatch Logs retention to what compliance requires; tag every resource for cost allocation.");
+    s
+}
+
+fn practices(spec: &Spec, trail: Option<&Value>) -> Section {
+    let yes = |k: &str| trail.and_then(|v| v[k].as_bool()).unwrap_or(false);
+    let mut s = Section::new("Security best practices");
+    let mark = |b: bool| if b { "in place" } else { "MISSING" };
+    s.fact(
+        "Log file validation (tamper evidence)",
+        mark(yes("enable_log_file_validation")),
+    );
+    s.fact("Every region recorded", mark(yes("is_multi_region_trail")));
+    s.fact(
+        "Logs encrypted with a customer managed KMS key",
+        mark(trail.is_some_and(|v| !v["kms_key_id"].is_null())),
+    );
+    s.fact(
+        "Real-time copy in CloudWatch Logs with alarms",
+        mark(!spec.monitoring.metric_filters.is_empty()),
+    );
+    s.note("Keep the log bucket's public access block and versioning on; restrict who may read the logs; never grant s3:DeleteObject on the log prefix.");
+    s.note("MFA delete on the log bucket needs the root user with an MFA device: aws s3api put-bucket-versioning --bucket BUCKET --versioning-configuration Status=Enabled,MFADelete=Enabled --mfa \"SERIAL CODE\".");
+    s.note("Run `ctrail drift` on a schedule to learn when someone changes the trail by hand, and `ctrail verify` after every change.");
+    s
+}
+
+fn troubleshooting(spec: &Spec, account: &str) -> Section {
+    let region = &spec.region;
+    let trail = &spec.trail.name;
+    let mut s = Section::new("Maintenance and troubleshooting");
+    s.fact("Trail not logging", format!("check the bucket policy and the role (ctrail verify names what blocks), then aws cloudtrail start-logging --name {trail} --region {region}"));
+    s.fact("Missing events in CloudWatch Logs", "check the trail's CloudWatch Logs role ARN and log group, in the trail's home region; allow 5-15 minutes".to_owned());
+    s.fact("Opt-in region events not appearing", format!("normal for several hours; check the region is enabled (aws ec2 describe-regions --filters Name=opt-in-status,Values=opted-in --region {region}) and wait up to 24 hours"));
+    s.fact(
+        "InvalidCloudWatchLogsLogGroupArnException",
+        "IAM has not propagated the new role yet; ctrail apply retries until it has".to_owned(),
+    );
+    s.fact("KMS key errors", "the key must be enabled and its policy must let cloudtrail.amazonaws.com use it (ctrail plan's preflight names the missing grant)".to_owned());
+    s.fact(
+        "Permission denied",
+        format!(
+            "check who you are: aws sts get-caller-identity --region {region} (account {account})"
+        ),
+    );
+    s.note(format!("Regular health check: ctrail verify SPEC; ctrail drift SPEC; aws cloudtrail get-trail-status --name {trail} --region {region}."));
+    s
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+pub fn markdown(r: &Report) -> String {
+    let mut out = format!(
+        "# {}\n\nGenerated {} from the live account. Verdict: **{}**.\n",
+        r.title,
+        r.generated_at,
+        r.verdict.as_str()
+    );
+    for s in &r.sections {
+        let _ = write!(out, "\n## {}\n\n", s.title);
+        if !s.facts.is_empty() {
+            out.push_str("| | |\n|---|---|\n");
+            for (k, v) in &s.facts {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} |",
+                    k.replace('|', "\\|"),
+                    v.replace('|', "\\|")
+                );
+            }
+            out.push('\n');
+        }
+        for n in &s.notes {
+            let _ = writeln!(out, "- {n}");
+        }
+        for (name, code) in &s.code {
+            let _ = write!(out, "\n### {name}\n\n```\n{code}\n```\n");
+        }
+    }
+    out
+}
+
+pub fn html(r: &Report) -> String {
+    let mut out = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\n<style>\
+         body{{font-family:system-ui,sans-serif;max-width:64rem;margin:2rem auto;padding:0 1rem;color:#1b1f24;line-height:1.45}}\
+         h1{{font-size:1.6rem}}h2{{margin-top:2rem;border-bottom:1px solid #d0d7de;padding-bottom:.3rem}}\
+         table{{border-collapse:collapse;width:100%}}td{{border:1px solid #d0d7de;padding:.35rem .6rem;vertical-align:top;word-break:break-word}}\
+         td:first-child{{width:28%;font-weight:600;background:#f6f8fa}}pre{{background:#f6f8fa;padding:.8rem;overflow-x:auto}}\
+         .pass{{color:#1a7f37}}.pending{{color:#9a6700}}.fail{{color:#cf222e}}</style></head><body>\n\
+         <h1>{title}</h1>\n<p>Generated {at} from the live account. Verdict: <strong class=\"{v}\">{v}</strong>.</p>\n",
+        title = esc(&r.title),
+        at = esc(&r.generated_at),
+        v = r.verdict.as_str()
+    );
+    for s in &r.sections {
+        let _ = writeln!(out, "<h2>{}</h2>", esc(&s.title));
+        if !s.facts.is_empty() {
+            out.push_str("<table>\n");
+            for (k, v) in &s.facts {
+                let class = ["pass", "pending", "fail"]
+                    .into_iter()
+                    .find(|c| v.starts_with(&format!("{c}:")));
+                let class = class.map(|c| format!(" class=\"{c}\"")).unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "<tr><td>{}</td><td{class}>{}</td></tr>",
+                    esc(k),
+                    esc(v)
+                );
+            }
+            out.push_str("</table>\n");
+        }
+        if !s.notes.is_empty() {
+            out.push_str("<ul>\n");
+            for n in &s.notes {
+                let _ = writeln!(out, "<li>{}</li>", esc(n));
+            }
+            out.push_str("</ul>\n");
+        }
+        for (name, code) in &s.code {
+            let _ = writeln!(
+                out,
+                "<h3>{}</h3>\n<pre><code>{}</code></pre>",
+                esc(name),
+                esc(code)
+            );
+        }
+    }
+    out.push_str("</body></html>\n");
+    out
+}
