@@ -49,6 +49,12 @@ demo: emulator
     ./target/debug/ctrail validate specs/*.yaml
     tools/with-emulator tools/demo.sh
 
+# The HTML report as a reader sees it: a headless Chromium screenshot into
+# docs/report-screenshot.png (needs Debian's chromium: apt-get install chromium).
+report-screenshot: emulator
+    cargo build --quiet --bin ctrail
+    tools/with-emulator tools/report-screenshot.sh
+
 # Sequential API rounds and wall times with 50 ms per call: ctrail plan, ctrail
 # apply from empty, and the seed's step-by-step CLI procedure.
 bench: emulator
