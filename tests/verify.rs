@@ -147,7 +147,16 @@ fn verify_passes_on_deliveries_and_a_missing_region_is_pending_then_failed() {
         line.contains("InsufficientS3BucketPolicyException"),
         "{line}"
     );
-    assert!(shown.contains("pass    grants/role"), "{shown}");
+    let role = shown
+        .lines()
+        .find(|l| l.contains("grants/role"))
+        .unwrap_or_default();
+    assert!(role.starts_with("  pass"), "{shown}");
+    // A grant names the statement that gives it.
+    assert!(
+        role.contains("logs:PutLogEvents by statement \"AWSCloudTrailPutLogEvents\""),
+        "{role}"
+    );
 
     // Logging stopped by hand: a failure, whatever was delivered.
     acct.em.cli("cloudtrail stop-logging --name {}", &[TRAIL]);

@@ -12,8 +12,8 @@
 //! the action and the exception AWS would answer.
 
 use ctrail_graph::{Address, ResourceGraph, ResourceKind as K};
-use ctrail_model::{Finding, LiveState, Observed};
-use ctrail_policy::eval::{Kind, evaluate};
+use ctrail_model::{Finding, Grant, LiveState, Observed};
+use ctrail_policy::eval::{Decision, Kind, evaluate};
 use ctrail_policy::{Policy, Principal, Request};
 use serde_json::{Value, json};
 
@@ -109,10 +109,19 @@ impl<'a> Check<'a> {
     }
 }
 
-fn judge(out: &mut Vec<Finding>, policy: &Policy, kind: Kind, req: &Request<'_>, c: &Check<'_>) {
+fn judge(out: &mut Judgement, policy: &Policy, kind: Kind, req: &Request<'_>, c: &Check<'_>) {
     let decision = evaluate(policy, kind, req);
+    if let Decision::Allowed(statement) = &decision {
+        out.grants.push(Grant {
+            document: c.document.to_owned(),
+            principal: req.principal.to_string(),
+            action: c.shown.to_owned(),
+            resource: req.resource.to_owned(),
+            statement: statement.clone(),
+        });
+    }
     if !decision.allowed() {
-        out.push(Finding {
+        out.findings.push(Finding {
             operation: c.operation.to_owned(),
             exception: c.exception.map(str::to_owned),
             document: c.document.to_owned(),
@@ -124,11 +133,11 @@ fn judge(out: &mut Vec<Finding>, policy: &Policy, kind: Kind, req: &Request<'_>,
     }
 }
 
-fn parsed(out: &mut Vec<Finding>, doc: &Value, document: &str) -> Option<Policy> {
+fn parsed(out: &mut Judgement, doc: &Value, document: &str) -> Option<Policy> {
     match Policy::parse(doc) {
         Ok(p) => Some(p),
         Err(e) => {
-            out.push(Finding {
+            out.findings.push(Finding {
                 operation: "preflight".into(),
                 exception: None,
                 document: document.to_owned(),
@@ -183,7 +192,21 @@ fn sns_default_policy(topic_arn: &str, account: &str) -> Value {
 /// Every grant the desired setup relies on, judged on the documents as they
 /// will be after apply. `partition` is the spec's (`aws`, `aws-cn`, ...).
 pub fn check(desired: &ResourceGraph, live: &LiveState, partition: &str) -> Vec<Finding> {
-    let mut out = Vec::new();
+    judge_all(desired, live, partition).findings
+}
+
+/// What the preflight judged: the grants refused, and the ones given with
+/// the statement that gives each.
+#[derive(Debug, Default)]
+pub struct Judgement {
+    pub findings: Vec<Finding>,
+    pub grants: Vec<Grant>,
+}
+
+/// Every grant the desired setup relies on, judged as `check` does, with
+/// the statements that allow the grants given.
+pub fn judge_all(desired: &ResourceGraph, live: &LiveState, partition: &str) -> Judgement {
+    let mut out = Judgement::default();
     let account = live.context.account_id.as_str();
     for r in desired.resources().filter(|r| r.address.kind == K::Trail) {
         let trail = Trail {
@@ -199,7 +222,8 @@ pub fn check(desired: &ResourceGraph, live: &LiveState, partition: &str) -> Vec<
         topic(&mut out, desired, live, &trail);
     }
     alarms(&mut out, desired, live, partition, account);
-    grouped(out)
+    out.findings = grouped(out.findings);
+    out
 }
 
 /// Findings that differ only in their action read as one.
@@ -235,7 +259,7 @@ fn grouped(findings: Vec<Finding>) -> Vec<Finding> {
     out
 }
 
-fn bucket(out: &mut Vec<Finding>, g: &ResourceGraph, live: &LiveState, t: &Trail<'_>) {
+fn bucket(out: &mut Judgement, g: &ResourceGraph, live: &LiveState, t: &Trail<'_>) {
     let Some(bucket) = t.str("s3_bucket_name") else {
         return;
     };
@@ -246,7 +270,7 @@ fn bucket(out: &mut Vec<Finding>, g: &ResourceGraph, live: &LiveState, t: &Trail
     let exception = Some("InsufficientS3BucketPolicyException");
     let check = |shown| Check::of(op, exception, &document, shown);
     let Some(doc) = doc else {
-        out.push(Finding {
+        out.findings.push(Finding {
             operation: op.into(),
             exception: Some("InsufficientS3BucketPolicyException".into()),
             document: document.clone(),
@@ -296,7 +320,7 @@ fn bucket(out: &mut Vec<Finding>, g: &ResourceGraph, live: &LiveState, t: &Trail
     }
 }
 
-fn key(out: &mut Vec<Finding>, g: &ResourceGraph, live: &LiveState, t: &Trail<'_>) {
+fn key(out: &mut Judgement, g: &ResourceGraph, live: &LiveState, t: &Trail<'_>) {
     let Some(key_arn) = t.str("kms_key_id").filter(|k| k.starts_with("arn:")) else {
         return;
     };
@@ -401,7 +425,7 @@ fn key(out: &mut Vec<Finding>, g: &ResourceGraph, live: &LiveState, t: &Trail<'_
     }
 }
 
-fn role(out: &mut Vec<Finding>, g: &ResourceGraph, t: &Trail<'_>) {
+fn role(out: &mut Judgement, g: &ResourceGraph, t: &Trail<'_>) {
     let (Some(role_arn), Some(group_arn)) = (
         t.str("cloud_watch_logs_role_arn"),
         t.str("cloud_watch_logs_log_group_arn"),
@@ -471,7 +495,7 @@ fn topic_policy(
     }
 }
 
-fn topic(out: &mut Vec<Finding>, g: &ResourceGraph, live: &LiveState, t: &Trail<'_>) {
+fn topic(out: &mut Judgement, g: &ResourceGraph, live: &LiveState, t: &Trail<'_>) {
     let Some(name) = t.str("sns_topic_name") else {
         return;
     };
@@ -504,7 +528,7 @@ fn topic(out: &mut Vec<Finding>, g: &ResourceGraph, live: &LiveState, t: &Trail<
 /// Every alarm that notifies a topic ctrail manages: CloudWatch must be able
 /// to publish to it, or the alarm fires into nothing.
 fn alarms(
-    out: &mut Vec<Finding>,
+    out: &mut Judgement,
     g: &ResourceGraph,
     live: &LiveState,
     partition: &str,

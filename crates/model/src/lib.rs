@@ -12,5 +12,6 @@ pub use address::{Address, EdgeReason, ResourceKind};
 pub use live::{LiveContext, LiveState, Observed};
 pub use placeholder::Placeholder;
 pub use plan::{
-    Action, ActionKind, AttributeChange, Effect, Finding, Plan, PlanHeader, SecurityNote, Summary,
+    Action, ActionKind, AttributeChange, Effect, Finding, Grant, Plan, PlanHeader, SecurityNote,
+    Summary,
 };

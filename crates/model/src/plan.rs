@@ -150,6 +150,18 @@ pub struct SecurityNote {
     pub subject: String,
 }
 
+/// A grant a document gives, and the statement that gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    /// The document judged, e.g. `bucket policy of my-bucket`.
+    pub document: String,
+    pub principal: String,
+    pub action: String,
+    pub resource: String,
+    /// The statement that allows it (its Sid, or its position).
+    pub statement: String,
+}
+
 /// A grant that AWS would find missing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {

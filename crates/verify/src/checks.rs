@@ -135,7 +135,7 @@ pub fn checks(expect: &Expect, ev: &Evidence) -> Vec<Check> {
         Delivery::LogEvent => expect.cloudwatch_logs,
     };
     out.extend(ev.deliveries.iter().filter(wanted).map(delivery));
-    out.extend(grants(expect, &ev.refused));
+    out.extend(grants(expect, &ev.refused, &ev.granted));
     out.extend(ev.filters.iter().map(filter));
     out.extend(ev.alarm_topics.iter().map(alarm_topic));
     out
@@ -208,7 +208,11 @@ fn filter(t: &FilterTest) -> Check {
 
 /// The documents whose grants CloudTrail (and CloudWatch, for alarms)
 /// relies on: a check each, failed by every refusal found in it.
-fn grants(expect: &Expect, refused: &[ctrail_model::Finding]) -> Vec<Check> {
+fn grants(
+    expect: &Expect,
+    refused: &[ctrail_model::Finding],
+    granted: &[ctrail_model::Grant],
+) -> Vec<Check> {
     // (check, the documents it covers, what passes in words, expected)
     let groups = [
         (
@@ -251,8 +255,14 @@ fn grants(expect: &Expect, refused: &[ctrail_model::Finding]) -> Vec<Check> {
         if !found.is_empty() {
             out.push(check(id, Status::Fail, found.join("; ")));
         } else if expected {
-            let what =
-                format!("the live {words} what CloudTrail needs (judged by the policy evaluator)");
+            // Each grant once, with the statement that gives it.
+            let by: std::collections::BTreeSet<String> = granted
+                .iter()
+                .filter(|g| g.document.contains(document))
+                .map(|g| format!("{} {} by {}", g.principal, g.action, g.statement))
+                .collect();
+            let by: Vec<String> = by.into_iter().collect();
+            let what = format!("the live {words} what CloudTrail needs: {}", by.join("; "));
             out.push(check(id, Status::Pass, what));
         }
     }
@@ -374,6 +384,7 @@ mod tests {
             }],
             deliveries,
             refused: Vec::new(),
+            granted: Vec::new(),
             filters: Vec::new(),
             alarm_topics: Vec::new(),
         }

@@ -16,6 +16,8 @@ pub struct Evidence {
     /// policy, key policy, role, topic policies): the preflight's judgement
     /// of the account as it is.
     pub refused: Vec<ctrail_model::Finding>,
+    /// The grants the live documents give, each with its statement.
+    pub granted: Vec<ctrail_model::Grant>,
     /// Each metric filter with a sample event, tested on it.
     pub filters: Vec<FilterTest>,
     /// Each SNS topic the live alarms notify, and who would hear.

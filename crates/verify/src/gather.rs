@@ -191,6 +191,7 @@ fn as_live(graph: &ResourceGraph, live: &LiveState) -> ResourceGraph {
 struct Judged {
     live: LiveState,
     refused: Vec<ctrail_model::Finding>,
+    granted: Vec<ctrail_model::Grant>,
     filters: Vec<FilterTest>,
     alarm_topics: Vec<AlarmTopic>,
 }
@@ -205,7 +206,7 @@ async fn judged(c: &Clients, spec: &Spec) -> Result<Judged, String> {
         .await
         .map_err(|e| e.to_string())?;
     let now = as_live(&resolved, &live);
-    let refused = ctrail_differ::preflight::check(&now, &live, &spec.partition);
+    let judged = ctrail_differ::preflight::judge_all(&now, &live, &spec.partition);
     let with_samples = spec.monitoring.metric_filters.iter().filter_map(|f| {
         let sample = f.sample_event.clone()?;
         let address = ctrail_model::Address::new(ctrail_model::ResourceKind::MetricFilter, &f.name);
@@ -245,7 +246,8 @@ async fn judged(c: &Clients, spec: &Spec) -> Result<Judged, String> {
     let alarm_topics = topics.await.into_iter().collect::<Result<_, _>>()?;
     Ok(Judged {
         live,
-        refused,
+        refused: judged.findings,
+        granted: judged.grants,
         filters,
         alarm_topics,
     })
@@ -423,6 +425,7 @@ pub async fn gather(
         views: views.into_iter().collect::<Result<_, _>>()?,
         deliveries: deliveries.collect::<Result<_, _>>()?,
         refused: judged.refused,
+        granted: judged.granted,
         filters: judged.filters,
         alarm_topics: judged.alarm_topics,
     };
