@@ -490,3 +490,17 @@ fn every_second_writes_answer_lost_still_converges_with_nothing_twice() {
 fn every_third_writes_answer_lost_still_converges_with_nothing_twice() {
     converges_with_lost_answers("3", "3rd");
 }
+
+/// `--endpoint-url`, as the AWS CLI spells it, sends every call there: with
+/// AWS_ENDPOINT_URL unset, the plan reaches the emulator through the flag
+/// alone.
+#[test]
+fn endpoint_url_flag_points_ctrail_at_an_endpoint() {
+    let acct = Account::empty("endpoint-url");
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ctrail"));
+    acct.em.env(&mut cmd).env_remove("AWS_ENDPOINT_URL");
+    cmd.args(["plan", "--endpoint-url", &acct.em.url, &acct.spec]);
+    let out = cmd.output().expect("run ctrail");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("to add"), "{}", text(&out));
+}

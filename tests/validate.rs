@@ -198,3 +198,33 @@ fn a_missing_file_is_an_error_not_a_panic() {
     let out = ctrail(&["validate", "specs/does-not-exist.yaml"]);
     assert_error(&out, "cannot read specs/does-not-exist.yaml");
 }
+
+/// Shell completions for each shell, a man page per command, and a version
+/// that names the build's git revision.
+#[test]
+fn completions_man_pages_and_version() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = ctrail(&["completions", shell]);
+        assert!(out.status.success(), "{shell}: {}", stderr(&out));
+        let script = stdout(&out);
+        assert!(
+            script.contains("ctrail") && script.contains("verify"),
+            "{shell}:\n{script}"
+        );
+    }
+    let dir = scratch("man-pages");
+    let out = ctrail(&["man", "--out", &dir.to_string_lossy()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for page in [
+        "ctrail",
+        "ctrail-plan",
+        "ctrail-apply",
+        "ctrail-verify",
+        "ctrail-report",
+    ] {
+        let text = std::fs::read_to_string(dir.join(format!("{page}.1"))).expect(page);
+        assert!(text.contains(".TH"), "{page}: not a man page");
+    }
+    let version = stdout(&ctrail(&["--version"]));
+    assert!(version.starts_with("ctrail 0.1.0 (git "), "{version}");
+}

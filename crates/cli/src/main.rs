@@ -23,7 +23,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[derive(Parser)]
 #[command(
     name = "ctrail",
-    version,
+    version = concat!(env!("CARGO_PKG_VERSION"), " (git ", env!("CTRAIL_GIT_REVISION"), ")"),
     propagate_version = true,
     arg_required_else_help = true
 )]
@@ -37,6 +37,10 @@ struct Cli {
     /// AWS region for API calls (default: the spec's `region`).
     #[arg(long, global = true, value_name = "REGION")]
     region: Option<String>,
+    /// Send every AWS call to this endpoint instead (as the AWS CLI's
+    /// --endpoint-url; AWS_ENDPOINT_URL does the same).
+    #[arg(long, global = true, value_name = "URL")]
+    endpoint_url: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -112,6 +116,17 @@ enum Command {
     /// --list, lists the spec's queries and whether the account holds each as
     /// the spec says. Exits 0 with the rows (even none), 1 on error.
     Query(commands::query::Options),
+    /// Print a shell completion script: ctrail completions bash > /etc/bash_completion.d/ctrail
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write man pages (ctrail.1 and one per command) into a directory.
+    Man {
+        /// Where to write them.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        out: PathBuf,
+    },
     /// Show the AWS resources a spec implies, in the order they are created.
     ///
     /// Resources are grouped in waves: everything in a wave can be created at
@@ -182,12 +197,39 @@ fn runtime() -> tokio::runtime::Runtime {
         })
 }
 
+/// ctrail.1, and ctrail-<command>.1 for each command, into `dir`.
+fn man_pages(dir: &std::path::Path) -> Result<ExitCode, String> {
+    let cmd = <Cli as clap::CommandFactory>::command();
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let write = |name: &str, page: clap::Command| {
+        let path = dir.join(format!("{name}.1"));
+        let mut file = std::fs::File::create(&path)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        clap_mangen::Man::new(page)
+            .render(&mut file)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))
+    };
+    for sub in cmd.get_subcommands() {
+        let name = format!("ctrail-{}", sub.get_name());
+        write(
+            &name,
+            sub.clone()
+                .display_name(name.clone())
+                .bin_name(format!("ctrail {}", sub.get_name())),
+        )?;
+    }
+    write("ctrail", cmd)?;
+    eprintln!("wrote man pages into {}", dir.display());
+    Ok(ExitCode::SUCCESS)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing(cli.verbose);
     let conn = ctrail_reader::Connection {
         profile: cli.profile,
         region: cli.region,
+        endpoint_url: cli.endpoint_url,
     };
     match cli.command {
         Command::Plan(opts) => commands::plan::run(opts, &conn),
@@ -196,6 +238,12 @@ fn main() -> ExitCode {
         Command::Query(opts) => commands::query::run(opts, &conn),
         Command::Verify(opts) => commands::verify::run(opts, &conn),
         Command::Report(opts) => commands::report::run(opts, &conn),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "ctrail", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
+        Command::Man { out } => commands::or_error(man_pages(&out)),
         Command::Validate { specs, format } => commands::validate::run(&specs, format),
         Command::Graph {
             spec,

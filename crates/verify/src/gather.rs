@@ -116,8 +116,8 @@ async fn view(
     trail: &str,
 ) -> Result<RegionView, String> {
     let there = Connection {
-        profile: conn.profile.clone(),
         region: Some(region.to_owned()),
+        ..conn.clone()
     };
     let c = Clients::connect(&there, home).await;
     let got = c
@@ -335,8 +335,8 @@ async fn test_filter(
 pub async fn generate(conn: &Connection, home: &str, regions: &[String]) -> Result<(), String> {
     let calls = regions.iter().map(|region| async move {
         let there = Connection {
-            profile: conn.profile.clone(),
             region: Some(region.clone()),
+            ..conn.clone()
         };
         let c = Clients::connect(&there, home).await;
         let listed = c.cloudtrail.list_trails().send().await;

@@ -15,6 +15,9 @@ pub struct Connection {
     pub profile: Option<String>,
     /// The region to use; the spec's home region when `None`.
     pub region: Option<String>,
+    /// Another endpoint for every service (`--endpoint-url`, as the AWS CLI
+    /// spells it); AWS_ENDPOINT_URL does the same from the environment.
+    pub endpoint_url: Option<String>,
 }
 
 /// One client per service ctrail reads or changes.
@@ -62,6 +65,9 @@ impl Clients {
             aws_config::defaults(BehaviorVersion::latest()).region(Region::new(region.clone()));
         if let Some(p) = &conn.profile {
             loader = loader.profile_name(p);
+        }
+        if let Some(url) = &conn.endpoint_url {
+            loader = loader.endpoint_url(url);
         }
         if retries == Retries::Sdk {
             // Reads retry throttling, 5xx and dropped connections as the
