@@ -228,3 +228,54 @@ fn completions_man_pages_and_version() {
     let version = stdout(&ctrail(&["--version"]));
     assert!(version.starts_with("ctrail 0.1.0 (git "), "{version}");
 }
+
+/// `ctrail init` with the seed's example input writes exactly the shipped
+/// `specs/security-audit-trail.yaml`, which validates; a required parameter
+/// missing without a terminal is an error, and an existing file is kept.
+#[test]
+fn init_from_the_seeds_example_input_writes_the_shipped_spec() {
+    let seed = [
+        "init",
+        "--trail-name",
+        "security-audit-trail",
+        "--s3-bucket-name",
+        "my-org-cloudtrail-logs-2024",
+        "--region",
+        "us-east-1",
+        "--cloudwatch-log-group",
+        "CloudTrail/SecurityLogs",
+        "--enable-data-events",
+        "--enable-insights",
+        "--kms-key-id",
+        "12345678-1234-1234-1234-123456789012",
+        "--tags",
+        r#"{"Environment":"prod","Owner":"security-team","Project":"audit","CostCenter":"IT-001"}"#,
+    ];
+    let out = ctrail(&seed);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let shipped =
+        std::fs::read_to_string(root().join("specs/security-audit-trail.yaml")).expect("spec");
+    assert_eq!(stdout(&out), shipped);
+
+    let dir = scratch("init");
+    let path = dir.join("new.yaml");
+    let path_arg = path.to_string_lossy().into_owned();
+    let with_out: Vec<&str> = seed.iter().copied().chain(["--out", &path_arg]).collect();
+    assert!(ctrail(&with_out).status.success());
+    assert!(ctrail(&["validate", &path_arg]).status.success());
+    assert_error(&ctrail(&with_out), "cannot create");
+    assert_error(
+        &ctrail(&["init", "--region", "us-east-1"]),
+        "--trail-name is required",
+    );
+    let bad_bucket = [
+        "init",
+        "--trail-name",
+        "t1x",
+        "--s3-bucket-name",
+        "Bad_Bucket",
+        "--region",
+        "us-east-1",
+    ];
+    assert_error(&ctrail(&bad_bucket), "invalid spec; nothing was written");
+}

@@ -116,6 +116,13 @@ enum Command {
     /// --list, lists the spec's queries and whether the account holds each as
     /// the spec says. Exits 0 with the rows (even none), 1 on error.
     Query(commands::query::Options),
+    /// Write a commented spec from the seed procedure's parameters.
+    ///
+    /// --trail-name, --s3-bucket-name, --region, --cloudwatch-log-group,
+    /// --enable-data-events, --enable-insights, --kms-key-id and --tags (the
+    /// seed's JSON); on a terminal, missing required ones are asked for. The
+    /// spec is checked as ctrail validate would before it is written.
+    Init(commands::init::Options),
     /// Print a shell completion script: ctrail completions bash > /etc/bash_completion.d/ctrail
     Completions {
         #[arg(value_enum)]
@@ -238,6 +245,7 @@ fn main() -> ExitCode {
         Command::Query(opts) => commands::query::run(opts, &conn),
         Command::Verify(opts) => commands::verify::run(opts, &conn),
         Command::Report(opts) => commands::report::run(opts, &conn),
+        Command::Init(opts) => commands::init::run(opts),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "ctrail", &mut std::io::stdout());

@@ -1,7 +1,7 @@
 //! `ctrail apply SPEC` and `ctrail apply PLAN`.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -79,14 +79,10 @@ fn confirm(n: usize) -> Result<bool, String> {
     if !std::io::stdin().is_terminal() {
         return Err("refusing to apply without confirmation: there is no terminal to ask on; review the plan and pass --auto-approve".into());
     }
-    print!("\nApply these {n} change(s)? Only 'yes' is accepted: ");
-    let _ = std::io::stdout().flush();
-    let mut answer = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut answer)
-        .map_err(|e| e.to_string())?;
-    Ok(answer.trim() == "yes")
+    let answer = super::ask(&format!(
+        "\nApply these {n} change(s)? Only 'yes' is accepted: "
+    ))?;
+    Ok(answer == "yes")
 }
 
 pub fn run(opts: Options, conn: &Connection) -> ExitCode {

@@ -1,6 +1,7 @@
 pub mod apply;
 pub mod drift;
 pub mod graph;
+pub mod init;
 pub mod live;
 pub mod plan;
 pub mod query;
@@ -13,6 +14,20 @@ use std::path::Path;
 use ctrail_spec::{LoadError, Loaded};
 
 use crate::render::diagnostics;
+
+/// Asks `question` on stderr and reads one line of answer from stdin,
+/// trimmed.
+pub fn ask(question: &str) -> Result<String, String> {
+    use std::io::{BufRead, Write};
+    eprint!("{question}");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read the answer: {e}"))?;
+    Ok(line.trim().to_owned())
+}
 
 /// The command's exit code, or 1 after printing its error.
 pub fn or_error(result: Result<std::process::ExitCode, String>) -> std::process::ExitCode {
