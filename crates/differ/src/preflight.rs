@@ -156,13 +156,6 @@ fn desired<'g>(g: &'g ResourceGraph, kind: K, name: &str, attr: &str) -> Option<
         .and_then(|r| r.desired.get(attr))
 }
 
-fn live_attrs<'l>(live: &'l LiveState, kind: K, name: &str) -> Option<&'l Value> {
-    match live.resources.get(&Address::new(kind, name)) {
-        Some(Observed::Present(v)) => Some(v),
-        _ => None,
-    }
-}
-
 /// A shared policy after apply: the live document with ctrail's own
 /// statements replaced by the desired ones, as the executor writes it; as
 /// read when ctrail does not manage its statements there.
@@ -263,8 +256,10 @@ fn bucket(out: &mut Judgement, g: &ResourceGraph, live: &LiveState, t: &Trail<'_
     let Some(bucket) = t.str("s3_bucket_name") else {
         return;
     };
-    let doc = desired(g, K::S3BucketPolicy, bucket, "policy")
-        .or_else(|| live_attrs(live, K::S3BucketPolicy, bucket).and_then(|v| v.get("policy")));
+    let doc = desired(g, K::S3BucketPolicy, bucket, "policy").or_else(|| {
+        live.present(K::S3BucketPolicy, bucket)
+            .and_then(|v| v.get("policy"))
+    });
     let document = format!("bucket policy of {bucket}");
     let op = t.operation();
     let exception = Some("InsufficientS3BucketPolicyException");
@@ -488,7 +483,9 @@ fn topic_policy(
     account: &str,
 ) -> Value {
     let ours = desired(g, K::SnsTopicPolicy, name, "statements");
-    let live_doc = live_attrs(live, K::SnsTopicPolicy, name).and_then(|v| v.get("_document"));
+    let live_doc = live
+        .present(K::SnsTopicPolicy, name)
+        .and_then(|v| v.get("_document"));
     match live_doc {
         Some(d) if !d.is_null() => merged(d, ours),
         _ => merged(&sns_default_policy(arn, account), ours),

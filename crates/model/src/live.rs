@@ -42,3 +42,13 @@ pub struct LiveState {
     pub context: LiveContext,
     pub resources: BTreeMap<Address, Observed>,
 }
+
+impl LiveState {
+    /// The live attributes of the `kind` resource `name`, if it exists.
+    pub fn present(&self, kind: crate::ResourceKind, name: &str) -> Option<&Value> {
+        match self.resources.get(&Address::new(kind, name)) {
+            Some(Observed::Present(v)) => Some(v),
+            _ => None,
+        }
+    }
+}

@@ -209,11 +209,10 @@ async fn judged(c: &Clients, spec: &Spec) -> Result<Judged, String> {
     let judged = ctrail_differ::preflight::judge_all(&now, &live, &spec.partition);
     let with_samples = spec.monitoring.metric_filters.iter().filter_map(|f| {
         let sample = f.sample_event.clone()?;
-        let address = ctrail_model::Address::new(ctrail_model::ResourceKind::MetricFilter, &f.name);
-        let pattern = match live.resources.get(&address) {
-            Some(Observed::Present(v)) => v["filter_pattern"].as_str().map(str::to_owned),
-            _ => None,
-        };
+        let live_filter = live.present(ctrail_model::ResourceKind::MetricFilter, &f.name);
+        let pattern = live_filter
+            .and_then(|v| v["filter_pattern"].as_str())
+            .map(str::to_owned);
         Some(test_filter(c, &f.name, sample, pattern))
     });
     let filters = join_all(with_samples)

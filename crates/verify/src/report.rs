@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use ctrail_model::{Address, LiveState, Observed, ResourceKind as K};
+use ctrail_model::{LiveState, ResourceKind as K};
 use ctrail_spec::Spec;
 use serde::Serialize;
 use serde_json::Value;
@@ -47,14 +47,6 @@ impl Section {
     }
 }
 
-/// The live attributes of a resource, if it exists.
-fn live_of<'l>(live: &'l LiveState, kind: K, name: &str) -> Option<&'l Value> {
-    match live.resources.get(&Address::new(kind, name)) {
-        Some(Observed::Present(v)) => Some(v),
-        _ => None,
-    }
-}
-
 /// A live attribute in words (`not set` when absent or null).
 fn shown(v: Option<&Value>) -> String {
     match v {
@@ -85,7 +77,7 @@ pub fn build(spec: &Spec, ev: &Evidence, live: &LiveState, checks: &[Check]) -> 
     let account = &ev.read.account_id;
     let p = &spec.partition;
     let home = &ev.read.home_region;
-    let trail = live_of(live, K::Trail, &t.name);
+    let trail = live.present(K::Trail, &t.name);
     let attr = |k: &str| shown(trail.and_then(|v| v.get(k)));
     let mut sections = Vec::new();
 
@@ -104,7 +96,7 @@ pub fn build(spec: &Spec, ev: &Evidence, live: &LiveState, checks: &[Check]) -> 
     s.fact("KMS encryption (key)", attr("kms_key_id"));
     s.fact("Organization trail", attr("is_organization_trail"));
     s.fact("SNS notifications", attr("sns_topic_name"));
-    s.fact("Tags", tags(live_of(live, K::TrailTags, &t.name)));
+    s.fact("Tags", tags(live.present(K::TrailTags, &t.name)));
     if let Some(status) = &ev.status {
         s.fact("Logging", if status.is_logging { "on" } else { "OFF" });
         s.fact(
@@ -112,12 +104,12 @@ pub fn build(spec: &Spec, ev: &Evidence, live: &LiveState, checks: &[Check]) -> 
             status.latest_delivery_time.map_or("none yet".into(), when),
         );
     }
-    let selectors = live_of(live, K::TrailEventSelectors, &t.name);
+    let selectors = live.present(K::TrailEventSelectors, &t.name);
     s.fact(
         "Event selectors",
         selectors.map_or("not set".into(), |v| v["selectors"].to_string()),
     );
-    let insights = live_of(live, K::TrailInsightSelectors, &t.name);
+    let insights = live.present(K::TrailInsightSelectors, &t.name);
     s.fact(
         "Insights",
         shown(insights.and_then(|v| v.get("insight_types"))),
@@ -129,7 +121,7 @@ pub fn build(spec: &Spec, ev: &Evidence, live: &LiveState, checks: &[Check]) -> 
     s.fact("Bucket ARN", format!("arn:{p}:s3:::{b}"));
     s.fact(
         "Region",
-        shown(live_of(live, K::S3Bucket, b).and_then(|v| v.get("region"))),
+        shown(live.present(K::S3Bucket, b).and_then(|v| v.get("region"))),
     );
     s.fact(
         "Log prefix",
@@ -143,9 +135,12 @@ pub fn build(spec: &Spec, ev: &Evidence, live: &LiveState, checks: &[Check]) -> 
     );
     s.fact(
         "Versioning",
-        shown(live_of(live, K::S3BucketVersioning, b).and_then(|v| v.get("status"))),
+        shown(
+            live.present(K::S3BucketVersioning, b)
+                .and_then(|v| v.get("status")),
+        ),
     );
-    let enc = live_of(live, K::S3BucketEncryption, b);
+    let enc = live.present(K::S3BucketEncryption, b);
     s.fact(
         "Default encryption",
         format!(
@@ -154,7 +149,7 @@ pub fn build(spec: &Spec, ev: &Evidence, live: &LiveState, checks: &[Check]) -> 
             shown(enc.and_then(|v| v.get("kms_master_key_id")))
         ),
     );
-    let pab = live_of(live, K::S3PublicAccessBlock, b);
+    let pab = live.present(K::S3PublicAccessBlock, b);
     let blocked = pab
         .and_then(Value::as_object)
         .is_some_and(|o| o.values().all(|v| v == &Value::Bool(true)));
@@ -169,14 +164,16 @@ pub fn build(spec: &Spec, ev: &Evidence, live: &LiveState, checks: &[Check]) -> 
     s.fact(
         "Object ownership",
         shown(
-            live_of(live, K::S3BucketOwnershipControls, b).and_then(|v| v.get("object_ownership")),
+            live.present(K::S3BucketOwnershipControls, b)
+                .and_then(|v| v.get("object_ownership")),
         ),
     );
-    let rules = live_of(live, K::S3BucketLifecycle, b)
+    let rules = live
+        .present(K::S3BucketLifecycle, b)
         .and_then(|v| v["rules"].as_array())
         .map_or(0, Vec::len);
     s.fact("Lifecycle rules", rules.to_string());
-    s.fact("Tags", tags(live_of(live, K::S3BucketTags, b)));
+    s.fact("Tags", tags(live.present(K::S3BucketTags, b)));
     sections.push(s);
 
     let mut s = Section::new("CloudWatch Logs");
@@ -184,13 +181,13 @@ pub fn build(spec: &Spec, ev: &Evidence, live: &LiveState, checks: &[Check]) -> 
         Some(l) => {
             let g = &l.log_group;
             s.fact("Log group ARN", format!("arn:{p}:logs:{home}:{account}:log-group:{g}"));
-            let retention = live_of(live, K::LogGroupRetention, g).and_then(|v| v.get("retention_in_days"));
+            let retention = live.present(K::LogGroupRetention, g).and_then(|v| v.get("retention_in_days"));
             s.fact("Retention (days)", match retention {
                 Some(Value::Null) | None => "never expire".into(),
                 Some(v) => v.to_string(),
             });
-            s.fact("KMS encryption (key)", shown(live_of(live, K::LogGroup, g).and_then(|v| v.get("kms_key_arn"))));
-            s.fact("Tags", tags(live_of(live, K::LogGroupTags, g)));
+            s.fact("KMS encryption (key)", shown(live.present(K::LogGroup, g).and_then(|v| v.get("kms_key_arn"))));
+            s.fact("Tags", tags(live.present(K::LogGroupTags, g)));
         }
         None => s.note("The trail does not deliver to CloudWatch Logs: no metric filters or alarms can watch it."),
     }
@@ -199,7 +196,7 @@ pub fn build(spec: &Spec, ev: &Evidence, live: &LiveState, checks: &[Check]) -> 
     let mut s = Section::new("IAM role and permissions");
     if let Some(l) = &spec.cloudwatch_logs {
         let r = &l.role_name;
-        let role = live_of(live, K::IamRole, r);
+        let role = live.present(K::IamRole, r);
         let path = role.and_then(|v| v["path"].as_str()).unwrap_or("/");
         s.fact("Role ARN", format!("arn:{p}:iam::{account}:role{path}{r}"));
         s.fact(
@@ -208,12 +205,12 @@ pub fn build(spec: &Spec, ev: &Evidence, live: &LiveState, checks: &[Check]) -> 
                 v["assume_role_policy"].to_string()
             }),
         );
-        let policy = live_of(live, K::IamRolePolicy, r);
+        let policy = live.present(K::IamRolePolicy, r);
         s.fact(
             "Permissions policy (inline)",
             policy.map_or("not found".into(), |v| v["policy"].to_string()),
         );
-        s.fact("Tags", tags(live_of(live, K::IamRoleTags, r)));
+        s.fact("Tags", tags(live.present(K::IamRoleTags, r)));
         s.note("CloudTrail assumes this role to write each region's events to the log group's stream <account>_CloudTrail_<region>; it may create those streams and put events in them, nothing else.");
     } else {
         s.note("No role: the trail does not deliver to CloudWatch Logs.");
@@ -222,7 +219,7 @@ pub fn build(spec: &Spec, ev: &Evidence, live: &LiveState, checks: &[Check]) -> 
 
     let mut s = Section::new("Monitoring and alerting");
     for f in &spec.monitoring.metric_filters {
-        let live_f = live_of(live, K::MetricFilter, &f.name);
+        let live_f = live.present(K::MetricFilter, &f.name);
         let tested = ev.filters.iter().find(|x| x.name == f.name).map(|x| {
             if x.matched {
                 "; matches its sample event"
@@ -239,7 +236,7 @@ pub fn build(spec: &Spec, ev: &Evidence, live: &LiveState, checks: &[Check]) -> 
             ),
         );
         if let Some(a) = &f.alarm {
-            let live_a = live_of(live, K::MetricAlarm, &a.name);
+            let live_a = live.present(K::MetricAlarm, &a.name);
             s.fact(
                 &format!("Alarm {}", a.name),
                 format!(
