@@ -229,6 +229,20 @@ fn completions_man_pages_and_version() {
     assert!(version.starts_with("ctrail 0.1.0 (git "), "{version}");
 }
 
+/// `ctrail schema` prints the published schema file; `-o` writes the same.
+#[test]
+fn schema_prints_the_published_schema() {
+    let out = ctrail(&["schema"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let published =
+        std::fs::read_to_string(root().join("schema/ctrail-spec.schema.json")).expect("schema");
+    assert_eq!(stdout(&out), published);
+    let path = scratch("schema").join("s.json");
+    let path_arg = path.to_string_lossy().into_owned();
+    assert!(ctrail(&["schema", "-o", &path_arg]).status.success());
+    assert_eq!(std::fs::read_to_string(&path).expect("written"), published);
+}
+
 /// `ctrail init` with the seed's example input writes exactly the shipped
 /// `specs/security-audit-trail.yaml`, which validates; a required parameter
 /// missing without a terminal is an error, and an existing file is kept.

@@ -128,6 +128,16 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Print the JSON Schema of specs, for editors (yaml-language-server).
+    ///
+    /// Generated from the spec decoder's own shapes; specs name it with a
+    /// first line `# yaml-language-server: $schema=<path or URL>`. What the
+    /// schema cannot express, its description lists; ctrail validate checks all.
+    Schema {
+        /// Write it to this file instead of stdout.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Write man pages (ctrail.1 and one per command) into a directory.
     Man {
         /// Where to write them.
@@ -230,6 +240,20 @@ fn man_pages(dir: &std::path::Path) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn schema(out: Option<&std::path::Path>) -> Result<ExitCode, String> {
+    let schema = ctrail_spec::json_schema().map_err(|e| format!("the schema: {e}"))?;
+    let mut text = serde_json::to_string_pretty(&schema).map_err(|e| e.to_string())?;
+    text.push('\n');
+    match out {
+        None => print!("{text}"),
+        Some(path) => {
+            std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+            eprintln!("wrote {}", path.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing(cli.verbose);
@@ -252,6 +276,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Man { out } => commands::or_error(man_pages(&out)),
+        Command::Schema { out } => commands::or_error(schema(out.as_deref())),
         Command::Validate { specs, format } => commands::validate::run(&specs, format),
         Command::Graph {
             spec,

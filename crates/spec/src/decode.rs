@@ -3,6 +3,7 @@
 //! every problem in a file.
 
 use crate::diagnostic::Sink;
+use crate::shape::Object;
 use crate::yaml::{Kind, Loc, Node};
 
 /// A value read from the spec, with where it came from.
@@ -36,12 +37,14 @@ impl Field<'_> {
 /// The entries of one mapping, checked against the keys it may hold.
 pub(crate) struct Fields<'a> {
     pub loc: Loc,
+    shape: &'static Object,
     entries: Vec<(String, String, Loc, &'a Node)>,
 }
 
 impl<'a> Fields<'a> {
     /// The value under `key` (with its path), if the key is present.
     pub(crate) fn get(&self, key: &str) -> Option<Field<'_>> {
+        self.known(key);
         self.entries
             .iter()
             .find(|(k, _, _, _)| k == key)
@@ -53,7 +56,18 @@ impl<'a> Fields<'a> {
     }
 
     pub(crate) fn has(&self, key: &str) -> bool {
+        self.known(key);
         self.entries.iter().any(|(k, _, _, _)| k == key)
+    }
+
+    /// The decoder reads only keys its shape declares (so the schema,
+    /// generated from the shape, lists every key the decoder reads).
+    fn known(&self, key: &str) {
+        debug_assert!(
+            self.shape.has_key(key),
+            "the decoder reads `{key}`, which the shape `{}` does not declare",
+            self.shape.title
+        );
     }
 }
 
@@ -65,9 +79,15 @@ pub(crate) fn child_path(parent: &str, key: &str) -> String {
     }
 }
 
-/// Reads a mapping whose keys must be among `allowed`; unknown keys are
+/// Reads a mapping whose keys must be among its shape's; unknown keys are
 /// reported with the allowed list and the closest match.
-pub(crate) fn mapping<'a>(sink: &mut Sink, f: Field<'a>, allowed: &[&str]) -> Option<Fields<'a>> {
+pub(crate) fn mapping<'a>(
+    sink: &mut Sink,
+    f: Field<'a>,
+    shape: &'static Object,
+) -> Option<Fields<'a>> {
+    let keys = shape.keys();
+    let allowed = &keys[..];
     let Kind::Map(entries) = &f.node.kind else {
         sink.error(
             f.at(),
@@ -108,6 +128,7 @@ pub(crate) fn mapping<'a>(sink: &mut Sink, f: Field<'a>, allowed: &[&str]) -> Op
     }
     Some(Fields {
         loc: f.at(),
+        shape,
         entries: out,
     })
 }

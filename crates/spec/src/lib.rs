@@ -12,6 +12,7 @@ mod diagnostic;
 pub mod model;
 pub mod rules;
 mod sections;
+pub mod shape;
 pub mod yaml;
 
 use std::path::Path;
@@ -20,6 +21,7 @@ pub use diagnostic::{Diagnostic, Diagnostics, Severity};
 pub use model::*;
 pub use sections::SUPPORTED_VERSIONS;
 pub use sections::monitoring::{PRESETS, Preset, alarm_defaults, preset_entries};
+pub use shape::json_schema;
 
 /// A valid spec and the warnings found while reading it.
 #[derive(Debug, Clone)]

@@ -33,10 +33,18 @@ pub struct Options {
     /// Tags as the seed writes them: a JSON object, e.g. '{"Owner":"security-team"}'.
     #[arg(long, value_name = "JSON")]
     pub tags: Option<String>,
+    /// The spec's JSON Schema, as the yaml-language-server modeline names it
+    /// for editors: a path relative to the spec, or a URL. The default fits
+    /// specs/ beside schema/, where `ctrail schema --out schema/ctrail-spec.schema.json` writes it.
+    #[arg(long, value_name = "PATH_OR_URL", default_value = DEFAULT_SCHEMA)]
+    pub schema: String,
     /// Write the spec here (refused if the file exists) instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
+
+/// Where the modeline of a spec in specs/ finds the schema in schema/.
+pub const DEFAULT_SCHEMA: &str = "../schema/ctrail-spec.schema.json";
 
 /// A JSON object of strings, in its own order.
 struct Pairs(Vec<(String, String)>);
@@ -105,8 +113,10 @@ fn spec_text(opts: &Options, names: [&str; 3], tags: &[(String, String)]) -> Str
         opts.kms_key_id.as_deref(),
     );
     let (data_events, insights) = (opts.enable_data_events, opts.enable_insights);
-    let mut out =
-        String::from("# The seed procedure's parameters, as a spec (written by ctrail init).\n#\n");
+    let mut out = format!(
+        "# yaml-language-server: $schema={}\n# The seed procedure's parameters, as a spec (written by ctrail init).\n#\n",
+        opts.schema
+    );
     // (parameter: value, the spec field), aligned
     let mut mapped: Vec<(String, &str)> = vec![
         (format!("trail_name: {trail}"), "trail.name"),

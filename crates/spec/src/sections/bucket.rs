@@ -7,6 +7,7 @@ use crate::decode::{self, Field};
 use crate::defaults;
 use crate::model::{Encryption, KmsKeyRef, LifecycleRule, PublicAccessBlock, Transition};
 use crate::rules;
+use crate::shape::{Count, Field as Key, Object, Str, Ty};
 use crate::yaml::Kind;
 
 /// The log bucket, its settings expanded.
@@ -31,32 +32,144 @@ const OWNERSHIP: [&str; 3] = [
     "ObjectWriter",
 ];
 
-const KEYS: &[&str] = &[
-    "name",
-    "versioning",
-    "public_access_block",
-    "bucket_key",
-    "lifecycle",
-    "allow_destroy",
-    "extra_policy_statements",
-    "object_ownership",
-];
-const PAB_KEYS: &[&str] = &[
-    "block_public_acls",
-    "ignore_public_acls",
-    "block_public_policy",
-    "restrict_public_buckets",
-];
-const RULE_KEYS: &[&str] = &[
-    "id",
-    "enabled",
-    "prefix",
-    "transitions",
-    "expiration_days",
-    "noncurrent_version_expiration_days",
-    "abort_incomplete_multipart_upload_days",
-];
-const TRANSITION_KEYS: &[&str] = &["days", "storage_class"];
+pub(crate) const SHAPE: Object = Object::new(
+    "bucket",
+    &[
+        Key::new(
+            "name",
+            Ty::Str(
+                Str::ANY
+                    .pattern("^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")
+                    .not(&[
+                        "^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}$",
+                        "^(xn--|sthree-|amzn-s3-demo-)",
+                        "(-s3alias|--ol-s3|\\.mrap|--x-s3|--table-s3)$",
+                    ])
+                    .len(3, 63),
+            ),
+            "The bucket's name: 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, not an IP address, no reserved prefix or suffix.",
+        )
+        .required(),
+        Key::new(
+            "versioning",
+            Ty::Bool,
+            "Keep overwritten and deleted log files recoverable (default true).",
+        ),
+        Key::new(
+            "public_access_block",
+            Ty::Either(&[Ty::Bool, Ty::Object(&PAB_SHAPE)]),
+            "S3 Block Public Access: true (all four settings, the default), false, or each setting.",
+        ),
+        Key::new(
+            "bucket_key",
+            Ty::Bool,
+            "With SSE-KMS, an S3 Bucket Key to cut KMS calls (default true).",
+        ),
+        Key::new(
+            "lifecycle",
+            Ty::List(&Ty::Object(&RULE_SHAPE), Count::ANY),
+            "Lifecycle rules. Left out: move log files to cheaper storage classes over time, never delete them.",
+        ),
+        Key::new(
+            "allow_destroy",
+            Ty::Bool,
+            "Whether a plan may ever delete this bucket, which holds the audit logs (default false).",
+        ),
+        Key::new(
+            "extra_policy_statements",
+            Ty::List(&Ty::Json(super::statements::RESOURCE_STATEMENT), Count::ANY),
+            "Statements of your own added to the bucket policy ctrail writes.",
+        ),
+        Key::new(
+            "object_ownership",
+            Ty::Str(Str::one_of(&OWNERSHIP)),
+            "S3 Object Ownership (default BucketOwnerEnforced: ACLs off).",
+        ),
+    ],
+);
+const PAB_SHAPE: Object = Object::new(
+    "public access block",
+    &[
+        Key::new(
+            "block_public_acls",
+            Ty::Bool,
+            "Refuse requests that set public ACLs (default true).",
+        ),
+        Key::new(
+            "ignore_public_acls",
+            Ty::Bool,
+            "Ignore public ACLs (default true).",
+        ),
+        Key::new(
+            "block_public_policy",
+            Ty::Bool,
+            "Refuse a public bucket policy (default true).",
+        ),
+        Key::new(
+            "restrict_public_buckets",
+            Ty::Bool,
+            "Restrict access under a public policy to AWS services and the account (default true).",
+        ),
+    ],
+);
+const DAYS: Ty = Ty::Int {
+    min: 1,
+    max: MAX_DAYS,
+};
+const RULE_SHAPE: Object = Object::new(
+    "lifecycle rule",
+    &[
+        Key::new("id", Ty::Str(Str::ANY.len(1, 255)), "The rule's id, unique in the bucket.").required(),
+        Key::new("enabled", Ty::Bool, "Whether the rule applies (default true)."),
+        Key::new("prefix", Ty::Str(Str::ANY), "The key prefix the rule applies to (default: every object)."),
+        Key::new(
+            "transitions",
+            Ty::List(&Ty::Object(&TRANSITION_SHAPE), Count::ANY),
+            "Moves to other storage classes, in increasing days.",
+        ),
+        Key::new("expiration_days", DAYS, "Days after which log files are deleted."),
+        Key::new(
+            "noncurrent_version_expiration_days",
+            DAYS,
+            "Days after which overwritten or deleted versions are removed.",
+        ),
+        Key::new(
+            "abort_incomplete_multipart_upload_days",
+            DAYS,
+            "Days after which incomplete multipart uploads are aborted.",
+        ),
+    ],
+)
+.also(&[
+    r#"{"anyOf": [{"required": ["transitions"]}, {"required": ["expiration_days"]}, {"required": ["noncurrent_version_expiration_days"]}, {"required": ["abort_incomplete_multipart_upload_days"]}]}"#,
+])
+.unchecked(&[
+    "rule ids are unique",
+    "transitions are in increasing days, and expiration comes after the last transition",
+]);
+const TRANSITION_SHAPE: Object = Object::new(
+    "transition",
+    &[
+        Key::new(
+            "days",
+            Ty::Int {
+                min: 0,
+                max: MAX_DAYS,
+            },
+            "Days after creation.",
+        )
+        .required(),
+        Key::new(
+            "storage_class",
+            Ty::Str(Str::one_of(STORAGE_CLASSES)),
+            "The storage class.",
+        )
+        .required(),
+    ],
+)
+.also(&[
+    r#"{"if": {"properties": {"storage_class": {"enum": ["STANDARD_IA", "ONEZONE_IA"]}}}, "then": {"properties": {"days": {"minimum": 30}}}}"#,
+]);
 const STORAGE_CLASSES: &[&str] = &[
     "STANDARD_IA",
     "ONEZONE_IA",
@@ -67,10 +180,10 @@ const STORAGE_CLASSES: &[&str] = &[
 ];
 /// S3 keeps objects at least this long before moving them to an IA class.
 const MIN_IA_DAYS: u32 = 30;
-const MAX_DAYS: i128 = 36_500;
+const MAX_DAYS: i64 = 36_500;
 
 pub(crate) fn read(cx: &mut Cx<'_>, f: Field<'_>, kms: Option<&KmsKeyRef>) -> Option<Bucket> {
-    let fields = decode::mapping(cx.sink, f, KEYS)?;
+    let fields = decode::mapping(cx.sink, f, &SHAPE)?;
     let name = cx.required(&fields, "bucket", "name");
     if let Some(n) = &name {
         cx.check(n, rules::names::bucket_name(&n.value));
@@ -157,7 +270,7 @@ fn read_pab(cx: &mut Cx<'_>, f: Option<Field<'_>>) -> PublicAccessBlock {
     let pab = match &f.node.kind {
         Kind::Bool(b) => off(*b),
         _ => {
-            let Some(fields) = decode::mapping(cx.sink, f, PAB_KEYS) else {
+            let Some(fields) = decode::mapping(cx.sink, f, &PAB_SHAPE) else {
                 return PublicAccessBlock::ALL;
             };
             PublicAccessBlock {
@@ -185,7 +298,7 @@ fn read_lifecycle(cx: &mut Cx<'_>, f: Field<'_>) -> Option<Vec<LifecycleRule>> {
     let before = cx.sink.error_count();
     let mut out: Vec<LifecycleRule> = Vec::new();
     for item in &items {
-        let Some(fields) = decode::mapping(cx.sink, item.field(), RULE_KEYS) else {
+        let Some(fields) = decode::mapping(cx.sink, item.field(), &RULE_SHAPE) else {
             continue;
         };
         let Some(id) = cx.required(&fields, &item.path, "id") else {
@@ -209,7 +322,7 @@ fn read_lifecycle(cx: &mut Cx<'_>, f: Field<'_>) -> Option<Vec<LifecycleRule>> {
         let days = |cx: &mut Cx<'_>, key: &str| {
             fields
                 .get(key)
-                .and_then(|df| decode::integer(cx.sink, df, 1, MAX_DAYS))
+                .and_then(|df| decode::integer(cx.sink, df, 1, MAX_DAYS.into()))
         };
         let expiration = days(cx, "expiration_days");
         let noncurrent = days(cx, "noncurrent_version_expiration_days");
@@ -269,12 +382,12 @@ fn read_transitions(cx: &mut Cx<'_>, f: Field<'_>) -> Option<Vec<Transition>> {
     let items = decode::list(cx.sink, f)?;
     let mut out: Vec<Transition> = Vec::new();
     for item in &items {
-        let Some(fields) = decode::mapping(cx.sink, item.field(), TRANSITION_KEYS) else {
+        let Some(fields) = decode::mapping(cx.sink, item.field(), &TRANSITION_SHAPE) else {
             continue;
         };
         let class = cx.required(&fields, &item.path, "storage_class");
         let days = match fields.get("days") {
-            Some(df) => decode::integer(cx.sink, df, 0, MAX_DAYS),
+            Some(df) => decode::integer(cx.sink, df, 0, MAX_DAYS.into()),
             None => {
                 cx.sink.error(
                     fields.loc,

@@ -6,17 +6,49 @@ use crate::decode::{self, Field, Located};
 use crate::defaults;
 use crate::model::CloudWatchLogs;
 use crate::rules;
+use crate::shape::{Count, Field as Key, Object, Str, Ty};
 use crate::yaml::Kind;
 
-const KEYS: &[&str] = &[
-    "enabled",
-    "log_group",
-    "retention_days",
-    "role_name",
-    "allow_destroy",
-    "extra_trust_statements",
-    "extra_role_statements",
-];
+pub(crate) const SHAPE: Object = Object::new(
+    "cloudwatch_logs",
+    &[
+        Key::new("enabled", Ty::Bool, "Deliver to CloudWatch Logs (default true)."),
+        Key::new(
+            "log_group",
+            Ty::Str(Str::ANY.pattern("^[A-Za-z0-9_/.#-]+$").len(1, 512)),
+            "The log group (default aws-cloudtrail-logs/<trail>): 1-512 letters, digits and _ - / . #.",
+        ),
+        Key::new(
+            "retention_days",
+            Ty::Either(&[
+                Ty::IntIn(rules::logs::RETENTION_DAYS),
+                Ty::Str(Str::one_of(&["never"])),
+            ]),
+            "How long CloudWatch Logs keeps events: a retention CloudWatch accepts, or never.",
+        ),
+        Key::new(
+            "role_name",
+            Ty::Str(Str::ANY.pattern("^[A-Za-z0-9+=,.@_-]+$").len(1, rules::names::MAX_ROLE_NAME)),
+            "The IAM role CloudTrail assumes to write to the log group (default derived from the trail's name).",
+        ),
+        Key::new(
+            "allow_destroy",
+            Ty::Bool,
+            "Whether a plan may ever delete the log group (default false).",
+        ),
+        Key::new(
+            "extra_trust_statements",
+            Ty::List(&Ty::Json(super::statements::RESOURCE_STATEMENT), Count::ANY),
+            "Statements of your own added to the role's trust policy.",
+        ),
+        Key::new(
+            "extra_role_statements",
+            Ty::List(&Ty::Json(super::statements::IDENTITY_STATEMENT), Count::ANY),
+            "Statements of your own added to the role's permissions policy.",
+        ),
+    ],
+)
+.unchecked(&["the role name derived from the trail's name fits IAM's 64 characters"]);
 
 /// `Some(None)`: delivery turned off; `None`: errors were recorded.
 pub(crate) fn read(
@@ -34,7 +66,7 @@ pub(crate) fn read(
             );
             return Some(None);
         }
-        Some(f) => Some(decode::mapping(cx.sink, f, KEYS)?),
+        Some(f) => Some(decode::mapping(cx.sink, f, &SHAPE)?),
     };
     if let Some(fields) = &fields
         && !cx.bool_or(fields, "enabled", true)

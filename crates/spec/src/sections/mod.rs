@@ -15,23 +15,77 @@ use crate::decode::{self, Field, Fields, Located};
 use crate::diagnostic::Sink;
 use crate::model::{Kms, Spec};
 use crate::rules::{self, Problem};
+use crate::shape::{Field as Key, Object, Str, Ty};
 use crate::yaml::{Loc, Node};
 
 /// The spec versions this build understands.
 pub const SUPPORTED_VERSIONS: &[u32] = &[1];
 
-const TOP_LEVEL: &[&str] = &[
-    "version",
-    "account_id",
-    "region",
-    "tags",
-    "kms_key_id",
-    "manage_kms_key_policy",
-    "trail",
-    "bucket",
-    "cloudwatch_logs",
-    "monitoring",
-];
+/// The top level of a spec.
+pub(crate) const SHAPE: Object = Object::new(
+    "ctrail spec",
+    &[
+        Key::new("version", Ty::IntIn(SUPPORTED_VERSIONS), "The spec format's version: 1.").required(),
+        Key::new(
+            "account_id",
+            Ty::Str(Str::ANY.pattern("^[0-9]{12}$")),
+            "The 12-digit AWS account the spec is for: plan and apply refuse to run in another. Quote it to keep leading zeros.",
+        ),
+        Key::new(
+            "region",
+            Ty::Str(Str::one_of(rules::regions::KNOWN)),
+            "The home region of the trail, its bucket and its log group.",
+        )
+        .required(),
+        Key::new("tags", TAGS, "Tags on every resource ctrail creates."),
+        Key::new(
+            "kms_key_id",
+            Ty::Str(
+                Str::ANY
+                    .pattern(r"^(([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|mrk-[0-9a-fA-F]{32})|alias/[A-Za-z0-9/_-]{1,250}|arn:[^:]+:kms:[^:]*:[0-9]{12}:(key/([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|mrk-[0-9a-fA-F]{32})|alias/[A-Za-z0-9/_-]{1,250}))$")
+                    .not(&["^(arn:[^:]+:kms:[^:]*:[0-9]{12}:)?alias/aws/"]),
+            ),
+            "The customer managed KMS key that encrypts log files (SSE-KMS): a key id, key ARN, alias name or alias ARN. Left out: SSE-S3.",
+        ),
+        Key::new(
+            "manage_kms_key_policy",
+            Ty::Bool,
+            "Whether ctrail keeps CloudTrail's statements in the key's policy (default true). Needs kms_key_id.",
+        ),
+        Key::new("trail", Ty::Object(&trail::SHAPE), "The trail.").required(),
+        Key::new(
+            "bucket",
+            Ty::Object(&bucket::SHAPE),
+            "The S3 bucket the trail delivers log files to.",
+        )
+        .required(),
+        Key::new(
+            "cloudwatch_logs",
+            Ty::OffOr(&logs::SHAPE),
+            "Delivery to CloudWatch Logs (on by default): the log group and the role CloudTrail assumes. `false` turns it off.",
+        ),
+        Key::new(
+            "monitoring",
+            Ty::Object(&monitoring::SHAPE),
+            "Metric filters, alarms and saved Logs Insights queries on the trail's log group.",
+        ),
+    ],
+)
+.also(&[
+    r#"{"dependencies": {"manage_kms_key_policy": ["kms_key_id"]}}"#,
+    r#"{"not": {"required": ["monitoring", "cloudwatch_logs"], "properties": {"cloudwatch_logs": {"anyOf": [{"const": false}, {"required": ["enabled"], "properties": {"enabled": {"const": false}}}]}}}}"#,
+])
+.unchecked(&["a key ARN or alias ARN in kms_key_id names the spec's region"]);
+
+/// Tags: at most 50, keys and values as every tagging API accepts them.
+pub(crate) const TAGS: Ty = Ty::Map {
+    key: Str::ANY
+        .pattern(r"^[\p{L}\p{N} _.:/=+\-@]*$")
+        .not(&["^[aA][wW][sS]:"])
+        .len(1, 128),
+    value: Str::ANY.pattern(r"^[\p{L}\p{N} _.:/=+\-@]*$").len(0, 256),
+    max: rules::tags::MAX_TAGS,
+};
 
 /// State shared by the section decoders of one file.
 pub(crate) struct Cx<'s> {
@@ -106,7 +160,7 @@ pub(crate) fn read(sink: &mut Sink, root: &Node, source: &str) -> Option<Spec> {
             path: "",
             key: None,
         },
-        TOP_LEVEL,
+        &SHAPE,
     )?;
 
     let version = read_version(sink, &top);

@@ -12,37 +12,188 @@ use crate::model::{
     Alarm, AlarmAction, AlertTopic, MetricFilter, Monitoring, SavedQuery, TopicRef,
 };
 use crate::rules::{self, Problem, filter_pattern, insights_query, monitoring as r};
+use crate::shape::{Count, Field as Key, Object, Str, Ty};
 use crate::yaml::{self, Kind};
 
-const KEYS: &[&str] = &[
-    "presets",
-    "disable",
-    "alert_topic",
-    "metric_filters",
-    "queries",
-];
-const TOPIC_KEYS: &[&str] = &["name", "arn", "emails"];
-const FILTER_KEYS: &[&str] = &[
-    "name",
-    "pattern",
-    "metric_name",
-    "metric_namespace",
-    "metric_value",
+/// The presets' names, as `presets` takes them.
+const PRESET_NAMES: &[&str] = &["cis", "sample_queries"];
+
+pub(crate) const SHAPE: Object = Object::new(
+    "monitoring",
+    &[
+        Key::new(
+            "presets",
+            Ty::List(&Ty::Str(Str::one_of(PRESET_NAMES)), Count::ANY),
+            "Built-in sets of metric filters, alarms and queries (docs/monitoring-presets.md).",
+        ),
+        Key::new(
+            "disable",
+            Ty::List(&Ty::Str(Str::ANY), Count::ANY),
+            "Names of preset entries to leave out.",
+        ),
+        Key::new(
+            "alert_topic",
+            Ty::Object(&TOPIC_SHAPE),
+            "The SNS topic alarms notify: one ctrail creates (name) or one managed elsewhere (arn).",
+        ),
+        Key::new(
+            "metric_filters",
+            Ty::List(&Ty::Object(&FILTER_SHAPE), Count::ANY),
+            "Metric filters of your own (one named like a preset entry replaces it).",
+        ),
+        Key::new(
+            "queries",
+            Ty::List(&Ty::Object(&QUERY_SHAPE), Count::ANY),
+            "Saved Logs Insights queries of your own (one named like a preset entry replaces it).",
+        ),
+    ],
+)
+.unchecked(&[
+    "each name under disable is an entry of the presets in use",
+    "metric filter, alarm and query names are unique",
+]);
+
+/// What a preset's YAML holds.
+const PRESET_SHAPE: Object = Object::new(
+    "preset",
+    &[
+        Key::new(
+            "metric_filters",
+            Ty::List(&Ty::Object(&FILTER_SHAPE), Count::ANY),
+            "",
+        ),
+        Key::new(
+            "queries",
+            Ty::List(&Ty::Object(&QUERY_SHAPE), Count::ANY),
+            "",
+        ),
+    ],
+);
+
+const TOPIC_SHAPE: Object = Object::new(
+    "alert topic",
+    &[
+        Key::new(
+            "name",
+            Ty::Str(Str::ANY.pattern("^[A-Za-z0-9_-]+$").len(1, 256)),
+            "A topic ctrail creates.",
+        ),
+        Key::new(
+            "arn",
+            Ty::Str(Str::ANY.pattern("^arn:[^:]*:sns:[^:]*:[0-9]{12}:[A-Za-z0-9_-]{1,256}$")),
+            "A topic managed elsewhere.",
+        ),
+        Key::new(
+            "emails",
+            Ty::List(
+                &Ty::Str(Str::ANY.pattern("^[^@\\s]+@[^@.\\s][^@\\s]*\\.[^@\\s]*[^@.\\s]$")),
+                Count::ANY,
+            ),
+            "Addresses subscribed to the topic (each confirms by email).",
+        ),
+    ],
+)
+.exclusive(&["name", "arn"])
+.also(&[r#"{"anyOf": [{"required": ["name"]}, {"required": ["arn"]}]}"#]);
+
+const FILTER_SHAPE: Object = Object::new(
+    "metric filter",
+    &[
+        Key::new("name", Ty::Str(Str::ANY.pattern("^[^\\u0000-\\u001f\\u007f:*]*$").len(1, 512)), "The filter's name, unique on the log group.").required(),
+        Key::new("pattern", Ty::Str(Str::ANY.len(1, 1024)), "The CloudWatch Logs filter pattern.").required(),
+        Key::new("metric_name", Ty::Str(Str::ANY.pattern("^[^\\u0000-\\u001f\\u007f:$]*$").len(1, 255)), "The metric (default: the filter's name)."),
+        Key::new(
+            "metric_namespace",
+            Ty::Str(Str::ANY.pattern("^[^\\u0000-\\u001f\\u007f:$*]*$").len(1, 255).not(&["^AWS/"])),
+            "The metric's namespace (default CloudTrailMetrics).",
+        ),
+        Key::new(
+            "metric_value",
+            Ty::Str(Str::ANY.pattern("\\S")),
+            "The value published per matching event (default 1).",
+        ),
+        Key::new(
+            "alarm",
+            Ty::OffOr(&ALARM_SHAPE),
+            "The alarm on the metric (made by default); false for none.",
+        ),
+        Key::new(
+            "sample_event",
+            Ty::Json(r#"{"type": "object"}"#),
+            "A CloudTrail event the pattern must match: ctrail validate and verify test the pattern on it.",
+        ),
+    ],
+)
+.unchecked(&["the filter pattern's syntax (CloudWatch Logs filter and pattern syntax)"]);
+
+const ALARM_SHAPE: Object = Object::new(
     "alarm",
-    "sample_event",
-];
-const ALARM_KEYS: &[&str] = &[
-    "name",
-    "description",
-    "threshold",
-    "period",
-    "evaluation_periods",
-    "statistic",
-    "comparison",
-    "treat_missing_data",
-    "actions",
-];
-const QUERY_KEYS: &[&str] = &["name", "query", "log_groups"];
+    &[
+        Key::new("name", Ty::Str(Str::ANY.pattern("^[^\\u0000-\\u001f\\u007f]*$").len(1, 255)), "The alarm's name (default <filter name>Alarm)."),
+        Key::new("description", Ty::Str(Str::ANY), "The alarm's description."),
+        Key::new("threshold", Ty::Number, "The threshold (default 1)."),
+        Key::new(
+            "period",
+            Ty::Int { min: 1, max: 604_800 },
+            "Seconds per period: 10, 20, 30 or a multiple of 60 (default 300).",
+        ),
+        Key::new(
+            "evaluation_periods",
+            Ty::Int { min: 1, max: 604_800 },
+            "Periods evaluated (default 1).",
+        ),
+        Key::new("statistic", Ty::Str(Str::one_of(r::STATISTICS)), "The statistic (default Sum)."),
+        Key::new(
+            "comparison",
+            Ty::Str(Str::one_of(r::COMPARISONS)),
+            "How the statistic is compared with the threshold (default GreaterThanOrEqualToThreshold).",
+        ),
+        Key::new(
+            "treat_missing_data",
+            Ty::Str(Str::one_of(r::TREAT_MISSING_DATA)),
+            "What missing data counts as (default notBreaching).",
+        ),
+        Key::new(
+            "actions",
+            Ty::List(
+                &Ty::Str(Str::ANY.pattern("^(alert_topic|arn:[^:]*:sns:[^:]*:[0-9]{12}:[A-Za-z0-9_-]{1,256})$")),
+                Count::ANY,
+            ),
+            "What the alarm notifies: alert_topic (the default) and SNS topic ARNs.",
+        ),
+    ],
+)
+.also(&[
+    r#"{"properties": {"period": {"anyOf": [{"enum": [10, 20, 30]}, {"multipleOf": 60}]}}}"#,
+])
+.unchecked(&["period x evaluation_periods is at most a day (seven days for periods of an hour or more)"]);
+
+const QUERY_SHAPE: Object = Object::new(
+    "saved query",
+    &[
+        Key::new(
+            "name",
+            Ty::Str(Str::ANY.pattern("^[^\\u0000-\\u001f\\u007f]*$").len(1, 255)),
+            "The saved query's name.",
+        )
+        .required(),
+        Key::new(
+            "query",
+            Ty::Str(Str::ANY.len(1, 10_000)),
+            "The Logs Insights query.",
+        )
+        .required(),
+        Key::new(
+            "log_groups",
+            Ty::List(
+                &Ty::Str(Str::ANY.pattern("^[A-Za-z0-9_/.#-]+$").len(1, 512)),
+                Count::ANY,
+            ),
+            "Log groups it runs on (default: the trail's).",
+        ),
+    ],
+)
+.unchecked(&["the Logs Insights query's syntax"]);
 
 /// A built-in preset: its name, what it holds, and its YAML.
 pub struct Preset {
@@ -97,7 +248,7 @@ pub fn preset_entries(
             path: "",
             key: None,
         },
-        &["metric_filters", "queries"],
+        &PRESET_SHAPE,
     );
     let (filters, queries) = match fields {
         Some(fs) => (
@@ -123,7 +274,7 @@ pub(crate) fn read(
         return Some(Monitoring::default());
     };
     let before = cx.sink.error_count();
-    let fields = decode::mapping(cx.sink, f, KEYS)?;
+    let fields = decode::mapping(cx.sink, f, &SHAPE)?;
     let Some(log_group) = log_group else {
         cx.sink
             .error(f.at(), f.path, "monitoring needs CloudWatch Logs delivery")
@@ -248,7 +399,7 @@ fn replace_or_add<T>(all: &mut Vec<T>, own: Vec<T>, name: impl Fn(&T) -> &String
 }
 
 fn alert_topic(cx: &mut Cx<'_>, f: Field<'_>) -> Option<AlertTopic> {
-    let fs = decode::mapping(cx.sink, f, TOPIC_KEYS)?;
+    let fs = decode::mapping(cx.sink, f, &TOPIC_SHAPE)?;
     let topic = match (cx.string(&fs, "name"), cx.string(&fs, "arn")) {
         (Some(n), None) => cx
             .check(&n, r::topic_name(&n.value))
@@ -290,7 +441,7 @@ fn filters(cx: &mut Cx<'_>, fields: &Fields<'_>, preset: Option<&str>) -> Vec<Me
     let items = decode::list_at(cx.sink, fields, "metric_filters");
     let mut out: Vec<MetricFilter> = Vec::new();
     for item in &items {
-        let Some(fs) = decode::mapping(cx.sink, item.field(), FILTER_KEYS) else {
+        let Some(fs) = decode::mapping(cx.sink, item.field(), &FILTER_SHAPE) else {
             continue;
         };
         let Some(m) = filter(cx, &fs, &item.path, preset) else {
@@ -388,7 +539,7 @@ fn required_checked(
 
 fn alarm(cx: &mut Cx<'_>, f: Option<Field<'_>>, filter_name: &str) -> Option<Alarm> {
     let fs = match f {
-        Some(f) => Some(decode::mapping(cx.sink, f, ALARM_KEYS)?),
+        Some(f) => Some(decode::mapping(cx.sink, f, &ALARM_SHAPE)?),
         None => None,
     };
     let get = |cx: &mut Cx<'_>, key: &str| fs.as_ref().and_then(|fs| cx.string(fs, key));
@@ -479,7 +630,7 @@ fn queries(
     let items = decode::list_at(cx.sink, fields, "queries");
     let mut out: Vec<SavedQuery> = Vec::new();
     for item in &items {
-        let Some(fs) = decode::mapping(cx.sink, item.field(), QUERY_KEYS) else {
+        let Some(fs) = decode::mapping(cx.sink, item.field(), &QUERY_SHAPE) else {
             continue;
         };
         let name = required_checked(cx, &fs, &item.path, "name", r::query_name);

@@ -4,24 +4,109 @@ use super::Cx;
 use crate::decode::{self, Field, Item, Located};
 use crate::model::{AdvancedSelector, BasicSelector, DataResource, FieldSelector, ReadWriteType};
 use crate::rules::selectors as rules;
+use crate::shape::{Count, Field as Key, Object, Str, Ty};
 
-const BASIC_KEYS: &[&str] = &[
-    "read_write_type",
-    "include_management_events",
-    "data_resources",
-    "exclude_management_event_sources",
-];
-const RESOURCE_KEYS: &[&str] = &["type", "values"];
-const ADVANCED_KEYS: &[&str] = &["name", "field_selectors"];
-const FIELD_KEYS: &[&str] = &[
-    "field",
-    "equals",
-    "not_equals",
-    "starts_with",
-    "not_starts_with",
-    "ends_with",
-    "not_ends_with",
-];
+const VALUES: Ty = Ty::List(&Ty::Str(Str::ANY), Count::ANY);
+
+pub(crate) const BASIC_SHAPE: Object = Object::new(
+    "basic event selector",
+    &[
+        Key::new(
+            "read_write_type",
+            Ty::Str(Str::one_of(&ReadWriteType::NAMES)),
+            "Which events: All (default), ReadOnly or WriteOnly.",
+        ),
+        Key::new(
+            "include_management_events",
+            Ty::Bool,
+            "Log management events (default true).",
+        ),
+        Key::new(
+            "data_resources",
+            Ty::List(&Ty::Object(&RESOURCE_SHAPE), Count::ANY),
+            "Data events to log, by resource type and ARN.",
+        ),
+        Key::new(
+            "exclude_management_event_sources",
+            VALUES,
+            "Event sources whose management events are not logged (e.g. kms.amazonaws.com).",
+        ),
+    ],
+)
+.also(&[
+    r#"{"not": {"required": ["include_management_events"], "properties": {"include_management_events": {"const": false}, "data_resources": {"maxItems": 0}}}}"#,
+])
+.unchecked(&["at most 250 data resource values across a trail's basic selectors"]);
+
+const RESOURCE_SHAPE: Object = Object::new(
+    "data resource",
+    &[
+        Key::new(
+            "type",
+            Ty::Str(Str::one_of(rules::BASIC_DATA_TYPES)),
+            "The resource type (other types need advanced selectors).",
+        )
+        .required(),
+        Key::new(
+            "values",
+            VALUES,
+            "ARNs, or ARN prefixes, of the resources (arn:aws:s3:::bucket/ for a bucket's objects).",
+        )
+        .required(),
+    ],
+)
+.also(&[
+    r#"{"if": {"properties": {"type": {"const": "AWS::S3::Object"}}}, "then": {"properties": {"values": {"items": {"pattern": "^arn:[^:]+:s3(:::.*/.*)?$"}}}}}"#,
+    r#"{"if": {"properties": {"type": {"const": "AWS::Lambda::Function"}}}, "then": {"properties": {"values": {"items": {"pattern": "^arn:[^:]+:lambda"}}}}}"#,
+    r#"{"if": {"properties": {"type": {"const": "AWS::DynamoDB::Table"}}}, "then": {"properties": {"values": {"items": {"pattern": "^arn:[^:]+:dynamodb"}}}}}"#,
+])
+.unchecked(&["a data resource ARN names the spec region's partition"]);
+
+pub(crate) const ADVANCED_SHAPE: Object = Object::new(
+    "advanced event selector",
+    &[
+        Key::new(
+            "name",
+            Ty::Str(Str::ANY.len(1, 1000)),
+            "A name for the selector.",
+        ),
+        Key::new(
+            "field_selectors",
+            Ty::List(&Ty::Object(&FIELD_SHAPE), Count::NON_EMPTY),
+            "The conditions; one must be eventCategory equals Management, Data or NetworkActivity.",
+        )
+        .required(),
+    ],
+)
+.also(&[
+    r#"{"properties": {"field_selectors": {"contains": {"required": ["field", "equals"], "properties": {"field": {"const": "eventCategory"}, "equals": {"minItems": 1, "maxItems": 1}}}}}}"#,
+])
+.unchecked(&[
+    "a Management selector uses only eventCategory, readOnly and eventSource; a Data or NetworkActivity selector needs a resources.type equals condition",
+    "at most 500 condition values across a trail's advanced selectors",
+]);
+
+const FIELD_SHAPE: Object = Object::new(
+    "field selector",
+    &[
+        Key::new(
+            "field",
+            Ty::Str(Str::one_of(rules::ADVANCED_FIELDS)),
+            "The event field the condition tests.",
+        )
+        .required(),
+        Key::new("equals", VALUES, "Values the field equals."),
+        Key::new("not_equals", VALUES, "Values the field does not equal."),
+        Key::new("starts_with", VALUES, "Prefixes the field starts with."),
+        Key::new("not_starts_with", VALUES, "Prefixes the field does not start with."),
+        Key::new("ends_with", VALUES, "Suffixes the field ends with."),
+        Key::new("not_ends_with", VALUES, "Suffixes the field does not end with."),
+    ],
+)
+.also(&[
+    r#"{"anyOf": [{"required": ["equals"], "properties": {"equals": {"minItems": 1}}}, {"required": ["not_equals"], "properties": {"not_equals": {"minItems": 1}}}, {"required": ["starts_with"], "properties": {"starts_with": {"minItems": 1}}}, {"required": ["not_starts_with"], "properties": {"not_starts_with": {"minItems": 1}}}, {"required": ["ends_with"], "properties": {"ends_with": {"minItems": 1}}}, {"required": ["not_ends_with"], "properties": {"not_ends_with": {"minItems": 1}}}]}"#,
+    r#"{"if": {"properties": {"field": {"const": "eventCategory"}}}, "then": {"properties": {"equals": {"items": {"enum": ["Management", "Data", "NetworkActivity"]}}}}}"#,
+]);
 
 /// The selectors listed at `f`; an empty list is an error (the key left
 /// out logs every management event).
@@ -50,7 +135,7 @@ pub(crate) fn basic(cx: &mut Cx<'_>, f: Field<'_>) -> Option<Vec<BasicSelector>>
     let mut out = Vec::new();
     let mut total_values = 0usize;
     for item in &items {
-        let Some(fields) = decode::mapping(cx.sink, item.field(), BASIC_KEYS) else {
+        let Some(fields) = decode::mapping(cx.sink, item.field(), &BASIC_SHAPE) else {
             continue;
         };
         let read_write_type = match cx.string(&fields, "read_write_type") {
@@ -109,7 +194,7 @@ pub(crate) fn basic(cx: &mut Cx<'_>, f: Field<'_>) -> Option<Vec<BasicSelector>>
 }
 
 fn data_resource(cx: &mut Cx<'_>, f: Field<'_>) -> Option<DataResource> {
-    let fields = decode::mapping(cx.sink, f, RESOURCE_KEYS)?;
+    let fields = decode::mapping(cx.sink, f, &RESOURCE_SHAPE)?;
     let ty = cx.required(&fields, f.path, "type")?;
     if !rules::BASIC_DATA_TYPES.contains(&ty.value.as_str()) {
         cx.sink
@@ -154,7 +239,7 @@ pub(crate) fn advanced(cx: &mut Cx<'_>, f: Field<'_>) -> Option<Vec<AdvancedSele
     let mut out = Vec::new();
     let mut total_values = 0usize;
     for item in &items {
-        let Some(fields) = decode::mapping(cx.sink, item.field(), ADVANCED_KEYS) else {
+        let Some(fields) = decode::mapping(cx.sink, item.field(), &ADVANCED_SHAPE) else {
             continue;
         };
         let name = cx.string(&fields, "name");
@@ -269,7 +354,7 @@ fn check_category(
 
 /// Returns the selector and its number of condition values.
 fn field_selector(cx: &mut Cx<'_>, f: Field<'_>) -> Option<(FieldSelector, usize)> {
-    let fields = decode::mapping(cx.sink, f, FIELD_KEYS)?;
+    let fields = decode::mapping(cx.sink, f, &FIELD_SHAPE)?;
     let field = cx.required(&fields, f.path, "field")?;
     if !rules::ADVANCED_FIELDS.contains(&field.value.as_str()) {
         cx.sink.unknown(&field, "field", rules::ADVANCED_FIELDS);

@@ -22,6 +22,13 @@ const RESERVED_SIDS: &[&str] = &[
     "AWSCloudTrailPutLogEvents",
 ];
 
+/// A statement of a resource policy (bucket policy, trust policy), as far
+/// as a JSON Schema can say: IAM's keys, an Effect, an action and a principal.
+pub(crate) const RESOURCE_STATEMENT: &str = r#"{"type": "object", "required": ["Effect"], "properties": {"Sid": {"type": "string", "not": {"anyOf": [{"pattern": "^CTrail"}, {"enum": ["AWSCloudTrailAclCheck", "AWSCloudTrailWrite", "AWSCloudTrailBucketExistenceCheck", "DenyInsecureTransport", "AWSCloudTrailCreateLogStream", "AWSCloudTrailPutLogEvents"]}]}}, "Effect": {"enum": ["Allow", "Deny"]}, "Principal": {}, "NotPrincipal": {}, "Action": {"type": ["string", "array"], "items": {"type": "string"}}, "NotAction": {"type": ["string", "array"], "items": {"type": "string"}}, "Resource": {"type": ["string", "array"], "items": {"type": "string"}}, "NotResource": {"type": ["string", "array"], "items": {"type": "string"}}, "Condition": {"type": "object"}}, "allOf": [{"anyOf": [{"required": ["Action"]}, {"required": ["NotAction"]}]}, {"anyOf": [{"required": ["Principal"]}, {"required": ["NotPrincipal"]}]}]}"#;
+
+/// A statement of an identity policy (the role's permissions): no principal.
+pub(crate) const IDENTITY_STATEMENT: &str = r#"{"type": "object", "required": ["Effect"], "properties": {"Sid": {"type": "string", "not": {"anyOf": [{"pattern": "^CTrail"}, {"enum": ["AWSCloudTrailAclCheck", "AWSCloudTrailWrite", "AWSCloudTrailBucketExistenceCheck", "DenyInsecureTransport", "AWSCloudTrailCreateLogStream", "AWSCloudTrailPutLogEvents"]}]}}, "Effect": {"enum": ["Allow", "Deny"]}, "Action": {"type": ["string", "array"], "items": {"type": "string"}}, "NotAction": {"type": ["string", "array"], "items": {"type": "string"}}, "Resource": {"type": ["string", "array"], "items": {"type": "string"}}, "NotResource": {"type": ["string", "array"], "items": {"type": "string"}}, "Condition": {"type": "object"}}, "not": {"anyOf": [{"required": ["Principal"]}, {"required": ["NotPrincipal"]}]}, "allOf": [{"anyOf": [{"required": ["Action"]}, {"required": ["NotAction"]}]}]}"#;
+
 /// Whether the document names principals (a bucket policy, a trust policy)
 /// or is an identity policy (a role's permissions), which may not.
 #[derive(Clone, Copy, PartialEq, Eq)]

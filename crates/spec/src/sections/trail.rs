@@ -7,26 +7,82 @@ use crate::model::{
     BasicSelector, DataResource, EventSelectors, InsightType, ReadWriteType, Trail,
 };
 use crate::rules;
+use crate::shape::{Count, Field as Key, Object, Str, Ty};
 use crate::yaml::Kind;
 
-const KEYS: &[&str] = &[
-    "name",
-    "multi_region",
-    "include_global_service_events",
-    "log_file_validation",
-    "logging",
-    "organization",
-    "s3_key_prefix",
-    "sns_topic",
-    "data_events",
-    "event_selectors",
-    "advanced_event_selectors",
-    "insights",
-];
+pub(crate) const SHAPE: Object = Object::new(
+    "trail",
+    &[
+        Key::new(
+            "name",
+            Ty::Str(Str::ANY.pattern("^[A-Za-z0-9]+([._-][A-Za-z0-9]+)*$").len(3, 128)),
+            "The trail's name: 3-128 letters, digits, '.', '-' and '_', starting and ending with a letter or digit, no two of '.', '-', '_' side by side.",
+        )
+        .required(),
+        Key::new("multi_region", Ty::Bool, "Record API activity in every region (default true)."),
+        Key::new(
+            "include_global_service_events",
+            Ty::Bool,
+            "Record IAM, STS and CloudFront events (default true).",
+        ),
+        Key::new(
+            "log_file_validation",
+            Ty::Bool,
+            "Write signed digest files so tampering with log files can be detected (default true).",
+        ),
+        Key::new("logging", Ty::Bool, "Whether the trail records (default true)."),
+        Key::new(
+            "organization",
+            Ty::Bool,
+            "An organization trail, recording every account of the organization (default false; needs multi_region).",
+        ),
+        Key::new(
+            "s3_key_prefix",
+            Ty::Str(Str::ANY.pattern("^[^/](.*[^/])?$").len(1, 200)),
+            "The key prefix of log files in the bucket (no leading or trailing '/').",
+        ),
+        Key::new(
+            "sns_topic",
+            Ty::Str(Str::ANY.pattern("^(arn:[^:]*:sns:[^:]*:[^:]*:)?[A-Za-z0-9_-]{1,256}$")),
+            "An SNS topic (name or ARN) told of each log file delivered.",
+        ),
+        Key::new(
+            "data_events",
+            Ty::Bool,
+            "The seed procedure's data events: S3 object and Lambda function events of every resource.",
+        ),
+        Key::new(
+            "event_selectors",
+            Ty::List(
+                &Ty::Object(&selectors::BASIC_SHAPE),
+                Count::NON_EMPTY.at_most(rules::selectors::MAX_BASIC_SELECTORS),
+            ),
+            "Basic event selectors (at most 5). Left out: every management event.",
+        ),
+        Key::new(
+            "advanced_event_selectors",
+            Ty::List(&Ty::Object(&selectors::ADVANCED_SHAPE), Count::NON_EMPTY),
+            "Advanced event selectors. Left out: every management event.",
+        ),
+        Key::new(
+            "insights",
+            Ty::Either(&[Ty::Bool, Ty::List(&Ty::Str(Str::one_of(&InsightType::NAMES)), Count::ANY)]),
+            "CloudTrail Insights: true (ApiCallRateInsight, the default when management events are logged), false, or a list of insight types.",
+        ),
+    ],
+)
+.exclusive(&["data_events", "event_selectors", "advanced_event_selectors"])
+.also(&[
+    r#"{"not": {"required": ["organization", "multi_region"], "properties": {"organization": {"const": true}, "multi_region": {"const": false}}}}"#,
+])
+.unchecked(&[
+    "insights need the event selectors to log write management events",
+    "an insight type is listed once",
+]);
 
 /// Reads the trail; also returns its located name for checks in other sections.
 pub(crate) fn read(cx: &mut Cx<'_>, f: Field<'_>) -> Option<(Trail, Located<String>)> {
-    let fields = decode::mapping(cx.sink, f, KEYS)?;
+    let fields = decode::mapping(cx.sink, f, &SHAPE)?;
     let name = cx
         .required(&fields, "trail", "name")
         .filter(|n| cx.check(n, rules::names::trail_name(&n.value)));
