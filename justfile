@@ -10,7 +10,7 @@ default:
 venv := justfile_directory() / ".venv"
 
 # Everything CI checks: formatting, lints, then every test (installs the emulator first).
-test: emulator fmt-check lint unit-and-integration
+test: emulator fmt-check lint lint-workflows unit-and-integration
 
 # Install the pinned AWS emulator (moto server) and AWS CLI into .venv, once per pin.
 emulator:
@@ -23,6 +23,22 @@ emulator:
         "{{venv}}/bin/python" -m pip install --quiet --disable-pip-version-check -r tools/requirements-emulator.txt
         touch "$stamp"
     fi
+
+# The example GitHub workflows against the published workflow schema (vendored
+# by check-jsonschema, so no network), and their scripts' Python syntax.
+lint-workflows:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    stamp="{{venv}}/.lint-$(sha256sum tools/requirements-lint.txt | cut -c1-16)"
+    if [ ! -f "$stamp" ]; then
+        [ -x "{{venv}}/bin/python" ] || python3 -m venv "{{venv}}"
+        echo "installing the workflow linter into .venv (tools/requirements-lint.txt)"
+        "{{venv}}/bin/python" -m pip install --quiet --disable-pip-version-check -r tools/requirements-lint.txt
+        touch "$stamp"
+    fi
+    "{{venv}}/bin/check-jsonschema" --builtin-schema vendor.github-workflows examples/github-actions/*.yml
+    "{{venv}}/bin/check-jsonschema" --builtin-schema custom.github-workflows-require-timeout examples/github-actions/*.yml
+    "{{venv}}/bin/python" -m py_compile examples/github-actions/ctrail_github.py tests/github/fake_github.py
 
 # Unit and integration tests (cargo-nextest when installed, cargo test otherwise).
 unit-and-integration:

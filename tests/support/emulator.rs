@@ -5,7 +5,6 @@
 //! emulator`); `CTRAIL_VENV` points elsewhere.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -66,27 +65,18 @@ impl Emulator {
             .spawn()
             .expect("start moto_server");
         wait_for_port(moto_port, "moto_server", &mut moto);
-        let mut proxy = Command::new(venv.join("bin/python"))
-            .arg(root().join("tests/proxy/ctrail_test_proxy.py"))
-            .args([
-                "--port",
-                "0",
-                "--upstream",
-                &format!("http://127.0.0.1:{moto_port}"),
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start the test proxy");
-        let mut line = String::new();
-        BufReader::new(proxy.stdout.take().expect("proxy stdout"))
-            .read_line(&mut line)
-            .expect("proxy says ready");
-        let port: u16 = line
-            .trim()
-            .strip_prefix("ready ")
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("unexpected proxy output: {line}"));
+        let (proxy, port) = super::spawn_server(
+            Command::new(venv.join("bin/python"))
+                .arg(root().join("tests/proxy/ctrail_test_proxy.py"))
+                .args([
+                    "--port",
+                    "0",
+                    "--upstream",
+                    &format!("http://127.0.0.1:{moto_port}"),
+                ])
+                .stderr(Stdio::null()),
+            "ready ",
+        );
         Emulator {
             moto,
             proxy,
@@ -173,18 +163,7 @@ impl Emulator {
     }
 
     fn control(&self, method: &str, path: &str, body: &str) -> String {
-        let mut s = TcpStream::connect(("127.0.0.1", self.port)).expect("proxy");
-        write!(
-            s,
-            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        )
-        .expect("write");
-        let mut resp = String::new();
-        s.read_to_string(&mut resp).expect("read");
-        resp.split_once("\r\n\r\n")
-            .map(|(_, b)| b.to_owned())
-            .unwrap_or_default()
+        super::http(self.port, method, path, body)
     }
 
     /// API calls per operation since the last reset.

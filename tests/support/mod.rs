@@ -16,6 +16,43 @@ pub fn root() -> PathBuf {
         .expect("repository root")
 }
 
+/// Starts a test server that prints `<prefix><port>` on its first line of
+/// stdout once it listens; the child and that port.
+pub fn spawn_server(cmd: &mut Command, prefix: &str) -> (std::process::Child, u16) {
+    use std::io::BufRead;
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("start {cmd:?}: {e}"));
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("the server says its port");
+    let port = line
+        .trim()
+        .strip_prefix(prefix)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("unexpected first line from {cmd:?}: {line}"));
+    (child, port)
+}
+
+/// One HTTP/1.1 request to a test server on 127.0.0.1; the response body.
+pub fn http(port: u16, method: &str, path: &str, body: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("write");
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).expect("read");
+    resp.split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default()
+}
+
 pub fn ctrail(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_ctrail"))
         .args(args)
