@@ -184,14 +184,20 @@ fn apply_from_empty_creates_what_the_seed_procedure_creates_then_plan_is_empty()
     assert!(differences.is_empty(), "\n{}", differences.join("\n"));
 }
 
-#[test]
-fn create_trail_refused_three_times_for_iam_propagation_still_converges() {
-    let acct = Account::empty("apply-propagation");
+/// CreateTrail answers `times` times as AWS does while the new role has not
+/// propagated yet.
+fn refuse_create_trail_until_propagated(acct: &Account, times: u32) {
     acct.em.configure(json!({"faults": [{
-        "op": "cloudtrail:CreateTrail", "times": 3, "status": 400,
+        "op": "cloudtrail:CreateTrail", "times": times, "status": 400,
         "code": "InvalidCloudWatchLogsLogGroupArnException",
         "message": "Access denied. Verify in IAM that the role has adequate permissions."
     }]}));
+}
+
+#[test]
+fn create_trail_refused_three_times_for_iam_propagation_still_converges() {
+    let acct = Account::empty("apply-propagation");
+    refuse_create_trail_until_propagated(&acct, 3);
     let out = acct.apply(&[]);
     let t = text(&out);
     assert!(out.status.success(), "{t}");
@@ -206,6 +212,42 @@ fn create_trail_refused_three_times_for_iam_propagation_still_converges() {
         "{t}"
     );
     assert_eq!(acct.em.counts().get("cloudtrail:CreateTrail"), Some(&4));
+    assert!(!t.contains('\x1b'), "no terminal, plain lines only: {t:?}");
+    converged(&acct);
+}
+
+/// On a terminal (a pseudo-terminal from script(1)) the event lines scroll
+/// above a live progress bar: actions done of all, those running, and what
+/// apply waits for.
+#[test]
+fn apply_on_a_terminal_shows_a_progress_bar_with_what_it_waits_for() {
+    let acct = Account::empty("apply-terminal");
+    refuse_create_trail_until_propagated(&acct, 2);
+    let command = format!(
+        "{} apply --auto-approve {}",
+        env!("CARGO_BIN_EXE_ctrail"),
+        acct.spec
+    );
+    let out = acct
+        .em
+        .env(&mut std::process::Command::new("script"))
+        .args(["-qec", &command, "/dev/null"])
+        .env("TERM", "xterm-256color")
+        .output()
+        .expect("script(1)");
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    for part in [
+        "done, ",
+        " running",
+        "waiting for AWS to propagate a new role, policy or key, retry 2 in",
+        "  ok  trail.security-audit-trail: created",
+        "\x1b[",
+    ] {
+        assert!(t.contains(part), "{part:?} missing from {t:?}");
+    }
+    // 19 to add and the key policy to change: the bar ends full.
+    assert!(t.contains("20/20 done, 0 running"), "{t:?}");
     converged(&acct);
 }
 

@@ -9,6 +9,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use aws_smithy_types::DateTime;
 use aws_smithy_types::date_time::Format;
 use ctrail_reader::insights::{QueryRun, run_query};
+
+use crate::render::progress::Spinner;
 use ctrail_reader::{Clients, Connection, saved_queries};
 use ctrail_render::query;
 use ctrail_spec::SavedQuery;
@@ -100,9 +102,10 @@ async fn execute(opts: Options, conn: &Connection) -> Result<String, String> {
         end,
         limit: opts.limit.map(|l| i32::try_from(l).unwrap_or(i32::MAX)),
     };
-    let out = run_query(&clients.logs, &run, Duration::from_secs(opts.timeout))
-        .await
-        .map_err(|e| format!("query \"{name}\" on {}: {e}", q.log_groups.join(", ")))?;
+    let spinner = Spinner::new(&format!("running query \"{name}\" (Logs Insights)"));
+    let out = run_query(&clients.logs, &run, Duration::from_secs(opts.timeout)).await;
+    spinner.finish();
+    let out = out.map_err(|e| format!("query \"{name}\" on {}: {e}", q.log_groups.join(", ")))?;
     eprintln!(
         "{} row(s); {:.0} of {:.0} record(s) matched",
         out.rows.len(),

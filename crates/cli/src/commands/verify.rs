@@ -2,7 +2,6 @@
 //! Exit 0 when every check passes, 2 when a delivery is still pending, 1 on
 //! a failure (or an error).
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -11,6 +10,8 @@ use clap::ValueEnum;
 use ctrail_reader::Connection;
 use ctrail_verify::gather::{gather, generate};
 use ctrail_verify::{Check, Expect, Status, checks, overall, render};
+
+use crate::render::progress::Wait;
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum VerifyFormat {
@@ -133,12 +134,15 @@ fn verify(opts: &Options, conn: &Connection) -> Result<ExitCode, String> {
     }
     let started = Instant::now();
     let mut delay = Duration::from_secs(5);
+    let progress = wait.map(Wait::new);
     let all = loop {
         let gathered = crate::runtime().block_on(gather(conn, &spec, &expect.regions, now()));
         let shown = opts.target.spec.display();
         let (evidence, _) = gathered.map_err(|e| format!("{shown}: {e}"))?;
         let all = checks(&expect, &evidence);
-        let Some(limit) = wait else { break all };
+        let (Some(limit), Some(progress)) = (wait, &progress) else {
+            break all;
+        };
         if overall(&all) != Status::Pending {
             break all;
         }
@@ -148,24 +152,15 @@ fn verify(opts: &Options, conn: &Connection) -> Result<ExitCode, String> {
         }
         let pending = all.iter().filter(|c| c.status == Status::Pending).count();
         let pause = delay.min(left);
-        if std::io::stderr().is_terminal() {
-            eprint!(
-                "\r\x1b[2Kwaiting for {pending} pending check(s): {:.0} s of {:.0} s, next look in {:.0} s",
-                started.elapsed().as_secs_f64(),
-                limit.as_secs_f64(),
-                pause.as_secs_f64()
-            );
-        } else {
-            eprintln!(
-                "waiting for {pending} pending check(s); next look in {:.0} s",
-                pause.as_secs_f64()
-            );
-        }
-        std::thread::sleep(pause);
+        progress.waiting(&format!(
+            "waiting for {pending} pending check(s); next look in {:.0} s",
+            pause.as_secs_f64()
+        ));
+        progress.sleep(pause, started.elapsed());
         delay = (delay * 2).min(Duration::from_secs(60));
     };
-    if wait.is_some() && std::io::stderr().is_terminal() {
-        eprint!("\r\x1b[2K");
+    if let Some(p) = &progress {
+        p.finish();
     }
     let trail = spec.trail.name.as_str();
     match opts.format {

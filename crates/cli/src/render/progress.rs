@@ -1,16 +1,43 @@
-//! Apply progress: a line per event with timings; on a terminal, a status
-//! line under them showing how far the apply is.
+//! Progress of apply and of long waits. On a terminal: the event lines scroll
+//! above a live progress bar (indicatif) with how far it is, what is running
+//! and what it waits for. Otherwise: the same event lines, plain, one each.
 
 use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
+use std::time::Duration;
 
 use ctrail_executor::{Class, Event};
 use ctrail_render::Style;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+/// A bar on the terminal, or `None` when output is not one.
+fn bar(len: u64, template: &str, to_stderr: bool) -> Option<ProgressBar> {
+    let tty = if to_stderr {
+        std::io::stderr().is_terminal()
+    } else {
+        std::io::stdout().is_terminal()
+    };
+    if !tty {
+        return None;
+    }
+    let target = if to_stderr {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::stdout()
+    };
+    let bar = ProgressBar::with_draw_target(Some(len), target);
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.enable_steady_tick(Duration::from_millis(120));
+    Some(bar)
+}
+
+/// Apply's progress: a line per event with timings, and on a terminal a
+/// bar of actions done, with those running and any wait for AWS.
 pub struct Progress {
-    total: usize,
+    bar: Option<ProgressBar>,
     style: Style,
-    tty: bool,
     counts: Mutex<Counts>,
 }
 
@@ -30,10 +57,17 @@ impl Counts {
 
 impl Progress {
     pub fn new(total: usize) -> Progress {
+        let bar = bar(
+            u64::try_from(total).unwrap_or(u64::MAX),
+            "{spinner} [{bar:30}] {pos}/{len} done, {msg} ({elapsed})",
+            false,
+        );
+        if let Some(b) = &bar {
+            b.set_message("0 running");
+        }
         Progress {
-            total,
+            bar,
             style: Style::detect(),
-            tty: std::io::stdout().is_terminal(),
             counts: Mutex::new(Counts::default()),
         }
     }
@@ -42,6 +76,7 @@ impl Progress {
         let Ok(mut counts) = self.counts.lock() else {
             return;
         };
+        let mut waiting = None;
         let line = match e {
             Event::Started { address } => {
                 counts.running += 1;
@@ -60,6 +95,10 @@ impl Progress {
                     Class::Transient => "transient failure",
                     Class::Fatal => "failure",
                 };
+                waiting = Some(format!(
+                    "{address}: {why}, retry {attempt} in {:.1} s",
+                    delay.as_secs_f64()
+                ));
                 format!(
                     "  ... {address}: {operation}: {reason} ({why}); retry {attempt} in {:.1} s",
                     delay.as_secs_f64()
@@ -84,25 +123,99 @@ impl Progress {
                 self.style.alert(&line)
             }
         };
-        let mut out = std::io::stdout().lock();
-        if self.tty {
-            let _ = write!(
-                out,
-                "\r\x1b[2K{line}\n[{}/{} done, {} running]",
-                counts.done, self.total, counts.running
-            );
-        } else {
-            let _ = writeln!(out, "{line}");
+        match &self.bar {
+            Some(bar) => {
+                bar.println(line);
+                bar.set_position(u64::try_from(counts.done).unwrap_or(u64::MAX));
+                let running = format!("{} running", counts.running);
+                bar.set_message(match waiting {
+                    Some(w) => format!("{running}; {w}"),
+                    None => running,
+                });
+            }
+            None => {
+                let mut out = std::io::stdout().lock();
+                let _ = writeln!(out, "{line}");
+                let _ = out.flush();
+            }
         }
-        let _ = out.flush();
     }
 
-    /// Clears the status line.
+    /// Removes the bar; the event lines stay.
     pub fn finish(&self) {
-        if self.tty {
-            let mut out = std::io::stdout().lock();
-            let _ = write!(out, "\r\x1b[2K");
-            let _ = out.flush();
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// A wait of up to `limit` (verify --wait, a query running): on a terminal a
+/// bar of the time spent against the limit with what is awaited; otherwise a
+/// line each time the wait starts over.
+pub struct Wait {
+    bar: Option<ProgressBar>,
+}
+
+impl Wait {
+    pub fn new(limit: Duration) -> Wait {
+        let bar = bar(
+            limit.as_secs().max(1),
+            "{spinner} [{bar:30}] {elapsed} of {len}s: {msg}",
+            true,
+        );
+        Wait { bar }
+    }
+
+    /// Says what is awaited now (shown on the bar, or printed as a line).
+    pub fn waiting(&self, what: &str) {
+        match &self.bar {
+            Some(bar) => bar.set_message(what.to_owned()),
+            None => eprintln!("{what}"),
+        }
+    }
+
+    /// Sleeps for `pause`, moving the bar as time passes.
+    pub fn sleep(&self, pause: Duration, elapsed: Duration) {
+        match &self.bar {
+            Some(bar) => {
+                let step = Duration::from_millis(250);
+                let mut slept = Duration::ZERO;
+                while slept < pause {
+                    let nap = step.min(pause - slept);
+                    std::thread::sleep(nap);
+                    slept += nap;
+                    bar.set_position((elapsed + slept).as_secs());
+                }
+            }
+            None => std::thread::sleep(pause),
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// A wait with no known length (a query running): on a terminal a spinner
+/// with the time so far; otherwise nothing.
+pub struct Spinner {
+    bar: Option<ProgressBar>,
+}
+
+impl Spinner {
+    pub fn new(what: &str) -> Spinner {
+        let bar = bar(0, "{spinner} {msg} ({elapsed})", true);
+        if let Some(b) = &bar {
+            b.set_message(what.to_owned());
+        }
+        Spinner { bar }
+    }
+
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
         }
     }
 }
