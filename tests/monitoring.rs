@@ -229,7 +229,7 @@ fn the_cis_preset_applies_converges_and_each_drift_is_reported_exactly() {
     apply(&em, &spec);
 
     // Drift 2: an alarm threshold raised by hand.
-    em.cli("cloudwatch put-metric-alarm --alarm-name RootAccountUsageAlarm --alarm-description {} --metric-name RootAccountUsage --namespace CloudTrailMetrics --statistic Sum --period 300 --evaluation-periods 1 --threshold 100 --comparison-operator GreaterThanOrEqualToThreshold --treat-missing-data notBreaching --alarm-actions {}", &["Usage of the root account (CIS 3.3)", topic]);
+    em.cli("cloudwatch put-metric-alarm --alarm-name RootAccountUsageAlarm --alarm-description {} --metric-name RootAccountUsage --namespace CloudTrailMetrics --statistic Sum --period 300 --evaluation-periods 1 --threshold 100 --comparison-operator GreaterThanOrEqualToThreshold --treat-missing-data notBreaching --alarm-actions {}", &["Usage of the root account (CIS v3.0 4.3)", topic]);
     assert_drift(
         &em,
         &spec,
@@ -514,7 +514,7 @@ const CIS_PATTERNS: &[(&str, &str)] = &[
     ),
     (
         "CloudTrailConfigChanges",
-        "{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }",
+        "{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) || ($.eventName = PutEventSelectors) || ($.eventName = PutInsightSelectors) }",
     ),
     (
         "ConsoleAuthenticationFailures",
@@ -534,7 +534,7 @@ const CIS_PATTERNS: &[(&str, &str)] = &[
     ),
     (
         "SecurityGroupChanges",
-        "{ ($.eventName = AuthorizeSecurityGroupIngress) || ($.eventName = AuthorizeSecurityGroupEgress) || ($.eventName = RevokeSecurityGroupIngress) || ($.eventName = RevokeSecurityGroupEgress) || ($.eventName = CreateSecurityGroup) || ($.eventName = DeleteSecurityGroup) }",
+        "{ ($.eventName = AuthorizeSecurityGroupIngress) || ($.eventName = AuthorizeSecurityGroupEgress) || ($.eventName = RevokeSecurityGroupIngress) || ($.eventName = RevokeSecurityGroupEgress) || ($.eventName = CreateSecurityGroup) || ($.eventName = DeleteSecurityGroup) || ($.eventName = ModifySecurityGroupRules) }",
     ),
     (
         "NetworkACLChanges",

@@ -151,6 +151,34 @@ fn warnings_do_not_fail_validation() {
     );
 }
 
+/// Excluding KMS's management events (to save cost) blinds the CIS filter
+/// for disabled or deleted keys: validation says so, naming the filter, and
+/// says nothing when the source is logged.
+#[test]
+fn a_selector_that_blinds_a_cis_filter_is_warned_about() {
+    let dir = scratch("blind-spots");
+    let spec = |exclude: &str| {
+        format!(
+            "version: 1\nregion: us-east-1\ntrail:\n  name: audit-trail\n  event_selectors:\n    - exclude_management_event_sources: [{exclude}]\nbucket: {{name: audit-trail-logs}}\nmonitoring: {{presets: [cis]}}\n"
+        )
+    };
+    let blind = dir.join("blind.yaml");
+    std::fs::write(&blind, spec("kms.amazonaws.com")).expect("write");
+    let out = ctrail(&["validate", blind.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_contains(
+        &format!("{}{}", stdout(&out), stderr(&out)),
+        &[
+            "metric filter `CMKDisabledOrScheduledForDeletion` watches kms.amazonaws.com, whose management events the trail's event selectors do not log",
+        ],
+    );
+    let seeing = dir.join("seeing.yaml");
+    std::fs::write(&seeing, spec("rdsdata.amazonaws.com")).expect("write");
+    let out = ctrail(&["validate", seeing.to_str().expect("utf-8")]);
+    let all = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(!all.contains("can never match"), "{all}");
+}
+
 #[test]
 fn hostile_input_is_refused_with_an_error() {
     let dir = scratch("hostile");

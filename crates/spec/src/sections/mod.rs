@@ -2,6 +2,7 @@
 //! top-level section; each reads its keys, applies defaults and records every
 //! problem it finds.
 
+mod blind_spots;
 pub(crate) mod bucket;
 mod logs;
 pub(crate) mod monitoring;
@@ -228,6 +229,23 @@ pub(crate) fn read(sink: &mut Sink, root: &Node, source: &str) -> Option<Spec> {
         (_, f) => monitoring::read(&mut cx, f, log_group.as_deref()),
     };
 
+    if let (Some((t, _)), Some(m), Some(mf)) = (&trail, &monitoring, top.get("monitoring")) {
+        for (filter, source) in blind_spots::blinded(&t.event_selectors, &m.metric_filters) {
+            cx.sink
+                .warning(
+                    mf.at(),
+                    mf.path,
+                    format!(
+                        "metric filter `{}` watches {source}, whose management events the trail's event selectors do not log: it can never match",
+                        filter.name
+                    ),
+                )
+                .help(format!(
+                    "log {source}'s management events (remove it from exclude_management_event_sources, or from the eventSource condition), or disable `{}`",
+                    filter.name
+                ));
+        }
+    }
     let (trail, _) = trail?;
     let spec = Spec {
         version: version?,
