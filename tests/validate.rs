@@ -7,7 +7,9 @@
 mod support;
 
 use serde_json::Value;
-use support::{assert_contains, assert_error, ctrail, files, root, scratch, stderr, stdout};
+use support::{
+    assert_contains, assert_error, ctrail, files, root, scratch, scratch_file, stderr, stdout,
+};
 
 fn validate_json(path: &str) -> (i32, Value) {
     let out = ctrail(&["validate", "--format", "json", path]);
@@ -123,19 +125,12 @@ fn a_mix_of_valid_and_invalid_files_fails_and_reports_each() {
 
 #[test]
 fn warnings_do_not_fail_validation() {
-    let dir = scratch("warnings");
-    let path = dir.join("weak.yaml");
-    std::fs::write(
-        &path,
+    let path = scratch_file(
+        "warnings",
+        "weak.yaml",
         "version: 1\nregion: us-east-1\ntrail:\n  name: weak-trail\n  log_file_validation: false\nbucket:\n  name: weak-trail-logs\n  public_access_block: false\n",
-    )
-    .expect("write");
-    let out = ctrail(&[
-        "validate",
-        "--format",
-        "json",
-        path.to_str().expect("utf-8"),
-    ]);
+    );
+    let out = ctrail(&["validate", "--format", "json", &path]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
     let warned: Vec<&str> = doc["files"][0]["diagnostics"]
@@ -156,15 +151,13 @@ fn warnings_do_not_fail_validation() {
 /// says nothing when the source is logged.
 #[test]
 fn a_selector_that_blinds_a_cis_filter_is_warned_about() {
-    let dir = scratch("blind-spots");
     let spec = |exclude: &str| {
         format!(
             "version: 1\nregion: us-east-1\ntrail:\n  name: audit-trail\n  event_selectors:\n    - exclude_management_event_sources: [{exclude}]\nbucket: {{name: audit-trail-logs}}\nmonitoring: {{presets: [cis]}}\n"
         )
     };
-    let blind = dir.join("blind.yaml");
-    std::fs::write(&blind, spec("kms.amazonaws.com")).expect("write");
-    let out = ctrail(&["validate", blind.to_str().expect("utf-8")]);
+    let blind = scratch_file("blind-spots", "blind.yaml", &spec("kms.amazonaws.com"));
+    let out = ctrail(&["validate", &blind]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_contains(
         &format!("{}{}", stdout(&out), stderr(&out)),
@@ -172,9 +165,8 @@ fn a_selector_that_blinds_a_cis_filter_is_warned_about() {
             "metric filter `CMKDisabledOrScheduledForDeletion` watches kms.amazonaws.com, whose management events the trail's event selectors do not log",
         ],
     );
-    let seeing = dir.join("seeing.yaml");
-    std::fs::write(&seeing, spec("rdsdata.amazonaws.com")).expect("write");
-    let out = ctrail(&["validate", seeing.to_str().expect("utf-8")]);
+    let seeing = scratch_file("blind-spots", "seeing.yaml", &spec("rdsdata.amazonaws.com"));
+    let out = ctrail(&["validate", &seeing]);
     let all = format!("{}{}", stdout(&out), stderr(&out));
     assert!(!all.contains("can never match"), "{all}");
 }

@@ -216,13 +216,13 @@ fn a_filter_pattern_that_matches_nothing_fails_verify_naming_its_sample_event() 
     let group = "CloudTrail/SecurityLogs";
     em.cli(
         "logs put-metric-filter --log-group-name {} --filter-name CloudTrailConfigChanges --filter-pattern {} --metric-transformations metricName=CloudTrailConfigChanges,metricNamespace=CloudTrailMetrics,metricValue=1",
-        &[group, "{ ($.eventName = StopLoging) || ($.eventName = DeleteTrail) }"],
+        &[group, "{ ($.eventName = PutEventSelector) || ($.eventName = DeleteTrail) }"],
     );
     let (code, shown) = verify(&em);
     assert_eq!(code, Some(1), "{shown}");
     let line = failed(&shown, "metric-filter/CloudTrailConfigChanges");
     assert!(
-        line.contains("StopLogging") && line.contains("never fire"),
+        line.contains("PutEventSelectors") && line.contains("never fire"),
         "{line}"
     );
 }

@@ -107,6 +107,13 @@ pub fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// Writes `text` to `file` in the scratch directory `dir`; its path.
+pub fn scratch_file(dir: &str, file: &str, text: &str) -> String {
+    let path = scratch(dir).join(file);
+    std::fs::write(&path, text).expect("write a scratch file");
+    path.to_string_lossy().into_owned()
+}
+
 /// Compares `actual` with `tests/golden/NAME`; `UPDATE_GOLDEN=1` rewrites it.
 pub fn golden(name: &str, actual: &str) {
     golden::check(&root().join("tests/golden").join(name), actual);

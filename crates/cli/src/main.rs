@@ -109,6 +109,14 @@ enum Command {
     /// practice and troubleshooting, with real ARNs and times. Markdown, one
     /// self-contained HTML page, or JSON.
     Report(commands::report::Options),
+    /// Judge a spec against the CIS AWS Foundations Benchmark v3.0.
+    ///
+    /// The CloudTrail (section 3) and monitoring (section 4) controls, each
+    /// pass, fail or manual (a person must act, with the exact command),
+    /// judged on what the account will hold once the spec is applied, with
+    /// the evidence and the spec line that decides it. Exits 0 when nothing
+    /// fails, 1 when a control fails or on error.
+    Check(commands::check::Options),
     /// Run one of the spec's saved Logs Insights queries and print its rows.
     ///
     /// Starts the query (StartQuery) on the query's log groups over the time
@@ -267,6 +275,7 @@ fn main() -> ExitCode {
         Command::Drift { specs, format } => commands::drift::run(&specs, format, &conn),
         Command::Apply(opts) => commands::apply::run(opts, &conn),
         Command::Query(opts) => commands::query::run(opts, &conn),
+        Command::Check(opts) => commands::check::run(&opts),
         Command::Verify(opts) => commands::verify::run(opts, &conn),
         Command::Report(opts) => commands::report::run(opts, &conn),
         Command::Init(opts) => commands::init::run(opts),

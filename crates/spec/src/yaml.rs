@@ -240,6 +240,28 @@ impl<'de> Visitor<'de> for RawVisitor {
     }
 }
 
+/// Where the field at a dotted `path` (`trail.log_file_validation`) is set:
+/// the location of its key, or of the deepest enclosing key that is there
+/// (a default is set where its section is, or nowhere: `None`).
+pub fn locate(text: &str, path: &str) -> Option<Loc> {
+    let mut node = parse(text).ok()?;
+    let mut found = None;
+    for key in path.split('.') {
+        let Kind::Map(entries) = node.kind else {
+            break;
+        };
+        let Some((k, v)) = entries
+            .into_iter()
+            .find(|(k, _)| matches!(&k.kind, Kind::Str(s) if s == key))
+        else {
+            break;
+        };
+        found = Some(k.loc);
+        node = v;
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,4 +1,5 @@
 pub mod apply;
+pub mod check;
 pub mod drift;
 pub mod graph;
 pub mod init;

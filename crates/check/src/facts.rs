@@ -1,0 +1,204 @@
+//! What the controls are judged on: the account's trails and the metric
+//! filters on their log groups, with their alarms. From a spec (what the
+//! account will hold after apply) or from the account itself; each fact
+//! says where it comes from, so a verdict can point at the spec line that
+//! sets it or the resource that shows it.
+
+use ctrail_spec::{AlarmAction, EventSelectors, ReadWriteType, Spec, TopicRef};
+use serde::Serialize;
+
+/// Where a fact comes from: a spec field (its dotted path) or a live resource.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "at", rename_all = "snake_case")]
+pub enum Origin {
+    Spec(String),
+    Live(String),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Facts {
+    pub trails: Vec<TrailFacts>,
+    pub filters: Vec<FilterFacts>,
+    /// Where monitoring is set up (a missing filter is reported there).
+    pub monitoring: Option<Origin>,
+}
+
+/// A trail and what it records.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrailFacts {
+    pub name: String,
+    /// Records every region's events.
+    pub multi_region: bool,
+    /// Is logging (not stopped).
+    pub logging: bool,
+    /// A selector logs both read and write management events.
+    pub all_management_events: bool,
+    /// Writes signed digest files.
+    pub log_file_validation: bool,
+    /// The KMS key that encrypts its log files.
+    pub kms_key: Option<String>,
+    /// Whether the key rotates; `None` when it cannot be told from here.
+    pub key_rotation: Option<bool>,
+    /// S3 object-level data events for every bucket: (writes, reads).
+    pub s3_object_events: (bool, bool),
+    /// The CloudWatch Logs log group it delivers to.
+    pub log_group: Option<String>,
+    /// The bucket it delivers log files to.
+    pub bucket: String,
+    /// Server access logging on the trail's bucket; `None` when unknown.
+    pub bucket_access_logging: Option<bool>,
+    /// Where each setting comes from, by setting name.
+    pub origins: Vec<(&'static str, Origin)>,
+}
+
+impl TrailFacts {
+    pub fn origin(&self, setting: &str) -> Option<&Origin> {
+        self.origins
+            .iter()
+            .find(|(s, _)| *s == setting)
+            .map(|(_, o)| o)
+    }
+}
+
+/// A metric filter on a log group and what its alarms do.
+#[derive(Debug, Clone, Serialize)]
+pub struct FilterFacts {
+    pub name: String,
+    /// The log group it filters.
+    pub log_group: String,
+    /// Its filter pattern, as written.
+    pub pattern: String,
+    /// Alarms on the filter's metric that notify someone (have actions).
+    pub alarms_with_actions: Vec<String>,
+    /// Whether an alarm's topic has a subscriber; `None` when unknown.
+    pub subscribed: Option<bool>,
+    pub origin: Origin,
+}
+
+/// What the account will hold once `spec` is applied.
+pub fn from_spec(spec: &Spec) -> Facts {
+    let t = &spec.trail;
+    let (management_all, writes, reads) = selectors(&t.event_selectors, &spec.partition);
+    let selectors_path = match t.event_selectors {
+        EventSelectors::Basic(_) => "trail.event_selectors",
+        EventSelectors::Advanced(_) => "trail.advanced_event_selectors",
+    };
+    let at = |p: &str| Origin::Spec(p.to_owned());
+    let trail = TrailFacts {
+        name: t.name.clone(),
+        multi_region: t.multi_region,
+        logging: t.logging,
+        all_management_events: management_all,
+        log_file_validation: t.log_file_validation,
+        kms_key: spec.kms.as_ref().map(|k| k.key.as_str().to_owned()),
+        key_rotation: None,
+        s3_object_events: (writes, reads),
+        log_group: spec.cloudwatch_logs.as_ref().map(|l| l.log_group.clone()),
+        bucket: spec.bucket.name.clone(),
+        bucket_access_logging: Some(false),
+        origins: vec![
+            ("multi_region", at("trail.multi_region")),
+            ("logging", at("trail.logging")),
+            ("selectors", at(selectors_path)),
+            ("log_file_validation", at("trail.log_file_validation")),
+            ("kms_key", at("kms_key_id")),
+            ("log_group", at("cloudwatch_logs")),
+            ("bucket", at("bucket.name")),
+        ],
+    };
+    let subscribed = spec.monitoring.alert_topic.as_ref().map(|t| match t.topic {
+        TopicRef::Name(_) => !t.emails.is_empty(),
+        // A topic managed elsewhere: its subscriptions are its owner's.
+        TopicRef::Arn(_) => true,
+    });
+    let filters = spec
+        .monitoring
+        .metric_filters
+        .iter()
+        .filter_map(|m| {
+            let group = spec.cloudwatch_logs.as_ref()?.log_group.clone();
+            let alarms_with_actions = m
+                .alarm
+                .iter()
+                .filter(|a| {
+                    a.actions.iter().any(|x| match x {
+                        AlarmAction::AlertTopic => spec.monitoring.alert_topic.is_some(),
+                        AlarmAction::Arn(_) => true,
+                    })
+                })
+                .map(|a| a.name.clone())
+                .collect();
+            let origin = match &m.preset {
+                Some(_) => at("monitoring.presets"),
+                None => at("monitoring.metric_filters"),
+            };
+            Some(FilterFacts {
+                name: m.name.clone(),
+                log_group: group,
+                pattern: m.pattern.clone(),
+                alarms_with_actions,
+                subscribed,
+                origin,
+            })
+        })
+        .collect();
+    Facts {
+        trails: vec![trail],
+        filters,
+        monitoring: Some(at("monitoring")),
+    }
+}
+
+/// (read and write management events, S3 object writes for every bucket,
+/// S3 object reads for every bucket).
+fn selectors(s: &EventSelectors, partition: &str) -> (bool, bool, bool) {
+    let every_bucket =
+        |v: &str| v == format!("arn:{partition}:s3") || v == format!("arn:{partition}:s3:::");
+    match s {
+        EventSelectors::Basic(all) => {
+            let management = all
+                .iter()
+                .any(|b| b.include_management_events && b.read_write_type == ReadWriteType::All);
+            let s3 = |rw: &[ReadWriteType]| {
+                all.iter().any(|b| {
+                    rw.contains(&b.read_write_type)
+                        && b.data_resources.iter().any(|d| {
+                            d.resource_type == "AWS::S3::Object"
+                                && d.values.iter().any(|v| every_bucket(v))
+                        })
+                })
+            };
+            (
+                management,
+                s3(&[ReadWriteType::All, ReadWriteType::WriteOnly]),
+                s3(&[ReadWriteType::All, ReadWriteType::ReadOnly]),
+            )
+        }
+        EventSelectors::Advanced(all) => {
+            let field = |sel: &ctrail_spec::AdvancedSelector, name: &str| {
+                sel.field_selectors
+                    .iter()
+                    .find(|f| f.field == name)
+                    .cloned()
+            };
+            let is = |sel: &ctrail_spec::AdvancedSelector, name: &str, value: &str| {
+                field(sel, name).is_some_and(|f| f.equals.iter().any(|v| v == value))
+            };
+            let management = all.iter().any(|sel| {
+                is(sel, "eventCategory", "Management")
+                    && field(sel, "readOnly").is_none()
+                    && field(sel, "eventSource").is_none()
+            });
+            let s3 = |read_only: &str| {
+                all.iter().any(|sel| {
+                    is(sel, "eventCategory", "Data")
+                        && is(sel, "resources.type", "AWS::S3::Object")
+                        && field(sel, "resources.ARN").is_none()
+                        && field(sel, "readOnly")
+                            .is_none_or(|f| f.equals.iter().any(|v| v == read_only))
+                })
+            };
+            (management, s3("false"), s3("true"))
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! `ctrail check`: the CIS AWS Foundations Benchmark v3.0 controls on
+//! CloudTrail and its monitoring, judged before apply on a spec (for a pull
+//! request) or on a live account, as the benchmark's audit procedure and the
+//! scanners judge them. Pure: facts in, verdicts out, rendered as text, JSON,
+//! Markdown or SARIF.
+
+pub mod controls;
+pub mod facts;
+pub mod render;
+
+pub use controls::{Status, Verdict, judge};
+pub use facts::{Facts, FilterFacts, Origin, TrailFacts, from_spec};

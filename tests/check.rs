@@ -1,0 +1,174 @@
+//! `ctrail check SPEC`: the CIS v3.0 CloudTrail and monitoring controls on
+//! what the account will hold, each at the spec line that decides it.
+
+mod support;
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+use support::{ctrail, scratch_file, stderr, stdout};
+
+/// Control id -> (status, line) from `ctrail check --format json`.
+fn verdicts(spec: &str) -> (i32, BTreeMap<String, (String, Option<u64>)>) {
+    let out = ctrail(&["check", "--format", "json", spec]);
+    let doc: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(&out), stderr(&out)));
+    let map = doc["controls"]
+        .as_array()
+        .expect("controls")
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_str().expect("id").to_owned(),
+                (
+                    c["status"].as_str().expect("status").to_owned(),
+                    c["line"].as_u64(),
+                ),
+            )
+        })
+        .collect();
+    (out.status.code().unwrap_or(-1), map)
+}
+
+fn status_of<'a>(v: &'a BTreeMap<String, (String, Option<u64>)>, id: &str) -> &'a str {
+    &v.get(id).unwrap_or_else(|| panic!("no control {id}")).0
+}
+
+/// The seed procedure's setup: logging controls it sets pass (multi-region,
+/// validation, KMS, S3 data events); every monitoring control fails (no
+/// filters); MFA Delete is a person's job.
+#[test]
+fn the_seed_setup_fails_every_monitoring_control() {
+    let (code, v) = verdicts("specs/security-audit-trail.yaml");
+    assert_eq!(code, 1);
+    for id in ["3.1", "3.2", "3.5", "3.8", "3.9"] {
+        assert_eq!(status_of(&v, id), "pass", "{id}: {v:?}");
+    }
+    for n in 1..=15 {
+        assert_eq!(status_of(&v, &format!("4.{n}")), "fail", "4.{n}");
+    }
+    assert_eq!(status_of(&v, "2.1.2"), "manual");
+    // An existing key's rotation cannot be told from a spec.
+    assert_eq!(status_of(&v, "3.6"), "manual");
+}
+
+/// The monitoring example: every CIS filter with an alarm to a subscribed
+/// topic passes, except Organizations, which the spec disables; the verdict
+/// points at the line that decides it.
+#[test]
+fn the_monitoring_spec_passes_each_filter_it_keeps() {
+    let (code, v) = verdicts("specs/security-monitoring.yaml");
+    assert_eq!(code, 1);
+    for n in 1..=14 {
+        assert_eq!(status_of(&v, &format!("4.{n}")), "pass", "4.{n}: {v:?}");
+    }
+    assert_eq!(status_of(&v, "4.15"), "fail");
+    let text = std::fs::read_to_string(support::root().join("specs/security-monitoring.yaml"))
+        .expect("spec");
+    let line_of = |needle: &str| {
+        text.lines()
+            .position(|l| l.trim_start().starts_with(needle))
+            .map(|i| i as u64 + 1)
+    };
+    assert_eq!(
+        v["4.2"].1,
+        line_of("presets:"),
+        "a preset filter is set by presets"
+    );
+    // The spec replaces the preset's UnauthorizedAPICalls with its own.
+    assert_eq!(v["4.1"].1, line_of("metric_filters:"));
+    assert_eq!(v["4.15"].1, line_of("monitoring:"));
+}
+
+/// A filter short of the benchmark's calls fails, naming what it lacks; an
+/// alarm that notifies nobody fails; without a subscriber the topic does
+/// not count.
+#[test]
+fn a_filter_short_of_terms_or_an_alarm_notifying_nobody_fails() {
+    let path = scratch_file(
+        "check-own",
+        "own.yaml",
+        r#"version: 1
+region: us-east-1
+trail: {name: audit-trail}
+bucket: {name: audit-trail-logs}
+monitoring:
+  alert_topic: {name: alerts, emails: [secops@example.com]}
+  metric_filters:
+    - name: TrailChanges
+      pattern: '{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) }'
+    - name: RootUse
+      pattern: '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }'
+      alarm: false
+"#,
+    );
+    let out = ctrail(&["check", &path]);
+    assert_eq!(out.status.code(), Some(1));
+    support::assert_contains(
+        &stdout(&out),
+        &[
+            "FAIL   4.5    CloudTrail configuration changes are monitored",
+            "filter TrailChanges lacks StartLogging, StopLogging",
+            "FAIL   4.3    Usage of the root account is monitored",
+            "filter RootUse: no alarm on its metric notifies anyone",
+        ],
+    );
+    let (_, v) = verdicts(&path);
+    assert_eq!(v["4.5"].1, Some(7), "at monitoring.metric_filters");
+}
+
+/// SARIF 2.1.0 for code scanning: one rule per control, a failed control
+/// at level error at its spec line, a manual one at warning, passes as
+/// kind pass; Markdown for a pull request.
+#[test]
+fn sarif_and_markdown_show_each_control_at_its_line() {
+    let out = ctrail(&[
+        "check",
+        "--format",
+        "sarif",
+        "specs/security-monitoring.yaml",
+    ]);
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("SARIF is JSON");
+    assert_eq!(doc["version"], "2.1.0");
+    let run = &doc["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "ctrail");
+    let results = run["results"].as_array().expect("results");
+    assert_eq!(
+        results.len(),
+        run["tool"]["driver"]["rules"]
+            .as_array()
+            .map_or(0, Vec::len)
+    );
+    let by_rule = |id: &str| {
+        results
+            .iter()
+            .find(|r| r["ruleId"] == id)
+            .unwrap_or_else(|| panic!("{id}"))
+    };
+    let failed = by_rule("CIS-4.15");
+    assert_eq!(failed["level"], "error");
+    let loc = &failed["locations"][0]["physicalLocation"];
+    assert_eq!(
+        loc["artifactLocation"]["uri"],
+        "specs/security-monitoring.yaml"
+    );
+    assert!(loc["region"]["startLine"].as_u64().is_some_and(|l| l > 1));
+    assert_eq!(by_rule("CIS-2.1.2")["level"], "warning");
+    assert_eq!(by_rule("CIS-4.1")["kind"], "pass");
+    assert_eq!(by_rule("CIS-4.1")["level"], "none");
+
+    let md = ctrail(&[
+        "check",
+        "--format",
+        "markdown",
+        "specs/security-monitoring.yaml",
+    ]);
+    support::assert_contains(
+        &stdout(&md),
+        &[
+            "| | control | evidence | where |",
+            "| **fail** | 4.15 AWS Organizations changes are monitored |",
+            "`specs/security-monitoring.yaml:",
+        ],
+    );
+}
