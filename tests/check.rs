@@ -172,3 +172,83 @@ fn sarif_and_markdown_show_each_control_at_its_line() {
         ],
     );
 }
+
+/// `--live` judges the account as it is. The seed's CLI setup: the trail's
+/// own settings pass, every monitoring control fails. Then ctrail's CIS
+/// monitoring applied, a function subscribed to the alert topic, and
+/// an Organizations filter and alarm someone made by hand (the spec disables
+/// the preset's): every monitoring control passes, that one on the
+/// unmanaged filter.
+#[test]
+fn live_judges_the_account_including_what_ctrail_does_not_manage() {
+    let acct = support::account::Account::seeded("check-live");
+    let live = |spec: &str| {
+        let out = acct
+            .em
+            .ctrail(&["check", "--live", "--format", "json", spec]);
+        let doc: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(&out), stderr(&out)));
+        let by_id: BTreeMap<String, (String, String)> = doc["controls"]
+            .as_array()
+            .expect("controls")
+            .iter()
+            .map(|c| {
+                (
+                    c["id"].as_str().unwrap_or_default().to_owned(),
+                    (
+                        c["status"].as_str().unwrap_or_default().to_owned(),
+                        c["evidence"].as_str().unwrap_or_default().to_owned(),
+                    ),
+                )
+            })
+            .collect();
+        (out.status.code(), by_id)
+    };
+    let (code, v) = live(&acct.spec);
+    assert_eq!(code, Some(1));
+    for id in ["3.1", "3.2", "3.5"] {
+        assert_eq!(v[id].0, "pass", "{id}: {v:#?}");
+    }
+    assert_eq!(v["3.4"].0, "fail", "no access logging on the seed's bucket");
+    for n in 1..=15 {
+        assert_eq!(v[&format!("4.{n}")].0, "fail", "4.{n}: {v:#?}");
+    }
+
+    let monitored = std::fs::read_to_string(&acct.spec).expect("spec")
+        + "monitoring:\n  presets: [cis]\n  disable: [OrganizationsChanges]\n  alert_topic: {name: cis-alerts, emails: [secops@example.com]}\n";
+    let spec = support::scratch_file("check-live", "monitored.yaml", &monitored);
+    let out = acct.em.ctrail(&["apply", "--auto-approve", &spec]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The email is unconfirmed: alarms notify a topic nobody hears yet.
+    let (_, v) = live(&spec);
+    assert_eq!(v["4.1"].0, "fail");
+    assert!(v["4.1"].1.contains("no subscriber"), "{:?}", v["4.1"]);
+
+    // A pager function subscribed: confirmed on subscription (no email).
+    let topic = "arn:aws:sns:us-east-1:123456789012:cis-alerts";
+    acct.em.cli(
+        "sns subscribe --topic-arn {} --protocol lambda --notification-endpoint {}",
+        &[
+            topic,
+            "arn:aws:lambda:us-east-1:123456789012:function:pager",
+        ],
+    );
+    let org_pattern = "{ ($.eventSource = organizations.amazonaws.com) && (($.eventName = AcceptHandshake) || ($.eventName = AttachPolicy) || ($.eventName = CancelHandshake) || ($.eventName = CreateAccount) || ($.eventName = CreateOrganization) || ($.eventName = CreateOrganizationalUnit) || ($.eventName = CreatePolicy) || ($.eventName = DeclineHandshake) || ($.eventName = DeleteOrganization) || ($.eventName = DeleteOrganizationalUnit) || ($.eventName = DeletePolicy) || ($.eventName = DetachPolicy) || ($.eventName = DisablePolicyType) || ($.eventName = EnableAllFeatures) || ($.eventName = EnablePolicyType) || ($.eventName = InviteAccountToOrganization) || ($.eventName = LeaveOrganization) || ($.eventName = MoveAccount) || ($.eventName = RemoveAccountFromOrganization) || ($.eventName = UpdateOrganizationalUnit) || ($.eventName = UpdatePolicy)) }";
+    acct.em.cli(
+        "logs put-metric-filter --log-group-name CloudTrail/SecurityLogs --filter-name HandMadeOrgChanges --filter-pattern {} --metric-transformations metricName=HandMadeOrgChanges,metricNamespace=Security,metricValue=1",
+        &[org_pattern],
+    );
+    acct.em.cli(
+        "cloudwatch put-metric-alarm --alarm-name HandMadeOrgChangesAlarm --metric-name HandMadeOrgChanges --namespace Security --statistic Sum --period 300 --evaluation-periods 1 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --alarm-actions {}",
+        &[topic],
+    );
+    let (_, v) = live(&spec);
+    for n in 1..=15 {
+        assert_eq!(v[&format!("4.{n}")].0, "pass", "4.{n}: {v:#?}");
+    }
+    assert!(
+        v["4.15"].1.contains("HandMadeOrgChanges"),
+        "{:?}",
+        v["4.15"]
+    );
+}

@@ -288,7 +288,10 @@ fn every_trail(
     if let Some(t) = worst {
         let (status, what) = match ok(t) {
             Some(_) => (Status::Fail, "not set"),
-            None => (Status::Manual, "cannot be told from the spec"),
+            None => (
+                Status::Manual,
+                "unknown here (a spec cannot say it; live, it could not be read)",
+            ),
         };
         return verdict(
             id,

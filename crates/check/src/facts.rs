@@ -4,7 +4,8 @@
 //! says where it comes from, so a verdict can point at the spec line that
 //! sets it or the resource that shows it.
 
-use ctrail_spec::{AlarmAction, EventSelectors, ReadWriteType, Spec, TopicRef};
+use ctrail_kinds::cloudtrail::event_selectors::{Advanced, EventSelectors as Selectors};
+use ctrail_spec::{AlarmAction, EventSelectors, Spec, TopicRef};
 use serde::Serialize;
 
 /// Where a fact comes from: a spec field (its dotted path) or a live resource.
@@ -78,7 +79,8 @@ pub struct FilterFacts {
 /// What the account will hold once `spec` is applied.
 pub fn from_spec(spec: &Spec) -> Facts {
     let t = &spec.trail;
-    let (management_all, writes, reads) = selectors(&t.event_selectors, &spec.partition);
+    let (management_all, writes, reads) =
+        selectors(&Selectors::from(&t.event_selectors), &spec.partition);
     let selectors_path = match t.event_selectors {
         EventSelectors::Basic(_) => "trail.event_selectors",
         EventSelectors::Advanced(_) => "trail.advanced_event_selectors",
@@ -150,38 +152,41 @@ pub fn from_spec(spec: &Spec) -> Facts {
 }
 
 /// (read and write management events, S3 object writes for every bucket,
-/// S3 object reads for every bucket).
-fn selectors(s: &EventSelectors, partition: &str) -> (bool, bool, bool) {
+/// S3 object reads for every bucket), from selectors as CloudTrail stores
+/// them (the spec's, or the account's).
+pub(crate) fn selectors(s: &Selectors, partition: &str) -> (bool, bool, bool) {
     let every_bucket =
         |v: &str| v == format!("arn:{partition}:s3") || v == format!("arn:{partition}:s3:::");
     match s {
-        EventSelectors::Basic(all) => {
+        // No selector at all: every management event (CloudTrail's default).
+        Selectors::Basic(all) if all.is_empty() => (true, false, false),
+        Selectors::Basic(all) => {
             let management = all
                 .iter()
-                .any(|b| b.include_management_events && b.read_write_type == ReadWriteType::All);
-            let s3 = |rw: &[ReadWriteType]| {
+                .any(|b| b.include_management_events && b.read_write_type == "All");
+            let s3 = |rw: &[&str]| {
                 all.iter().any(|b| {
-                    rw.contains(&b.read_write_type)
+                    rw.contains(&b.read_write_type.as_str())
                         && b.data_resources.iter().any(|d| {
-                            d.resource_type == "AWS::S3::Object"
+                            d.resource_type.as_deref() == Some("AWS::S3::Object")
                                 && d.values.iter().any(|v| every_bucket(v))
                         })
                 })
             };
             (
                 management,
-                s3(&[ReadWriteType::All, ReadWriteType::WriteOnly]),
-                s3(&[ReadWriteType::All, ReadWriteType::ReadOnly]),
+                s3(&["All", "WriteOnly"]),
+                s3(&["All", "ReadOnly"]),
             )
         }
-        EventSelectors::Advanced(all) => {
-            let field = |sel: &ctrail_spec::AdvancedSelector, name: &str| {
+        Selectors::Advanced(all) => {
+            let field = |sel: &Advanced, name: &str| {
                 sel.field_selectors
                     .iter()
                     .find(|f| f.field == name)
                     .cloned()
             };
-            let is = |sel: &ctrail_spec::AdvancedSelector, name: &str, value: &str| {
+            let is = |sel: &Advanced, name: &str, value: &str| {
                 field(sel, name).is_some_and(|f| f.equals.iter().any(|v| v == value))
             };
             let management = all.iter().any(|sel| {

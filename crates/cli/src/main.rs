@@ -114,8 +114,10 @@ enum Command {
     /// The CloudTrail (section 3) and monitoring (section 4) controls, each
     /// pass, fail or manual (a person must act, with the exact command),
     /// judged on what the account will hold once the spec is applied, with
-    /// the evidence and the spec line that decides it. Exits 0 when nothing
-    /// fails, 1 when a control fails or on error.
+    /// the evidence and the spec line that decides it; with --live, on the
+    /// account as it is (read-only), including trails, filters and alarms
+    /// ctrail does not manage. Exits 0 when nothing fails, 1 when a control
+    /// fails or on error.
     Check(commands::check::Options),
     /// Run one of the spec's saved Logs Insights queries and print its rows.
     ///
@@ -275,7 +277,7 @@ fn main() -> ExitCode {
         Command::Drift { specs, format } => commands::drift::run(&specs, format, &conn),
         Command::Apply(opts) => commands::apply::run(opts, &conn),
         Command::Query(opts) => commands::query::run(opts, &conn),
-        Command::Check(opts) => commands::check::run(&opts),
+        Command::Check(opts) => commands::check::run(&opts, &conn),
         Command::Verify(opts) => commands::verify::run(opts, &conn),
         Command::Report(opts) => commands::report::run(opts, &conn),
         Command::Init(opts) => commands::init::run(opts),

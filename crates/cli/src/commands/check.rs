@@ -1,7 +1,8 @@
-//! `ctrail check SPEC`: the CIS AWS Foundations Benchmark v3.0 controls on
-//! CloudTrail and monitoring, judged on what the account will hold once the
-//! spec is applied (for a pull request, before anything changes), each at the
-//! spec line that decides it.
+//! `ctrail check SPEC [--live]`: the CIS AWS Foundations Benchmark v3.0
+//! controls on CloudTrail and monitoring, judged on what the account will
+//! hold once the spec is applied (for a pull request, before anything
+//! changes), each at the spec line that decides it; with `--live`, on the
+//! account as it is, including what ctrail does not manage.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -9,6 +10,7 @@ use std::process::ExitCode;
 use clap::ValueEnum;
 use ctrail_check::render::{self, Place};
 use ctrail_check::{Origin, Status};
+use ctrail_reader::{Clients, Connection};
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum CheckFormat {
@@ -26,17 +28,52 @@ pub struct Options {
     pub spec: PathBuf,
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
+    /// Judge the account as it is (read-only), in the spec's region: every
+    /// trail it sees, every metric filter on their log groups, the alarms
+    /// and their topics' subscriptions, whoever made them.
+    #[arg(long)]
+    pub live: bool,
 }
 
-pub fn run(opts: &Options) -> ExitCode {
-    super::or_error(check(opts))
+pub fn run(opts: &Options, conn: &Connection) -> ExitCode {
+    super::or_error(check(opts, conn))
 }
 
-fn check(opts: &Options) -> Result<ExitCode, String> {
+/// The account's facts, in the spec's region; refused in another account
+/// than the spec's `account_id`.
+fn live_facts(spec: &ctrail_spec::Spec, conn: &Connection) -> Result<ctrail_check::Facts, String> {
+    crate::runtime().block_on(async {
+        let clients = Clients::connect(conn, &spec.region).await;
+        if let Some(want) = &spec.account_id {
+            let me = clients
+                .sts
+                .get_caller_identity()
+                .send()
+                .await
+                .map_err(|e| format!("sts:GetCallerIdentity: {}", ctrail_reader::error_chain(&e)))?;
+            let have = me.account().unwrap_or_default();
+            if have != want {
+                return Err(format!(
+                    "the credentials are for account {have}, the spec is for {want}; nothing was read"
+                ));
+            }
+        }
+        ctrail_check::live::gather(&clients)
+            .await
+            .map_err(|e| e.to_string())
+    })
+}
+
+fn check(opts: &Options, conn: &Connection) -> Result<ExitCode, String> {
     let loaded = super::load_quiet(&opts.spec)?;
     let text =
         std::fs::read_to_string(&opts.spec).map_err(|e| format!("{}: {e}", opts.spec.display()))?;
-    let verdicts = ctrail_check::judge(&ctrail_check::from_spec(&loaded.spec));
+    let facts = if opts.live {
+        live_facts(&loaded.spec, conn)?
+    } else {
+        ctrail_check::from_spec(&loaded.spec)
+    };
+    let verdicts = ctrail_check::judge(&facts);
     let file = opts.spec.display().to_string();
     let locate = |o: &Origin| match o {
         Origin::Spec(path) => Place {

@@ -59,6 +59,53 @@ pub struct FieldSelector {
     pub not_ends_with: Vec<String>,
 }
 
+/// The spec's selectors as CloudTrail stores them.
+impl From<&ctrail_spec::EventSelectors> for EventSelectors {
+    fn from(s: &ctrail_spec::EventSelectors) -> Self {
+        match s {
+            ctrail_spec::EventSelectors::Basic(b) => EventSelectors::Basic(
+                b.iter()
+                    .map(|s| Basic {
+                        read_write_type: read_write(s.read_write_type).into(),
+                        include_management_events: s.include_management_events,
+                        data_resources: s
+                            .data_resources
+                            .iter()
+                            .map(|d| DataResource {
+                                resource_type: Some(d.resource_type.clone()),
+                                values: d.values.clone(),
+                            })
+                            .collect(),
+                        exclude_management_event_sources: s
+                            .exclude_management_event_sources
+                            .clone(),
+                    })
+                    .collect(),
+            ),
+            ctrail_spec::EventSelectors::Advanced(a) => EventSelectors::Advanced(
+                a.iter()
+                    .map(|s| Advanced {
+                        name: s.name.clone(),
+                        field_selectors: s
+                            .field_selectors
+                            .iter()
+                            .map(|f| FieldSelector {
+                                field: f.field.clone(),
+                                equals: f.equals.clone(),
+                                not_equals: f.not_equals.clone(),
+                                starts_with: f.starts_with.clone(),
+                                not_starts_with: f.not_starts_with.clone(),
+                                ends_with: f.ends_with.clone(),
+                                not_ends_with: f.not_ends_with.clone(),
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            ),
+        }
+    }
+}
+
 fn read_write(t: ReadWriteType) -> &'static str {
     match t {
         ReadWriteType::All => "All",
@@ -112,47 +159,7 @@ impl Kind for EventSelectors {
     }
 
     fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
-        let value = match &spec.trail.event_selectors {
-            ctrail_spec::EventSelectors::Basic(b) => EventSelectors::Basic(
-                b.iter()
-                    .map(|s| Basic {
-                        read_write_type: read_write(s.read_write_type).into(),
-                        include_management_events: s.include_management_events,
-                        data_resources: s
-                            .data_resources
-                            .iter()
-                            .map(|d| DataResource {
-                                resource_type: Some(d.resource_type.clone()),
-                                values: d.values.clone(),
-                            })
-                            .collect(),
-                        exclude_management_event_sources: s
-                            .exclude_management_event_sources
-                            .clone(),
-                    })
-                    .collect(),
-            ),
-            ctrail_spec::EventSelectors::Advanced(a) => EventSelectors::Advanced(
-                a.iter()
-                    .map(|s| Advanced {
-                        name: s.name.clone(),
-                        field_selectors: s
-                            .field_selectors
-                            .iter()
-                            .map(|f| FieldSelector {
-                                field: f.field.clone(),
-                                equals: f.equals.clone(),
-                                not_equals: f.not_equals.clone(),
-                                starts_with: f.starts_with.clone(),
-                                not_starts_with: f.not_starts_with.clone(),
-                                ends_with: f.ends_with.clone(),
-                                not_ends_with: f.not_ends_with.clone(),
-                            })
-                            .collect(),
-                    })
-                    .collect(),
-            ),
-        };
+        let value = EventSelectors::from(&spec.trail.event_selectors);
         vec![Desired::new(&spec.trail.name, value).part_of(ResourceKind::Trail)]
     }
 }
@@ -174,6 +181,18 @@ mod aws {
 
     fn some(v: &[String]) -> Option<Vec<String>> {
         Some(v.to_vec()).filter(|v| !v.is_empty())
+    }
+
+    impl EventSelectors {
+        /// GetEventSelectors' answer: advanced selectors when there are any,
+        /// the basic ones otherwise.
+        pub fn from_aws(basic: &[EventSelector], advanced: &[AdvancedEventSelector]) -> Self {
+            if advanced.is_empty() {
+                EventSelectors::Basic(basic.iter().map(Basic::from_aws).collect())
+            } else {
+                EventSelectors::Advanced(advanced.iter().map(Advanced::from_aws).collect())
+            }
+        }
     }
 
     impl Basic {
@@ -300,18 +319,7 @@ mod aws {
                 let got = c.get_event_selectors().trail_name(name).send().await;
                 let live =
                     absent_if_not_found("cloudtrail:GetEventSelectors", got, &[])?.map(|s| {
-                        if s.advanced_event_selectors().is_empty() {
-                            EventSelectors::Basic(
-                                s.event_selectors().iter().map(Basic::from_aws).collect(),
-                            )
-                        } else {
-                            EventSelectors::Advanced(
-                                s.advanced_event_selectors()
-                                    .iter()
-                                    .map(Advanced::from_aws)
-                                    .collect(),
-                            )
-                        }
+                        EventSelectors::from_aws(s.event_selectors(), s.advanced_event_selectors())
                     });
                 Ok(live)
             })
