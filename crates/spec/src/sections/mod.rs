@@ -6,6 +6,7 @@ mod blind_spots;
 pub(crate) mod bucket;
 mod logs;
 pub(crate) mod monitoring;
+mod profile;
 mod selectors;
 mod statements;
 mod trail;
@@ -27,6 +28,11 @@ pub(crate) const SHAPE: Object = Object::new(
     "ctrail spec",
     &[
         Key::new("version", Ty::IntIn(SUPPORTED_VERSIONS), "The spec format's version: 1.").required(),
+        Key::new(
+            "profile",
+            Ty::Str(Str::one_of(profile::NAMES)),
+            "cis: every CloudTrail and monitoring control of the CIS AWS Foundations Benchmark v3.0 that an API can set, as defaults and rules (docs/cis.md): the event selectors (management events, S3 object-level reads and writes), the cis monitoring preset; it needs kms_key_id and an alert topic with a subscriber, and refuses a setting that turns a control off.",
+        ),
         Key::new(
             "account_id",
             Ty::Str(Str::ANY.pattern("^[0-9]{12}$")),
@@ -75,8 +81,12 @@ pub(crate) const SHAPE: Object = Object::new(
 .also(&[
     r#"{"dependencies": {"manage_kms_key_policy": ["kms_key_id"]}}"#,
     r#"{"not": {"required": ["monitoring", "cloudwatch_logs"], "properties": {"cloudwatch_logs": {"anyOf": [{"const": false}, {"required": ["enabled"], "properties": {"enabled": {"const": false}}}]}}}}"#,
+    r#"{"if": {"required": ["profile"], "properties": {"profile": {"const": "cis"}}}, "then": {"required": ["kms_key_id", "monitoring"], "properties": {"monitoring": {"required": ["alert_topic"]}, "cloudwatch_logs": {"not": {"anyOf": [{"const": false}, {"required": ["enabled"], "properties": {"enabled": {"const": false}}}]}}, "trail": {"not": {"anyOf": [{"required": ["data_events"]}, {"required": ["event_selectors"]}, {"required": ["advanced_event_selectors"]}]}, "properties": {"multi_region": {"const": true}, "logging": {"const": true}, "log_file_validation": {"const": true}}}}}}"#,
 ])
-.unchecked(&["a key ARN or alias ARN in kms_key_id names the spec's region"]);
+.unchecked(&[
+    "a key ARN or alias ARN in kms_key_id names the spec's region",
+    "under profile cis, the alert topic has a subscriber and no cis preset entry is disabled",
+]);
 
 /// Tags: at most 50, keys and values as every tagging API accepts them.
 pub(crate) const TAGS: Ty = Ty::Map {
@@ -93,6 +103,8 @@ pub(crate) struct Cx<'s> {
     pub sink: &'s mut Sink,
     pub region: String,
     pub partition: &'static str,
+    /// `profile: cis`, whose defaults the sections apply.
+    pub profile: Option<profile::Profile>,
 }
 
 impl Cx<'_> {
@@ -170,7 +182,9 @@ pub(crate) fn read(sink: &mut Sink, root: &Node, source: &str) -> Option<Spec> {
         sink,
         region: region.clone().unwrap_or_default(),
         partition,
+        profile: None,
     };
+    cx.profile = profile::read(&mut cx, &top);
 
     let account_id = cx.string(&top, "account_id");
     if let Some(a) = &account_id {
@@ -246,6 +260,7 @@ pub(crate) fn read(sink: &mut Sink, root: &Node, source: &str) -> Option<Spec> {
                 ));
         }
     }
+    let profile = cx.profile;
     let (trail, _) = trail?;
     let spec = Spec {
         version: version?,
@@ -263,6 +278,14 @@ pub(crate) fn read(sink: &mut Sink, root: &Node, source: &str) -> Option<Spec> {
         cloudwatch_logs: cloudwatch_logs?,
         monitoring: monitoring?,
     };
+    if profile == Some(profile::Profile::Cis) {
+        let before = cx.sink.error_count();
+        profile::check_cis(&mut cx, &top, &spec);
+        profile::check_cis_filters(&mut cx, &top, &spec);
+        if cx.sink.error_count() > before {
+            return None;
+        }
+    }
     Some(spec)
 }
 

@@ -240,6 +240,7 @@ pub fn preset_entries(
         sink: &mut sink,
         region: String::new(),
         partition: "aws",
+        profile: None,
     };
     let fields = decode::mapping(
         cx.sink,
@@ -315,6 +316,16 @@ pub(crate) fn read(
                 }
             }
         }
+    }
+    // `profile: cis` brings the cis preset whether or not it is listed.
+    if cx.profile == Some(super::profile::Profile::Cis)
+        && !preset_names.iter().any(|n| n == "cis")
+        && let Some(preset) = PRESETS.iter().find(|k| k.name == "cis")
+        && let Ok((fs, qs)) = preset_entries(preset, log_group)
+    {
+        all_filters.extend(fs);
+        all_queries.extend(qs);
+        preset_names.push(preset.name.to_owned());
     }
     if let Some(df) = fields.get("disable") {
         for d in decode::string_list(cx.sink, df).unwrap_or_default() {

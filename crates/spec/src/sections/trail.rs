@@ -182,6 +182,9 @@ fn read_event_selectors(cx: &mut Cx<'_>, fields: &decode::Fields<'_>) -> Option<
     if let Some(f) = fields.get("advanced_event_selectors") {
         return selectors::advanced(cx, f).map(EventSelectors::Advanced);
     }
+    if cx.profile == Some(super::profile::Profile::Cis) {
+        return Some(super::profile::cis_selectors(cx.partition));
+    }
     Some(EventSelectors::Basic(vec![
         BasicSelector::all_management_events(),
     ]))
