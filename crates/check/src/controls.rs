@@ -257,7 +257,7 @@ fn verdict(
 
 /// A trail that records every region's read and write management events.
 fn recording(t: &TrailFacts) -> bool {
-    t.multi_region && t.logging && t.all_management_events
+    t.records.multi_region && t.records.logging && t.records.all_management_events
 }
 
 /// A control every trail must meet (`ok`), judged trail by trail.
@@ -324,13 +324,13 @@ fn logging_controls(facts: &Facts) -> Vec<Verdict> {
             let first = facts.trails.first();
             let why = first.map_or("no trail".to_owned(), |t| {
                 let mut missing = Vec::new();
-                if !t.multi_region { missing.push("not multi-region"); }
-                if !t.logging { missing.push("not logging"); }
-                if !t.all_management_events { missing.push("does not log all read and write management events"); }
+                if !t.records.multi_region { missing.push("not multi-region"); }
+                if !t.records.logging { missing.push("not logging"); }
+                if !t.records.all_management_events { missing.push("does not log all read and write management events"); }
                 format!("trail {}: {}", t.name, missing.join(", "))
             });
             let origin = first.and_then(|t| {
-                if !t.multi_region { t.origin("multi_region") } else if !t.logging { t.origin("logging") } else { t.origin("selectors") }
+                if !t.records.multi_region { t.origin("multi_region") } else if !t.records.logging { t.origin("logging") } else { t.origin("selectors") }
             });
             verdict("3.1", "CloudTrail is enabled in all regions", Status::Fail, why, origin.cloned(),
                 Some("multi_region: true, logging: true, and a selector with every read and write management event (the default)".into()))
@@ -341,23 +341,23 @@ fn logging_controls(facts: &Facts) -> Vec<Verdict> {
         "3.2",
         "CloudTrail log file validation is enabled",
         "log_file_validation",
-        |t| Some(t.log_file_validation),
+        |t| Some(t.kept.log_file_validation),
         |_| "trail.log_file_validation: true (the default)".into(),
     ));
     out.push(every_trail(facts, "3.4", "S3 bucket access logging is enabled on the CloudTrail S3 bucket", "bucket",
-        |t| t.bucket_access_logging,
-        |t| format!("server access logging is not yet set by ctrail: aws s3api put-bucket-logging --bucket {} --bucket-logging-status '{{\"LoggingEnabled\":{{\"TargetBucket\":\"<access-log bucket>\",\"TargetPrefix\":\"{}/\"}}}}'", t.bucket, t.bucket)));
+        |t| t.kept.bucket_access_logging,
+        |t| format!("server access logging is not yet set by ctrail: aws s3api put-bucket-logging --bucket {} --bucket-logging-status '{{\"LoggingEnabled\":{{\"TargetBucket\":\"<access-log bucket>\",\"TargetPrefix\":\"{}/\"}}}}'", t.kept.bucket, t.kept.bucket)));
     out.push(every_trail(
         facts,
         "3.5",
         "CloudTrail logs are encrypted at rest using KMS CMKs",
         "kms_key",
-        |t| Some(t.kms_key.is_some()),
+        |t| Some(t.kept.kms_key.is_some()),
         |_| "kms_key_id: a customer managed key".into(),
     ));
     out.push(every_trail(facts, "3.6", "Rotation for the trail's customer created symmetric CMK is enabled", "kms_key",
-        |t| match (&t.kms_key, t.key_rotation) { (None, _) => Some(false), (Some(_), r) => r },
-        |t| match &t.kms_key {
+        |t| match (&t.kept.kms_key, t.kept.key_rotation) { (None, _) => Some(false), (Some(_), r) => r },
+        |t| match &t.kept.kms_key {
             Some(k) => format!("check, and turn on if off: aws kms get-key-rotation-status --key-id {k}; aws kms enable-key-rotation --key-id {k}"),
             None => "kms_key_id: a customer managed key with rotation on".into(),
         }));
@@ -372,13 +372,13 @@ fn logging_controls(facts: &Facts) -> Vec<Verdict> {
     out.push(s3(
         "3.8",
         "Object-level logging for write events is enabled for S3 buckets",
-        |t| t.s3_object_events.0,
+        |t| t.records.s3_object_events.0,
         "write",
     ));
     out.push(s3(
         "3.9",
         "Object-level logging for read events is enabled for S3 buckets",
-        |t| t.s3_object_events.1,
+        |t| t.records.s3_object_events.1,
         "read",
     ));
     out
@@ -389,7 +389,7 @@ fn monitoring_control(facts: &Facts, m: &Monitor) -> Verdict {
         .trails
         .iter()
         .filter(|t| recording(t))
-        .filter_map(|t| t.log_group.as_deref())
+        .filter_map(|t| t.records.log_group.as_deref())
         .collect();
     let matching: Vec<&FilterFacts> = facts
         .filters
@@ -452,7 +452,7 @@ fn monitoring_control(facts: &Facts, m: &Monitor) -> Verdict {
     };
     if let Some(f) = matching
         .iter()
-        .find(|f| !f.alarms_with_actions.is_empty() && f.subscribed == Some(true))
+        .find(|f| !f.notifies.alarms.is_empty() && f.notifies.subscribed == Some(true))
     {
         return verdict(
             m.id,
@@ -462,19 +462,19 @@ fn monitoring_control(facts: &Facts, m: &Monitor) -> Verdict {
                 "filter {} on {}, alarm {} notifying a subscribed topic",
                 f.name,
                 f.log_group,
-                f.alarms_with_actions.join(", ")
+                f.notifies.alarms.join(", ")
             ),
             Some(f.origin.clone()),
             None,
         );
     }
-    let why = if f.alarms_with_actions.is_empty() {
+    let why = if f.notifies.alarms.is_empty() {
         format!("filter {}: no alarm on its metric notifies anyone", f.name)
     } else {
         format!(
             "filter {}: alarm {} notifies a topic with no subscriber",
             f.name,
-            f.alarms_with_actions.join(", ")
+            f.notifies.alarms.join(", ")
         )
     };
     verdict(
@@ -492,7 +492,7 @@ fn manual_controls(facts: &Facts) -> Vec<Verdict> {
     let bucket = facts
         .trails
         .first()
-        .map_or("<trail bucket>", |t| t.bucket.as_str());
+        .map_or("<trail bucket>", |t| t.kept.bucket.as_str());
     vec![verdict(
         "2.1.2",
         "MFA Delete is enabled on the CloudTrail S3 bucket",

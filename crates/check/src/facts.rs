@@ -28,28 +28,38 @@ pub struct Facts {
 #[derive(Debug, Clone, Serialize)]
 pub struct TrailFacts {
     pub name: String,
-    /// Records every region's events.
+    pub records: Records,
+    pub kept: Kept,
+    /// Where each setting comes from, by setting name.
+    pub origins: Vec<(&'static str, Origin)>,
+}
+
+/// What a trail records, and where it delivers events.
+#[derive(Debug, Clone, Serialize)]
+pub struct Records {
+    /// Every region's events, and logging (not stopped).
     pub multi_region: bool,
-    /// Is logging (not stopped).
     pub logging: bool,
     /// A selector logs both read and write management events.
     pub all_management_events: bool,
-    /// Writes signed digest files.
-    pub log_file_validation: bool,
-    /// The KMS key that encrypts its log files.
-    pub kms_key: Option<String>,
-    /// Whether the key rotates; `None` when it cannot be told from here.
-    pub key_rotation: Option<bool>,
     /// S3 object-level data events for every bucket: (writes, reads).
     pub s3_object_events: (bool, bool),
     /// The CloudWatch Logs log group it delivers to.
     pub log_group: Option<String>,
-    /// The bucket it delivers log files to.
+}
+
+/// How a trail's log files are kept.
+#[derive(Debug, Clone, Serialize)]
+pub struct Kept {
+    /// Signed digest files are written.
+    pub log_file_validation: bool,
+    /// The KMS key that encrypts them, and whether it rotates (`None`: it
+    /// cannot be told from here).
+    pub kms_key: Option<String>,
+    pub key_rotation: Option<bool>,
+    /// Their bucket, and whether it has server access logging.
     pub bucket: String,
-    /// Server access logging on the trail's bucket; `None` when unknown.
     pub bucket_access_logging: Option<bool>,
-    /// Where each setting comes from, by setting name.
-    pub origins: Vec<(&'static str, Origin)>,
 }
 
 impl TrailFacts {
@@ -65,15 +75,20 @@ impl TrailFacts {
 #[derive(Debug, Clone, Serialize)]
 pub struct FilterFacts {
     pub name: String,
-    /// The log group it filters.
+    /// The log group it filters, and its pattern as written.
     pub log_group: String,
-    /// Its filter pattern, as written.
     pub pattern: String,
-    /// Alarms on the filter's metric that notify someone (have actions).
-    pub alarms_with_actions: Vec<String>,
+    pub notifies: Notifies,
+    pub origin: Origin,
+}
+
+/// Who a filter's alarms notify.
+#[derive(Debug, Clone, Serialize)]
+pub struct Notifies {
+    /// Alarms on the filter's metric that have actions.
+    pub alarms: Vec<String>,
     /// Whether an alarm's topic has a subscriber; `None` when unknown.
     pub subscribed: Option<bool>,
-    pub origin: Origin,
 }
 
 /// What the account will hold once `spec` is applied.
@@ -88,16 +103,20 @@ pub fn from_spec(spec: &Spec) -> Facts {
     let at = |p: &str| Origin::Spec(p.to_owned());
     let trail = TrailFacts {
         name: t.name.clone(),
-        multi_region: t.multi_region,
-        logging: t.logging,
-        all_management_events: management_all,
-        log_file_validation: t.log_file_validation,
-        kms_key: spec.kms.as_ref().map(|k| k.key.as_str().to_owned()),
-        key_rotation: None,
-        s3_object_events: (writes, reads),
-        log_group: spec.cloudwatch_logs.as_ref().map(|l| l.log_group.clone()),
-        bucket: spec.bucket.name.clone(),
-        bucket_access_logging: Some(false),
+        records: Records {
+            multi_region: t.multi_region,
+            logging: t.logging,
+            all_management_events: management_all,
+            s3_object_events: (writes, reads),
+            log_group: spec.cloudwatch_logs.as_ref().map(|l| l.log_group.clone()),
+        },
+        kept: Kept {
+            log_file_validation: t.log_file_validation,
+            kms_key: spec.kms.as_ref().map(|k| k.key.as_str().to_owned()),
+            key_rotation: None,
+            bucket: spec.bucket.name.clone(),
+            bucket_access_logging: Some(false),
+        },
         origins: vec![
             ("multi_region", at("trail.multi_region")),
             ("logging", at("trail.logging")),
@@ -138,8 +157,10 @@ pub fn from_spec(spec: &Spec) -> Facts {
                 name: m.name.clone(),
                 log_group: group,
                 pattern: m.pattern.clone(),
-                alarms_with_actions,
-                subscribed,
+                notifies: Notifies {
+                    alarms: alarms_with_actions,
+                    subscribed,
+                },
                 origin,
             })
         })

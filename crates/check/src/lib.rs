@@ -11,4 +11,4 @@ pub mod live;
 pub mod render;
 
 pub use controls::{Status, Verdict, judge};
-pub use facts::{Facts, FilterFacts, Origin, TrailFacts, from_spec};
+pub use facts::{Facts, FilterFacts, Kept, Notifies, Origin, Records, TrailFacts, from_spec};

@@ -13,7 +13,7 @@ use ctrail_kinds::cloudtrail::event_selectors::EventSelectors as Selectors;
 use ctrail_reader::{Clients, ReadError};
 use futures::future::try_join_all;
 
-use crate::facts::{Facts, FilterFacts, Origin, TrailFacts};
+use crate::facts::{Facts, FilterFacts, Kept, Notifies, Origin, Records, TrailFacts};
 
 /// The log group's name in a trail's `CloudWatchLogsLogGroupArn`
 /// (`arn:aws:logs:<region>:<account>:log-group:<name>:*`).
@@ -69,16 +69,20 @@ async fn trail_facts(c: &Clients, t: &Trail) -> Result<TrailFacts, ReadError> {
             ("bucket", live(format!("s3://{bucket}"))),
         ],
         name,
-        multi_region: t.is_multi_region_trail().unwrap_or(false),
-        logging: status.is_logging().unwrap_or(false),
-        all_management_events,
-        log_file_validation: t.log_file_validation_enabled().unwrap_or(false),
-        kms_key,
-        key_rotation,
-        s3_object_events: (writes, reads),
-        log_group: t.cloud_watch_logs_log_group_arn().and_then(log_group_name),
-        bucket,
-        bucket_access_logging,
+        records: Records {
+            multi_region: t.is_multi_region_trail().unwrap_or(false),
+            logging: status.is_logging().unwrap_or(false),
+            all_management_events,
+            s3_object_events: (writes, reads),
+            log_group: t.cloud_watch_logs_log_group_arn().and_then(log_group_name),
+        },
+        kept: Kept {
+            log_file_validation: t.log_file_validation_enabled().unwrap_or(false),
+            kms_key,
+            key_rotation,
+            bucket,
+            bucket_access_logging,
+        },
     })
 }
 
@@ -105,25 +109,22 @@ async fn alarms(c: &Clients) -> Result<AlarmsByMetric, ReadError> {
     Ok(out)
 }
 
-/// Whether an SNS topic has a confirmed subscription.
+/// Whether an SNS topic has a confirmed subscription (an email nobody
+/// confirmed is listed as `PendingConfirmation`).
 async fn subscribed(c: &Clients, topic: &str) -> Result<bool, ReadError> {
-    let mut pages = c
+    let subscriptions: Vec<_> = c
         .sns
         .list_subscriptions_by_topic()
         .topic_arn(topic)
         .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| read_error("sns:ListSubscriptionsByTopic", e))?;
-        if page
-            .subscriptions()
-            .iter()
-            .any(|s| s.subscription_arn().is_some_and(|a| a.starts_with("arn:")))
-        {
-            return Ok(true);
-        }
-    }
-    Ok(false)
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| read_error("sns:ListSubscriptionsByTopic", e))?;
+    Ok(subscriptions
+        .iter()
+        .any(|s| s.subscription_arn().is_some_and(|a| a.starts_with("arn:"))))
 }
 
 /// The account's facts, as the region of `clients` sees them.
@@ -136,7 +137,10 @@ pub async fn gather(c: &Clients) -> Result<Facts, ReadError> {
         .await
         .map_err(|e| read_error("cloudtrail:DescribeTrails", e))?;
     let trails = try_join_all(described.trail_list().iter().map(|t| trail_facts(c, t))).await?;
-    let groups: BTreeSet<String> = trails.iter().filter_map(|t| t.log_group.clone()).collect();
+    let groups: BTreeSet<String> = trails
+        .iter()
+        .filter_map(|t| t.records.log_group.clone())
+        .collect();
     let by_metric = alarms(c).await?;
     let mut filters = Vec::new();
     let mut topics: BTreeMap<String, bool> = BTreeMap::new();
@@ -180,8 +184,10 @@ pub async fn gather(c: &Clients) -> Result<Facts, ReadError> {
                     name,
                     log_group: group.clone(),
                     pattern: f.filter_pattern().unwrap_or_default().to_owned(),
-                    alarms_with_actions,
-                    subscribed: Some(any),
+                    notifies: Notifies {
+                        alarms: alarms_with_actions,
+                        subscribed: Some(any),
+                    },
                 });
             }
         }

@@ -10,7 +10,7 @@ use aws_smithy_types::DateTime;
 use aws_smithy_types::date_time::Format;
 use ctrail_reader::insights::{QueryRun, run_query};
 
-use crate::render::progress::Spinner;
+use crate::render::progress::Wait;
 use ctrail_reader::{Clients, Connection, saved_queries};
 use ctrail_render::query;
 use ctrail_spec::SavedQuery;
@@ -102,7 +102,7 @@ async fn execute(opts: Options, conn: &Connection) -> Result<String, String> {
         end,
         limit: opts.limit.map(|l| i32::try_from(l).unwrap_or(i32::MAX)),
     };
-    let spinner = Spinner::new(&format!("running query \"{name}\" (Logs Insights)"));
+    let spinner = Wait::spinner(&format!("running query \"{name}\" (Logs Insights)"));
     let out = run_query(&clients.logs, &run, Duration::from_secs(opts.timeout)).await;
     spinner.finish();
     let out = out.map_err(|e| format!("query \"{name}\" on {}: {e}", q.log_groups.join(", ")))?;

@@ -149,9 +149,10 @@ impl Progress {
     }
 }
 
-/// A wait of up to `limit` (verify --wait, a query running): on a terminal a
-/// bar of the time spent against the limit with what is awaited; otherwise a
-/// line each time the wait starts over.
+/// A wait on stderr: up to a limit (verify --wait), on a terminal a bar of
+/// the time spent against the limit with what is awaited, otherwise a line
+/// each time the wait starts over; or of unknown length (a query running),
+/// a spinner with the time so far on a terminal, nothing otherwise.
 pub struct Wait {
     bar: Option<ProgressBar>,
 }
@@ -163,6 +164,14 @@ impl Wait {
             "{spinner} [{bar:30}] {elapsed} of {len}s: {msg}",
             true,
         );
+        Wait { bar }
+    }
+
+    pub fn spinner(what: &str) -> Wait {
+        let bar = bar(0, "{spinner} {msg} ({elapsed})", true);
+        if let Some(b) = &bar {
+            b.set_message(what.to_owned());
+        }
         Wait { bar }
     }
 
@@ -189,28 +198,6 @@ impl Wait {
             }
             None => std::thread::sleep(pause),
         }
-    }
-
-    pub fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
-    }
-}
-
-/// A wait with no known length (a query running): on a terminal a spinner
-/// with the time so far; otherwise nothing.
-pub struct Spinner {
-    bar: Option<ProgressBar>,
-}
-
-impl Spinner {
-    pub fn new(what: &str) -> Spinner {
-        let bar = bar(0, "{spinner} {msg} ({elapsed})", true);
-        if let Some(b) = &bar {
-            b.set_message(what.to_owned());
-        }
-        Spinner { bar }
     }
 
     pub fn finish(&self) {
