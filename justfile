@@ -71,6 +71,28 @@ report-screenshot: emulator
     cargo build --quiet --bin ctrail
     tools/with-emulator tools/report-screenshot.sh
 
+# Prowler's CIS v3.0 assessment beside `ctrail check --live` on two emulated
+# accounts (the seed's CLI setup, and specs/cis.yaml applied by ctrail):
+# docs/cis-scan.md. Installs Prowler into ./.venv-prowler (needs the package
+# index once); not part of `test`.
+cis-scan: emulator
+    #!/usr/bin/env bash
+    set -euo pipefail
+    venv="{{justfile_directory()}}/.venv-prowler"
+    stamp="$venv/.prowler-$(sha256sum tools/requirements-prowler.txt | cut -c1-16)"
+    if [ -z "${PROWLER:-}" ] && [ ! -f "$stamp" ]; then
+        python3 -m venv "$venv"
+        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r tools/requirements-prowler.txt
+        touch "$stamp"
+    fi
+    export PROWLER=${PROWLER:-$venv/bin/prowler}
+    cargo build --quiet --bin ctrail
+    export CTRAIL="{{justfile_directory()}}/target/debug/ctrail"
+    tools/with-emulator tools/cis-scan.sh seed > target/cis-scan-seed.md
+    tools/with-emulator tools/cis-scan.sh cis > target/cis-scan-cis.md
+    tools/cis-scan-doc.sh target/cis-scan-seed.md target/cis-scan-cis.md "$("$PROWLER" --version | tail -1)" > docs/cis-scan.md
+    grep SUMMARY target/cis-scan-seed.md target/cis-scan-cis.md
+
 # Sequential API rounds and wall times with 50 ms per call: ctrail plan, ctrail
 # apply from empty, and the seed's step-by-step CLI procedure.
 bench: emulator

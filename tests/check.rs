@@ -230,6 +230,8 @@ fn live_judges_the_account_including_what_ctrail_does_not_manage() {
         assert_eq!(v[id].0, "pass", "{id}: {v:#?}");
     }
     assert_eq!(v["3.4"].0, "fail", "no access logging on the seed's bucket");
+    // Read live, MFA Delete is a verdict, not a manual step.
+    assert_eq!(v["2.1.2"].0, "fail");
     for n in 1..=15 {
         assert_eq!(v[&format!("4.{n}")].0, "fail", "4.{n}: {v:#?}");
     }

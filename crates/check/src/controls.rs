@@ -487,31 +487,28 @@ fn monitoring_control(facts: &Facts, m: &Monitor) -> Verdict {
     )
 }
 
-/// Controls that need a person, with the exact command.
-fn manual_controls(facts: &Facts) -> Vec<Verdict> {
-    let bucket = facts
-        .trails
-        .first()
-        .map_or("<trail bucket>", |t| t.kept.bucket.as_str());
-    vec![verdict(
+/// MFA Delete on the trail's bucket: only the root user, with its MFA
+/// device, can turn it on, so ctrail never sets it. A spec cannot say
+/// whether it is on (manual); the account can (pass or fail).
+fn mfa_delete(facts: &Facts) -> Verdict {
+    every_trail(
+        facts,
         "2.1.2",
         "MFA Delete is enabled on the CloudTrail S3 bucket",
-        Status::Manual,
-        "MFA Delete can be turned on only by the root user, with its MFA device".into(),
-        facts
-            .trails
-            .first()
-            .and_then(|t| t.origin("bucket"))
-            .cloned(),
-        Some(format!(
-            "as the root user: aws s3api put-bucket-versioning --bucket {bucket} --versioning-configuration Status=Enabled,MFADelete=Enabled --mfa \"arn:aws:iam::<account>:mfa/root-account-mfa-device <code>\""
-        )),
-    )]
+        "bucket",
+        |t| t.kept.mfa_delete,
+        |t| {
+            format!(
+                "only the root user, with its MFA device, can turn it on: aws s3api put-bucket-versioning --bucket {} --versioning-configuration Status=Enabled,MFADelete=Enabled --mfa \"arn:aws:iam::<account>:mfa/root-account-mfa-device <code>\"",
+                t.kept.bucket
+            )
+        },
+    )
 }
 
 /// Every control, in the benchmark's order.
 pub fn judge(facts: &Facts) -> Vec<Verdict> {
-    let mut out = manual_controls(facts);
+    let mut out = vec![mfa_delete(facts)];
     out.extend(logging_controls(facts));
     out.extend(MONITORS.iter().map(|m| monitoring_control(facts, m)));
     out

@@ -57,9 +57,11 @@ pub struct Kept {
     /// cannot be told from here).
     pub kms_key: Option<String>,
     pub key_rotation: Option<bool>,
-    /// Their bucket, and whether it has server access logging.
+    /// Their bucket, and whether it has server access logging and MFA
+    /// Delete (`None`: cannot be told from here).
     pub bucket: String,
     pub bucket_access_logging: Option<bool>,
+    pub mfa_delete: Option<bool>,
 }
 
 impl TrailFacts {
@@ -116,6 +118,7 @@ pub fn from_spec(spec: &Spec) -> Facts {
             key_rotation: None,
             bucket: spec.bucket.name.clone(),
             bucket_access_logging: Some(false),
+            mfa_delete: None,
         },
         origins: vec![
             ("multi_region", at("trail.multi_region")),

@@ -34,13 +34,15 @@ async fn trail_facts(c: &Clients, t: &Trail) -> Result<TrailFacts, ReadError> {
     let partition = arn.split(':').nth(1).unwrap_or("aws").to_owned();
     let (all_management_events, writes, reads) = crate::facts::selectors(&selectors, &partition);
     let bucket = t.s3_bucket_name().unwrap_or_default().to_owned();
-    let bucket_access_logging =
-        c.s3.get_bucket_logging()
-            .bucket(&bucket)
-            .send()
-            .await
-            .ok()
-            .map(|l| l.logging_enabled().is_some());
+    // A bucket the caller may not read: the verdicts say they cannot tell.
+    let (logging, versioning) = futures::join!(
+        c.s3.get_bucket_logging().bucket(&bucket).send(),
+        c.s3.get_bucket_versioning().bucket(&bucket).send(),
+    );
+    let bucket_access_logging = logging.ok().map(|l| l.logging_enabled().is_some());
+    let mfa_delete = versioning
+        .ok()
+        .map(|v| v.mfa_delete().is_some_and(|m| m.as_str() == "Enabled"));
     let kms_key = t.kms_key_id().map(str::to_owned);
     let key_rotation = match &kms_key {
         None => Some(false),
@@ -82,6 +84,7 @@ async fn trail_facts(c: &Clients, t: &Trail) -> Result<TrailFacts, ReadError> {
             key_rotation,
             bucket,
             bucket_access_logging,
+            mfa_delete,
         },
     })
 }

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# One side of docs/cis-scan.md: sets up an emulated account one way, then
+# runs Prowler's CIS v3.0 assessment and `ctrail check --live` on it, and
+# prints one Markdown table row per shared control (Prowler's verdict beside
+# ctrail's). Run by `tools/just cis-scan` under tools/with-emulator.
+#
+#   cis-scan.sh seed   the seed procedure's AWS CLI setup (tests/seed-procedure.sh)
+#   cis-scan.sh cis    specs/cis.yaml applied by ctrail, and the profile's
+#                      manual steps done (key rotation, a confirmed subscriber)
+#
+# env: CTRAIL (the binary), PROWLER (its CLI), AWS_ENDPOINT_URL and test
+# credentials (tools/with-emulator sets them).
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export AWS_CLI=${AWS_CLI:-$root/.venv/bin/aws}
+aws=$AWS_CLI
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+key=$($aws kms create-key --query KeyMetadata.KeyId --output text)
+
+case "$1" in
+  seed)
+    bash "$root/tests/seed-key-policy.sh" "$key" >/dev/null
+    bash "$root/tests/seed-procedure.sh" "$key" >/dev/null
+    sed "s/12345678-1234-1234-1234-123456789012/$key/" "$root/specs/security-audit-trail.yaml" >"$work/spec.yaml"
+    ;;
+  cis)
+    $aws kms create-alias --alias-name alias/cloudtrail-logs --target-key-id "$key"
+    cp "$root/specs/cis.yaml" "$work/spec.yaml"
+    "$CTRAIL" apply --auto-approve "$work/spec.yaml" >/dev/null
+    # The manual steps `ctrail check` names: the key's rotation (3.6), and
+    # the alert email confirmed (here a function subscribed, which needs no
+    # confirmation).
+    $aws kms enable-key-rotation --key-id "$key"
+    $aws sns subscribe --topic-arn arn:aws:sns:us-east-1:123456789012:cis-security-alerts \
+      --protocol lambda --notification-endpoint arn:aws:lambda:us-east-1:123456789012:function:pager >/dev/null
+    ;;
+  *) echo "usage: cis-scan.sh seed|cis" >&2; exit 2 ;;
+esac
+
+"$PROWLER" aws --compliance cis_3.0_aws -f us-east-1 --output-formats csv \
+  --output-directory "$work/prowler" --no-banner >"$work/prowler.log" 2>&1 || true
+csv=$(ls "$work"/prowler/compliance/*cis_3.0_aws.csv)
+"$CTRAIL" check --live --format json "$work/spec.yaml" >"$work/ctrail.json" || true
+
+"$root/.venv/bin/python" - "$csv" "$work/ctrail.json" <<'PY'
+import csv, json, sys
+prowler = {}
+for row in csv.DictReader(open(sys.argv[1]), delimiter=";"):
+    rid = row["REQUIREMENTS_ID"]
+    # A requirement with several findings fails if any does (as Prowler's
+    # compliance summary counts it).
+    status = row["STATUS"].lower()
+    if prowler.get(rid) != "fail":
+        prowler[rid] = status
+ctrail = {c["id"]: c["status"] for c in json.load(open(sys.argv[2]))["controls"]}
+key = lambda i: [int(p) for p in i.split(".")]
+shared = sorted(set(prowler) & set(ctrail), key=key)
+agree = 0
+for rid in shared:
+    same = prowler[rid] == ctrail[rid]
+    agree += same
+    print(f"| {rid} | {prowler[rid]} | {ctrail[rid]} | {'same' if same else '**differs**'} |")
+print(f"SUMMARY {agree} of {len(shared)} shared controls agree")
+PY
