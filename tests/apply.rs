@@ -68,7 +68,7 @@ fn apply_from_empty_creates_what_the_seed_procedure_creates_then_plan_is_empty()
     let out = applied.apply(&[]);
     assert!(out.status.success(), "{}", text(&out));
     let t = text(&out);
-    assert!(t.contains("Apply complete: 20 change(s) made."), "{t}");
+    assert!(t.contains("Apply complete: 21 change(s) made."), "{t}");
     assert!(t.contains("Verified: a new plan shows no changes."), "{t}");
     converged(&applied);
 
@@ -246,8 +246,8 @@ fn apply_on_a_terminal_shows_a_progress_bar_with_what_it_waits_for() {
     ] {
         assert!(t.contains(part), "{part:?} missing from {t:?}");
     }
-    // 19 to add and the key policy to change: the bar ends full.
-    assert!(t.contains("20/20 done, 0 running"), "{t:?}");
+    // 20 to add and the key policy to change: the bar ends full.
+    assert!(t.contains("21/21 done, 0 running"), "{t:?}");
     converged(&acct);
 }
 

@@ -160,6 +160,11 @@ fn every_kind_is_created_read_and_deleted() {
                 };
                 assert_eq!(v["statements"], serde_json::json!([]), "{v}");
             }
+            // The key's rotation is its owner's: left on, not turned off.
+            ResourceKind::KmsKeyRotation => assert!(
+                matches!(found, Some(Observed::Present(v)) if v["enabled"] == true),
+                "the key's rotation reads as {found:?}"
+            ),
             _ => assert!(
                 matches!(found, Some(Observed::Absent) | None),
                 "{} still exists after its delete: {found:?}",

@@ -26,6 +26,10 @@ fn after_the_seed_procedure_plan_shows_only_the_documented_secure_additions() {
             paths(&["statements"]),
         ),
         (
+            format!("kms_key_rotation.{}", acct.key_id),
+            paths(&["enabled"]),
+        ),
+        (
             format!("s3_public_access_block.{BUCKET}"),
             paths(&[
                 "block_public_acls",
@@ -61,6 +65,7 @@ fn after_the_seed_procedure_plan_shows_only_the_documented_secure_additions() {
         "**Role permissions**",
         "**KMS key policy statements**",
         "**Log group encryption**",
+        "**KMS key rotation**",
     ] {
         assert!(
             section.contains(phrase),
@@ -73,7 +78,7 @@ fn after_the_seed_procedure_plan_shows_only_the_documented_secure_additions() {
     assert_eq!(out.status.code(), Some(0));
     assert!(
         String::from_utf8_lossy(&out.stdout)
-            .contains("No changes. The account matches the spec (20 resources checked).")
+            .contains("No changes. The account matches the spec (21 resources checked).")
     );
     let out = acct.em.ctrail(&["drift", &acct.spec]);
     assert_eq!(

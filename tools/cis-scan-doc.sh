@@ -22,11 +22,11 @@ $(summary "$1").
 | --- | --- | --- | --- |
 $(rows "$1")
 
-## \`specs/cis.yaml\` applied by ctrail, and the profile's manual steps done
+## \`specs/cis.yaml\` applied by ctrail
 
-Key rotation turned on (\`aws kms enable-key-rotation\`) and a subscriber
-confirmed on the alert topic, as \`ctrail check\` asks. Server access
-logging on the trail's bucket (3.4) is not yet managed by ctrail.
+With a subscriber confirmed on the alert topic (an email confirmation in an
+account). Server access logging on the trail's bucket (3.4) is not yet
+managed by ctrail; MFA Delete (2.1.2) only the root user can turn on.
 
 $(summary "$2").
 

@@ -67,7 +67,7 @@ def main():
                      for a, v in resources.items()]
     key_arn = kms.describe_key(KeyId=key_id)["KeyMetadata"]["Arn"] if key_id else None
     for r in resources:
-        if r["kind"] == "kms_key_policy":
+        if r["kind"] in ("kms_key_policy", "kms_key_rotation"):
             key_arn = kms.describe_key(KeyId=r["name"])["KeyMetadata"]["Arn"]
     subs = {"${account_id}": account, "${kms_key_arn}": key_arn, "${key_id}": key_id}
     desired = {r["address"]: resolve(r["desired"], subs) for r in resources}
@@ -134,6 +134,8 @@ def main():
         elif kind == "kms_key_policy":
             policy = json.loads(kms.get_key_policy(KeyId=key_arn, PolicyName="default")["Policy"])
             kms.put_key_policy(KeyId=key_arn, PolicyName="default", Policy=json.dumps(with_ours(policy, d["statements"])))
+        elif kind == "kms_key_rotation":
+            (kms.enable_key_rotation if d["enabled"] else kms.disable_key_rotation)(KeyId=key_arn)
         elif kind == "sns_topic_policy":
             current = sns.get_topic_attributes(TopicArn=d["topic_arn"])["Attributes"].get("Policy")
             policy = json.loads(current) if current else {"Version": "2012-10-17", "Statement": []}

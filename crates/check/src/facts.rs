@@ -115,7 +115,8 @@ pub fn from_spec(spec: &Spec) -> Facts {
         kept: Kept {
             log_file_validation: t.log_file_validation,
             kms_key: spec.kms.as_ref().map(|k| k.key.as_str().to_owned()),
-            key_rotation: None,
+            // ctrail keeps it as the spec says (kms_key_rotation).
+            key_rotation: spec.kms.as_ref().map(|k| k.rotation),
             bucket: spec.bucket.name.clone(),
             bucket_access_logging: Some(false),
             mfa_delete: None,

@@ -118,13 +118,14 @@ fn every_edge_is_declared_with_its_reason() {
         K::SnsTopic,
         K::Trail,
         K::KmsKeyPolicy,
+        K::KmsKeyRotation,
     ] {
         assert!(
             roots.iter().any(|x| x.kind == kind),
             "{kind} is a resource of its own"
         );
     }
-    assert_eq!(roots.len(), 6, "{roots:?}");
+    assert_eq!(roots.len(), 7, "{roots:?}");
 }
 
 #[test]
@@ -163,7 +164,13 @@ fn waves_group_independent_work() {
         .collect();
     assert_eq!(
         waves[0],
-        vec!["s3_bucket", "iam_role", "kms_key_policy", "sns_topic"]
+        vec![
+            "s3_bucket",
+            "iam_role",
+            "kms_key_policy",
+            "kms_key_rotation",
+            "sns_topic"
+        ]
     );
     assert!(waves[2].contains(&"trail".to_string()), "{waves:?}");
     assert_eq!(waves.len(), 5, "{waves:?}");

@@ -172,6 +172,20 @@ pub trait Kind: Registered + Serialize + DeserializeOwned + Clone + Send + Sync 
 /// A kind's typed attributes: a struct whose canonical JSON form (serde,
 /// unknown fields refused) is what the differ compares and the plan shows.
 /// `attributes! { pub struct Versioning { pub status: Option<String> } }`
+/// The rules of a kind with one security-relevant attribute whose values
+/// are ranked (a change down the ranking weakens security):
+/// `ranked!("status", "versioning of log files", rank)`.
+#[macro_export]
+macro_rules! ranked {
+    ($attribute:literal, $protects:literal, $rank:expr) => {
+        $crate::Rules::NONE.security_relevant(&[(
+            $attribute,
+            $protects,
+            $crate::Security::Ranked($rank),
+        )])
+    };
+}
+
 #[macro_export]
 macro_rules! attributes {
     ($(#[$meta:meta])* pub struct $name:ident $body:tt) => {

@@ -47,6 +47,7 @@ pub mod iam {
 /// ctrail's statements in the customer managed KMS key's policy.
 pub mod kms {
     pub mod key_policy;
+    pub mod key_rotation;
 }
 
 /// SNS topics: the trail's delivery notifications and the alert topic.
@@ -235,6 +236,7 @@ registry! {
     IamRolePolicy => iam::role_policy::RolePolicy,
     IamRoleTags => iam::role_tags::RoleTags,
     KmsKeyPolicy => kms::key_policy::KeyPolicy,
+    KmsKeyRotation => kms::key_rotation::KeyRotation,
     SnsTopic => sns::topic::Topic,
     SnsTopicPolicy => sns::topic_policy::TopicPolicy,
     Trail => cloudtrail::trail::Trail,

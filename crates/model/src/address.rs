@@ -44,6 +44,7 @@ resource_kinds! {
     IamRolePolicy => "iam_role_policy",
     IamRoleTags => "iam_role_tags",
     KmsKeyPolicy => "kms_key_policy",
+    KmsKeyRotation => "kms_key_rotation",
     SnsTopic => "sns_topic",
     SnsTopicPolicy => "sns_topic_policy",
     Trail => "trail",

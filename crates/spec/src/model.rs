@@ -35,6 +35,8 @@ pub struct Kms {
     /// ctrail keeps its own CloudTrail statements in the key policy, leaving
     /// every other statement alone.
     pub manage_key_policy: bool,
+    /// ctrail keeps the key's automatic rotation on (CIS 3.6).
+    pub rotation: bool,
 }
 
 /// The four ways a KMS key can be named.

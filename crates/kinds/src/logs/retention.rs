@@ -5,7 +5,7 @@ use ctrail_model::ResourceKind;
 use ctrail_spec::Spec;
 use serde_json::Value;
 
-use crate::{Desired, Kind, Names, Rules, Security};
+use crate::{Desired, Kind, Names, Rules};
 
 crate::attributes! {
     pub struct Retention {
@@ -22,11 +22,11 @@ fn rank(v: Option<&Value>) -> i64 {
 }
 
 impl Kind for Retention {
-    const RULES: Rules = Rules::NONE.security_relevant(&[(
+    const RULES: Rules = crate::ranked!(
         "retention_in_days",
         "how long CloudWatch keeps log events",
-        Security::Ranked(rank),
-    )]);
+        rank
+    );
 
     fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
         let Some(l) = &spec.cloudwatch_logs else {

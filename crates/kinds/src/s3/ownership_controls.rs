@@ -4,7 +4,7 @@
 //! accepts (S3 User Guide, "Controlling ownership of objects and disabling
 //! ACLs for your bucket", Troubleshooting).
 
-use crate::{Desired, Kind, Names, Rules, Security};
+use crate::{Desired, Kind, Names, Rules};
 use ctrail_model::ResourceKind;
 use ctrail_spec::Spec;
 use serde_json::Value;
@@ -25,11 +25,7 @@ fn rank(v: Option<&Value>) -> i64 {
 }
 
 impl Kind for OwnershipControls {
-    const RULES: Rules = Rules::NONE.security_relevant(&[(
-        "object_ownership",
-        "ACLs on log files",
-        Security::Ranked(rank),
-    )]);
+    const RULES: Rules = crate::ranked!("object_ownership", "ACLs on log files", rank);
 
     fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
         let b = &spec.bucket;

@@ -5,7 +5,7 @@ use ctrail_model::ResourceKind;
 use ctrail_spec::Spec;
 use serde_json::Value;
 
-use crate::{Desired, Kind, Names, Rules, Security};
+use crate::{Desired, Kind, Names, Rules};
 
 crate::attributes! {
     pub struct Versioning {
@@ -19,11 +19,7 @@ fn rank(v: Option<&Value>) -> i64 {
 }
 
 impl Kind for Versioning {
-    const RULES: Rules = Rules::NONE.security_relevant(&[(
-        "status",
-        "versioning of log files",
-        Security::Ranked(rank),
-    )]);
+    const RULES: Rules = crate::ranked!("status", "versioning of log files", rank);
 
     fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
         let status = if spec.bucket.versioning {

@@ -59,6 +59,11 @@ pub(crate) const SHAPE: Object = Object::new(
             Ty::Bool,
             "Whether ctrail keeps CloudTrail's statements in the key's policy (default true). Needs kms_key_id.",
         ),
+        Key::new(
+            "kms_key_rotation",
+            Ty::Bool,
+            "Whether ctrail keeps the key's automatic rotation on (default true; CIS 3.6). Needs kms_key_id.",
+        ),
         Key::new("trail", Ty::Object(&trail::SHAPE), "The trail.").required(),
         Key::new(
             "bucket",
@@ -79,9 +84,9 @@ pub(crate) const SHAPE: Object = Object::new(
     ],
 )
 .also(&[
-    r#"{"dependencies": {"manage_kms_key_policy": ["kms_key_id"]}}"#,
+    r#"{"dependencies": {"manage_kms_key_policy": ["kms_key_id"], "kms_key_rotation": ["kms_key_id"]}}"#,
     r#"{"not": {"required": ["monitoring", "cloudwatch_logs"], "properties": {"cloudwatch_logs": {"anyOf": [{"const": false}, {"required": ["enabled"], "properties": {"enabled": {"const": false}}}]}}}}"#,
-    r#"{"if": {"required": ["profile"], "properties": {"profile": {"const": "cis"}}}, "then": {"required": ["kms_key_id", "monitoring"], "properties": {"monitoring": {"required": ["alert_topic"]}, "cloudwatch_logs": {"not": {"anyOf": [{"const": false}, {"required": ["enabled"], "properties": {"enabled": {"const": false}}}]}}, "trail": {"not": {"anyOf": [{"required": ["data_events"]}, {"required": ["event_selectors"]}, {"required": ["advanced_event_selectors"]}]}, "properties": {"multi_region": {"const": true}, "logging": {"const": true}, "log_file_validation": {"const": true}}}}}}"#,
+    r#"{"if": {"required": ["profile"], "properties": {"profile": {"const": "cis"}}}, "then": {"required": ["kms_key_id", "monitoring"], "properties": {"kms_key_rotation": {"const": true}, "monitoring": {"required": ["alert_topic"]}, "cloudwatch_logs": {"not": {"anyOf": [{"const": false}, {"required": ["enabled"], "properties": {"enabled": {"const": false}}}]}}, "trail": {"not": {"anyOf": [{"required": ["data_events"]}, {"required": ["event_selectors"]}, {"required": ["advanced_event_selectors"]}]}, "properties": {"multi_region": {"const": true}, "logging": {"const": true}, "log_file_validation": {"const": true}}}}}}"#,
 ])
 .unchecked(&[
     "a key ARN or alias ARN in kms_key_id names the spec's region",
@@ -202,14 +207,19 @@ pub(crate) fn read(sink: &mut Sink, root: &Node, source: &str) -> Option<Spec> {
         }
     });
     let manage_key_policy = cx.bool_or(&top, "manage_kms_key_policy", true);
-    if top.has("manage_kms_key_policy") && !top.has("kms_key_id") {
-        let f = top
-            .get("manage_kms_key_policy")
-            .map(|f| (f.node.loc, f.path.to_owned()));
-        if let Some((loc, path)) = f {
+    let rotation = cx.bool_or(&top, "kms_key_rotation", true);
+    cx.warn_if_off(
+        &top,
+        "kms_key_rotation",
+        rotation,
+        "the key's material is never rotated (CIS 3.6)",
+    );
+    for key in ["manage_kms_key_policy", "kms_key_rotation"] {
+        if let Some(f) = top.get(key).filter(|_| !top.has("kms_key_id")) {
+            let (loc, path) = (f.node.loc, f.path.to_owned());
             cx.sink
-                .error(loc, &path, "`manage_kms_key_policy` needs `kms_key_id`")
-                .help("set kms_key_id, or remove manage_kms_key_policy");
+                .error(loc, &path, format!("`{key}` needs `kms_key_id`"))
+                .help(format!("set kms_key_id, or remove {key}"));
         }
     }
 
@@ -272,6 +282,7 @@ pub(crate) fn read(sink: &mut Sink, root: &Node, source: &str) -> Option<Spec> {
         kms: kms_key.map(|key| Kms {
             key,
             manage_key_policy,
+            rotation,
         }),
         trail,
         bucket: bucket?,

@@ -85,6 +85,14 @@ pub(crate) fn check_cis(cx: &mut Cx<'_>, top: &Fields<'_>, spec: &Spec) {
             );
         }
     }
+    if spec.kms.as_ref().is_some_and(|k| !k.rotation) {
+        at(
+            cx,
+            "kms_key_rotation",
+            "profile cis needs the key's rotation on (CIS 3.6)".into(),
+            "remove `kms_key_rotation: false` (the default is on), or the profile",
+        );
+    }
     if spec.kms.is_none() {
         at(
             cx,

@@ -1,0 +1,107 @@
+//! `kms_key_rotation`: automatic rotation of the customer managed key that
+//! encrypts the log files (CIS 3.6: yearly new key material, old material
+//! kept to decrypt what it encrypted). Named like `kms_key_policy`, by the
+//! key as the spec names it; an alias is resolved to its key first, because
+//! the rotation calls take a key id or ARN only.
+//! <https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html>
+
+use ctrail_spec::Spec;
+use serde_json::Value;
+
+use crate::{Desired, Kind, Names, Rules};
+
+crate::attributes! {
+    pub struct KeyRotation {
+        pub enabled: bool,
+    }
+}
+
+fn rank(v: Option<&Value>) -> i64 {
+    i64::from(v.and_then(Value::as_bool) == Some(true))
+}
+
+impl Kind for KeyRotation {
+    const RULES: Rules = crate::ranked!("enabled", "rotation of the log files' key", rank);
+
+    fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
+        spec.kms
+            .iter()
+            .map(|k| {
+                Desired::new(
+                    k.key.as_str(),
+                    KeyRotation {
+                        enabled: k.rotation,
+                    },
+                )
+            })
+            .collect()
+    }
+}
+
+#[cfg(feature = "aws")]
+mod aws {
+    use super::KeyRotation;
+    use crate::aws::{Api, CallError, Cx, Done, Found, ReadCx, Step, read_error};
+
+    /// The key id or ARN the rotation calls take: an alias waits for the
+    /// read's DescribeKey answer (reading), or the target's key ARN (acting).
+    async fn key_id(rcx: &ReadCx<'_>, key: &str) -> Result<String, crate::aws::ReadError> {
+        if !key.contains("alias/") {
+            return Ok(key.to_owned());
+        }
+        let ready = rcx.ready().await?;
+        Ok(ready.keys.arn.clone().unwrap_or_else(|| key.to_owned()))
+    }
+
+    async fn set(cx: &Cx<'_>, name: &str, on: bool) -> Result<(), CallError> {
+        let key = cx
+            .target
+            .kms_key_arn
+            .clone()
+            .unwrap_or_else(|| name.to_owned());
+        let c = &cx.clients.kms;
+        if on {
+            let req = c.enable_key_rotation().key_id(&key);
+            crate::send!(cx, "kms:EnableKeyRotation", req).await?;
+        } else {
+            let req = c.disable_key_rotation().key_id(&key);
+            crate::send!(cx, "kms:DisableKeyRotation", req).await?;
+        }
+        Ok(())
+    }
+
+    impl Api for KeyRotation {
+        async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
+            let mut out = Vec::new();
+            for name in names {
+                let key = key_id(rcx, name).await?;
+                let req = rcx.clients.kms.get_key_rotation_status().key_id(key);
+                let got = req.send().await;
+                let got = got.map_err(|e| read_error("kms:GetKeyRotationStatus", e))?;
+                out.push((
+                    name.clone(),
+                    Some(KeyRotation {
+                        enabled: got.key_rotation_enabled(),
+                    }),
+                ));
+            }
+            Ok(out)
+        }
+
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
+            set(cx, step.name, step.want.enabled).await?;
+            Ok(if step.want.enabled {
+                "rotation on"
+            } else {
+                "rotation off"
+            })
+        }
+
+        /// The key and its rotation belong to its owner: ctrail stops
+        /// managing rotation and leaves it as it is (turning it off would
+        /// weaken the key for whoever still uses it).
+        async fn delete(_: &Cx<'_>, _: &Step<'_, Self>) -> Done {
+            Ok("left as it is")
+        }
+    }
+}
