@@ -57,18 +57,14 @@ fn the_seed_setup_fails_every_monitoring_control() {
 fn the_cis_profile_passes_every_control_it_can_set() {
     let (code, v) = verdicts("specs/cis.yaml");
     assert_eq!(code, 1);
-    let failed: Vec<&String> = v
-        .iter()
-        .filter(|(_, s)| s.0 == "fail")
-        .map(|(id, _)| id)
-        .collect();
-    assert_eq!(failed, ["3.4"], "{v:?}");
-    let manual: Vec<&String> = v
-        .iter()
-        .filter(|(_, s)| s.0 == "manual")
-        .map(|(id, _)| id)
-        .collect();
-    assert_eq!(manual, ["2.1.2"], "{v:?}");
+    let with = |status: &str| -> Vec<&String> {
+        v.iter()
+            .filter(|(_, s)| s.0 == status)
+            .map(|(id, _)| id)
+            .collect()
+    };
+    assert_eq!(with("fail"), ["3.4"], "{v:?}");
+    assert_eq!(with("manual"), ["2.1.2"], "{v:?}");
 }
 
 /// The monitoring example: every CIS filter with an alarm to a subscribed

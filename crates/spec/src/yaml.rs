@@ -243,15 +243,16 @@ impl<'de> Visitor<'de> for RawVisitor {
 /// Where the field at a dotted `path` (`trail.log_file_validation`) is set:
 /// the location of its key, or of the deepest enclosing key that is there
 /// (a default is set where its section is, or nowhere: `None`).
-pub fn locate(text: &str, path: &str) -> Option<Loc> {
-    let mut node = parse(text).ok()?;
+/// `root` is the parsed document ([`parse`]), so several paths cost one parse.
+pub fn locate(root: &Node, path: &str) -> Option<Loc> {
+    let mut node = root;
     let mut found = None;
     for key in path.split('.') {
-        let Kind::Map(entries) = node.kind else {
+        let Kind::Map(entries) = &node.kind else {
             break;
         };
         let Some((k, v)) = entries
-            .into_iter()
+            .iter()
             .find(|(k, _)| matches!(&k.kind, Kind::Str(s) if s == key))
         else {
             break;

@@ -75,10 +75,15 @@ fn check(opts: &Options, conn: &Connection) -> Result<ExitCode, String> {
     };
     let verdicts = ctrail_check::judge(&facts);
     let file = opts.spec.display().to_string();
+    // Parsed once; each verdict's field is looked up in it.
+    let root = ctrail_spec::yaml::parse(&text).ok();
     let locate = |o: &Origin| match o {
         Origin::Spec(path) => Place {
             file: Some(file.clone()),
-            line: ctrail_spec::yaml::locate(&text, path).map(|l| l.line),
+            line: root
+                .as_ref()
+                .and_then(|r| ctrail_spec::yaml::locate(r, path))
+                .map(|l| l.line),
             resource: None,
         },
         Origin::Live(resource) => Place {
