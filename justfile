@@ -59,7 +59,8 @@ lint:
 # The main job on the local emulator: the manual procedure by hand, ctrail
 # plan, the account brought to the spec, a plan with no changes, a drift
 # caught, a broken grant caught by the preflight; then the CIS monitoring
-# applied and a saved query run with ctrail query.
+# applied, a saved query run with ctrail query, and ctrail check --live
+# judging the account against the CIS benchmark.
 demo: emulator
     cargo build --quiet --bin ctrail
     ./target/debug/ctrail validate specs/*.yaml
