@@ -5,7 +5,7 @@
 //! sets it or the resource that shows it.
 
 use ctrail_kinds::cloudtrail::event_selectors::{Advanced, EventSelectors as Selectors};
-use ctrail_spec::{AlarmAction, EventSelectors, Spec, TopicRef};
+use ctrail_spec::{AlarmAction, EventSelectors, Spec};
 use serde::Serialize;
 
 /// Where a fact comes from: a spec field (its dotted path) or a live resource.
@@ -131,11 +131,11 @@ pub fn from_spec(spec: &Spec) -> Facts {
             ("bucket", at("bucket.name")),
         ],
     };
-    let subscribed = spec.monitoring.alert_topic.as_ref().map(|t| match t.topic {
-        TopicRef::Name(_) => !t.emails.is_empty(),
-        // A topic managed elsewhere: its subscriptions are its owner's.
-        TopicRef::Arn(_) => true,
-    });
+    let subscribed = spec
+        .monitoring
+        .alert_topic
+        .as_ref()
+        .map(ctrail_spec::AlertTopic::has_subscriber);
     let filters = spec
         .monitoring
         .metric_filters

@@ -269,6 +269,17 @@ pub enum TopicRef {
     Arn(String),
 }
 
+impl AlertTopic {
+    /// Whether someone hears the alarms: a topic ctrail creates needs an
+    /// email subscription; a topic managed elsewhere has its owner's.
+    pub fn has_subscriber(&self) -> bool {
+        match self.topic {
+            TopicRef::Name(_) => !self.emails.is_empty(),
+            TopicRef::Arn(_) => true,
+        }
+    }
+}
+
 /// A metric filter on the trail's log group and the alarm on its metric.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MetricFilter {

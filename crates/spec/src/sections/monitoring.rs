@@ -286,9 +286,7 @@ pub(crate) fn read(
     };
 
     let topic = fields.get("alert_topic").and_then(|t| alert_topic(cx, t));
-    let mut preset_names = Vec::new();
-    let mut all_filters = Vec::new();
-    let mut all_queries = Vec::new();
+    let mut expanded = Expanded::default();
     if let Some(pf) = fields.get("presets") {
         for p in decode::string_list(cx.sink, pf).unwrap_or_default() {
             let Some(preset) = PRESETS.iter().find(|k| k.name == p.value) else {
@@ -301,32 +299,28 @@ pub(crate) fn read(
                 );
                 continue;
             };
-            match preset_entries(preset, log_group) {
-                Ok((fs, qs)) => {
-                    all_filters.extend(fs);
-                    all_queries.extend(qs);
-                    preset_names.push(preset.name.to_owned());
-                }
-                Err(e) => {
-                    cx.report(
-                        p.loc,
-                        &p.path,
-                        Problem::new(format!("built-in preset is invalid: {e}")),
-                    );
-                }
+            if let Err(e) = expand(preset, log_group, &mut expanded) {
+                cx.report(
+                    p.loc,
+                    &p.path,
+                    Problem::new(format!("built-in preset is invalid: {e}")),
+                );
             }
         }
     }
-    // `profile: cis` brings the cis preset whether or not it is listed.
+    // `profile: cis` brings the cis preset whether or not it is listed (a
+    // built-in preset is valid: its own test says so).
     if cx.profile == Some(super::profile::Profile::Cis)
-        && !preset_names.iter().any(|n| n == "cis")
+        && !expanded.names.iter().any(|n| n == "cis")
         && let Some(preset) = PRESETS.iter().find(|k| k.name == "cis")
-        && let Ok((fs, qs)) = preset_entries(preset, log_group)
     {
-        all_filters.extend(fs);
-        all_queries.extend(qs);
-        preset_names.push(preset.name.to_owned());
+        let _ = expand(preset, log_group, &mut expanded);
     }
+    let Expanded {
+        filters: mut all_filters,
+        queries: mut all_queries,
+        names: preset_names,
+    } = expanded;
     if let Some(df) = fields.get("disable") {
         for d in decode::string_list(cx.sink, df).unwrap_or_default() {
             let (nf, nq) = (all_filters.len(), all_queries.len());
@@ -396,6 +390,23 @@ pub(crate) fn read(
         metric_filters: all_filters,
         queries: all_queries,
     })
+}
+
+/// The entries of the presets in use, and their names.
+#[derive(Default)]
+struct Expanded {
+    filters: Vec<MetricFilter>,
+    queries: Vec<SavedQuery>,
+    names: Vec<String>,
+}
+
+/// Adds `preset`'s entries on `log_group`.
+fn expand(preset: &Preset, log_group: &str, into: &mut Expanded) -> Result<(), String> {
+    let (filters, queries) = preset_entries(preset, log_group)?;
+    into.filters.extend(filters);
+    into.queries.extend(queries);
+    into.names.push(preset.name.to_owned());
+    Ok(())
 }
 
 /// The spec's own entries: one named like a preset entry replaces it, the

@@ -8,7 +8,7 @@
 
 use super::Cx;
 use crate::decode::Fields;
-use crate::model::{BasicSelector, DataResource, EventSelectors, Spec, TopicRef};
+use crate::model::{BasicSelector, DataResource, EventSelectors, Spec};
 use crate::yaml::{Kind, Loc};
 
 /// A named set of defaults and rules.
@@ -115,10 +115,7 @@ pub(crate) fn check_cis(cx: &mut Cx<'_>, top: &Fields<'_>, spec: &Spec) {
         .monitoring
         .alert_topic
         .as_ref()
-        .is_some_and(|t| match t.topic {
-            TopicRef::Name(_) => !t.emails.is_empty(),
-            TopicRef::Arn(_) => true,
-        });
+        .is_some_and(crate::model::AlertTopic::has_subscriber);
     if spec.cloudwatch_logs.is_some() && !heard {
         at(
             cx,
