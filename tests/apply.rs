@@ -546,3 +546,69 @@ fn endpoint_url_flag_points_ctrail_at_an_endpoint() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(text(&out).contains("to add"), "{}", text(&out));
 }
+
+/// Server access logging to a bucket managed elsewhere: S3 refuses
+/// PutBucketLogging (as the adapter does, docs/aws-rules.md) until that
+/// bucket's policy lets S3's logging service write for this log bucket and
+/// account; a grant conditioned on another source bucket is not enough. Then
+/// apply sets it, and the account converges.
+#[test]
+fn access_logging_to_an_existing_bucket_waits_for_its_grant_to_s3_logging() {
+    let acct = Account::empty("apply-access-logging");
+    let yaml = std::fs::read_to_string(&acct.spec).expect("spec").replace(
+        &format!("bucket:\n  name: {BUCKET}\n"),
+        &format!(
+            "bucket:\n  name: {BUCKET}\n  access_logging: {{target_bucket: my-org-access-logs, create: false}}\n"
+        ),
+    );
+    assert!(yaml.contains("access_logging"), "{yaml}");
+    let spec = support::scratch_file("apply-access-logging", "spec.yaml", &yaml);
+    acct.em
+        .cli("s3api create-bucket --bucket my-org-access-logs", &[]);
+
+    // The grant of the S3 User Guide's "Permissions for log delivery", for
+    // one source bucket.
+    let grant = |source: &str| {
+        r#"{"Version": "2012-10-17", "Statement": [{"Sid": "S3ServerAccessLogsPolicy", "Effect": "Allow",
+            "Principal": {"Service": "logging.s3.amazonaws.com"}, "Action": "s3:PutObject",
+            "Resource": "arn:aws:s3:::my-org-access-logs/BUCKET/*",
+            "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::SOURCE"},
+                          "StringEquals": {"aws:SourceAccount": "123456789012"}}}]}"#
+            .replace("BUCKET", BUCKET)
+            .replace("SOURCE", source)
+    };
+    let refused = |why: &str| {
+        let out = acct.em.ctrail(&["apply", "--auto-approve", &spec]);
+        let t = text(&out);
+        assert!(!out.status.success(), "{why}: applied\n{t}");
+        assert!(
+            t.contains(&format!("s3_bucket_logging.{BUCKET}"))
+                && t.contains("InvalidTargetBucketForLogging"),
+            "{why}:\n{t}"
+        );
+    };
+    refused("no bucket policy");
+    acct.em.cli(
+        "s3api put-bucket-policy --bucket my-org-access-logs --policy {}",
+        &[&grant("some-other-bucket")],
+    );
+    refused("a grant for another source bucket");
+
+    acct.em.cli(
+        "s3api put-bucket-policy --bucket my-org-access-logs --policy {}",
+        &[&grant(BUCKET)],
+    );
+    let out = acct.em.ctrail(&["apply", "--auto-approve", &spec]);
+    assert!(out.status.success(), "{}", text(&out));
+    let logging: Value = serde_json::from_str(&acct.em.cli(
+        "s3api get-bucket-logging --bucket {} --output json",
+        &[BUCKET],
+    ))
+    .expect("json");
+    assert_eq!(
+        logging["LoggingEnabled"],
+        json!({"TargetBucket": "my-org-access-logs", "TargetPrefix": format!("{BUCKET}/")})
+    );
+    let out = acct.em.ctrail(&["plan", "--detailed-exitcode", &spec]);
+    assert_eq!(out.status.code(), Some(0), "not converged:\n{}", text(&out));
+}

@@ -56,14 +56,14 @@ fn the_seed_setup_fails_every_monitoring_control() {
 #[test]
 fn the_cis_profile_passes_every_control_it_can_set() {
     let (code, v) = verdicts("specs/cis.yaml");
-    assert_eq!(code, 1);
+    assert_eq!(code, 0, "nothing fails: {v:?}");
     let with = |status: &str| -> Vec<&String> {
         v.iter()
             .filter(|(_, s)| s.0 == status)
             .map(|(id, _)| id)
             .collect()
     };
-    assert_eq!(with("fail"), ["3.4"], "{v:?}");
+    assert!(with("fail").is_empty(), "{v:?}");
     assert_eq!(with("manual"), ["2.1.2"], "{v:?}");
 }
 

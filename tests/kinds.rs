@@ -29,6 +29,7 @@ trail:
   sns_topic: every-kind-deliveries
 bucket:
   name: every-kind-logs
+  access_logging: {target_bucket: every-kind-access-logs}
 cloudwatch_logs:
   log_group: CloudTrail/EveryKind
   retention_days: 90
@@ -147,6 +148,31 @@ fn every_kind_is_created_read_and_deleted() {
         );
     }
 
+    // S3 delivered access logs of the log bucket while it was set up; a
+    // bucket holding logs is never emptied by ctrail, and S3 refuses to
+    // delete it. Everything else is deleted.
+    let report = delete_all(&rt, &clients, &live, &resolved);
+    let failed: Vec<String> = report
+        .actions
+        .iter()
+        .filter_map(|(a, o)| match o {
+            ctrail_executor::Outcome::Failed { error } => Some(format!("{a}: {error}")),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            "s3_bucket.every-kind-access-logs: s3:DeleteBucket: BucketNotEmpty: The bucket you tried to delete is not empty"
+        ],
+        "{report:#?}"
+    );
+    let objects = em.cli(
+        "s3api list-objects-v2 --bucket every-kind-access-logs --query KeyCount",
+        &[],
+    );
+    assert_ne!(objects.trim(), "0", "access logs were delivered");
+    em.cli("s3 rm s3://every-kind-access-logs --recursive", &[]);
     let report = delete_all(&rt, &clients, &live, &resolved);
     assert!(report.succeeded(), "{report:#?}");
     let (after, _) = read(&rt, &clients, &spec, &graph);

@@ -219,6 +219,46 @@ def check_log_group_key(key: dict | None, key_policy, region: str, account: str,
             )
 
 
+S3_LOGGING = "logging.s3.amazonaws.com"
+LOG_DELIVERY_GROUP = "http://acs.amazonaws.com/groups/s3/LogDelivery"
+
+
+def check_bucket_logging(req: dict, docs: dict):
+    """Raises Refusal as S3 does on PutBucketLogging that turns logging on
+    (S3 API Reference, PutBucketLogging; S3 User Guide, "Enabling Amazon S3
+    server access logging", "Permissions for log delivery").
+
+    req: partition, account, source, target, prefix, target_grants (bool).
+    docs: source_region, target_region (None: no such bucket), bucket_policy
+    (the target's), object_ownership (the target's), acl_grants (the
+    target's (grantee URI, permission) pairs).
+    """
+    if docs.get("target_region") is None:
+        raise Refusal("InvalidTargetBucketForLogging", "The target bucket for logging does not exist")
+    if docs["target_region"] != docs.get("source_region"):
+        raise Refusal("CrossLocationLoggingProhibited", "Cross S3 location logging not allowed.")
+    enforced = docs.get("object_ownership") == "BucketOwnerEnforced"
+    if enforced and req.get("target_grants"):
+        raise Refusal(
+            "InvalidBucketAclWithObjectOwnership",
+            "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting",
+        )
+    # What a delivery carries: S3's logging service writes a log object under
+    # the prefix, for the source bucket, in the source bucket's account.
+    part = req["partition"]
+    key = f"arn:{part}:s3:::{req['target']}/{req.get('prefix') or ''}2026-01-01-00-00-00-0123456789ABCDEF"
+    ctx = {"aws:SourceArn": f"arn:{part}:s3:::{req['source']}", "aws:SourceAccount": req["account"]}
+    by_policy = allowed(docs.get("bucket_policy"), ("service", S3_LOGGING), "s3:PutObject", key, ctx)
+    perms = {p for uri, p in docs.get("acl_grants", []) if uri == LOG_DELIVERY_GROUP}
+    by_acl = not enforced and ("FULL_CONTROL" in perms or {"WRITE", "READ_ACP"} <= perms)
+    if not (by_policy or by_acl):
+        raise Refusal(
+            "InvalidTargetBucketForLogging",
+            "You must either provide the necessary permissions to the logging service using a bucket "
+            "policy or give the log-delivery group WRITE and READ_ACP permissions to the target bucket",
+        )
+
+
 INSIGHT_TYPES = ("ApiCallRateInsight", "ApiErrorRateInsight")
 
 
@@ -249,6 +289,19 @@ def _self_test():
     ok = allowed(doc, ("service", CLOUDTRAIL), "kms:GenerateDataKey", "k", {"kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:us-east-1:1:trail/t"})
     assert ok
     assert not allowed(doc, ("service", CLOUDTRAIL), "kms:GenerateDataKey", "k", {})
+    grant = {"Statement": [{"Effect": "Allow", "Principal": {"Service": S3_LOGGING}, "Action": "s3:PutObject",
+                            "Resource": "arn:aws:s3:::t/src/*",
+                            "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::src"}, "StringEquals": {"aws:SourceAccount": "1"}}}]}
+    req = {"partition": "aws", "account": "1", "source": "src", "target": "t", "prefix": "src/", "target_grants": False}
+    docs = {"source_region": "us-east-1", "target_region": "us-east-1", "bucket_policy": grant,
+            "object_ownership": "BucketOwnerEnforced", "acl_grants": []}
+    check_bucket_logging(req, docs)
+    for broken in (dict(req, source="other"), dict(req, account="2"), dict(req, prefix="elsewhere/")):
+        try:
+            check_bucket_logging(broken, docs)
+            raise AssertionError(f"accepted {broken}")
+        except Refusal as r:
+            assert r.code == "InvalidTargetBucketForLogging"
 
 
 if __name__ == "__main__":

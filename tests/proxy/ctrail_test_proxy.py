@@ -116,6 +116,7 @@ S3_SUBRESOURCES = {
         "policy": "GetBucketPolicy",
         "location": "GetBucketLocation",
         "acl": "GetBucketAcl",
+        "logging": "GetBucketLogging",
     },
     "PUT": {
         "versioning": "PutBucketVersioning",
@@ -125,6 +126,7 @@ S3_SUBRESOURCES = {
         "encryption": "PutBucketEncryption",
         "policy": "PutBucketPolicy",
         "acl": "PutBucketAcl",
+        "logging": "PutBucketLogging",
     },
     "DELETE": {
         "tagging": "DeleteBucketTagging",
@@ -478,6 +480,53 @@ class Handler(BaseHTTPRequestHandler):
             return True
         return False
 
+    def _refuse_bucket_logging_without_grant(self, op: str, body: bytes) -> bool:
+        """PutBucketLogging refused as S3 refuses it (aws_rules.py): the target
+        bucket must exist in the source's region and grant S3's logging service."""
+        if op != "s3:PutBucketLogging":
+            return False
+        text = body.decode("utf-8", "replace")
+        target = re.search(r"<TargetBucket>([^<]*)</TargetBucket>", text)
+        if not target:
+            return False  # logging off: nothing to grant
+        field = lambda name: (re.search(rf"<{name}>([^<]*)</{name}>", text) or [None, ""])[1]  # noqa: E731
+        source = urllib.parse.urlsplit(self.path).path.strip("/").split("/")[0]
+        target = html.unescape(target.group(1))
+
+        def location(bucket: str):
+            status, _, data = self._ask("s3", "GET", f"/{bucket}?location")
+            if status != 200:
+                return None
+            m = re.search(rb"<LocationConstraint[^>]*>([^<]*)</LocationConstraint>", data)
+            return (m.group(1).decode() if m else "") or "us-east-1"
+
+        status, _, policy = self._ask("s3", "GET", f"/{target}?policy")
+        status_oc, _, controls = self._ask("s3", "GET", f"/{target}?ownershipControls")
+        status_acl, _, acl = self._ask("s3", "GET", f"/{target}?acl")
+        grants = re.findall(
+            rb"<Grant>.*?<URI>([^<]*)</URI>.*?<Permission>([^<]*)</Permission>.*?</Grant>", acl if status_acl == 200 else b"", re.S
+        )
+        docs = {
+            "target_region": location(target),
+            "source_region": location(source),
+            "bucket_policy": json.loads(policy) if status == 200 else None,
+            "object_ownership": (re.search(rb"<ObjectOwnership>([^<]*)</ObjectOwnership>", controls) or [None, b""])[1].decode()
+            if status_oc == 200 else "",
+            "acl_grants": [(u.decode(), p.decode()) for u, p in grants],
+        }
+        request = {
+            "partition": "aws", "account": self._caller_account(), "source": source, "target": target,
+            "prefix": html.unescape(field("TargetPrefix")), "target_grants": "<TargetGrants>" in text,
+        }
+        try:
+            aws_rules.check_bucket_logging(request, docs)
+        except aws_rules.Refusal as r:
+            with LOCK:
+                REFUSED[r.code] = REFUSED.get(r.code, 0) + 1
+            self._send(*error_response("s3", 400, r.code, r.message))
+            return True
+        return False
+
     def _refuse(self, r: "aws_rules.Refusal"):
         """Answers a refusal as the service would, and counts it."""
         with LOCK:
@@ -654,6 +703,7 @@ class Handler(BaseHTTPRequestHandler):
             headers["x-amz-object-ownership"] = "BucketOwnerEnforced"
         if (
             self._refuse_trail_without_grants(op, body)
+            or self._refuse_bucket_logging_without_grant(op, body)
             or self._refuse_log_group_key(op, body)
             or self._serve_kms_association(op, body, headers)
             or self._serve_insight_selectors(op, body, headers)

@@ -346,7 +346,7 @@ fn logging_controls(facts: &Facts) -> Vec<Verdict> {
     ));
     out.push(every_trail(facts, "3.4", "S3 bucket access logging is enabled on the CloudTrail S3 bucket", "bucket",
         |t| t.kept.bucket_access_logging,
-        |t| format!("server access logging is not yet set by ctrail: aws s3api put-bucket-logging --bucket {} --bucket-logging-status '{{\"LoggingEnabled\":{{\"TargetBucket\":\"<access-log bucket>\",\"TargetPrefix\":\"{}/\"}}}}'", t.kept.bucket, t.kept.bucket)));
+        |t| format!("bucket.access_logging: {{target_bucket: {}-access-logs}} (ctrail creates that bucket; `create: false` for an existing one)", t.kept.bucket)));
     out.push(every_trail(
         facts,
         "3.5",

@@ -118,7 +118,7 @@ pub fn from_spec(spec: &Spec) -> Facts {
             // ctrail keeps it as the spec says (kms_key_rotation).
             key_rotation: spec.kms.as_ref().map(|k| k.rotation),
             bucket: spec.bucket.name.clone(),
-            bucket_access_logging: Some(false),
+            bucket_access_logging: Some(spec.bucket.access_logging.is_some()),
             mfa_delete: None,
         },
         origins: vec![
@@ -128,7 +128,13 @@ pub fn from_spec(spec: &Spec) -> Facts {
             ("log_file_validation", at("trail.log_file_validation")),
             ("kms_key", at("kms_key_id")),
             ("log_group", at("cloudwatch_logs")),
-            ("bucket", at("bucket.name")),
+            (
+                "bucket",
+                at(match spec.bucket.access_logging {
+                    Some(_) => "bucket.access_logging",
+                    None => "bucket.name",
+                }),
+            ),
         ],
     };
     let subscribed = spec

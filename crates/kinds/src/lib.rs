@@ -12,13 +12,14 @@
 mod kind;
 pub mod policies;
 
-/// The log bucket and its settings.
+/// The log bucket and its settings, and the bucket of its access logs.
 pub mod s3 {
     pub(crate) mod shared;
 
     pub mod bucket;
     pub mod encryption;
     pub mod lifecycle;
+    pub mod logging;
     pub mod ownership_controls;
     pub mod policy;
     pub mod public_access_block;
@@ -229,6 +230,7 @@ registry! {
     S3BucketTags => s3::tags::BucketTags,
     S3BucketPolicy => s3::policy::BucketPolicy,
     S3BucketOwnershipControls => s3::ownership_controls::OwnershipControls,
+    S3BucketLogging => s3::logging::Logging,
     LogGroup => logs::group::LogGroup,
     LogGroupRetention => logs::retention::Retention,
     LogGroupTags => logs::tags::LogGroupTags,

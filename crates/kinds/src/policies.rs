@@ -159,6 +159,55 @@ pub fn bucket_policy(n: &Names<'_>) -> Value {
     })
 }
 
+/// The policy of the bucket ctrail creates for the log bucket's server
+/// access logs: S3's logging service may write under the target prefix, for
+/// the log bucket of this account only, and nothing else may use the bucket
+/// except over TLS.
+///
+/// Amazon S3 User Guide, "Enabling Amazon S3 server access logging",
+/// "Grant permissions to the logging service principal by using a bucket
+/// policy"
+/// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html#grant-log-delivery-permissions-general):
+/// `logging.s3.amazonaws.com` gets `s3:PutObject` on
+/// `arn:aws:s3:::<target>/<prefix>*`, with `aws:SourceArn` (ArnLike) the
+/// source bucket's ARN and `aws:SourceAccount` its account. With Object
+/// Ownership `BucketOwnerEnforced` (ACLs off) this policy is the only way
+/// to grant delivery; the log-delivery group's ACL grant no longer applies.
+/// The TLS-only statement is the log bucket's own (Security Hub control
+/// S3.5 asks it of every bucket); access-log buckets carry it with delivery
+/// working (nozaq/terraform-aws-secure-baseline#129,
+/// HHS/simpler-grants-gov#1219). No statement may demand the
+/// `s3:x-amz-server-side-encryption` header: S3's log delivery does not send
+/// it and is refused (aws-quickstart/quickstart-compliance-common#29); the
+/// bucket's default SSE-S3 encrypts the logs instead.
+pub fn access_log_bucket_policy(n: &Names<'_>, target: &str, prefix: &str) -> Value {
+    let target_arn = format!("arn:{}:s3:::{target}", n.partition);
+    json!({
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "S3ServerAccessLogsPolicy",
+                "Effect": "Allow",
+                "Principal": {"Service": "logging.s3.amazonaws.com"},
+                "Action": "s3:PutObject",
+                "Resource": format!("{target_arn}/{prefix}*"),
+                "Condition": {
+                    "ArnLike": {"aws:SourceArn": n.bucket_arn()},
+                    "StringEquals": {"aws:SourceAccount": n.account()}
+                }
+            },
+            {
+                "Sid": "DenyInsecureTransport",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": [target_arn.clone(), format!("{target_arn}/*")],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}}
+            }
+        ]
+    })
+}
+
 /// Lets CloudTrail assume the role it delivers to CloudWatch Logs with.
 ///
 /// No source conditions: CloudTrail User Guide, "Role policy document for
@@ -345,6 +394,24 @@ mod tests {
             org["Statement"][1]["Resource"][1],
             "arn:aws:s3:::b1/AWSLogs/${organization_id}/*"
         );
+    }
+
+    #[test]
+    fn access_log_bucket_policy_lets_only_s3_logging_write_for_the_log_bucket() {
+        let p = access_log_bucket_policy(&names(false), "b1-access", "b1/");
+        let grant = json!({
+            "Sid": "S3ServerAccessLogsPolicy",
+            "Effect": "Allow",
+            "Principal": {"Service": "logging.s3.amazonaws.com"},
+            "Action": "s3:PutObject",
+            "Resource": "arn:aws:s3:::b1-access/b1/*",
+            "Condition": {
+                "ArnLike": {"aws:SourceArn": "arn:aws:s3:::b1"},
+                "StringEquals": {"aws:SourceAccount": "${account_id}"}
+            }
+        });
+        assert_eq!(p["Statement"][0], grant);
+        assert_eq!(p["Statement"][1]["Effect"], "Deny");
     }
 
     #[test]

@@ -37,6 +37,7 @@ resource_kinds! {
     S3BucketTags => "s3_bucket_tags",
     S3BucketPolicy => "s3_bucket_policy",
     S3BucketOwnershipControls => "s3_bucket_ownership_controls",
+    S3BucketLogging => "s3_bucket_logging",
     LogGroup => "log_group",
     LogGroupRetention => "log_group_retention",
     LogGroupTags => "log_group_tags",
@@ -88,6 +89,9 @@ pub enum EdgeReason {
     KeyPolicyChecked,
     /// CreateTrail checks the topic policy (InsufficientSnsTopicPolicyException).
     TopicPolicyChecked,
+    /// PutBucketLogging checks the target bucket's grant to S3's logging
+    /// service (InvalidTargetBucketForLogging).
+    LoggingGrantChecked,
     /// The alarm watches the metric the filter publishes.
     Watches,
     /// The alarm notifies the topic; the subscription is to the topic.
@@ -106,6 +110,7 @@ impl EdgeReason {
             Self::IamPropagation => "IAM propagation",
             Self::KeyPolicyChecked => "key policy checked",
             Self::TopicPolicyChecked => "topic policy checked by CreateTrail",
+            Self::LoggingGrantChecked => "bucket policy checked by PutBucketLogging",
             Self::Configured => "configured first",
             Self::Watches => "alarm watches the filter's metric",
             Self::Notifies => "notifies the topic",

@@ -181,7 +181,7 @@ impl InsightType {
     }
 }
 
-pub use crate::sections::bucket::Bucket;
+pub use crate::sections::bucket::{AccessLogBucket, AccessLogging, Bucket};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct PublicAccessBlock {

@@ -168,6 +168,17 @@ pub fn build(spec: &Spec, ev: &Evidence, live: &LiveState, checks: &[Check]) -> 
                 .and_then(|v| v.get("object_ownership")),
         ),
     );
+    let access_logs = live
+        .present(K::S3BucketLogging, b)
+        .and_then(|v| Some((v["target_bucket"].as_str()?, v["target_prefix"].as_str()?)));
+    s.fact(
+        "Server access logging",
+        match (access_logs, &spec.bucket.access_logging) {
+            (Some((bucket, prefix)), _) => format!("to s3://{bucket}/{prefix}"),
+            (None, Some(_)) => "OFF".to_owned(),
+            (None, None) => "not managed by this spec".to_owned(),
+        },
+    );
     let rules = live
         .present(K::S3BucketLifecycle, b)
         .and_then(|v| v["rules"].as_array())

@@ -361,6 +361,29 @@ mod s3_ownership_controls {
     }
 }
 
+mod s3_logging {
+    use crate::s3::logging::Logging;
+
+    /// What PutBucketLogging sends reads back as the desired value; no
+    /// target sends the empty status that turns logging off.
+    #[test]
+    fn round_trip() {
+        let want = Logging {
+            target_bucket: Some("b-access-logs".into()),
+            target_prefix: Some("b/".into()),
+        };
+        let sent = want.to_aws().expect("request");
+        assert_eq!(Logging::from_aws(sent.logging_enabled()), want);
+        let off = Logging {
+            target_bucket: None,
+            target_prefix: None,
+        };
+        let sent = off.to_aws().expect("request");
+        assert!(sent.logging_enabled().is_none());
+        assert_eq!(Logging::from_aws(None), off);
+    }
+}
+
 mod s3_policy {
     use crate::s3::policy::BucketPolicy;
     use ctrail_policy::canonical;

@@ -1,8 +1,10 @@
-//! `s3_bucket`: the log bucket itself. It holds the audit logs, so a plan
-//! never deletes or moves it unless the spec sets `allow_destroy`.
+//! `s3_bucket`: the log bucket itself, and the bucket ctrail creates for its
+//! server access logs. Both hold audit logs, so a plan never deletes or moves
+//! them unless the spec sets `allow_destroy`.
 
 use ctrail_spec::Spec;
 
+use crate::s3::shared::access_log_target;
 use crate::{Desired, Kind, Names, Rules};
 
 crate::attributes! {
@@ -17,16 +19,17 @@ impl Kind for Bucket {
 
     fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
         let b = &spec.bucket;
-        vec![
-            Desired::new(
-                &b.name,
-                Bucket {
-                    name: b.name.clone(),
-                    region: spec.region.clone(),
-                },
-            )
-            .holds_audit_logs(b.allow_destroy),
-        ]
+        let bucket = |name: &str| {
+            let value = Bucket {
+                name: name.to_owned(),
+                region: spec.region.clone(),
+            };
+            Desired::new(name, value).holds_audit_logs(b.allow_destroy)
+        };
+        let access_logs = access_log_target(spec).map(|(a, _)| bucket(&a.target_bucket));
+        std::iter::once(bucket(&b.name))
+            .chain(access_logs)
+            .collect()
     }
 }
 

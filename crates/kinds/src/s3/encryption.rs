@@ -6,6 +6,7 @@ use ctrail_model::placeholder::Placeholder;
 use ctrail_spec::Spec;
 use serde_json::Value;
 
+use crate::s3::shared::access_log_target;
 use crate::{Desired, Kind, Names, Rules, Security};
 
 crate::attributes! {
@@ -49,7 +50,21 @@ impl Kind for Encryption {
                 bucket_key_enabled: *bucket_key,
             },
         };
-        vec![Desired::new(&spec.bucket.name, value).part_of(ResourceKind::S3Bucket)]
+        // S3 delivers server access logs only into a bucket whose default
+        // encryption is SSE-S3 (S3 User Guide, "Enabling Amazon S3 server
+        // access logging": "Default encryption with AWS KMS keys (SSE-KMS)
+        // is not supported").
+        let access_logs = access_log_target(spec).map(|(a, _)| {
+            let sse_s3 = Encryption {
+                sse_algorithm: Some("AES256".into()),
+                kms_master_key_id: None,
+                bucket_key_enabled: false,
+            };
+            Desired::new(&a.target_bucket, sse_s3).part_of(ResourceKind::S3Bucket)
+        });
+        std::iter::once(Desired::new(&spec.bucket.name, value).part_of(ResourceKind::S3Bucket))
+            .chain(access_logs)
+            .collect()
     }
 }
 

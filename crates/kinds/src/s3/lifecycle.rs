@@ -5,6 +5,7 @@
 use ctrail_model::ResourceKind;
 use ctrail_spec::Spec;
 
+use crate::s3::shared::access_log_target;
 use crate::{Compare, Desired, Kind, Names, Rules, Security};
 
 crate::attributes! {
@@ -66,7 +67,24 @@ impl Kind for Lifecycle {
                     .map(days),
             })
             .collect();
-        vec![Desired::new(&spec.bucket.name, Lifecycle { rules }).part_of(ResourceKind::S3Bucket)]
+        let access_logs = access_log_target(spec).map(|(a, days)| {
+            let expire = Rule {
+                id: "expire-access-logs".into(),
+                status: "Enabled".into(),
+                prefix: a.target_prefix.clone(),
+                transitions: Vec::new(),
+                expiration_days: Some(self::days(days)),
+                noncurrent_version_expiration_days: None,
+                abort_incomplete_multipart_upload_days: Some(self::days(7)),
+            };
+            let rules = vec![expire];
+            Desired::new(&a.target_bucket, Lifecycle { rules }).part_of(ResourceKind::S3Bucket)
+        });
+        std::iter::once(
+            Desired::new(&spec.bucket.name, Lifecycle { rules }).part_of(ResourceKind::S3Bucket),
+        )
+        .chain(access_logs)
+        .collect()
     }
 }
 

@@ -4,6 +4,7 @@
 //! accepts (S3 User Guide, "Controlling ownership of objects and disabling
 //! ACLs for your bucket", Troubleshooting).
 
+use crate::s3::shared::access_log_target;
 use crate::{Desired, Kind, Names, Rules};
 use ctrail_model::ResourceKind;
 use ctrail_spec::Spec;
@@ -29,10 +30,18 @@ impl Kind for OwnershipControls {
 
     fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
         let b = &spec.bucket;
-        let value = OwnershipControls {
-            object_ownership: Some(b.object_ownership.clone()),
+        let owned = |name: &str, ownership: &str| {
+            let value = OwnershipControls {
+                object_ownership: Some(ownership.to_owned()),
+            };
+            Desired::new(name, value).part_of(ResourceKind::S3Bucket)
         };
-        vec![Desired::new(&b.name, value).part_of(ResourceKind::S3Bucket)]
+        // ACLs off on the access-log bucket: its policy alone grants delivery.
+        let access_logs =
+            access_log_target(spec).map(|(a, _)| owned(&a.target_bucket, "BucketOwnerEnforced"));
+        std::iter::once(owned(&b.name, &b.object_ownership))
+            .chain(access_logs)
+            .collect()
     }
 }
 

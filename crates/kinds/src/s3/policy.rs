@@ -6,6 +6,7 @@ use ctrail_policy::canonical;
 use ctrail_spec::Spec;
 use serde_json::Value;
 
+use crate::s3::shared::access_log_target;
 use crate::{Compare, Desired, Kind, Names, Rules, Security, policies};
 
 crate::attributes! {
@@ -28,10 +29,20 @@ impl Kind for BucketPolicy {
             policies::bucket_policy(names),
             &spec.bucket.extra_policy_statements,
         ));
-        vec![
+        let access_logs = access_log_target(spec).map(|(a, _)| {
+            let policy = canonical::policy(&policies::access_log_bucket_policy(
+                names,
+                &a.target_bucket,
+                &a.target_prefix,
+            ));
+            Desired::new(&a.target_bucket, BucketPolicy { policy }).part_of(ResourceKind::S3Bucket)
+        });
+        std::iter::once(
             Desired::new(&spec.bucket.name, BucketPolicy { policy })
                 .part_of(ResourceKind::S3Bucket),
-        ]
+        )
+        .chain(access_logs)
+        .collect()
     }
 }
 

@@ -1,9 +1,11 @@
 //! `s3_public_access_block`: the bucket's four public access block settings,
-//! all on by default (a log bucket is never public).
+//! all on by default (a log bucket is never public), and all on for the
+//! access-log bucket ctrail creates.
 
 use ctrail_model::ResourceKind;
 use ctrail_spec::Spec;
 
+use crate::s3::shared::access_log_target;
 use crate::{Desired, Kind, Names, Rules, Security, rank};
 
 crate::attributes! {
@@ -24,18 +26,20 @@ impl Kind for PublicAccessBlock {
 
     fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
         let p = spec.bucket.public_access_block;
-        vec![
-            Desired::new(
-                &spec.bucket.name,
-                PublicAccessBlock {
-                    block_public_acls: p.block_public_acls,
-                    ignore_public_acls: p.ignore_public_acls,
-                    block_public_policy: p.block_public_policy,
-                    restrict_public_buckets: p.restrict_public_buckets,
-                },
-            )
-            .part_of(ResourceKind::S3Bucket),
-        ]
+        let block = |name: &str, p: ctrail_spec::PublicAccessBlock| {
+            let value = PublicAccessBlock {
+                block_public_acls: p.block_public_acls,
+                ignore_public_acls: p.ignore_public_acls,
+                block_public_policy: p.block_public_policy,
+                restrict_public_buckets: p.restrict_public_buckets,
+            };
+            Desired::new(name, value).part_of(ResourceKind::S3Bucket)
+        };
+        let access_logs = access_log_target(spec)
+            .map(|(a, _)| block(&a.target_bucket, ctrail_spec::PublicAccessBlock::ALL));
+        std::iter::once(block(&spec.bucket.name, p))
+            .chain(access_logs)
+            .collect()
     }
 }
 

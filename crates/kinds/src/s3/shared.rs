@@ -1,4 +1,16 @@
-//! What the bucket's kinds share: whether the bucket exists, read once.
+//! What the bucket's kinds share: whether the bucket exists, read once, and
+//! the second bucket a spec may imply (the log bucket's access-log target).
+
+use ctrail_spec::{AccessLogging, Spec};
+
+/// The bucket ctrail creates for the log bucket's server access logs
+/// (`bucket.access_logging` without `create: false`), and the days it keeps
+/// them. Each bucket kind adds its setting of this bucket beside the log
+/// bucket's.
+pub(crate) fn access_log_target(spec: &Spec) -> Option<(&AccessLogging, u32)> {
+    let logging = spec.bucket.access_logging.as_ref()?;
+    logging.create.map(|c| (logging, c.expiration_days))
+}
 
 #[cfg(feature = "aws")]
 use crate::aws::{ReadCx, ReadError, absent_if_not_found, if_exists};

@@ -24,7 +24,34 @@ pub struct Bucket {
     pub extra_policy_statements: Vec<serde_json::Value>,
     /// S3 Object Ownership; `BucketOwnerEnforced` disables ACLs.
     pub object_ownership: String,
+    /// S3 server access logging of the log bucket (CIS 3.4).
+    pub access_logging: Option<AccessLogging>,
 }
+
+/// Where S3 delivers the log bucket's server access logs: every request made
+/// to the bucket, who read or deleted which log file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccessLogging {
+    /// The bucket the access logs go to (same account and region).
+    pub target_bucket: String,
+    /// The key prefix of the access logs in it.
+    pub target_prefix: String,
+    /// `Some`: ctrail creates and keeps the target bucket; `None`: it exists,
+    /// managed elsewhere, and must grant S3's logging service itself.
+    pub create: Option<AccessLogBucket>,
+}
+
+/// The target bucket ctrail creates: public access blocked, ACLs off, SSE-S3
+/// (the only default encryption S3 delivers access logs into), a policy that
+/// lets only S3's logging service write, for this bucket, and an expiry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct AccessLogBucket {
+    /// Days after which access logs are deleted.
+    pub expiration_days: u32,
+}
+
+/// How long access logs are kept by default: a year, as for audit logs.
+const ACCESS_LOG_DAYS: u32 = 365;
 
 const OWNERSHIP: [&str; 3] = [
     "BucketOwnerEnforced",
@@ -37,16 +64,7 @@ pub(crate) const SHAPE: Object = Object::new(
     &[
         Key::new(
             "name",
-            Ty::Str(
-                Str::ANY
-                    .pattern("^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")
-                    .not(&[
-                        "^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}$",
-                        "^(xn--|sthree-|amzn-s3-demo-)",
-                        "(-s3alias|--ol-s3|\\.mrap|--x-s3|--table-s3)$",
-                    ])
-                    .len(3, 63),
-            ),
+            Ty::Str(BUCKET_NAME),
             "The bucket's name: 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, not an IP address, no reserved prefix or suffix.",
         )
         .required(),
@@ -85,8 +103,51 @@ pub(crate) const SHAPE: Object = Object::new(
             Ty::Str(Str::one_of(&OWNERSHIP)),
             "S3 Object Ownership (default BucketOwnerEnforced: ACLs off).",
         ),
+        Key::new(
+            "access_logging",
+            Ty::Object(&ACCESS_LOGGING_SHAPE),
+            "S3 server access logging of this bucket (CIS 3.4): every request made to it, delivered to another bucket.",
+        ),
     ],
 );
+const BUCKET_NAME: Str = Str::ANY
+    .pattern("^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")
+    .not(&[
+        "^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}$",
+        "^(xn--|sthree-|amzn-s3-demo-)",
+        "(-s3alias|--ol-s3|\\.mrap|--x-s3|--table-s3)$",
+    ])
+    .len(3, 63);
+const ACCESS_LOGGING_SHAPE: Object = Object::new(
+    "access logging",
+    &[
+        Key::new(
+            "target_bucket",
+            Ty::Str(BUCKET_NAME),
+            "The bucket S3 delivers the access logs to: in the same account and region, not this bucket.",
+        )
+        .required(),
+        Key::new(
+            "target_prefix",
+            Ty::Str(Str::ANY.len(0, 900)),
+            "The key prefix of the access logs (default: this bucket's name and a slash).",
+        ),
+        Key::new(
+            "create",
+            Ty::Bool,
+            "Whether ctrail creates and keeps the target bucket (default true): public access blocked, ACLs off, SSE-S3, a bucket policy letting only S3's logging service write, for this bucket. false: it exists and grants that itself.",
+        ),
+        Key::new(
+            "expiration_days",
+            DAYS,
+            "Days after which the target bucket ctrail creates deletes access logs (default 365).",
+        ),
+    ],
+)
+.also(&[
+    r#"{"if": {"required": ["create"], "properties": {"create": {"const": false}}}, "then": {"not": {"required": ["expiration_days"]}}}"#,
+])
+.unchecked(&["target_bucket is not the bucket itself"]);
 const PAB_SHAPE: Object = Object::new(
     "public access block",
     &[
@@ -244,8 +305,13 @@ pub(crate) fn read(cx: &mut Cx<'_>, f: Field<'_>, kms: Option<&KmsKeyRef>) -> Op
             OWNERSHIP.join(", ")
         ));
     }
+    let access_logging = match (fields.get("access_logging"), &name) {
+        (Some(af), Some(n)) => Some(read_access_logging(cx, af, &n.value)?),
+        _ => None,
+    };
     Some(Bucket {
         object_ownership: ownership.map_or_else(|| OWNERSHIP[0].into(), |o| o.value),
+        access_logging,
         name: name?.value,
         versioning,
         public_access_block,
@@ -253,6 +319,52 @@ pub(crate) fn read(cx: &mut Cx<'_>, f: Field<'_>, kms: Option<&KmsKeyRef>) -> Op
         lifecycle: lifecycle?,
         allow_destroy,
         extra_policy_statements: extra_policy_statements?,
+    })
+}
+
+/// `access_logging`: the target bucket (created by ctrail unless
+/// `create: false`), its prefix, and how long a created one keeps them.
+fn read_access_logging(cx: &mut Cx<'_>, f: Field<'_>, bucket: &str) -> Option<AccessLogging> {
+    let fields = decode::mapping(cx.sink, f, &ACCESS_LOGGING_SHAPE)?;
+    let target = cx.required(&fields, f.path, "target_bucket")?;
+    if !cx.check(&target, rules::names::bucket_name(&target.value)) {
+        return None;
+    }
+    if target.value == bucket {
+        cx.sink
+            .error(
+                target.loc,
+                &target.path,
+                "the log bucket's access logs cannot go to the log bucket itself",
+            )
+            .help("each delivery would be logged again, without end; name another bucket");
+        return None;
+    }
+    let target_prefix = cx
+        .string(&fields, "target_prefix")
+        .map_or_else(|| format!("{bucket}/"), |p| p.value);
+    let create = cx.bool_or(&fields, "create", true);
+    let days = fields
+        .get("expiration_days")
+        .map(|df| (df, decode::integer(cx.sink, df, 1, MAX_DAYS.into())));
+    if let Some((df, _)) = days.as_ref().filter(|_| !create) {
+        cx.sink
+            .error(
+                df.at(),
+                df.path,
+                "`expiration_days` applies only to a target bucket ctrail creates",
+            )
+            .help("remove it, or `create: false`");
+    }
+    let expiration_days = match days {
+        None => ACCESS_LOG_DAYS,
+        Some((_, Some(d))) => d.value,
+        Some((_, None)) => return None,
+    };
+    Some(AccessLogging {
+        target_bucket: target.value,
+        target_prefix,
+        create: create.then_some(AccessLogBucket { expiration_days }),
     })
 }
 

@@ -86,7 +86,7 @@ pub(crate) const SHAPE: Object = Object::new(
 .also(&[
     r#"{"dependencies": {"manage_kms_key_policy": ["kms_key_id"], "kms_key_rotation": ["kms_key_id"]}}"#,
     r#"{"not": {"required": ["monitoring", "cloudwatch_logs"], "properties": {"cloudwatch_logs": {"anyOf": [{"const": false}, {"required": ["enabled"], "properties": {"enabled": {"const": false}}}]}}}}"#,
-    r#"{"if": {"required": ["profile"], "properties": {"profile": {"const": "cis"}}}, "then": {"required": ["kms_key_id", "monitoring"], "properties": {"kms_key_rotation": {"const": true}, "monitoring": {"required": ["alert_topic"]}, "cloudwatch_logs": {"not": {"anyOf": [{"const": false}, {"required": ["enabled"], "properties": {"enabled": {"const": false}}}]}}, "trail": {"not": {"anyOf": [{"required": ["data_events"]}, {"required": ["event_selectors"]}, {"required": ["advanced_event_selectors"]}]}, "properties": {"multi_region": {"const": true}, "logging": {"const": true}, "log_file_validation": {"const": true}}}}}}"#,
+    r#"{"if": {"required": ["profile"], "properties": {"profile": {"const": "cis"}}}, "then": {"required": ["kms_key_id", "monitoring"], "properties": {"bucket": {"required": ["access_logging"]}, "kms_key_rotation": {"const": true}, "monitoring": {"required": ["alert_topic"]}, "cloudwatch_logs": {"not": {"anyOf": [{"const": false}, {"required": ["enabled"], "properties": {"enabled": {"const": false}}}]}}, "trail": {"not": {"anyOf": [{"required": ["data_events"]}, {"required": ["event_selectors"]}, {"required": ["advanced_event_selectors"]}]}, "properties": {"multi_region": {"const": true}, "logging": {"const": true}, "log_file_validation": {"const": true}}}}}}"#,
 ])
 .unchecked(&[
     "a key ARN or alias ARN in kms_key_id names the spec's region",

@@ -93,6 +93,14 @@ pub(crate) fn check_cis(cx: &mut Cx<'_>, top: &Fields<'_>, spec: &Spec) {
             "remove `kms_key_rotation: false` (the default is on), or the profile",
         );
     }
+    if spec.bucket.access_logging.is_none() {
+        at(
+            cx,
+            "bucket",
+            "profile cis needs server access logging on the log bucket (CIS 3.4)".into(),
+            "bucket.access_logging: {target_bucket: <a bucket for the access logs>}",
+        );
+    }
     if spec.kms.is_none() {
         at(
             cx,
