@@ -41,7 +41,8 @@ if grep -q '^  organization: true' "$work/spec.yaml"; then
   $aws organizations create-organization --feature-set ALL --region "$region" >/dev/null
 fi
 key=$(field kms_key_id)
-if [ -n "$key" ]; then
+# A spec with create_kms_key makes its own key.
+if [ -n "$key" ] && ! grep -q '^create_kms_key: true' "$work/spec.yaml"; then
   id=$($aws kms create-key --region "$region" --query KeyMetadata.KeyId --output text)
   case "$key" in
     alias/*) $aws kms create-alias --alias-name "$key" --target-key-id "$id" --region "$region" ;;
@@ -53,12 +54,14 @@ fi
 proxy config '{"reset": true}'
 "$ctrail" plan --detailed-exitcode "$work/spec.yaml"
 
-# Nothing created twice: what AWS keys by id (saved queries, subscriptions)
-# and, for good measure, the trail.
+# Nothing created twice: what AWS keys by id (saved queries, subscriptions,
+# KMS keys: one, the spec's) and, for good measure, the trail.
 twice() { sort | uniq -d; }
 dup=$( { $aws logs describe-query-definitions --region "$region" --query 'queryDefinitions[].name' --output text | tr '\t' '\n' | twice
          $aws sns list-subscriptions --region "$region" --query 'Subscriptions[].[TopicArn,Endpoint]' --output text | twice
-         $aws cloudtrail describe-trails --region "$region" --query 'trailList[].Name' --output text | tr '\t' '\n' | twice; } )
+         $aws cloudtrail describe-trails --region "$region" --query 'trailList[].Name' --output text | tr '\t' '\n' | twice
+         keys=$($aws kms list-keys --region "$region" --query 'length(Keys)' --output text)
+         [ -z "$key" ] || [ "$keys" = 1 ] || echo "$keys KMS keys"; } )
 if [ -n "$dup" ]; then
   echo "created twice: $dup" >&2
   exit 1

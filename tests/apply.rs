@@ -612,3 +612,63 @@ fn access_logging_to_an_existing_bucket_waits_for_its_grant_to_s3_logging() {
     let out = acct.em.ctrail(&["plan", "--detailed-exitcode", &spec]);
     assert_eq!(out.status.code(), Some(0), "not converged:\n{}", text(&out));
 }
+
+/// `create_kms_key`: the plan creates the key behind the alias and shows
+/// where its ARN goes; apply creates it (tagged as ctrail's, rotation on,
+/// ctrail's statements in its policy), and every resource that names the
+/// key gets its ARN, learnt once it exists; the account then converges.
+#[test]
+fn a_key_ctrail_creates_is_made_before_everything_that_names_it() {
+    let acct = Account::empty("apply-create-key");
+    let yaml = std::fs::read_to_string(&acct.spec).expect("spec").replace(
+        &format!("kms_key_id: {}\n", acct.key_id),
+        "kms_key_id: alias/ctrail-created\ncreate_kms_key: true\n",
+    );
+    assert!(yaml.contains("create_kms_key"), "{yaml}");
+    let spec = support::scratch_file("apply-create-key", "spec.yaml", &yaml);
+    let out = acct.em.ctrail(&["plan", &spec]);
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    assert!(t.contains("kms_key.alias/ctrail-created"), "{t}");
+
+    let out = acct.em.ctrail(&["apply", "--auto-approve", &spec]);
+    assert!(out.status.success(), "{}", text(&out));
+    let meta: Value = serde_json::from_str(&acct.em.cli(
+        "kms describe-key --key-id alias/ctrail-created --output json",
+        &[],
+    ))
+    .expect("json");
+    let arn = meta["KeyMetadata"]["Arn"]
+        .as_str()
+        .expect("key ARN")
+        .to_owned();
+    let id = meta["KeyMetadata"]["KeyId"]
+        .as_str()
+        .expect("key id")
+        .to_owned();
+    assert_eq!(meta["KeyMetadata"]["KeySpec"], "SYMMETRIC_DEFAULT");
+    let trail: Value = serde_json::from_str(
+        &acct
+            .em
+            .cli("cloudtrail get-trail --name {} --output json", &[TRAIL]),
+    )
+    .expect("json");
+    assert_eq!(trail["Trail"]["KmsKeyId"], arn.as_str());
+    let rotation = acct.em.cli(
+        "kms get-key-rotation-status --key-id {} --query KeyRotationEnabled",
+        &[&id],
+    );
+    assert_eq!(rotation.trim(), "true");
+    let policy = acct.em.cli(
+        "kms get-key-policy --key-id {} --policy-name default --query Policy --output text",
+        &[&id],
+    );
+    assert!(policy.contains("CTrailAllowCloudTrailEncrypt"), "{policy}");
+    let tags = acct.em.cli(
+        "kms list-resource-tags --key-id {} --query Tags[?TagKey=='ctrail:alias'].TagValue --output text",
+        &[&id],
+    );
+    assert_eq!(tags.trim(), "alias/ctrail-created");
+    let out = acct.em.ctrail(&["plan", "--detailed-exitcode", &spec]);
+    assert_eq!(out.status.code(), Some(0), "not converged:\n{}", text(&out));
+}

@@ -12,7 +12,7 @@ use std::sync::atomic::AtomicBool;
 use aws_config::{BehaviorVersion, Region};
 use aws_sdk_cloudwatchlogs::config::Credentials;
 use ctrail_differ::{Action, ActionKind, Plan, PlanHeader};
-use ctrail_executor::{Options, Target};
+use ctrail_executor::{KeyTarget, Options, Target};
 use ctrail_graph::{ResourceGraph, ResourceKind};
 use ctrail_kinds::aws::Clients;
 use ctrail_model::{LiveState, Observed};
@@ -23,7 +23,8 @@ const SPEC: &str = r#"
 version: 1
 region: us-east-1
 tags: {Owner: security-team}
-kms_key_id: KEY
+kms_key_id: alias/every-kind-key
+create_kms_key: true
 trail:
   name: every-kind
   sns_topic: every-kind-deliveries
@@ -95,7 +96,7 @@ fn delete_all(
         account_id: live.context.account_id.clone(),
         region: "us-east-1".into(),
         partition: "aws".into(),
-        kms_key_arn: live.context.kms_key_arn.clone(),
+        key: KeyTarget::new(live.context.kms_key_arn.clone(), None),
     };
     rt.block_on(ctrail_executor::apply(
         &plan,
@@ -111,10 +112,9 @@ fn delete_all(
 #[test]
 fn every_kind_is_created_read_and_deleted() {
     let em = Emulator::start();
-    let key = em.create_kms_key();
     let dir = support::scratch("kinds");
     let path = dir.join("every-kind.yaml");
-    std::fs::write(&path, SPEC.replace("KEY", &key)).expect("write spec");
+    std::fs::write(&path, SPEC).expect("write spec");
     let path = path.to_string_lossy().into_owned();
     let out = em.ctrail(&["apply", "--auto-approve", &path]);
     assert!(
@@ -178,26 +178,28 @@ fn every_kind_is_created_read_and_deleted() {
     let (after, _) = read(&rt, &clients, &spec, &graph);
     for r in graph.resources() {
         let found = after.resources.get(&r.address);
-        match r.address.kind {
-            // The key stays; ctrail's statements leave its policy.
-            ResourceKind::KmsKeyPolicy => {
-                let Some(Observed::Present(v)) = found else {
-                    panic!("the key policy reads as {found:?}");
-                };
-                assert_eq!(v["statements"], serde_json::json!([]), "{v}");
-            }
-            // The key's rotation is its owner's: left on, not turned off.
-            ResourceKind::KmsKeyRotation => assert!(
-                matches!(found, Some(Observed::Present(v)) if v["enabled"] == true),
-                "the key's rotation reads as {found:?}"
-            ),
-            _ => assert!(
-                matches!(found, Some(Observed::Absent) | None),
-                "{} still exists after its delete: {found:?}",
-                r.address
-            ),
-        }
+        // The key ctrail created is scheduled for deletion with its alias
+        // gone, so its policy and rotation read as gone too.
+        assert!(
+            matches!(found, Some(Observed::Absent) | None),
+            "{} still exists after its delete: {found:?}",
+            r.address
+        );
     }
+    // KMS keeps the key 30 days, pending deletion (it decrypts the logs).
+    let keys = em.cli("kms list-keys --query Keys[].KeyId --output text", &[]);
+    let states: Vec<String> = keys
+        .split_whitespace()
+        .map(|id| {
+            em.cli(
+                "kms describe-key --key-id {} --query KeyMetadata.KeyState --output text",
+                &[id],
+            )
+            .trim()
+            .to_owned()
+        })
+        .collect();
+    assert_eq!(states, ["PendingDeletion"]);
 
     // Deleting again finds everything gone and succeeds.
     let again = delete_all(&rt, &clients, &live, &resolved);

@@ -11,7 +11,7 @@
 //! that is not allowed is a `Finding`, naming the document, the principal,
 //! the action and the exception AWS would answer.
 
-use ctrail_graph::{Address, ResourceGraph, ResourceKind as K};
+use ctrail_graph::{Address, Placeholder, ResourceGraph, ResourceKind as K};
 use ctrail_model::{Finding, Grant, LiveState, Observed};
 use ctrail_policy::eval::{Decision, Kind, evaluate};
 use ctrail_policy::{Policy, Principal, Request};
@@ -182,6 +182,19 @@ fn sns_default_policy(topic_arn: &str, account: &str) -> Value {
     }]})
 }
 
+/// The policy KMS gives a key created without one: the account's root
+/// principal may do anything with it (AWS KMS Developer Guide, "Default key
+/// policy"); service principals get nothing.
+fn kms_default_policy(partition: &str, account: &str) -> Value {
+    json!({"Version": "2012-10-17", "Statement": [{
+        "Sid": "Enable IAM User Permissions",
+        "Effect": "Allow",
+        "Principal": {"AWS": format!("arn:{partition}:iam::{account}:root")},
+        "Action": "kms:*",
+        "Resource": "*"
+    }]})
+}
+
 /// Every grant the desired setup relies on, judged on the documents as they
 /// will be after apply. `partition` is the spec's (`aws`, `aws-cn`, ...).
 pub fn check(desired: &ResourceGraph, live: &LiveState, partition: &str) -> Vec<Finding> {
@@ -316,7 +329,14 @@ fn bucket(out: &mut Judgement, g: &ResourceGraph, live: &LiveState, t: &Trail<'_
 }
 
 fn key(out: &mut Judgement, g: &ResourceGraph, live: &LiveState, t: &Trail<'_>) {
-    let Some(key_arn) = t.str("kms_key_id").filter(|k| k.starts_with("arn:")) else {
+    // A key this apply creates is named by its placeholder until it exists,
+    // and starts with KMS's default policy.
+    let created = g.resources().any(|r| r.address.kind == K::KmsKey)
+        && t.str("kms_key_id") == Some(Placeholder::KmsKeyArn.token());
+    let Some(key_arn) = t
+        .str("kms_key_id")
+        .filter(|k| k.starts_with("arn:") || created)
+    else {
         return;
     };
     // ctrail's own statements, when it manages them, and the key as read.
@@ -324,16 +344,22 @@ fn key(out: &mut Judgement, g: &ResourceGraph, live: &LiveState, t: &Trail<'_>) 
         .resources()
         .find(|r| r.address.kind == K::KmsKeyPolicy)
         .and_then(|r| r.desired.get("statements"));
-    let Some(live_key) = live
+    let default;
+    let read = live
         .resources
         .iter()
         .find(|(a, _)| a.kind == K::KmsKeyPolicy)
         .and_then(|(_, o)| match o {
             Observed::Present(v) => v.get("_document"),
             Observed::Absent => None,
-        })
-    else {
-        return;
+        });
+    let live_key = match read {
+        Some(doc) => doc,
+        None if created => {
+            default = kms_default_policy(t.partition, t.account);
+            &default
+        }
+        None => return,
     };
     let document = format!("key policy of {key_arn}");
     let Some(policy) = parsed(out, &merged(live_key, ours), &document) else {
@@ -415,6 +441,34 @@ fn key(out: &mut Judgement, g: &ResourceGraph, live: &LiveState, t: &Trail<'_>) 
             let req = Request::new(Principal::Service(&logs), action, key_arn)
                 .with("kms:EncryptionContext:aws:logs:arn", group_arn.as_str())
                 .with("aws:SourceAccount", t.account);
+            judge(out, &policy, Kind::Resource, &req, &Check { shown, ..c });
+        }
+    }
+    // CloudWatch alarms, publishing to a topic SNS encrypts with the key: SNS
+    // asks KMS for a data key as the publisher (docs/aws-rules.md).
+    for topic in g.resources().filter(|r| r.address.kind == K::SnsTopic) {
+        let d = &topic.desired;
+        if d.get("kms_master_key_id").and_then(Value::as_str) != Some(key_arn) {
+            continue;
+        }
+        let Some(arn) = d.get("arn").and_then(Value::as_str) else {
+            continue;
+        };
+        let notified = g.resources().any(|r| {
+            r.address.kind == K::MetricAlarm
+                && r.desired["alarm_actions"]
+                    .as_array()
+                    .is_some_and(|a| a.iter().any(|x| x.as_str() == Some(arn)))
+        });
+        if !notified {
+            continue;
+        }
+        let c = Check::of("alarm notification", None, &document, "");
+        for (action, shown) in [
+            ("kms:GenerateDataKey", "kms:GenerateDataKey*"),
+            ("kms:Decrypt", "kms:Decrypt"),
+        ] {
+            let req = Request::new(Principal::Service(CLOUDWATCH), action, key_arn);
             judge(out, &policy, Kind::Resource, &req, &Check { shown, ..c });
         }
     }
@@ -705,6 +759,75 @@ cloudwatch_logs:
             "{}",
             f[0].message()
         );
+    }
+
+    /// The alert topic is encrypted with the spec's key: with ctrail keeping
+    /// the key policy, CloudWatch may use the key; with a policy kept
+    /// elsewhere that lacks it, every alarm notification would be dropped,
+    /// and the plan says so.
+    #[test]
+    fn alarms_need_the_key_of_an_encrypted_alert_topic() {
+        let spec =
+            format!("{SPEC}monitoring:\n  presets: [cis]\n  alert_topic: {{name: alerts}}\n");
+        let (g, mut live) = setup(&spec);
+        let topic = g
+            .get(&Address::new(K::SnsTopic, "alerts"))
+            .expect("alert topic");
+        assert_eq!(topic.desired["kms_master_key_id"], KEY);
+        with_key_policy(&mut live, serde_json::from_str(ROOT_ONLY).expect("json"));
+        assert_eq!(check(&g, &live, "aws"), vec![]);
+
+        let unmanaged = spec.replace("version: 1", "version: 1\nmanage_kms_key_policy: false");
+        let (g, _) = setup(&unmanaged);
+        // The key's owner let CloudTrail and CloudWatch Logs in, not alarms.
+        let doc = json!({"Statement": [
+            {"Effect": "Allow", "Principal": {"Service": ["cloudtrail.amazonaws.com", "logs.us-east-1.amazonaws.com"]},
+             "Action": "kms:*", "Resource": "*"}]});
+        with_key_policy(&mut live, doc);
+        let f = check(&g, &live, "aws");
+        let messages: Vec<String> = f.iter().map(Finding::message).collect();
+        assert_eq!(
+            messages,
+            [format!(
+                "alarm notification would be dropped: key policy of {KEY} does not allow cloudwatch.amazonaws.com kms:GenerateDataKey*, kms:Decrypt on {KEY}: no statement allows it"
+            )]
+        );
+    }
+
+    /// A key this apply creates starts with KMS's default policy; ctrail's
+    /// statements added to it give CloudTrail, CloudWatch Logs and alarms
+    /// every grant, judged before the key exists.
+    #[test]
+    fn a_key_about_to_be_created_is_judged_with_the_default_policy() {
+        let spec = SPEC.replace(
+            &format!("kms_key_id: {KEY}"),
+            "kms_key_id: alias/new-key\ncreate_kms_key: true",
+        ) + "monitoring:\n  presets: [cis]\n  alert_topic: {name: alerts}\n";
+        let loaded = ctrail_spec::parse("t.yaml", &spec).expect("spec");
+        let mut g = ctrail_graph::build(&loaded.spec).expect("graph");
+        g.resolve(&|p| (p == Placeholder::AccountId).then(|| "123456789012".to_owned()));
+        let live = LiveState {
+            context: LiveContext {
+                account_id: "123456789012".into(),
+                organization_id: None,
+                kms_key_arn: None,
+            },
+            resources: Default::default(),
+        };
+        let judged = judge_all(&g, &live, "aws");
+        assert_eq!(judged.findings, vec![]);
+        let granted = |principal: &str, action: &str| {
+            judged
+                .grants
+                .iter()
+                .any(|x| x.principal == principal && x.action == action)
+        };
+        assert!(
+            granted("cloudtrail.amazonaws.com", "kms:GenerateDataKey*"),
+            "{judged:#?}"
+        );
+        assert!(granted("logs.us-east-1.amazonaws.com", "kms:Encrypt*"));
+        assert!(granted("cloudwatch.amazonaws.com", "kms:GenerateDataKey*"));
     }
 
     #[test]

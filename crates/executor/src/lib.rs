@@ -22,7 +22,7 @@ use std::time::Duration;
 use ctrail_graph::Address;
 use serde::Serialize;
 
-pub use ctrail_kinds::aws::{CallError, Class, Target};
+pub use ctrail_kinds::aws::{CallError, Class, KeyTarget, Target};
 pub use schedule::apply;
 
 /// How the executor runs.

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use ctrail_differ::{ActionKind, AttributeChange, Plan};
 use ctrail_graph::{Address, ResourceGraph};
 use ctrail_kinds::aws::{Clients, Cx, Retrying};
+use ctrail_model::placeholder::{self, Placeholder};
 use serde_json::Value;
 use tokio::task::JoinSet;
 
@@ -57,10 +58,19 @@ impl Job {
             policy: &policy,
             on_retry: &on_retry,
         };
+        let mut want = self.want.clone();
+        // The ARN of a key this apply created is known only now (every step
+        // naming it runs after the key's creation).
+        if placeholder::used_in(&want).contains(&Placeholder::KmsKeyArn) {
+            let arn = target.key_arn(clients).await.map_err(|e| e.to_string())?;
+            placeholder::resolve(&mut want, &|p| {
+                (p == Placeholder::KmsKeyArn).then(|| arn.clone()).flatten()
+            });
+        }
         let step = ctrail_kinds::aws::Step {
             name: &self.address.name,
             kind: self.kind,
-            want: self.want.clone(),
+            want,
             changes: &self.changes,
         };
         ctrail_kinds::act(self.address.kind, &cx, &step)

@@ -2,7 +2,8 @@
 //! each must follow; the graph holds them and orders them.
 
 use ctrail_kinds::Names;
-use ctrail_model::{Address, ResourceKind};
+use ctrail_model::placeholder::{self, Placeholder};
+use ctrail_model::{Address, EdgeReason, ResourceKind};
 use ctrail_spec::Spec;
 
 use crate::graph::{GraphError, Resource, ResourceGraph};
@@ -26,6 +27,15 @@ pub fn build(spec: &Spec) -> Result<ResourceGraph, GraphError> {
                 holds_audit_logs: d.audit_logs.is_some(),
                 destroy_allowed: d.audit_logs.unwrap_or(true),
             })?;
+        }
+    }
+    // A key ctrail creates comes before everything that names its ARN.
+    if let Some(key) = spec.kms.as_ref().filter(|k| k.create) {
+        let key = Address::new(ResourceKind::KmsKey, key.key.as_str());
+        for r in g.resources() {
+            if placeholder::used_in(&r.desired).contains(&Placeholder::KmsKeyArn) {
+                edges.push((key.clone(), r.address.clone(), EdgeReason::References));
+            }
         }
     }
     for (first, then, why) in edges {

@@ -45,8 +45,10 @@ pub mod iam {
     pub mod role_tags;
 }
 
-/// ctrail's statements in the customer managed KMS key's policy.
+/// The customer managed KMS key: the one ctrail creates, ctrail's
+/// statements in its policy, its rotation.
 pub mod kms {
+    pub mod key;
     pub mod key_policy;
     pub mod key_rotation;
 }
@@ -237,6 +239,7 @@ registry! {
     IamRole => iam::role::Role,
     IamRolePolicy => iam::role_policy::RolePolicy,
     IamRoleTags => iam::role_tags::RoleTags,
+    KmsKey => kms::key::Key,
     KmsKeyPolicy => kms::key_policy::KeyPolicy,
     KmsKeyRotation => kms::key_rotation::KeyRotation,
     SnsTopic => sns::topic::Topic,

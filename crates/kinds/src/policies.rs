@@ -302,12 +302,37 @@ fn for_this_trail(n: &Names<'_>, sid: &str, action: &str) -> Value {
 ///    (`aws:SourceArn`) when the bucket key is on;
 /// 3. describe: `kms:DescribeKey`, with `aws:SourceArn`.
 ///
+/// Readers, "Granting decrypt permissions for trails"
+/// (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail-decrypt.html),
+/// "Enable CloudTrail log decrypt permissions": the named principals get
+/// `kms:Decrypt` when the request carries CloudTrail's encryption context
+/// (`Null` `kms:EncryptionContext:aws:cloudtrail:arn` = false), so the key
+/// opens log files for them and nothing else.
+///
 /// With an encrypted log group, CloudWatch Logs User Guide, "Encrypt log data
 /// in CloudWatch Logs using AWS KMS"
 /// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html):
 /// `logs.<region>.amazonaws.com` may use the key for this log group, by the
 /// `aws:logs:arn` encryption context.
-pub fn kms_statements(n: &Names<'_>, log_group: Option<&str>, bucket_key: bool) -> Value {
+///
+/// With the alert topic encrypted by the key, Amazon SNS Developer Guide,
+/// "Managing Amazon SNS encryption keys and costs", "Enable compatibility
+/// between event sources from AWS services and encrypted topics"
+/// (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html):
+/// the publishing service's principal, `cloudwatch.amazonaws.com` for alarm
+/// actions, gets `kms:GenerateDataKey*` and `kms:Decrypt`. That page gives
+/// the statement without conditions, and documents no condition key that
+/// CloudWatch sends to KMS, so none is added (a condition it does not send
+/// would stop every alarm notification). The AWS managed key `alias/aws/sns`
+/// cannot take this statement, which is why the topic uses the spec's key
+/// (AWS re:Post knowledge center, "cloudwatch-configure-alarm-sns").
+pub fn kms_statements(n: &Names<'_>, users: KeyUsers<'_>) -> Value {
+    let KeyUsers {
+        log_group,
+        bucket_key,
+        alarm_topic,
+        readers,
+    } = users;
     let mut statements = vec![
         json!({
             "Sid": "CTrailAllowCloudTrailEncrypt",
@@ -341,7 +366,39 @@ pub fn kms_statements(n: &Names<'_>, log_group: Option<&str>, bucket_key: bool) 
             "Condition": {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": n.log_group_arn(group)}}
         }));
     }
+    if !readers.is_empty() {
+        statements.push(json!({
+            "Sid": "CTrailAllowLogDecrypt",
+            "Effect": "Allow",
+            "Principal": {"AWS": readers},
+            "Action": "kms:Decrypt",
+            "Resource": "*",
+            "Condition": {"Null": {"kms:EncryptionContext:aws:cloudtrail:arn": "false"}}
+        }));
+    }
+    if alarm_topic {
+        statements.push(json!({
+            "Sid": "CTrailAllowCloudWatchAlarms",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudwatch.amazonaws.com"},
+            "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+            "Resource": "*"
+        }));
+    }
     Value::Array(statements)
+}
+
+/// Who besides CloudTrail uses the key (`kms_statements`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct KeyUsers<'a> {
+    /// CloudWatch Logs, for the log group encrypted with the key.
+    pub log_group: Option<&'a str>,
+    /// CloudTrail decrypts too: the bucket encrypts through an S3 Bucket Key.
+    pub bucket_key: bool,
+    /// CloudWatch alarms, publishing to the alert topic encrypted with it.
+    pub alarm_topic: bool,
+    /// IAM principals that read the log files.
+    pub readers: &'a [String],
 }
 
 /// Lets CloudTrail publish this trail's delivery notifications to the topic.
@@ -453,22 +510,37 @@ mod tests {
                 .unwrap_or_default()
         };
         assert_eq!(
-            sids(&kms_statements(&names(false), None, false)),
+            sids(&kms_statements(&names(false), KeyUsers::default())),
             [
                 "CTrailAllowCloudTrailEncrypt",
                 "CTrailAllowCloudTrailDescribeKey"
             ]
         );
-        let all = kms_statements(&names(false), Some("g"), true);
+        let all = kms_statements(
+            &names(false),
+            KeyUsers {
+                log_group: Some("g"),
+                bucket_key: true,
+                alarm_topic: true,
+                readers: &["arn:aws:iam::123456789012:role/Auditor".to_owned()],
+            },
+        );
         assert_eq!(
             sids(&all),
             [
                 "CTrailAllowCloudTrailEncrypt",
                 "CTrailAllowCloudTrailDescribeKey",
                 "CTrailAllowCloudTrailDecrypt",
-                "CTrailAllowCloudWatchLogs"
+                "CTrailAllowCloudWatchLogs",
+                "CTrailAllowLogDecrypt",
+                "CTrailAllowCloudWatchAlarms"
             ]
         );
+        assert_eq!(
+            all[4]["Condition"]["Null"]["kms:EncryptionContext:aws:cloudtrail:arn"],
+            "false"
+        );
+        assert_eq!(all[5]["Principal"]["Service"], "cloudwatch.amazonaws.com");
         assert_eq!(all[2]["Action"], "kms:Decrypt");
     }
 }

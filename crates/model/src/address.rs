@@ -44,6 +44,7 @@ resource_kinds! {
     IamRole => "iam_role",
     IamRolePolicy => "iam_role_policy",
     IamRoleTags => "iam_role_tags",
+    KmsKey => "kms_key",
     KmsKeyPolicy => "kms_key_policy",
     KmsKeyRotation => "kms_key_rotation",
     SnsTopic => "sns_topic",

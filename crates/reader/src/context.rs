@@ -70,6 +70,14 @@ async fn resolve(
                 .await
             {
                 Ok(out) => Ok(out.key_metadata().cloned()),
+                // The key ctrail creates (create_kms_key) may not exist yet.
+                Err(e)
+                    if k.create
+                        && e.as_service_error()
+                            .is_some_and(|s| s.is_not_found_exception()) =>
+                {
+                    Ok(None)
+                }
                 Err(e)
                     if e.as_service_error()
                         .is_some_and(|s| s.is_not_found_exception()) =>

@@ -37,6 +37,11 @@ pub struct Kms {
     pub manage_key_policy: bool,
     /// ctrail keeps the key's automatic rotation on (CIS 3.6).
     pub rotation: bool,
+    /// ctrail creates the key behind the alias `key` names when there is
+    /// none (`create_kms_key`), and keeps its description and tags.
+    pub create: bool,
+    /// IAM principals (ARNs) the key policy lets decrypt the log files.
+    pub readers: Vec<String>,
 }
 
 /// The four ways a KMS key can be named.
@@ -260,6 +265,9 @@ pub struct AlertTopic {
     pub topic: TopicRef,
     /// Email subscriptions; each stays pending until its owner confirms it.
     pub emails: Vec<String>,
+    /// Whether ctrail encrypts the topic it creates with the spec's KMS key
+    /// (SSE-KMS): on by default when the spec has `kms_key_id`.
+    pub encrypted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

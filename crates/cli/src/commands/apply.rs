@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use ctrail_differ::{ActionKind, Plan};
-use ctrail_executor::{Options as ExecOptions, Outcome, Report, Target};
+use ctrail_executor::{KeyTarget, Options as ExecOptions, Outcome, Report, Target};
 use ctrail_reader::{Clients, Connection, Retries};
 use ctrail_render::{Section, Style, plan};
 
@@ -167,7 +167,10 @@ async fn execute(planned: &Planned, opts: &Options, conn: &Connection) -> Report
         account_id: planned.live.context.account_id.clone(),
         region: planned.spec.region.clone(),
         partition: planned.spec.partition.clone(),
-        kms_key_arn: planned.live.context.kms_key_arn.clone(),
+        key: KeyTarget::new(
+            planned.live.context.kms_key_arn.clone(),
+            planned.spec.kms.as_ref().map(|k| k.key.as_str()),
+        ),
     };
     let exec = ExecOptions {
         parallelism: usize::from(opts.parallelism),

@@ -4,6 +4,7 @@
 //! answers wait until a deadline, everything else fails at once.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ctrail_model::{ActionKind, AttributeChange};
@@ -12,15 +13,63 @@ use super::Clients;
 use super::error::{CallError, Class};
 
 /// The account being changed: values only AWS knows, from the reader.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Target {
     pub account_id: String,
     pub region: String,
     pub partition: String,
-    pub kms_key_arn: Option<String>,
+    /// The spec's KMS key, if it has one.
+    pub key: KeyTarget,
+}
+
+/// The spec's KMS key: its ARN when it existed as the plan was read; else
+/// the alias of the key this apply creates (`create_kms_key`), whose ARN is
+/// asked once it exists.
+#[derive(Debug, Clone, Default)]
+pub struct KeyTarget {
+    pub arn: Option<String>,
+    pub alias: Option<String>,
+    created: Arc<tokio::sync::OnceCell<String>>,
+}
+
+impl KeyTarget {
+    pub fn new(arn: Option<String>, named: Option<&str>) -> Self {
+        let alias = named.filter(|k| k.starts_with("alias/")).map(str::to_owned);
+        KeyTarget {
+            arn,
+            alias,
+            created: Arc::default(),
+        }
+    }
 }
 
 impl Target {
+    /// The spec's key's ARN: as read, or (a key this apply created, every
+    /// step that names it running after its creation) from DescribeKey on
+    /// its alias, asked once. `None` without a key.
+    pub async fn key_arn(&self, clients: &Clients) -> Result<Option<String>, CallError> {
+        if let Some(arn) = &self.key.arn {
+            return Ok(Some(arn.clone()));
+        }
+        let Some(key) = &self.key.alias else {
+            return Ok(None);
+        };
+        let arn = self
+            .key
+            .created
+            .get_or_try_init(|| async {
+                const OP: &str = "kms:DescribeKey";
+                let out = clients.kms.describe_key().key_id(key).send().await;
+                let out = out.map_err(|e| super::error::call_error(OP, e))?;
+                out.key_metadata()
+                    .and_then(|m| m.arn())
+                    .map(str::to_owned)
+                    .ok_or_else(|| super::refuse(OP, format!("no ARN for {key}")))
+            })
+            .await?;
+        Ok(Some(arn.clone()))
+    }
+
     /// An ARN in this account and region.
     pub fn arn(&self, service: &str, resource: &str) -> String {
         format!(

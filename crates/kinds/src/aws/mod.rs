@@ -11,7 +11,7 @@ mod round_trips;
 use std::future::Future;
 
 pub use act::{
-    Cx, RetryPolicy, Retrying, Step, TagChange, Target, built, call, deleted, gone,
+    Cx, KeyTarget, RetryPolicy, Retrying, Step, TagChange, Target, built, call, deleted, gone,
     merge_owned_statements, owned_of, refuse,
 };
 pub use clients::{Clients, Connection, Retries};

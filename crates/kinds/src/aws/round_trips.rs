@@ -161,7 +161,15 @@ mod kms_key_policy {
     #[test]
     fn round_trip() {
         let names = crate::testing::names();
-        let ours = canonical::policy(&crate::policies::kms_statements(&names, Some("g"), true));
+        let ours = canonical::policy(&crate::policies::kms_statements(
+            &names,
+            crate::policies::KeyUsers {
+                log_group: Some("g"),
+                bucket_key: true,
+                alarm_topic: true,
+                readers: &[],
+            },
+        ));
         let current = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Root","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"kms:*","Resource":"*"}]}"#;
         let sent = merge_owned_statements(Some(current), &ours).expect("merged");
         let live = KeyPolicy::from_aws("k", Some(&sent));
@@ -593,18 +601,33 @@ mod cloudtrail_logging {
 mod sns_topic {
     use crate::sns::topic::Topic;
 
-    /// The tags CreateTopic sends read back from ListTagsForResource with
-    /// the topic as the desired topic.
+    /// The tags CreateTopic sends read back from ListTagsForResource, and
+    /// the key SNS answers in `KmsMasterKeyId` (in whichever form it was
+    /// set) as the spec's key ARN, give the desired topic; an empty
+    /// attribute is no encryption.
     #[test]
     fn round_trip() {
         let arn = "arn:aws:sns:us-east-1:123456789012:alerts";
+        let key = "arn:aws:kms:us-east-1:123456789012:key/k";
         let want = Topic {
             name: "alerts".into(),
             arn: arn.into(),
             tags: super::tags(),
+            kms_master_key_id: Some(key.into()),
+        };
+        let keys = crate::aws::KeyForms {
+            arn: Some(key.into()),
+            forms: vec!["k".into(), "alias/alerts-key".into(), key.into()],
         };
         let sent = Topic::to_aws(&want.tags).expect("request");
-        assert_eq!(Topic::from_aws("alerts", arn, &sent), want);
+        for form in ["k", "alias/alerts-key", key] {
+            assert_eq!(
+                Topic::from_aws("alerts", arn, &sent, Some(form), &keys),
+                want
+            );
+        }
+        let plain = Topic::from_aws("alerts", arn, &sent, Some(""), &keys);
+        assert_eq!(plain.kms_master_key_id, None);
     }
 }
 

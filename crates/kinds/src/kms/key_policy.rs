@@ -39,15 +39,27 @@ impl Kind for KeyPolicy {
             &spec.bucket.encryption,
             Encryption::SseKms { key, bucket_key: true } if key == &kms.key
         );
-        let statements = canonical::policy(&policies::kms_statements(names, log_group, bucket_key));
-        vec![Desired::new(
+        let alarm_topic = spec
+            .monitoring
+            .alert_topic
+            .as_ref()
+            .is_some_and(|t| t.encrypted);
+        let users = policies::KeyUsers {
+            log_group,
+            bucket_key,
+            alarm_topic,
+            readers: &kms.readers,
+        };
+        let statements = canonical::policy(&policies::kms_statements(names, users));
+        let d = Desired::new(
             kms.key.as_str(),
             KeyPolicy {
                 key: kms.key.as_str().to_owned(),
                 statements,
                 document: None,
             },
-        )]
+        );
+        vec![crate::kms::key::of_key(kms, d)]
     }
 }
 
@@ -67,8 +79,8 @@ mod aws {
         let c = &cx.clients.kms;
         let key = cx
             .target
-            .kms_key_arn
-            .clone()
+            .key_arn(cx.clients)
+            .await?
             .unwrap_or_else(|| name.to_owned());
         let req = c.get_key_policy().key_id(&key).policy_name("default");
         let current = crate::send!(cx, "kms:GetKeyPolicy", req).await?;
@@ -112,7 +124,15 @@ mod aws {
                 // waits for DescribeKey's answer.
                 let id = if alias {
                     let ready = rcx.ready().await?;
-                    ready.keys.arn.clone().unwrap_or_else(|| key.clone())
+                    match ready.keys.arn.clone() {
+                        Some(arn) => arn,
+                        // The key ctrail is about to create has no policy yet.
+                        None if rcx.spec.kms.as_ref().is_some_and(|k| k.create) => {
+                            out.push((key, None));
+                            continue;
+                        }
+                        None => key.clone(),
+                    }
                 } else {
                     key.clone()
                 };

@@ -27,12 +27,10 @@ impl Kind for KeyRotation {
         spec.kms
             .iter()
             .map(|k| {
-                Desired::new(
-                    k.key.as_str(),
-                    KeyRotation {
-                        enabled: k.rotation,
-                    },
-                )
+                let value = KeyRotation {
+                    enabled: k.rotation,
+                };
+                crate::kms::key::of_key(k, Desired::new(k.key.as_str(), value))
             })
             .collect()
     }
@@ -45,19 +43,25 @@ mod aws {
 
     /// The key id or ARN the rotation calls take: an alias waits for the
     /// read's DescribeKey answer (reading), or the target's key ARN (acting).
-    async fn key_id(rcx: &ReadCx<'_>, key: &str) -> Result<String, crate::aws::ReadError> {
+    /// `None`: the key ctrail is about to create, with no rotation yet.
+    async fn key_id(rcx: &ReadCx<'_>, key: &str) -> Result<Option<String>, crate::aws::ReadError> {
         if !key.contains("alias/") {
-            return Ok(key.to_owned());
+            return Ok(Some(key.to_owned()));
         }
         let ready = rcx.ready().await?;
-        Ok(ready.keys.arn.clone().unwrap_or_else(|| key.to_owned()))
+        let creating = rcx.spec.kms.as_ref().is_some_and(|k| k.create);
+        Ok(match ready.keys.arn.clone() {
+            Some(arn) => Some(arn),
+            None if creating => None,
+            None => Some(key.to_owned()),
+        })
     }
 
     async fn set(cx: &Cx<'_>, name: &str, on: bool) -> Result<(), CallError> {
         let key = cx
             .target
-            .kms_key_arn
-            .clone()
+            .key_arn(cx.clients)
+            .await?
             .unwrap_or_else(|| name.to_owned());
         let c = &cx.clients.kms;
         if on {
@@ -74,7 +78,10 @@ mod aws {
         async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
             let mut out = Vec::new();
             for name in names {
-                let key = key_id(rcx, name).await?;
+                let Some(key) = key_id(rcx, name).await? else {
+                    out.push((name.clone(), None));
+                    continue;
+                };
                 let req = rcx.clients.kms.get_key_rotation_status().key_id(key);
                 let got = req.send().await;
                 let got = got.map_err(|e| read_error("kms:GetKeyRotationStatus", e))?;

@@ -76,7 +76,17 @@ fn block(v: &Value) -> bool {
 }
 
 fn compact(v: &Value) -> String {
-    serde_json::to_string(v).unwrap_or_default()
+    match v {
+        // A value only AWS will know: the ARN of a key this apply creates.
+        Value::String(s) if is_placeholder(s) => "(known after apply)".to_owned(),
+        _ => serde_json::to_string(v).unwrap_or_default(),
+    }
+}
+
+fn is_placeholder(s: &str) -> bool {
+    ctrail_graph::Placeholder::ALL
+        .iter()
+        .any(|p| p.token() == s)
 }
 
 fn pretty(v: &Value) -> String {

@@ -116,6 +116,33 @@ pub fn role_name(name: &str) -> Check {
 }
 
 /// A 12-digit AWS account id.
+/// An IAM principal in a key policy: `arn:<partition>:iam::<account>:root`,
+/// `...:role/<path/name>` or `...:user/<path/name>`.
+pub fn principal_arn(arn: &str) -> Check {
+    let problem = || {
+        Problem::new(format!("\"{arn}\" is not an IAM role, user or account ARN"))
+            .help("arn:aws:iam::<account>:role/<name>, arn:aws:iam::<account>:user/<name> or arn:aws:iam::<account>:root")
+    };
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let [arn_word, partition, service, region, account, resource] = parts[..] else {
+        return Err(problem());
+    };
+    let named = |prefix: &str| {
+        resource.strip_prefix(prefix).is_some_and(|n| {
+            !n.is_empty()
+                && n.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+=,.@_/-".contains(c))
+        })
+    };
+    let ok = arn_word == "arn"
+        && !partition.is_empty()
+        && service == "iam"
+        && region.is_empty()
+        && account_id(account).is_ok()
+        && (resource == "root" || named("role/") || named("user/"));
+    if ok { Ok(()) } else { Err(problem()) }
+}
+
 pub fn account_id(id: &str) -> Check {
     if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
         Ok(())

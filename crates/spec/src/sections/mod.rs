@@ -17,7 +17,7 @@ use crate::decode::{self, Field, Fields, Located};
 use crate::diagnostic::Sink;
 use crate::model::{Kms, Spec};
 use crate::rules::{self, Problem};
-use crate::shape::{Field as Key, Object, Str, Ty};
+use crate::shape::{Count, Field as Key, Object, Str, Ty};
 use crate::yaml::{Loc, Node};
 
 /// The spec versions this build understands.
@@ -55,6 +55,19 @@ pub(crate) const SHAPE: Object = Object::new(
             "The customer managed KMS key that encrypts log files (SSE-KMS): a key id, key ARN, alias name or alias ARN. Left out: SSE-S3.",
         ),
         Key::new(
+            "create_kms_key",
+            Ty::Bool,
+            "Whether ctrail creates the key behind kms_key_id, an alias name (alias/<name>), when there is none: a symmetric key with the default key policy plus ctrail's statements, rotation on, the spec's tags (default false: the key exists).",
+        ),
+        Key::new(
+            "kms_key_readers",
+            Ty::List(
+                &Ty::Str(Str::ANY.pattern(r"^arn:[^:]+:iam::[0-9]{12}:(root|(role|user)/[\w+=,.@/-]+)$")),
+                Count::ANY,
+            ),
+            "IAM roles, users or accounts (ARNs) the key policy lets decrypt the log files (kms:Decrypt with CloudTrail's encryption context). Needs kms_key_id.",
+        ),
+        Key::new(
             "manage_kms_key_policy",
             Ty::Bool,
             "Whether ctrail keeps CloudTrail's statements in the key's policy (default true). Needs kms_key_id.",
@@ -84,7 +97,9 @@ pub(crate) const SHAPE: Object = Object::new(
     ],
 )
 .also(&[
-    r#"{"dependencies": {"manage_kms_key_policy": ["kms_key_id"], "kms_key_rotation": ["kms_key_id"]}}"#,
+    r#"{"dependencies": {"manage_kms_key_policy": ["kms_key_id"], "kms_key_rotation": ["kms_key_id"], "create_kms_key": ["kms_key_id"], "kms_key_readers": ["kms_key_id"]}}"#,
+    r#"{"if": {"required": ["monitoring"], "properties": {"monitoring": {"required": ["alert_topic"], "properties": {"alert_topic": {"required": ["encrypted"], "properties": {"encrypted": {"const": true}}}}}}}, "then": {"required": ["kms_key_id"]}}"#,
+    r#"{"if": {"required": ["create_kms_key"], "properties": {"create_kms_key": {"const": true}}}, "then": {"properties": {"kms_key_id": {"pattern": "^alias/"}, "manage_kms_key_policy": {"const": true}}}}"#,
     r#"{"not": {"required": ["monitoring", "cloudwatch_logs"], "properties": {"cloudwatch_logs": {"anyOf": [{"const": false}, {"required": ["enabled"], "properties": {"enabled": {"const": false}}}]}}}}"#,
     r#"{"if": {"required": ["profile"], "properties": {"profile": {"const": "cis"}}}, "then": {"required": ["kms_key_id", "monitoring"], "properties": {"bucket": {"required": ["access_logging"]}, "kms_key_rotation": {"const": true}, "monitoring": {"required": ["alert_topic"]}, "cloudwatch_logs": {"not": {"anyOf": [{"const": false}, {"required": ["enabled"], "properties": {"enabled": {"const": false}}}]}}, "trail": {"not": {"anyOf": [{"required": ["data_events"]}, {"required": ["event_selectors"]}, {"required": ["advanced_event_selectors"]}]}, "properties": {"multi_region": {"const": true}, "logging": {"const": true}, "log_file_validation": {"const": true}}}}}}"#,
 ])
@@ -169,6 +184,30 @@ impl Cx<'_> {
     }
 }
 
+/// `kms_key_readers`: IAM principal ARNs, each once; they need ctrail to
+/// keep its statements in the key policy.
+fn read_key_readers(cx: &mut Cx<'_>, top: &Fields<'_>, manage_key_policy: bool) -> Vec<String> {
+    let Some(f) = top.get("kms_key_readers") else {
+        return Vec::new();
+    };
+    if !manage_key_policy {
+        cx.sink
+            .error(
+                f.at(),
+                f.path,
+                "`kms_key_readers` needs ctrail to keep its statements in the key policy",
+            )
+            .help("remove manage_kms_key_policy: false, or grant the readers in the key policy yourself");
+    }
+    let mut out: Vec<String> = Vec::new();
+    for r in decode::string_list(cx.sink, f).unwrap_or_default() {
+        if cx.check(&r, rules::names::principal_arn(&r.value)) && !out.contains(&r.value) {
+            out.push(r.value);
+        }
+    }
+    out
+}
+
 /// Decodes the whole document into an expanded spec, recording every problem.
 pub(crate) fn read(sink: &mut Sink, root: &Node, source: &str) -> Option<Spec> {
     let top = decode::mapping(
@@ -207,6 +246,35 @@ pub(crate) fn read(sink: &mut Sink, root: &Node, source: &str) -> Option<Spec> {
         }
     });
     let manage_key_policy = cx.bool_or(&top, "manage_kms_key_policy", true);
+    let create_key = cx.bool_or(&top, "create_kms_key", false);
+    if create_key {
+        if let (Some(k), Some(f)) = (
+            kms_key
+                .as_ref()
+                .filter(|k| !matches!(k, crate::model::KmsKeyRef::AliasName(_))),
+            top.get("kms_key_id"),
+        ) {
+            cx.sink
+                .error(
+                    f.at(),
+                    f.path,
+                    format!(
+                        "with create_kms_key, kms_key_id names the alias of the key ctrail creates, not \"{}\"",
+                        k.as_str()
+                    ),
+                )
+                .help("kms_key_id: alias/<name>");
+        }
+        if !manage_key_policy && let Some(f) = top.get("manage_kms_key_policy") {
+            cx.sink
+                .error(
+                    f.at(),
+                    f.path,
+                    "a key ctrail creates has ctrail's statements in its policy, or CloudTrail could not use it",
+                )
+                .help("remove manage_kms_key_policy, or create_kms_key");
+        }
+    }
     let rotation = cx.bool_or(&top, "kms_key_rotation", true);
     cx.warn_if_off(
         &top,
@@ -214,7 +282,13 @@ pub(crate) fn read(sink: &mut Sink, root: &Node, source: &str) -> Option<Spec> {
         rotation,
         "the key's material is never rotated (CIS 3.6)",
     );
-    for key in ["manage_kms_key_policy", "kms_key_rotation"] {
+    let readers = read_key_readers(&mut cx, &top, manage_key_policy);
+    for key in [
+        "manage_kms_key_policy",
+        "kms_key_rotation",
+        "create_kms_key",
+        "kms_key_readers",
+    ] {
         if let Some(f) = top.get(key).filter(|_| !top.has("kms_key_id")) {
             let (loc, path) = (f.node.loc, f.path.to_owned());
             cx.sink
@@ -250,7 +324,7 @@ pub(crate) fn read(sink: &mut Sink, root: &Node, source: &str) -> Option<Spec> {
     let monitoring = match (&cloudwatch_logs, top.get("monitoring")) {
         // The log group was invalid: that error is reported already.
         (None, Some(_)) => None,
-        (_, f) => monitoring::read(&mut cx, f, log_group.as_deref()),
+        (_, f) => monitoring::read(&mut cx, f, log_group.as_deref(), kms_key.is_some()),
     };
 
     if let (Some((t, _)), Some(m), Some(mf)) = (&trail, &monitoring, top.get("monitoring")) {
@@ -283,6 +357,8 @@ pub(crate) fn read(sink: &mut Sink, root: &Node, source: &str) -> Option<Spec> {
             key,
             manage_key_policy,
             rotation,
+            create: create_key,
+            readers,
         }),
         trail,
         bucket: bucket?,

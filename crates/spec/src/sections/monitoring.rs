@@ -91,6 +91,11 @@ const TOPIC_SHAPE: Object = Object::new(
             ),
             "Addresses subscribed to the topic (each confirms by email).",
         ),
+        Key::new(
+            "encrypted",
+            Ty::Bool,
+            "Encrypt the topic ctrail creates with the spec's kms_key_id (SSE-KMS), and let CloudWatch alarms use the key (default: true when kms_key_id is set).",
+        ),
     ],
 )
 .exclusive(&["name", "arn"])
@@ -270,6 +275,7 @@ pub(crate) fn read(
     cx: &mut Cx<'_>,
     f: Option<Field<'_>>,
     log_group: Option<&str>,
+    has_key: bool,
 ) -> Option<Monitoring> {
     let Some(f) = f else {
         return Some(Monitoring::default());
@@ -285,7 +291,9 @@ pub(crate) fn read(
         return None;
     };
 
-    let topic = fields.get("alert_topic").and_then(|t| alert_topic(cx, t));
+    let topic = fields
+        .get("alert_topic")
+        .and_then(|t| alert_topic(cx, t, has_key));
     let mut expanded = Expanded::default();
     if let Some(pf) = fields.get("presets") {
         for p in decode::string_list(cx.sink, pf).unwrap_or_default() {
@@ -420,7 +428,8 @@ fn replace_or_add<T>(all: &mut Vec<T>, own: Vec<T>, name: impl Fn(&T) -> &String
     }
 }
 
-fn alert_topic(cx: &mut Cx<'_>, f: Field<'_>) -> Option<AlertTopic> {
+/// The alert topic; `has_key`: the spec names a KMS key to encrypt it with.
+fn alert_topic(cx: &mut Cx<'_>, f: Field<'_>, has_key: bool) -> Option<AlertTopic> {
     let fs = decode::mapping(cx.sink, f, &TOPIC_SHAPE)?;
     let topic = match (cx.string(&fs, "name"), cx.string(&fs, "arn")) {
         (Some(n), None) => cx
@@ -453,9 +462,39 @@ fn alert_topic(cx: &mut Cx<'_>, f: Field<'_>) -> Option<AlertTopic> {
             }
         }
     }
+    let encrypted = match fs.get("encrypted") {
+        None => has_key,
+        Some(ef) => {
+            let on = decode::boolean(cx.sink, ef)?;
+            if on && !has_key {
+                cx.sink
+                    .error(ef.at(), ef.path, "an encrypted alert topic needs `kms_key_id`")
+                    .help("CloudWatch alarms cannot publish to a topic under the AWS managed key alias/aws/sns; name a customer managed key in kms_key_id");
+            }
+            if !on {
+                cx.sink.warning(
+                    ef.at(),
+                    ef.path,
+                    "`encrypted` is off: alert messages are stored unencrypted by SNS",
+                );
+            }
+            on && has_key
+        }
+    };
+    if encrypted
+        && fs.get("arn").is_some()
+        && let Some(ef) = fs.get("encrypted")
+    {
+        cx.sink.warning(
+            ef.at(),
+            ef.path,
+            "a topic managed elsewhere is encrypted by its owner; ctrail leaves it as it is",
+        );
+    }
     Some(AlertTopic {
         topic: topic?,
         emails,
+        encrypted: encrypted && fs.get("name").is_some(),
     })
 }
 
