@@ -9,8 +9,6 @@ mod support;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
-use aws_config::{BehaviorVersion, Region};
-use aws_sdk_cloudwatchlogs::config::Credentials;
 use ctrail_differ::{Action, ActionKind, Plan, PlanHeader};
 use ctrail_executor::{KeyTarget, Options, Target};
 use ctrail_graph::{ResourceGraph, ResourceKind};
@@ -50,14 +48,7 @@ monitoring:
 "#;
 
 fn clients(em: &Emulator, rt: &tokio::runtime::Runtime) -> Clients {
-    let config = rt.block_on(
-        aws_config::defaults(BehaviorVersion::latest())
-            .region(Region::new("us-east-1"))
-            .endpoint_url(&em.url)
-            .credentials_provider(Credentials::new("testing", "testing", None, None, "tests"))
-            .load(),
-    );
-    Clients::from_config(&config)
+    Clients::from_config(&em.sdk_config(rt))
 }
 
 fn read(

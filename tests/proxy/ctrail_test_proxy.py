@@ -63,7 +63,9 @@ Prints "ready <port>" on stdout once it listens.
 """
 
 import argparse
+import base64
 import hashlib
+import pathlib
 import html
 import http.client
 import json
@@ -74,10 +76,14 @@ import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+
 import aws_rules
 import filter_pattern
 import insights
 import rpcv2_cbor
+
+# The public half of the test key generated digest chains are signed with.
+PUBLIC_KEY_FILE = pathlib.Path(__file__).resolve().parent.parent / "fixtures" / "digest-keys" / "public-key.der.b64"
 
 LOCK = threading.Lock()
 COUNTS: dict[str, int] = {}
@@ -595,6 +601,21 @@ class Handler(BaseHTTPRequestHandler):
         self._json_reply(200, {})
         return True
 
+    def _serve_public_keys(self, op: str, body: bytes) -> bool:
+        """CloudTrail's ListPublicKeys (the emulator lacks it): the test key the
+        project's digest generator signs with (tests/fixtures/digest-keys), as
+        CloudTrail answers: its PKCS #1 DER, its validity and fingerprint."""
+        if op != "cloudtrail:ListPublicKeys":
+            return False
+        der = base64.b64decode(PUBLIC_KEY_FILE.read_text().strip())
+        self._json_reply(200, {"PublicKeyList": [{
+            "Value": base64.b64encode(der).decode(),
+            "ValidityStartTime": 1577836800,  # 2020-01-01
+            "ValidityEndTime": 4102444800,  # 2100-01-01
+            "Fingerprint": hashlib.md5(der).hexdigest(),
+        }]})
+        return True
+
     def _serve_insight_selectors(self, op: str, body: bytes, headers: dict) -> bool:
         """Put/GetInsightSelectors with CloudTrail's replace semantics."""
         name, req = operation(op, body, "PutInsightSelectors", "GetInsightSelectors")
@@ -707,6 +728,7 @@ class Handler(BaseHTTPRequestHandler):
             or self._refuse_log_group_key(op, body)
             or self._serve_kms_association(op, body, headers)
             or self._serve_insight_selectors(op, body, headers)
+            or self._serve_public_keys(op, body)
             or self._serve_insights(op, body, headers)
             or self._serve_test_metric_filter(op, body)
         ):

@@ -167,6 +167,21 @@ impl Emulator {
     }
 
     /// API calls per operation since the last reset.
+    /// The AWS SDK's configuration for this emulator, in us-east-1, with
+    /// the test credentials (for tests that call AWS through the library).
+    pub fn sdk_config(&self, rt: &tokio::runtime::Runtime) -> aws_config::SdkConfig {
+        use aws_config::{BehaviorVersion, Region};
+        let credentials =
+            aws_sdk_s3::config::Credentials::new("testing", "testing", None, None, "tests");
+        rt.block_on(
+            aws_config::defaults(BehaviorVersion::latest())
+                .region(Region::new("us-east-1"))
+                .endpoint_url(&self.url)
+                .credentials_provider(credentials)
+                .load(),
+        )
+    }
+
     pub fn counts(&self) -> BTreeMap<String, u64> {
         serde_json::from_str(&self.control("GET", "/_proxy/counts", "")).expect("counts")
     }

@@ -119,6 +119,15 @@ enum Command {
     /// ctrail does not manage. Exits 0 when nothing fails, 1 when a control
     /// fails or on error.
     Check(commands::check::Options),
+    /// Validate the trail's log files against CloudTrail's digest chain.
+    ///
+    /// Every region's chain, walked back from the end time: each digest's
+    /// SHA256withRSA signature (the public key from CloudTrail's
+    /// ListPublicKeys), each link to the digest before it, and each log
+    /// file's SHA-256, with the AWS CLI's verdicts and summary, fetched in
+    /// parallel and hashed as it streams. Read-only. Exits 0 when every
+    /// file is valid, 1 when any is invalid or missing, or on error.
+    ValidateLogs(commands::validate_logs::Options),
     /// Run one of the spec's saved Logs Insights queries and print its rows.
     ///
     /// Starts the query (StartQuery) on the query's log groups over the time
@@ -278,6 +287,7 @@ fn main() -> ExitCode {
         Command::Apply(opts) => commands::apply::run(opts, &conn),
         Command::Query(opts) => commands::query::run(opts, &conn),
         Command::Check(opts) => commands::check::run(&opts, &conn),
+        Command::ValidateLogs(opts) => commands::validate_logs::run(&opts, &conn, cli.verbose > 0),
         Command::Verify(opts) => commands::verify::run(opts, &conn),
         Command::Report(opts) => commands::report::run(opts, &conn),
         Command::Init(opts) => commands::init::run(opts),

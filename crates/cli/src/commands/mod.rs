@@ -8,6 +8,7 @@ pub mod plan;
 pub mod query;
 pub mod report;
 pub mod validate;
+pub mod validate_logs;
 pub mod verify;
 
 use std::path::Path;

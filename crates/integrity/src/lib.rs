@@ -1,0 +1,15 @@
+//! ctrail's log file integrity validation (`ctrail validate-logs`): the
+//! digest chain CloudTrail writes beside the log files, verified as the AWS
+//! CLI's `validate-logs` does and with the same verdicts, for every region
+//! in one run, fetching in parallel and hashing as the bytes stream in.
+//! docs/log-integrity.md has the format and each fact's source.
+
+pub mod digest;
+pub mod testdata;
+pub mod validate;
+
+pub use digest::{DigestFile, Layout, LogFile};
+pub use validate::{
+    Checked, Counts, FileKind, PublicKey, Report, Request, RunError, Verdict, public_keys, run,
+    text,
+};

@@ -1,0 +1,318 @@
+//! `ctrail validate-logs` against the emulator: digest chains generated and
+//! signed with the project's test key (tests/fixtures/digest-keys), served
+//! by the adapter's ListPublicKeys, for 3 regions x 48 hours; then every way
+//! of tampering with them, and hostile digests, each reported with its
+//! verdict and file while the run goes on; and nothing written.
+
+mod support;
+
+use std::collections::BTreeMap;
+
+use aws_sdk_s3::primitives::ByteStream;
+use ctrail_integrity::digest::{self, DigestFile, Layout};
+use ctrail_integrity::testdata::{Chains, Object, SigningKey, gzip, signed};
+use futures::StreamExt;
+use serde_json::Value;
+use support::emulator::Emulator;
+
+const BUCKET: &str = "integrity-logs";
+const ACCOUNT: &str = "123456789012";
+const REGIONS: [&str; 3] = ["eu-west-1", "us-east-1", "us-west-2"];
+const START: &str = "2026-11-20T00:00:00Z";
+const HOURS: u32 = 48;
+
+fn key(file: &str) -> SigningKey {
+    let pem = std::fs::read_to_string(
+        support::root()
+            .join("tests/fixtures/digest-keys")
+            .join(file),
+    )
+    .expect("key file");
+    SigningKey::from_pem(&pem).expect("key")
+}
+
+fn layout() -> Layout {
+    Layout {
+        bucket: BUCKET.into(),
+        prefix: None,
+        account: ACCOUNT.into(),
+        organization: None,
+        trail_name: "org-audit".into(),
+        home_region: "us-east-1".into(),
+    }
+}
+
+fn chains() -> Chains {
+    Chains {
+        layout: layout(),
+        regions: REGIONS.iter().map(|r| (*r).to_owned()).collect(),
+        start: digest::parse_time(START).expect("time"),
+        hours: HOURS,
+        logs_per_hour: 2,
+        events_per_log: 5,
+    }
+}
+
+struct Bucket {
+    rt: tokio::runtime::Runtime,
+    s3: aws_sdk_s3::Client,
+}
+
+impl Bucket {
+    fn new(em: &Emulator) -> Bucket {
+        let rt = tokio::runtime::Runtime::new().expect("runtime");
+        let config = em.sdk_config(&rt);
+        let s3 = aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::config::Builder::from(&config)
+                .force_path_style(true)
+                .build(),
+        );
+        rt.block_on(s3.create_bucket().bucket(BUCKET).send())
+            .expect("bucket");
+        Bucket { rt, s3 }
+    }
+
+    fn put(&self, objects: Vec<Object>) {
+        let s3 = &self.s3;
+        self.rt.block_on(
+            futures::stream::iter(objects)
+                .map(|o| async move {
+                    let mut req = s3
+                        .put_object()
+                        .bucket(BUCKET)
+                        .key(&o.key)
+                        .body(ByteStream::from(o.body));
+                    for (k, v) in o.metadata {
+                        req = req.metadata(k, v);
+                    }
+                    req.send().await.expect("put");
+                })
+                .buffer_unordered(16)
+                .collect::<Vec<_>>(),
+        );
+    }
+
+    fn delete(&self, key: &str) {
+        self.rt
+            .block_on(self.s3.delete_object().bucket(BUCKET).key(key).send())
+            .expect("delete");
+    }
+
+    /// A digest's parsed contents.
+    fn digest(&self, key: &str) -> DigestFile {
+        let got = self
+            .rt
+            .block_on(self.s3.get_object().bucket(BUCKET).key(key).send())
+            .expect("get");
+        let bytes = self
+            .rt
+            .block_on(got.body.collect())
+            .expect("body")
+            .into_bytes();
+        let mut inflated = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut inflated)
+            .expect("gzip");
+        DigestFile::parse(&inflated).expect("digest")
+    }
+}
+
+fn digest_key(region: &str, hour: u32) -> String {
+    let end = digest::parse_time(START).expect("time") + i64::from(hour + 1) * 3600;
+    layout().digest_key(region, end)
+}
+
+/// `ctrail validate-logs` over the whole range: exit code and JSON report.
+fn validate(em: &Emulator) -> (Option<i32>, Value) {
+    let arn = format!("arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/org-audit");
+    let end = digest::display_time(digest::parse_time(START).expect("t") + i64::from(HOURS) * 3600);
+    let out = em.ctrail(&[
+        "validate-logs",
+        "--trail-arn",
+        &arn,
+        "--s3-bucket",
+        BUCKET,
+        "--start-time",
+        START,
+        "--end-time",
+        &end,
+        "--format",
+        "json",
+    ]);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}{}",
+            support::stdout(&out),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code(), doc)
+}
+
+/// uri -> verdict of every file that is not valid.
+fn invalid(doc: &Value) -> BTreeMap<String, Value> {
+    doc["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .filter(|f| f["verdict"] != "valid")
+        .map(|f| {
+            (
+                f["uri"].as_str().expect("uri").to_owned(),
+                f["verdict"].clone(),
+            )
+        })
+        .collect()
+}
+
+fn uri(key: &str) -> String {
+    format!("s3://{BUCKET}/{key}")
+}
+
+#[test]
+fn every_tampering_is_reported_with_its_verdict_and_file() {
+    let em = Emulator::start();
+    let bucket = Bucket::new(&em);
+    let signing = key("signing-key.pk8.pem");
+    let chains = chains();
+    bucket.put(chains.objects(&signing));
+
+    // Untouched: every file of 3 regions x 48 hours is valid.
+    em.reset_counts();
+    let (code, doc) = validate(&em);
+    assert_eq!(code, Some(0), "{doc:#}");
+    assert_eq!(doc["digests"]["valid"], 144);
+    assert_eq!(doc["digests"]["invalid"], 0);
+    assert_eq!(doc["logs"]["valid"], 288);
+    assert_eq!(doc["regions"], serde_json::json!(REGIONS));
+    let writes = em.writes();
+    assert!(writes.is_empty(), "validate-logs wrote: {writes:?}");
+
+    let start = digest::parse_time(START).expect("time");
+    let hour = |h: u32| start + i64::from(h) * 3600;
+    // An edited log file, and a deleted one.
+    let edited_log = chains.log_key("eu-west-1", hour(10), 0);
+    bucket.put(vec![Object {
+        key: edited_log.clone(),
+        body: gzip(br#"{"Records": []}"#),
+        metadata: Vec::new(),
+    }]);
+    let deleted_log = chains.log_key("eu-west-1", hour(20), 1);
+    bucket.delete(&deleted_log);
+    // An edited digest (its signature no longer holds), a deleted one.
+    let edited = digest_key("us-east-1", 30);
+    let mut d = bucket.digest(&edited);
+    d.log_files.pop();
+    let (mut object, _, _) = signed(&d, &signing);
+    object.metadata = vec![
+        ("signature".into(), "00".repeat(256)),
+        ("signature-algorithm".into(), "SHA256withRSA".into()),
+    ];
+    // Keep the original signature: the edit is what is caught.
+    let original = bucket
+        .rt
+        .block_on(bucket.s3.head_object().bucket(BUCKET).key(&edited).send())
+        .expect("head");
+    object.metadata[0].1 = original.metadata().expect("metadata")["signature"].clone();
+    bucket.put(vec![object]);
+    let deleted = digest_key("us-east-1", 40);
+    bucket.delete(&deleted);
+    // Re-signed with another key (not CloudTrail's).
+    let other = key("other-key.pk8.pem");
+    let resigned = digest_key("us-west-2", 15);
+    let mut d = bucket.digest(&resigned);
+    d.digest_public_key_fingerprint = other.fingerprint();
+    bucket.put(vec![signed(&d, &other).0]);
+    // A broken chain link: a digest replaced by one signed with the right
+    // key but not the one the next digest vouches for.
+    let replaced = digest_key("us-west-2", 34);
+    let mut d = bucket.digest(&replaced);
+    d.log_files.pop();
+    bucket.put(vec![signed(&d, &signing).0]);
+    // Hostile digests: not gzip, not JSON, huge, and one pointing outside
+    // the trail's bucket.
+    let not_gzip = digest_key("eu-west-1", 5);
+    let not_json = digest_key("eu-west-1", 6);
+    let huge = digest_key("eu-west-1", 7);
+    let meta = vec![
+        ("signature".to_owned(), "00".to_owned()),
+        ("signature-algorithm".to_owned(), "SHA256withRSA".to_owned()),
+    ];
+    bucket.put(vec![
+        Object {
+            key: not_gzip.clone(),
+            body: b"this is not gzip".to_vec(),
+            metadata: meta.clone(),
+        },
+        Object {
+            key: not_json.clone(),
+            body: gzip(b"{ not json"),
+            metadata: meta.clone(),
+        },
+        Object {
+            key: huge.clone(),
+            body: gzip(&vec![b' '; 80 * 1024 * 1024]),
+            metadata: meta,
+        },
+    ]);
+    // The newest digest of its region, so no digest after it vouches for
+    // its bytes: its log files are judged.
+    let outside = digest_key("eu-west-1", HOURS - 1);
+    let mut d = bucket.digest(&outside);
+    d.log_files[0].s3_bucket = "someone-elses-bucket".into();
+    let outside_log = format!("s3://someone-elses-bucket/{}", d.log_files[0].s3_object);
+    bucket.put(vec![signed(&d, &signing).0]);
+
+    em.reset_counts();
+    let (code, doc) = validate(&em);
+    assert_eq!(code, Some(1), "{doc:#}");
+    let verdicts = invalid(&doc);
+    let want: BTreeMap<String, Value> = [
+        (uri(&edited_log), serde_json::json!("hash_mismatch")),
+        (uri(&deleted_log), serde_json::json!("not_found")),
+        (uri(&edited), serde_json::json!("signature_failed")),
+        (uri(&deleted), serde_json::json!("not_found")),
+        (
+            uri(&resigned),
+            serde_json::json!({"public_key_not_found": other.fingerprint()}),
+        ),
+        (uri(&not_gzip), serde_json::json!("invalid_format")),
+        (uri(&not_json), serde_json::json!("invalid_format")),
+        (uri(&huge), serde_json::json!("invalid_format")),
+        (outside_log, serde_json::json!("outside_trail")),
+    ]
+    .into_iter()
+    .collect();
+    let broken = verdicts
+        .get(&uri(&replaced))
+        .unwrap_or_else(|| panic!("the replaced digest: {verdicts:#?}"));
+    assert!(
+        broken["chain_broken"]
+            .as_str()
+            .is_some_and(|w| w.contains("the next digest names SHA-256")),
+        "{broken}"
+    );
+    let mut rest = verdicts.clone();
+    rest.remove(&uri(&replaced));
+    assert_eq!(rest, want);
+    // Every digest is judged once: 144 (the deleted one as not found).
+    let digests = &doc["digests"];
+    assert_eq!(
+        digests["valid"].as_u64().unwrap_or(0) + digests["invalid"].as_u64().unwrap_or(0),
+        144
+    );
+    assert_eq!(digests["invalid"], 7);
+    // The logs of the 7 invalid digests are not vouched for: 288 - 14 are
+    // judged, of which 3 are invalid.
+    assert_eq!(doc["logs"]["invalid"], 3);
+    assert_eq!(doc["logs"]["valid"], 288 - 14 - 3);
+    let writes = em.writes();
+    assert!(writes.is_empty(), "validate-logs wrote: {writes:?}");
+    let counts = em.counts();
+    assert_eq!(
+        counts.get("s3:GetObject").copied().unwrap_or(0),
+        // Each digest once (the deleted one asked for too), each judged log
+        // once but the one outside the bucket, never fetched.
+        144 + (288 - 14 - 1),
+        "each file is read once: {counts:?}"
+    );
+}
