@@ -97,7 +97,7 @@ cis-scan: emulator
 # Sequential API rounds and wall times with 50 ms per call: ctrail plan, ctrail
 # apply from empty, and the seed's step-by-step CLI procedure.
 bench: emulator
-    cargo build --quiet --bin ctrail
+    cargo build --quiet --bin ctrail --bin ctrail-testdata
     tools/with-emulator {{venv}}/bin/python tools/bench.py
 
 # Re-record every golden file (graph renderings, and the plan and drift

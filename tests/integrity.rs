@@ -121,12 +121,11 @@ fn digest_key(region: &str, hour: u32) -> String {
     layout().digest_key(region, end)
 }
 
-/// `ctrail validate-logs` over the whole range: exit code and JSON report.
-fn validate(em: &Emulator) -> (Option<i32>, Value) {
+/// The trail, bucket and whole time range, as both tools take them.
+fn range_args() -> Vec<String> {
     let arn = format!("arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/org-audit");
     let end = digest::display_time(digest::parse_time(START).expect("t") + i64::from(HOURS) * 3600);
-    let out = em.ctrail(&[
-        "validate-logs",
+    let args = [
         "--trail-arn",
         &arn,
         "--s3-bucket",
@@ -135,9 +134,17 @@ fn validate(em: &Emulator) -> (Option<i32>, Value) {
         START,
         "--end-time",
         &end,
-        "--format",
-        "json",
-    ]);
+    ];
+    args.iter().map(|a| (*a).to_owned()).collect()
+}
+
+/// `ctrail validate-logs` over the whole range: exit code and JSON report.
+fn validate(em: &Emulator) -> (Option<i32>, Value) {
+    let mut args = vec!["validate-logs".to_owned()];
+    args.extend(range_args());
+    args.extend(["--format".to_owned(), "json".to_owned()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = em.ctrail(&args);
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
             "{e}: {}{}",
@@ -168,28 +175,14 @@ fn uri(key: &str) -> String {
     format!("s3://{BUCKET}/{key}")
 }
 
-#[test]
-fn every_tampering_is_reported_with_its_verdict_and_file() {
-    let em = Emulator::start();
-    let bucket = Bucket::new(&em);
+/// Every tampering the AWS CLI also catches, and the hostile digests it
+/// judges without failing: an edited and a deleted log file, an edited and
+/// a deleted digest, a digest re-signed with another key, digests that are
+/// not gzip, not JSON, or huge. The verdict each file must get.
+fn tamper_as_the_cli_judges(bucket: &Bucket, chains: &Chains) -> BTreeMap<String, Value> {
     let signing = key("signing-key.pk8.pem");
-    let chains = chains();
-    bucket.put(chains.objects(&signing));
-
-    // Untouched: every file of 3 regions x 48 hours is valid.
-    em.reset_counts();
-    let (code, doc) = validate(&em);
-    assert_eq!(code, Some(0), "{doc:#}");
-    assert_eq!(doc["digests"]["valid"], 144);
-    assert_eq!(doc["digests"]["invalid"], 0);
-    assert_eq!(doc["logs"]["valid"], 288);
-    assert_eq!(doc["regions"], serde_json::json!(REGIONS));
-    let writes = em.writes();
-    assert!(writes.is_empty(), "validate-logs wrote: {writes:?}");
-
     let start = digest::parse_time(START).expect("time");
     let hour = |h: u32| start + i64::from(h) * 3600;
-    // An edited log file, and a deleted one.
     let edited_log = chains.log_key("eu-west-1", hour(10), 0);
     bucket.put(vec![Object {
         key: edited_log.clone(),
@@ -198,38 +191,25 @@ fn every_tampering_is_reported_with_its_verdict_and_file() {
     }]);
     let deleted_log = chains.log_key("eu-west-1", hour(20), 1);
     bucket.delete(&deleted_log);
-    // An edited digest (its signature no longer holds), a deleted one.
+    // An edited digest, its original signature kept: the edit is caught.
     let edited = digest_key("us-east-1", 30);
-    let mut d = bucket.digest(&edited);
-    d.log_files.pop();
-    let (mut object, _, _) = signed(&d, &signing);
-    object.metadata = vec![
-        ("signature".into(), "00".repeat(256)),
-        ("signature-algorithm".into(), "SHA256withRSA".into()),
-    ];
-    // Keep the original signature: the edit is what is caught.
     let original = bucket
         .rt
         .block_on(bucket.s3.head_object().bucket(BUCKET).key(&edited).send())
         .expect("head");
+    let mut d = bucket.digest(&edited);
+    d.log_files.pop();
+    let (mut object, _, _) = signed(&d, &signing);
     object.metadata[0].1 = original.metadata().expect("metadata")["signature"].clone();
     bucket.put(vec![object]);
     let deleted = digest_key("us-east-1", 40);
     bucket.delete(&deleted);
-    // Re-signed with another key (not CloudTrail's).
+    // Re-signed with a key CloudTrail does not serve.
     let other = key("other-key.pk8.pem");
     let resigned = digest_key("us-west-2", 15);
     let mut d = bucket.digest(&resigned);
     d.digest_public_key_fingerprint = other.fingerprint();
     bucket.put(vec![signed(&d, &other).0]);
-    // A broken chain link: a digest replaced by one signed with the right
-    // key but not the one the next digest vouches for.
-    let replaced = digest_key("us-west-2", 34);
-    let mut d = bucket.digest(&replaced);
-    d.log_files.pop();
-    bucket.put(vec![signed(&d, &signing).0]);
-    // Hostile digests: not gzip, not JSON, huge, and one pointing outside
-    // the trail's bucket.
     let not_gzip = digest_key("eu-west-1", 5);
     let not_json = digest_key("eu-west-1", 6);
     let huge = digest_key("eu-west-1", 7);
@@ -254,19 +234,7 @@ fn every_tampering_is_reported_with_its_verdict_and_file() {
             metadata: meta,
         },
     ]);
-    // The newest digest of its region, so no digest after it vouches for
-    // its bytes: its log files are judged.
-    let outside = digest_key("eu-west-1", HOURS - 1);
-    let mut d = bucket.digest(&outside);
-    d.log_files[0].s3_bucket = "someone-elses-bucket".into();
-    let outside_log = format!("s3://someone-elses-bucket/{}", d.log_files[0].s3_object);
-    bucket.put(vec![signed(&d, &signing).0]);
-
-    em.reset_counts();
-    let (code, doc) = validate(&em);
-    assert_eq!(code, Some(1), "{doc:#}");
-    let verdicts = invalid(&doc);
-    let want: BTreeMap<String, Value> = [
+    [
         (uri(&edited_log), serde_json::json!("hash_mismatch")),
         (uri(&deleted_log), serde_json::json!("not_found")),
         (uri(&edited), serde_json::json!("signature_failed")),
@@ -278,12 +246,58 @@ fn every_tampering_is_reported_with_its_verdict_and_file() {
         (uri(&not_gzip), serde_json::json!("invalid_format")),
         (uri(&not_json), serde_json::json!("invalid_format")),
         (uri(&huge), serde_json::json!("invalid_format")),
-        (outside_log, serde_json::json!("outside_trail")),
     ]
     .into_iter()
-    .collect();
+    .collect()
+}
+
+/// A chain with its data uploaded, signed with the test key.
+fn uploaded(em: &Emulator) -> (Bucket, Chains) {
+    let bucket = Bucket::new(em);
+    let chains = chains();
+    bucket.put(chains.objects(&key("signing-key.pk8.pem")));
+    (bucket, chains)
+}
+
+#[test]
+fn every_tampering_is_reported_with_its_verdict_and_file() {
+    let em = Emulator::start();
+    let (bucket, chains) = uploaded(&em);
+
+    // Untouched: every file of 3 regions x 48 hours is valid.
+    em.reset_counts();
+    let (code, doc) = validate(&em);
+    assert_eq!(code, Some(0), "{doc:#}");
+    assert_eq!(doc["digests"]["valid"], 144);
+    assert_eq!(doc["digests"]["invalid"], 0);
+    assert_eq!(doc["logs"]["valid"], 288);
+    assert_eq!(doc["regions"], serde_json::json!(REGIONS));
+    let writes = em.writes();
+    assert!(writes.is_empty(), "validate-logs wrote: {writes:?}");
+
+    let mut want = tamper_as_the_cli_judges(&bucket, &chains);
+    // What ctrail checks beyond the AWS CLI: a digest replaced by one signed
+    // with the right key but not the one the next digest vouches for...
+    let signing = key("signing-key.pk8.pem");
+    let replaced = digest_key("us-west-2", 34);
+    let mut d = bucket.digest(&replaced);
+    d.log_files.pop();
+    bucket.put(vec![signed(&d, &signing).0]);
+    // ...and a digest naming a log file outside the trail's bucket (the
+    // newest of its region, so no digest after it vouches for its bytes).
+    let outside = digest_key("eu-west-1", HOURS - 1);
+    let mut d = bucket.digest(&outside);
+    d.log_files[0].s3_bucket = "someone-elses-bucket".into();
+    let outside_log = format!("s3://someone-elses-bucket/{}", d.log_files[0].s3_object);
+    bucket.put(vec![signed(&d, &signing).0]);
+    want.insert(outside_log, serde_json::json!("outside_trail"));
+
+    em.reset_counts();
+    let (code, doc) = validate(&em);
+    assert_eq!(code, Some(1), "{doc:#}");
+    let mut verdicts = invalid(&doc);
     let broken = verdicts
-        .get(&uri(&replaced))
+        .remove(&uri(&replaced))
         .unwrap_or_else(|| panic!("the replaced digest: {verdicts:#?}"));
     assert!(
         broken["chain_broken"]
@@ -291,15 +305,10 @@ fn every_tampering_is_reported_with_its_verdict_and_file() {
             .is_some_and(|w| w.contains("the next digest names SHA-256")),
         "{broken}"
     );
-    let mut rest = verdicts.clone();
-    rest.remove(&uri(&replaced));
-    assert_eq!(rest, want);
+    assert_eq!(verdicts, want);
     // Every digest is judged once: 144 (the deleted one as not found).
     let digests = &doc["digests"];
-    assert_eq!(
-        digests["valid"].as_u64().unwrap_or(0) + digests["invalid"].as_u64().unwrap_or(0),
-        144
-    );
+    assert_eq!(digests["valid"], 144 - 7);
     assert_eq!(digests["invalid"], 7);
     // The logs of the 7 invalid digests are not vouched for: 288 - 14 are
     // judged, of which 3 are invalid.
@@ -315,4 +324,68 @@ fn every_tampering_is_reported_with_its_verdict_and_file() {
         144 + (288 - 14 - 1),
         "each file is read once: {counts:?}"
     );
+}
+
+/// `N/M <name> files valid[, K/M <name> files INVALID]` from the AWS CLI's
+/// summary: (valid, invalid).
+fn cli_ratio(out: &str, name: &str) -> (u64, u64) {
+    let Some(line) = out
+        .lines()
+        .find(|l| l.contains(&format!(" {name} files valid")))
+    else {
+        return (0, 0);
+    };
+    let numbers: Vec<u64> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    match numbers[..] {
+        [valid, _] => (valid, 0),
+        [valid, _, invalid, _] => (valid, invalid),
+        _ => panic!("cannot read {line:?}"),
+    }
+}
+
+/// The AWS CLI's `validate-logs`, pointed at the same emulator and adapter
+/// (it validates the region of its `--region`, so once per region), gives
+/// the same counts as ctrail on the same data, untouched and tampered.
+#[test]
+fn the_aws_cli_gives_the_same_counts_on_the_same_data() {
+    let em = Emulator::start();
+    let (bucket, chains) = uploaded(&em);
+    let compare = |what: &str| {
+        let (_, doc) = validate(&em);
+        let (mut digests, mut logs) = ((0, 0), (0, 0));
+        for region in REGIONS {
+            let mut args = vec!["cloudtrail", "validate-logs", "--region", region];
+            let range = range_args();
+            args.extend(range.iter().map(String::as_str));
+            let out = em.aws_output(&args);
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                text.contains("Results requested"),
+                "{what}, {region}: {text}{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let (d, l) = (cli_ratio(&text, "digest"), cli_ratio(&text, "log"));
+            digests = (digests.0 + d.0, digests.1 + d.1);
+            logs = (logs.0 + l.0, logs.1 + l.1);
+        }
+        let ours = |k: &str| {
+            (
+                doc[k]["valid"].as_u64().unwrap_or(0),
+                doc[k]["invalid"].as_u64().unwrap_or(0),
+            )
+        };
+        assert_eq!(
+            ours("digests"),
+            digests,
+            "{what}: digest files (ctrail, AWS CLI)"
+        );
+        assert_eq!(ours("logs"), logs, "{what}: log files (ctrail, AWS CLI)");
+        eprintln!("{what}: digests {digests:?}, logs {logs:?} (valid, invalid) from both");
+    };
+    compare("untouched");
+    tamper_as_the_cli_judges(&bucket, &chains);
+    compare("tampered");
 }

@@ -12,7 +12,12 @@ the number of sequential rounds on the command's critical path. Printed:
   the sum of all its calls (what running them one after another would cost),
   for the seed's spec and for the monitoring spec (more ready actions than
   the 8 that run at once, so the scheduler's choice shows);
-* the seed's step-by-step CLI procedure (tests/seed-procedure.sh) the same way.
+* the seed's step-by-step CLI procedure (tests/seed-procedure.sh) the same way;
+* `ctrail validate-logs` against the AWS CLI's `validate-logs` on the same
+  generated, signed digest chain (BENCH_LOGS log files, default 5,000), with
+  VALIDATE_LATENCY_MS (default 25) added to every call as a stand-in for S3's
+  own latency: wall time, files per second, and peak memory (max RSS); and
+  ctrail's peak memory again on four times the files.
 """
 
 import json
@@ -119,7 +124,69 @@ def bench_plan(label, spec):
     print(f"  target, 5 x 50 ms + start:        {bound * 1000:7.1f} ms  -> {'met' if w50 < bound else 'MISSED'}")
 
 
+TESTDATA = os.environ.get("CTRAIL_TESTDATA", "./target/debug/ctrail-testdata")
+KEY_PEM = "tests/fixtures/digest-keys/signing-key.pk8.pem"
+BENCH_LOGS = int(os.environ.get("BENCH_LOGS", "5000"))
+VALIDATE_LATENCY_MS = int(os.environ.get("VALIDATE_LATENCY_MS", "25"))
+
+
+def timed_rss(args, ok=(0, 1)):
+    """Wall time (s) and peak resident memory (MB) of one command."""
+    t = time.perf_counter()
+    p = subprocess.run(["/usr/bin/time", "-f", "%M", *args], capture_output=True, text=True)
+    wall = time.perf_counter() - t
+    if p.returncode not in ok:
+        sys.exit(f"{' '.join(args)} exited {p.returncode}: {p.stderr}")
+    rss_kb = int(p.stderr.strip().splitlines()[-1])
+    return wall, rss_kb / 1024, p.stdout
+
+
+def chain_of(logs):
+    """A fresh bucket holding one region's signed chain of `logs` log files
+    (50 hourly digests)."""
+    post(MOTO + "/moto-api/reset")
+    post(PROXY + "/_proxy/forget")
+    run(AWS, "s3api", "create-bucket", "--bucket", "bench-integrity")
+    run(TESTDATA, "bench-integrity", KEY_PEM, "2026-11-20T00:00:00Z", "50", str(logs // 50), "us-east-1")
+
+
+def validate_args(ctrail):
+    common = ["--trail-arn", "arn:aws:cloudtrail:us-east-1:123456789012:trail/bench-trail",
+              "--s3-bucket", "bench-integrity", "--start-time", "2026-11-20T00:00:00Z",
+              "--end-time", "2026-11-22T02:00:00Z"]
+    if ctrail:
+        return [CTRAIL, "validate-logs", *common]
+    return [AWS, "cloudtrail", "validate-logs", "--region", "us-east-1", *common]
+
+
+def summary_line(out, name):
+    return next((l.strip() for l in out.splitlines() if f" {name} files valid" in l), "?")
+
+
+def bench_validate():
+    chain_of(BENCH_LOGS)
+    latency(VALIDATE_LATENCY_MS)
+    ours, ours_mb, out = timed_rss(validate_args(True))
+    theirs, theirs_mb, cli_out = timed_rss(validate_args(False))
+    latency(0)
+    files = BENCH_LOGS + 50
+    print(f"validate-logs on one region's chain: {BENCH_LOGS} log files, 50 digests, "
+          f"{VALIDATE_LATENCY_MS} ms added to every call:")
+    print(f"  ctrail validate-logs:             {ours:7.2f} s   {files / ours:8.0f} files/s   peak {ours_mb:6.1f} MB   ({summary_line(out, 'log')})")
+    print(f"  aws cloudtrail validate-logs:     {theirs:7.2f} s   {files / theirs:8.0f} files/s   peak {theirs_mb:6.1f} MB   ({summary_line(cli_out, 'log')})")
+    print(f"  throughput, ctrail / AWS CLI:     {theirs / ours:7.1f}x  (goal: at least 20x)")
+    chain_of(BENCH_LOGS * 4)
+    latency(VALIDATE_LATENCY_MS)
+    big, big_mb, out = timed_rss(validate_args(True))
+    latency(0)
+    print(f"  ctrail on {BENCH_LOGS * 4} log files:        {big:7.2f} s   {(BENCH_LOGS * 4 + 50) / big:8.0f} files/s   peak {big_mb:6.1f} MB   ({summary_line(out, 'log')})")
+    print(f"  peak memory, {BENCH_LOGS * 4} vs {BENCH_LOGS} files:   {big_mb / ours_mb:7.2f}x")
+
+
 def main():
+    if os.environ.get("BENCH_ONLY") == "validate-logs":
+        bench_validate()
+        return
     key = fresh_account()
     run("tests/seed-key-policy.sh", key)
     run("tests/seed-procedure.sh", key)
@@ -149,6 +216,8 @@ def main():
     print(f"apply: {ctrail_rounds:.1f} rounds for {ctrail_calls} calls "
           f"({ctrail_calls / max(ctrail_rounds, 1):.1f} calls per round); "
           f"the CLI procedure: {seed_rounds:.1f} rounds for {seed_calls} calls.")
+    print()
+    bench_validate()
 
 
 if __name__ == "__main__":

@@ -128,6 +128,14 @@ impl Emulator {
         String::from_utf8_lossy(&out.stdout).trim().to_owned()
     }
 
+    /// Runs the AWS CLI with `args`, whatever its exit code.
+    pub fn aws_output(&self, args: &[&str]) -> Output {
+        self.env(&mut Command::new(self.venv.join("bin/aws")))
+            .args(args)
+            .output()
+            .expect("run aws")
+    }
+
     /// Runs the AWS CLI with `command`'s words, each `{}` replaced by the
     /// next of `values` (which may hold spaces); panics if it fails.
     pub fn cli(&self, command: &str, values: &[&str]) -> String {
@@ -166,7 +174,6 @@ impl Emulator {
         super::http(self.port, method, path, body)
     }
 
-    /// API calls per operation since the last reset.
     /// The AWS SDK's configuration for this emulator, in us-east-1, with
     /// the test credentials (for tests that call AWS through the library).
     pub fn sdk_config(&self, rt: &tokio::runtime::Runtime) -> aws_config::SdkConfig {
@@ -182,6 +189,7 @@ impl Emulator {
         )
     }
 
+    /// API calls per operation since the last reset.
     pub fn counts(&self) -> BTreeMap<String, u64> {
         serde_json::from_str(&self.control("GET", "/_proxy/counts", "")).expect("counts")
     }

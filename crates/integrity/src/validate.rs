@@ -23,6 +23,10 @@ use crate::digest::{
 /// The most a digest may inflate to: a real one lists at most a few
 /// thousand log files in well under this.
 pub const MAX_DIGEST_BYTES: u64 = 64 * 1024 * 1024;
+/// How many digests of a region are fetched ahead of its walk: enough to
+/// hide their latency, few enough that memory does not grow with the log
+/// files each lists.
+pub const DIGESTS_AHEAD: usize = 4;
 /// The most a log file may inflate to before it is judged invalid.
 pub const MAX_LOG_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 
@@ -166,13 +170,9 @@ impl Report {
         }
     }
 
-    fn found(&mut self, d: &DigestFile) {
-        let (Some(s), Some(e)) = (
-            digest::parse_time(&d.digest_start_time),
-            digest::parse_time(&d.digest_end_time),
-        ) else {
-            return;
-        };
+    /// Widens the found range by a valid digest's, kept within the
+    /// requested range.
+    fn widen(&mut self, s: i64, e: i64) {
         let (s, e) = (s.max(self.start), e.min(self.end));
         self.found = Some(match self.found {
             None => (s, e),
@@ -268,24 +268,28 @@ pub async fn run(
             }
         })
         .buffer_unordered(req.window.max(1))
-        .collect::<Vec<_>>();
+        // Counted as they come: memory holds the files in flight and the
+        // invalid ones, never every file.
+        .fold(Report::default(), |mut tally, c| async move {
+            tally.record(c, keep_valid);
+            tally
+        });
     let logs = logs.await;
     for w in walks {
         let walked = w.await.map_err(|e| RunError::Aws {
             operation: "validate",
             message: e.to_string(),
         })??;
-        for d in &walked.valid {
-            report.found(d);
+        if let Some((s, e)) = walked.found {
+            report.widen(s, e);
         }
         for c in walked.checked {
             report.record(c, keep_valid);
         }
         report.gaps.extend(walked.gaps);
     }
-    for c in logs {
-        report.record(c, keep_valid);
-    }
+    report.logs = logs.logs;
+    report.files.extend(logs.files);
     report
         .files
         .sort_by(|a, b| (a.kind, &a.uri).cmp(&(b.kind, &b.uri)));
@@ -362,11 +366,12 @@ async fn listed(
     Ok(out)
 }
 
-/// A region's walk: each digest's verdict, the valid digests, the gaps.
+/// A region's walk: each digest's verdict, the time the valid digests
+/// cover, the gaps.
 #[derive(Default)]
 struct Walked {
     checked: Vec<Checked>,
-    valid: Vec<DigestFile>,
+    found: Option<(i64, i64)>,
     gaps: Vec<Gap>,
 }
 
@@ -382,7 +387,7 @@ struct Link {
 /// invalid is reported and the walk goes on with the next older listed
 /// digest; a chain start with older digests listed is a gap (logging was
 /// off). It stops once a digest starts before `start`. The listed digests
-/// are fetched ahead, `window` at a time.
+/// are fetched ahead, `DIGESTS_AHEAD` at a time.
 async fn walk(
     s3: &aws_sdk_s3::Client,
     keys: &[PublicKey],
@@ -400,7 +405,7 @@ async fn walk(
     let mut ahead: HashMap<String, tokio::task::JoinHandle<Result<Fetch, RunError>>> =
         HashMap::new();
     let prefetch = |ahead: &mut HashMap<_, _>, listed: &[String]| {
-        for key in listed.iter().rev().take(req.window.max(1)) {
+        for key in listed.iter().rev().take(DIGESTS_AHEAD) {
             if !ahead.contains_key(key) {
                 let (s3, bucket, key2) = (s3.clone(), layout.bucket.clone(), key.clone());
                 let task = tokio::spawn(async move { fetch_digest(&s3, &bucket, &key2).await });
@@ -461,9 +466,13 @@ async fn walk(
             let _ = logs.send((region.to_owned(), log.clone())).await;
         }
         let started = digest::parse_time(&d.digest_start_time).unwrap_or(i64::MIN);
+        let ended = digest::parse_time(&d.digest_end_time).unwrap_or(started);
+        out.found = Some(match out.found {
+            None => (started, ended),
+            Some((a, b)) => (a.min(started), b.max(ended)),
+        });
         let previous = d.previous_digest_s3_object.clone();
         let previous_bucket = d.previous_digest_s3_bucket.clone();
-        out.valid.push(d.clone());
         if started < req.start {
             break;
         }

@@ -81,6 +81,17 @@ fn arn_parts(arn: &str) -> Result<(String, String, String), String> {
     }
 }
 
+async fn organization_id(clients: &Clients) -> Result<Option<String>, String> {
+    let got = clients.organizations.describe_organization().send().await;
+    let got = got.map_err(|e| {
+        format!(
+            "organizations:DescribeOrganization: {}",
+            ctrail_reader::error_chain(&e)
+        )
+    })?;
+    Ok(got.organization().and_then(|o| o.id()).map(str::to_owned))
+}
+
 fn validate(opts: &Options, conn: &Connection, verbose: bool) -> Result<ExitCode, String> {
     let start = time("start-time", &opts.start_time)?;
     let now = std::time::SystemTime::now()
@@ -120,14 +131,7 @@ fn validate(opts: &Options, conn: &Connection, verbose: bool) -> Result<ExitCode
                     .or_else(|| s.account_id.clone())
                     .unwrap_or_else(|| me.account().unwrap_or_default().to_owned());
                 let org = if s.trail.organization {
-                    let got = clients.organizations.describe_organization().send().await;
-                    let got = got.map_err(|e| {
-                        format!(
-                            "organizations:DescribeOrganization: {}",
-                            ctrail_reader::error_chain(&e)
-                        )
-                    })?;
-                    got.organization().and_then(|o| o.id()).map(str::to_owned)
+                    organization_id(&clients).await?
                 } else {
                     None
                 };
@@ -141,8 +145,8 @@ fn validate(opts: &Options, conn: &Connection, verbose: bool) -> Result<ExitCode
             }
             (None, Some(arn)) => {
                 let (_, arn_account, name) = arn_parts(arn)?;
-                let (bucket, prefix) = match &opts.s3_bucket {
-                    Some(b) => (b.clone(), opts.s3_prefix.clone()),
+                let (bucket, prefix, organization_trail) = match &opts.s3_bucket {
+                    Some(b) => (b.clone(), opts.s3_prefix.clone(), false),
                     None => {
                         let got = clients.cloudtrail.get_trail().name(arn).send().await;
                         let got = got.map_err(|e| {
@@ -154,11 +158,25 @@ fn validate(opts: &Options, conn: &Connection, verbose: bool) -> Result<ExitCode
                             opts.s3_prefix
                                 .clone()
                                 .or_else(|| t.s3_key_prefix().map(str::to_owned)),
+                            t.is_organization_trail().unwrap_or(false),
                         )
                     }
                 };
+                // An organization trail keeps each member account's files
+                // under the organization's folder (as the AWS CLI asks).
+                let org = if organization_trail {
+                    if opts.account_id.is_none() {
+                        return Err(
+                            "an organization trail: give --account-id, the member account to validate"
+                                .to_owned(),
+                        );
+                    }
+                    organization_id(&clients).await?
+                } else {
+                    None
+                };
                 let account = opts.account_id.clone().unwrap_or(arn_account);
-                (account, name, bucket, prefix, None)
+                (account, name, bucket, prefix, org)
             }
             (None, None) => return Err("give a spec or --trail-arn".to_owned()),
         };
