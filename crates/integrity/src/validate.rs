@@ -68,6 +68,8 @@ pub enum Verdict {
     ChainBroken(String),
     /// The digest names a log file outside the trail's bucket and folder.
     OutsideTrail,
+    /// S3 refused to give the file (the error code), e.g. AccessDenied.
+    Unreadable(String),
 }
 
 impl Verdict {
@@ -86,6 +88,7 @@ impl Verdict {
             Verdict::OutsideTrail => {
                 "INVALID: outside the trail's bucket and folder (not fetched)".into()
             }
+            Verdict::Unreadable(code) => format!("INVALID: could not be read ({code})"),
         }
     }
 }
@@ -428,8 +431,14 @@ async fn walk(
             None => fetch_digest(s3, &layout.bucket, &link.key).await?,
         };
         let key_time = digest_key_time(&link.key).unwrap_or(i64::MIN);
-        // Listed keys at or after this one are behind the walk now.
-        listed.retain(|k| digest_key_time(k).unwrap_or(i64::MIN) < key_time);
+        // Listed keys at or after this one are behind the walk now (the
+        // list is in time order).
+        while listed
+            .last()
+            .is_some_and(|k| digest_key_time(k).unwrap_or(i64::MIN) >= key_time)
+        {
+            listed.pop();
+        }
         let older = |listed: &mut Vec<String>| {
             listed.pop().map(|key| Link {
                 key,
@@ -581,7 +590,7 @@ async fn check_log(s3: &aws_sdk_s3::Client, log: &LogFile) -> Verdict {
     {
         Ok(got) => got,
         Err(e) if matches!(e.code(), Some("NoSuchKey" | "NotFound")) => return Verdict::NotFound,
-        Err(_) => return Verdict::InvalidFormat,
+        Err(e) => return Verdict::Unreadable(e.code().unwrap_or("error").to_owned()),
     };
     match inflate(got.body, MAX_LOG_BYTES, HashWriter::default()).await {
         Ok(h) if h.hex() == log.hash_value => Verdict::Valid,
