@@ -68,7 +68,7 @@ impl Kind for Topic {
 
     const RULES: Rules = crate::ranked!(
         "kms_master_key_id",
-        "encryption of alert messages at rest",
+        "encryption of the topic's messages at rest",
         rank::present
     );
 }
