@@ -50,6 +50,7 @@ fn chains() -> Chains {
         hours: HOURS,
         logs_per_hour: 2,
         events_per_log: 5,
+        stopped: Vec::new(),
     }
 }
 
@@ -388,4 +389,32 @@ fn the_aws_cli_gives_the_same_counts_on_the_same_data() {
     compare("untouched");
     tamper_as_the_cli_judges(&bucket, &chains);
     compare("tampered");
+}
+
+/// A trail stopped for two hours and started again: the digest after the
+/// stop starts a new chain. Every file is valid and the stretch is reported
+/// as a gap, not an error.
+#[test]
+fn a_stopped_then_restarted_trail_is_a_gap_not_an_error() {
+    let em = Emulator::start();
+    let bucket = Bucket::new(&em);
+    let chains = Chains {
+        stopped: vec![20, 21],
+        ..chains()
+    };
+    bucket.put(chains.objects(&key("signing-key.pk8.pem")));
+    let (code, doc) = validate(&em);
+    assert_eq!(code, Some(0), "{doc:#}");
+    assert_eq!(doc["digests"]["valid"], 3 * (HOURS - 2));
+    assert_eq!(doc["digests"]["invalid"], 0);
+    assert_eq!(doc["logs"]["valid"], 3 * (HOURS - 2) * 2);
+    let gaps = doc["gaps"].as_array().expect("gaps");
+    assert_eq!(gaps.len(), 3, "one per region: {gaps:?}");
+    let start = digest::parse_time(START).expect("time");
+    for g in gaps {
+        // From the end of the last digest before the stop to the start of
+        // the first after it.
+        assert_eq!(g["from"], start + 20 * 3600, "{g}");
+        assert_eq!(g["to"], start + 22 * 3600, "{g}");
+    }
 }

@@ -70,6 +70,9 @@ pub struct Chains {
     pub hours: u32,
     pub logs_per_hour: u32,
     pub events_per_log: u32,
+    /// Hours (from 0) when logging was stopped: no log files and no digest;
+    /// the first digest after them starts a new chain.
+    pub stopped: Vec<u32>,
 }
 
 pub fn gzip(bytes: &[u8]) -> Vec<u8> {
@@ -141,6 +144,10 @@ impl Chains {
         for region in &self.regions {
             let mut previous: Option<(String, String, String)> = None;
             for h in 0..self.hours {
+                if self.stopped.contains(&h) {
+                    previous = None;
+                    continue;
+                }
                 let hour = self.start + i64::from(h) * 3600;
                 let mut logs = Vec::new();
                 for i in 0..self.logs_per_hour {
@@ -242,6 +249,7 @@ mod tests {
             hours: 2,
             logs_per_hour: 2,
             events_per_log: 3,
+            stopped: Vec::new(),
         };
         let objects = chains.objects(&key);
         assert_eq!(objects.len(), 6);

@@ -49,6 +49,7 @@ fn run(args: &[String]) -> Result<usize, String> {
         hours: number(hours)?,
         logs_per_hour: number(logs)?,
         events_per_log: 20,
+        stopped: Vec::new(),
     };
     let objects = chains.objects(&key);
     let n = objects.len();
