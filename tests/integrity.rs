@@ -408,6 +408,29 @@ fn a_stopped_then_restarted_trail_is_a_gap_not_an_error() {
     assert_eq!(doc["digests"]["valid"], 3 * (HOURS - 2));
     assert_eq!(doc["digests"]["invalid"], 0);
     assert_eq!(doc["logs"]["valid"], 3 * (HOURS - 2) * 2);
+    // The same by the trail's spec (its name, bucket and region; the
+    // account from the credentials).
+    let spec = support::scratch_file(
+        "integrity-spec",
+        "spec.yaml",
+        &format!(
+            "version: 1\nregion: us-east-1\ntrail: {{name: org-audit}}\nbucket: {{name: {BUCKET}}}\n"
+        ),
+    );
+    let mut args = vec!["validate-logs".to_owned(), spec];
+    args.extend(range_args().into_iter().skip(4));
+    args.extend(["--format".to_owned(), "json".to_owned()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = em.ctrail(&args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let by_spec: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(by_spec["digests"], doc["digests"]);
+    assert_eq!(by_spec["logs"], doc["logs"]);
     let gaps = doc["gaps"].as_array().expect("gaps");
     assert_eq!(gaps.len(), 3, "one per region: {gaps:?}");
     let start = digest::parse_time(START).expect("time");
