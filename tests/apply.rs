@@ -2,6 +2,7 @@
 
 mod support;
 
+use std::collections::BTreeMap;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
@@ -671,4 +672,130 @@ fn a_key_ctrail_creates_is_made_before_everything_that_names_it() {
     assert_eq!(tags.trim(), "alias/ctrail-created");
     let out = acct.em.ctrail(&["plan", "--detailed-exitcode", &spec]);
     assert_eq!(out.status.code(), Some(0), "not converged:\n{}", text(&out));
+}
+
+/// The spec of `acct` with the monitoring example's section added.
+fn with_monitoring(acct: &Account) {
+    let text_of = |p: &std::path::Path| std::fs::read_to_string(p).expect("spec");
+    let monitoring = text_of(&support::root().join("specs/security-monitoring.yaml"));
+    let section = &monitoring[monitoring
+        .find("\nmonitoring:")
+        .expect("monitoring section")..];
+    let spec = std::path::Path::new(&acct.spec);
+    std::fs::write(spec, format!("{}{section}", text_of(spec))).expect("spec");
+}
+
+/// Two applies of one change started together: one takes the apply lock
+/// and applies; the other exits non-zero naming the lock's holder and its
+/// id, having written nothing but the lock it did not get. The account then
+/// matches the spec, with every write made as often as by one apply alone.
+/// A lock left by a run that is gone is refused the same way, and
+/// `--force-unlock ID` releases it.
+#[test]
+fn two_applies_started_together_one_runs_the_other_names_the_lock_holder() {
+    let write_counts = |acct: &Account| -> BTreeMap<String, u64> {
+        let writes = acct.em.writes();
+        acct.em
+            .counts()
+            .into_iter()
+            .filter(|(op, n)| writes.contains(&format!("{op} x{n}")))
+            .collect()
+    };
+    // One apply alone, for the counts.
+    let alone = Account::empty("apply-lock-alone");
+    assert!(alone.apply(&[]).status.success());
+    with_monitoring(&alone);
+    alone.em.reset_counts();
+    let out = alone.apply(&[]);
+    assert!(out.status.success(), "{}", text(&out));
+    let solo = write_counts(&alone);
+
+    let acct = Account::empty("apply-lock");
+    assert!(acct.apply(&[]).status.success());
+    with_monitoring(&acct);
+    acct.em.reset_counts();
+    // Calls slowed down, so the two runs overlap.
+    acct.em.configure(json!({"latency_ms": 60}));
+    let start = || {
+        acct.em
+            .env(&mut std::process::Command::new(env!(
+                "CARGO_BIN_EXE_ctrail"
+            )))
+            .args(["apply", "--auto-approve", &acct.spec])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start apply")
+    };
+    let (a, b) = (start(), start());
+    let outs = [
+        a.wait_with_output().expect("apply a"),
+        b.wait_with_output().expect("apply b"),
+    ];
+    acct.em.configure(json!({}));
+    let won: Vec<&std::process::Output> = outs.iter().filter(|o| o.status.success()).collect();
+    let lost: Vec<&std::process::Output> = outs.iter().filter(|o| !o.status.success()).collect();
+    assert_eq!(
+        (won.len(), lost.len()),
+        (1, 1),
+        "{}\n---\n{}",
+        text(&outs[0]),
+        text(&outs[1])
+    );
+    let refusal = text(lost[0]);
+    assert!(
+        refusal.contains("the trail is locked by")
+            && refusal.contains("nothing was applied")
+            && refusal.contains("--force-unlock"),
+        "{refusal}"
+    );
+    assert_eq!(lost[0].status.code(), Some(1));
+    converged(&acct);
+    // Every write as often as by one apply alone, but the refused lock.
+    let mut raced = write_counts(&acct);
+    let locks = raced.remove("s3:PutObject").unwrap_or(0);
+    let mut solo = solo.clone();
+    let solo_locks = solo.remove("s3:PutObject").unwrap_or(0);
+    assert_eq!(raced, solo, "writes of the race vs one apply alone");
+    assert_eq!(
+        locks,
+        solo_locks + 1,
+        "the loser's one write: the lock it did not get"
+    );
+
+    // A lock whose run died on another runner: refused, named, released.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
+    let dead = json!({"held": true, "id": "0123456789abcdef", "owner": "ci (account 123456789012)",
+        "host": "runner-7", "pid": 4242, "operation": "ctrail apply",
+        "started": now - 600, "expires": now + 3000});
+    acct.em.cli(
+        "s3api put-object --bucket {} --key ctrail-lock/security-audit-trail.json --body {}",
+        &[
+            BUCKET,
+            &support::scratch_file("apply-lock", "dead-lock.json", &dead.to_string()),
+        ],
+    );
+    // A change to apply: a tag.
+    let spec = std::fs::read_to_string(&acct.spec).expect("spec");
+    std::fs::write(
+        &acct.spec,
+        spec.replacen("tags:\n", "tags:\n  Locked: test\n", 1),
+    )
+    .expect("spec");
+    let out = acct.apply(&[]);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{t}");
+    assert!(
+        t.contains("locked by ci (account 123456789012) on runner-7")
+            && t.contains("10 min")
+            && t.contains("0123456789abcdef"),
+        "{t}"
+    );
+    let out = acct.apply(&["--force-unlock", "0123456789abcdef"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("Released lock 0123456789abcdef"));
+    converged(&acct);
 }

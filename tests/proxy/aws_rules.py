@@ -272,6 +272,18 @@ def check_insight_selectors(selectors: list):
             )
 
 
+def denies(policy, who, action: str, resource: str, context: dict) -> bool:
+    """Whether a resource policy explicitly denies the request (a caller of
+    the bucket's own account needs no Allow there: its identity policies
+    grant it)."""
+    if isinstance(policy, str):
+        policy = json.loads(policy)
+    statements = (policy or {}).get("Statement", [])
+    if isinstance(statements, dict):
+        statements = [statements]
+    return any(st.get("Effect") == "Deny" and _applies(st, who, action, resource, context, True) for st in statements)
+
+
 def _explicit_deny(policy, who, action, resource) -> bool:
     if isinstance(policy, str):
         policy = json.loads(policy)

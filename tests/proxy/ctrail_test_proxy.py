@@ -42,7 +42,16 @@ It forwards every AWS request to the emulator and:
     InsufficientSnsTopicPolicyException, InvalidCloudWatchLogsRoleArnException;
   * shows email subscriptions as SNS does until their owner confirms them:
     Subscribe answers "pending confirmation" and ListSubscriptionsByTopic
-    "PendingConfirmation" (the emulator confirms them at once).
+    "PendingConfirmation" (the emulator confirms them at once);
+  * refuses S3 PutBucketLogging as S3 does when the target bucket does not
+    grant S3's logging service (aws_rules.check_bucket_logging);
+  * serves CloudTrail ListPublicKeys (the emulator lacks it) with the public
+    half of the test key generated digest chains are signed with;
+  * makes S3 conditional writes (PutObject with If-None-Match / If-Match)
+    atomic, as S3 decides them (the emulator checks, then writes);
+  * judges S3 object requests the emulator refuses by a bucket policy (it
+    ignores the policy's conditions) as AWS would over TLS, and carries out
+    those no statement denies.
 
 Control API (JSON), on the same port:
   GET  /_proxy/counts        -> {"cloudtrail:GetTrail": 1, ...}
@@ -86,6 +95,10 @@ import rpcv2_cbor
 PUBLIC_KEY_FILE = pathlib.Path(__file__).resolve().parent.parent / "fixtures" / "digest-keys" / "public-key.der.b64"
 
 LOCK = threading.Lock()
+CONDITIONAL_WRITES = threading.Lock()
+# One bucket policy lifted at a time (_object_op_as_over_tls).
+POLICY_LIFTS = threading.Lock()
+OBJECT_OPERATIONS = ("s3:GetObject", "s3:HeadObject", "s3:PutObject", "s3:DeleteObject")
 COUNTS: dict[str, int] = {}
 CONFIG: dict = {"latency_ms": 0}
 CALLS = {"n": 0}
@@ -533,6 +546,38 @@ class Handler(BaseHTTPRequestHandler):
             return True
         return False
 
+    def _forward(self, op: str, body: bytes, headers: dict) -> tuple:
+        """The request, answered by the emulator (corrected where it judges
+        a bucket policy as AWS would not)."""
+        answer = self._upstream(self.command, self.path, body, headers)
+        if answer[0] == 403 and not answer[2].strip() and op in OBJECT_OPERATIONS:
+            return self._object_op_as_over_tls(op, body, headers, answer)
+        return answer
+
+    def _object_op_as_over_tls(self, op: str, body: bytes, headers: dict, refused: tuple) -> tuple:
+        """The emulator judges a bucket policy without its conditions, so the
+        TLS-only Deny ctrail writes refuses every object request. Requests to
+        AWS are made over TLS: judged with aws:SecureTransport true and the
+        bucket policy explicitly denying nothing, the request is carried out
+        with the policy lifted for that one request."""
+        bucket, _, key = urllib.parse.urlsplit(self.path).path.lstrip("/").partition("/")
+        status, _, policy = self._ask("s3", "GET", f"/{bucket}?policy")
+        if status != 200:
+            return refused
+        account = self._caller_account()
+        who = ("aws", f"arn:aws:iam::{account}:root", account)
+        action = {"s3:GetObject": "s3:GetObject", "s3:HeadObject": "s3:GetObject",
+                  "s3:PutObject": "s3:PutObject", "s3:DeleteObject": "s3:DeleteObject"}[op]
+        context = {"aws:SecureTransport": "true", "aws:PrincipalAccount": account}
+        if aws_rules.denies(json.loads(policy), who, action, f"arn:aws:s3:::{bucket}/{urllib.parse.unquote(key)}", context):
+            return refused
+        with POLICY_LIFTS:
+            self._ask("s3", "DELETE", f"/{bucket}?policy")
+            try:
+                return self._upstream(self.command, self.path, body, headers)
+            finally:
+                self._ask("s3", "PUT", f"/{bucket}?policy", policy)
+
     def _refuse(self, r: "aws_rules.Refusal"):
         """Answers a refusal as the service would, and counts it."""
         with LOCK:
@@ -745,7 +790,14 @@ class Handler(BaseHTTPRequestHandler):
             service = {"monitoring": "cloudwatch"}.get(op.split(":")[0], op.split(":")[0])
             self._send(*rpcv2_cbor.translate(service, self.path, body, headers, self._upstream))
             return
-        status, resp_headers, data = self._upstream(self.command, self.path, body, headers)
+        if op == "s3:PutObject" and any(k.lower() in ("if-none-match", "if-match") for k in headers):
+            # S3 decides a conditional write atomically; the emulator checks
+            # and then writes, so two racing writers could both win. One at
+            # a time here makes the check and the write one step.
+            with CONDITIONAL_WRITES:
+                status, resp_headers, data = self._forward(op, body, headers)
+        else:
+            status, resp_headers, data = self._forward(op, body, headers)
         if status == 200:
             self._forget_deleted(op, body)
         if op.startswith("s3:") and status == 200:

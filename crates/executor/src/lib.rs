@@ -13,6 +13,7 @@
 //!   each is idempotent (creating what already exists checks it and carries
 //!   on, deleting what is gone is done), so a re-run converges.
 
+pub mod lock;
 mod schedule;
 
 use std::sync::Arc;
@@ -41,7 +42,7 @@ pub struct Options {
 }
 
 impl Options {
-    pub(crate) fn policy(&self) -> ctrail_kinds::aws::RetryPolicy {
+    pub fn policy(&self) -> ctrail_kinds::aws::RetryPolicy {
         ctrail_kinds::aws::RetryPolicy {
             propagation_timeout: self.propagation_timeout,
             propagation_base_delay: self.propagation_base_delay,

@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use ctrail_differ::{ActionKind, Plan};
+use ctrail_executor::lock::LockPlace;
 use ctrail_executor::{KeyTarget, Options as ExecOptions, Outcome, Report, Target};
 use ctrail_reader::{Clients, Connection, Retries};
 use ctrail_render::{Section, Style, plan};
@@ -30,6 +31,23 @@ pub struct Options {
     /// Seconds to keep retrying while AWS propagates a new role, policy or key.
     #[arg(long, default_value_t = 180, value_name = "SECONDS")]
     pub propagation_timeout: u64,
+    /// Release the apply lock with this id first (its run is gone; the
+    /// refusal of a locked apply names the id), then apply.
+    #[arg(long, value_name = "LOCK_ID")]
+    pub force_unlock: Option<String>,
+}
+
+/// The apply lock's calls, under the run's retry policy.
+fn locker<'a>(clients: &'a Clients, opts: &Options) -> ctrail_executor::lock::Locker<'a> {
+    let exec = ExecOptions {
+        propagation_timeout: Duration::from_secs(opts.propagation_timeout),
+        ..ExecOptions::default()
+    };
+    ctrail_executor::lock::Locker {
+        clients,
+        policy: exec.policy(),
+        on_retry: &|_| {},
+    }
 }
 
 /// A saved plan, if `path` holds one (JSON with a format version).
@@ -107,7 +125,26 @@ async fn apply(opts: Options, conn: &Connection) -> Result<ExitCode, String> {
         }
         None => (opts.target.clone(), None),
     };
-    let planned = live::plan(&spec_path, conn).await?;
+    // The lock's place, from the spec alone, so the lock is read with the plan.
+    let spec = super::load_quiet(&spec_path)?.spec;
+    let place = LockPlace::new(&spec.bucket.name, &spec.trail.name, &spec.region);
+    let clients = Clients::connect_with(conn, &spec.region, Retries::Caller).await;
+    let locker = locker(&clients, &opts);
+    if let Some(id) = &opts.force_unlock {
+        let was = locker
+            .force_unlock(&place, id)
+            .await
+            .map_err(|e| e.to_string())?;
+        eprintln!(
+            "Released lock {id}, held by {} on {} since {}.",
+            was.owner,
+            was.host,
+            ctrail_integrity::digest::display_time(was.started)
+        );
+    }
+    let (planned, seen) = tokio::join!(live::plan(&spec_path, conn), locker.observe(&place));
+    let planned = planned?;
+    let seen = seen.map_err(|e| format!("reading the apply lock: {e}"))?;
     if let Some(saved) = &saved {
         if saved.header.spec_digest != planned.plan.header.spec_digest {
             return Err(format!(
@@ -150,7 +187,30 @@ async fn apply(opts: Options, conn: &Connection) -> Result<ExitCode, String> {
         println!("Nothing was applied.");
         return Ok(ExitCode::from(1));
     }
+    let owner = format!(
+        "{} (account {})",
+        std::env::var("USER")
+            .or_else(|_| std::env::var("LOGNAME"))
+            .unwrap_or_else(|_| "unknown user".into()),
+        planned.live.context.account_id
+    );
+    let held = locker
+        .acquire(&place, &seen, &owner, "ctrail apply")
+        .await
+        .map_err(|e| e.to_string())?;
+    if let Some(old) = &held.took_over {
+        eprintln!(
+            "Took over lock {} of {} on {} (process {}): its run is gone.",
+            old.id, old.owner, old.host, old.pid
+        );
+    }
     let report = execute(&planned, &opts, conn).await;
+    if let Err(e) = locker.release(&held).await {
+        eprintln!(
+            "warning: the apply lock {} was not released: {e}",
+            held.info.id
+        );
+    }
     print_report(&report, style);
     if report.interrupted {
         return Ok(ExitCode::from(130));

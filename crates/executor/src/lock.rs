@@ -1,0 +1,422 @@
+//! The apply lock: two `ctrail apply` runs against one trail never
+//! interleave their writes, and a run never applies a plan made before
+//! another run changed the account.
+//!
+//! The lock is one object in the trail's log bucket,
+//! `ctrail-lock/<trail>.json`, written only with S3 conditional writes (S3
+//! User Guide, "Add preconditions to S3 operations with conditional
+//! requests": `If-None-Match: *` creates only if absent, `If-Match: <ETag>`
+//! replaces only that version; a lost race answers 412 PreconditionFailed),
+//! as Terraform's S3 backend locks its state. Its ETag is read with the
+//! plan (`observe`); taking it (`acquire`) is a write conditioned on that
+//! ETag, so it fails if anyone took or released the lock since the plan was
+//! read. Held, it names its owner, host, process, start and expiry; released,
+//! it stays as `{"held": false}` (a new ETag, which invalidates every plan
+//! read before). A holder that is gone (past its expiry, or a process of
+//! this host that no longer runs) is taken over; `force_unlock` releases a
+//! named lock by hand.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use aws_sdk_s3::error::ProvideErrorMetadata;
+use aws_sdk_s3::primitives::ByteStream;
+use ctrail_kinds::aws::{CallError, Clients, RetryPolicy, Retrying, call, error::call_error};
+use serde::{Deserialize, Serialize};
+
+/// How long a lock holds without its holder: longer than any apply.
+pub const TTL_SECS: i64 = 3600;
+
+/// What the lock object says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LockInfo {
+    pub held: bool,
+    /// A random id: what `--force-unlock` names.
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub owner: String,
+    #[serde(default)]
+    pub host: String,
+    #[serde(default)]
+    pub pid: u32,
+    #[serde(default)]
+    pub operation: String,
+    #[serde(default)]
+    pub started: i64,
+    #[serde(default)]
+    pub expires: i64,
+}
+
+/// Where the lock of one trail lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockPlace {
+    pub bucket: String,
+    pub key: String,
+    pub region: String,
+}
+
+impl LockPlace {
+    pub fn new(bucket: &str, trail: &str, region: &str) -> LockPlace {
+        LockPlace {
+            bucket: bucket.to_owned(),
+            key: format!("ctrail-lock/{trail}.json"),
+            region: region.to_owned(),
+        }
+    }
+
+    fn uri(&self) -> String {
+        format!("s3://{}/{}", self.bucket, self.key)
+    }
+}
+
+/// The lock as read with the plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Observed {
+    /// The bucket does not exist yet.
+    NoBucket,
+    /// No lock object yet.
+    Absent,
+    Present {
+        etag: String,
+        info: LockInfo,
+    },
+}
+
+/// A lock this run holds.
+#[derive(Debug, Clone)]
+pub struct Held {
+    pub place: LockPlace,
+    pub info: LockInfo,
+    etag: String,
+    /// The holder this run took over from, if it was gone.
+    pub took_over: Option<LockInfo>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    #[error("{}", held_message(.place, .info))]
+    Held { place: LockPlace, info: LockInfo },
+    #[error(
+        "another run took or released the lock {} since this plan was read: the account may have changed; nothing was applied. Plan again.",
+        .0.uri()
+    )]
+    Moved(LockPlace),
+    #[error("the lock {} is {}, not {wanted}; nothing was unlocked", .place.uri(), describe(.found))]
+    NotThatLock {
+        place: LockPlace,
+        found: Option<LockInfo>,
+        wanted: String,
+    },
+    #[error("{0}")]
+    Call(#[from] CallError),
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+fn describe(found: &Option<LockInfo>) -> String {
+    match found {
+        Some(i) if i.held => format!("held as {}", i.id),
+        _ => "not held".to_owned(),
+    }
+}
+
+fn held_message(place: &LockPlace, info: &LockInfo) -> String {
+    let age = (now() - info.started).max(0);
+    format!(
+        "the trail is locked by {} on {} (process {}, {}) since {} ({} min {} s ago, lock {}, expires in {} min); nothing was applied. If that run is gone, release its lock: ctrail apply --force-unlock {} SPEC",
+        info.owner,
+        info.host,
+        info.pid,
+        info.operation,
+        aws_smithy_types::DateTime::from_secs(info.started)
+            .fmt(aws_smithy_types::date_time::Format::DateTime)
+            .unwrap_or_default(),
+        age / 60,
+        age % 60,
+        info.id,
+        ((info.expires - now()).max(0)) / 60,
+        info.id,
+    ) + &format!(" (lock object {})", place.uri())
+}
+
+/// This host's name, as the lock records it.
+pub fn host_name() -> String {
+    std::env::var("HOSTNAME")
+        .ok()
+        .filter(|h| !h.is_empty())
+        .or_else(|| {
+            std::fs::read_to_string("/etc/hostname")
+                .ok()
+                .map(|h| h.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown host".to_owned())
+}
+
+/// Whether the holder is gone: past its expiry, or a process of this host
+/// that no longer runs.
+fn gone(info: &LockInfo) -> bool {
+    if info.expires < now() {
+        return true;
+    }
+    info.host == host_name()
+        && info.pid != std::process::id()
+        && cfg!(target_os = "linux")
+        && !std::path::Path::new(&format!("/proc/{}", info.pid)).exists()
+}
+
+/// The lock calls: the run's retry policy, never SDK retries.
+pub struct Locker<'a> {
+    pub clients: &'a Clients,
+    pub policy: RetryPolicy,
+    pub on_retry: &'a (dyn Fn(Retrying) + Send + Sync),
+}
+
+impl Locker<'_> {
+    /// Reads the lock object (with the plan).
+    pub async fn observe(&self, place: &LockPlace) -> Result<Observed, CallError> {
+        let s3 = &self.clients.s3;
+        let got = call(
+            "lock",
+            "s3:GetObject",
+            &self.policy,
+            self.on_retry,
+            || async {
+                match s3
+                    .get_object()
+                    .bucket(&place.bucket)
+                    .key(&place.key)
+                    .send()
+                    .await
+                {
+                    Ok(o) => {
+                        let etag = o.e_tag().unwrap_or_default().to_owned();
+                        let body = o.body.collect().await.map_err(|e| CallError {
+                            operation: "s3:GetObject",
+                            code: None,
+                            message: e.to_string(),
+                            class: ctrail_kinds::aws::Class::Transient,
+                        })?;
+                        let info = serde_json::from_slice(&body.into_bytes()).unwrap_or(LockInfo {
+                            held: false,
+                            id: String::new(),
+                            owner: String::new(),
+                            host: String::new(),
+                            pid: 0,
+                            operation: String::new(),
+                            started: 0,
+                            expires: 0,
+                        });
+                        Ok(Observed::Present { etag, info })
+                    }
+                    Err(e) if e.code() == Some("NoSuchKey") => Ok(Observed::Absent),
+                    Err(e) if e.code() == Some("NoSuchBucket") => Ok(Observed::NoBucket),
+                    Err(e) => Err(call_error("s3:GetObject", e)),
+                }
+            },
+        )
+        .await?;
+        Ok(got)
+    }
+
+    /// A conditional put of `info`: `Ok(Some(etag))` written, `Ok(None)`
+    /// the condition failed.
+    async fn put(
+        &self,
+        place: &LockPlace,
+        info: &LockInfo,
+        condition: &Condition,
+    ) -> Result<Option<String>, CallError> {
+        let s3 = &self.clients.s3;
+        let body = serde_json::to_vec(info).unwrap_or_default();
+        call(
+            "lock",
+            "s3:PutObject",
+            &self.policy,
+            self.on_retry,
+            || async {
+                let mut req = s3
+                    .put_object()
+                    .bucket(&place.bucket)
+                    .key(&place.key)
+                    .content_type("application/json")
+                    .body(ByteStream::from(body.clone()));
+                req = match condition {
+                    Condition::Absent => req.if_none_match("*"),
+                    Condition::Etag(e) => req.if_match(e),
+                };
+                match req.send().await {
+                    Ok(o) => Ok(Some(o.e_tag().unwrap_or_default().to_owned())),
+                    Err(e)
+                        if matches!(
+                            e.code(),
+                            Some("PreconditionFailed" | "ConditionalRequestConflict")
+                        ) =>
+                    {
+                        Ok(None)
+                    }
+                    Err(e) => Err(call_error("s3:PutObject", e)),
+                }
+            },
+        )
+        .await
+    }
+
+    /// Takes the lock, conditioned on the lock as `seen` with the plan. The
+    /// bucket is created first when the plan found none (CreateBucket by
+    /// its owner is idempotent, and the plan creates it anyway).
+    pub async fn acquire(
+        &self,
+        place: &LockPlace,
+        seen: &Observed,
+        owner: &str,
+        operation: &str,
+    ) -> Result<Held, LockError> {
+        let started = now();
+        let info = LockInfo {
+            held: true,
+            id: format!("{:016x}", fastrand::u64(..)),
+            owner: owner.to_owned(),
+            host: host_name(),
+            pid: std::process::id(),
+            operation: operation.to_owned(),
+            started,
+            expires: started + TTL_SECS,
+        };
+        let (condition, took_over) = match seen {
+            Observed::NoBucket => {
+                self.create_bucket(place).await?;
+                (Condition::Absent, None)
+            }
+            Observed::Absent => (Condition::Absent, None),
+            Observed::Present { etag, info: old } if old.held => {
+                if !gone(old) {
+                    return Err(LockError::Held {
+                        place: place.clone(),
+                        info: old.clone(),
+                    });
+                }
+                (Condition::Etag(etag.clone()), Some(old.clone()))
+            }
+            Observed::Present { etag, .. } => (Condition::Etag(etag.clone()), None),
+        };
+        if let Some(etag) = self.put(place, &info, &condition).await? {
+            return Ok(Held {
+                place: place.clone(),
+                info,
+                etag,
+                took_over,
+            });
+        }
+        // The condition failed: ours after a lost answer, or another run's.
+        match self.observe(place).await? {
+            Observed::Present {
+                etag,
+                info: now_info,
+            } if now_info.id == info.id => Ok(Held {
+                place: place.clone(),
+                info,
+                etag,
+                took_over,
+            }),
+            Observed::Present { info: other, .. } if other.held => Err(LockError::Held {
+                place: place.clone(),
+                info: other,
+            }),
+            _ => Err(LockError::Moved(place.clone())),
+        }
+    }
+
+    async fn create_bucket(&self, place: &LockPlace) -> Result<(), CallError> {
+        use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration};
+        let s3 = &self.clients.s3;
+        let config = (place.region != "us-east-1").then(|| {
+            CreateBucketConfiguration::builder()
+                .location_constraint(BucketLocationConstraint::from(place.region.as_str()))
+                .build()
+        });
+        call(
+            "lock",
+            "s3:CreateBucket",
+            &self.policy,
+            self.on_retry,
+            || async {
+                let req = s3
+                    .create_bucket()
+                    .bucket(&place.bucket)
+                    .set_create_bucket_configuration(config.clone());
+                match req.send().await {
+                    Ok(_) => Ok(()),
+                    Err(e) if e.code() == Some("BucketAlreadyOwnedByYou") => Ok(()),
+                    Err(e) => Err(call_error("s3:CreateBucket", e)),
+                }
+            },
+        )
+        .await
+    }
+
+    /// Releases a lock this run holds (whatever the apply's outcome).
+    pub async fn release(&self, held: &Held) -> Result<(), LockError> {
+        let released = LockInfo {
+            held: false,
+            id: held.info.id.clone(),
+            owner: held.info.owner.clone(),
+            host: held.info.host.clone(),
+            pid: held.info.pid,
+            operation: held.info.operation.clone(),
+            started: held.info.started,
+            expires: now(),
+        };
+        let condition = Condition::Etag(held.etag.clone());
+        if self
+            .put(&held.place, &released, &condition)
+            .await?
+            .is_some()
+        {
+            return Ok(());
+        }
+        // Ours already (a lost answer), or someone took it over.
+        match self.observe(&held.place).await? {
+            Observed::Present { info, .. } if info.id == held.info.id && !info.held => Ok(()),
+            _ => Err(LockError::Moved(held.place.clone())),
+        }
+    }
+
+    /// Releases the held lock `id` by hand (its run is gone).
+    pub async fn force_unlock(&self, place: &LockPlace, id: &str) -> Result<LockInfo, LockError> {
+        let (etag, info) = match self.observe(place).await? {
+            Observed::Present { etag, info } if info.held && info.id == id => (etag, info),
+            Observed::Present { info, .. } => {
+                return Err(LockError::NotThatLock {
+                    place: place.clone(),
+                    found: Some(info),
+                    wanted: id.to_owned(),
+                });
+            }
+            _ => {
+                return Err(LockError::NotThatLock {
+                    place: place.clone(),
+                    found: None,
+                    wanted: id.to_owned(),
+                });
+            }
+        };
+        let released = LockInfo {
+            held: false,
+            expires: now(),
+            ..info.clone()
+        };
+        match self.put(place, &released, &Condition::Etag(etag)).await? {
+            Some(_) => Ok(info),
+            None => Err(LockError::Moved(place.clone())),
+        }
+    }
+}
+
+enum Condition {
+    Absent,
+    Etag(String),
+}
