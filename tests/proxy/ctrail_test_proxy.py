@@ -136,6 +136,7 @@ S3_SUBRESOURCES = {
         "location": "GetBucketLocation",
         "acl": "GetBucketAcl",
         "logging": "GetBucketLogging",
+        "ownershipControls": "GetBucketOwnershipControls",
     },
     "PUT": {
         "versioning": "PutBucketVersioning",
@@ -146,6 +147,7 @@ S3_SUBRESOURCES = {
         "policy": "PutBucketPolicy",
         "acl": "PutBucketAcl",
         "logging": "PutBucketLogging",
+        "ownershipControls": "PutBucketOwnershipControls",
     },
     "DELETE": {
         "tagging": "DeleteBucketTagging",
@@ -153,6 +155,7 @@ S3_SUBRESOURCES = {
         "publicAccessBlock": "DeletePublicAccessBlock",
         "encryption": "DeleteBucketEncryption",
         "policy": "DeleteBucketPolicy",
+        "ownershipControls": "DeleteBucketOwnershipControls",
     },
 }
 
