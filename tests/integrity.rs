@@ -57,10 +57,19 @@ fn chains() -> Chains {
 struct Bucket {
     rt: tokio::runtime::Runtime,
     s3: aws_sdk_s3::Client,
+    name: String,
 }
 
 impl Bucket {
+    /// The test's bucket, created.
     fn new(em: &Emulator) -> Bucket {
+        let b = Bucket::existing(em, BUCKET);
+        b.rt.block_on(b.s3.create_bucket().bucket(BUCKET).send())
+            .expect("bucket");
+        b
+    }
+
+    fn existing(em: &Emulator, name: &str) -> Bucket {
         let rt = tokio::runtime::Runtime::new().expect("runtime");
         let config = em.sdk_config(&rt);
         let s3 = aws_sdk_s3::Client::from_conf(
@@ -68,19 +77,21 @@ impl Bucket {
                 .force_path_style(true)
                 .build(),
         );
-        rt.block_on(s3.create_bucket().bucket(BUCKET).send())
-            .expect("bucket");
-        Bucket { rt, s3 }
+        Bucket {
+            rt,
+            s3,
+            name: name.to_owned(),
+        }
     }
 
     fn put(&self, objects: Vec<Object>) {
-        let s3 = &self.s3;
+        let (s3, name) = (&self.s3, &self.name);
         self.rt.block_on(
             futures::stream::iter(objects)
                 .map(|o| async move {
                     let mut req = s3
                         .put_object()
-                        .bucket(BUCKET)
+                        .bucket(name)
                         .key(&o.key)
                         .body(ByteStream::from(o.body));
                     for (k, v) in o.metadata {
@@ -440,4 +451,51 @@ fn a_stopped_then_restarted_trail_is_a_gap_not_an_error() {
         assert_eq!(g["from"], start + 20 * 3600, "{g}");
         assert_eq!(g["to"], start + 22 * 3600, "{g}");
     }
+}
+
+/// By the trail's ARN alone: the bucket comes from GetTrail. The trail is
+/// one `ctrail apply` made, so its bucket carries ctrail's TLS-only policy
+/// (the adapter judges object requests by it as AWS does over TLS).
+#[test]
+fn by_the_trail_arn_alone_the_bucket_comes_from_the_trail() {
+    let acct = support::account::Account::empty("integrity-arn");
+    let out = acct.apply(&[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let trail = support::account::TRAIL;
+    let bucket = Bucket::existing(&acct.em, support::account::BUCKET);
+    let chains = Chains {
+        layout: Layout {
+            bucket: support::account::BUCKET.into(),
+            trail_name: trail.into(),
+            ..layout()
+        },
+        regions: vec!["us-east-1".into()],
+        hours: 6,
+        ..chains()
+    };
+    bucket.put(chains.objects(&key("signing-key.pk8.pem")));
+    let end = digest::display_time(digest::parse_time(START).expect("t") + 6 * 3600);
+    let arn = format!("arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/{trail}");
+    let out = acct.em.ctrail(&[
+        "validate-logs",
+        "--trail-arn",
+        &arn,
+        "--start-time",
+        START,
+        "--end-time",
+        &end,
+    ]);
+    let text = support::stdout(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("6/6 digest files valid"), "{text}");
+    assert!(text.contains("12/12 log files valid"), "{text}");
 }

@@ -564,17 +564,21 @@ class Handler(BaseHTTPRequestHandler):
         bucket policy explicitly denying nothing, the request is carried out
         with the policy lifted for that one request."""
         bucket, _, key = urllib.parse.urlsplit(self.path).path.lstrip("/").partition("/")
-        status, _, policy = self._ask("s3", "GET", f"/{bucket}?policy")
-        if status != 200:
-            return refused
         account = self._caller_account()
         who = ("aws", f"arn:aws:iam::{account}:root", account)
         action = {"s3:GetObject": "s3:GetObject", "s3:HeadObject": "s3:GetObject",
                   "s3:PutObject": "s3:PutObject", "s3:DeleteObject": "s3:DeleteObject"}[op]
         context = {"aws:SecureTransport": "true", "aws:PrincipalAccount": account}
-        if aws_rules.denies(json.loads(policy), who, action, f"arn:aws:s3:::{bucket}/{urllib.parse.unquote(key)}", context):
-            return refused
+        # The policy is read under the same lock that lifts it: another
+        # request's lift must not pass for "no policy".
         with POLICY_LIFTS:
+            status, _, policy = self._ask("s3", "GET", f"/{bucket}?policy")
+            if status != 200:
+                # No policy now: whatever refused it was not one.
+                return self._upstream(self.command, self.path, body, headers) if status == 404 else refused
+            resource = f"arn:aws:s3:::{bucket}/{urllib.parse.unquote(key)}"
+            if aws_rules.denies(json.loads(policy), who, action, resource, context):
+                return refused
             self._ask("s3", "DELETE", f"/{bucket}?policy")
             try:
                 return self._upstream(self.command, self.path, body, headers)
