@@ -47,6 +47,15 @@ pub struct LockInfo {
     pub expires: i64,
 }
 
+impl LockInfo {
+    /// When the lock was taken: `2026-11-24T05:00:00Z`.
+    pub fn since(&self) -> String {
+        aws_smithy_types::DateTime::from_secs(self.started)
+            .fmt(aws_smithy_types::date_time::Format::DateTime)
+            .unwrap_or_default()
+    }
+}
+
 /// Where the lock of one trail lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LockPlace {
@@ -132,9 +141,7 @@ fn held_message(place: &LockPlace, info: &LockInfo) -> String {
         info.host,
         info.pid,
         info.operation,
-        aws_smithy_types::DateTime::from_secs(info.started)
-            .fmt(aws_smithy_types::date_time::Format::DateTime)
-            .unwrap_or_default(),
+        info.since(),
         age / 60,
         age % 60,
         info.id,

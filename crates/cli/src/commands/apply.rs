@@ -139,7 +139,7 @@ async fn apply(opts: Options, conn: &Connection) -> Result<ExitCode, String> {
             "Released lock {id}, held by {} on {} since {}.",
             was.owner,
             was.host,
-            ctrail_integrity::digest::display_time(was.started)
+            was.since()
         );
     }
     let (planned, seen) = tokio::join!(live::plan(&spec_path, conn), locker.observe(&place));
@@ -204,7 +204,7 @@ async fn apply(opts: Options, conn: &Connection) -> Result<ExitCode, String> {
             old.id, old.owner, old.host, old.pid
         );
     }
-    let report = execute(&planned, &opts, conn).await;
+    let report = execute(&planned, &opts, &clients).await;
     if let Err(e) = locker.release(&held).await {
         eprintln!(
             "warning: the apply lock {} was not released: {e}",
@@ -221,8 +221,9 @@ async fn apply(opts: Options, conn: &Connection) -> Result<ExitCode, String> {
     verify(&spec_path, conn, style).await
 }
 
-async fn execute(planned: &Planned, opts: &Options, conn: &Connection) -> Report {
-    let clients = Clients::connect_with(conn, &planned.spec.region, Retries::Caller).await;
+/// Applies the plan with the run's clients (the spec's region, ctrail's
+/// own retries).
+async fn execute(planned: &Planned, opts: &Options, clients: &Clients) -> Report {
     let target = Target {
         account_id: planned.live.context.account_id.clone(),
         region: planned.spec.region.clone(),
@@ -254,7 +255,7 @@ async fn execute(planned: &Planned, opts: &Options, conn: &Connection) -> Report
     let report = ctrail_executor::apply(
         &planned.plan,
         &planned.desired,
-        &clients,
+        clients,
         &target,
         &exec,
         Arc::new(move |e| sink.event(&e)),
