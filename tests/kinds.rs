@@ -99,6 +99,7 @@ fn delete_all(
     actions.reverse();
     let plan = Plan::new(PlanHeader::default(), actions);
     let target = Target {
+        trail: "security-audit-trail".into(),
         account_id: live.context.account_id.clone(),
         region: "us-east-1".into(),
         partition: "aws".into(),

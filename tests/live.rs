@@ -44,10 +44,15 @@ fn after_the_seed_procedure_plan_shows_only_the_documented_secure_additions() {
         ),
         (format!("s3_bucket_policy.{BUCKET}"), paths(&["policy"])),
         (format!("log_group.{LOG_GROUP}"), paths(&["kms_key_arn"])),
+        // What the seed made, ctrail did not: adopted, visibly.
+        (format!("s3_bucket.{BUCKET}"), paths(&[])),
+        (format!("iam_role.{ROLE}"), paths(&[])),
+        (format!("trail.{TRAIL}"), paths(&[])),
     ]
     .into_iter()
     .collect();
     assert_eq!(changed(&plan), expected);
+    assert_eq!(plan["summary"]["adopt"], 4);
     assert_eq!(plan["summary"]["add"], 0);
     assert_eq!(plan["summary"]["replace"], 0);
 
@@ -256,7 +261,9 @@ fn each_hand_made_drift_is_reported_as_exactly_that_attribute() {
         statements.retain(|s| s["Sid"] != "DenyInsecureTransport");
     }
     let policy_without_tls = policy.to_string();
-    let tagset = "TagSet=[{Key=Environment,Value=prod},{Key=Owner,Value=someone-else},{Key=Project,Value=audit},{Key=CostCenter,Value=IT-001}]";
+    // S3 replaces the whole set: the hand edit keeps every other tag as it
+    // was, ctrail's ownership tag too.
+    let tagset = "TagSet=[{Key=Environment,Value=prod},{Key=Owner,Value=someone-else},{Key=Project,Value=audit},{Key=CostCenter,Value=IT-001},{Key=ctrail:managed-by,Value=security-audit-trail}]";
     let widened = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"logs:*","Resource":"*"}]}"#;
     let lifecycle = r#"{"Rules":[{"ID":"CloudTrailLogLifecycle","Status":"Enabled","Filter":{"Prefix":""},"Transitions":[{"Days":60,"StorageClass":"STANDARD_IA"},{"Days":90,"StorageClass":"GLACIER"},{"Days":365,"StorageClass":"DEEP_ARCHIVE"}]}]}"#;
     let management_only = r#"[{"ReadWriteType":"All","IncludeManagementEvents":true}]"#;

@@ -11,7 +11,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde_json::{Value, json};
 use support::account::changed;
 use support::emulator::Emulator;
-use support::{root, scratch};
+use support::{root, scratch, text};
 
 const LOG_GROUP: &str = "CloudTrail/SecurityLogs";
 
@@ -24,27 +24,6 @@ fn setup(name: &str) -> (Emulator, String) {
     (em, spec.to_string_lossy().into_owned())
 }
 
-fn text(o: &std::process::Output) -> String {
-    format!(
-        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn plan_json(em: &Emulator, spec: &str) -> (i32, Value) {
-    let out = em.ctrail(&["plan", "--detailed-exitcode", "--format", "json", spec]);
-    let doc = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("plan JSON ({e}): {}", text(&out)));
-    (out.status.code().unwrap_or(-1), doc)
-}
-
-fn apply(em: &Emulator, spec: &str) {
-    let out = em.ctrail(&["apply", "--auto-approve", spec]);
-    assert_eq!(out.status.code(), Some(0), "apply: {}", text(&out));
-}
-
 fn json_of(s: &str) -> Value {
     serde_json::from_str(s).unwrap_or_else(|e| panic!("not JSON ({e}): {s}"))
 }
@@ -52,7 +31,7 @@ fn json_of(s: &str) -> Value {
 /// Checks a drift is reported as exactly `address` with `paths` changed (or
 /// created, when `paths` is None) in the JSON plan, the text plan and drift.
 fn assert_drift(em: &Emulator, spec: &str, address: &str, kind: &str, paths: &[&str]) {
-    let (code, plan) = plan_json(em, spec);
+    let (code, plan) = em.plan_json(spec);
     assert_eq!(code, 2, "{address}: plan exit {code}: {plan:#}");
     let want: BTreeMap<String, Vec<String>> = [(
         address.to_owned(),
@@ -114,7 +93,7 @@ fn the_cis_preset_applies_converges_and_each_drift_is_reported_exactly() {
     let out = em.ctrail(&["validate", &spec]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 
-    apply(&em, &spec);
+    em.apply(&spec);
     let out = em.ctrail(&["plan", "--detailed-exitcode", &spec]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let t = String::from_utf8_lossy(&out.stdout);
@@ -226,7 +205,7 @@ fn the_cis_preset_applies_converges_and_each_drift_is_reported_exactly() {
         "update",
         &["filter_pattern"],
     );
-    apply(&em, &spec);
+    em.apply(&spec);
 
     // Drift 2: an alarm threshold raised by hand.
     em.cli("cloudwatch put-metric-alarm --alarm-name RootAccountUsageAlarm --alarm-description {} --metric-name RootAccountUsage --namespace CloudTrailMetrics --statistic Sum --period 300 --evaluation-periods 1 --threshold 100 --comparison-operator GreaterThanOrEqualToThreshold --treat-missing-data notBreaching --alarm-actions {}", &["Usage of the root account (CIS v3.0 4.3)", topic]);
@@ -237,7 +216,7 @@ fn the_cis_preset_applies_converges_and_each_drift_is_reported_exactly() {
         "update",
         &["threshold"],
     );
-    apply(&em, &spec);
+    em.apply(&spec);
 
     // Drift 3: a saved query deleted by hand.
     let id = em.cli("logs describe-query-definitions --query-definition-name-prefix CloudTrail/RootAccountActivity --query queryDefinitions[0].queryDefinitionId --output text", &[]);
@@ -252,9 +231,9 @@ fn the_cis_preset_applies_converges_and_each_drift_is_reported_exactly() {
         "create",
         &[],
     );
-    apply(&em, &spec);
+    em.apply(&spec);
 
-    let (code, plan) = plan_json(&em, &spec);
+    let (code, plan) = em.plan_json(&spec);
     assert_eq!(code, 0, "{plan:#}");
     let queries = json_of(&em.aws(&["logs", "describe-query-definitions"]));
     assert_eq!(
@@ -571,14 +550,14 @@ fn the_presets_applied_are_the_text_the_docs_show_even_through_faults() {
     // Throttling, 5xx and dropped connections on every service, CloudWatch's
     // CBOR protocol included: the executor's retry rules carry the apply.
     em.configure(json!({"throttle_every": 4, "error_5xx_every": 9, "drop_every": 13}));
-    apply(&em, &spec);
+    em.apply(&spec);
     let injected = em.injected();
     assert!(
         injected["injected"].as_u64().unwrap_or(0) >= 10,
         "{injected}"
     );
     em.configure(json!({}));
-    let (code, plan) = plan_json(&em, &spec);
+    let (code, plan) = em.plan_json(&spec);
     assert_eq!(code, 0, "{plan:#}");
 
     let docs = std::fs::read_to_string(root().join("docs/monitoring-presets.md")).expect("docs");

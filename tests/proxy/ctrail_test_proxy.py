@@ -137,6 +137,10 @@ S3_SUBRESOURCES = {
         "acl": "GetBucketAcl",
         "logging": "GetBucketLogging",
         "ownershipControls": "GetBucketOwnershipControls",
+        "versions": "ListObjectVersions",
+    },
+    "POST": {
+        "delete": "DeleteObjects",
     },
     "PUT": {
         "versioning": "PutBucketVersioning",
@@ -555,6 +559,9 @@ class Handler(BaseHTTPRequestHandler):
         answer = self._upstream(self.command, self.path, body, headers)
         if answer[0] == 403 and not answer[2].strip() and op in OBJECT_OPERATIONS:
             return self._object_op_as_over_tls(op, body, headers, answer)
+        # DeleteObjects answers 200 with a refusal per key.
+        if op == "s3:DeleteObjects" and answer[0] == 200 and b"<Code>AccessDenied</Code>" in answer[2]:
+            return self._object_op_as_over_tls(op, body, headers, answer)
         return answer
 
     def _object_op_as_over_tls(self, op: str, body: bytes, headers: dict, refused: tuple) -> tuple:
@@ -567,7 +574,10 @@ class Handler(BaseHTTPRequestHandler):
         account = self._caller_account()
         who = ("aws", f"arn:aws:iam::{account}:root", account)
         action = {"s3:GetObject": "s3:GetObject", "s3:HeadObject": "s3:GetObject",
-                  "s3:PutObject": "s3:PutObject", "s3:DeleteObject": "s3:DeleteObject"}[op]
+                  "s3:PutObject": "s3:PutObject", "s3:DeleteObject": "s3:DeleteObject",
+                  "s3:DeleteObjects": "s3:DeleteObject"}[op]
+        # DeleteObjects names its keys in the body: judged for any key.
+        key = "*" if op == "s3:DeleteObjects" else key
         context = {"aws:SecureTransport": "true", "aws:PrincipalAccount": account}
         # The policy is read under the same lock that lifts it: another
         # request's lift must not pass for "no policy".

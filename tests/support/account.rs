@@ -73,21 +73,7 @@ impl Account {
 
     /// `ctrail plan --format json` as a value, with the exit code.
     pub fn plan_json(&self) -> (i32, Value) {
-        let out = self.em.ctrail(&[
-            "plan",
-            "--detailed-exitcode",
-            "--format",
-            "json",
-            &self.spec,
-        ]);
-        let doc = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!(
-                "plan JSON ({e}): {}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            )
-        });
-        (out.status.code().unwrap_or(-1), doc)
+        self.em.plan_json(&self.spec)
     }
 
     /// Brings every resource the plan lists to the state pinned by hand in

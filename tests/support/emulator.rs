@@ -112,6 +112,21 @@ impl Emulator {
             .expect("run ctrail")
     }
 
+    /// `ctrail plan --detailed-exitcode --format json SPEC`: its exit code
+    /// and the plan document.
+    pub fn plan_json(&self, spec: &str) -> (i32, serde_json::Value) {
+        let out = self.ctrail(&["plan", "--detailed-exitcode", "--format", "json", spec]);
+        let doc = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("plan JSON ({e}): {}", super::text(&out)));
+        (out.status.code().unwrap_or(-1), doc)
+    }
+
+    /// `ctrail apply --auto-approve SPEC`, which must succeed.
+    pub fn apply(&self, spec: &str) {
+        let out = self.ctrail(&["apply", "--auto-approve", spec]);
+        assert_eq!(out.status.code(), Some(0), "apply: {}", super::text(&out));
+    }
+
     /// Runs the AWS CLI against this emulator; panics if it fails.
     pub fn aws(&self, args: &[&str]) -> String {
         let out = self

@@ -63,6 +63,16 @@ pub fn ctrail(args: &[&str]) -> Output {
         .expect("run ctrail")
 }
 
+/// A command's exit code, stdout and stderr, for an assertion's message.
+pub fn text(o: &Output) -> String {
+    format!(
+        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }

@@ -40,12 +40,35 @@ def with_ours(policy: dict, statements: list) -> dict:
     return dict(policy, Statement=kept + statements)
 
 
+OWNER_TAG = "ctrail:managed-by"
+
+
 def set_tags(current: dict, desired: dict, tag, untag):
-    extra = [k for k in current if k not in desired]
+    # ctrail's ownership tag is not one of the spec's: kept as it is.
+    extra = [k for k in current if k not in desired and k != OWNER_TAG]
     if extra:
         untag(extra)
     if desired:
         tag(desired)
+
+
+def mark(kind, name, trail, region, account, s3, logs, iam, ct):
+    """Tags a resource as ctrail's, by hand: the mark ctrail reads."""
+    tag = {"Key": "ctrail:managed-by", "Value": trail}
+    if kind == "s3_bucket":
+        try:
+            current = s3.get_bucket_tagging(Bucket=name)["TagSet"]
+        except s3.exceptions.ClientError:
+            current = []
+        s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [t for t in current if t["Key"] != tag["Key"]] + [tag]})
+    elif kind == "log_group":
+        logs.tag_resource(resourceArn=f"arn:aws:logs:{region}:{account}:log-group:{name}", tags={tag["Key"]: tag["Value"]})
+    elif kind == "iam_role":
+        iam.tag_role(RoleName=name, Tags=[tag])
+    elif kind == "trail":
+        ct.add_tags(ResourceId=f"arn:aws:cloudtrail:{region}:{account}:trail/{name}", TagsList=[tag])
+    else:
+        sys.exit(f"remediate.py: no ownership tag for {kind}")
 
 
 def main():
@@ -72,12 +95,20 @@ def main():
     subs = {"${account_id}": account, "${kms_key_arn}": key_arn, "${key_id}": key_id}
     desired = {r["address"]: resolve(r["desired"], subs) for r in resources}
 
-    for action in plan["actions"]:
+    # Settings first; adoption (ctrail's ownership tag, docs/ownership.md)
+    # last, so a whole-set tag write of a setting does not drop it.
+    actions = sorted(plan["actions"], key=lambda a: a["kind"] == "adopt")
+    trail = plan["header"]["trail"]
+    for action in actions:
         if action["kind"] == "no_op":
             continue
         address = action["address"]
         kind, name = address.split(".", 1)
         d = desired[address]
+        if action["kind"] == "adopt":
+            mark(kind, name, trail, region, account, s3, logs, iam, ct)
+            if not action["changes"]:
+                continue
         if kind == "s3_public_access_block":
             s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration={
                 "BlockPublicAcls": d["block_public_acls"], "IgnorePublicAcls": d["ignore_public_acls"],
@@ -105,7 +136,11 @@ def main():
                 rules.append(rule)
             s3.put_bucket_lifecycle_configuration(Bucket=name, LifecycleConfiguration={"Rules": rules})
         elif kind == "s3_bucket_tags":
-            s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in d["tags"].items()]})
+            try:
+                kept = [t for t in s3.get_bucket_tagging(Bucket=name)["TagSet"] if t["Key"] == OWNER_TAG]
+            except s3.exceptions.ClientError:
+                kept = []
+            s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in d["tags"].items()] + kept})
         elif kind == "s3_bucket_policy":
             s3.put_bucket_policy(Bucket=name, Policy=json.dumps(d["policy"]))
         elif kind == "log_group":

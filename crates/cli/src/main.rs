@@ -77,6 +77,24 @@ enum Command {
     /// completed, failed or not started; running apply again continues.
     /// Afterwards a new plan must show no changes.
     Apply(commands::apply::Options),
+    /// Delete what ctrail owns of a spec, in reverse dependency order.
+    ///
+    /// Shown and confirmed like apply. The log bucket and the log group are
+    /// kept unless the spec sets `allow_destroy` for them; a bucket is
+    /// emptied only with --delete-log-data and its name typed (or given with
+    /// --confirm-bucket); resources ctrail does not own are left alone;
+    /// `prevent_destroy` makes deleting a listed resource an error. A second
+    /// destroy finds nothing to delete. Exits 0 on success, 1 on error.
+    Destroy(commands::destroy::Options),
+    /// Write a spec for a trail that exists (made by hand or another tool).
+    ///
+    /// Reads the trail and what it uses (bucket and its settings, log group,
+    /// role and its policy, key, selectors, Insights, tags) and writes a
+    /// valid spec: values equal to ctrail's defaults left out, every other
+    /// one with a comment saying what was found. `ctrail plan` on it adopts
+    /// what exists; any change it cannot avoid is listed at its top. Reads
+    /// only. Exits 0 on success, 1 on error.
+    Import(commands::import::Options),
     /// Report changes made outside ctrail, for scheduled jobs.
     ///
     /// The same read and comparison as `plan`. Exits 0 when nothing drifted,
@@ -285,6 +303,8 @@ fn main() -> ExitCode {
         Command::Plan(opts) => commands::plan::run(opts, &conn),
         Command::Drift { specs, format } => commands::drift::run(&specs, format, &conn),
         Command::Apply(opts) => commands::apply::run(opts, &conn),
+        Command::Destroy(opts) => commands::destroy::run(opts, &conn),
+        Command::Import(opts) => commands::import::run(opts, &conn),
         Command::Query(opts) => commands::query::run(opts, &conn),
         Command::Check(opts) => commands::check::run(&opts, &conn),
         Command::ValidateLogs(opts) => commands::validate_logs::run(&opts, &conn, cli.verbose > 0),

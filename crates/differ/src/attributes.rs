@@ -34,6 +34,18 @@ pub(crate) fn all(desired: &Value) -> Vec<AttributeChange> {
     }
 }
 
+/// Every attribute of a resource to be deleted.
+pub(crate) fn gone(live: &Value) -> Vec<AttributeChange> {
+    all(live)
+        .into_iter()
+        .map(|c| AttributeChange {
+            path: c.path,
+            old: c.new,
+            new: None,
+        })
+        .collect()
+}
+
 /// The attributes where `live` differs from `desired`, by path.
 /// Live attributes whose names start with `_` are observations (such as
 /// `_pending_confirmation`), reported as notes and never diffed.

@@ -5,10 +5,12 @@
 
 mod attributes;
 pub mod cost;
+pub mod destroy;
 mod notes;
 pub mod preflight;
 mod security;
 
+use ctrail_graph::Address;
 use ctrail_graph::{GraphError, ResourceGraph};
 use ctrail_model::{LiveState, Observed};
 
@@ -40,8 +42,9 @@ pub fn diff(desired: &ResourceGraph, live: &LiveState) -> Result<Vec<Action>, Gr
                 let changes = attributes::diff(r.address.kind, current, &r.desired);
                 let replace = changes.iter().any(|c| replaced_by(r.address.kind, &c.path));
                 let kind = match (changes.is_empty(), replace) {
-                    (true, _) => ActionKind::NoOp,
-                    (false, true) => ActionKind::Replace,
+                    (_, true) => ActionKind::Replace,
+                    _ if adopting(r.address.clone(), live) => ActionKind::Adopt,
+                    (true, false) => ActionKind::NoOp,
                     (false, false) => ActionKind::Update,
                 };
                 let blocked = (replace && r.holds_audit_logs && !r.destroy_allowed).then(|| {
@@ -68,5 +71,67 @@ pub fn diff(desired: &ResourceGraph, live: &LiveState) -> Result<Vec<Action>, Gr
         };
         actions.push(action);
     }
+    actions.extend(dropped(desired, live));
     Ok(actions)
+}
+
+/// A resource that exists but is not ctrail's: applying adopts it.
+fn adopting(address: Address, live: &LiveState) -> bool {
+    ctrail_kinds::ownable(address.kind) && !live.ownership.owns(&address)
+}
+
+/// Deletes of what ctrail owns that the spec dropped (of the kinds a plan
+/// prunes), the dependents' kinds first.
+fn dropped(desired: &ResourceGraph, live: &LiveState) -> Vec<Action> {
+    let mut gone: Vec<Action> = live
+        .ownership
+        .ledger
+        .owned
+        .keys()
+        .filter(|a| ctrail_kinds::prunable(a.kind) && desired.get(a).is_none())
+        .filter_map(|a| match live.resources.get(a) {
+            Some(Observed::Present(v)) => Some(Action {
+                address: a.clone(),
+                kind: ActionKind::Delete,
+                changes: attributes::gone(v),
+                security: Vec::new(),
+                blocked: None,
+                notes: vec!["no longer in the spec; ctrail made it".to_owned()],
+            }),
+            _ => None,
+        })
+        .collect();
+    gone.sort_by(|a, b| {
+        b.address
+            .kind
+            .cmp(&a.address.kind)
+            .then(a.address.name.cmp(&b.address.name))
+    });
+    gone
+}
+
+/// The planned deletes and replaces of resources the spec protects
+/// (`prevent_destroy`): each an error naming the resource and the entry.
+pub fn prevented(actions: &[Action], protect: &[String]) -> Vec<String> {
+    actions
+        .iter()
+        .filter(|a| matches!(a.kind, ActionKind::Delete | ActionKind::Replace))
+        .filter_map(|a| {
+            let address = a.address.to_string();
+            let entry = protect.iter().find(|p| matches_entry(p, &address))?;
+            Some(format!(
+                "{address} would be {}, but prevent_destroy lists it (\"{entry}\"); remove it from prevent_destroy first if that is intended",
+                if a.kind == ActionKind::Delete { "deleted" } else { "replaced" }
+            ))
+        })
+        .collect()
+}
+
+/// `kind.name`, `kind.*` or `*` against an address.
+fn matches_entry(entry: &str, address: &str) -> bool {
+    entry == "*"
+        || entry == address
+        || entry
+            .strip_suffix(".*")
+            .is_some_and(|kind| address.split_once('.').is_some_and(|(k, _)| k == kind))
 }

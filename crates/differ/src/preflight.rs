@@ -656,6 +656,7 @@ cloudwatch_logs:
             LiveState {
                 context,
                 resources: Default::default(),
+                ownership: Default::default(),
             },
         )
     }
@@ -813,6 +814,7 @@ cloudwatch_logs:
                 kms_key_arn: None,
             },
             resources: Default::default(),
+            ownership: Default::default(),
         };
         let judged = judge_all(&g, &live, "aws");
         assert_eq!(judged.findings, vec![]);

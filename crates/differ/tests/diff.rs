@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use ctrail_differ::{ActionKind, Effect, diff};
 use ctrail_graph::{Address, EdgeReason, Resource, ResourceGraph, ResourceKind as K};
-use ctrail_model::{LiveState, Observed};
+use ctrail_model::{LiveState, Observed, Ownership};
 use serde_json::{Value, json};
 
 fn resource(kind: K, desired: Value, audit_logs: Option<bool>) -> Resource {
@@ -47,9 +47,18 @@ fn graph(allow_destroy: bool) -> ResourceGraph {
     g
 }
 
+/// The live state of resources named `b`, every one present ctrail's (its
+/// tag on them).
 fn live(entries: &[(K, Option<Value>)]) -> LiveState {
+    let mut ownership = Ownership::default();
+    for (k, v) in entries {
+        if v.is_some() {
+            ownership.tagged.insert(Address::new(*k, "b"));
+        }
+    }
     LiveState {
         context: Default::default(),
+        ownership,
         resources: entries
             .iter()
             .map(|(k, v)| {
@@ -128,4 +137,106 @@ fn moving_a_log_bucket_is_a_replace_blocked_unless_allowed() {
     // ctrail still never replaces by itself: apply refuses, saying so.
     assert!(allowed[0].refusal().is_some_and(|r| r.contains("replace")));
     assert!(allowed[1..].iter().all(|a| a.kind == ActionKind::NoOp));
+}
+
+#[test]
+fn a_resource_ctrail_did_not_make_is_adopted_visibly() {
+    let mut live = account("us-east-1", Some("Enabled"), "security");
+    live.ownership = Ownership::default();
+    let actions = diff(&graph(false), &live).expect("diff");
+    let kinds: Vec<(K, ActionKind)> = actions.iter().map(|a| (a.address.kind, a.kind)).collect();
+    // The bucket is a resource on its own: adopted. Its settings belong to it.
+    assert_eq!(
+        kinds,
+        vec![
+            (K::S3Bucket, ActionKind::Adopt),
+            (K::S3BucketVersioning, ActionKind::NoOp),
+            (K::S3BucketTags, ActionKind::NoOp),
+        ]
+    );
+    assert_eq!(
+        ctrail_model::Plan::new(Default::default(), actions)
+            .summary()
+            .adopt,
+        1
+    );
+}
+
+#[test]
+fn what_ctrail_made_and_the_spec_dropped_is_deleted_and_nothing_else() {
+    let mut live = account("us-east-1", Some("Enabled"), "security");
+    let mine = Address::new(K::MetricFilter, "Mine");
+    let theirs = Address::new(K::MetricFilter, "Theirs");
+    let filter = json!({"log_group_name": "g", "filter_name": "Mine", "filter_pattern": "{ $.x = 1 }",
+        "metric_name": "m", "metric_namespace": "n", "metric_value": "1"});
+    live.ownership
+        .ledger
+        .owned
+        .insert(mine.clone(), filter.clone());
+    live.resources
+        .insert(mine.clone(), Observed::Present(filter));
+    live.resources.insert(
+        theirs.clone(),
+        Observed::Present(json!({"filter_name": "Theirs"})),
+    );
+    live.ownership.unmanaged.insert(theirs.clone());
+    let actions = diff(&graph(false), &live).expect("diff");
+    let deletes: Vec<&Address> = actions
+        .iter()
+        .filter(|a| a.kind == ActionKind::Delete)
+        .map(|a| &a.address)
+        .collect();
+    assert_eq!(deletes, vec![&mine]);
+    let gone = actions.iter().find(|a| a.address == mine).expect("delete");
+    assert!(
+        gone.changes
+            .iter()
+            .any(|c| c.path == "filter_pattern" && c.new.is_none())
+    );
+    // prevent_destroy turns that delete into an error naming it.
+    let prevented = ctrail_differ::prevented(&actions, &["metric_filter.*".to_owned()]);
+    assert_eq!(prevented.len(), 1);
+    assert!(
+        prevented[0].starts_with("metric_filter.Mine would be deleted"),
+        "{prevented:?}"
+    );
+    assert!(ctrail_differ::prevented(&actions, &["trail.*".to_owned()]).is_empty());
+}
+
+#[test]
+fn destroy_keeps_audit_logs_unless_allowed_and_never_empties_without_leave() {
+    use ctrail_differ::destroy::{Data, OBJECTS, destroy};
+    let live = account("us-east-1", Some("Enabled"), "security");
+    // Kept by default: the bucket and its settings stay.
+    let kept = destroy(&graph(false), &live, &Data::default()).expect("destroy");
+    assert!(kept.actions.is_empty(), "{:?}", kept.actions);
+    assert_eq!(kept.retained.len(), 1);
+    assert!(kept.retained[0].starts_with("s3_bucket.b: holds audit logs"));
+    // Allowed, but holding objects: blocked without --delete-log-data.
+    let mut data = Data::default();
+    data.objects.insert("b".into(), 3);
+    let blocked = destroy(&graph(true), &live, &data).expect("destroy");
+    assert_eq!(blocked.actions.len(), 1, "settings go with the bucket");
+    assert!(
+        blocked.actions[0]
+            .refusal()
+            .expect("blocked")
+            .contains("--delete-log-data")
+    );
+    // Allowed and told: the delete empties it first.
+    data.delete_log_data = true;
+    let full = destroy(&graph(true), &live, &data).expect("destroy");
+    assert_eq!(full.actions[0].refusal(), None);
+    assert!(
+        full.actions[0]
+            .changes
+            .iter()
+            .any(|c| c.path == OBJECTS && c.old == Some(json!(3)))
+    );
+    // Not ctrail's: left alone.
+    let mut theirs = live.clone();
+    theirs.ownership = Ownership::default();
+    let alone = destroy(&graph(true), &theirs, &data).expect("destroy");
+    assert!(alone.actions.is_empty());
+    assert_eq!(alone.left_alone, vec![Address::new(K::S3Bucket, "b")]);
 }

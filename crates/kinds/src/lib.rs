@@ -210,6 +210,29 @@ macro_rules! registry {
         }
 
         #[cfg(feature = "aws")]
+        /// Marks the `kind` resource `name` as ctrail's (`Api::mark`).
+        pub async fn mark(
+            kind: ResourceKind,
+            cx: &aws::Cx<'_>,
+            name: &str,
+        ) -> Result<(), aws::CallError> {
+            match kind {
+                $(ResourceKind::$variant => Box::pin(<$ty as aws::Api>::mark(cx, name)).await,)*
+            }
+        }
+
+        #[cfg(feature = "aws")]
+        /// The names of every `kind` resource found where the spec's would be.
+        pub async fn discover(
+            kind: ResourceKind,
+            rcx: &aws::ReadCx<'_>,
+        ) -> Result<Vec<String>, aws::ReadError> {
+            match kind {
+                $(ResourceKind::$variant => Box::pin(<$ty as aws::Api>::discover(rcx)).await,)*
+            }
+        }
+
+        #[cfg(feature = "aws")]
         /// Carries out one create, update or delete of a `kind` resource.
         pub async fn act(
             kind: ResourceKind,
@@ -253,6 +276,52 @@ registry! {
     MetricAlarm => monitoring::metric_alarm::MetricAlarm,
     SnsSubscription => sns::subscription::Subscription,
     QueryDefinition => monitoring::query_definition::QueryDefinition,
+}
+
+/// The kind that holds the tags of a `kind` resource of the same name, for
+/// the kinds that take tags (ctrail's ownership tag is read there).
+pub fn tags_of(kind: ResourceKind) -> Option<ResourceKind> {
+    use ResourceKind as K;
+    match kind {
+        K::S3Bucket => Some(K::S3BucketTags),
+        K::LogGroup => Some(K::LogGroupTags),
+        K::IamRole => Some(K::IamRoleTags),
+        K::Trail => Some(K::TrailTags),
+        _ => None,
+    }
+}
+
+/// Kinds that are resources on their own (not a setting of another): the
+/// ones ctrail owns, adopts, and lists in its ledger. A setting belongs to
+/// whoever owns its resource; ctrail's statements in a key policy are
+/// ctrail's by their Sid, whoever owns the key.
+pub fn ownable(kind: ResourceKind) -> bool {
+    use ResourceKind as K;
+    matches!(
+        kind,
+        K::S3Bucket
+            | K::LogGroup
+            | K::IamRole
+            | K::KmsKey
+            | K::SnsTopic
+            | K::Trail
+            | K::MetricFilter
+            | K::MetricAlarm
+            | K::SnsSubscription
+            | K::QueryDefinition
+    )
+}
+
+/// Kinds whose resources a plan deletes when the spec drops them and
+/// ctrail owns them: each is deleted whole by its own delete, and none
+/// holds audit logs. The trail, its bucket, log group, role and key leave
+/// only with `ctrail destroy`.
+pub fn prunable(kind: ResourceKind) -> bool {
+    use ResourceKind as K;
+    matches!(
+        kind,
+        K::MetricFilter | K::MetricAlarm | K::QueryDefinition | K::SnsSubscription | K::SnsTopic
+    )
 }
 
 #[cfg(feature = "aws")]
@@ -302,6 +371,20 @@ mod dispatch {
         };
         match step.kind {
             ActionKind::Create | ActionKind::Update => T::put(cx, &step).await,
+            // Adopting changes nothing but ctrail's ownership tag, unless
+            // the plan lists changes.
+            ActionKind::Adopt => {
+                let done = if step.changes.is_empty() {
+                    "adopted"
+                } else {
+                    T::put(cx, &step).await?;
+                    "adopted and updated"
+                };
+                if let Some(tags) = crate::tags_of(T::KIND) {
+                    crate::mark(tags, cx, step.name).await?;
+                }
+                Ok(done)
+            }
             ActionKind::Delete => T::delete(cx, &step).await,
             ActionKind::Replace | ActionKind::NoOp => Err(refuse(
                 "ctrail",

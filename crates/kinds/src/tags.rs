@@ -18,14 +18,22 @@ use crate::{Desired, Kind, Names, Registered};
 #[serde(deny_unknown_fields, bound = "")]
 pub struct Tags<R> {
     pub tags: BTreeMap<String, String>,
+    /// ctrail's ownership tag as found (docs/ownership.md): the trail it
+    /// names. Kept apart from the spec's tags, so adopting a resource
+    /// changes none of them; an observation (`_`), never compared.
+    #[serde(rename = "_owner", default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
     #[serde(skip)]
     on: PhantomData<fn() -> R>,
 }
 
 impl<R> Tags<R> {
     pub fn new(tags: BTreeMap<String, String>) -> Self {
+        let mut tags = tags;
+        let owner = tags.remove(ctrail_model::OWNER_TAG);
         Tags {
             tags,
+            owner,
             on: PhantomData,
         }
     }
@@ -48,13 +56,17 @@ pub fn from_pairs<'a>(
 
 impl<R> Clone for Tags<R> {
     fn clone(&self) -> Self {
-        Tags::new(self.tags.clone())
+        Tags {
+            tags: self.tags.clone(),
+            owner: self.owner.clone(),
+            on: PhantomData,
+        }
     }
 }
 
 impl<R> PartialEq for Tags<R> {
     fn eq(&self, other: &Self) -> bool {
-        self.tags == other.tags
+        self.tags == other.tags && self.owner == other.owner
     }
 }
 
@@ -129,9 +141,24 @@ mod aws {
                 .await
         }
 
+        /// Sets the spec's tags and ctrail's ownership tag (never removed).
         async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
-            R::change(cx, step.name, &TagChange::of(step, &step.want.tags)).await?;
+            let mut change = TagChange::of(step, &step.want.tags);
+            change.remove.retain(|k| k != ctrail_model::OWNER_TAG);
+            change
+                .set
+                .insert(ctrail_model::OWNER_TAG.to_owned(), cx.target.trail.clone());
+            R::change(cx, step.name, &change).await?;
             Ok("set")
+        }
+
+        /// ctrail's ownership tag alone, on a resource it adopts.
+        async fn mark(cx: &Cx<'_>, name: &str) -> Result<(), CallError> {
+            let change = TagChange {
+                remove: Vec::new(),
+                set: [(ctrail_model::OWNER_TAG.to_owned(), cx.target.trail.clone())].into(),
+            };
+            R::change(cx, name, &change).await
         }
 
         /// Removes every tag the resource has.

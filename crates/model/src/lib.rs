@@ -5,11 +5,13 @@
 
 mod address;
 mod live;
+pub mod ownership;
 pub mod placeholder;
 mod plan;
 
 pub use address::{Address, EdgeReason, ResourceKind};
 pub use live::{LiveContext, LiveState, Observed};
+pub use ownership::{Ledger, OWNER_TAG, Ownership};
 pub use placeholder::Placeholder;
 pub use plan::{
     Action, ActionKind, AttributeChange, Effect, Finding, Grant, Plan, PlanHeader, SecurityNote,

@@ -41,6 +41,9 @@ impl LiveContext {
 pub struct LiveState {
     pub context: LiveContext,
     pub resources: BTreeMap<Address, Observed>,
+    /// What is ctrail's, and what was found beside it that is not.
+    #[serde(default)]
+    pub ownership: crate::Ownership,
 }
 
 impl LiveState {

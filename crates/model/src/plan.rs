@@ -13,8 +13,11 @@ pub enum ActionKind {
     Update,
     /// AWS cannot change it in place (a bucket's region, say).
     Replace,
-    /// Only for resources ctrail owns that the spec dropped.
+    /// Only for resources ctrail owns that the spec dropped, or `destroy`.
     Delete,
+    /// The resource exists but ctrail did not make it: from this apply on,
+    /// ctrail manages it (with any changes listed).
+    Adopt,
 }
 
 /// One attribute that differs, by its path in the resource's attributes.
@@ -76,12 +79,14 @@ pub struct Summary {
     pub change: usize,
     pub replace: usize,
     pub destroy: usize,
+    #[serde(default)]
+    pub adopt: usize,
     pub unchanged: usize,
 }
 
 impl Summary {
     pub fn has_changes(&self) -> bool {
-        self.add + self.change + self.replace + self.destroy > 0
+        self.add + self.change + self.replace + self.destroy + self.adopt > 0
     }
 }
 
@@ -95,6 +100,17 @@ pub struct Plan {
     /// applied.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub preflight: Vec<Finding>,
+    /// Resources found beside ctrail's that ctrail does not own: never
+    /// changed or deleted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub left_alone: Vec<Address>,
+    /// Resources a deletion or replace of which the spec forbids
+    /// (`prevent_destroy`): a plan with any is an error.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prevented: Vec<String>,
+    /// Resources ctrail owns that a destroy keeps, each with why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retained: Vec<String>,
 }
 
 impl Plan {
@@ -106,6 +122,9 @@ impl Plan {
             header,
             actions,
             preflight: Vec::new(),
+            left_alone: Vec::new(),
+            prevented: Vec::new(),
+            retained: Vec::new(),
         }
     }
 
@@ -118,6 +137,7 @@ impl Plan {
                 ActionKind::Update => s.change += 1,
                 ActionKind::Replace => s.replace += 1,
                 ActionKind::Delete => s.destroy += 1,
+                ActionKind::Adopt => s.adopt += 1,
             }
         }
         s

@@ -10,9 +10,10 @@
 //! "Not found" is an answer (`Observed::Absent`), not an error.
 
 mod context;
+pub mod import;
 pub mod insights;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use ctrail_graph::{Address, ResourceGraph, ResourceKind};
 use ctrail_kinds::aws::ReadCx;
@@ -23,7 +24,8 @@ pub use ctrail_kinds::aws::{
     Clients, Connection, KeyForms, ReadError, Retries, chain as error_chain,
 };
 pub use ctrail_kinds::monitoring::query_definition::all as saved_queries;
-pub use ctrail_model::{LiveContext, LiveState, Observed};
+pub use ctrail_kinds::s3::bucket::stored_objects;
+pub use ctrail_model::{Ledger, LiveContext, LiveState, OWNER_TAG, Observed, Ownership};
 
 /// Reads the live state of every resource in `graph` and returns it with the
 /// graph's placeholders resolved.
@@ -54,12 +56,39 @@ pub async fn read(
         let rcx = &rcx;
         async move { ctrail_kinds::read(kind, rcx, &names).await }
     });
-    let (ready, found) = tokio::join!(cx, futures::future::join_all(reads));
+    let discovered = ResourceKind::ALL.map(|kind| {
+        let rcx = &rcx;
+        async move {
+            let names = ctrail_kinds::discover(kind, rcx).await?;
+            Ok::<_, ReadError>(names.into_iter().map(move |n| Address::new(kind, n)))
+        }
+    });
+    let dropped = dropped(clients, spec, &desired, cx.clone());
+    let (ready, found, discovered, dropped) = tokio::join!(
+        cx,
+        futures::future::join_all(reads),
+        futures::future::join_all(discovered),
+        dropped
+    );
     // The context's own error (the account guard, a missing key) comes first.
     let ready = ready?;
     let mut resources = BTreeMap::new();
     for f in found {
         resources.extend(f?);
+    }
+    let (ledger, dropped) = dropped?;
+    resources.extend(dropped);
+    let mut ownership = Ownership {
+        ledger,
+        ..Ownership::default()
+    };
+    ownership.tagged = tagged(&resources, &spec.trail.name);
+    for d in discovered {
+        for address in d? {
+            if !desired.contains_key(&address) && !ownership.owns(&address) {
+                ownership.unmanaged.insert(address);
+            }
+        }
     }
     tracing::debug!(resources = resources.len(), "live state read");
     let mut resolved = graph.clone();
@@ -68,7 +97,67 @@ pub async fn read(
         LiveState {
             context: ready.context.clone(),
             resources,
+            ownership,
         },
         resolved,
     ))
+}
+
+/// The ledger, and the live state of what it lists that the spec no longer
+/// has (of the kinds a plan deletes when dropped), read with the attributes
+/// the ledger recorded.
+async fn dropped(
+    clients: &Clients,
+    spec: &Spec,
+    desired: &BTreeMap<Address, Value>,
+    cx: ctrail_kinds::aws::Pending<'_>,
+) -> Result<(Ledger, BTreeMap<Address, Observed>), ReadError> {
+    let ledger =
+        ctrail_kinds::aws::ledger::read(clients, &spec.bucket.name, &spec.trail.name).await?;
+    let gone: BTreeMap<Address, Value> = ledger
+        .owned
+        .iter()
+        .filter(|(a, _)| ctrail_kinds::prunable(a.kind) && !desired.contains_key(*a))
+        .map(|(a, v)| (a.clone(), v.clone()))
+        .collect();
+    // The context round, re-borrowed for as long as `gone` lives.
+    let cx: ctrail_kinds::aws::Pending<'_> = futures::FutureExt::shared(Box::pin(cx));
+    let rcx = ReadCx::new(clients, spec, &gone, cx);
+    let reads = ResourceKind::ALL.map(|kind| {
+        let names: Vec<String> = gone
+            .keys()
+            .filter(|a| a.kind == kind)
+            .map(|a| a.name.clone())
+            .collect();
+        let rcx = &rcx;
+        async move {
+            if names.is_empty() {
+                return Ok(Vec::new());
+            }
+            ctrail_kinds::read(kind, rcx, &names).await
+        }
+    });
+    let mut found = BTreeMap::new();
+    for f in futures::future::join_all(reads).await {
+        found.extend(f?);
+    }
+    Ok((ledger, found))
+}
+
+/// The resources whose tags name this trail in ctrail's ownership tag.
+fn tagged(resources: &BTreeMap<Address, Observed>, trail: &str) -> BTreeSet<Address> {
+    resources
+        .iter()
+        .filter_map(|(address, observed)| {
+            let Observed::Present(v) = observed else {
+                return None;
+            };
+            let owner = ResourceKind::ALL
+                .into_iter()
+                .find(|k| ctrail_kinds::tags_of(*k) == Some(address.kind))?;
+            // The tags kind keeps ctrail's tag apart, as `_owner`.
+            (v.get("_owner").and_then(Value::as_str) == Some(trail))
+                .then(|| Address::new(owner, &address.name))
+        })
+        .collect()
 }

@@ -76,7 +76,7 @@ fn the_json_plan_carries_the_checked_fields() {
     );
     assert_eq!(
         doc["summary"],
-        serde_json::json!({"add": 0, "change": 6, "replace": 0, "destroy": 0, "unchanged": 13})
+        serde_json::json!({"add": 0, "change": 6, "replace": 0, "destroy": 0, "adopt": 0, "unchanged": 13})
     );
     let changed: Vec<(&str, &str)> = doc["actions"]
         .as_array()

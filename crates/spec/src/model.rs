@@ -26,6 +26,8 @@ pub struct Spec {
     pub cloudwatch_logs: Option<CloudWatchLogs>,
     /// Metric filters, alarms, the alert topic and saved queries.
     pub monitoring: Monitoring,
+    /// Addresses (`kind.name`, `kind.*`, `*`) no plan may delete or replace.
+    pub prevent_destroy: Vec<String>,
 }
 
 /// The customer managed KMS key used for the trail's log files and the bucket.
@@ -246,6 +248,10 @@ pub struct CloudWatchLogs {
     pub extra_trust_statements: Vec<serde_json::Value>,
     /// Statements of the user's own, appended to the role's permissions.
     pub extra_role_statements: Vec<serde_json::Value>,
+    /// The role's whole permissions policy kept as written instead of ctrail's.
+    pub role_policy: Option<serde_json::Value>,
+    /// The log group is encrypted with the spec's KMS key (when it has one).
+    pub encrypted: bool,
 }
 
 /// Security monitoring on the trail's log group, presets expanded.

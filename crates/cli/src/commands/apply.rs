@@ -38,7 +38,10 @@ pub struct Options {
 }
 
 /// The apply lock's calls, under the run's retry policy.
-fn locker<'a>(clients: &'a Clients, opts: &Options) -> ctrail_executor::lock::Locker<'a> {
+pub(crate) fn locker<'a>(
+    clients: &'a Clients,
+    opts: &Options,
+) -> ctrail_executor::lock::Locker<'a> {
     let exec = ExecOptions {
         propagation_timeout: Duration::from_secs(opts.propagation_timeout),
         ..ExecOptions::default()
@@ -172,6 +175,9 @@ async fn apply(opts: Options, conn: &Connection) -> Result<ExitCode, String> {
             planned.plan.preflight.len()
         ));
     }
+    if let Some(p) = planned.plan.prevented.first() {
+        return Err(format!("{p}; nothing was applied"));
+    }
     let summary = planned.plan.summary();
     if !summary.has_changes() {
         return Ok(ExitCode::SUCCESS);
@@ -183,7 +189,7 @@ async fn apply(opts: Options, conn: &Connection) -> Result<ExitCode, String> {
     {
         return Err(format!("{}: {why}; nothing was applied", a.address));
     }
-    if saved.is_none() && !opts.auto_approve && !confirm(summary.add + summary.change)? {
+    if saved.is_none() && !opts.auto_approve && !confirm(planned.plan.changes().count())? {
         println!("Nothing was applied.");
         return Ok(ExitCode::from(1));
     }
@@ -204,14 +210,18 @@ async fn apply(opts: Options, conn: &Connection) -> Result<ExitCode, String> {
             old.id, old.owner, old.host, old.pid
         );
     }
+    println!("\nApplying:");
     let report = execute(&planned, &opts, &clients).await;
+    if let Err(e) = record(&planned.plan, &planned, &report, &clients, &opts).await {
+        eprintln!("warning: {e}");
+    }
     if let Err(e) = locker.release(&held).await {
         eprintln!(
             "warning: the apply lock {} was not released: {e}",
             held.info.id
         );
     }
-    print_report(&report, style);
+    print_report(&report, style, "Apply");
     if report.interrupted {
         return Ok(ExitCode::from(130));
     }
@@ -221,10 +231,46 @@ async fn apply(opts: Options, conn: &Connection) -> Result<ExitCode, String> {
     verify(&spec_path, conn, style).await
 }
 
+/// Writes what ctrail now owns to the trail's ledger.
+/// `plan` is what was carried out (the plan of `planned`, or a destroy's).
+pub(crate) async fn record(
+    plan: &Plan,
+    planned: &Planned,
+    report: &Report,
+    clients: &Clients,
+    opts: &Options,
+) -> Result<(), String> {
+    let before = &planned.live.ownership.ledger;
+    let after = ctrail_executor::ledger::after(before, plan, &planned.desired, report);
+    let exec = ExecOptions {
+        propagation_timeout: Duration::from_secs(opts.propagation_timeout),
+        ..ExecOptions::default()
+    };
+    ctrail_executor::ledger::record(
+        clients,
+        &planned.spec.bucket.name,
+        before,
+        &after,
+        &exec.policy(),
+    )
+    .await
+}
+
 /// Applies the plan with the run's clients (the spec's region, ctrail's
 /// own retries).
 async fn execute(planned: &Planned, opts: &Options, clients: &Clients) -> Report {
+    run_plan(&planned.plan, planned, opts, clients).await
+}
+
+/// Carries out `plan` (made from `planned`'s desired graph and live state).
+pub(crate) async fn run_plan(
+    plan: &Plan,
+    planned: &Planned,
+    opts: &Options,
+    clients: &Clients,
+) -> Report {
     let target = Target {
+        trail: planned.spec.trail.name.clone(),
         account_id: planned.live.context.account_id.clone(),
         region: planned.spec.region.clone(),
         partition: planned.spec.partition.clone(),
@@ -248,12 +294,11 @@ async fn execute(planned: &Planned, opts: &Options, clients: &Clients) -> Report
             flag.store(true, Ordering::SeqCst);
         }
     });
-    let progress = Arc::new(Progress::new(planned.plan.changes().count()));
+    let progress = Arc::new(Progress::new(plan.changes().count()));
     let sink = Arc::clone(&progress);
-    println!("\nApplying:");
     let started = Instant::now();
     let report = ctrail_executor::apply(
-        &planned.plan,
+        plan,
         &planned.desired,
         clients,
         &target,
@@ -270,14 +315,15 @@ async fn execute(planned: &Planned, opts: &Options, clients: &Clients) -> Report
     report
 }
 
-fn print_report(report: &Report, style: Style) {
+/// What a run did; `what`: `Apply` or `Destroy`.
+pub(crate) fn print_report(report: &Report, style: Style, what: &str) {
     let done = report.count(|o| matches!(o, Outcome::Completed { .. }));
     let failed = report.count(|o| matches!(o, Outcome::Failed { .. }));
     let not_started = report.count(|o| matches!(o, Outcome::NotStarted));
     if report.succeeded() {
         println!(
             "\n{}",
-            style.bold(&format!("Apply complete: {done} change(s) made."))
+            style.bold(&format!("{what} complete: {done} change(s) made."))
         );
         return;
     }
@@ -289,7 +335,7 @@ fn print_report(report: &Report, style: Style) {
     println!(
         "\n{}",
         style.alert(&format!(
-            "Apply {why}: {done} completed, {failed} failed, {not_started} not started."
+            "{what} {why}: {done} completed, {failed} failed, {not_started} not started."
         ))
     );
     for (address, outcome) in &report.actions {
@@ -299,7 +345,10 @@ fn print_report(report: &Report, style: Style) {
             Outcome::NotStarted => println!("  not started  {address}"),
         }
     }
-    println!("Running ctrail apply again continues from here: every action is idempotent.");
+    println!(
+        "Running ctrail {} again continues from here: every action is idempotent.",
+        what.to_lowercase()
+    );
 }
 
 /// After an apply the account must match the spec. A difference left over is

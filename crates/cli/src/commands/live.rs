@@ -55,6 +55,8 @@ pub async fn plan(path: &Path, conn: &Connection) -> Result<Planned, String> {
     };
     let mut plan = Plan::new(header, actions);
     plan.preflight = ctrail_differ::preflight::check(&desired, &live, &spec.partition);
+    plan.left_alone = live.ownership.unmanaged.iter().cloned().collect();
+    plan.prevented = ctrail_differ::prevented(&plan.actions, &spec.prevent_destroy);
     Ok(Planned {
         plan,
         spec,

@@ -1,7 +1,9 @@
 pub mod apply;
 pub mod check;
+pub mod destroy;
 pub mod drift;
 pub mod graph;
+pub mod import;
 pub mod init;
 pub mod live;
 pub mod plan;

@@ -49,6 +49,10 @@ pub fn run(opts: Options, conn: &Connection) -> ExitCode {
             eprintln!("error: {}: {}", planned.plan.header.spec, f.message());
             failed = true;
         }
+        for p in &planned.plan.prevented {
+            eprintln!("error: {}: {p}", planned.plan.header.spec);
+            failed = true;
+        }
         match opts.format {
             PlanFormat::Text => {
                 if i > 0 {

@@ -15,6 +15,8 @@ use super::error::{CallError, Class};
 /// The account being changed: values only AWS knows, from the reader.
 #[derive(Debug, Clone, Default)]
 pub struct Target {
+    /// The trail whose spec is applied: ctrail's ownership tag names it.
+    pub trail: String,
     pub account_id: String,
     pub region: String,
     pub partition: String,

@@ -4,6 +4,7 @@
 mod act;
 mod clients;
 pub mod error;
+pub mod ledger;
 mod read;
 #[cfg(test)]
 mod round_trips;
@@ -40,4 +41,18 @@ pub trait Api: Kind {
     /// Deletes the resource (or, for a setting AWS cannot remove, returns it
     /// to AWS's default); says what was done.
     fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> impl Future<Output = Done> + Send;
+
+    /// Marks the named resource as ctrail's, for the kinds that hold a
+    /// resource's tags (`Tags<R>`); nothing for the others.
+    fn mark(_cx: &Cx<'_>, _name: &str) -> impl Future<Output = Result<(), CallError>> + Send {
+        async { Ok(()) }
+    }
+
+    /// The names of every resource of this kind found where the spec's
+    /// would be (every metric filter on the trail's log group, say), so a
+    /// plan can tell which are ctrail's and leave the others alone. Most
+    /// kinds have one resource per spec and find nothing more.
+    fn discover(_rcx: &ReadCx<'_>) -> impl Future<Output = Result<Vec<String>, ReadError>> + Send {
+        async { Ok(Vec::new()) }
+    }
 }

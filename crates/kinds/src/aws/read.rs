@@ -91,9 +91,13 @@ impl<'a> ReadCx<'a> {
     /// for the context round).
     pub async fn resolved<T: Kind>(&self, name: &str) -> Result<Option<T>, ReadError> {
         let ready = self.ready().await?;
+        // A resource only this context knows (one the ledger recorded, with
+        // the values it was applied with) is as resolved as it gets.
+        let address = Address::new(T::KIND, name);
         Ok(ready
             .desired
-            .get(&Address::new(T::KIND, name))
+            .get(&address)
+            .or_else(|| self.desired.get(&address))
             .and_then(|v| serde_json::from_value(v.clone()).ok()))
     }
 

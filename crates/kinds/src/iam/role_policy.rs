@@ -30,10 +30,14 @@ impl Kind for RolePolicy {
         let Some(l) = &spec.cloudwatch_logs else {
             return Vec::new();
         };
-        let policy = canonical::policy(&policies::with_statements(
-            policies::role_logs_policy(names, &l.log_group),
-            &l.extra_role_statements,
-        ));
+        // A policy the spec keeps as written replaces ctrail's.
+        let policy = canonical::policy(&match &l.role_policy {
+            Some(kept) => kept.clone(),
+            None => policies::with_statements(
+                policies::role_logs_policy(names, &l.log_group),
+                &l.extra_role_statements,
+            ),
+        });
         vec![
             Desired::new(
                 &l.role_name,

@@ -30,11 +30,16 @@ impl Kind for LogGroup {
             kms_key_arn: spec
                 .kms
                 .as_ref()
+                .filter(|_| l.encrypted)
                 .map(|_| Placeholder::KmsKeyArn.token().to_owned()),
         };
         let mut d = Desired::new(&l.log_group, value).holds_audit_logs(l.allow_destroy);
         // CloudWatch Logs checks the key policy on CreateLogGroup.
-        if let Some(k) = spec.kms.as_ref().filter(|k| k.manage_key_policy) {
+        if let Some(k) = spec
+            .kms
+            .as_ref()
+            .filter(|k| k.manage_key_policy && l.encrypted)
+        {
             d = d.after(
                 Address::new(ResourceKind::KmsKeyPolicy, k.key.as_str()),
                 EdgeReason::KeyPolicyChecked,

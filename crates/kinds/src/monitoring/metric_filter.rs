@@ -64,9 +64,18 @@ mod aws {
     use crate::aws::{Api, CallError, Cx, Done, Found, ReadCx, ReadError, Step, built};
 
     /// Every filter on the log group; none when the group does not exist.
-    async fn list(c: &aws_sdk_cloudwatchlogs::Client, group: &str) -> Result<Vec<Live>, ReadError> {
-        let req = c.describe_metric_filters().log_group_name(group);
-        crate::list_pages!("logs:DescribeMetricFilters", req, metric_filters).await
+    /// Listed once per read, whether for the spec's filters or to find the
+    /// others beside them.
+    async fn list(rcx: &ReadCx<'_>, group: &str) -> Result<std::sync::Arc<Vec<Live>>, ReadError> {
+        let req = rcx
+            .clients
+            .logs
+            .describe_metric_filters()
+            .log_group_name(group);
+        rcx.once(format!("logs:DescribeMetricFilters {group}"), async {
+            crate::list_pages!("logs:DescribeMetricFilters", req, metric_filters).await
+        })
+        .await
     }
 
     impl MetricFilter {
@@ -116,8 +125,7 @@ mod aws {
                     .unwrap_or_default();
                 by_group.entry(group).or_default().push(name.clone());
             }
-            let c = &rcx.clients.logs;
-            let lists = futures::future::join_all(by_group.keys().map(|g| list(c, g))).await;
+            let lists = futures::future::join_all(by_group.keys().map(|g| list(rcx, g))).await;
             let mut out = Vec::new();
             for ((group, wanted), live) in by_group.iter().zip(lists) {
                 let live = live?;
@@ -136,6 +144,18 @@ mod aws {
             let req = step.want.request(&cx.clients.logs, step.name)?;
             crate::send!(cx, "logs:PutMetricFilter", req).await?;
             Ok(step.put_outcome())
+        }
+
+        /// Every filter on the spec's log group.
+        async fn discover(rcx: &ReadCx<'_>) -> Result<Vec<String>, ReadError> {
+            let Some(logs) = &rcx.spec.cloudwatch_logs else {
+                return Ok(Vec::new());
+            };
+            let live = list(rcx, &logs.log_group).await?;
+            Ok(live
+                .iter()
+                .filter_map(|f| f.filter_name().map(str::to_owned))
+                .collect())
         }
 
         async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {

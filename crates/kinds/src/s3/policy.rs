@@ -25,10 +25,14 @@ impl Kind for BucketPolicy {
         )]);
 
     fn desired(spec: &Spec, names: &Names<'_>) -> Vec<Desired<Self>> {
-        let policy = canonical::policy(&policies::with_statements(
-            policies::bucket_policy(names),
-            &spec.bucket.extra_policy_statements,
-        ));
+        // A policy the spec keeps as written replaces ctrail's.
+        let policy = canonical::policy(&match &spec.bucket.policy {
+            Some(kept) => kept.clone(),
+            None => policies::with_statements(
+                policies::bucket_policy(names),
+                &spec.bucket.extra_policy_statements,
+            ),
+        });
         let access_logs = access_log_target(spec).map(|(a, _)| {
             let policy = canonical::policy(&policies::access_log_bucket_policy(
                 names,

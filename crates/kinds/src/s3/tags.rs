@@ -9,6 +9,8 @@ pub type BucketTags = Tags<Bucket>;
 
 #[cfg(feature = "aws")]
 mod aws {
+    use std::collections::BTreeMap;
+
     use aws_sdk_s3::types::{Tag, Tagging};
 
     use super::BucketTags;
@@ -23,12 +25,31 @@ mod aws {
         pub(crate) fn from_aws(set: &[Tag]) -> Self {
             BucketTags::from_pairs(set.iter().map(|t| (t.key(), t.value())))
         }
+    }
 
-        pub(crate) fn to_aws(&self) -> Result<Tagging, CallError> {
-            const OP: &str = "s3:PutBucketTagging";
-            let tag = |k: &str, v: &str| Tag::builder().key(k).value(v).build();
-            let set = aws_tags(OP, &self.tags, tag)?;
-            built(OP, Tagging::builder().set_tag_set(Some(set)).build())
+    /// A whole tag set as S3 takes it.
+    pub(crate) fn tagging(tags: &BTreeMap<String, String>) -> Result<Tagging, CallError> {
+        const OP: &str = "s3:PutBucketTagging";
+        let tag = |k: &str, v: &str| Tag::builder().key(k).value(v).build();
+        let set = aws_tags(OP, tags, tag)?;
+        built(OP, Tagging::builder().set_tag_set(Some(set)).build())
+    }
+
+    /// The bucket's whole tag set as it is now (ctrail's tag included).
+    async fn current(cx: &Cx<'_>, name: &str) -> Result<BTreeMap<String, String>, CallError> {
+        let c = &cx.clients.s3;
+        let got = crate::aws!(
+            cx,
+            "s3:GetBucketTagging",
+            c.get_bucket_tagging().bucket(name).send()
+        )
+        .await;
+        match got {
+            Ok(t) => Ok(crate::tags::from_pairs(
+                t.tag_set().iter().map(|t| (t.key(), t.value())),
+            )),
+            Err(e) if crate::aws::gone(&e, &["NoSuchTagSet"]) => Ok(BTreeMap::new()),
+            Err(e) => Err(e),
         }
     }
 
@@ -44,22 +65,30 @@ mod aws {
             Ok(Some(BucketTags::from_aws(set)))
         }
 
-        /// No key needs listing: an empty set removes the tagging.
-        async fn keys(_: &Cx<'_>, _: &str) -> Result<Vec<String>, CallError> {
-            Ok(Vec::new())
+        async fn keys(cx: &Cx<'_>, name: &str) -> Result<Vec<String>, CallError> {
+            Ok(current(cx, name).await?.into_keys().collect())
         }
 
+        /// S3 replaces the whole set: the change is made to the set as it
+        /// is now (read first), so a tag ctrail does not set stays.
         async fn change(cx: &Cx<'_>, name: &str, change: &TagChange) -> Result<(), CallError> {
             let c = &cx.clients.s3;
-            if change.set.is_empty() {
+            let mut tags = current(cx, name).await?;
+            for k in &change.remove {
+                tags.remove(k);
+            }
+            tags.extend(change.set.clone());
+            if tags.is_empty() {
                 let req = c.delete_bucket_tagging().bucket(name);
                 crate::send!(cx, "s3:DeleteBucketTagging", req).await?;
                 return Ok(());
             }
-            let tagging = BucketTags::new(change.set.clone()).to_aws()?;
-            let req = c.put_bucket_tagging().bucket(name).tagging(tagging);
+            let req = c.put_bucket_tagging().bucket(name).tagging(tagging(&tags)?);
             crate::send!(cx, "s3:PutBucketTagging", req).await?;
             Ok(())
         }
     }
 }
+
+#[cfg(all(test, feature = "aws"))]
+pub(crate) use aws::tagging;

@@ -18,6 +18,12 @@ struct Document<'a> {
     /// Grants AWS would refuse; a plan with any is not applied.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     preflight: &'a [ctrail_differ::Finding],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    left_alone: &'a [ctrail_graph::Address],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    prevented: &'a [String],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    retained: &'a [String],
 }
 
 /// The plan document as a JSON value. Deserialising it as a
@@ -31,6 +37,9 @@ pub fn document(section: &Section<'_>) -> Value {
         cost_notes: &section.cost_notes,
         actions: &plan.actions,
         preflight: &plan.preflight,
+        left_alone: &plan.left_alone,
+        prevented: &plan.prevented,
+        retained: &plan.retained,
     })
     .unwrap_or(Value::Null)
 }

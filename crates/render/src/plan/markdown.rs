@@ -90,6 +90,9 @@ pub fn render(section: &Section<'_>) -> String {
     for note in &section.cost_notes {
         let _ = writeln!(out, "- **Cost:** {note}");
     }
+    for line in super::ownership_lines(plan) {
+        let _ = writeln!(out, "- **Ownership:** {line}");
+    }
     out
 }
 

@@ -17,6 +17,7 @@ pub fn symbol(kind: ActionKind) -> &'static str {
         ActionKind::Update => "~",
         ActionKind::Replace => "-/+",
         ActionKind::Delete => "-",
+        ActionKind::Adopt => "<-",
         ActionKind::NoOp => " ",
     }
 }
@@ -27,15 +28,36 @@ pub fn verb(kind: ActionKind) -> &'static str {
         ActionKind::Update => "update in place",
         ActionKind::Replace => "replace",
         ActionKind::Delete => "destroy",
+        ActionKind::Adopt => {
+            "adopt: it exists and ctrail did not make it; ctrail manages it from this apply on"
+        }
         ActionKind::NoOp => "no change",
     }
 }
 
 pub fn summary_line(s: &Summary) -> String {
+    let adopt = if s.adopt > 0 {
+        format!(", {} to adopt", s.adopt)
+    } else {
+        String::new()
+    };
     format!(
-        "Plan: {} to add, {} to change, {} to replace, {} to destroy.",
+        "Plan: {} to add, {} to change, {} to replace, {} to destroy{adopt}.",
         s.add, s.change, s.replace, s.destroy
     )
+}
+
+/// One line per resource found beside ctrail's that is not ctrail's, and
+/// per deletion the spec forbids.
+pub fn ownership_lines(plan: &ctrail_differ::Plan) -> Vec<String> {
+    let mut lines: Vec<String> = plan
+        .left_alone
+        .iter()
+        .map(|a| format!("{a}: not managed by ctrail, left alone"))
+        .collect();
+    lines.extend(plan.retained.iter().map(|r| format!("kept: {r}")));
+    lines.extend(plan.prevented.iter().map(|p| format!("prevented: {p}")));
+    lines
 }
 
 pub fn security_line(n: &SecurityNote) -> String {
@@ -208,6 +230,9 @@ pub(crate) fn unchanged(
     let mut out = headline(plan.summary().unchanged);
     for (address, n) in unchanged_notes(plan) {
         out.push_str(&note(&address, n));
+    }
+    for line in ownership_lines(plan) {
+        out.push_str(&format!("{line}\n"));
     }
     out
 }

@@ -52,7 +52,8 @@ pub fn render(section: &Section<'_>, style: Style) -> String {
     }
     let _ = writeln!(
         out,
-        "\nSymbols: + create, ~ update in place, -/+ replace, - destroy\n"
+        "\nSymbols: + create, ~ update in place, -/+ replace, - destroy{}\n",
+        if summary.adopt > 0 { ", <- adopt" } else { "" }
     );
     for a in plan.changes() {
         let head = format!("{} {} ({})", symbol(a.kind), a.address, verb(a.kind));
@@ -61,6 +62,7 @@ pub fn render(section: &Section<'_>, style: Style) -> String {
             ActionKind::Update => style.yellow(&head),
             ActionKind::Replace => style.magenta(&head),
             ActionKind::Delete => style.red(&head),
+            ActionKind::Adopt => style.bold(&head),
             ActionKind::NoOp => head,
         };
         let _ = writeln!(out, "  {head}");
@@ -93,7 +95,11 @@ pub fn render(section: &Section<'_>, style: Style) -> String {
     for note in &section.cost_notes {
         let _ = writeln!(out, "Cost: {note}");
     }
-    if !section.cost_notes.is_empty() || !notes.is_empty() {
+    let owned = super::ownership_lines(plan);
+    for line in &owned {
+        let _ = writeln!(out, "{line}");
+    }
+    if !section.cost_notes.is_empty() || !notes.is_empty() || !owned.is_empty() {
         out.push('\n');
     }
     let _ = writeln!(out, "{}", style.bold(&summary_line(&summary)));

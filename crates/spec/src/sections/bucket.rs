@@ -22,6 +22,8 @@ pub struct Bucket {
     pub allow_destroy: bool,
     /// Statements of the user's own, appended to the generated bucket policy.
     pub extra_policy_statements: Vec<serde_json::Value>,
+    /// A whole bucket policy kept as written instead of ctrail's.
+    pub policy: Option<serde_json::Value>,
     /// S3 Object Ownership; `BucketOwnerEnforced` disables ACLs.
     pub object_ownership: String,
     /// S3 server access logging of the log bucket (CIS 3.4).
@@ -99,6 +101,11 @@ pub(crate) const SHAPE: Object = Object::new(
             "Statements of your own added to the bucket policy ctrail writes.",
         ),
         Key::new(
+            "policy",
+            Ty::Json(super::statements::DOCUMENT),
+            "A whole bucket policy kept as written instead of the one ctrail writes (ctrail import writes the policy it found here). It drops ctrail's tightening (aws:SourceArn and aws:SourceAccount conditions, the TLS-only deny); the preflight still checks it lets CloudTrail deliver. Not with extra_policy_statements.",
+        ),
+        Key::new(
             "object_ownership",
             Ty::Str(Str::one_of(&OWNERSHIP)),
             "S3 Object Ownership (default BucketOwnerEnforced: ACLs off).",
@@ -109,7 +116,8 @@ pub(crate) const SHAPE: Object = Object::new(
             "S3 server access logging of this bucket (CIS 3.4): every request made to it, delivered to another bucket.",
         ),
     ],
-);
+)
+.also(&[r#"{"not": {"required": ["policy", "extra_policy_statements"]}}"#]);
 const BUCKET_NAME: Str = Str::ANY
     .pattern("^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")
     .not(&[
@@ -293,6 +301,16 @@ pub(crate) fn read(cx: &mut Cx<'_>, f: Field<'_>, kms: Option<&KmsKeyRef>) -> Op
         fields.get("extra_policy_statements"),
         super::statements::Document::Resource,
     );
+    let policy = super::statements::read_document(
+        cx,
+        fields.get("policy"),
+        "the bucket policy ctrail writes (aws:SourceArn and aws:SourceAccount conditions, the TLS-only deny)",
+    );
+    if let (Some(f), true) = (fields.get("policy"), fields.has("extra_policy_statements")) {
+        cx.sink
+            .error(f.at(), f.path, "`policy` replaces the whole bucket policy: `extra_policy_statements` would be ignored")
+            .help("put the statements in `policy`, or remove `policy`");
+    }
     let ownership = cx.string(&fields, "object_ownership");
     if let Some(o) = ownership.as_ref().filter(|o| o.value != OWNERSHIP[0]) {
         let (sink, what) = (&mut *cx.sink, format!("object ownership `{}`", o.value));
@@ -319,6 +337,7 @@ pub(crate) fn read(cx: &mut Cx<'_>, f: Field<'_>, kms: Option<&KmsKeyRef>) -> Op
         lifecycle: lifecycle?,
         allow_destroy,
         extra_policy_statements: extra_policy_statements?,
+        policy: policy?,
     })
 }
 

@@ -42,12 +42,23 @@ pub(crate) const SHAPE: Object = Object::new(
             "Statements of your own added to the role's trust policy.",
         ),
         Key::new(
+            "encrypted",
+            Ty::Bool,
+            "Whether the log group is encrypted with kms_key_id (default true when the spec has a key).",
+        ),
+        Key::new(
+            "role_policy",
+            Ty::Json(super::statements::DOCUMENT),
+            "The role's whole permissions policy kept as written instead of the one ctrail writes (ctrail import writes the policy it found here). It drops ctrail's narrowing to the streams CloudTrail creates; the preflight still checks it lets CloudTrail deliver. Not with extra_role_statements.",
+        ),
+        Key::new(
             "extra_role_statements",
             Ty::List(&Ty::Json(super::statements::IDENTITY_STATEMENT), Count::ANY),
             "Statements of your own added to the role's permissions policy.",
         ),
     ],
 )
+.also(&[r#"{"not": {"required": ["role_policy", "extra_role_statements"]}}"#])
 .unchecked(&["the role name derived from the trail's name fits IAM's 64 characters"]);
 
 /// `Some(None)`: delivery turned off; `None`: errors were recorded.
@@ -112,6 +123,28 @@ pub(crate) fn read(
     let field = |key: &str| fields.as_ref().and_then(|fs| fs.get(key));
     let extra_trust_statements = read(cx, field("extra_trust_statements"), Document::Resource);
     let extra_role_statements = read(cx, field("extra_role_statements"), Document::Identity);
+    let encrypted = fields
+        .as_ref()
+        .map(|fs| cx.bool_or(fs, "encrypted", true))
+        .unwrap_or(true);
+    if let Some(fs) = &fields {
+        cx.warn_if_off(
+            fs,
+            "encrypted",
+            encrypted,
+            "the log group's events are stored without the spec's KMS key",
+        );
+    }
+    let role_policy = super::statements::read_document(
+        cx,
+        field("role_policy"),
+        "the role policy ctrail writes (CreateLogStream and PutLogEvents on CloudTrail's streams only)",
+    );
+    if let (Some(f), Some(_)) = (field("role_policy"), field("extra_role_statements")) {
+        cx.sink
+            .error(f.at(), f.path, "`role_policy` replaces the whole permissions policy: `extra_role_statements` would be ignored")
+            .help("put the statements in `role_policy`, or remove `role_policy`");
+    }
     Some(Some(CloudWatchLogs {
         log_group: log_group?,
         retention_days: retention_days?,
@@ -119,6 +152,8 @@ pub(crate) fn read(
         allow_destroy,
         extra_trust_statements: extra_trust_statements?,
         extra_role_statements: extra_role_statements?,
+        role_policy: role_policy?,
+        encrypted,
     }))
 }
 

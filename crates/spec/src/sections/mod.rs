@@ -77,6 +77,14 @@ pub(crate) const SHAPE: Object = Object::new(
             Ty::Bool,
             "Whether ctrail keeps the key's automatic rotation on (default true; CIS 3.6). Needs kms_key_id.",
         ),
+        Key::new(
+            "prevent_destroy",
+            Ty::List(
+                &Ty::Str(Str::ANY.pattern(r"^(\*|[a-z0-9_]+\.(\*|.+))$")),
+                Count::ANY,
+            ),
+            "Resources no plan may delete or replace, by address: `kind.name` (as plans write them), `kind.*`, or `*` for all. A plan or destroy that would delete or replace one is an error.",
+        ),
         Key::new("trail", Ty::Object(&trail::SHAPE), "The trail.").required(),
         Key::new(
             "bucket",
@@ -106,6 +114,7 @@ pub(crate) const SHAPE: Object = Object::new(
 .unchecked(&[
     "a key ARN or alias ARN in kms_key_id names the spec's region",
     "under profile cis, the alert topic has a subscriber and no cis preset entry is disabled",
+    "each prevent_destroy entry's kind is a resource kind ctrail manages",
 ]);
 
 /// Tags: at most 50, keys and values as every tagging API accepts them.
@@ -297,6 +306,7 @@ pub(crate) fn read(sink: &mut Sink, root: &Node, source: &str) -> Option<Spec> {
         }
     }
 
+    let prevent_destroy = read_prevent_destroy(&mut cx, &top);
     let trail = match top.get("trail") {
         Some(f) => trail::read(&mut cx, f),
         None => {
@@ -364,6 +374,7 @@ pub(crate) fn read(sink: &mut Sink, root: &Node, source: &str) -> Option<Spec> {
         bucket: bucket?,
         cloudwatch_logs: cloudwatch_logs?,
         monitoring: monitoring?,
+        prevent_destroy,
     };
     if profile == Some(profile::Profile::Cis) {
         let before = cx.sink.error_count();
@@ -374,6 +385,40 @@ pub(crate) fn read(sink: &mut Sink, root: &Node, source: &str) -> Option<Spec> {
         }
     }
     Some(spec)
+}
+
+/// `prevent_destroy`: addresses (`kind.name`, `kind.*`, `*`) of known kinds.
+fn read_prevent_destroy(cx: &mut Cx<'_>, top: &Fields<'_>) -> Vec<String> {
+    let Some(f) = top.get("prevent_destroy") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for entry in decode::string_list(cx.sink, f).unwrap_or_default() {
+        let kind = entry.value.split_once('.').map(|(k, _)| k);
+        let known = entry.value == "*"
+            || kind.is_some_and(|k| ctrail_model::ResourceKind::parse(k).is_some());
+        if !known {
+            let kinds: Vec<&str> = ctrail_model::ResourceKind::ALL
+                .iter()
+                .map(|k| k.as_str())
+                .collect();
+            cx.sink
+                .error(
+                    entry.loc,
+                    &entry.path,
+                    format!("\"{}\" names no resource kind ctrail manages", entry.value),
+                )
+                .help(format!(
+                    "write kind.name as plans show it, kind.*, or *; kinds: {}",
+                    kinds.join(", ")
+                ));
+            continue;
+        }
+        if !out.contains(&entry.value) {
+            out.push(entry.value);
+        }
+    }
+    out
 }
 
 fn read_version(sink: &mut Sink, top: &Fields<'_>) -> Option<u32> {

@@ -87,6 +87,51 @@ pub(crate) fn read(cx: &mut Cx<'_>, f: Option<Field<'_>>, doc: Document) -> Opti
     (cx.sink.error_count() == before).then_some(out)
 }
 
+/// The JSON Schema of a whole policy document given verbatim.
+pub(crate) const DOCUMENT: &str = r#"{"type": "object", "required": ["Statement"], "properties": {"Version": {"enum": ["2012-10-17", "2008-10-17"]}, "Id": {"type": "string"}, "Statement": {"type": ["array", "object"]}}, "additionalProperties": false}"#;
+
+/// A whole policy document kept as written, replacing the one ctrail would
+/// write (`bucket.policy`, `cloudwatch_logs.role_policy`): parsed as IAM
+/// would, and warned about, since it drops ctrail's tightening. Whether it
+/// still grants CloudTrail what it needs is the preflight's to say.
+pub(crate) fn read_document(
+    cx: &mut Cx<'_>,
+    f: Option<Field<'_>>,
+    instead_of: &str,
+) -> Option<Option<Value>> {
+    let Some(f) = f else {
+        return Some(None);
+    };
+    let value = to_json(cx, f.node, f.path)?;
+    if !value
+        .get("Statement")
+        .is_some_and(|s| s.is_array() || s.is_object())
+    {
+        cx.sink
+            .error(
+                f.at(),
+                f.path,
+                "not a policy document: it needs a Statement",
+            )
+            .help("a policy document: {Version: \"2012-10-17\", Statement: [...]}");
+        return None;
+    }
+    if let Err(e) = ctrail_policy::Policy::parse(&value) {
+        cx.sink
+            .error(f.at(), f.path, format!("not a policy document: {e}"))
+            .help("see docs/aws-rules.md for what CloudTrail needs it to grant");
+        return None;
+    }
+    cx.sink
+        .warning(
+            f.at(),
+            f.path,
+            format!("kept as written instead of {instead_of}"),
+        )
+        .help("remove it to let ctrail write its own (docs/spec.md); the plan's preflight still checks what it grants");
+    Some(Some(value))
+}
+
 /// A YAML value as JSON (a policy statement, a sample event).
 pub(crate) fn to_json(cx: &mut Cx<'_>, node: &Node, path: &str) -> Option<Value> {
     Some(match &node.kind {

@@ -1,0 +1,257 @@
+//! `ctrail import --trail NAME`: writes a spec for a trail that exists,
+//! made by hand or by another tool, so ctrail can take it over without
+//! recreating anything.
+//!
+//! The trail is found with GetTrail; a first spec naming what it uses (its
+//! bucket, log group, role, key, topic) is read exactly as a plan reads
+//! (the kinds' own reads). Each setting then takes the simplest value that
+//! leaves the plan unchanged: left out when ctrail's default already
+//! matches, else the value found, with a comment saying what was found and
+//! what ctrail's default would do. Whatever the spec cannot say is listed
+//! at the top as the changes `ctrail plan` will show.
+
+mod draft;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use ctrail_reader::{Clients, Connection, LiveState, Observed, Retries};
+use serde_json::Value;
+
+use draft::{Draft, Setting};
+
+#[derive(clap::Args)]
+pub struct Options {
+    /// The trail's name (or ARN).
+    #[arg(long, value_name = "NAME")]
+    pub trail: String,
+    /// The trail's home region (default: --region, AWS_REGION).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Write the spec here (default: standard output).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+pub fn run(opts: Options, conn: &Connection) -> ExitCode {
+    let rt = crate::runtime();
+    super::or_error(rt.block_on(import(opts, conn)))
+}
+
+fn region(opts: &Options, conn: &Connection) -> Result<String, String> {
+    opts.region
+        .clone()
+        .or_else(|| conn.region.clone())
+        .or_else(|| std::env::var("AWS_REGION").ok())
+        .or_else(|| std::env::var("AWS_DEFAULT_REGION").ok())
+        .ok_or_else(|| "give the trail's home region with --region".to_owned())
+}
+
+async fn import(opts: Options, conn: &Connection) -> Result<ExitCode, String> {
+    let region = region(&opts, conn)?;
+    let clients = Clients::connect_with(conn, &region, Retries::Sdk).await;
+    let found = ctrail_reader::import::find_trail(&clients, &opts.trail)
+        .await
+        .map_err(|e| format!("reading trail {}: {e}", opts.trail))?
+        .ok_or_else(|| format!("there is no trail {} in {region}", opts.trail))?;
+    if found.home_region != region {
+        return Err(format!(
+            "trail {} lives in {}; import it there (--region {})",
+            found.name, found.home_region, found.home_region
+        ));
+    }
+    let mut draft = Draft::of(&found, &region);
+    // Read everything the first draft names, as a plan does.
+    let first = draft.parse()?;
+    let graph = ctrail_graph::build(&first).map_err(|e| e.to_string())?;
+    let (live, _) = ctrail_reader::read(&clients, &first, &graph)
+        .await
+        .map_err(|e| format!("reading what trail {} uses: {e}", found.name))?;
+    for setting in settings(&live, &found) {
+        draft.choose(setting, &live);
+    }
+    let remaining = draft.remaining(&live)?;
+    let text = draft.render(&live, &remaining);
+    // The result must be a valid spec.
+    ctrail_spec::parse("imported spec", &text).map_err(|d| {
+        format!(
+            "internal error: the imported spec does not validate: {:?}",
+            d.errors().map(|e| e.message.clone()).collect::<Vec<_>>()
+        )
+    })?;
+    match &opts.out {
+        Some(path) => {
+            std::fs::write(path, &text)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            eprintln!("wrote {}", path.display());
+        }
+        None => print!("{text}"),
+    }
+    if remaining.is_empty() {
+        eprintln!(
+            "ctrail plan on it shows no setting changes; it adopts what it found (the first apply marks each resource ctrail's)."
+        );
+    } else {
+        eprintln!(
+            "ctrail plan on it shows {} change(s) the spec cannot leave as found; each is listed at the top of the spec.",
+            remaining.len()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The live attributes at `address` (`kind.name`), if read.
+fn at<'a>(live: &'a LiveState, kind: &str, name: &str) -> Option<&'a Value> {
+    let address = ctrail_graph::Address::try_from(format!("{kind}.{name}")).ok()?;
+    match live.resources.get(&address) {
+        Some(Observed::Present(v)) => Some(v),
+        _ => None,
+    }
+}
+
+/// Every setting import decides, with its candidates from the simplest
+/// (left out) to the value found.
+fn settings(live: &LiveState, t: &ctrail_reader::import::FoundTrail) -> Vec<Setting> {
+    let mut out = Vec::new();
+    let bucket = t.bucket.as_str();
+    let trail = t.name.as_str();
+    // Trail.
+    if let Some(v) = at(live, "trail_event_selectors", trail) {
+        let selectors = draft::selectors(v);
+        out.push(Setting::new(
+            "trail",
+            "data_events",
+            "found: S3 object and Lambda invoke data events with management events",
+            vec![Value::Bool(true)],
+        ));
+        if let Some((key, list)) = selectors {
+            out.push(Setting::new(
+                "trail",
+                key,
+                "found: these event selectors",
+                vec![list],
+            ));
+        }
+    }
+    if let Some(v) = at(live, "trail_insight_selectors", trail) {
+        let types = v
+            .get("insight_types")
+            .cloned()
+            .unwrap_or(Value::Array(Vec::new()));
+        let mut options = vec![Value::Bool(false)];
+        if types.as_array().is_some_and(|a| !a.is_empty()) {
+            options.push(types);
+        }
+        out.push(Setting::new(
+            "trail",
+            "insights",
+            "found: these Insights types (default: ApiCallRateInsight)",
+            options,
+        ));
+    }
+    // Bucket.
+    if at(live, "s3_bucket_versioning", bucket).is_some() {
+        out.push(Setting::new("bucket", "versioning", "found: versioning off (default on: an overwritten or deleted log file can be recovered)", vec![Value::Bool(false)]));
+    }
+    if let Some(v) = at(live, "s3_public_access_block", bucket) {
+        out.push(Setting::new(
+            "bucket",
+            "public_access_block",
+            "found: public access not blocked (default: all four blocks on)",
+            vec![Value::Bool(false), v.clone()],
+        ));
+    }
+    if at(live, "s3_bucket_encryption", bucket).is_some() {
+        out.push(Setting::new(
+            "bucket",
+            "bucket_key",
+            "found: no S3 Bucket Key (default on: far fewer KMS requests)",
+            vec![Value::Bool(false)],
+        ));
+    }
+    if let Some(v) = at(live, "s3_bucket_lifecycle", bucket) {
+        let mut options = vec![Value::Array(Vec::new())];
+        options.extend(draft::lifecycle(v));
+        out.push(Setting::new(
+            "bucket",
+            "lifecycle",
+            "found: these lifecycle rules (default: the seed's rule CloudTrailLogLifecycle)",
+            options,
+        ));
+    }
+    if let Some(o) = at(live, "s3_bucket_ownership_controls", bucket)
+        .and_then(|v| v.get("object_ownership"))
+        .filter(|o| o.is_string())
+    {
+        out.push(Setting::new(
+            "bucket",
+            "object_ownership",
+            "found: ACLs on (default BucketOwnerEnforced: ACLs off)",
+            vec![o.clone()],
+        ));
+    }
+    if let Some(p) = at(live, "s3_bucket_policy", bucket)
+        .and_then(|v| v.get("policy"))
+        .filter(|p| p.is_object())
+    {
+        out.push(Setting::new("bucket", "policy", "found: this bucket policy. ctrail's own adds aws:SourceArn and aws:SourceAccount conditions, narrows the write to AWSLogs/<account>/ and denies requests without TLS: remove `policy` to tighten it", vec![p.clone()]));
+    }
+    // CloudWatch Logs.
+    if let (Some(group), Some(role)) = (&t.log_group, &t.role_name) {
+        out.push(Setting::new(
+            "cloudwatch_logs",
+            "log_group",
+            "",
+            vec![Value::from(group.as_str())],
+        ));
+        out.push(Setting::new(
+            "cloudwatch_logs",
+            "role_name",
+            "",
+            vec![Value::from(role.as_str())],
+        ));
+        if let Some(v) = at(live, "log_group_retention", group) {
+            let days = v
+                .get("retention_in_days")
+                .cloned()
+                .filter(|d| !d.is_null())
+                .unwrap_or(Value::from("never"));
+            out.push(Setting::new(
+                "cloudwatch_logs",
+                "retention_days",
+                "found: this retention (default 90 days)",
+                vec![days],
+            ));
+        }
+        if at(live, "log_group", group).is_some() && t.kms_key_id.is_some() {
+            out.push(Setting::new(
+                "cloudwatch_logs",
+                "encrypted",
+                "found: the log group is not encrypted with the trail's key (default: it is)",
+                vec![Value::Bool(false)],
+            ));
+        }
+        if let Some(p) = at(live, "iam_role_policy", role)
+            .and_then(|v| v.get("policy"))
+            .filter(|p| p.is_object())
+        {
+            out.push(Setting::new("cloudwatch_logs", "role_policy", "found: this permissions policy. ctrail's own allows CreateLogStream and PutLogEvents on CloudTrail's streams only: remove `role_policy` to narrow it", vec![p.clone()]));
+        }
+    }
+    // KMS.
+    if let Some(key) = &t.kms_key_id {
+        let key_name = key.as_str();
+        if at(live, "kms_key_policy", key_name).is_some() {
+            out.push(Setting::new("", "manage_kms_key_policy", "found: ctrail's statements are not in the key policy; false leaves the key policy to whoever keeps it (the plan's preflight still checks it lets CloudTrail use the key)", vec![Value::Bool(false)]));
+        }
+        if at(live, "kms_key_rotation", key_name).is_some() {
+            out.push(Setting::new(
+                "",
+                "kms_key_rotation",
+                "found: automatic rotation off (default on; CIS 3.6)",
+                vec![Value::Bool(false)],
+            ));
+        }
+    }
+    out
+}

@@ -1,0 +1,52 @@
+//! Recording what ctrail owns after an apply (docs/ownership.md): what the
+//! apply created or adopted joins the trail's ledger, what it deleted
+//! leaves it. Written under the apply lock.
+
+use std::collections::BTreeSet;
+
+use ctrail_differ::Plan;
+use ctrail_graph::{Address, ResourceGraph};
+use ctrail_kinds::aws::{Clients, RetryPolicy};
+use ctrail_model::Ledger;
+use ctrail_model::ownership::ledger_key;
+
+use crate::{Outcome, Report};
+
+/// The ledger after `report`'s completed actions.
+pub fn after(before: &Ledger, plan: &Plan, desired: &ResourceGraph, report: &Report) -> Ledger {
+    let done: BTreeSet<&Address> = report
+        .actions
+        .iter()
+        .filter(|(_, o)| matches!(o, Outcome::Completed { .. }))
+        .map(|(a, _)| a)
+        .collect();
+    before.after(
+        plan.actions.iter().filter(|a| done.contains(&a.address)),
+        |a| desired.get(a).map(|r| r.desired.clone()),
+        |a| ctrail_kinds::ownable(a.kind),
+    )
+}
+
+/// Writes `after` to the log bucket when it differs from `before`.
+pub async fn record(
+    clients: &Clients,
+    bucket: &str,
+    before: &Ledger,
+    after: &Ledger,
+    policy: &RetryPolicy,
+) -> Result<(), String> {
+    if after == before {
+        return Ok(());
+    }
+    let written = if after.owned.is_empty() {
+        ctrail_kinds::aws::ledger::remove(clients, bucket, &after.trail, policy, &|_| {}).await
+    } else {
+        ctrail_kinds::aws::ledger::write(clients, bucket, after, policy, &|_| {}).await
+    };
+    written.map_err(|e| {
+        format!(
+            "what ctrail owns was not recorded in s3://{bucket}/{} ({e}); the next plan shows what this apply made as adopted",
+            ledger_key(&after.trail)
+        )
+    })
+}

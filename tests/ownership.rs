@@ -1,0 +1,362 @@
+//! Adopt and retire, against the emulator: what ctrail owns (its tag, its
+//! ledger) and nothing else is ever deleted; a spec dropping monitoring
+//! deletes the filters and alarms ctrail made, not one added by hand;
+//! `ctrail import` of the seed procedure's setup plans no setting change;
+//! `ctrail destroy` keeps the bucket and its log files unless told, the full
+//! teardown removes everything, and a second destroy is a no-op;
+//! `prevent_destroy` turns a delete into an error.
+
+mod support;
+
+use serde_json::Value;
+use support::account::{Account, BUCKET, LOG_GROUP, ROLE, TRAIL, changed};
+use support::emulator::Emulator;
+use support::{root, scratch, text};
+
+fn lines(s: &str) -> Vec<String> {
+    let mut v: Vec<String> = s.split_whitespace().map(str::to_owned).collect();
+    v.sort();
+    v
+}
+
+/// `specs/security-monitoring.yaml` for a fresh emulator, and the same spec
+/// without its monitoring section.
+fn monitoring_specs(name: &str) -> (Emulator, String, String) {
+    let em = Emulator::start();
+    let dir = scratch(name);
+    let full =
+        std::fs::read_to_string(root().join("specs/security-monitoring.yaml")).expect("spec");
+    let cut = &full[..full.find("\nmonitoring:").expect("monitoring section")];
+    let (with, without) = (dir.join("with.yaml"), dir.join("without.yaml"));
+    std::fs::write(&with, &full).expect("write");
+    std::fs::write(&without, format!("{cut}\n")).expect("write");
+    let s = |p: std::path::PathBuf| p.to_string_lossy().into_owned();
+    (em, s(with), s(without))
+}
+
+#[test]
+fn dropping_monitoring_deletes_only_what_ctrail_made() {
+    let (em, with, without) = monitoring_specs("own-prune");
+    em.apply(&with);
+    let ours = lines(&em.cli(
+        "logs describe-metric-filters --log-group-name {} --query metricFilters[].filterName --output text",
+        &[LOG_GROUP],
+    ));
+    assert_eq!(ours.len(), 15, "{ours:?}");
+    // Someone adds a filter and an alarm of their own on the same log group.
+    em.cli(
+        "logs put-metric-filter --log-group-name {} --filter-name HandMade --filter-pattern {} --metric-transformations metricName=HandMade,metricNamespace=Mine,metricValue=1",
+        &[LOG_GROUP, "{ $.eventName = \"DeleteTrail\" }"],
+    );
+    em.cli(
+        "cloudwatch put-metric-alarm --alarm-name HandMadeAlarm --metric-name HandMade --namespace Mine --statistic Sum --period 300 --evaluation-periods 1 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold",
+        &[],
+    );
+    // With the monitoring section still there, the plan names it and leaves it.
+    let (code, plan) = em.plan_json(&with);
+    assert_eq!(code, 0, "{plan:#}");
+    assert_eq!(
+        plan["left_alone"],
+        serde_json::json!(["metric_filter.HandMade"])
+    );
+
+    let (code, plan) = em.plan_json(&without);
+    assert_eq!(code, 2, "{plan:#}");
+    let deleted: Vec<String> = changed(&plan)
+        .into_keys()
+        .filter(|a| a.starts_with("metric_filter.") || a.starts_with("metric_alarm."))
+        .collect();
+    assert_eq!(
+        deleted.len(),
+        30,
+        "15 filters and their 15 alarms: {deleted:?}"
+    );
+    assert!(
+        plan["actions"]
+            .as_array()
+            .expect("actions")
+            .iter()
+            .filter(|a| a["kind"] != "no_op")
+            .all(|a| a["kind"] == "delete")
+    );
+    assert!(
+        !deleted.iter().any(|a| a.contains("HandMade")),
+        "{deleted:?}"
+    );
+    assert_eq!(
+        plan["left_alone"],
+        serde_json::json!(["metric_filter.HandMade"])
+    );
+    let out = em.ctrail(&["plan", &without]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("metric_filter.HandMade: not managed by ctrail, left alone"),
+        "{}",
+        text(&out)
+    );
+
+    em.apply(&without);
+    let left = em.cli(
+        "logs describe-metric-filters --log-group-name {} --query metricFilters[].filterName --output text",
+        &[LOG_GROUP],
+    );
+    assert_eq!(lines(&left), vec!["HandMade"]);
+    let alarms = em.cli(
+        "cloudwatch describe-alarms --query MetricAlarms[].AlarmName --output text",
+        &[],
+    );
+    assert_eq!(lines(&alarms), vec!["HandMadeAlarm"]);
+    let (code, plan) = em.plan_json(&without);
+    assert_eq!(code, 0, "{plan:#}");
+}
+
+#[test]
+fn prevent_destroy_turns_a_delete_into_an_error() {
+    let (em, with, without) = monitoring_specs("own-prevent");
+    em.apply(&with);
+    let protected =
+        std::fs::read_to_string(&without).expect("spec") + "prevent_destroy: [metric_filter.*]\n";
+    std::fs::write(&without, protected).expect("write");
+    let out = em.ctrail(&["plan", &without]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("metric_filter.AWSConfigChanges would be deleted, but prevent_destroy lists it (\"metric_filter.*\")"),
+        "{err}"
+    );
+    let out = em.ctrail(&["apply", "--auto-approve", &without]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing was applied"));
+    let filters = em.cli(
+        "logs describe-metric-filters --log-group-name {} --query metricFilters[].filterName --output text",
+        &[LOG_GROUP],
+    );
+    assert_eq!(lines(&filters).len(), 15, "nothing was deleted");
+    // An entry naming no kind is a spec error with its line.
+    let bad = std::fs::read_to_string(&with).expect("spec") + "prevent_destroy: [buckets.*]\n";
+    std::fs::write(&with, bad).expect("write");
+    let out = em.ctrail(&["validate", &with]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("\"buckets.*\" names no resource kind ctrail manages"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn import_of_the_seed_setup_plans_no_setting_change_then_adopts_it() {
+    let acct = Account::seeded("own-import");
+    let out_path = acct.dir().join("imported.yaml");
+    let out_arg = out_path.to_string_lossy().into_owned();
+    let out = acct.em.ctrail(&[
+        "import",
+        "--trail",
+        TRAIL,
+        "--region",
+        "us-east-1",
+        "--out",
+        &out_arg,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let imported = std::fs::read_to_string(&out_path).expect("imported spec");
+    // Only what differs from ctrail's defaults is written, each with why.
+    for line in [
+        "data_events: true",
+        "public_access_block: false",
+        "bucket_key: false",
+        "manage_kms_key_policy: false",
+        "kms_key_rotation: false",
+        "encrypted: false",
+        "  policy:\n",
+        "  role_policy:\n",
+        &format!("log_group: \"{LOG_GROUP}\""),
+    ] {
+        assert!(imported.contains(line), "{line:?} missing:\n{imported}");
+    }
+    for default in [
+        "retention_days",
+        "versioning",
+        "lifecycle",
+        "insights",
+        "role_name",
+        "multi_region",
+    ] {
+        assert!(
+            !imported.contains(&format!("{default}:")),
+            "{default} is ctrail's default:\n{imported}"
+        );
+    }
+    assert!(
+        imported.contains("# found: this bucket policy."),
+        "{imported}"
+    );
+    let out = acct.em.ctrail(&["validate", &out_arg]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
+    // The plan changes no setting: it adopts what the seed made.
+    let (code, plan) = acct.em.plan_json(&out_arg);
+    assert_eq!(code, 2, "{plan:#}");
+    let summary = &plan["summary"];
+    assert_eq!(
+        (
+            &summary["add"],
+            &summary["change"],
+            &summary["replace"],
+            &summary["destroy"]
+        ),
+        (
+            &Value::from(0),
+            &Value::from(0),
+            &Value::from(0),
+            &Value::from(0)
+        ),
+        "{plan:#}"
+    );
+    assert_eq!(summary["adopt"], 4, "{plan:#}");
+    let adopted: Vec<String> = changed(&plan).into_keys().collect();
+    assert_eq!(
+        adopted,
+        vec![
+            format!("iam_role.{ROLE}"),
+            format!("log_group.{LOG_GROUP}"),
+            format!("s3_bucket.{BUCKET}"),
+            format!("trail.{TRAIL}"),
+        ]
+    );
+    let out = acct.em.ctrail(&["apply", "--auto-approve", &out_arg]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    // Adopting tagged each resource as ctrail's; the plan is now empty.
+    let tag = acct.em.cli(
+        "iam list-role-tags --role-name {} --query Tags[?Key=='ctrail:managed-by'].Value --output text",
+        &[ROLE],
+    );
+    assert_eq!(tag.trim(), TRAIL);
+    let (code, plan) = acct.em.plan_json(&out_arg);
+    assert_eq!(code, 0, "{plan:#}");
+}
+
+#[test]
+fn destroy_keeps_the_log_data_unless_told_and_a_second_destroy_is_a_no_op() {
+    let (em, with, _) = monitoring_specs("own-destroy");
+    em.apply(&with);
+    let log_key = "AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/26/x.json.gz";
+    let file = scratch("own-destroy").join("x.json.gz");
+    std::fs::write(&file, b"\x1f\x8b").expect("write");
+    em.cli(
+        "s3api put-object --bucket {} --key {} --body {}",
+        &[BUCKET, log_key, &file.to_string_lossy()],
+    );
+
+    // By default: everything but the bucket (and its log file) and the log group.
+    let out = em.ctrail(&["destroy", "--auto-approve", &with]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.contains(&format!("kept: s3_bucket.{BUCKET}: holds audit logs")),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("Verified: a second destroy finds nothing to delete."),
+        "{shown}"
+    );
+    let (gone, _) = em.cli_result("cloudtrail get-trail --name {}", &[TRAIL]);
+    assert!(!gone, "the trail is deleted");
+    let (role, _) = em.cli_result("iam get-role --role-name {}", &[ROLE]);
+    assert!(!role, "the role is deleted");
+    let alarms = em.cli(
+        "cloudwatch describe-alarms --query MetricAlarms[].AlarmName --output text",
+        &[],
+    );
+    assert_eq!(alarms.trim(), "");
+    let (kept, _) = em.cli_result("s3api head-object --bucket {} --key {}", &[BUCKET, log_key]);
+    assert!(kept, "the log file is kept");
+    let groups = em.cli(
+        "logs describe-log-groups --query logGroups[].logGroupName --output text",
+        &[],
+    );
+    assert_eq!(groups.trim(), LOG_GROUP);
+
+    // A second destroy changes nothing.
+    em.reset_counts();
+    let out = em.ctrail(&["destroy", "--auto-approve", &with]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("Nothing to destroy"),
+        "{}",
+        text(&out)
+    );
+    assert!(em.writes().is_empty(), "{:?}", em.writes());
+
+    // The full teardown: the spec allows it, the run is told, the name typed.
+    let allowed = std::fs::read_to_string(&with)
+        .expect("spec")
+        .replace(
+            &format!("  name: {BUCKET}\n"),
+            &format!("  name: {BUCKET}\n  allow_destroy: true\n"),
+        )
+        .replace(
+            "  retention_days: 365\n",
+            "  retention_days: 365\n  allow_destroy: true\n",
+        );
+    std::fs::write(&with, allowed).expect("write");
+    let out = em.ctrail(&["destroy", "--auto-approve", &with]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--delete-log-data"),
+        "{}",
+        text(&out)
+    );
+    let out = em.ctrail(&["destroy", "--auto-approve", "--delete-log-data", &with]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains(&format!("--confirm-bucket {BUCKET}; nothing was deleted")),
+        "{}",
+        text(&out)
+    );
+    let (kept, _) = em.cli_result("s3api head-object --bucket {} --key {}", &[BUCKET, log_key]);
+    assert!(kept, "still kept");
+    let out = em.ctrail(&[
+        "destroy",
+        "--auto-approve",
+        "--delete-log-data",
+        "--confirm-bucket",
+        BUCKET,
+        &with,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let buckets = em.cli(
+        "s3api list-buckets --query Buckets[].Name --output text",
+        &[],
+    );
+    assert_eq!(buckets.trim(), "");
+    let groups = em.cli(
+        "logs describe-log-groups --query logGroups[].logGroupName --output text",
+        &[],
+    );
+    assert_eq!(groups.trim(), "");
+    let out = em.ctrail(&["destroy", "--auto-approve", "--delete-log-data", &with]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("Nothing to destroy"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn destroy_leaves_alone_what_ctrail_does_not_own() {
+    // The seed procedure's setup, never applied by ctrail: nothing is its.
+    let acct = Account::seeded("own-destroy-foreign");
+    acct.em.reset_counts();
+    let out = acct.em.ctrail(&["destroy", "--auto-approve", &acct.spec]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.contains(&format!("trail.{TRAIL}: not managed by ctrail, left alone")),
+        "{shown}"
+    );
+    assert!(acct.em.writes().is_empty(), "{:?}", acct.em.writes());
+}
