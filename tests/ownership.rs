@@ -360,3 +360,57 @@ fn destroy_leaves_alone_what_ctrail_does_not_own() {
     );
     assert!(acct.em.writes().is_empty(), "{:?}", acct.em.writes());
 }
+
+#[test]
+fn import_brings_the_filters_alarms_topic_and_queries_on_the_log_group() {
+    let (em, with, _) = monitoring_specs("own-import-monitoring");
+    em.apply(&with);
+    em.cli(
+        "logs put-metric-filter --log-group-name {} --filter-name HandMade --filter-pattern {} --metric-transformations metricName=HandMade,metricNamespace=Mine,metricValue=1",
+        &[LOG_GROUP, "{ $.eventName = \"DeleteTrail\" }"],
+    );
+    em.cli(
+        "cloudwatch put-metric-alarm --alarm-name HandMadeAlarm --metric-name HandMade --namespace Mine --statistic Sum --period 60 --evaluation-periods 1 --threshold 2 --comparison-operator GreaterThanOrEqualToThreshold",
+        &[],
+    );
+    let out_path = scratch("own-import-monitoring").join("imported.yaml");
+    let out_arg = out_path.to_string_lossy().into_owned();
+    let out = em.ctrail(&[
+        "import",
+        "--trail",
+        TRAIL,
+        "--region",
+        "us-east-1",
+        "--out",
+        &out_arg,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let imported = std::fs::read_to_string(&out_path).expect("imported spec");
+    for part in [
+        "  alert_topic:\n",
+        "\"security-team@example.com\"",
+        "\"name\": \"cloudtrail-security-alerts\"",
+        "\"name\": \"HandMade\"",
+        "\"threshold\": 2.0",
+        "\"name\": \"CloudTrail/AccessDeniedByRole\"",
+        "\"description\": \"The break-glass role was assumed\"",
+    ] {
+        assert!(imported.contains(part), "{part:?} missing:\n{imported}");
+    }
+    // Everything ctrail made is as found; what was made by hand is adopted.
+    let (code, plan) = em.plan_json(&out_arg);
+    assert_eq!(code, 2, "{plan:#}");
+    let changed: Vec<(String, Vec<String>)> = changed(&plan).into_iter().collect();
+    assert_eq!(
+        changed,
+        vec![
+            ("metric_alarm.HandMadeAlarm".to_owned(), vec![]),
+            ("metric_filter.HandMade".to_owned(), vec![]),
+        ],
+        "{plan:#}"
+    );
+    assert_eq!(plan["summary"]["adopt"], 2);
+    em.apply(&out_arg);
+    let (code, plan) = em.plan_json(&out_arg);
+    assert_eq!(code, 0, "{plan:#}");
+}

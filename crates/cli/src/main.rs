@@ -89,7 +89,9 @@ enum Command {
     /// Write a spec for a trail that exists (made by hand or another tool).
     ///
     /// Reads the trail and what it uses (bucket and its settings, log group,
-    /// role and its policy, key, selectors, Insights, tags) and writes a
+    /// role and its policy, key, selectors, Insights, tags, the metric
+    /// filters, alarms, alert topic and saved queries on its log group) and
+    /// writes a
     /// valid spec: values equal to ctrail's defaults left out, every other
     /// one with a comment saying what was found. `ctrail plan` on it adopts
     /// what exists; any change it cannot avoid is listed at its top. Reads

@@ -138,6 +138,17 @@ impl Rules {
     }
 }
 
+/// What a kind's resources are to ownership (docs/ownership.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// A setting of another resource: it belongs to whoever owns that one.
+    Setting,
+    /// A resource on its own: owned, adopted and listed in the ledger.
+    /// `prunable`: a plan deletes it when the spec drops it and ctrail owns
+    /// it (it is deleted whole by its own delete and holds no audit logs).
+    Resource { prunable: bool },
+}
+
 /// Which `ResourceKind` a type is: said once, in the registry (`lib.rs`).
 pub trait Registered {
     const KIND: ResourceKind;
@@ -147,6 +158,13 @@ pub trait Registered {
 /// what the differ compares and the plan shows.
 pub trait Kind: Registered + Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
     const RULES: Rules = Rules::NONE;
+
+    /// A resource on its own, or a setting of one.
+    const STANDING: Standing = Standing::Setting;
+
+    /// For the kind holding another kind's tags: that kind (ctrail's
+    /// ownership tag is read here).
+    const TAGS_OF: Option<ResourceKind> = None;
 
     /// Every resource of this kind the spec implies.
     fn desired(spec: &Spec, names: &Names<'_>) -> Vec<Desired<Self>>;

@@ -116,7 +116,7 @@ pub(crate) mod testing {
 #[cfg(feature = "aws")]
 pub mod aws;
 
-pub use kind::{Compare, Desired, Kind, Ranker, Registered, Rules, Security, rank};
+pub use kind::{Compare, Desired, Kind, Ranker, Registered, Rules, Security, Standing, rank};
 pub use policies::Names;
 
 use ctrail_model::ResourceKind;
@@ -160,6 +160,20 @@ macro_rules! registry {
         ) -> Result<Vec<DesiredValue>, String> {
             match kind {
                 $(ResourceKind::$variant => values::<$ty>(spec, names),)*
+            }
+        }
+
+        /// A resource on its own, or a setting of one (`Kind::STANDING`).
+        pub fn standing(kind: ResourceKind) -> Standing {
+            match kind {
+                $(ResourceKind::$variant => <$ty as Kind>::STANDING,)*
+            }
+        }
+
+        /// The kind whose tags a `kind` resource holds (`Kind::TAGS_OF`).
+        fn holds_tags_of(kind: ResourceKind) -> Option<ResourceKind> {
+            match kind {
+                $(ResourceKind::$variant => <$ty as Kind>::TAGS_OF,)*
             }
         }
 
@@ -278,50 +292,26 @@ registry! {
     QueryDefinition => monitoring::query_definition::QueryDefinition,
 }
 
+/// Resources on their own: the ones ctrail owns, adopts and lists in its
+/// ledger. A setting belongs to whoever owns its resource; ctrail's
+/// statements in a key policy are ctrail's by their Sid, whoever owns the key.
+pub fn ownable(kind: ResourceKind) -> bool {
+    matches!(standing(kind), Standing::Resource { .. })
+}
+
+/// Resources a plan deletes when the spec drops them and ctrail owns them.
+/// The trail, its bucket, log group, role and key leave only with
+/// `ctrail destroy`.
+pub fn prunable(kind: ResourceKind) -> bool {
+    standing(kind) == Standing::Resource { prunable: true }
+}
+
 /// The kind that holds the tags of a `kind` resource of the same name, for
 /// the kinds that take tags (ctrail's ownership tag is read there).
 pub fn tags_of(kind: ResourceKind) -> Option<ResourceKind> {
-    use ResourceKind as K;
-    match kind {
-        K::S3Bucket => Some(K::S3BucketTags),
-        K::LogGroup => Some(K::LogGroupTags),
-        K::IamRole => Some(K::IamRoleTags),
-        K::Trail => Some(K::TrailTags),
-        _ => None,
-    }
-}
-
-/// Kinds that are resources on their own (not a setting of another): the
-/// ones ctrail owns, adopts, and lists in its ledger. A setting belongs to
-/// whoever owns its resource; ctrail's statements in a key policy are
-/// ctrail's by their Sid, whoever owns the key.
-pub fn ownable(kind: ResourceKind) -> bool {
-    use ResourceKind as K;
-    matches!(
-        kind,
-        K::S3Bucket
-            | K::LogGroup
-            | K::IamRole
-            | K::KmsKey
-            | K::SnsTopic
-            | K::Trail
-            | K::MetricFilter
-            | K::MetricAlarm
-            | K::SnsSubscription
-            | K::QueryDefinition
-    )
-}
-
-/// Kinds whose resources a plan deletes when the spec drops them and
-/// ctrail owns them: each is deleted whole by its own delete, and none
-/// holds audit logs. The trail, its bucket, log group, role and key leave
-/// only with `ctrail destroy`.
-pub fn prunable(kind: ResourceKind) -> bool {
-    use ResourceKind as K;
-    matches!(
-        kind,
-        K::MetricFilter | K::MetricAlarm | K::QueryDefinition | K::SnsSubscription | K::SnsTopic
-    )
+    ResourceKind::ALL
+        .into_iter()
+        .find(|k| holds_tags_of(*k) == Some(kind))
 }
 
 #[cfg(feature = "aws")]
@@ -397,6 +387,43 @@ mod dispatch {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn resources_and_their_tags_are_found_by_kind() {
+        use ResourceKind as K;
+        let tagged: Vec<(K, K)> = K::ALL
+            .into_iter()
+            .filter_map(|k| tags_of(k).map(|t| (k, t)))
+            .collect();
+        assert_eq!(
+            tagged,
+            vec![
+                (K::S3Bucket, K::S3BucketTags),
+                (K::LogGroup, K::LogGroupTags),
+                (K::IamRole, K::IamRoleTags),
+                (K::Trail, K::TrailTags),
+            ]
+        );
+        // Every kind holding tags is a setting of a resource ctrail owns.
+        for (resource, tags) in tagged {
+            assert!(ownable(resource) && !ownable(tags));
+        }
+        let pruned: Vec<K> = K::ALL.into_iter().filter(|k| prunable(*k)).collect();
+        assert_eq!(
+            pruned,
+            vec![
+                K::SnsTopic,
+                K::MetricFilter,
+                K::MetricAlarm,
+                K::SnsSubscription,
+                K::QueryDefinition
+            ]
+        );
+        // What holds audit logs (or decrypts them) is never pruned.
+        for k in [K::S3Bucket, K::LogGroup, K::KmsKey, K::Trail, K::IamRole] {
+            assert!(ownable(k) && !prunable(k), "{k}");
+        }
+    }
 
     #[test]
     fn every_kind_has_rules_that_name_its_own_attributes() {

@@ -81,6 +81,8 @@ impl<R: Kind> Kind for Tags<R>
 where
     Tags<R>: Registered,
 {
+    const TAGS_OF: Option<ctrail_model::ResourceKind> = Some(R::KIND);
+
     fn desired(spec: &Spec, names: &Names<'_>) -> Vec<Desired<Self>> {
         let on = R::desired(spec, names).into_iter();
         on.map(|r| Desired::new(r.name, Tags::new(spec.tags.clone())).part_of(R::KIND))

@@ -89,3 +89,96 @@ pub async fn find_trail(clients: &Clients, name: &str) -> Result<Option<FoundTra
         tags,
     }))
 }
+
+/// The names of the metric alarms on each metric (namespace, name), in the
+/// order CloudWatch lists them.
+pub async fn alarms_on(
+    clients: &Clients,
+    metrics: &[(String, String)],
+) -> Result<Vec<Vec<String>>, ReadError> {
+    let asks = metrics.iter().map(|(namespace, name)| async move {
+        let got = clients
+            .cloudwatch
+            .describe_alarms_for_metric()
+            .namespace(namespace)
+            .metric_name(name)
+            .send()
+            .await
+            .map_err(|e| read_error("cloudwatch:DescribeAlarmsForMetric", e))?;
+        Ok::<_, ReadError>(
+            got.metric_alarms()
+                .iter()
+                .filter_map(|a| a.alarm_name().map(str::to_owned))
+                .collect(),
+        )
+    });
+    futures::future::try_join_all(asks).await
+}
+
+/// The names of the saved queries that name `group`.
+pub async fn queries_on(clients: &Clients, group: &str) -> Result<Vec<String>, ReadError> {
+    let all = crate::saved_queries(&clients.logs).await?;
+    Ok(all
+        .iter()
+        .filter(|q| q.log_group_names().iter().any(|g| g == group))
+        .filter_map(|q| q.name().map(str::to_owned))
+        .collect())
+}
+
+/// A metric filter as found on the log group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundFilter {
+    pub name: String,
+    pub pattern: String,
+    pub namespace: String,
+    pub metric_name: String,
+}
+
+/// Every metric filter on `group`.
+pub async fn filters_on(clients: &Clients, group: &str) -> Result<Vec<FoundFilter>, ReadError> {
+    let mut out = Vec::new();
+    let mut pages = clients
+        .logs
+        .describe_metric_filters()
+        .log_group_name(group)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| read_error("logs:DescribeMetricFilters", e))?;
+        for f in page.metric_filters() {
+            let t = f.metric_transformations().first();
+            out.push(FoundFilter {
+                name: f.filter_name().unwrap_or_default().to_owned(),
+                pattern: f.filter_pattern().unwrap_or_default().to_owned(),
+                namespace: t
+                    .map(|t| t.metric_namespace().to_owned())
+                    .unwrap_or_default(),
+                metric_name: t.map(|t| t.metric_name().to_owned()).unwrap_or_default(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The email addresses subscribed to `topic` (confirmed or pending).
+pub async fn emails_of(clients: &Clients, topic: &str) -> Result<Vec<String>, ReadError> {
+    let mut out = Vec::new();
+    let mut pages = clients
+        .sns
+        .list_subscriptions_by_topic()
+        .topic_arn(topic)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| read_error("sns:ListSubscriptionsByTopic", e))?;
+        out.extend(
+            page.subscriptions()
+                .iter()
+                .filter(|s| s.protocol() == Some("email"))
+                .filter_map(|s| s.endpoint().map(str::to_owned)),
+        );
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}

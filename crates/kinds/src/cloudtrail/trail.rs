@@ -27,6 +27,8 @@ crate::attributes! {
 }
 
 impl Kind for Trail {
+    const STANDING: crate::Standing = crate::Standing::Resource { prunable: false };
+
     const RULES: Rules = Rules::NONE
         .replace_on(&["home_region"])
         .security_relevant(&[

@@ -20,6 +20,8 @@ crate::attributes! {
 }
 
 impl Kind for Role {
+    const STANDING: crate::Standing = crate::Standing::Resource { prunable: false };
+
     const RULES: Rules = Rules::NONE
         .compare_by(&[
             ("assume_role_policy", Compare::Policy),

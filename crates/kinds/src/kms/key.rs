@@ -35,6 +35,8 @@ crate::attributes! {
 }
 
 impl Kind for Key {
+    const STANDING: crate::Standing = crate::Standing::Resource { prunable: false };
+
     const RULES: Rules = Rules::NONE.replace_on(&["key_spec"]);
 
     fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {

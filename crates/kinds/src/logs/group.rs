@@ -16,6 +16,8 @@ crate::attributes! {
 }
 
 impl Kind for LogGroup {
+    const STANDING: crate::Standing = crate::Standing::Resource { prunable: false };
+
     fn billing(change: &AttributeChange, created: bool) -> Option<&'static str> {
         (created && change.path == "name")
             .then_some("CloudWatch Logs bills per GB ingested and per GB stored each month")

@@ -25,6 +25,8 @@ crate::attributes! {
 }
 
 impl Kind for MetricAlarm {
+    const STANDING: crate::Standing = crate::Standing::Resource { prunable: true };
+
     const RULES: Rules = Rules::NONE
         .compare_by(&[("alarm_actions", Compare::Sets(&[""]))])
         .security_relevant(&[

@@ -19,6 +19,8 @@ crate::attributes! {
 }
 
 impl Kind for MetricFilter {
+    const STANDING: crate::Standing = crate::Standing::Resource { prunable: true };
+
     const RULES: Rules = Rules::NONE.security_relevant(&[(
         "filter_pattern",
         "which events a security alarm counts",

@@ -26,6 +26,8 @@ crate::attributes! {
 }
 
 impl Kind for QueryDefinition {
+    const STANDING: crate::Standing = crate::Standing::Resource { prunable: true };
+
     const RULES: Rules = Rules::NONE.compare_by(&[("log_group_names", Compare::Sets(&[""]))]);
 
     fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {

@@ -15,6 +15,8 @@ crate::attributes! {
 }
 
 impl Kind for Bucket {
+    const STANDING: crate::Standing = crate::Standing::Resource { prunable: false };
+
     const RULES: Rules = Rules::NONE.replace_on(&["region"]);
 
     fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {

@@ -24,6 +24,8 @@ crate::attributes! {
 }
 
 impl Kind for Subscription {
+    const STANDING: crate::Standing = crate::Standing::Resource { prunable: true };
+
     fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
         let Some(t) = spec.monitoring.alert_topic.as_ref() else {
             return Vec::new();

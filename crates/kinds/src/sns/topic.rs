@@ -25,6 +25,8 @@ crate::attributes! {
 }
 
 impl Kind for Topic {
+    const STANDING: crate::Standing = crate::Standing::Resource { prunable: true };
+
     fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
         let topic = |written: &str, key: Option<String>| {
             let name = topic_name(written);

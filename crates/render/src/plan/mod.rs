@@ -270,6 +270,56 @@ mod tests {
     }
 
     #[test]
+    fn adoption_ownership_and_protection_read_as_such() {
+        use ctrail_differ::{Action, Plan};
+        use ctrail_graph::Address;
+        let trail = Address::new(ResourceKind::Trail, "t");
+        let mut plan = Plan::new(
+            Default::default(),
+            vec![Action {
+                address: trail,
+                kind: ActionKind::Adopt,
+                changes: Vec::new(),
+                security: Vec::new(),
+                blocked: None,
+                notes: Vec::new(),
+            }],
+        );
+        plan.left_alone = vec![Address::new(ResourceKind::MetricFilter, "HandMade")];
+        plan.retained = vec!["s3_bucket.b: holds audit logs".into()];
+        plan.prevented = vec!["metric_filter.x would be deleted".into()];
+        let section = crate::Section::new(&plan);
+        let text = text::render(&section, crate::Style::PLAIN);
+        for part in [
+            "Symbols: + create, ~ update in place, -/+ replace, - destroy, <- adopt",
+            "  <- trail.t (adopt: it exists and ctrail did not make it; ctrail manages it from this apply on)",
+            "metric_filter.HandMade: not managed by ctrail, left alone",
+            "kept: s3_bucket.b: holds audit logs",
+            "prevented: metric_filter.x would be deleted",
+            "Plan: 0 to add, 0 to change, 0 to replace, 0 to destroy, 1 to adopt.",
+        ] {
+            assert!(text.contains(part), "{part:?} missing:\n{text}");
+        }
+        let md = markdown::render(&section);
+        assert!(
+            md.contains(
+                "- **Ownership:** metric_filter.HandMade: not managed by ctrail, left alone"
+            ),
+            "{md}"
+        );
+        let doc = json::document(&section);
+        assert_eq!(
+            doc["left_alone"],
+            serde_json::json!(["metric_filter.HandMade"])
+        );
+        assert_eq!(doc["actions"][0]["kind"], "adopt");
+        // A saved plan reads back with all of it.
+        let back: Plan = serde_json::from_value(doc).expect("plan");
+        assert_eq!(back.left_alone, plan.left_alone);
+        assert_eq!(back.prevented, plan.prevented);
+    }
+
+    #[test]
     fn scalar_and_document_changes() {
         let c = AttributeChange {
             path: "retention_in_days".into(),

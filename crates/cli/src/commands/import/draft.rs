@@ -48,7 +48,7 @@ pub struct Draft {
     values: BTreeMap<(usize, String), Chosen>,
 }
 
-const SECTIONS: [&str; 4] = ["", "trail", "bucket", "cloudwatch_logs"];
+const SECTIONS: [&str; 5] = ["", "trail", "bucket", "cloudwatch_logs", "monitoring"];
 
 fn section_index(section: &str) -> usize {
     SECTIONS.iter().position(|s| *s == section).unwrap_or(0)
@@ -65,7 +65,9 @@ fn weight(text: &str, live: &LiveState) -> Option<usize> {
         actions
             .iter()
             .map(|a| match a.kind {
-                ctrail_differ::ActionKind::Create => 1000,
+                // Creating what exists under another name, or pruning what
+                // ctrail made, is never what was found.
+                ctrail_differ::ActionKind::Create | ctrail_differ::ActionKind::Delete => 1000,
                 _ => a.changes.len(),
             })
             .sum(),
@@ -157,6 +159,46 @@ impl Draft {
         d
     }
 
+    /// The value of `key` in `section`, if written.
+    pub fn get(&self, section: &str, key: &str) -> Option<&Value> {
+        self.values
+            .get(&(section_index(section), key.to_owned()))
+            .map(|c| &c.value)
+    }
+
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    /// The monitoring section: these filters and queries (none: no section).
+    pub fn monitoring(&mut self, filters: Vec<Value>, queries: Vec<Value>) {
+        let at = section_index("monitoring");
+        self.values
+            .retain(|(s, k), _| *s != at || !matches!(k.as_str(), "metric_filters" | "queries"));
+        for (key, list, comment) in [
+            (
+                "metric_filters",
+                filters,
+                "found on the log group: these metric filters and the alarms on their metrics",
+            ),
+            (
+                "queries",
+                queries,
+                "found: these saved Logs Insights queries name the log group",
+            ),
+        ] {
+            if !list.is_empty() {
+                self.values.insert(
+                    (at, key.to_owned()),
+                    Chosen {
+                        value: Value::Array(list),
+                        comment,
+                    },
+                );
+            }
+        }
+    }
+
     /// The spec as it stands.
     pub fn parse(&self) -> Result<ctrail_spec::Spec, String> {
         ctrail_spec::parse("imported spec", &self.text(&[]))
@@ -164,7 +206,9 @@ impl Draft {
             .map_err(|d| {
                 format!(
                     "internal error: the draft does not validate: {:?}",
-                    d.errors().map(|e| e.message.clone()).collect::<Vec<_>>()
+                    d.errors()
+                        .map(|e| format!("line {} {}: {}", e.line, e.field, e.message))
+                        .collect::<Vec<_>>()
                 )
             })
     }
@@ -255,6 +299,9 @@ impl Draft {
             // What names the resource first, then its settings by name.
             entries
                 .sort_by_key(|(k, _)| !matches!(k.as_str(), "name" | "log_group" | "kms_key_id"));
+            if entries.is_empty() {
+                continue;
+            }
             let indent = if section.is_empty() { "" } else { "  " };
             if !section.is_empty() {
                 out.push_str(&format!("\n{section}:\n"));
@@ -419,6 +466,102 @@ pub fn lifecycle(live: &Value) -> Option<Value> {
         })
         .collect();
     Some(Value::Array(out))
+}
+
+/// A metric filter as the spec writes it (`monitoring.metric_filters[]`),
+/// from its live attributes and its alarm's, each default left out
+/// (docs/monitoring.md).
+pub fn filter(live: &Value, alarm: Option<&Value>) -> Value {
+    let name = live
+        .get("filter_name")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let mut m = serde_json::Map::new();
+    m.insert("name".into(), json!(name));
+    m.insert(
+        "pattern".into(),
+        live.get("filter_pattern").cloned().unwrap_or_default(),
+    );
+    let unless =
+        |m: &mut serde_json::Map<String, Value>, key: &str, v: Option<&Value>, default: Value| {
+            if let Some(v) = v.filter(|v| !v.is_null() && **v != default) {
+                m.insert(key.into(), v.clone());
+            }
+        };
+    unless(&mut m, "metric_name", live.get("metric_name"), json!(name));
+    unless(
+        &mut m,
+        "metric_namespace",
+        live.get("metric_namespace"),
+        json!("CloudTrailMetrics"),
+    );
+    unless(&mut m, "metric_value", live.get("metric_value"), json!("1"));
+    let alarm = match alarm {
+        None => json!(false),
+        Some(a) => {
+            let mut x = serde_json::Map::new();
+            unless(
+                &mut x,
+                "name",
+                a.get("alarm_name"),
+                json!(format!("{name}Alarm")),
+            );
+            unless(
+                &mut x,
+                "description",
+                a.get("alarm_description"),
+                Value::Null,
+            );
+            unless(&mut x, "statistic", a.get("statistic"), json!("Sum"));
+            unless(&mut x, "period", a.get("period"), json!(300));
+            unless(
+                &mut x,
+                "evaluation_periods",
+                a.get("evaluation_periods"),
+                json!(1),
+            );
+            if a.get("threshold").and_then(Value::as_f64) != Some(1.0) {
+                unless(&mut x, "threshold", a.get("threshold"), Value::Null);
+            }
+            unless(
+                &mut x,
+                "comparison",
+                a.get("comparison_operator"),
+                json!("GreaterThanOrEqualToThreshold"),
+            );
+            unless(
+                &mut x,
+                "treat_missing_data",
+                a.get("treat_missing_data"),
+                json!("notBreaching"),
+            );
+            // No alert topic in an imported spec: the alarm's actions as ARNs.
+            x.insert(
+                "actions".into(),
+                a.get("alarm_actions").cloned().unwrap_or(json!([])),
+            );
+            Value::Object(x)
+        }
+    };
+    m.insert("alarm".into(), alarm);
+    Value::Object(m)
+}
+
+/// A saved query as the spec writes it (`monitoring.queries[]`).
+pub fn query(live: &Value, group: &str) -> Value {
+    let mut m = serde_json::Map::new();
+    m.insert("name".into(), live.get("name").cloned().unwrap_or_default());
+    m.insert(
+        "query".into(),
+        live.get("query_string").cloned().unwrap_or_default(),
+    );
+    if let Some(groups) = live
+        .get("log_group_names")
+        .filter(|g| **g != json!([group]))
+    {
+        m.insert("log_groups".into(), groups.clone());
+    }
+    Value::Object(m)
 }
 
 /// `v` without null values and empty lists (the spec's defaults).

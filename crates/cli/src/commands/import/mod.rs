@@ -70,6 +70,12 @@ async fn import(opts: Options, conn: &Connection) -> Result<ExitCode, String> {
     for setting in settings(&live, &found) {
         draft.choose(setting, &live);
     }
+    let live = match &found.log_group {
+        Some(group) => monitoring(&mut draft, &clients, group)
+            .await?
+            .unwrap_or(live),
+        None => live,
+    };
     let remaining = draft.remaining(&live)?;
     let text = draft.render(&live, &remaining);
     // The result must be a valid spec.
@@ -98,6 +104,148 @@ async fn import(opts: Options, conn: &Connection) -> Result<ExitCode, String> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The metric filters on the log group, the alarms on their metrics and
+/// the saved queries naming it, written as found (each default left out).
+/// They are read as a plan reads them: a draft naming them is read again,
+/// and that reading is what the final plan is checked against.
+async fn monitoring(
+    draft: &mut Draft,
+    clients: &Clients,
+    group: &str,
+) -> Result<Option<LiveState>, String> {
+    use ctrail_reader::import::{alarms_on, filters_on, queries_on};
+    let reading = |e: ctrail_reader::ReadError| format!("reading the monitoring on {group}: {e}");
+    let filters = filters_on(clients, group).await.map_err(reading)?;
+    let queries = queries_on(clients, group).await.map_err(reading)?;
+    if filters.is_empty() && queries.is_empty() {
+        return Ok(None);
+    }
+    let metrics: Vec<(String, String)> = filters
+        .iter()
+        .map(|f| (f.namespace.clone(), f.metric_name.clone()))
+        .collect();
+    let alarms = alarms_on(clients, &metrics).await.map_err(reading)?;
+    // First the names, to read each as a plan would.
+    let probe_filters: Vec<Value> = filters
+        .iter()
+        .zip(&alarms)
+        .map(|(f, a)| {
+            serde_json::json!({
+                "name": f.name, "pattern": f.pattern, "metric_name": f.metric_name,
+                "metric_namespace": f.namespace,
+                "alarm": a.first().map_or(Value::Bool(false), |n| serde_json::json!({"name": n})),
+            })
+        })
+        .collect();
+    let probe_queries: Vec<Value> = queries
+        .iter()
+        .map(|q| serde_json::json!({"name": q, "query": "fields @timestamp"}))
+        .collect();
+    draft.monitoring(probe_filters, probe_queries);
+    let spec = draft.parse()?;
+    let graph = ctrail_graph::build(&spec).map_err(|e| e.to_string())?;
+    let (live, _) = ctrail_reader::read(clients, &spec, &graph)
+        .await
+        .map_err(reading)?;
+    let found_filters = filters
+        .iter()
+        .zip(&alarms)
+        .filter_map(|(f, a)| {
+            let filter = at(&live, "metric_filter", &f.name)?;
+            let alarm = a.first().and_then(|n| at(&live, "metric_alarm", n));
+            Some(draft::filter(filter, alarm))
+        })
+        .collect();
+    let found_queries = queries
+        .iter()
+        .filter_map(|q| at(&live, "query_definition", q).map(|v| draft::query(v, group)))
+        .collect();
+    draft.monitoring(found_filters, found_queries);
+    alert_topic(draft, clients, &live).await.map_err(reading)?;
+    let extra: usize = alarms.iter().map(|a| a.len().saturating_sub(1)).sum();
+    if extra > 0 {
+        eprintln!(
+            "note: {extra} more alarm(s) watch the same metrics; the spec holds one alarm per filter, the first CloudWatch lists"
+        );
+    }
+    Ok(Some(live))
+}
+
+/// When every imported alarm notifies the same topic of this account and
+/// region, it becomes the spec's alert topic (with its email subscribers),
+/// and the alarms' actions its default.
+async fn alert_topic(
+    draft: &mut Draft,
+    clients: &Clients,
+    live: &LiveState,
+) -> Result<(), ctrail_reader::ReadError> {
+    let Some(Value::Array(filters)) = draft.get("monitoring", "metric_filters") else {
+        return Ok(());
+    };
+    // The topic most alarms notify, alone.
+    let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+    for f in filters.iter() {
+        if let Some([Value::String(arn)]) = f
+            .get("alarm")
+            .and_then(|a| a.get("actions"))
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+        {
+            *counts.entry(arn.as_str()).or_default() += 1;
+        }
+    }
+    let Some((arn, _)) = counts.iter().max_by_key(|(_, n)| **n) else {
+        return Ok(());
+    };
+    let arn = (*arn).to_owned();
+    let here = format!(":{}:{}:", draft.region(), live.context.account_id);
+    if !arn.contains(&here) {
+        return Ok(());
+    }
+    let name = arn.rsplit(':').next().unwrap_or_default().to_owned();
+    let emails = ctrail_reader::import::emails_of(clients, &arn).await?;
+    let filters: Vec<Value> = filters
+        .clone()
+        .into_iter()
+        .map(|mut f| {
+            // Those notifying the topic alone take the default; the others
+            // keep their actions as found.
+            if let Some(a) = f.get_mut("alarm").and_then(Value::as_object_mut)
+                && a.get("actions") == Some(&serde_json::json!([arn]))
+            {
+                a.remove("actions");
+            }
+            f
+        })
+        .collect();
+    let mut topic = serde_json::json!({"name": name});
+    if !emails.is_empty() {
+        topic["emails"] = serde_json::json!(emails);
+    }
+    let mut plain = topic.clone();
+    plain["encrypted"] = Value::Bool(false);
+    let queries = match draft.get("monitoring", "queries") {
+        Some(Value::Array(q)) => q.clone(),
+        _ => Vec::new(),
+    };
+    let before = draft.clone();
+    draft.monitoring(filters, queries);
+    draft.choose(
+        Setting::new(
+            "monitoring",
+            "alert_topic",
+            "found: every alarm notifies this topic",
+            vec![topic, plain],
+        ),
+        live,
+    );
+    // Without the topic the alarms would notify nobody: keep them as found.
+    if draft.get("monitoring", "alert_topic").is_none() {
+        *draft = before;
+    }
+    Ok(())
 }
 
 /// The live attributes at `address` (`kind.name`), if read.
