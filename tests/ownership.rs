@@ -34,6 +34,24 @@ fn monitoring_specs(name: &str) -> (Emulator, String, String) {
     (em, s(with), s(without))
 }
 
+/// `ctrail import` of the trail into `dir/imported.yaml`: its path and text.
+fn import(em: &Emulator, dir: &std::path::Path) -> (String, String) {
+    let path = dir.join("imported.yaml").to_string_lossy().into_owned();
+    let args = [
+        "import",
+        "--trail",
+        TRAIL,
+        "--region",
+        "us-east-1",
+        "--out",
+        &path,
+    ];
+    let out = em.ctrail(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let imported = std::fs::read_to_string(&path).expect("imported spec");
+    (path, imported)
+}
+
 #[test]
 fn dropping_monitoring_deletes_only_what_ctrail_made() {
     let (em, with, without) = monitoring_specs("own-prune");
@@ -148,19 +166,7 @@ fn prevent_destroy_turns_a_delete_into_an_error() {
 #[test]
 fn import_of_the_seed_setup_plans_no_setting_change_then_adopts_it() {
     let acct = Account::seeded("own-import");
-    let out_path = acct.dir().join("imported.yaml");
-    let out_arg = out_path.to_string_lossy().into_owned();
-    let out = acct.em.ctrail(&[
-        "import",
-        "--trail",
-        TRAIL,
-        "--region",
-        "us-east-1",
-        "--out",
-        &out_arg,
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    let imported = std::fs::read_to_string(&out_path).expect("imported spec");
+    let (out_arg, imported) = import(&acct.em, acct.dir());
     // Only what differs from ctrail's defaults is written, each with why.
     for line in [
         "data_events: true",
@@ -373,19 +379,7 @@ fn import_brings_the_filters_alarms_topic_and_queries_on_the_log_group() {
         "cloudwatch put-metric-alarm --alarm-name HandMadeAlarm --metric-name HandMade --namespace Mine --statistic Sum --period 60 --evaluation-periods 1 --threshold 2 --comparison-operator GreaterThanOrEqualToThreshold",
         &[],
     );
-    let out_path = scratch("own-import-monitoring").join("imported.yaml");
-    let out_arg = out_path.to_string_lossy().into_owned();
-    let out = em.ctrail(&[
-        "import",
-        "--trail",
-        TRAIL,
-        "--region",
-        "us-east-1",
-        "--out",
-        &out_arg,
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    let imported = std::fs::read_to_string(&out_path).expect("imported spec");
+    let (out_arg, imported) = import(&em, &scratch("own-import-monitoring"));
     for part in [
         "  alert_topic:\n",
         "\"security-team@example.com\"",
