@@ -313,3 +313,22 @@ fn init_from_the_seeds_example_input_writes_the_shipped_spec() {
     ];
     assert_error(&ctrail(&bad_bucket), "invalid spec; nothing was written");
 }
+
+/// `ctrail ... | head`: a reader that goes away ends ctrail quietly with the
+/// shell's code for a closed pipe, never a panic.
+#[test]
+fn a_closed_pipe_ends_ctrail_quietly() {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ctrail"))
+        .arg("schema")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run ctrail");
+    // Closed before ctrail writes its 60 kB.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(141), "{stderr}");
+}

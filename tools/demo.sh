@@ -3,7 +3,8 @@
 # an account set up by hand the way the manual procedure does it, what
 # ctrail plans for it, the account brought to the spec, a plan that shows
 # nothing, a hand-made change caught by ctrail drift, then security
-# monitoring applied and a saved Logs Insights query run over events.
+# monitoring applied, a saved Logs Insights query run over events, and
+# ctrail destroy, which keeps the bucket and its log files.
 set -euo pipefail
 ctrail=${CTRAIL:-./target/debug/ctrail}
 aws=$AWS_CLI
@@ -19,6 +20,11 @@ echo "key $key -> $tmp/security-audit-trail.yaml"
 step "The manual procedure, step by step with the AWS CLI (tests/seed-procedure.sh)"
 tests/seed-key-policy.sh "$key"
 tests/seed-procedure.sh "$key"
+
+step "ctrail import: the hand-made setup as a spec (docs/ownership.md); a plan on it changes no setting, it adopts what exists"
+$ctrail import --trail security-audit-trail --region us-east-1 --out "$tmp/imported.yaml"
+sed -n '/^bucket:/,/^  policy:/p' "$tmp/imported.yaml"
+$ctrail plan "$tmp/imported.yaml" 2>/dev/null | grep -E '^  <- |^Plan:' || true
 
 step "ctrail plan: what the hand-made setup lacks against the spec's secure defaults"
 $ctrail plan "$tmp/security-audit-trail.yaml" || true
@@ -77,3 +83,7 @@ topic=$($aws sns list-topics --query 'Topics[0].TopicArn' --output text)
 $aws sns subscribe --topic-arn "$topic" --protocol lambda \
   --notification-endpoint arn:aws:lambda:us-east-1:123456789012:function:pager >/dev/null
 $ctrail check --live "$tmp/with-monitoring.yaml" | grep -E '^(PASS|FAIL|MANUAL) |pass, ' || true
+
+step "ctrail destroy: what ctrail owns goes, in reverse order; the bucket and the log group keep the audit logs (allow_destroy is off)"
+$ctrail destroy --auto-approve "$tmp/with-monitoring.yaml" | grep -E '^(kept|Destroy|Verified)|not managed' || true
+$ctrail destroy --auto-approve "$tmp/with-monitoring.yaml" | head -n 1

@@ -293,7 +293,28 @@ fn schema(out: Option<&std::path::Path>) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// A closed pipe ends ctrail quietly, as it does other Unix tools
+/// (`ctrail plan | head`): Rust ignores SIGPIPE, so the next write to
+/// stdout fails and `println!` panics; that one panic exits with the
+/// shell's code for a closed pipe (141) and no message.
+fn quiet_on_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
+}
+
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     let cli = Cli::parse();
     init_tracing(cli.verbose);
     let conn = ctrail_reader::Connection {
