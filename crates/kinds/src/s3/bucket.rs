@@ -63,72 +63,91 @@ mod aws {
     /// The change path on a delete that empties the bucket first.
     const OBJECTS: &str = "objects";
 
-    /// Every object version and delete marker in `bucket`, page by page.
-    async fn versions(
+    /// Where a listing of object versions goes on from.
+    type Markers = Option<(Option<String>, Option<String>)>;
+
+    /// One page (up to 1,000) of `bucket`'s object versions and delete
+    /// markers from `markers`, and where the next page starts (`None`: the
+    /// last page). A bucket that does not exist has none.
+    async fn versions_page(
         c: &aws_sdk_s3::Client,
         bucket: &str,
-    ) -> Result<Vec<ObjectIdentifier>, CallError> {
-        let mut out = Vec::new();
+        markers: Markers,
+    ) -> Result<(Vec<ObjectIdentifier>, Markers), CallError> {
+        let (key, version) = markers.unwrap_or_default();
+        let page = match c
+            .list_object_versions()
+            .bucket(bucket)
+            .set_key_marker(key)
+            .set_version_id_marker(version)
+            .send()
+            .await
+        {
+            Ok(p) => p,
+            Err(e) if e.code() == Some("NoSuchBucket") => return Ok((Vec::new(), None)),
+            Err(e) => return Err(call_error("s3:ListObjectVersions", e)),
+        };
+        let ids = page
+            .versions()
+            .iter()
+            .map(|v| (v.key(), v.version_id()))
+            .chain(
+                page.delete_markers()
+                    .iter()
+                    .map(|m| (m.key(), m.version_id())),
+            )
+            .map(|(key, version)| {
+                built(
+                    "s3:DeleteObjects",
+                    ObjectIdentifier::builder()
+                        .key(key.unwrap_or_default())
+                        .set_version_id(version.map(str::to_owned))
+                        .build(),
+                )
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         // ListObjectVersions pages by two markers; the SDK has no paginator.
-        let (mut key_marker, mut version_marker) = (None::<String>, None::<String>);
-        loop {
-            let page = c
-                .list_object_versions()
-                .bucket(bucket)
-                .set_key_marker(key_marker.take())
-                .set_version_id_marker(version_marker.take())
-                .send()
-                .await;
-            let page = match page {
-                Ok(p) => p,
-                Err(e) if e.code() == Some("NoSuchBucket") => break,
-                Err(e) => return Err(call_error("s3:ListObjectVersions", e)),
-            };
-            let ids = page
-                .versions()
-                .iter()
-                .map(|v| (v.key(), v.version_id()))
-                .chain(
-                    page.delete_markers()
-                        .iter()
-                        .map(|m| (m.key(), m.version_id())),
-                );
-            for (key, version) in ids {
-                let id = ObjectIdentifier::builder()
-                    .key(key.unwrap_or_default())
-                    .set_version_id(version.map(str::to_owned))
-                    .build();
-                out.push(built("s3:DeleteObjects", id)?);
-            }
-            if page.is_truncated() != Some(true) {
-                break;
-            }
-            key_marker = page.next_key_marker().map(str::to_owned);
-            version_marker = page.next_version_id_marker().map(str::to_owned);
-            if key_marker.is_none() {
-                break;
-            }
-        }
-        Ok(out)
+        let next =
+            (page.is_truncated() == Some(true) && page.next_key_marker().is_some()).then(|| {
+                (
+                    page.next_key_marker().map(str::to_owned),
+                    page.next_version_id_marker().map(str::to_owned),
+                )
+            });
+        Ok((ids, next))
     }
 
     /// How many object versions and delete markers `bucket` holds (0 when
-    /// it does not exist).
+    /// it does not exist), counted page by page.
     pub async fn stored_objects(c: &aws_sdk_s3::Client, bucket: &str) -> Result<u64, CallError> {
-        Ok(versions(c, bucket).await?.len() as u64)
+        let (mut count, mut markers) = (0u64, None);
+        loop {
+            let (ids, next) = versions_page(c, bucket, markers).await?;
+            count += ids.len() as u64;
+            match next {
+                Some(m) => markers = Some(m),
+                None => return Ok(count),
+            }
+        }
     }
 
-    /// Deletes every object version and delete marker, 1,000 at a time.
+    /// Deletes every object version and delete marker: the first page of
+    /// what is left, listed and deleted (DeleteObjects takes 1,000, a page's
+    /// most), until nothing is left. Memory stays one page, whatever the
+    /// bucket holds.
     async fn empty(cx: &Cx<'_>, bucket: &str) -> Result<(), CallError> {
         let c = &cx.clients.s3;
-        let all = cx
-            .call("s3:ListObjectVersions", || versions(c, bucket))
-            .await?;
-        for chunk in all.chunks(1000) {
+        loop {
+            let (page, _) = cx
+                .call("s3:ListObjectVersions", || versions_page(c, bucket, None))
+                .await?;
+            if page.is_empty() {
+                return Ok(());
+            }
             let delete = built(
                 "s3:DeleteObjects",
                 Delete::builder()
-                    .set_objects(Some(chunk.to_vec()))
+                    .set_objects(Some(page))
                     .quiet(true)
                     .build(),
             )?;
@@ -147,7 +166,6 @@ mod aws {
                 ));
             }
         }
-        Ok(())
     }
 
     impl Api for Bucket {
