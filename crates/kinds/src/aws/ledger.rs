@@ -26,7 +26,13 @@ pub async fn read(clients: &Clients, bucket: &str, trail: &str) -> Result<Ledger
         Err(e) if matches!(e.code(), Some("NoSuchKey" | "NoSuchBucket")) => {
             return Ok(Ledger::new(trail));
         }
-        Err(e) => return Err(read_error("s3:GetObject", e)),
+        // Without the ledger ctrail cannot tell what it owns: never guess.
+        Err(e) => {
+            let cause = read_error("s3:GetObject", e);
+            return Err(ReadError::Unexpected(format!(
+                "reading what ctrail owns, s3://{bucket}/{key}: {cause}; plans need s3:GetObject on it"
+            )));
+        }
     };
     let bytes = object
         .body
