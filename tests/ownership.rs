@@ -70,13 +70,15 @@ fn dropping_monitoring_deletes_only_what_ctrail_made() {
         "cloudwatch put-metric-alarm --alarm-name HandMadeAlarm --metric-name HandMade --namespace Mine --statistic Sum --period 300 --evaluation-periods 1 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold",
         &[],
     );
-    // With the monitoring section still there, the plan names it and leaves it.
+    em.cli(
+        "logs put-query-definition --name HandMadeQuery --log-group-names {} --query-string {}",
+        &[LOG_GROUP, "fields @timestamp"],
+    );
+    let theirs = serde_json::json!(["metric_filter.HandMade", "query_definition.HandMadeQuery"]);
+    // With the monitoring section still there, the plan names them and leaves them.
     let (code, plan) = em.plan_json(&with);
     assert_eq!(code, 0, "{plan:#}");
-    assert_eq!(
-        plan["left_alone"],
-        serde_json::json!(["metric_filter.HandMade"])
-    );
+    assert_eq!(plan["left_alone"], theirs);
 
     let (code, plan) = em.plan_json(&without);
     assert_eq!(code, 2, "{plan:#}");
@@ -101,10 +103,7 @@ fn dropping_monitoring_deletes_only_what_ctrail_made() {
         !deleted.iter().any(|a| a.contains("HandMade")),
         "{deleted:?}"
     );
-    assert_eq!(
-        plan["left_alone"],
-        serde_json::json!(["metric_filter.HandMade"])
-    );
+    assert_eq!(plan["left_alone"], theirs);
     let out = em.ctrail(&["plan", &without]);
     assert!(
         String::from_utf8_lossy(&out.stdout)
@@ -124,6 +123,11 @@ fn dropping_monitoring_deletes_only_what_ctrail_made() {
         &[],
     );
     assert_eq!(lines(&alarms), vec!["HandMadeAlarm"]);
+    let queries = em.cli(
+        "logs describe-query-definitions --query queryDefinitions[].name --output text",
+        &[],
+    );
+    assert_eq!(lines(&queries), vec!["HandMadeQuery"]);
     let (code, plan) = em.plan_json(&without);
     assert_eq!(code, 0, "{plan:#}");
 }

@@ -99,6 +99,16 @@ mod aws {
         }
     }
 
+    /// Every saved query, listed once per read (for the spec's queries and
+    /// to find the others naming its log group).
+    async fn listed(rcx: &ReadCx<'_>) -> Result<std::sync::Arc<Vec<Live>>, ReadError> {
+        rcx.once(
+            "logs:DescribeQueryDefinitions".into(),
+            all(&rcx.clients.logs),
+        )
+        .await
+    }
+
     impl QueryDefinition {
         /// PutQueryDefinition for this query: `id` updates that definition,
         /// none creates one.
@@ -199,7 +209,7 @@ mod aws {
             if names.is_empty() {
                 return Ok(Vec::new());
             }
-            let live = all(&rcx.clients.logs).await?;
+            let live = listed(rcx).await?;
             Ok(names
                 .iter()
                 .map(|name| {
@@ -214,6 +224,22 @@ mod aws {
                     (name.clone(), found)
                 })
                 .collect())
+        }
+
+        /// Every saved query naming the spec's log group.
+        async fn discover(rcx: &ReadCx<'_>) -> Result<Vec<String>, ReadError> {
+            let Some(logs) = &rcx.spec.cloudwatch_logs else {
+                return Ok(Vec::new());
+            };
+            let mut names: Vec<String> = listed(rcx)
+                .await?
+                .iter()
+                .filter(|q| q.log_group_names().contains(&logs.log_group))
+                .filter_map(|q| q.name().map(str::to_owned))
+                .collect();
+            names.sort();
+            names.dedup();
+            Ok(names)
         }
 
         async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
