@@ -412,3 +412,36 @@ fn import_brings_the_filters_alarms_topic_and_queries_on_the_log_group() {
     let (code, plan) = em.plan_json(&out_arg);
     assert_eq!(code, 0, "{plan:#}");
 }
+
+#[test]
+fn import_of_the_cis_setup_keeps_access_logging_and_plans_no_change() {
+    let em = Emulator::start();
+    let dir = scratch("own-import-cis");
+    let spec = dir.join("cis.yaml").to_string_lossy().into_owned();
+    std::fs::copy(root().join("specs/cis.yaml"), &spec).expect("copy spec");
+    em.apply(&spec);
+    let trail = "cis-audit-trail";
+    let path = dir.join("imported.yaml").to_string_lossy().into_owned();
+    let args = [
+        "import",
+        "--trail",
+        trail,
+        "--region",
+        "us-east-1",
+        "--out",
+        &path,
+    ];
+    let out = em.ctrail(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let imported = std::fs::read_to_string(&path).expect("imported spec");
+    for part in [
+        "  access_logging:\n    \"create\": false\n    \"target_bucket\": \"example-org-cis-cloudtrail-access-logs\"\n",
+        "  alert_topic:\n",
+        "  event_selectors:\n",
+    ] {
+        assert!(imported.contains(part), "{part:?} missing:\n{imported}");
+    }
+    // Everything was ctrail's already: nothing to adopt, nothing to change.
+    let (code, plan) = em.plan_json(&path);
+    assert_eq!(code, 0, "{plan:#}");
+}

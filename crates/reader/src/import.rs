@@ -182,3 +182,20 @@ pub async fn emails_of(clients: &Clients, topic: &str) -> Result<Vec<String>, Re
     out.dedup();
     Ok(out)
 }
+
+/// Where `bucket`'s server access logs go (target bucket, prefix), if on.
+pub async fn access_logging(
+    clients: &Clients,
+    bucket: &str,
+) -> Result<Option<(String, String)>, ReadError> {
+    let got = clients
+        .s3
+        .get_bucket_logging()
+        .bucket(bucket)
+        .send()
+        .await
+        .map_err(|e| read_error("s3:GetBucketLogging", e))?;
+    Ok(got
+        .logging_enabled()
+        .map(|l| (l.target_bucket().to_owned(), l.target_prefix().to_owned())))
+}

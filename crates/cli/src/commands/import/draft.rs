@@ -159,6 +159,14 @@ impl Draft {
         d
     }
 
+    /// Writes `value` at `key` in `section`, with `comment` above it.
+    pub fn set(&mut self, section: &str, key: &str, value: Value, comment: &'static str) {
+        self.values.insert(
+            (section_index(section), key.to_owned()),
+            Chosen { value, comment },
+        );
+    }
+
     /// The value of `key` in `section`, if written.
     pub fn get(&self, section: &str, key: &str) -> Option<&Value> {
         self.values
@@ -280,12 +288,16 @@ impl Draft {
             out.push('\n');
         }
         out.push_str(&format!("version: 1\nregion: {}\n", self.region));
-        if !self.found.tags.is_empty() {
+        // The trail's tags, ctrail's own marks left out.
+        let tags: Vec<(&String, &String)> = self
+            .found
+            .tags
+            .iter()
+            .filter(|(k, _)| !k.starts_with("ctrail:"))
+            .collect();
+        if !tags.is_empty() {
             out.push_str("tags:\n");
-            for (k, v) in &self.found.tags {
-                if k.starts_with("ctrail:") {
-                    continue;
-                }
+            for (k, v) in tags {
                 out.push_str(&format!("  {}: {}\n", json!(k), json!(v)));
             }
         }

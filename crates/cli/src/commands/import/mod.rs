@@ -70,12 +70,30 @@ async fn import(opts: Options, conn: &Connection) -> Result<ExitCode, String> {
     for setting in settings(&live, &found) {
         draft.choose(setting, &live);
     }
-    let live = match &found.log_group {
-        Some(group) => monitoring(&mut draft, &clients, group)
-            .await?
-            .unwrap_or(live),
-        None => live,
-    };
+    if let Some(group) = &found.log_group {
+        monitoring(&mut draft, &clients, group).await?;
+    }
+    let logging = ctrail_reader::import::access_logging(&clients, &found.bucket)
+        .await
+        .map_err(|e| format!("reading the access logging of {}: {e}", found.bucket))?;
+    if let Some((target, prefix)) = logging {
+        let mut v = serde_json::json!({"target_bucket": target, "create": false});
+        if prefix != format!("{}/", found.bucket) {
+            v["target_prefix"] = Value::from(prefix);
+        }
+        draft.set(
+            "bucket",
+            "access_logging",
+            v,
+            "found: server access logging into this bucket, kept by whoever keeps it (create: false)",
+        );
+    }
+    // The final draft, read as a plan reads it: what it still changes.
+    let spec = draft.parse()?;
+    let graph = ctrail_graph::build(&spec).map_err(|e| e.to_string())?;
+    let (live, _) = ctrail_reader::read(&clients, &spec, &graph)
+        .await
+        .map_err(|e| format!("reading what trail {} uses: {e}", found.name))?;
     let remaining = draft.remaining(&live)?;
     let text = draft.render(&live, &remaining);
     // The result must be a valid spec.
@@ -108,19 +126,14 @@ async fn import(opts: Options, conn: &Connection) -> Result<ExitCode, String> {
 
 /// The metric filters on the log group, the alarms on their metrics and
 /// the saved queries naming it, written as found (each default left out).
-/// They are read as a plan reads them: a draft naming them is read again,
-/// and that reading is what the final plan is checked against.
-async fn monitoring(
-    draft: &mut Draft,
-    clients: &Clients,
-    group: &str,
-) -> Result<Option<LiveState>, String> {
+/// They are read as a plan reads them: a draft naming them is read again.
+async fn monitoring(draft: &mut Draft, clients: &Clients, group: &str) -> Result<(), String> {
     use ctrail_reader::import::{alarms_on, filters_on, queries_on};
     let reading = |e: ctrail_reader::ReadError| format!("reading the monitoring on {group}: {e}");
     let filters = filters_on(clients, group).await.map_err(reading)?;
     let queries = queries_on(clients, group).await.map_err(reading)?;
     if filters.is_empty() && queries.is_empty() {
-        return Ok(None);
+        return Ok(());
     }
     let metrics: Vec<(String, String)> = filters
         .iter()
@@ -170,7 +183,7 @@ async fn monitoring(
             "note: {extra} more alarm(s) watch the same metrics; the spec holds one alarm per filter, the first CloudWatch lists"
         );
     }
-    Ok(Some(live))
+    Ok(())
 }
 
 /// When every imported alarm notifies the same topic of this account and
@@ -390,7 +403,7 @@ fn settings(live: &LiveState, t: &ctrail_reader::import::FoundTrail) -> Vec<Sett
     if let Some(key) = &t.kms_key_id {
         let key_name = key.as_str();
         if at(live, "kms_key_policy", key_name).is_some() {
-            out.push(Setting::new("", "manage_kms_key_policy", "found: ctrail's statements are not in the key policy; false leaves the key policy to whoever keeps it (the plan's preflight still checks it lets CloudTrail use the key)", vec![Value::Bool(false)]));
+            out.push(Setting::new("", "manage_kms_key_policy", "found: the key policy does not hold ctrail's statements for this spec as ctrail would write them; false leaves the key policy as it is, to whoever keeps it (the plan's preflight still checks it lets CloudTrail use the key)", vec![Value::Bool(false)]));
         }
         if at(live, "kms_key_rotation", key_name).is_some() {
             out.push(Setting::new(
