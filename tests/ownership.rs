@@ -34,13 +34,13 @@ fn monitoring_specs(name: &str) -> (Emulator, String, String) {
     (em, s(with), s(without))
 }
 
-/// `ctrail import` of the trail into `dir/imported.yaml`: its path and text.
-fn import(em: &Emulator, dir: &std::path::Path) -> (String, String) {
+/// `ctrail import` of `trail` into `dir/imported.yaml`: its path and text.
+fn import(em: &Emulator, trail: &str, dir: &std::path::Path) -> (String, String) {
     let path = dir.join("imported.yaml").to_string_lossy().into_owned();
     let args = [
         "import",
         "--trail",
-        TRAIL,
+        trail,
         "--region",
         "us-east-1",
         "--out",
@@ -170,7 +170,7 @@ fn prevent_destroy_turns_a_delete_into_an_error() {
 #[test]
 fn import_of_the_seed_setup_plans_no_setting_change_then_adopts_it() {
     let acct = Account::seeded("own-import");
-    let (out_arg, imported) = import(&acct.em, acct.dir());
+    let (out_arg, imported) = import(&acct.em, TRAIL, acct.dir());
     // Only what differs from ctrail's defaults is written, each with why.
     for line in [
         "data_events: true",
@@ -383,7 +383,7 @@ fn import_brings_the_filters_alarms_topic_and_queries_on_the_log_group() {
         "cloudwatch put-metric-alarm --alarm-name HandMadeAlarm --metric-name HandMade --namespace Mine --statistic Sum --period 60 --evaluation-periods 1 --threshold 2 --comparison-operator GreaterThanOrEqualToThreshold",
         &[],
     );
-    let (out_arg, imported) = import(&em, &scratch("own-import-monitoring"));
+    let (out_arg, imported) = import(&em, TRAIL, &scratch("own-import-monitoring"));
     for part in [
         "  alert_topic:\n",
         "\"security-team@example.com\"",
@@ -420,20 +420,7 @@ fn import_of_the_cis_setup_keeps_access_logging_and_plans_no_change() {
     let spec = dir.join("cis.yaml").to_string_lossy().into_owned();
     std::fs::copy(root().join("specs/cis.yaml"), &spec).expect("copy spec");
     em.apply(&spec);
-    let trail = "cis-audit-trail";
-    let path = dir.join("imported.yaml").to_string_lossy().into_owned();
-    let args = [
-        "import",
-        "--trail",
-        trail,
-        "--region",
-        "us-east-1",
-        "--out",
-        &path,
-    ];
-    let out = em.ctrail(&args);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    let imported = std::fs::read_to_string(&path).expect("imported spec");
+    let (path, imported) = import(&em, "cis-audit-trail", &dir);
     for part in [
         "  access_logging:\n    \"create\": false\n    \"target_bucket\": \"example-org-cis-cloudtrail-access-logs\"\n",
         "  alert_topic:\n",

@@ -43,7 +43,7 @@ pub fn diff(desired: &ResourceGraph, live: &LiveState) -> Result<Vec<Action>, Gr
                 let replace = changes.iter().any(|c| replaced_by(r.address.kind, &c.path));
                 let kind = match (changes.is_empty(), replace) {
                     (_, true) => ActionKind::Replace,
-                    _ if adopting(r.address.clone(), live) => ActionKind::Adopt,
+                    _ if adopting(&r.address, live) => ActionKind::Adopt,
                     (true, false) => ActionKind::NoOp,
                     (false, false) => ActionKind::Update,
                 };
@@ -76,8 +76,8 @@ pub fn diff(desired: &ResourceGraph, live: &LiveState) -> Result<Vec<Action>, Gr
 }
 
 /// A resource that exists but is not ctrail's: applying adopts it.
-fn adopting(address: Address, live: &LiveState) -> bool {
-    ctrail_kinds::ownable(address.kind) && !live.ownership.owns(&address)
+fn adopting(address: &Address, live: &LiveState) -> bool {
+    ctrail_kinds::ownable(address.kind) && !live.ownership.owns(address)
 }
 
 /// Deletes of what ctrail owns that the spec dropped (of the kinds a plan

@@ -47,15 +47,9 @@ pub async fn read(
         cx.clone().await?;
     }
     let rcx = ReadCx::new(clients, spec, &desired, cx.clone());
-    let reads = ResourceKind::ALL.map(|kind| {
-        let names: Vec<String> = graph
-            .resources()
-            .filter(|r| r.address.kind == kind)
-            .map(|r| r.address.name.clone())
-            .collect();
-        let rcx = &rcx;
-        async move { ctrail_kinds::read(kind, rcx, &names).await }
-    });
+    // Every kind is asked, named resources or not (some read for the
+    // preflight what the spec does not name).
+    let reads = wave(&rcx, true);
     let discovered = ResourceKind::ALL.map(|kind| {
         let rcx = &rcx;
         async move {
@@ -64,18 +58,11 @@ pub async fn read(
         }
     });
     let dropped = dropped(clients, spec, &desired, cx.clone());
-    let (ready, found, discovered, dropped) = tokio::join!(
-        cx,
-        futures::future::join_all(reads),
-        futures::future::join_all(discovered),
-        dropped
-    );
+    let (ready, found, discovered, dropped) =
+        tokio::join!(cx, reads, futures::future::join_all(discovered), dropped);
     // The context's own error (the account guard, a missing key) comes first.
     let ready = ready?;
-    let mut resources = BTreeMap::new();
-    for f in found {
-        resources.extend(f?);
-    }
+    let mut resources = found?;
     let (ledger, dropped) = dropped?;
     resources.extend(dropped);
     let mut ownership = Ownership {
@@ -123,15 +110,24 @@ async fn dropped(
     // The context round, re-borrowed for as long as `gone` lives.
     let cx: ctrail_kinds::aws::Pending<'_> = futures::FutureExt::shared(Box::pin(cx));
     let rcx = ReadCx::new(clients, spec, &gone, cx);
+    Ok((ledger, wave(&rcx, false).await?))
+}
+
+/// One wave of reads: every resource `rcx` has desired attributes for, all
+/// kinds at once; `every_kind`: kinds with none are asked too.
+async fn wave(
+    rcx: &ReadCx<'_>,
+    every_kind: bool,
+) -> Result<BTreeMap<Address, Observed>, ReadError> {
     let reads = ResourceKind::ALL.map(|kind| {
-        let names: Vec<String> = gone
+        let names: Vec<String> = rcx
+            .desired
             .keys()
             .filter(|a| a.kind == kind)
             .map(|a| a.name.clone())
             .collect();
-        let rcx = &rcx;
         async move {
-            if names.is_empty() {
+            if names.is_empty() && !every_kind {
                 return Ok(Vec::new());
             }
             ctrail_kinds::read(kind, rcx, &names).await
@@ -141,7 +137,7 @@ async fn dropped(
     for f in futures::future::join_all(reads).await {
         found.extend(f?);
     }
-    Ok((ledger, found))
+    Ok(found)
 }
 
 /// The resources whose tags name this trail in ctrail's ownership tag.

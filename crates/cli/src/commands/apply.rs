@@ -212,15 +212,15 @@ async fn apply(opts: Options, conn: &Connection) -> Result<ExitCode, String> {
     }
     println!("\nApplying:");
     let report = execute(&planned, &opts, &clients).await;
-    if let Err(e) = record(&planned.plan, &planned, &report, &clients, &opts).await {
-        eprintln!("warning: {e}");
-    }
-    if let Err(e) = locker.release(&held).await {
-        eprintln!(
-            "warning: the apply lock {} was not released: {e}",
-            held.info.id
-        );
-    }
+    settle(
+        &planned.plan,
+        &planned,
+        &report,
+        (&clients, &opts),
+        &locker,
+        Some(&held),
+    )
+    .await;
     print_report(&report, style, "Apply");
     if report.interrupted {
         return Ok(ExitCode::from(130));
@@ -231,29 +231,38 @@ async fn apply(opts: Options, conn: &Connection) -> Result<ExitCode, String> {
     verify(&spec_path, conn, style).await
 }
 
-/// Writes what ctrail now owns to the trail's ledger.
-/// `plan` is what was carried out (the plan of `planned`, or a destroy's).
-pub(crate) async fn record(
+/// After a run of `plan` (the plan of `planned`, or a destroy's): what
+/// ctrail now owns written to the trail's ledger, then the lock released.
+/// Either failing is a warning: the run's outcome stands.
+pub(crate) async fn settle(
     plan: &Plan,
     planned: &Planned,
     report: &Report,
-    clients: &Clients,
-    opts: &Options,
-) -> Result<(), String> {
+    run: (&Clients, &Options),
+    locker: &ctrail_executor::lock::Locker<'_>,
+    held: Option<&ctrail_executor::lock::Held>,
+) {
+    let (clients, opts) = run;
     let before = &planned.live.ownership.ledger;
     let after = ctrail_executor::ledger::after(before, plan, &planned.desired, report);
     let exec = ExecOptions {
         propagation_timeout: Duration::from_secs(opts.propagation_timeout),
         ..ExecOptions::default()
     };
-    ctrail_executor::ledger::record(
-        clients,
-        &planned.spec.bucket.name,
-        before,
-        &after,
-        &exec.policy(),
-    )
-    .await
+    let bucket = &planned.spec.bucket.name;
+    if let Err(e) =
+        ctrail_executor::ledger::record(clients, bucket, before, &after, &exec.policy()).await
+    {
+        eprintln!("warning: {e}");
+    }
+    if let Some(held) = held
+        && let Err(e) = locker.release(held).await
+    {
+        eprintln!(
+            "warning: the apply lock {} was not released: {e}",
+            held.info.id
+        );
+    }
 }
 
 /// Applies the plan with the run's clients (the spec's region, ctrail's

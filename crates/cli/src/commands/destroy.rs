@@ -192,18 +192,10 @@ async fn run_destroy(opts: Options, conn: &Connection) -> Result<ExitCode, Strin
             && a.name == spec.bucket.name
             && matches!(o, ctrail_executor::Outcome::Completed { .. })
     });
+    // A deleted bucket took the ledger and the lock with it.
     if !bucket_gone {
-        if let Err(e) = apply::record(&plan, &planned, &report, &clients, &apply_opts).await {
-            eprintln!("warning: {e}");
-        }
-        if let Some(held) = &held
-            && let Err(e) = locker.release(held).await
-        {
-            eprintln!(
-                "warning: the apply lock {} was not released: {e}",
-                held.info.id
-            );
-        }
+        let run = (&clients, &apply_opts);
+        apply::settle(&plan, &planned, &report, run, &locker, held.as_ref()).await;
     }
     print_report(&report, style, "Destroy");
     if report.interrupted {

@@ -54,26 +54,6 @@ fn section_index(section: &str) -> usize {
     SECTIONS.iter().position(|s| *s == section).unwrap_or(0)
 }
 
-/// What a diff against `live` shows: a create weighs far more than a change
-/// (a resource the spec names differently from what exists).
-fn weight(text: &str, live: &LiveState) -> Option<usize> {
-    let loaded = ctrail_spec::parse("import", text).ok()?;
-    let mut graph = ctrail_graph::build(&loaded.spec).ok()?;
-    graph.resolve(&|p| live.context.value(p));
-    let actions = ctrail_differ::diff(&graph, live).ok()?;
-    Some(
-        actions
-            .iter()
-            .map(|a| match a.kind {
-                // Creating what exists under another name, or pruning what
-                // ctrail made, is never what was found.
-                ctrail_differ::ActionKind::Create | ctrail_differ::ActionKind::Delete => 1000,
-                _ => a.changes.len(),
-            })
-            .sum(),
-    )
-}
-
 impl Draft {
     /// The first draft: the trail as found, and the names of what it uses.
     pub fn of(t: &FoundTrail, region: &str) -> Draft {
@@ -207,6 +187,31 @@ impl Draft {
         }
     }
 
+    /// The plan of this draft against `live`.
+    fn actions(&self, live: &LiveState) -> Result<Vec<ctrail_differ::Action>, String> {
+        let spec = self.parse()?;
+        let mut graph = ctrail_graph::build(&spec).map_err(|e| e.to_string())?;
+        graph.resolve(&|p| live.context.value(p));
+        ctrail_differ::diff(&graph, live).map_err(|e| e.to_string())
+    }
+
+    /// How far the plan of this draft is from `live`: a create weighs far
+    /// more than a change (a resource the draft names differently from what
+    /// exists), and so does pruning what ctrail made; `None` when the draft
+    /// does not validate.
+    pub fn weight(&self, live: &LiveState) -> Option<usize> {
+        let actions = self.actions(live).ok()?;
+        Some(
+            actions
+                .iter()
+                .map(|a| match a.kind {
+                    ctrail_differ::ActionKind::Create | ctrail_differ::ActionKind::Delete => 1000,
+                    _ => a.changes.len(),
+                })
+                .sum(),
+        )
+    }
+
     /// The spec as it stands.
     pub fn parse(&self) -> Result<ctrail_spec::Spec, String> {
         ctrail_spec::parse("imported spec", &self.text(&[]))
@@ -240,7 +245,7 @@ impl Draft {
                 None => trial.values.remove(&slot),
                 Some(c) => trial.values.insert(slot.clone(), c.clone()),
             };
-            let Some(w) = weight(&trial.text(&[]), live) else {
+            let Some(w) = trial.weight(live) else {
                 continue;
             };
             if best.as_ref().is_none_or(|(b, _)| w < *b) {
@@ -261,11 +266,8 @@ impl Draft {
 
     /// The changes a plan on this draft still shows: `address: paths`.
     pub fn remaining(&self, live: &LiveState) -> Result<Vec<String>, String> {
-        let spec = self.parse()?;
-        let mut graph = ctrail_graph::build(&spec).map_err(|e| e.to_string())?;
-        graph.resolve(&|p| live.context.value(p));
-        let actions = ctrail_differ::diff(&graph, live).map_err(|e| e.to_string())?;
-        Ok(actions
+        Ok(self
+            .actions(live)?
             .iter()
             .filter(|a| !a.changes.is_empty() && a.kind != ctrail_differ::ActionKind::NoOp)
             .map(|a| {

@@ -61,17 +61,16 @@ async fn import(opts: Options, conn: &Connection) -> Result<ExitCode, String> {
         ));
     }
     let mut draft = Draft::of(&found, &region);
-    // Read everything the first draft names, as a plan does.
-    let first = draft.parse()?;
-    let graph = ctrail_graph::build(&first).map_err(|e| e.to_string())?;
-    let (live, _) = ctrail_reader::read(&clients, &first, &graph)
-        .await
-        .map_err(|e| format!("reading what trail {} uses: {e}", found.name))?;
+    // Everything the first draft names; read again only when a step names
+    // more (the monitoring, the alert topic, the access logging).
+    let mut live = read(&draft, &clients).await?;
     for setting in settings(&live, &found) {
         draft.choose(setting, &live);
     }
-    if let Some(group) = &found.log_group {
-        monitoring(&mut draft, &clients, group).await?;
+    if let Some(group) = &found.log_group
+        && let Some(read) = monitoring(&mut draft, &clients, group).await?
+    {
+        live = read;
     }
     let logging = ctrail_reader::import::access_logging(&clients, &found.bucket)
         .await
@@ -87,13 +86,8 @@ async fn import(opts: Options, conn: &Connection) -> Result<ExitCode, String> {
             v,
             "found: server access logging into this bucket, kept by whoever keeps it (create: false)",
         );
+        live = read(&draft, &clients).await?;
     }
-    // The final draft, read as a plan reads it: what it still changes.
-    let spec = draft.parse()?;
-    let graph = ctrail_graph::build(&spec).map_err(|e| e.to_string())?;
-    let (live, _) = ctrail_reader::read(&clients, &spec, &graph)
-        .await
-        .map_err(|e| format!("reading what trail {} uses: {e}", found.name))?;
     let remaining = draft.remaining(&live)?;
     let text = draft.render(&live, &remaining);
     // The result must be a valid spec.
@@ -126,14 +120,19 @@ async fn import(opts: Options, conn: &Connection) -> Result<ExitCode, String> {
 
 /// The metric filters on the log group, the alarms on their metrics and
 /// the saved queries naming it, written as found (each default left out).
-/// They are read as a plan reads them: a draft naming them is read again.
-async fn monitoring(draft: &mut Draft, clients: &Clients, group: &str) -> Result<(), String> {
+/// They are read as a plan reads them: a draft naming them is read again,
+/// and that reading (or the alert topic's, which names more) is returned.
+async fn monitoring(
+    draft: &mut Draft,
+    clients: &Clients,
+    group: &str,
+) -> Result<Option<LiveState>, String> {
     use ctrail_reader::import::{alarms_on, filters_on, queries_on};
     let reading = |e: ctrail_reader::ReadError| format!("reading the monitoring on {group}: {e}");
     let filters = filters_on(clients, group).await.map_err(reading)?;
     let queries = queries_on(clients, group).await.map_err(reading)?;
     if filters.is_empty() && queries.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
     let metrics: Vec<(String, String)> = filters
         .iter()
@@ -157,11 +156,7 @@ async fn monitoring(draft: &mut Draft, clients: &Clients, group: &str) -> Result
         .map(|q| serde_json::json!({"name": q, "query": "fields @timestamp"}))
         .collect();
     draft.monitoring(probe_filters, probe_queries);
-    let spec = draft.parse()?;
-    let graph = ctrail_graph::build(&spec).map_err(|e| e.to_string())?;
-    let (live, _) = ctrail_reader::read(clients, &spec, &graph)
-        .await
-        .map_err(reading)?;
+    let live = read(draft, clients).await?;
     let found_filters = filters
         .iter()
         .zip(&alarms)
@@ -176,26 +171,28 @@ async fn monitoring(draft: &mut Draft, clients: &Clients, group: &str) -> Result
         .filter_map(|q| at(&live, "query_definition", q).map(|v| draft::query(v, group)))
         .collect();
     draft.monitoring(found_filters, found_queries);
-    alert_topic(draft, clients, &live).await.map_err(reading)?;
+    let live = alert_topic(draft, clients, &live).await?.unwrap_or(live);
     let extra: usize = alarms.iter().map(|a| a.len().saturating_sub(1)).sum();
     if extra > 0 {
         eprintln!(
             "note: {extra} more alarm(s) watch the same metrics; the spec holds one alarm per filter, the first CloudWatch lists"
         );
     }
-    Ok(())
+    Ok(Some(live))
 }
 
-/// When every imported alarm notifies the same topic of this account and
-/// region, it becomes the spec's alert topic (with its email subscribers),
-/// and the alarms' actions its default.
+/// When most imported alarms notify one topic of this account and region,
+/// it becomes the spec's alert topic (with its email subscribers) and those
+/// alarms' actions its default, if a read of the draft naming it shows that
+/// changes nothing more than keeping the alarms' actions as found. That
+/// read is returned.
 async fn alert_topic(
     draft: &mut Draft,
     clients: &Clients,
     live: &LiveState,
-) -> Result<(), ctrail_reader::ReadError> {
+) -> Result<Option<LiveState>, String> {
     let Some(Value::Array(filters)) = draft.get("monitoring", "metric_filters") else {
-        return Ok(());
+        return Ok(None);
     };
     // The topic most alarms notify, alone.
     let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
@@ -210,15 +207,17 @@ async fn alert_topic(
         }
     }
     let Some((arn, _)) = counts.iter().max_by_key(|(_, n)| **n) else {
-        return Ok(());
+        return Ok(None);
     };
     let arn = (*arn).to_owned();
     let here = format!(":{}:{}:", draft.region(), live.context.account_id);
     if !arn.contains(&here) {
-        return Ok(());
+        return Ok(None);
     }
     let name = arn.rsplit(':').next().unwrap_or_default().to_owned();
-    let emails = ctrail_reader::import::emails_of(clients, &arn).await?;
+    let emails = ctrail_reader::import::emails_of(clients, &arn)
+        .await
+        .map_err(|e| format!("reading the subscriptions of {arn}: {e}"))?;
     let filters: Vec<Value> = filters
         .clone()
         .into_iter()
@@ -233,32 +232,46 @@ async fn alert_topic(
             f
         })
         .collect();
+    let queries = match draft.get("monitoring", "queries") {
+        Some(Value::Array(q)) => q.clone(),
+        _ => Vec::new(),
+    };
     let mut topic = serde_json::json!({"name": name});
     if !emails.is_empty() {
         topic["emails"] = serde_json::json!(emails);
     }
     let mut plain = topic.clone();
     plain["encrypted"] = Value::Bool(false);
-    let queries = match draft.get("monitoring", "queries") {
-        Some(Value::Array(q)) => q.clone(),
-        _ => Vec::new(),
+    let comment = "found: most alarms notify this topic";
+    let with = |topic: Value| {
+        let mut d = draft.clone();
+        d.monitoring(filters.clone(), queries.clone());
+        d.set("monitoring", "alert_topic", topic, comment);
+        d
     };
-    let before = draft.clone();
-    draft.monitoring(filters, queries);
-    draft.choose(
-        Setting::new(
-            "monitoring",
-            "alert_topic",
-            "found: every alarm notifies this topic",
-            vec![topic, plain],
-        ),
-        live,
-    );
-    // Without the topic the alarms would notify nobody: keep them as found.
-    if draft.get("monitoring", "alert_topic").is_none() {
-        *draft = before;
+    let candidates = [with(topic), with(plain)];
+    let live = read(&candidates[0], clients).await?;
+    // The first that changes the least; the alarms' actions as found if
+    // the topic would change more.
+    let best = candidates
+        .into_iter()
+        .chain(std::iter::once(draft.clone()))
+        .filter_map(|d| d.weight(&live).map(|w| (w, d)))
+        .min_by_key(|(w, _)| *w);
+    if let Some((_, d)) = best {
+        *draft = d;
     }
-    Ok(())
+    Ok(Some(live))
+}
+
+/// A draft read as a plan reads it.
+async fn read(draft: &Draft, clients: &Clients) -> Result<LiveState, String> {
+    let spec = draft.parse()?;
+    let graph = ctrail_graph::build(&spec).map_err(|e| e.to_string())?;
+    ctrail_reader::read(clients, &spec, &graph)
+        .await
+        .map(|(live, _)| live)
+        .map_err(|e| format!("reading what trail {} uses: {e}", spec.trail.name))
 }
 
 /// The live attributes at `address` (`kind.name`), if read.
