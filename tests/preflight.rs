@@ -162,6 +162,21 @@ const CASES: &[Case] = &[
             "ReadOnlyLogs",
         ],
     },
+    // IAM User Guide, "AWS global condition context keys", aws:SourceIp:
+    // a request an AWS service makes with its service principal carries no
+    // source IP, so `NotIpAddress` on the absent key is true and the Deny
+    // applies to CloudTrail's delivery.
+    Case {
+        before: &[],
+        name: "bucket-deny-outside-corporate-network",
+        spec: &[(
+            "  name: my-org-cloudtrail-logs-2024",
+            "  extra_policy_statements:\n    - Sid: OnlyFromCorporateNetwork\n      Effect: Deny\n      Principal: '*'\n      Action: 's3:*'\n      Resource: arn:aws:s3:::my-org-cloudtrail-logs-2024/AWSLogs/*\n      Condition: {NotIpAddress: {'aws:SourceIp': '203.0.113.0/24'}}",
+        )],
+        live: &[],
+        exception: "InsufficientS3BucketPolicyException",
+        names: &["s3:PutObject", "OnlyFromCorporateNetwork"],
+    },
     Case {
         name: "topic-policy-denies-cloudtrail",
         before: &[("  insights: true", "  sns_topic: trail-deliveries")],
@@ -357,7 +372,7 @@ fn run(names: &[&str]) {
 
 #[test]
 fn the_catalogue_has_every_kind_of_broken_grant() {
-    assert!(CASES.len() >= 12);
+    assert!(CASES.len() >= 13);
     let exceptions: std::collections::BTreeSet<&str> = CASES.iter().map(|c| c.exception).collect();
     assert_eq!(
         exceptions.into_iter().collect::<Vec<_>>(),
@@ -393,6 +408,11 @@ fn broken_key_policies_are_caught_before_any_write() {
 #[test]
 fn more_broken_key_policies_are_caught_before_any_write() {
     run(&["key-without-describe", "key-managed-with-others-deny"]);
+}
+
+#[test]
+fn a_deny_outside_an_ip_range_stops_cloudtrail_which_sends_no_source_ip() {
+    run(&["bucket-deny-outside-corporate-network"]);
 }
 
 #[test]
@@ -455,4 +475,236 @@ fn the_adapter_refuses_keys_logs_cannot_use_and_unknown_insight_types() {
         Some("InvalidInsightSelectorsException"),
     );
     answers(insights, &["InsightType=ApiErrorRateInsight"], None);
+}
+
+/// One setup AWS accepts, from a page, that the preflight must pass: no
+/// finding in the plan, an apply that goes through, and the adapter (which
+/// plays AWS) accepting UpdateTrail on the documents as they are.
+struct Accepted {
+    name: &'static str,
+    /// The page the setup is quoted from.
+    source: &'static str,
+    before: &'static [(&'static str, &'static str)],
+    spec: &'static [(&'static str, &'static str)],
+    /// AWS CLI commands run by hand after the spec is applied, as `Case::live`.
+    live: &'static [(&'static str, &'static str)],
+}
+
+/// CloudTrail User Guide, "Role policy document for CloudTrail to use
+/// CloudWatch Logs for monitoring": the default policy of the console's
+/// `CloudTrail_CloudWatchLogs_Role`, scoped to the home region's stream.
+const CONSOLE_ROLE_POLICY: &str = "  role_policy:\n    Version: '2012-10-17'\n    Statement:\n      - Sid: AWSCloudTrailCreateLogStream2014110\n        Effect: Allow\n        Action: [logs:CreateLogStream]\n        Resource: ['arn:aws:logs:us-east-1:{account}:log-group:CloudTrail/SecurityLogs:log-stream:{account}_CloudTrail_us-east-1*']\n      - Sid: AWSCloudTrailPutLogEvents20141101\n        Effect: Allow\n        Action: [logs:PutLogEvents]\n        Resource: ['arn:aws:logs:us-east-1:{account}:log-group:CloudTrail/SecurityLogs:log-stream:{account}_CloudTrail_us-east-1*']";
+
+/// aws-samples/data-perimeter-policy-examples,
+/// resource_based_policies/s3_bucket_policy.json: both statements, the log
+/// folder as their resource.
+const DATA_PERIMETER: &str = "  extra_policy_statements:\n    - Sid: EnforceIdentityPerimeter\n      Effect: Deny\n      Principal: '*'\n      Action: 's3:*'\n      Resource: arn:aws:s3:::my-org-cloudtrail-logs-2024/AWSLogs/*\n      Condition:\n        StringNotEqualsIfExists: {'aws:PrincipalOrgID': o-a1b2c3d4e5, 'aws:PrincipalAccount': ['111122223333']}\n        BoolIfExists: {'aws:PrincipalIsAWSService': 'false'}\n    - Sid: EnforceNetworkPerimeter\n      Effect: Deny\n      Principal: '*'\n      Action: 's3:*'\n      Resource: arn:aws:s3:::my-org-cloudtrail-logs-2024/AWSLogs/*\n      Condition:\n        NotIpAddressIfExists: {'aws:SourceIp': '203.0.113.0/24'}\n        StringNotEqualsIfExists: {'aws:SourceVpc': vpc-0a1b2c3d, 'aws:PrincipalTag/network-perimeter-exception': 'true', 'aws:PrincipalAccount': ['111122223333']}\n        BoolIfExists: {'aws:PrincipalIsAWSService': 'false', 'aws:ViaAWSService': 'false'}\n        ArnNotLikeIfExists: {'aws:PrincipalArn': 'arn:aws:iam::{account}:role/aws-service-role/*'}\n        StringEquals: {'aws:PrincipalTag/data-perimeter-include': 'true'}";
+
+/// Amazon SNS Developer Guide, "Managing Amazon SNS encryption keys and
+/// costs": the publishing service's statement with the confused-deputy
+/// conditions (`aws:SourceAccount`, `aws:SourceArn` the alarms); CloudTrail's
+/// statements from "Configure AWS KMS key policies for CloudTrail"; CloudWatch
+/// Logs' from "Encrypt log data in CloudWatch Logs using AWS KMS".
+const KEY_POLICY_SNS_PAGE: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::{account}:root"},"Action":"kms:*","Resource":"*"},{"Sid":"Allow CloudTrail to encrypt logs","Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"kms:GenerateDataKey*","Resource":"*","Condition":{"StringEquals":{"aws:SourceArn":"arn:aws:cloudtrail:us-east-1:{account}:trail/security-audit-trail"},"StringLike":{"kms:EncryptionContext:aws:cloudtrail:arn":"arn:aws:cloudtrail:*:{account}:trail/*"}}},{"Sid":"Allow CloudTrail to describe key","Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":["kms:DescribeKey","kms:Decrypt"],"Resource":"*"},{"Sid":"Allow CloudWatch Logs","Effect":"Allow","Principal":{"Service":"logs.us-east-1.amazonaws.com"},"Action":["kms:Encrypt*","kms:Decrypt*","kms:ReEncrypt*","kms:GenerateDataKey*","kms:Describe*"],"Resource":"*","Condition":{"ArnLike":{"kms:EncryptionContext:aws:logs:arn":"arn:aws:logs:us-east-1:{account}:log-group:*"}}},{"Sid":"AllowCloudWatchAlarms","Effect":"Allow","Principal":{"Service":"cloudwatch.amazonaws.com"},"Action":["kms:GenerateDataKey*","kms:Decrypt"],"Resource":"*","Condition":{"StringEquals":{"aws:SourceAccount":"{account}"},"ArnLike":{"aws:SourceArn":"arn:aws:cloudwatch:us-east-1:{account}:alarm:*"}}}]}"#;
+
+/// CloudTrail User Guide, "Amazon SNS topic policy for CloudTrail",
+/// "Security best practices for SNS topic policy": the statement with
+/// `aws:SourceArn` alone.
+const TOPIC_POLICY_SOURCE_ARN_ONLY: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"AWSCloudTrailSNSPolicy20150319","Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"SNS:Publish","Resource":"arn:aws:sns:us-east-1:{account}:trail-deliveries","Condition":{"StringEquals":{"AWS:SourceArn":"arn:aws:cloudtrail:us-east-1:{account}:trail/security-audit-trail"}}}]}"#;
+
+const ACCEPTED: &[Accepted] = &[
+    Accepted {
+        name: "console-role-policy",
+        source: "CloudTrail User Guide, Role policy document for CloudTrail to use CloudWatch Logs for monitoring",
+        before: &[],
+        spec: &[("  log_group: CloudTrail/SecurityLogs", CONSOLE_ROLE_POLICY)],
+        live: &[],
+    },
+    Accepted {
+        name: "data-perimeter-deny",
+        source: "aws-samples/data-perimeter-policy-examples, s3_bucket_policy.json",
+        before: &[],
+        spec: &[("  name: my-org-cloudtrail-logs-2024", DATA_PERIMETER)],
+        live: &[],
+    },
+    Accepted {
+        name: "key-policy-with-sns-conditions",
+        source: "Amazon SNS Developer Guide, Managing Amazon SNS encryption keys and costs",
+        before: &[(
+            "  retention_days: 90",
+            "monitoring:\n  presets: [cis]\n  alert_topic:\n    name: security-alerts",
+        )],
+        spec: &[MANAGED_OFF],
+        live: &[(PUT_KEY_POLICY, KEY_POLICY_SNS_PAGE)],
+    },
+    Accepted {
+        name: "topic-policy-source-arn-only",
+        source: "CloudTrail User Guide, Amazon SNS topic policy for CloudTrail",
+        before: &[("  insights: true", "  sns_topic: trail-deliveries")],
+        spec: &[],
+        live: &[(
+            "sns set-topic-attributes --topic-arn arn:aws:sns:us-east-1:{account}:trail-deliveries --attribute-name Policy --attribute-value {}",
+            TOPIC_POLICY_SOURCE_ARN_ONLY,
+        )],
+    },
+];
+
+fn run_accepted(c: &Accepted) {
+    let acct = Account::empty(c.name);
+    let account = "123456789012";
+    edit_spec(&acct, c.before, account);
+    let out = acct.apply(&[]);
+    assert!(
+        out.status.success(),
+        "{}: apply of the spec before the case failed:\n{}{}",
+        c.name,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    edit_spec(&acct, c.spec, account);
+    let fill = |text: &str| {
+        text.replace("{key}", &acct.key_id)
+            .replace("{account}", account)
+    };
+    for (command, document) in c.live {
+        acct.em.cli(&fill(command), &[&fill(document)]);
+    }
+    // The documents as they are, before ctrail writes anything: the adapter
+    // judges UpdateTrail on them as CloudTrail does, and accepts.
+    let (ok, err) = acct
+        .em
+        .cli_result("cloudtrail update-trail --name security-audit-trail", &[]);
+    assert!(ok, "{} ({}): the adapter refused: {err}", c.name, c.source);
+    // The preflight agrees: no finding in the plan.
+    let out = acct.em.ctrail(&["plan", &acct.spec]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        matches!(out.status.code(), Some(0) | Some(2)) && !text.contains("Preflight:"),
+        "{} ({}): the preflight refuses what AWS accepts:\n{text}{err}",
+        c.name,
+        c.source
+    );
+    // And the apply goes through, the adapter judging every write.
+    let out = acct.apply(&[]);
+    assert!(
+        out.status.success(),
+        "{} ({}): apply failed:\n{}{}",
+        c.name,
+        c.source,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (ok, err) = acct
+        .em
+        .cli_result("cloudtrail update-trail --name security-audit-trail", &[]);
+    assert!(ok, "{} after apply: the adapter refused: {err}", c.name);
+}
+
+fn run_accepted_named(names: &[&str]) {
+    for name in names {
+        let c = ACCEPTED.iter().find(|c| c.name == *name).expect("case");
+        run_accepted(c);
+    }
+}
+
+#[test]
+fn the_consoles_role_policy_is_accepted() {
+    run_accepted_named(&["console-role-policy"]);
+}
+
+#[test]
+fn a_data_perimeter_deny_exempting_aws_services_is_accepted() {
+    run_accepted_named(&["data-perimeter-deny"]);
+}
+
+#[test]
+fn a_key_policy_with_the_sns_pages_conditions_is_accepted() {
+    run_accepted_named(&["key-policy-with-sns-conditions"]);
+}
+
+#[test]
+fn a_topic_policy_with_source_arn_only_is_accepted() {
+    run_accepted_named(&["topic-policy-source-arn-only"]);
+}
+
+/// `--accept-finding`: a finding's id, printed with it, lets a person who
+/// judged the preflight wrong get past it; the plan shows the acceptance,
+/// the saved plan records it, and an id that names no finding is an error.
+#[test]
+fn an_accepted_finding_is_shown_and_no_longer_stops_the_apply() {
+    let c = CASES
+        .iter()
+        .find(|c| c.name == "bucket-deny-acl-check")
+        .expect("case");
+    let acct = Account::empty("accept-finding");
+    let out = acct.apply(&[]);
+    assert!(out.status.success());
+    edit_spec(&acct, c.spec, "123456789012");
+    let out = acct.em.ctrail(&["plan", &acct.spec]);
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let id = err
+        .split('[')
+        .nth(1)
+        .and_then(|rest| rest.split(']').next())
+        .expect("the finding's id in brackets")
+        .to_owned();
+    assert!(id.starts_with("PF-"), "{err}");
+
+    let out = acct
+        .em
+        .ctrail(&["plan", "--accept-finding", "PF-00000000", &acct.spec]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("PF-00000000 names no preflight finding"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let saved = acct.dir().join("accepted.plan.json");
+    let saved_arg = saved.to_string_lossy().into_owned();
+    let out = acct.em.ctrail(&[
+        "plan",
+        "--accept-finding",
+        &id,
+        "--out",
+        &saved_arg,
+        &acct.spec,
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("finding(s) accepted with --accept-finding") && text.contains(&id),
+        "{text}"
+    );
+    let plan: Value =
+        serde_json::from_str(&std::fs::read_to_string(&saved).expect("saved")).expect("json");
+    assert_eq!(plan["preflight"][0]["id"], id.as_str());
+    assert_eq!(plan["preflight"][0]["accepted"], true);
+    let out = acct.em.ctrail(&[
+        "plan",
+        "--format",
+        "markdown",
+        "--accept-finding",
+        &id,
+        &acct.spec,
+    ]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("> [!WARNING]"));
+
+    // Without the acceptance the apply refuses; the saved plan carries it.
+    let out = acct.apply(&[]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = acct.em.ctrail(&["apply", "--auto-approve", &saved_arg]);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

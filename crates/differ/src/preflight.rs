@@ -78,9 +78,31 @@ impl Trail<'_> {
     }
     /// A request from CloudTrail acting for this trail.
     fn request<'r>(&self, action: &'r str, resource: &'r str) -> Request<'r> {
-        Request::new(Principal::Service(CLOUDTRAIL), action, resource)
+        service_request(CLOUDTRAIL, action, resource, self.organization)
             .with("aws:SourceArn", self.arn())
             .with("aws:SourceAccount", self.account)
+    }
+}
+
+/// A request a service principal makes: it carries
+/// `aws:PrincipalIsAWSService` = true, and `aws:SourceOrgID` when the
+/// account belongs to an organization (IAM User Guide, "AWS global condition
+/// context keys",
+/// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html:
+/// "aws:PrincipalIsAWSService", "aws:SourceOrgID"). So a data-perimeter Deny
+/// that exempts AWS services (`BoolIfExists aws:PrincipalIsAWSService
+/// false`) does not apply to them, as in AWS.
+fn service_request<'r>(
+    service: &'r str,
+    action: &'r str,
+    resource: &'r str,
+    organization: Option<&str>,
+) -> Request<'r> {
+    let req = Request::new(Principal::Service(service), action, resource)
+        .with("aws:PrincipalIsAWSService", "true");
+    match organization {
+        Some(org) => req.with("aws:SourceOrgID", org),
+        None => req,
     }
 }
 
@@ -122,6 +144,8 @@ fn judge(out: &mut Judgement, policy: &Policy, kind: Kind, req: &Request<'_>, c:
     }
     if !decision.allowed() {
         out.findings.push(Finding {
+            id: String::new(),
+            accepted: false,
             operation: c.operation.to_owned(),
             exception: c.exception.map(str::to_owned),
             document: c.document.to_owned(),
@@ -138,6 +162,8 @@ fn parsed(out: &mut Judgement, doc: &Value, document: &str) -> Option<Policy> {
         Ok(p) => Some(p),
         Err(e) => {
             out.findings.push(Finding {
+                id: String::new(),
+                accepted: false,
                 operation: "preflight".into(),
                 exception: None,
                 document: document.to_owned(),
@@ -262,6 +288,9 @@ fn grouped(findings: Vec<Finding>) -> Vec<Finding> {
             None => out.push(f),
         }
     }
+    for f in &mut out {
+        f.id = f.stable_id();
+    }
     out
 }
 
@@ -279,6 +308,8 @@ fn bucket(out: &mut Judgement, g: &ResourceGraph, live: &LiveState, t: &Trail<'_
     let check = |shown| Check::of(op, exception, &document, shown);
     let Some(doc) = doc else {
         out.findings.push(Finding {
+            id: String::new(),
+            accepted: false,
             operation: op.into(),
             exception: Some("InsufficientS3BucketPolicyException".into()),
             document: document.clone(),
@@ -438,7 +469,7 @@ fn key(out: &mut Judgement, g: &ResourceGraph, live: &LiveState, t: &Trail<'_>) 
             ("kms:GenerateDataKey", "kms:GenerateDataKey*"),
             ("kms:DescribeKey", "kms:Describe*"),
         ] {
-            let req = Request::new(Principal::Service(&logs), action, key_arn)
+            let req = service_request(&logs, action, key_arn, t.organization)
                 .with("kms:EncryptionContext:aws:logs:arn", group_arn.as_str())
                 .with("aws:SourceAccount", t.account);
             judge(out, &policy, Kind::Resource, &req, &Check { shown, ..c });
@@ -454,22 +485,34 @@ fn key(out: &mut Judgement, g: &ResourceGraph, live: &LiveState, t: &Trail<'_>) 
         let Some(arn) = d.get("arn").and_then(Value::as_str) else {
             continue;
         };
-        let notified = g.resources().any(|r| {
-            r.address.kind == K::MetricAlarm
-                && r.desired["alarm_actions"]
-                    .as_array()
-                    .is_some_and(|a| a.iter().any(|x| x.as_str() == Some(arn)))
-        });
-        if !notified {
-            continue;
-        }
+        // Each alarm that notifies the topic: SNS asks KMS as the publisher,
+        // with the alarm as aws:SourceArn (docs/aws-rules.md).
+        let alarms: Vec<&str> = g
+            .resources()
+            .filter(|r| {
+                r.address.kind == K::MetricAlarm
+                    && r.desired["alarm_actions"]
+                        .as_array()
+                        .is_some_and(|a| a.iter().any(|x| x.as_str() == Some(arn)))
+            })
+            .map(|r| r.address.name.as_str())
+            .collect();
         let c = Check::of("alarm notification", None, &document, "");
-        for (action, shown) in [
-            ("kms:GenerateDataKey", "kms:GenerateDataKey*"),
-            ("kms:Decrypt", "kms:Decrypt"),
-        ] {
-            let req = Request::new(Principal::Service(CLOUDWATCH), action, key_arn);
-            judge(out, &policy, Kind::Resource, &req, &Check { shown, ..c });
+        let region = arn.split(':').nth(3).unwrap_or(t.region());
+        for alarm in alarms {
+            let alarm_arn = format!(
+                "arn:{}:cloudwatch:{region}:{}:alarm:{alarm}",
+                t.partition, t.account
+            );
+            for (action, shown) in [
+                ("kms:GenerateDataKey", "kms:GenerateDataKey*"),
+                ("kms:Decrypt", "kms:Decrypt"),
+            ] {
+                let req = service_request(CLOUDWATCH, action, key_arn, t.organization)
+                    .with("aws:SourceArn", alarm_arn.as_str())
+                    .with("aws:SourceAccount", t.account);
+                judge(out, &policy, Kind::Resource, &req, &Check { shown, ..c });
+            }
         }
     }
 }
@@ -498,12 +541,20 @@ fn role(out: &mut Judgement, g: &ResourceGraph, t: &Trail<'_>) {
         let Some(policy) = parsed(out, perms, &document) else {
             return;
         };
+        // CloudTrail User Guide, "CloudWatch log group and log stream naming
+        // for CloudTrail" (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudwatch-log-group-log-stream-naming-for-cloudtrail.html):
+        // the stream is `account_ID_CloudTrail_trail_region`, with
+        // `_number` added when the volume is high; the role policy AWS
+        // writes for `CloudTrail_CloudWatchLogs_Role` ("Role policy document
+        // for CloudTrail to use CloudWatch Logs for monitoring") allows
+        // `<account>_CloudTrail_<home region>*`. Which region a
+        // multi-region trail's stream names is left open by the page; the
+        // console's policy covers the trail's (home) region, so that is the
+        // stream judged, with a numbered one (ctrail writes
+        // `<account>_CloudTrail_*`, which covers every reading).
         let group = group_arn.trim_end_matches(":*");
-        let mut streams: Vec<String> = t
-            .regions()
-            .iter()
-            .map(|region| format!("{group}:log-stream:{}_CloudTrail_{region}", t.account))
-            .collect();
+        let home = format!("{group}:log-stream:{}_CloudTrail_{}", t.account, t.region());
+        let mut streams: Vec<String> = vec![home.clone(), format!("{home}_2")];
         if t.flag("is_organization_trail")
             && let Some(org) = t.organization
         {
@@ -550,6 +601,8 @@ fn topic(out: &mut Judgement, g: &ResourceGraph, live: &LiveState, t: &Trail<'_>
     let Some(name) = t.str("sns_topic_name") else {
         return;
     };
+    // The trail names its topic by ARN (the kind sends the ARN).
+    let name = name.rsplit(':').next().unwrap_or(name);
     let arn = desired(g, K::SnsTopicPolicy, name, "topic_arn")
         .and_then(Value::as_str)
         .map(str::to_owned)
@@ -661,6 +714,13 @@ cloudwatch_logs:
         )
     }
 
+    /// A finding's message without its id.
+    fn unnamed(f: &Finding) -> String {
+        let m = f.message();
+        m.split_once("] ")
+            .map_or(m.clone(), |(_, rest)| rest.to_owned())
+    }
+
     fn with_key_policy(live: &mut LiveState, doc: Value) {
         live.resources.insert(
             Address::new(K::KmsKeyPolicy, KEY),
@@ -683,7 +743,7 @@ cloudwatch_logs:
             setup(&SPEC.replace("version: 1", "version: 1\nmanage_kms_key_policy: false"));
         with_key_policy(&mut live, serde_json::from_str(ROOT_ONLY).expect("json"));
         let f = check(&g, &live, "aws");
-        let messages: Vec<String> = f.iter().map(Finding::message).collect();
+        let messages: Vec<String> = f.iter().map(unnamed).collect();
         assert_eq!(f.len(), 2, "{messages:#?}");
         assert_eq!(
             messages[0],
@@ -754,11 +814,11 @@ cloudwatch_logs:
                 .all(|x| x.operation == "alarm notification" && x.exception.is_none())
         );
         assert!(
-            f[0].message().starts_with(&format!(
+            unnamed(&f[0]).starts_with(&format!(
                 "alarm notification would be dropped: topic policy of {arn} does not allow cloudwatch.amazonaws.com SNS:Publish"
             )),
             "{}",
-            f[0].message()
+            unnamed(&f[0])
         );
     }
 
@@ -786,12 +846,43 @@ cloudwatch_logs:
              "Action": "kms:*", "Resource": "*"}]});
         with_key_policy(&mut live, doc);
         let f = check(&g, &live, "aws");
-        let messages: Vec<String> = f.iter().map(Finding::message).collect();
+        let messages: Vec<String> = f.iter().map(unnamed).collect();
         assert_eq!(
             messages,
             [format!(
                 "alarm notification would be dropped: key policy of {KEY} does not allow cloudwatch.amazonaws.com kms:GenerateDataKey*, kms:Decrypt on {KEY}: no statement allows it"
             )]
+        );
+    }
+
+    /// Amazon SNS Developer Guide, "Managing Amazon SNS encryption keys and
+    /// costs": the statement for the publishing service with the
+    /// confused-deputy conditions. Alarm requests carry the alarm's ARN and
+    /// account, so it passes for this account's alarms and not for another's.
+    #[test]
+    fn a_key_policy_with_the_sns_pages_conditions_admits_this_accounts_alarms() {
+        let spec =
+            format!("{SPEC}monitoring:\n  presets: [cis]\n  alert_topic: {{name: alerts}}\n")
+                .replace("version: 1", "version: 1\nmanage_kms_key_policy: false");
+        let (g, mut live) = setup(&spec);
+        let policy = |account: &str| {
+            json!({"Statement": [
+                {"Effect": "Allow", "Principal": {"Service": ["cloudtrail.amazonaws.com", "logs.us-east-1.amazonaws.com"]},
+                 "Action": "kms:*", "Resource": "*"},
+                {"Sid": "AllowCloudWatchAlarms", "Effect": "Allow",
+                 "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                 "Action": ["kms:GenerateDataKey*", "kms:Decrypt"], "Resource": "*",
+                 "Condition": {"StringEquals": {"aws:SourceAccount": account},
+                               "ArnLike": {"aws:SourceArn": format!("arn:aws:cloudwatch:us-east-1:{account}:alarm:*")}}}]})
+        };
+        with_key_policy(&mut live, policy("123456789012"));
+        assert_eq!(check(&g, &live, "aws"), vec![]);
+        with_key_policy(&mut live, policy("111122223333"));
+        let f = check(&g, &live, "aws");
+        assert!(!f.is_empty());
+        assert!(
+            f.iter().all(|x| x.operation == "alarm notification"
+                && x.principal == "cloudwatch.amazonaws.com")
         );
     }
 
@@ -850,5 +941,153 @@ cloudwatch_logs:
         let req = Request::new(Principal::Service(CLOUDTRAIL), "SNS:Publish", "arn:t")
             .with("aws:SourceAccount", "123456789012");
         assert!(!evaluate(&default, Kind::Resource, &req).allowed());
+    }
+    /// The role policy AWS writes for the console's default
+    /// `CloudTrail_CloudWatchLogs_Role` (CloudTrail User Guide, "Role policy
+    /// document for CloudTrail to use CloudWatch Logs for monitoring"):
+    /// scoped to `<account>_CloudTrail_<home region>*`.
+    fn console_role_spec(stream: &str) -> String {
+        format!(
+            r#"
+version: 1
+region: us-east-2
+trail:
+  name: audit
+bucket:
+  name: audit-logs-bucket
+cloudwatch_logs:
+  log_group: CloudTrail/Audit
+  role_policy:
+    Version: "2012-10-17"
+    Statement:
+      - Sid: AWSCloudTrailCreateLogStream2014110
+        Effect: Allow
+        Action: [logs:CreateLogStream]
+        Resource: ["arn:aws:logs:us-east-2:123456789012:log-group:CloudTrail/Audit:log-stream:{stream}"]
+      - Sid: AWSCloudTrailPutLogEvents20141101
+        Effect: Allow
+        Action: [logs:PutLogEvents]
+        Resource: ["arn:aws:logs:us-east-2:123456789012:log-group:CloudTrail/Audit:log-stream:{stream}"]
+"#
+        )
+    }
+
+    #[test]
+    fn the_consoles_role_policy_scoped_to_the_home_region_stream_passes() {
+        let (g, live) = setup(&console_role_spec("123456789012_CloudTrail_us-east-2*"));
+        assert_eq!(check(&g, &live, "aws"), vec![]);
+    }
+
+    #[test]
+    fn a_role_policy_missing_the_home_region_or_its_numbered_streams_is_refused() {
+        // Another region's stream only.
+        let (g, live) = setup(&console_role_spec("123456789012_CloudTrail_eu-west-1*"));
+        let found = check(&g, &live, "aws");
+        assert!(
+            found
+                .iter()
+                .any(|f| f.resource.ends_with("123456789012_CloudTrail_us-east-2")),
+            "{found:#?}"
+        );
+        // The home region's first stream, but not the numbered ones CloudTrail
+        // adds at high volume.
+        let (g, live) = setup(&console_role_spec("123456789012_CloudTrail_us-east-2"));
+        let found = check(&g, &live, "aws");
+        assert!(!found.is_empty());
+        assert!(
+            found
+                .iter()
+                .all(|f| f.resource.ends_with("_CloudTrail_us-east-2_2")),
+            "{found:#?}"
+        );
+        assert_eq!(
+            found[0].exception.as_deref(),
+            Some("InvalidCloudWatchLogsRoleArnException")
+        );
+    }
+
+    /// aws-samples/data-perimeter-policy-examples,
+    /// resource_based_policies/s3_bucket_policy.json, "EnforceIdentityPerimeter":
+    /// AWS services are exempt by `BoolIfExists aws:PrincipalIsAWSService false`.
+    #[test]
+    fn the_data_perimeter_deny_exempting_aws_services_is_no_finding() {
+        let spec = SPEC.replace(
+            "  name: audit-logs-bucket\n",
+            "  name: audit-logs-bucket\n  extra_policy_statements:\n    - Sid: EnforceIdentityPerimeter\n      Effect: Deny\n      Principal: '*'\n      Action: 's3:*'\n      Resource: ['arn:aws:s3:::audit-logs-bucket', 'arn:aws:s3:::audit-logs-bucket/*']\n      Condition:\n        StringNotEqualsIfExists: {'aws:PrincipalOrgID': o-exampleorgid, 'aws:PrincipalAccount': ['111122223333']}\n        BoolIfExists: {'aws:PrincipalIsAWSService': 'false'}\n",
+        );
+        assert!(spec.contains("EnforceIdentityPerimeter"));
+        let (g, mut live) = setup(&spec);
+        with_key_policy(&mut live, serde_json::from_str(ROOT_ONLY).expect("json"));
+        let found = check(&g, &live, "aws");
+        assert_eq!(found, vec![], "{spec}");
+    }
+
+    /// CloudTrail User Guide, "Amazon SNS topic policy for CloudTrail",
+    /// "Security best practices for SNS topic policy": the statement with
+    /// `aws:SourceArn` only.
+    #[test]
+    fn a_topic_policy_conditioned_on_source_arn_only_passes() {
+        let (mut g, mut live) = setup(SPEC);
+        with_key_policy(&mut live, serde_json::from_str(ROOT_ONLY).expect("json"));
+        let arn = "arn:aws:sns:us-east-1:123456789012:deliveries";
+        let doc = json!({"Version": "2012-10-17", "Statement": [{
+            "Sid": "AWSCloudTrailSNSPolicy20150319", "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "SNS:Publish",
+            "Resource": arn,
+            "Condition": {"StringEquals": {"AWS:SourceArn": "arn:aws:cloudtrail:us-east-1:123456789012:trail/audit"}}}]});
+        live.resources.insert(
+            Address::new(K::SnsTopicPolicy, "deliveries"),
+            Observed::Present(json!({"topic_arn": arn, "statements": [], "_document": doc})),
+        );
+        // Judged on that statement alone: ctrail's own is not written.
+        g = without(g, K::SnsTopicPolicy);
+        assert_eq!(check(&g, &live, "aws"), vec![]);
+        let other = doc
+            .to_string()
+            .replace("trail/audit", "trail/someone-elses");
+        live.resources.insert(
+            Address::new(K::SnsTopicPolicy, "deliveries"),
+            Observed::Present(json!({"topic_arn": arn, "statements": [],
+                "_document": serde_json::from_str::<Value>(&other).expect("json")})),
+        );
+        let found = check(&g, &live, "aws");
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(
+            found[0].exception.as_deref(),
+            Some("InsufficientSnsTopicPolicyException")
+        );
+    }
+
+    /// The graph without one kind's resources (what ctrail would not write).
+    fn without(g: ResourceGraph, kind: K) -> ResourceGraph {
+        let mut out = ResourceGraph::default();
+        for r in g.resources().filter(|r| r.address.kind != kind) {
+            out.add(r.clone()).expect("add");
+        }
+        out
+    }
+
+    #[test]
+    fn findings_have_stable_ids_and_differ_by_what_they_judge() {
+        let (g, live) = setup(&console_role_spec("123456789012_CloudTrail_eu-west-1*"));
+        let first = check(&g, &live, "aws");
+        let again = check(&g, &live, "aws");
+        assert!(!first.is_empty());
+        assert_eq!(
+            first.iter().map(|f| &f.id).collect::<Vec<_>>(),
+            again.iter().map(|f| &f.id).collect::<Vec<_>>()
+        );
+        let ids: std::collections::BTreeSet<_> = first.iter().map(|f| f.id.clone()).collect();
+        assert_eq!(ids.len(), first.len(), "{first:#?}");
+        assert!(
+            first
+                .iter()
+                .all(|f| f.id.starts_with("PF-") && f.id.len() == 11)
+        );
+        assert!(
+            first[0]
+                .message()
+                .starts_with(&format!("[{}] ", first[0].id))
+        );
     }
 }

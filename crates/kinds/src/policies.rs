@@ -77,6 +77,16 @@ impl<'a> Names<'a> {
     pub fn role_arn(&self, role: &str) -> String {
         format!("arn:{}:iam::{}:role/{role}", self.partition, self.account())
     }
+    /// Every CloudWatch alarm of the account in the spec's region: the
+    /// `aws:SourceArn` an alarm action sends.
+    pub fn alarm_arns(&self) -> String {
+        format!(
+            "arn:{}:cloudwatch:{}:{}:alarm:*",
+            self.partition,
+            self.region,
+            self.account()
+        )
+    }
     fn source_conditions(&self) -> Value {
         json!({
             "aws:SourceArn": self.trail_arn(),
@@ -320,10 +330,14 @@ fn for_this_trail(n: &Names<'_>, sid: &str, action: &str) -> Value {
 /// between event sources from AWS services and encrypted topics"
 /// (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html):
 /// the publishing service's principal, `cloudwatch.amazonaws.com` for alarm
-/// actions, gets `kms:GenerateDataKey*` and `kms:Decrypt`. That page gives
-/// the statement without conditions, and documents no condition key that
-/// CloudWatch sends to KMS, so none is added (a condition it does not send
-/// would stop every alarm notification). The AWS managed key `alias/aws/sns`
+/// actions, gets `kms:GenerateDataKey*` and `kms:Decrypt`. The same page's
+/// confused-deputy step recommends scoping that statement with
+/// `aws:SourceAccount` and `aws:SourceArn` (the publishing resource), and the
+/// IAM User Guide's global condition keys page ("aws:SourceArn",
+/// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html)
+/// says a service acting for a resource sends both: so the statement is
+/// limited to this account's alarms in the spec's region
+/// (`arn:<partition>:cloudwatch:<region>:<account>:alarm:*`). The AWS managed key `alias/aws/sns`
 /// cannot take this statement, which is why the topic uses the spec's key
 /// (AWS re:Post knowledge center, "cloudwatch-configure-alarm-sns").
 pub fn kms_statements(n: &Names<'_>, users: KeyUsers<'_>) -> Value {
@@ -382,7 +396,11 @@ pub fn kms_statements(n: &Names<'_>, users: KeyUsers<'_>) -> Value {
             "Effect": "Allow",
             "Principal": {"Service": "cloudwatch.amazonaws.com"},
             "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
-            "Resource": "*"
+            "Resource": "*",
+            "Condition": {
+                "StringEquals": {"aws:SourceAccount": n.account()},
+                "ArnLike": {"aws:SourceArn": n.alarm_arns()}
+            }
         }));
     }
     Value::Array(statements)
@@ -541,6 +559,17 @@ mod tests {
             "false"
         );
         assert_eq!(all[5]["Principal"]["Service"], "cloudwatch.amazonaws.com");
+        assert_eq!(
+            all[5]["Condition"]["ArnLike"]["aws:SourceArn"],
+            format!(
+                "arn:aws:cloudwatch:us-east-1:{}:alarm:*",
+                Placeholder::AccountId.token()
+            )
+        );
+        assert_eq!(
+            all[5]["Condition"]["StringEquals"]["aws:SourceAccount"],
+            Placeholder::AccountId.token()
+        );
         assert_eq!(all[2]["Action"], "kms:Decrypt");
     }
 }

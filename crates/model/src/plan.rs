@@ -128,6 +128,25 @@ impl Plan {
         }
     }
 
+    /// The preflight's findings nobody accepted: any of them stops an apply.
+    pub fn blocking(&self) -> impl Iterator<Item = &Finding> {
+        self.preflight.iter().filter(|f| !f.accepted)
+    }
+
+    /// Marks the findings named by `ids` accepted; returns the ids that name
+    /// no finding of this plan.
+    pub fn accept_findings<'i>(&mut self, ids: &'i [String]) -> Vec<&'i str> {
+        for f in &mut self.preflight {
+            if ids.iter().any(|id| id.eq_ignore_ascii_case(&f.id)) {
+                f.accepted = true;
+            }
+        }
+        ids.iter()
+            .map(String::as_str)
+            .filter(|id| !self.preflight.iter().any(|f| f.id.eq_ignore_ascii_case(id)))
+            .collect()
+    }
+
     pub fn summary(&self) -> Summary {
         let mut s = Summary::default();
         for a in &self.actions {
@@ -185,6 +204,15 @@ pub struct Grant {
 /// A grant that AWS would find missing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
+    /// A stable name for this finding (`PF-` and 8 hex digits of what it
+    /// judged: operation, document, principal, action and resource), printed
+    /// with it, for `--accept-finding`.
+    #[serde(default)]
+    pub id: String,
+    /// A person judged the preflight wrong here and accepted the finding
+    /// (`--accept-finding ID`): shown in the plan, and no longer blocking.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub accepted: bool,
     /// What would fail: `CreateTrail`, `UpdateTrail`, `CreateLogGroup`,
     /// `AssociateKmsKey`, or `alarm notification` (dropped, with no error).
     pub operation: String,
@@ -200,13 +228,35 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// What would fail, and why (the plan's preflight).
+    /// The stable id of a finding with these fields (see `id`): FNV-1a over
+    /// the fields that say what was judged, so the same refusal of the same
+    /// grant has the same id in every plan, and the reason's wording may
+    /// change without changing it.
+    pub fn stable_id(&self) -> String {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for field in [
+            &self.operation,
+            &self.document,
+            &self.principal,
+            &self.action,
+            &self.resource,
+        ] {
+            for b in field.bytes().chain(std::iter::once(0)) {
+                hash ^= u64::from(b);
+                hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        }
+        format!("PF-{:08x}", (hash >> 32) as u32 ^ hash as u32)
+    }
+
+    /// What would fail, and why (the plan's preflight), with the id.
     pub fn message(&self) -> String {
         let fails = match &self.exception {
             Some(e) => format!("{} would fail with {e}", self.operation),
             None => format!("{} would be dropped", self.operation),
         };
-        format!("{fails}: {}", self.refused())
+        let accepted = if self.accepted { ", accepted" } else { "" };
+        format!("[{}{accepted}] {fails}: {}", self.id, self.refused())
     }
 
     /// The grant the document refuses, and why.

@@ -90,17 +90,27 @@ async fn resolve(
             },
         }
     };
+    // The organization is read with the caller's identity, at no extra round:
+    // an organization trail needs its id, and every request a service
+    // principal makes for an account in an organization carries
+    // aws:SourceOrgID, which the preflight sends. Outside an organization
+    // trail, an account in no organization (AWSOrganizationsNotInUseException)
+    // or a caller not allowed to ask is simply "no organization known".
     let org = async {
-        if !needs_org {
-            return Ok(None);
-        }
-        clients
+        let read = clients
             .organizations
             .describe_organization()
             .send()
             .await
-            .map(|o| o.organization().and_then(|o| o.id()).map(str::to_owned))
-            .map_err(|e| call_error("organizations:DescribeOrganization", e))
+            .map(|o| o.organization().and_then(|o| o.id()).map(str::to_owned));
+        match read {
+            Ok(id) => Ok(id),
+            Err(e) if needs_org => Err(call_error("organizations:DescribeOrganization", e)),
+            Err(e) => {
+                tracing::debug!(error = %e, "no organization read; aws:SourceOrgID is not judged");
+                Ok(None)
+            }
+        }
     };
     let (identity, key, org) = tokio::join!(sts, kms, org);
     let account_id = identity?

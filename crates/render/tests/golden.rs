@@ -144,6 +144,8 @@ fn the_json_plan_carries_the_checked_fields() {
 fn preflight_findings_are_in_the_json_plan() {
     let mut plan = load("seed-additions");
     plan.preflight.push(ctrail_differ::Finding {
+        id: "PF-00000001".into(),
+        accepted: false,
         operation: "UpdateTrail".into(),
         exception: Some("InsufficientS3BucketPolicyException".into()),
         document: "bucket policy of b".into(),
@@ -161,9 +163,31 @@ fn preflight_findings_are_in_the_json_plan() {
     let back: Plan = serde_json::from_str(&plan::json::render(&section)).expect("round trip");
     assert_eq!(back.preflight, plan.preflight);
     assert!(plan::text::render(&section, Style::PLAIN).contains(
-        "x UpdateTrail would fail with InsufficientS3BucketPolicyException: bucket policy of b does not allow cloudtrail.amazonaws.com s3:PutObject"
+        "x [PF-00000001] UpdateTrail would fail with InsufficientS3BucketPolicyException: bucket policy of b does not allow cloudtrail.amazonaws.com s3:PutObject"
     ));
     assert!(plan::markdown::render(&section).contains("> [!CAUTION]"));
+    // Accepted, it is shown apart and no longer blocks.
+    plan.preflight[0].accepted = true;
+    assert_eq!(plan.blocking().count(), 0);
+    let section = Section::new(&plan);
+    let text = plan::text::render(&section, Style::PLAIN);
+    assert!(
+        text.contains("1 finding(s) accepted with --accept-finding")
+            && text.contains("! [PF-00000001, accepted] UpdateTrail would fail")
+            && !text.contains("cannot be applied"),
+        "{text}"
+    );
+    let md = plan::markdown::render(&section);
+    assert!(
+        md.contains("> [!WARNING]") && !md.contains("[!CAUTION]"),
+        "{md}"
+    );
+    let back: Plan = serde_json::from_str(&plan::json::render(&section)).expect("round trip");
+    assert!(back.preflight[0].accepted);
+    assert_eq!(
+        plan::json::document(&section)["preflight"][0]["id"],
+        "PF-00000001"
+    );
     let lines = drift::json_lines(&plan);
     let finding: serde_json::Value = serde_json::from_str(
         lines

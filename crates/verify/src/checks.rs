@@ -433,6 +433,8 @@ mod tests {
     fn a_refused_grant_fails_its_document_naming_the_statement() {
         let mut ev = evidence(true);
         ev.refused = vec![ctrail_model::Finding {
+            id: "PF-00000001".into(),
+            accepted: false,
             operation: "UpdateTrail".into(),
             exception: Some("InsufficientS3BucketPolicyException".into()),
             document: "bucket policy of b".into(),

@@ -35,6 +35,11 @@ pub struct Options {
     /// refusal of a locked apply names the id), then apply.
     #[arg(long, value_name = "LOCK_ID")]
     pub force_unlock: Option<String>,
+    /// Accept the preflight finding with this id after judging it wrong (as
+    /// `ctrail plan --accept-finding`); a saved plan's accepted findings are
+    /// accepted already. Repeatable; an id that names no finding is an error.
+    #[arg(long = "accept-finding", value_name = "ID")]
+    pub accept_findings: Vec<String>,
 }
 
 /// The apply lock's calls, under the run's retry policy.
@@ -146,8 +151,27 @@ async fn apply(opts: Options, conn: &Connection) -> Result<ExitCode, String> {
         );
     }
     let (planned, seen) = tokio::join!(live::plan(&spec_path, conn), locker.observe(&place));
-    let planned = planned?;
+    let mut planned = planned?;
     let seen = seen.map_err(|e| format!("reading the apply lock: {e}"))?;
+    // What the reviewer saw accepted in the saved plan, and what this run accepts.
+    let mut accepted = opts.accept_findings.clone();
+    if let Some(saved) = &saved {
+        accepted.extend(
+            saved
+                .preflight
+                .iter()
+                .filter(|f| f.accepted)
+                .map(|f| f.id.clone()),
+        );
+    }
+    let unknown = planned.plan.accept_findings(&opts.accept_findings);
+    if !unknown.is_empty() {
+        return Err(format!(
+            "--accept-finding {} names no preflight finding of this plan; nothing was applied",
+            unknown.join(", ")
+        ));
+    }
+    planned.plan.accept_findings(&accepted);
     if let Some(saved) = &saved {
         if saved.header.spec_digest != planned.plan.header.spec_digest {
             return Err(format!(
@@ -169,10 +193,10 @@ async fn apply(opts: Options, conn: &Connection) -> Result<ExitCode, String> {
     }
     let section = Section::new(&planned.plan);
     print!("{}", plan::text::render(&section, style));
-    if !planned.plan.preflight.is_empty() {
+    let blocking = planned.plan.blocking().count();
+    if blocking > 0 {
         return Err(format!(
-            "the preflight found {} grant(s) AWS would refuse (listed above); nothing was applied",
-            planned.plan.preflight.len()
+            "the preflight found {blocking} grant(s) AWS would refuse (listed above; --accept-finding ID accepts one judged wrong); nothing was applied"
         ));
     }
     if let Some(p) = planned.plan.prevented.first() {

@@ -132,6 +132,7 @@ async fn run_destroy(opts: Options, conn: &Connection) -> Result<ExitCode, Strin
         parallelism: opts.parallelism,
         propagation_timeout: 180,
         force_unlock: opts.force_unlock.clone(),
+        accept_findings: Vec::new(),
     };
     let locker = apply::locker(&clients, &apply_opts);
     if let Some(id) = &opts.force_unlock {

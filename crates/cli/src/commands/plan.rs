@@ -21,6 +21,11 @@ pub struct Options {
     /// Exit 0 when there are no changes, 2 when there are, 1 on error.
     #[arg(long)]
     pub detailed_exitcode: bool,
+    /// Accept the preflight finding with this id (printed with it, e.g.
+    /// PF-1a2b3c4d) after judging it wrong: the plan shows it as accepted and
+    /// no longer fails on it. Repeatable; an id that names no finding is an error.
+    #[arg(long = "accept-finding", value_name = "ID")]
+    pub accept_findings: Vec<String>,
 }
 
 pub fn run(opts: Options, conn: &Connection) -> ExitCode {
@@ -28,9 +33,28 @@ pub fn run(opts: Options, conn: &Connection) -> ExitCode {
         eprintln!("error: --out saves the plan of one spec; give exactly one SPEC");
         return ExitCode::from(1);
     }
-    let results = crate::runtime().block_on(super::live::plan_all(&opts.specs, conn));
+    let mut results = crate::runtime().block_on(super::live::plan_all(&opts.specs, conn));
     let style = Style::detect();
     let mut failed = false;
+    if !opts.accept_findings.is_empty() {
+        let mut unknown: Vec<&str> = opts.accept_findings.iter().map(String::as_str).collect();
+        for planned in results.iter_mut().flatten() {
+            let missing = planned.plan.accept_findings(&opts.accept_findings);
+            unknown.retain(|id| missing.contains(id));
+        }
+        if !unknown.is_empty() {
+            eprintln!(
+                "error: --accept-finding {} names no preflight finding of {}",
+                unknown.join(", "),
+                if opts.specs.len() == 1 {
+                    "this plan"
+                } else {
+                    "these plans"
+                }
+            );
+            failed = true;
+        }
+    }
     let mut changes = false;
     let mut json_docs = Vec::new();
     for (i, result) in results.iter().enumerate() {
@@ -46,8 +70,12 @@ pub fn run(opts: Options, conn: &Connection) -> ExitCode {
         changes |= planned.plan.summary().has_changes();
         // A grant AWS would refuse fails the plan: apply would refuse it too.
         for f in &planned.plan.preflight {
-            eprintln!("error: {}: {}", planned.plan.header.spec, f.message());
-            failed = true;
+            if f.accepted {
+                eprintln!("warning: {}: {}", planned.plan.header.spec, f.message());
+            } else {
+                eprintln!("error: {}: {}", planned.plan.header.spec, f.message());
+                failed = true;
+            }
         }
         for p in &planned.plan.prevented {
             eprintln!("error: {}: {p}", planned.plan.header.spec);

@@ -19,13 +19,26 @@ pub fn render(section: &Section<'_>) -> String {
         h.trail, h.account_id, h.region
     );
     let _ = writeln!(out, "Spec: `{}`\n", h.spec);
-    if !plan.preflight.is_empty() {
+    let blocking: Vec<_> = plan.blocking().collect();
+    if !blocking.is_empty() {
         let _ = writeln!(
             out,
             "> [!CAUTION]\n> **Preflight: {} grant(s) AWS would refuse; this plan cannot be applied.**",
-            plan.preflight.len()
+            blocking.len()
         );
-        for f in &plan.preflight {
+        for f in blocking {
+            let _ = writeln!(out, "> - {}", f.message());
+        }
+        out.push('\n');
+    }
+    let accepted: Vec<_> = plan.preflight.iter().filter(|f| f.accepted).collect();
+    if !accepted.is_empty() {
+        let _ = writeln!(
+            out,
+            "> [!WARNING]\n> **Preflight: {} finding(s) accepted with `--accept-finding`.** Whoever planned judged the preflight wrong here; review each, AWS may still refuse it.",
+            accepted.len()
+        );
+        for f in accepted {
             let _ = writeln!(out, "> - {}", f.message());
         }
         out.push('\n');

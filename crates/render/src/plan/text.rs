@@ -28,17 +28,32 @@ pub fn render(section: &Section<'_>, style: Style) -> String {
             h.trail, h.account_id, h.region, h.spec
         ))
     );
-    if !plan.preflight.is_empty() {
+    let blocking: Vec<_> = plan.blocking().collect();
+    if !blocking.is_empty() {
         let _ = writeln!(
             out,
             "\n{}",
             style.alert(&format!(
                 "Preflight: {} grant(s) AWS would refuse; this plan cannot be applied:",
-                plan.preflight.len()
+                blocking.len()
             ))
         );
-        for f in &plan.preflight {
+        for f in blocking {
             let _ = writeln!(out, "  {}", style.alert(&format!("x {}", f.message())));
+        }
+    }
+    let accepted: Vec<_> = plan.preflight.iter().filter(|f| f.accepted).collect();
+    if !accepted.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            style.bold(&format!(
+                "Preflight: {} finding(s) accepted with --accept-finding (judged wrong by whoever planned; AWS may still refuse them):",
+                accepted.len()
+            ))
+        );
+        for f in accepted {
+            let _ = writeln!(out, "  ! {}", f.message());
         }
     }
     let summary = plan.summary();
