@@ -10,7 +10,7 @@ default:
 venv := justfile_directory() / ".venv"
 
 # Everything CI checks: formatting, lints, then every test (installs the emulator first).
-test: emulator fmt-check lint lint-workflows unit-and-integration
+test: emulator iam-judge fmt-check lint lint-workflows unit-and-integration
 
 # Install the pinned AWS emulator (moto server) and AWS CLI into .venv, once per pin.
 emulator:
@@ -21,6 +21,22 @@ emulator:
         [ -x "{{venv}}/bin/python" ] || python3 -m venv "{{venv}}"
         echo "installing the emulator into .venv (tools/requirements-emulator.txt)"
         "{{venv}}/bin/python" -m pip install --quiet --disable-pip-version-check -r tools/requirements-emulator.txt
+        touch "$stamp"
+    fi
+
+# Install the independent IAM judge (@cloud-copilot/iam-simulate, pinned in
+# tests/iam-judge/package-lock.json) into tests/iam-judge/node_modules, once per
+# pin. AGPL-licensed: the tests run it as a separate Node process only, and it
+# is never linked into or shipped with ctrail (docs/testing.md).
+iam-judge:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    dir=tests/iam-judge
+    stamp="$dir/node_modules/.iam-judge-$(cat $dir/package.json $dir/package-lock.json | sha256sum | cut -c1-16)"
+    if [ ! -f "$stamp" ]; then
+        command -v npm >/dev/null || { echo "the IAM judge needs Node.js 20 and npm" >&2; exit 1; }
+        echo "installing the IAM judge into $dir/node_modules (package-lock.json)"
+        (cd "$dir" && npm ci --no-audit --no-fund --ignore-scripts --silent)
         touch "$stamp"
     fi
 

@@ -7,19 +7,25 @@
 //! applies when its principal (resource policies only), action, resource and
 //! every condition match.
 //!
-//! Conditions ("IAM JSON policy elements: Condition operators",
-//! https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html):
-//! String{Equals,NotEquals,EqualsIgnoreCase,NotEqualsIgnoreCase,Like,NotLike},
-//! Arn{Equals,Like,NotEquals,NotLike} (both forms take wildcards), Bool and
-//! Null, each with `IfExists`, and the `ForAnyValue:` / `ForAllValues:` set
-//! operators. Condition key names are case-insensitive; a key missing from the
-//! request makes a positive operator false and a negated one true, unless
-//! `IfExists` makes it true. Any other operator never matches, and a
-//! statement using one is reported as such.
+//! Conditions are judged by `condition` (every operator family of "IAM JSON
+//! policy elements: Condition operators", with `IfExists`, `Null` and the
+//! set operators). A statement with an operator ctrail does not know is
+//! never taken as a silent "no match": when such a Deny might apply
+//! (everything else matches), or such an Allow is the only one that could
+//! grant, the decision is `CannotJudge`, which names the statement and the
+//! operator.
+//!
+//! Principals ("IAM JSON policy elements: Principal",
+//! https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html):
+//! an account principal (`arn:aws:iam::<account>:root` or the bare id) stands
+//! for the account's IAM principals; it names no service, so it grants a
+//! service principal nothing. `"*"` and `{"AWS": "*"}` are everyone,
+//! services included.
 
 use std::collections::BTreeMap;
 
-use crate::document::{Condition, Effect, Policy, Principals, Statement};
+use crate::condition::{self, Truth};
+use crate::document::{Effect, Policy, Principals, Statement};
 use crate::glob;
 
 /// Who makes the request.
@@ -90,6 +96,9 @@ pub enum Decision {
     /// No statement allows it; `near` says which Allow statements almost did
     /// and what they lacked.
     NotAllowed { near: Vec<String> },
+    /// `statement` (its label) uses a condition operator ctrail cannot judge,
+    /// and is a Deny that might apply or the only Allow that could grant.
+    CannotJudge { statement: String, operator: String },
 }
 
 impl Decision {
@@ -106,12 +115,18 @@ impl Decision {
             Decision::NotAllowed { near } => {
                 format!("no statement allows it ({})", near.join("; "))
             }
+            Decision::CannotJudge {
+                statement,
+                operator,
+            } => format!("cannot judge: {statement} uses condition operator {operator}"),
         }
     }
 }
 
 pub fn evaluate(policy: &Policy, kind: Kind, req: &Request<'_>) -> Decision {
     let mut allowed = None;
+    let mut unjudged_deny = None;
+    let mut unjudged_allow = None;
     let mut near = Vec::new();
     for s in &policy.statements {
         match applies(s, kind, req) {
@@ -121,6 +136,16 @@ pub fn evaluate(policy: &Policy, kind: Kind, req: &Request<'_>) -> Decision {
                     allowed.get_or_insert_with(|| s.label());
                 }
             },
+            Err(Miss::Unknown(operator)) => {
+                let slot = match s.effect {
+                    Effect::Deny => &mut unjudged_deny,
+                    Effect::Allow => &mut unjudged_allow,
+                };
+                slot.get_or_insert_with(|| Decision::CannotJudge {
+                    statement: s.label(),
+                    operator,
+                });
+            }
             Err(Miss::Conditions(failed)) if s.effect == Effect::Allow => {
                 near.push(format!("{} needs {}", s.label(), failed.join(" and ")));
             }
@@ -130,9 +155,13 @@ pub fn evaluate(policy: &Policy, kind: Kind, req: &Request<'_>) -> Decision {
             Err(_) => {}
         }
     }
-    match allowed {
-        Some(s) => Decision::Allowed(s),
-        None => Decision::NotAllowed { near },
+    if let Some(d) = unjudged_deny {
+        return d;
+    }
+    match (allowed, unjudged_allow) {
+        (Some(s), _) => Decision::Allowed(s),
+        (None, Some(d)) => d,
+        (None, None) => Decision::NotAllowed { near },
     }
 }
 
@@ -141,6 +170,9 @@ enum Miss {
     Action,
     Resource,
     Conditions(Vec<String>),
+    /// Everything else matches, no condition fails, and this operator is one
+    /// ctrail cannot judge.
+    Unknown(String),
 }
 
 /// An element (`Action`) and its Not form (`NotAction`): the element must
@@ -184,22 +216,27 @@ fn applies(s: &Statement, kind: Kind, req: &Request<'_>) -> Result<(), Miss> {
     ) {
         return Err(Miss::Resource);
     }
-    let failed: Vec<String> = s
-        .conditions
-        .iter()
-        .filter(|c| !condition_holds(c, req))
-        .map(|c| {
-            let sent = req
-                .get(&c.key)
-                .map(|v| format!("the request sends {v:?}"))
-                .unwrap_or_else(|| "the request does not send this key".into());
-            format!("{} {} {:?} ({sent})", c.operator, c.key, c.values)
-        })
-        .collect();
-    if failed.is_empty() {
-        Ok(())
-    } else {
-        Err(Miss::Conditions(failed))
+    let mut failed = Vec::new();
+    let mut unknown = None;
+    for c in &s.conditions {
+        let sent = req.get(&c.key);
+        match condition::judge(c, sent.map(Vec::as_slice)) {
+            Truth::Holds => {}
+            Truth::Unknown => {
+                unknown.get_or_insert_with(|| c.operator.clone());
+            }
+            Truth::Fails => {
+                let sent = sent
+                    .map(|v| format!("the request sends {v:?}"))
+                    .unwrap_or_else(|| "the request does not send this key".into());
+                failed.push(format!("{} {} {:?} ({sent})", c.operator, c.key, c.values));
+            }
+        }
+    }
+    match unknown {
+        _ if !failed.is_empty() => Err(Miss::Conditions(failed)),
+        Some(operator) => Err(Miss::Unknown(operator)),
+        None => Ok(()),
     }
 }
 
@@ -226,68 +263,6 @@ fn principal_matches(p: &Principals, who: Principal<'_>) -> bool {
             })
         }),
     }
-}
-
-/// Operators without their set prefix and `IfExists` suffix.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Op {
-    StringEquals,
-    StringEqualsIgnoreCase,
-    StringLike,
-    ArnLike,
-    Bool,
-}
-
-fn parse_op(name: &str) -> Option<(Op, bool)> {
-    Some(match name {
-        "StringEquals" => (Op::StringEquals, false),
-        "StringNotEquals" => (Op::StringEquals, true),
-        "StringEqualsIgnoreCase" => (Op::StringEqualsIgnoreCase, false),
-        "StringNotEqualsIgnoreCase" => (Op::StringEqualsIgnoreCase, true),
-        "StringLike" => (Op::StringLike, false),
-        "StringNotLike" => (Op::StringLike, true),
-        // ArnEquals and ArnLike behave the same: both take wildcards.
-        "ArnEquals" | "ArnLike" => (Op::ArnLike, false),
-        "ArnNotEquals" | "ArnNotLike" => (Op::ArnLike, true),
-        "Bool" => (Op::Bool, false),
-        _ => return None,
-    })
-}
-
-fn value_matches(op: Op, pattern: &str, value: &str) -> bool {
-    match op {
-        Op::StringEquals => pattern == value,
-        Op::StringEqualsIgnoreCase | Op::Bool => pattern.eq_ignore_ascii_case(value),
-        Op::StringLike | Op::ArnLike => glob::matches(pattern, value, false),
-    }
-}
-
-fn condition_holds(c: &Condition, req: &Request<'_>) -> bool {
-    let (set, rest) = match c.operator.split_once(':') {
-        Some((set @ ("ForAnyValue" | "ForAllValues"), rest)) => (Some(set), rest),
-        _ => (None, c.operator.as_str()),
-    };
-    let (base, if_exists) = match rest.strip_suffix("IfExists") {
-        Some(b) => (b, true),
-        None => (rest, false),
-    };
-    let sent = req.get(&c.key);
-    if base == "Null" {
-        let wants_absent = c.values.iter().any(|v| v.eq_ignore_ascii_case("true"));
-        return sent.is_none() == wants_absent;
-    }
-    let Some((op, negated)) = parse_op(base) else {
-        return false;
-    };
-    let Some(sent) = sent else {
-        return if_exists || negated || set == Some("ForAllValues");
-    };
-    let matches_any = |v: &String| c.values.iter().any(|p| value_matches(op, p, v));
-    let positive = match set {
-        Some("ForAllValues") => sent.iter().all(matches_any),
-        _ => sent.iter().any(matches_any),
-    };
-    if negated { !positive } else { positive }
 }
 
 #[cfg(test)]
@@ -415,5 +390,125 @@ mod tests {
             "arn:aws:logs:us-east-1:1:log-group:g:log-stream:mine",
         );
         assert!(!evaluate(&p, Kind::Identity, &other).allowed());
+    }
+
+    #[test]
+    fn a_deny_not_ip_address_applies_to_a_service() {
+        // AWS applies `Deny ... NotIpAddress aws:SourceIp` to a service
+        // principal's request: the key is absent, the negation holds.
+        let p = policy(json!({"Statement": [
+            {"Sid": "W", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+             "Action": "s3:PutObject", "Resource": "*"},
+            {"Sid": "OnlyOffice", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",
+             "Condition": {"NotIpAddress": {"aws:SourceIp": ["192.0.2.0/24", "2001:db8::/32"]}}}]}));
+        let put = Request::new(CT, "s3:PutObject", "arn:aws:s3:::b/x");
+        assert_eq!(
+            evaluate(&p, Kind::Resource, &put),
+            Decision::Denied("statement \"OnlyOffice\"".into())
+        );
+        let office = put.clone().with("aws:SourceIp", "192.0.2.9");
+        assert!(evaluate(&p, Kind::Resource, &office).allowed());
+        // IfExists: the absent key makes the condition true, so the Deny
+        // still applies; the data-perimeter form exempts services by the key
+        // they do send (aws:PrincipalIsAWSService).
+        let p = policy(json!({"Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+             "Action": "s3:PutObject", "Resource": "*"},
+            {"Sid": "Perimeter", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",
+             "Condition": {"NotIpAddressIfExists": {"aws:SourceIp": "192.0.2.0/24"},
+                           "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}}]}));
+        assert!(!evaluate(&p, Kind::Resource, &put).allowed());
+        let from_service = put.clone().with("aws:PrincipalIsAWSService", "true");
+        assert!(evaluate(&p, Kind::Resource, &from_service).allowed());
+    }
+
+    #[test]
+    fn an_operator_it_cannot_judge_is_named() {
+        let p = policy(json!({"Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "*"},
+            {"Sid": "Odd", "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": "*",
+             "Condition": {"StringSortOf": {"aws:SourceAccount": "1"}}}]}));
+        let put = Request::new(CT, "s3:PutObject", "x");
+        let d = evaluate(&p, Kind::Resource, &put);
+        assert_eq!(
+            d,
+            Decision::CannotJudge {
+                statement: "statement \"Odd\"".into(),
+                operator: "StringSortOf".into()
+            }
+        );
+        assert!(!d.allowed());
+        assert_eq!(
+            d.reason(),
+            "cannot judge: statement \"Odd\" uses condition operator StringSortOf"
+        );
+        // The Deny cannot apply to another action: the Allow decides.
+        assert!(
+            evaluate(
+                &p,
+                Kind::Resource,
+                &Request::new(CT, "s3:GetBucketAcl", "x")
+            )
+            .allowed()
+        );
+        // Nor when another of its conditions fails.
+        let p = policy(json!({"Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "*"},
+            {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",
+             "Condition": {"StringSortOf": {"aws:SourceAccount": "1"},
+                           "Bool": {"aws:SecureTransport": "false"}}}]}));
+        assert!(
+            evaluate(
+                &p,
+                Kind::Resource,
+                &put.clone().with("aws:SecureTransport", "true")
+            )
+            .allowed()
+        );
+        // The only Allow that could grant uses it.
+        let p = policy(
+            json!({"Statement": [{"Sid": "A", "Effect": "Allow", "Principal": "*",
+            "Action": "s3:*", "Resource": "*", "Condition": {"StringSortOf": {"k": "v"}}}]}),
+        );
+        assert!(matches!(
+            evaluate(&p, Kind::Resource, &put),
+            Decision::CannotJudge { .. }
+        ));
+        // Another Allow grants: the unknown one does not matter.
+        let p = policy(json!({"Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "*",
+             "Condition": {"StringSortOf": {"k": "v"}}},
+            {"Sid": "B", "Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "*"}]}));
+        assert_eq!(
+            evaluate(&p, Kind::Resource, &put),
+            Decision::Allowed("statement \"B\"".into())
+        );
+    }
+
+    #[test]
+    fn an_account_principal_grants_a_service_nothing() {
+        for account in ["111122223333", "arn:aws:iam::111122223333:root"] {
+            let p = policy(
+                json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": account},
+                "Action": "kms:*", "Resource": "*"}]}),
+            );
+            let service = Request::new(CT, "kms:GenerateDataKey", "k");
+            assert!(
+                !evaluate(&p, Kind::Resource, &service).allowed(),
+                "{account}"
+            );
+            let role = Principal::Aws {
+                arn: "arn:aws:iam::111122223333:role/r",
+                account: "111122223333",
+            };
+            let member = Request::new(role, "kms:GenerateDataKey", "k");
+            assert!(evaluate(&p, Kind::Resource, &member).allowed(), "{account}");
+        }
+        // "*" is everyone, services included.
+        let p = policy(
+            json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"},
+            "Action": "kms:*", "Resource": "*"}]}),
+        );
+        assert!(evaluate(&p, Kind::Resource, &Request::new(CT, "kms:Decrypt", "k")).allowed());
     }
 }

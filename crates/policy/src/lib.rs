@@ -17,10 +17,12 @@
 //! The rules are written down, with sources, in `docs/aws-rules.md`.
 
 pub mod canonical;
+mod condition;
 pub mod document;
 pub mod eval;
 mod glob;
 pub mod meaning;
+mod scalar;
 pub mod shared;
 pub mod statements;
 
