@@ -9,7 +9,22 @@
 //! would make a second key. The key carries the tag `ctrail:alias` with its
 //! alias from its creation: a create first looks for a key with that tag
 //! (the one an earlier, interrupted create made) and gives it the alias
-//! instead. The tag is ctrail's marker, not one of the spec's tags.
+//! instead. The tag is ctrail's marker, not one of the spec's tags. The
+//! search takes only a customer managed key in state `Enabled`: a key
+//! pending deletion or disabled cannot encrypt the trail's logs (KMS
+//! Developer Guide, "Key states of AWS KMS keys",
+//! https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html),
+//! and an AWS managed key cannot carry ctrail's tag (KMS API Reference,
+//! TagResource: "you cannot tag an AWS managed key",
+//! https://docs.aws.amazon.com/kms/latest/APIReference/API_TagResource.html).
+//! A key whose tags or description the caller may not read is skipped, not
+//! a failure of the search.
+//!
+//! Deleting the key removes the tag first: ScheduleKeyDeletion keeps the
+//! key for its waiting period (KMS API Reference, ScheduleKeyDeletion,
+//! https://docs.aws.amazon.com/kms/latest/APIReference/API_ScheduleKeyDeletion.html),
+//! and a key still tagged would be found again by the next create, which
+//! would put the alias back on a key CloudTrail cannot use.
 //!
 //! The key decrypts every log file written with it: deleting it (KMS waits
 //! 30 days) makes them unreadable, so a plan never deletes it unless the
@@ -68,7 +83,8 @@ pub(crate) fn of_key<T>(kms: &ctrail_spec::Kms, d: Desired<T>) -> Desired<T> {
 
 #[cfg(feature = "aws")]
 mod aws {
-    use aws_sdk_kms::types::{KeySpec, KeyUsageType, Tag};
+    use aws_sdk_kms::types::{KeyManagerType, KeyMetadata, KeySpec, KeyState, KeyUsageType, Tag};
+    use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
     use super::{ALIAS_TAG, Key};
     use crate::aws::error::call_error;
@@ -87,23 +103,72 @@ mod aws {
         aws_tags("kms:TagResource", &set, tag)
     }
 
+    /// Why a key tagged for the alias cannot be the one to reuse: an AWS
+    /// managed key, or one not `Enabled` (pending deletion, disabled,
+    /// pending import, unavailable); `None` when it can.
+    fn unusable(meta: &KeyMetadata) -> Option<String> {
+        if meta.key_manager() != Some(&KeyManagerType::Customer) {
+            return Some("an AWS managed key".into());
+        }
+        match meta.key_state() {
+            Some(KeyState::Enabled) => None,
+            Some(state) => Some(format!("in state {}", state.as_str())),
+            None => Some("in no state KMS names".into()),
+        }
+    }
+
+    /// Whether KMS refused to show this key to the caller (its key policy
+    /// does not let it): that key is skipped, the search goes on.
+    fn denied(code: Option<&str>) -> bool {
+        matches!(code, Some("AccessDeniedException" | "AccessDenied"))
+    }
+
     /// The key an earlier create made for `alias` and never aliased (its
-    /// answer lost, or the apply stopped before CreateAlias). One attempt:
-    /// the caller's retry policy repeats it.
+    /// answer lost, or the apply stopped before CreateAlias): a customer
+    /// managed, `Enabled` key carrying `ctrail:alias = alias`. A key whose
+    /// tags or metadata KMS does not show is skipped. One attempt: the
+    /// caller's retry policy repeats it.
     async fn orphan(c: &aws_sdk_kms::Client, alias: &str) -> Result<Option<String>, CallError> {
         let mut pages = c.list_keys().into_paginator().send();
         while let Some(page) = pages.next().await {
             let page = page.map_err(|e| call_error("kms:ListKeys", e))?;
             for key in page.keys() {
                 let Some(id) = key.key_id() else { continue };
-                let tags = c.list_resource_tags().key_id(id).send().await;
-                let tags = tags.map_err(|e| call_error("kms:ListResourceTags", e))?;
+                let tags = match c.list_resource_tags().key_id(id).send().await {
+                    Ok(t) => t,
+                    Err(e) if denied(e.code()) => {
+                        tracing::warn!(
+                            key = id,
+                            "kms:ListResourceTags denied; skipping this key in the search for {alias}'s key"
+                        );
+                        continue;
+                    }
+                    Err(e) => return Err(call_error("kms:ListResourceTags", e)),
+                };
                 let ours = tags
                     .tags()
                     .iter()
                     .any(|t| t.tag_key() == ALIAS_TAG && t.tag_value() == alias);
-                if ours {
-                    return Ok(Some(id.to_owned()));
+                if !ours {
+                    continue;
+                }
+                let meta = match c.describe_key().key_id(id).send().await {
+                    Ok(out) => out.key_metadata().cloned(),
+                    Err(e) if denied(e.code()) => {
+                        tracing::warn!(
+                            key = id,
+                            "kms:DescribeKey denied; skipping this key in the search for {alias}'s key"
+                        );
+                        continue;
+                    }
+                    Err(e) => return Err(call_error("kms:DescribeKey", e)),
+                };
+                match meta.as_ref().map(unusable) {
+                    Some(None) => return Ok(Some(id.to_owned())),
+                    Some(Some(why)) => {
+                        tracing::info!(key = id, "tagged for {alias} but {why}; not reused");
+                    }
+                    None => {}
                 }
             }
         }
@@ -220,8 +285,13 @@ mod aws {
             Ok("updated")
         }
 
-        /// DeleteAlias, then ScheduleKeyDeletion with KMS's longest waiting
-        /// period (30 days), in which CancelKeyDeletion brings it back.
+        /// UntagResource of ctrail's `ctrail:alias` marker, DeleteAlias, then
+        /// ScheduleKeyDeletion with KMS's longest waiting period (30 days),
+        /// in which CancelKeyDeletion brings it back. The marker goes first,
+        /// while the key is still `Enabled` (the key-state table lets
+        /// TagResource and UntagResource run on an Enabled key; whether a key
+        /// pending deletion may be untagged does not matter then): a later
+        /// create must make a new key, never find this dying one.
         async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             let c = &cx.clients.kms;
             let id = match key_id(cx, &step.want.alias).await {
@@ -229,6 +299,10 @@ mod aws {
                 Err(e) if crate::aws::gone(&e, &[]) => return Ok("already gone"),
                 Err(e) => return Err(e),
             };
+            // UntagResource of a tag key the key lacks succeeds (KMS API
+            // Reference, UntagResource), so a repeated delete is safe.
+            let req = c.untag_resource().key_id(&id).tag_keys(ALIAS_TAG);
+            crate::send!(cx, "kms:UntagResource", req).await?;
             let req = c.delete_alias().alias_name(&step.want.alias);
             crate::send!(cx, "kms:DeleteAlias", req).await?;
             let req = c
@@ -237,6 +311,44 @@ mod aws {
                 .pending_window_in_days(30);
             crate::send!(cx, "kms:ScheduleKeyDeletion", req).await?;
             Ok("deletion scheduled (30 days)")
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use aws_sdk_kms::types::{KeyManagerType, KeyMetadata, KeyState};
+
+        use super::unusable;
+
+        fn key(manager: KeyManagerType, state: KeyState) -> KeyMetadata {
+            KeyMetadata::builder()
+                .key_id("1234abcd-12ab-34cd-56ef-1234567890ab")
+                .key_manager(manager)
+                .key_state(state)
+                .build()
+                .expect("key metadata")
+        }
+
+        #[test]
+        fn only_an_enabled_customer_managed_key_is_reused() {
+            assert_eq!(
+                unusable(&key(KeyManagerType::Customer, KeyState::Enabled)),
+                None
+            );
+            for (state, why) in [
+                (KeyState::PendingDeletion, "in state PendingDeletion"),
+                (KeyState::Disabled, "in state Disabled"),
+                (KeyState::PendingImport, "in state PendingImport"),
+            ] {
+                assert_eq!(
+                    unusable(&key(KeyManagerType::Customer, state)).as_deref(),
+                    Some(why)
+                );
+            }
+            assert_eq!(
+                unusable(&key(KeyManagerType::Aws, KeyState::Enabled)).as_deref(),
+                Some("an AWS managed key")
+            );
         }
     }
 }
