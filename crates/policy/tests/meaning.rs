@@ -1,6 +1,9 @@
 //! Property tests of equality by meaning: for generated policies, every
 //! rewrite AWS treats as the same document compares equal (and shows no
-//! statement-level change), and every real change is reported.
+//! statement-level change), and every real change is reported: an action, a
+//! resource, a condition value, the effect (Allow to Deny and back), the
+//! principal, a condition operator, and `Action`, `Resource` or `Principal`
+//! turned into its Not form.
 
 use ctrail_policy::{canonical, meaning, statements};
 use serde_json::{Map, Value, json};
@@ -151,7 +154,18 @@ impl Gen {
                 let p = match &p {
                     Value::String(_) => json!({"AWS": ["*"]}),
                     Value::Object(o) if o.contains_key("AWS") => {
-                        json!({"AWS": ["arn:aws:iam::123456789012:root"]})
+                        // An account id for its `:root` ARN.
+                        let root = |v: &Value| match v.as_str() {
+                            Some(id) if id.chars().all(|c| c.is_ascii_digit()) => {
+                                json!(format!("arn:aws:iam::{id}:root"))
+                            }
+                            _ => v.clone(),
+                        };
+                        let ids = match &o["AWS"] {
+                            Value::Array(a) => a.iter().map(root).collect(),
+                            one => vec![root(one)],
+                        };
+                        json!({"AWS": ids})
                     }
                     Value::Object(o) => {
                         let svc = o.get("Service").cloned().unwrap_or(Value::Null);
@@ -192,12 +206,17 @@ impl Gen {
         canonical::parse_policy(&text).unwrap_or(rewritten)
     }
 
-    /// One real change: an action, a resource or a condition value.
+    /// One real change: an action, a resource, a condition value, the
+    /// effect, the principal, a condition operator, or an element turned into
+    /// its Not form (`NotAction`, `NotResource`, `NotPrincipal`).
     fn real_change(&mut self, doc: &Value) -> (Value, &'static str) {
         let mut doc = doc.clone();
         let n = doc["Statement"].as_array().map(Vec::len).unwrap_or(0);
-        let s = &mut doc["Statement"][self.0.usize(..n)];
-        let what = match self.0.usize(..3) {
+        let which = self.0.usize(..n);
+        let pick = self.0.usize(..7);
+        let not = self.0.usize(..3);
+        let s = &mut doc["Statement"][which];
+        let what = match pick {
             0 => {
                 s["Action"] = json!(["iam:PassRole"]);
                 "action"
@@ -206,6 +225,39 @@ impl Gen {
                 s["Resource"] = json!("arn:aws:s3:::someone-elses-bucket/*");
                 "resource"
             }
+            2 => {
+                let flipped = if s["Effect"] == "Allow" {
+                    "Deny"
+                } else {
+                    "Allow"
+                };
+                s["Effect"] = json!(flipped);
+                "effect"
+            }
+            3 => {
+                s["Principal"] = if s["Principal"].get("Service").is_some() {
+                    json!({"AWS": "444455556666"})
+                } else {
+                    json!({"Service": "sns.amazonaws.com"})
+                };
+                "principal"
+            }
+            4 => match s.get_mut("Condition").and_then(Value::as_object_mut) {
+                Some(ops) => {
+                    let op = ops.keys().next().cloned().unwrap_or_default();
+                    let other = CHANGED_OPERATORS
+                        .iter()
+                        .find(|o| !ops.contains_key(**o))
+                        .copied()
+                        .unwrap_or("NumericEquals");
+                    if let Some(keys) = ops.remove(&op) {
+                        ops.insert(other.into(), keys);
+                    }
+                    "condition operator"
+                }
+                None => Self::not_form(s, not),
+            },
+            5 => Self::not_form(s, not),
             _ => match s.get_mut("Condition").and_then(Value::as_object_mut) {
                 Some(ops) => {
                     let op = ops.keys().next().cloned().unwrap_or_default();
@@ -224,7 +276,32 @@ impl Gen {
         };
         (doc, what)
     }
+
+    /// `Action`, `Resource` or `Principal` turned into its Not form with the
+    /// same values.
+    fn not_form(s: &mut Value, which: usize) -> &'static str {
+        let (element, not, what) = [
+            ("Action", "NotAction", "Action to NotAction"),
+            ("Resource", "NotResource", "Resource to NotResource"),
+            ("Principal", "NotPrincipal", "Principal to NotPrincipal"),
+        ][which];
+        if let Some(m) = s.as_object_mut()
+            && let Some(v) = m.remove(element)
+        {
+            m.insert(not.into(), v);
+        }
+        what
+    }
 }
+
+/// Operators a condition is changed to (one the statement does not use yet).
+const CHANGED_OPERATORS: &[&str] = &[
+    "StringNotLike",
+    "ForAnyValue:StringEquals",
+    "StringEqualsIfExists",
+    "ArnNotLike",
+    "NumericEquals",
+];
 
 #[test]
 fn equal_rewrites_are_no_change() {
@@ -248,9 +325,11 @@ fn equal_rewrites_are_no_change() {
 #[test]
 fn every_real_change_is_reported() {
     let mut g = Gen(fastrand::Rng::with_seed(7));
+    let mut seen = std::collections::BTreeSet::new();
     for case in 0..CASES {
         let doc = g.policy();
         let (changed, what) = g.real_change(&doc);
+        seen.insert(what);
         assert!(
             !meaning::same_policy(&doc, &changed),
             "case {case}: a changed {what} compared as the same:\n{doc:#}\n{changed:#}"
@@ -267,5 +346,19 @@ fn every_real_change_is_reported() {
             1,
             "case {case}: one statement changed ({what}): {d:#?}"
         );
+    }
+    let every = [
+        "action",
+        "resource",
+        "condition value",
+        "effect",
+        "principal",
+        "condition operator",
+        "Action to NotAction",
+        "Resource to NotResource",
+        "Principal to NotPrincipal",
+    ];
+    for what in every {
+        assert!(seen.contains(what), "no case changed the {what}");
     }
 }
