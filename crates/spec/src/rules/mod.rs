@@ -8,6 +8,7 @@ pub mod logs;
 pub mod monitoring;
 pub mod names;
 pub mod regions;
+pub mod resource_types;
 pub mod selectors;
 pub mod tags;
 

@@ -31,10 +31,83 @@ pub const ADVANCED_FIELDS: &[&str] = &[
     "vpcEndpointId",
 ];
 
+/// The event categories a trail's advanced selectors take (CloudTrail API
+/// Reference, AdvancedEventSelector; the other categories are for event data
+/// stores only).
 pub const EVENT_CATEGORIES: &[&str] = &["Management", "Data", "NetworkActivity"];
+
+/// Which fields a trail's advanced selector of one category may use, and
+/// which it must, from the CloudTrail API Reference, AdvancedFieldSelector
+/// (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_AdvancedFieldSelector.html):
+///
+/// > For CloudTrail management events, supported fields include
+/// > eventCategory (required), eventSource, and readOnly. [...]
+/// > For CloudTrail data events, supported fields include eventCategory
+/// > (required), eventName, eventSource, eventType, resources.type
+/// > (required), readOnly, resources.ARN, sessionCredentialFromConsole, and
+/// > userIdentity.arn.
+/// > For CloudTrail network activity events, supported fields include
+/// > eventCategory (required), eventSource (required), eventName,
+/// > errorCode, and vpcEndpointId.
+///
+/// The Markdown version of the same page adds "The following additional
+/// field is available for trails: userIdentity.arn" to network activity
+/// events; the HTML version does not. ctrail accepts it (a newer page is
+/// the likelier one), so a selector AWS accepts is never blocked.
+pub struct CategoryFields {
+    pub category: &'static str,
+    pub allowed: &'static [&'static str],
+    /// Fields the selector must name with an `equals` condition.
+    pub required: &'static [&'static str],
+}
+
+pub const CATEGORY_FIELDS: &[CategoryFields] = &[
+    CategoryFields {
+        category: "Management",
+        allowed: MANAGEMENT_FIELDS,
+        required: &[],
+    },
+    CategoryFields {
+        category: "Data",
+        allowed: &[
+            "eventCategory",
+            "eventName",
+            "eventSource",
+            "eventType",
+            "resources.type",
+            "readOnly",
+            "resources.ARN",
+            "sessionCredentialFromConsole",
+            "userIdentity.arn",
+        ],
+        required: &["resources.type"],
+    },
+    CategoryFields {
+        category: "NetworkActivity",
+        allowed: &[
+            "eventCategory",
+            "eventSource",
+            "eventName",
+            "errorCode",
+            "vpcEndpointId",
+            "userIdentity.arn",
+        ],
+        required: &["eventSource"],
+    },
+];
 
 /// Fields allowed when a selector's eventCategory is Management.
 pub const MANAGEMENT_FIELDS: &[&str] = &["eventCategory", "readOnly", "eventSource"];
+
+/// The fields of `category` (one of [`EVENT_CATEGORIES`]).
+pub fn category_fields(category: &str) -> Option<&'static CategoryFields> {
+    CATEGORY_FIELDS.iter().find(|c| c.category == category)
+}
+
+/// The only `errorCode` value network activity selectors take (API
+/// Reference, AdvancedFieldSelector: "The only valid value for errorCode is
+/// VpceAccessDenied").
+pub const NETWORK_ERROR_CODES: &[&str] = &["VpceAccessDenied"];
 
 /// Checks one basic data resource value against its type.
 pub fn data_resource_value(resource_type: &str, value: &str, partition: &str) -> Check {

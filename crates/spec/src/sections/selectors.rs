@@ -3,6 +3,7 @@
 use super::Cx;
 use crate::decode::{self, Field, Item, Located};
 use crate::model::{AdvancedSelector, BasicSelector, DataResource, FieldSelector, ReadWriteType};
+use crate::rules::resource_types;
 use crate::rules::selectors as rules;
 use crate::shape::{Count, Field as Key, Object, Str, Ty};
 
@@ -73,16 +74,19 @@ pub(crate) const ADVANCED_SHAPE: Object = Object::new(
         Key::new(
             "field_selectors",
             Ty::List(&Ty::Object(&FIELD_SHAPE), Count::NON_EMPTY),
-            "The conditions; one must be eventCategory equals Management, Data or NetworkActivity.",
+            "The conditions; one must be eventCategory equals Management, Data or NetworkActivity. Management selectors take eventSource and readOnly; Data selectors need resources.type (equals) and take eventName, eventSource, eventType, readOnly, resources.ARN, sessionCredentialFromConsole and userIdentity.arn; NetworkActivity selectors need eventSource (equals) and take eventName, errorCode (equals VpceAccessDenied only), vpcEndpointId and userIdentity.arn.",
         )
         .required(),
     ],
 )
 .also(&[
     r#"{"properties": {"field_selectors": {"contains": {"required": ["field", "equals"], "properties": {"field": {"const": "eventCategory"}, "equals": {"minItems": 1, "maxItems": 1}}}}}}"#,
+    // The fields each category takes and requires (rules::selectors::CATEGORY_FIELDS).
+    r#"{"if": {"required": ["field_selectors"], "properties": {"field_selectors": {"contains": {"required": ["field", "equals"], "properties": {"field": {"const": "eventCategory"}, "equals": {"contains": {"const": "Management"}}}}}}}, "then": {"properties": {"field_selectors": {"items": {"properties": {"field": {"enum": ["eventCategory", "readOnly", "eventSource"]}}}}}}}"#,
+    r#"{"if": {"required": ["field_selectors"], "properties": {"field_selectors": {"contains": {"required": ["field", "equals"], "properties": {"field": {"const": "eventCategory"}, "equals": {"contains": {"const": "Data"}}}}}}}, "then": {"properties": {"field_selectors": {"items": {"properties": {"field": {"enum": ["eventCategory", "eventName", "eventSource", "eventType", "resources.type", "readOnly", "resources.ARN", "sessionCredentialFromConsole", "userIdentity.arn"]}}}, "allOf": [{"contains": {"required": ["field", "equals"], "properties": {"field": {"const": "resources.type"}, "equals": {"minItems": 1}}}}]}}}}"#,
+    r#"{"if": {"required": ["field_selectors"], "properties": {"field_selectors": {"contains": {"required": ["field", "equals"], "properties": {"field": {"const": "eventCategory"}, "equals": {"contains": {"const": "NetworkActivity"}}}}}}}, "then": {"properties": {"field_selectors": {"items": {"properties": {"field": {"enum": ["eventCategory", "eventSource", "eventName", "errorCode", "vpcEndpointId", "userIdentity.arn"]}}, "if": {"properties": {"field": {"const": "errorCode"}}}, "then": {"required": ["equals"], "properties": {"equals": {"minItems": 1, "items": {"enum": ["VpceAccessDenied"]}}, "not_equals": {"maxItems": 0}, "starts_with": {"maxItems": 0}, "not_starts_with": {"maxItems": 0}, "ends_with": {"maxItems": 0}, "not_ends_with": {"maxItems": 0}}}}, "allOf": [{"contains": {"required": ["field", "equals"], "properties": {"field": {"const": "eventSource"}, "equals": {"minItems": 1}}}}]}}}}"#,
 ])
 .unchecked(&[
-    "a Management selector uses only eventCategory, readOnly and eventSource; a Data or NetworkActivity selector needs a resources.type equals condition",
     "at most 500 condition values across a trail's advanced selectors",
 ]);
 
@@ -290,9 +294,12 @@ pub(crate) fn advanced(cx: &mut Cx<'_>, f: Field<'_>) -> Option<Vec<AdvancedSele
     (cx.sink.error_count() == before).then_some(out)
 }
 
-/// Every advanced selector needs `eventCategory` Equals one category; a
-/// Management selector may only use a few fields; a Data selector needs
-/// `resources.type`.
+/// Every advanced selector needs `eventCategory` Equals one category, and
+/// then uses only the fields its category takes, with the ones it requires
+/// (`rules::selectors::CATEGORY_FIELDS`, from the API Reference's
+/// AdvancedFieldSelector). A `resources.type` CloudTrail does not list is a
+/// warning naming the nearest listed type: AWS adds types faster than ctrail
+/// is released (`rules::resource_types`).
 fn check_category(
     cx: &mut Cx<'_>,
     fields: &decode::Fields<'_>,
@@ -319,36 +326,86 @@ fn check_category(
             .help(format!("one of {}", rules::EVENT_CATEGORIES.join(", ")));
         return;
     };
-    if !rules::EVENT_CATEGORIES.contains(&cat.as_str()) {
+    let Some(rule) = rules::category_fields(cat) else {
         return; // already reported at the value
-    }
-    if cat == "Management" {
-        if let Some(bad) = fs
-            .iter()
-            .find(|f| !rules::MANAGEMENT_FIELDS.contains(&f.field.as_str()))
-        {
-            cx.sink
-                .error(
-                    list.at(),
-                    list.path,
-                    format!("`{}` cannot be used in a Management selector", bad.field),
-                )
-                .help(format!(
-                    "Management selectors may use: {}",
-                    rules::MANAGEMENT_FIELDS.join(", ")
-                ));
-        }
-    } else if !fs
+    };
+    if let Some(bad) = fs
         .iter()
-        .any(|f| f.field == "resources.type" && !f.equals.is_empty())
+        .find(|f| !rule.allowed.contains(&f.field.as_str()))
     {
         cx.sink
             .error(
-                fields.loc,
+                list.at(),
                 list.path,
-                format!("a {cat} selector needs a `resources.type` equals condition"),
+                format!("`{}` cannot be used in a {cat} selector", bad.field),
             )
-            .help("e.g. { field: resources.type, equals: [AWS::S3::Object] }");
+            .help(format!(
+                "{cat} selectors may use: {} (CloudTrail API Reference, AdvancedFieldSelector)",
+                rule.allowed.join(", ")
+            ));
+    }
+    for required in rule.required {
+        if !fs
+            .iter()
+            .any(|f| f.field == *required && !f.equals.is_empty())
+        {
+            let example = match *required {
+                "resources.type" => "{ field: resources.type, equals: [AWS::S3::Object] }",
+                _ => "{ field: eventSource, equals: [s3.amazonaws.com] }",
+            };
+            cx.sink
+                .error(
+                    fields.loc,
+                    list.path,
+                    format!("a {cat} selector needs an equals condition on `{required}`"),
+                )
+                .help(format!("e.g. {example}"));
+        }
+    }
+    if cat == "NetworkActivity"
+        && fs.iter().any(|f| {
+            f.field == "errorCode"
+                && (f.equals.is_empty()
+                    || !f.not_equals.is_empty()
+                    || !f.starts_with.is_empty()
+                    || !f.not_starts_with.is_empty()
+                    || !f.ends_with.is_empty()
+                    || !f.not_ends_with.is_empty()
+                    || f.equals
+                        .iter()
+                        .any(|v| !rules::NETWORK_ERROR_CODES.contains(&v.as_str())))
+        })
+    {
+        cx.sink
+            .error(
+                list.at(),
+                list.path,
+                "`errorCode` in a NetworkActivity selector takes only `equals: [VpceAccessDenied]`",
+            )
+            .help("the only valid errorCode is VpceAccessDenied (CloudTrail API Reference, AdvancedFieldSelector)");
+    }
+}
+
+/// A `resources.type` value CloudTrail does not list: a warning naming the
+/// nearest listed one, never an error (a type newer than ctrail must apply).
+fn warn_unknown_resource_types(cx: &mut Cx<'_>, field: &str, values: &[Located<String>]) {
+    if field != "resources.type" {
+        return;
+    }
+    for v in values {
+        if !resource_types::is_known(&v.value) {
+            cx.sink
+                .warning(
+                    v.loc,
+                    &v.path,
+                    format!(
+                        "\"{}\" is not in CloudTrail's list of data event resource types; nearest: {}",
+                        v.value,
+                        resource_types::nearest(&v.value)
+                    ),
+                )
+                .help("a type newer than ctrail's list still applies; check the spelling against the CloudTrail User Guide's data events table");
+        }
     }
 }
 
@@ -381,6 +438,9 @@ fn field_selector(cx: &mut Cx<'_>, f: Field<'_>) -> Option<(FieldSelector, usize
         &not_ends_with,
     ];
     let count: usize = all.iter().map(|v| v.len()).sum();
+    for values in all {
+        warn_unknown_resource_types(cx, &field.value, values);
+    }
     if count == 0 {
         cx.sink
             .error(fields.loc, f.path, format!("field selector `{}` has no condition", field.value))
@@ -422,4 +482,37 @@ fn field_selector(cx: &mut Cx<'_>, f: Field<'_>) -> Option<(FieldSelector, usize
         },
         count,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The schema's per-category rules name the same fields as the rules
+    /// `ctrail validate` applies.
+    #[test]
+    fn the_schema_names_each_categorys_fields_as_the_rules_do() {
+        for rule in rules::CATEGORY_FIELDS {
+            let found = ADVANCED_SHAPE.also.iter().any(|text| {
+                let v: serde_json::Value = serde_json::from_str(text).expect("JSON");
+                let cat = &v["if"]["properties"]["field_selectors"]["contains"]["properties"]
+                    ["equals"]["contains"]["const"];
+                let then = &v["then"]["properties"]["field_selectors"];
+                let allowed: Vec<&str> = then["items"]["properties"]["field"]["enum"]
+                    .as_array()
+                    .map(|a| a.iter().filter_map(|x| x.as_str()).collect())
+                    .unwrap_or_default();
+                let required: Vec<&str> = then["allOf"]
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|x| x["contains"]["properties"]["field"]["const"].as_str())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                cat == rule.category && allowed == rule.allowed && required == rule.required
+            });
+            assert!(found, "{}: the schema's fields differ", rule.category);
+        }
+    }
 }
