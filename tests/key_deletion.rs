@@ -120,7 +120,8 @@ fn the_search_for_an_interrupted_create_skips_unusable_and_unreadable_keys() {
     let disabled = tagged("disabled");
     em.cli("kms disable-key --key-id {}", &[&disabled]);
     // The key an earlier create made and never aliased, as ctrail made it.
-    let orphan = tagged("Encrypts the log files of CloudTrail trail key-window (created by ctrail)");
+    let orphan =
+        tagged("Encrypts the log files of CloudTrail trail key-window (created by ctrail)");
 
     em.reset_counts();
     em.configure(serde_json::json!({"faults": [{

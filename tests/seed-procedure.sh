@@ -4,7 +4,8 @@
 # Integration tests run it against the emulator, then check what `ctrail plan`
 # says about the result.
 #
-# Usage: seed-procedure.sh [KMS_KEY_ID]    (env: AWS_ENDPOINT_URL, credentials)
+# Usage: seed-procedure.sh [KMS_KEY_ID]    (env: AWS_ENDPOINT_URL, credentials;
+#   ROLE_POLICY_NAME: the role's inline policy, which the seed leaves unnamed)
 set -euo pipefail
 
 aws=${AWS_CLI:-aws}
@@ -16,6 +17,7 @@ enable_data_events=true
 enable_insights=true
 kms_key_id=${1:-}
 role_name="CloudTrail-CloudWatchLogs-Role-${trail_name}"
+role_policy_name=${ROLE_POLICY_NAME:-CloudTrail-CloudWatchLogs-Delivery}
 
 # Step 2: S3 bucket.
 account_id=$($aws sts get-caller-identity --region "$region" --query Account --output text)
@@ -46,7 +48,7 @@ $aws logs tag-log-group --log-group-name "$cloudwatch_log_group" --region "$regi
 # Step 4: IAM role for CloudTrail, least privilege on the log group.
 $aws iam create-role --role-name "$role_name" --assume-role-policy-document \
   '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"sts:AssumeRole"}]}' >/dev/null
-$aws iam put-role-policy --role-name "$role_name" --policy-name CloudTrail-CloudWatchLogs-Delivery --policy-document \
+$aws iam put-role-policy --role-name "$role_name" --policy-name "$role_policy_name" --policy-document \
   "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\"],\"Resource\":\"arn:aws:logs:${region}:${account_id}:log-group:${cloudwatch_log_group}:*\"}]}"
 $aws iam tag-role --role-name "$role_name" --region "$region" --tags \
   Key=Environment,Value=prod Key=Owner,Value=security-team Key=Project,Value=audit Key=CostCenter,Value=IT-001

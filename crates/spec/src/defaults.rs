@@ -8,6 +8,8 @@ pub const LOG_GROUP: &str = "CloudTrail/APILogs";
 pub const RETENTION_DAYS: u32 = 90;
 /// Prefix of the CloudWatch Logs role name; the trail name follows it.
 pub const ROLE_PREFIX: &str = "CloudTrail-CloudWatchLogs-Role-";
+/// The name of the role's inline permissions policy ctrail writes.
+pub const ROLE_POLICY_NAME: &str = "CloudTrail-CloudWatchLogs-Delivery";
 /// Insights on by default (the seed's `enable_insights: true`).
 pub const INSIGHTS: [InsightType; 1] = [InsightType::ApiCallRateInsight];
 /// The id of the seed's lifecycle rule.

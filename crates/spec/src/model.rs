@@ -250,6 +250,9 @@ pub struct CloudWatchLogs {
     pub extra_role_statements: Vec<serde_json::Value>,
     /// The role's whole permissions policy kept as written instead of ctrail's.
     pub role_policy: Option<serde_json::Value>,
+    /// The name of the role's inline permissions policy (default
+    /// `CloudTrail-CloudWatchLogs-Delivery`).
+    pub role_policy_name: String,
     /// The log group is encrypted with the spec's KMS key (when it has one).
     pub encrypted: bool,
 }

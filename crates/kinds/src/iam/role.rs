@@ -73,7 +73,7 @@ mod aws {
 
     use super::Role;
     use crate::aws::{Api, Cx, Done, Found, ReadCx, Step, refuse};
-    use crate::iam::shared::{INLINE_POLICY_NAME, role};
+    use crate::iam::shared::{policy_name, role};
 
     fn names(v: Option<&serde_json::Value>) -> Vec<String> {
         serde_json::from_value(v.cloned().unwrap_or_default()).unwrap_or_default()
@@ -113,10 +113,9 @@ mod aws {
                 let Some(live) = live? else {
                     return Ok(None);
                 };
-                let mut other_inline: Vec<String> = inline?
-                    .into_iter()
-                    .filter(|p| p != INLINE_POLICY_NAME)
-                    .collect();
+                let ours = policy_name(rcx, &name);
+                let mut other_inline: Vec<String> =
+                    inline?.into_iter().filter(|p| *p != ours).collect();
                 other_inline.sort();
                 let mut attached: Vec<String> = attached?
                     .iter()

@@ -1,13 +1,16 @@
 //! `iam_role_policy`: the role's inline policy, letting CloudTrail create
 //! log streams and put events in the log group and nothing else
-//! (policies.rs cites the AWS page).
+//! (policies.rs cites the AWS page). It is named by the spec's
+//! `cloudwatch_logs.role_policy_name` (default
+//! `CloudTrail-CloudWatchLogs-Delivery`); a renamed policy is written under
+//! the new name and the old one, now another policy on the role, removed
+//! by the role's put.
 
 use ctrail_model::ResourceKind;
 use ctrail_policy::canonical;
 use ctrail_spec::Spec;
 use serde_json::Value;
 
-use crate::iam::shared::INLINE_POLICY_NAME;
 use crate::{Compare, Desired, Kind, Names, Rules, Security, policies};
 
 crate::attributes! {
@@ -42,7 +45,7 @@ impl Kind for RolePolicy {
             Desired::new(
                 &l.role_name,
                 RolePolicy {
-                    policy_name: INLINE_POLICY_NAME.into(),
+                    policy_name: l.role_policy_name.clone(),
                     policy,
                 },
             )
@@ -57,7 +60,7 @@ mod aws {
 
     use super::RolePolicy;
     use crate::aws::{Api, CallError, Cx, Done, Found, ReadCx, Step, absent_if_not_found, refuse};
-    use crate::iam::shared::INLINE_POLICY_NAME;
+    use crate::iam::shared::policy_name;
 
     impl RolePolicy {
         /// IAM answers the document URL-encoded; it compares decoded and
@@ -82,8 +85,8 @@ mod aws {
             rcx.each(names, |name| async move {
                 let got = c
                     .get_role_policy()
+                    .policy_name(policy_name(rcx, &name))
                     .role_name(name)
-                    .policy_name(INLINE_POLICY_NAME)
                     .send()
                     .await;
                 let got = absent_if_not_found("iam:GetRolePolicy", got, &[])?;

@@ -78,7 +78,12 @@ mod aws {
             per_bucket(rcx, names, |name| async move {
                 let got = c.get_bucket_versioning().bucket(&name).send().await;
                 let got = got.map_err(|e| read_error("s3:GetBucketVersioning", e))?;
-                Ok(Some(Versioning::from_aws(got.status())))
+                // A bucket whose versioning was never enabled answers no
+                // status; it keeps no versions, as a suspended one does (S3
+                // User Guide, "Using versioning in S3 buckets": a bucket is
+                // unversioned until enabled, and can then only be suspended).
+                let status = got.status().unwrap_or(&BucketVersioningStatus::Suspended);
+                Ok(Some(Versioning::from_aws(Some(status))))
             })
             .await
         }

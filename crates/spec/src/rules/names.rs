@@ -76,6 +76,17 @@ const ROLE: Naming = Naming {
     rules: "IAM role names are 1-64 characters of letters, digits and + = , . @ _ -",
 };
 
+/// IAM inline policy names (PutRolePolicy's PolicyName: `[\w+=,.@-]+`,
+/// 1-128 characters; IAM API Reference, PutRolePolicy,
+/// https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html).
+const ROLE_POLICY: Naming = Naming {
+    what: "role policy name",
+    len: 1..=128,
+    allowed: |c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c),
+    edge: None,
+    rules: "IAM inline policy names are 1-128 characters of letters, digits and + = , . @ _ -",
+};
+
 /// S3 general purpose bucket naming rules.
 pub fn bucket_name(name: &str) -> Check {
     BUCKET.check(name)?;
@@ -113,6 +124,11 @@ pub fn trail_name(name: &str) -> Check {
 /// IAM role naming rules.
 pub fn role_name(name: &str) -> Check {
     ROLE.check(name)
+}
+
+/// IAM inline policy naming rules.
+pub fn role_policy_name(name: &str) -> Check {
+    ROLE_POLICY.check(name)
 }
 
 /// A 12-digit AWS account id.

@@ -86,6 +86,11 @@ pub(crate) const SHAPE: Object = Object::new(
             "With SSE-KMS, an S3 Bucket Key to cut KMS calls (default true).",
         ),
         Key::new(
+            "sse_kms",
+            Ty::Bool,
+            "With kms_key_id, the bucket's default encryption is SSE-KMS with that key (default true); false keeps S3's SSE-S3, while CloudTrail still encrypts each log file with the key (ctrail import writes false for a bucket found so).",
+        ),
+        Key::new(
             "lifecycle",
             Ty::List(&Ty::Object(&RULE_SHAPE), Count::ANY),
             "Lifecycle rules. Left out: move log files to cheaper storage classes over time, never delete them.",
@@ -289,7 +294,28 @@ pub(crate) fn read(cx: &mut Cx<'_>, f: Field<'_>, kms: Option<&KmsKeyRef>) -> Op
         Some(lf) => read_lifecycle(cx, lf),
     };
     let allow_destroy = cx.bool_or(&fields, "allow_destroy", false);
-    let encryption = match kms {
+    // CloudTrail encrypts each log file with the trail's key whatever the
+    // bucket's default encryption (CloudTrail User Guide, "Encrypting
+    // CloudTrail log files with AWS KMS keys (SSE-KMS)"), so SSE-S3 as the
+    // bucket's default is a setting found in the wild (seed 001's CLI steps
+    // leave S3's default), not a gap.
+    let sse_kms = cx.bool_or(&fields, "sse_kms", true);
+    if let Some(sf) = fields.get("sse_kms") {
+        if kms.is_none() {
+            cx.sink.warning(
+                sf.at(),
+                sf.path,
+                "`sse_kms` only applies with kms_key_id; the bucket uses SSE-S3",
+            );
+        } else if !sse_kms {
+            cx.sink.warning(
+                sf.at(),
+                sf.path,
+                "objects put in the bucket by others than CloudTrail are encrypted with SSE-S3, not the spec's key",
+            );
+        }
+    }
+    let encryption = match kms.filter(|_| sse_kms) {
         Some(key) => Encryption::SseKms {
             key: key.clone(),
             bucket_key,

@@ -52,6 +52,11 @@ pub(crate) const SHAPE: Object = Object::new(
             "The role's whole permissions policy kept as written instead of the one ctrail writes (ctrail import writes the policy it found here). It drops ctrail's narrowing to the streams CloudTrail creates; the preflight still checks it lets CloudTrail deliver. Not with extra_role_statements.",
         ),
         Key::new(
+            "role_policy_name",
+            Ty::Str(Str::ANY.pattern("^[A-Za-z0-9+=,.@_-]+$").len(1, 128)),
+            "The name of the role's inline permissions policy (default CloudTrail-CloudWatchLogs-Delivery): 1-128 letters, digits and + = , . @ _ -. ctrail import writes the name it found.",
+        ),
+        Key::new(
             "extra_role_statements",
             Ty::List(&Ty::Json(super::statements::IDENTITY_STATEMENT), Count::ANY),
             "Statements of your own added to the role's permissions policy.",
@@ -140,6 +145,15 @@ pub(crate) fn read(
         field("role_policy"),
         "the role policy ctrail writes (CreateLogStream and PutLogEvents on CloudTrail's streams only)",
     );
+    let role_policy_name = match fields
+        .as_ref()
+        .and_then(|fs| cx.string(fs, "role_policy_name"))
+    {
+        Some(n) => cx
+            .check(&n, rules::names::role_policy_name(&n.value))
+            .then_some(n.value),
+        None => Some(defaults::ROLE_POLICY_NAME.to_owned()),
+    };
     if let (Some(f), Some(_)) = (field("role_policy"), field("extra_role_statements")) {
         cx.sink
             .error(f.at(), f.path, "`role_policy` replaces the whole permissions policy: `extra_role_statements` would be ignored")
@@ -153,6 +167,7 @@ pub(crate) fn read(
         extra_trust_statements: extra_trust_statements?,
         extra_role_statements: extra_role_statements?,
         role_policy: role_policy?,
+        role_policy_name: role_policy_name?,
         encrypted,
     }))
 }

@@ -64,6 +64,20 @@ async fn import(opts: Options, conn: &Connection) -> Result<ExitCode, String> {
     // Everything the first draft names; read again only when a step names
     // more (the monitoring, the alert topic, the access logging).
     let mut live = read(&draft, &clients).await?;
+    if let Some(read) = role_policy_name(&mut draft, &clients, &live, &found).await? {
+        live = read;
+    }
+    // Settings whose default follows others (recursive logging's follows
+    // the data events logged) start as found, so that choosing the others
+    // one at a time never trades one change for another; each is left out
+    // again below where the default matches.
+    if let Some(r) = at(&live, "trail", &found.name).and_then(|t| t.get("recursive_logging")) {
+        let mut trial = draft.clone();
+        trial.set("trail", "recursive_logging", r.clone(), "");
+        if trial.parse().is_ok() {
+            draft = trial;
+        }
+    }
     for setting in settings(&live, &found) {
         draft.choose(setting, &live);
     }
@@ -264,6 +278,53 @@ async fn alert_topic(
     Ok(Some(live))
 }
 
+/// The role's inline policy under another name than ctrail's (as seed
+/// 001's steps, a CloudFormation template or the CloudTrail console name
+/// it) becomes `cloudwatch_logs.role_policy_name`, so the plan keeps that
+/// policy rather than deleting it and writing ctrail's. Of several inline
+/// policies, the first that lets CloudTrail put log events is taken. Each
+/// candidate is read as a plan reads it; that read is returned.
+async fn role_policy_name(
+    draft: &mut Draft,
+    clients: &Clients,
+    live: &LiveState,
+    t: &ctrail_reader::import::FoundTrail,
+) -> Result<Option<LiveState>, String> {
+    let Some(role) = &t.role_name else {
+        return Ok(None);
+    };
+    if at(live, "iam_role_policy", role).is_some() {
+        return Ok(None);
+    }
+    let names: Vec<String> = at(live, "iam_role", role)
+        .and_then(|r| r.get("other_inline_policies"))
+        .and_then(|v| serde_json::from_value(v.clone()).ok())
+        .unwrap_or_default();
+    let mut first: Option<(Draft, LiveState)> = None;
+    for name in names {
+        let mut trial = draft.clone();
+        trial.set(
+            "cloudwatch_logs",
+            "role_policy_name",
+            Value::from(name.as_str()),
+            "found: the role's permissions policy has this name (default CloudTrail-CloudWatchLogs-Delivery)",
+        );
+        let read = read(&trial, clients).await?;
+        let delivers = at(&read, "iam_role_policy", role)
+            .and_then(|p| p.get("policy"))
+            .is_some_and(|p| p.to_string().contains("logs:PutLogEvents"));
+        if delivers {
+            *draft = trial;
+            return Ok(Some(read));
+        }
+        first.get_or_insert((trial, read));
+    }
+    Ok(first.map(|(trial, read)| {
+        *draft = trial;
+        read
+    }))
+}
+
 /// A draft read as a plan reads it.
 async fn read(draft: &Draft, clients: &Clients) -> Result<LiveState, String> {
     let spec = draft.parse()?;
@@ -335,7 +396,15 @@ fn settings(live: &LiveState, t: &ctrail_reader::import::FoundTrail) -> Vec<Sett
             vec![Value::Bool(false), v.clone()],
         ));
     }
-    if at(live, "s3_bucket_encryption", bucket).is_some() {
+    if let Some(v) = at(live, "s3_bucket_encryption", bucket) {
+        if t.kms_key_id.is_some() && v.get("sse_algorithm") == Some(&Value::from("AES256")) {
+            out.push(Setting::new(
+                "bucket",
+                "sse_kms",
+                "found: the bucket's default encryption is SSE-S3 (default with kms_key_id: SSE-KMS with the key); CloudTrail encrypts each log file with the key either way",
+                vec![Value::Bool(false)],
+            ));
+        }
         out.push(Setting::new(
             "bucket",
             "bucket_key",
