@@ -39,6 +39,9 @@ fi
 region=$(field region)
 if grep -q '^  organization: true' "$work/spec.yaml"; then
   $aws organizations create-organization --feature-set ALL --region "$region" >/dev/null
+  # CloudTrail's trusted access, which an organization trail needs
+  # (CloudTrailAccessNotEnabledException otherwise; tests/proxy/trail_rules.py).
+  $aws organizations enable-aws-service-access --service-principal cloudtrail.amazonaws.com --region "$region"
 fi
 key=$(field kms_key_id)
 # A spec with create_kms_key makes its own key.

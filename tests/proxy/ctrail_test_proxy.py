@@ -35,6 +35,15 @@ It forwards every AWS request to the emulator and:
   * forgets what it keeps for a log group or trail once it is deleted;
   * makes logs PutMetricFilter replace a filter of the same name, as
     CloudWatch Logs does (the emulator adds a second filter with that name);
+  * refuses CloudTrail trail settings the emulator accepts and AWS refuses
+    (trail_rules.py): a multi-Region trail without global service events, a
+    KMS key missing, in another region than the bucket, disabled, pending
+    deletion or asymmetric, a log group that does not exist or given without
+    its role (or the role without it), an organization trail from outside a
+    management account with all features and CloudTrail's trusted access,
+    advanced selectors using fields their category does not take, and
+    Insights on management events the trail does not log; and passes a
+    trail's SNS topic given by ARN on as the emulator takes it (its name);
   * refuses CloudTrail CreateTrail / UpdateTrail as AWS does when the bucket
     policy, KMS key policy, SNS topic policy or CloudWatch Logs role does not
     grant what CloudTrail needs (aws_rules.py, from docs/aws-rules.md):
@@ -90,6 +99,7 @@ import aws_rules
 import filter_pattern
 import insights
 import rpcv2_cbor
+import trail_rules
 
 # The public half of the test key generated digest chains are signed with.
 PUBLIC_KEY_FILE = pathlib.Path(__file__).resolve().parent.parent / "fixtures" / "digest-keys" / "public-key.der.b64"
@@ -784,8 +794,10 @@ class Handler(BaseHTTPRequestHandler):
             # S3 gives every new bucket BucketOwnerEnforced (ACLs disabled)
             # unless CreateBucket asks otherwise; the emulator gives none.
             headers["x-amz-object-ownership"] = "BucketOwnerEnforced"
+        body = trail_rules.emulator_request(self, op, body)
         if (
-            self._refuse_trail_without_grants(op, body)
+            trail_rules.refuse(self, op, body)
+            or self._refuse_trail_without_grants(op, body)
             or self._refuse_bucket_logging_without_grant(op, body)
             or self._refuse_log_group_key(op, body)
             or self._serve_kms_association(op, body, headers)
