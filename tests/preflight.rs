@@ -3,6 +3,8 @@
 //! and nothing written; and the same documents, put in the account by hand,
 //! make the test adapter refuse the trail exactly as docs/aws-rules.md says.
 
+#[path = "../crates/policy/tests/support/iam_judge.rs"]
+mod iam_judge;
 mod support;
 
 use serde_json::{Value, json};
@@ -24,6 +26,190 @@ struct Case {
     exception: &'static str,
     /// Words the finding names (document, principal, action).
     names: &'static [&'static str],
+    /// The request the independent judge must refuse too.
+    judged: Judged,
+}
+
+/// The request a case's verdict turns on, judged by the independent IAM
+/// judge (iam-simulate) on the document read back from the account: the
+/// request as CloudTrail (or CloudWatch) makes it, with the keys it sends
+/// (docs/aws-rules.md).
+#[derive(Debug, Clone, Copy)]
+enum Judged {
+    BucketAcl,
+    BucketWrite,
+    KeyEncrypt,
+    KeyDecrypt,
+    KeyDescribe,
+    KeyForAlarms,
+    Trust,
+    RoleWrite,
+    TopicPublish,
+}
+
+const ACCOUNT: &str = "123456789012";
+const TRAIL_ARN: &str = "arn:aws:cloudtrail:us-east-1:123456789012:trail/security-audit-trail";
+
+fn service_context(extra: &[(&str, &str)]) -> std::collections::BTreeMap<String, Vec<String>> {
+    let mut c: std::collections::BTreeMap<String, Vec<String>> = [
+        ("aws:PrincipalIsAWSService", "true"),
+        ("aws:SourceAccount", ACCOUNT),
+    ]
+    .into_iter()
+    .chain(extra.iter().copied())
+    .map(|(k, v)| (k.to_owned(), vec![v.to_owned()]))
+    .collect();
+    c.retain(|_, v| !v[0].is_empty());
+    c
+}
+
+/// The document `judged` reads, as the account holds it now, and the
+/// request judged on it.
+fn judge_case(acct: &Account, judged: Judged, topic: &str) -> iam_judge::Case {
+    let cli_json = |command: &str| -> Value {
+        serde_json::from_str(&acct.em.cli(&format!("{command} --output json"), &[]))
+            .unwrap_or_else(|e| panic!("{command}: {e}"))
+    };
+    let doc = |text: &Value| -> Value {
+        match text {
+            Value::String(s) => serde_json::from_str(s).expect("policy json"),
+            other => other.clone(),
+        }
+    };
+    let bucket_policy =
+        || doc(&cli_json(&format!("s3api get-bucket-policy --bucket {BUCKET}"))["Policy"]);
+    let key_policy = || {
+        doc(&cli_json(&format!(
+            "kms get-key-policy --key-id {} --policy-name default",
+            acct.key_id
+        ))["Policy"])
+    };
+    let key_arn = format!("arn:aws:kms:us-east-1:{ACCOUNT}:key/{}", acct.key_id);
+    let service = |name: &str| iam_judge::Caller::Service(name.to_owned());
+    let case = |policy: Value, caller, action: &str, resource: &str, context| iam_judge::Case {
+        policy,
+        kind: iam_judge::Kind::Resource,
+        caller,
+        action: action.to_owned(),
+        resource: resource.to_owned(),
+        account: ACCOUNT.to_owned(),
+        context,
+    };
+    let trail = ("aws:SourceArn", TRAIL_ARN);
+    match judged {
+        Judged::BucketAcl => case(
+            bucket_policy(),
+            service("cloudtrail.amazonaws.com"),
+            "s3:GetBucketAcl",
+            &format!("arn:aws:s3:::{BUCKET}"),
+            service_context(&[trail, ("aws:SecureTransport", "true")]),
+        ),
+        Judged::BucketWrite => case(
+            bucket_policy(),
+            service("cloudtrail.amazonaws.com"),
+            "s3:PutObject",
+            &format!(
+                "arn:aws:s3:::{BUCKET}/AWSLogs/{ACCOUNT}/CloudTrail/us-east-1/2026/01/01/{ACCOUNT}_CloudTrail_us-east-1_20260101T0000Z_example.json.gz"
+            ),
+            service_context(&[
+                trail,
+                ("aws:SecureTransport", "true"),
+                ("s3:x-amz-acl", "bucket-owner-full-control"),
+            ]),
+        ),
+        Judged::KeyEncrypt => case(
+            key_policy(),
+            service("cloudtrail.amazonaws.com"),
+            "kms:GenerateDataKey",
+            &key_arn,
+            service_context(&[
+                trail,
+                ("kms:EncryptionContext:aws:cloudtrail:arn", TRAIL_ARN),
+            ]),
+        ),
+        Judged::KeyDecrypt => case(
+            key_policy(),
+            service("cloudtrail.amazonaws.com"),
+            "kms:Decrypt",
+            &key_arn,
+            service_context(&[trail]),
+        ),
+        Judged::KeyDescribe => case(
+            key_policy(),
+            service("cloudtrail.amazonaws.com"),
+            "kms:DescribeKey",
+            &key_arn,
+            service_context(&[trail]),
+        ),
+        Judged::KeyForAlarms => case(
+            key_policy(),
+            service("cloudwatch.amazonaws.com"),
+            "kms:GenerateDataKey",
+            &key_arn,
+            service_context(&[(
+                "aws:SourceArn",
+                "arn:aws:cloudwatch:us-east-1:123456789012:alarm:RootAccountUsage",
+            )]),
+        ),
+        Judged::Trust => {
+            let role = cli_json(&format!("iam get-role --role-name {ROLE}"));
+            let mut context = service_context(&[]);
+            // CloudTrail sends no source keys when it assumes the role.
+            context.remove("aws:SourceAccount");
+            case(
+                doc(&role["Role"]["AssumeRolePolicyDocument"]),
+                service("cloudtrail.amazonaws.com"),
+                "sts:AssumeRole",
+                &format!("arn:aws:iam::{ACCOUNT}:role/{ROLE}"),
+                context,
+            )
+        }
+        Judged::RoleWrite => {
+            let names = cli_json(&format!("iam list-role-policies --role-name {ROLE}"));
+            let name = names["PolicyNames"][0].as_str().expect("an inline policy");
+            let policy = cli_json(&format!(
+                "iam get-role-policy --role-name {ROLE} --policy-name {name}"
+            ));
+            iam_judge::Case {
+                policy: doc(&policy["PolicyDocument"]),
+                kind: iam_judge::Kind::Identity,
+                caller: iam_judge::Caller::Aws {
+                    arn: format!("arn:aws:iam::{ACCOUNT}:role/{ROLE}"),
+                    account: ACCOUNT.to_owned(),
+                },
+                action: "logs:PutLogEvents".to_owned(),
+                resource: format!(
+                    "arn:aws:logs:us-east-1:{ACCOUNT}:log-group:CloudTrail/SecurityLogs:log-stream:{ACCOUNT}_CloudTrail_us-east-1"
+                ),
+                account: ACCOUNT.to_owned(),
+                context: Default::default(),
+            }
+        }
+        Judged::TopicPublish => {
+            let arn = format!("arn:aws:sns:us-east-1:{ACCOUNT}:{topic}");
+            let attrs = cli_json(&format!("sns get-topic-attributes --topic-arn {arn}"));
+            case(
+                doc(&attrs["Attributes"]["Policy"]),
+                service("cloudtrail.amazonaws.com"),
+                "SNS:Publish",
+                &arn,
+                service_context(&[trail]),
+            )
+        }
+    }
+}
+
+/// The independent judge's verdict on the case's request, which must agree
+/// with AWS's (`allowed` for a setup AWS accepts).
+fn second_opinion(acct: &Account, name: &str, judged: Judged, topic: &str, allowed: bool) {
+    let case = judge_case(acct, judged, topic);
+    let verdict = iam_judge::judge(std::slice::from_ref(&case))[0];
+    assert_eq!(
+        verdict.allowed(),
+        allowed,
+        "{name}: iam-simulate says {verdict:?} on {judged:?}:\n{:#}",
+        case.to_json()
+    );
 }
 
 /// A key policy replaced by hand.
@@ -52,6 +238,7 @@ const CASES: &[Case] = &[
             "s3:PutObject",
             "explicitly denied by statement \"NoServiceWrites\"",
         ],
+        judged: Judged::BucketWrite,
     },
     Case {
         before: &[],
@@ -63,6 +250,7 @@ const CASES: &[Case] = &[
         live: &[],
         exception: "InsufficientS3BucketPolicyException",
         names: &["s3:GetBucketAcl", "OnlyPartnerAccount"],
+        judged: Judged::BucketAcl,
     },
     Case {
         before: &[],
@@ -74,6 +262,7 @@ const CASES: &[Case] = &[
         live: &[],
         exception: "InsufficientS3BucketPolicyException",
         names: &["s3:GetBucketAcl", "NoAclReads"],
+        judged: Judged::BucketAcl,
     },
     Case {
         before: &[],
@@ -85,6 +274,7 @@ const CASES: &[Case] = &[
         live: &[],
         exception: "InsufficientS3BucketPolicyException",
         names: &["AWSLogs/{account}/", "WritesOnlyUnderArchive"],
+        judged: Judged::BucketWrite,
     },
     Case {
         before: &[],
@@ -96,6 +286,7 @@ const CASES: &[Case] = &[
             "key policy of arn:aws:kms:",
             "cloudtrail.amazonaws.com kms:GenerateDataKey*",
         ],
+        judged: Judged::KeyEncrypt,
     },
     Case {
         before: &[],
@@ -104,6 +295,7 @@ const CASES: &[Case] = &[
         live: &[(PUT_KEY_POLICY, KEY_POLICY_NO_DECRYPT)],
         exception: "InsufficientEncryptionPolicyException",
         names: &["cloudtrail.amazonaws.com kms:Decrypt"],
+        judged: Judged::KeyDecrypt,
     },
     Case {
         before: &[],
@@ -115,6 +307,7 @@ const CASES: &[Case] = &[
             "kms:GenerateDataKey*",
             "kms:EncryptionContext:aws:cloudtrail:arn",
         ],
+        judged: Judged::KeyEncrypt,
     },
     Case {
         before: &[],
@@ -123,6 +316,7 @@ const CASES: &[Case] = &[
         live: &[(PUT_KEY_POLICY, KEY_POLICY_NO_DESCRIBE)],
         exception: "InsufficientEncryptionPolicyException",
         names: &["kms:DescribeKey"],
+        judged: Judged::KeyDescribe,
     },
     Case {
         before: &[],
@@ -131,6 +325,7 @@ const CASES: &[Case] = &[
         live: &[(PUT_KEY_POLICY, KEY_POLICY_WITH_DENY)],
         exception: "InsufficientEncryptionPolicyException",
         names: &["explicitly denied by statement \"NoServiceUse\""],
+        judged: Judged::KeyEncrypt,
     },
     Case {
         before: &[],
@@ -146,6 +341,7 @@ const CASES: &[Case] = &[
             "sts:AssumeRole",
             "ConfusedDeputyGuard",
         ],
+        judged: Judged::Trust,
     },
     Case {
         before: &[],
@@ -161,6 +357,7 @@ const CASES: &[Case] = &[
             "logs:PutLogEvents",
             "ReadOnlyLogs",
         ],
+        judged: Judged::RoleWrite,
     },
     // IAM User Guide, "AWS global condition context keys", aws:SourceIp:
     // a request an AWS service makes with its service principal carries no
@@ -176,6 +373,7 @@ const CASES: &[Case] = &[
         live: &[],
         exception: "InsufficientS3BucketPolicyException",
         names: &["s3:PutObject", "OnlyFromCorporateNetwork"],
+        judged: Judged::BucketWrite,
     },
     Case {
         name: "topic-policy-denies-cloudtrail",
@@ -191,6 +389,7 @@ const CASES: &[Case] = &[
             "SNS:Publish",
             "NoServicePublish",
         ],
+        judged: Judged::TopicPublish,
     },
 ];
 
@@ -361,6 +560,8 @@ fn run_case(c: &Case) {
     );
     let refused = acct.em.injected();
     assert_eq!(refused["refused"][c.exception], 1, "{}: {refused}", c.name);
+    // The documents now in the account: the independent judge refuses too.
+    second_opinion(&acct, c.name, c.judged, "trail-deliveries", false);
 }
 
 fn run(names: &[&str]) {
@@ -488,6 +689,8 @@ struct Accepted {
     spec: &'static [(&'static str, &'static str)],
     /// AWS CLI commands run by hand after the spec is applied, as `Case::live`.
     live: &'static [(&'static str, &'static str)],
+    /// The requests the independent judge must allow on the documents.
+    judged: &'static [Judged],
 }
 
 /// CloudTrail User Guide, "Role policy document for CloudTrail to use
@@ -519,6 +722,7 @@ const ACCEPTED: &[Accepted] = &[
         before: &[],
         spec: &[("  log_group: CloudTrail/SecurityLogs", CONSOLE_ROLE_POLICY)],
         live: &[],
+        judged: &[Judged::RoleWrite, Judged::Trust],
     },
     Accepted {
         name: "data-perimeter-deny",
@@ -526,6 +730,7 @@ const ACCEPTED: &[Accepted] = &[
         before: &[],
         spec: &[("  name: my-org-cloudtrail-logs-2024", DATA_PERIMETER)],
         live: &[],
+        judged: &[Judged::BucketWrite, Judged::BucketAcl],
     },
     Accepted {
         name: "key-policy-with-sns-conditions",
@@ -536,6 +741,11 @@ const ACCEPTED: &[Accepted] = &[
         )],
         spec: &[MANAGED_OFF],
         live: &[(PUT_KEY_POLICY, KEY_POLICY_SNS_PAGE)],
+        judged: &[
+            Judged::KeyForAlarms,
+            Judged::KeyEncrypt,
+            Judged::KeyDescribe,
+        ],
     },
     Accepted {
         name: "topic-policy-source-arn-only",
@@ -546,6 +756,7 @@ const ACCEPTED: &[Accepted] = &[
             "sns set-topic-attributes --topic-arn arn:aws:sns:us-east-1:{account}:trail-deliveries --attribute-name Policy --attribute-value {}",
             TOPIC_POLICY_SOURCE_ARN_ONLY,
         )],
+        judged: &[Judged::TopicPublish],
     },
 ];
 
@@ -575,6 +786,12 @@ fn run_accepted(c: &Accepted) {
         .em
         .cli_result("cloudtrail update-trail --name security-audit-trail", &[]);
     assert!(ok, "{} ({}): the adapter refused: {err}", c.name, c.source);
+    if !c.live.is_empty() {
+        // The hand-made documents alone, before ctrail writes anything.
+        for judged in c.judged {
+            second_opinion(&acct, c.name, *judged, "trail-deliveries", true);
+        }
+    }
     // The preflight agrees: no finding in the plan.
     let out = acct.em.ctrail(&["plan", &acct.spec]);
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -599,6 +816,9 @@ fn run_accepted(c: &Accepted) {
         .em
         .cli_result("cloudtrail update-trail --name security-audit-trail", &[]);
     assert!(ok, "{} after apply: the adapter refused: {err}", c.name);
+    for judged in c.judged {
+        second_opinion(&acct, c.name, *judged, "trail-deliveries", true);
+    }
 }
 
 fn run_accepted_named(names: &[&str]) {
