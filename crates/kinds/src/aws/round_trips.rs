@@ -71,7 +71,7 @@ mod cloudtrail_trail {
                 "arn:aws:logs:us-east-1:123456789012:log-group:g:*".into(),
             ),
             cloud_watch_logs_role_arn: Some("arn:aws:iam::123456789012:role/r".into()),
-            sns_topic_name: Some("topic".into()),
+            sns_topic_name: Some("arn:aws:sns:us-east-1:123456789012:topic".into()),
         };
         let live = aws_sdk_cloudtrail::types::Trail::builder()
             .name("t")

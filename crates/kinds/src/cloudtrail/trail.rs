@@ -6,7 +6,7 @@ use ctrail_model::placeholder::Placeholder;
 use ctrail_model::{Address, EdgeReason, ResourceKind as K};
 use ctrail_spec::Spec;
 
-use crate::sns::shared::topic_name;
+use crate::sns::shared::{topic_arn, topic_name};
 use crate::{Desired, Kind, Names, Rules, Security, rank};
 
 crate::attributes! {
@@ -78,7 +78,12 @@ impl Kind for Trail {
             cloud_watch_logs_log_group_arn: cwl
                 .map(|l| format!("{}:*", names.log_group_arn(&l.log_group))),
             cloud_watch_logs_role_arn: cwl.map(|l| names.role_arn(&l.role_name)),
-            sns_topic_name: t.sns_topic.as_deref().map(|s| topic_name(s).to_owned()),
+            // The topic's ARN, even when the spec names the topic: CreateTrail's
+            // SnsTopicName takes "the name or ARN" (CloudTrail API Reference,
+            // CreateTrail, https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html),
+            // and a name alone means the caller's own account, so a topic the
+            // spec gives by ARN in another account must be sent as its ARN.
+            sns_topic_name: t.sns_topic.as_deref().map(|s| topic_arn(spec, s)),
         };
         let bucket = &spec.bucket.name;
         let mut d = Desired::new(&t.name, value)
@@ -156,10 +161,7 @@ mod aws {
                     .cloud_watch_logs_log_group_arn()
                     .map(log_group_arn_with_streams),
                 cloud_watch_logs_role_arn: t.cloud_watch_logs_role_arn().map(str::to_owned),
-                sns_topic_name: t
-                    .sns_topic_arn()
-                    .and_then(|a| a.rsplit(':').next())
-                    .map(str::to_owned),
+                sns_topic_name: t.sns_topic_arn().map(str::to_owned),
             }
         }
     }
