@@ -266,7 +266,11 @@ def check_trail(t: dict, docs: dict):
     role_policies (list of documents).
     """
     trail_arn = f"arn:{t['partition']}:cloudtrail:{t['region']}:{t['account']}:trail/{t['name']}"
-    source = {"aws:SourceArn": trail_arn, "aws:SourceAccount": t["account"]}
+    # IAM User Guide, "AWS global condition context keys": a request a service
+    # principal makes carries aws:PrincipalIsAWSService = true, and, when it
+    # acts for a resource, aws:SourceArn, aws:SourceAccount and (the account
+    # being in an organization; here: an organization trail) aws:SourceOrgID.
+    source = dict(service_keys(t.get("organization")), **{"aws:SourceArn": trail_arn, "aws:SourceAccount": t["account"]})
     ct = ("service", CLOUDTRAIL)
     bucket_arn = f"arn:{t['partition']}:s3:::{t['bucket']}"
     # Amazon S3 bucket policy for CloudTrail.
@@ -304,18 +308,41 @@ def check_trail(t: dict, docs: dict):
             "InvalidCloudWatchLogsRoleArnException",
             "Access denied. Verify in IAM that the role has adequate permissions.",
         )
-        if not allowed(docs.get("trust_policy"), ct, "sts:AssumeRole", t["role_arn"], {}):
+        if not allowed(docs.get("trust_policy"), ct, "sts:AssumeRole", t["role_arn"], service_keys(None)):
             raise role_error
         group = (t.get("log_group_arn") or "").removesuffix(":*")
-        regions = [t["region"]] + (["us-west-2" if t["region"] != "us-west-2" else "eu-west-1"] if t.get("multi_region") else [])
         me = ("aws", t["role_arn"], t["account"])
-        for region in regions:
-            stream = f"{group}:log-stream:{t['account']}_CloudTrail_{region}"
+        # The role's own requests are not a service principal's.
+        as_role = {"aws:PrincipalIsAWSService": "false"}
+        for stream in trail_streams(t):
+            arn = f"{group}:log-stream:{stream}"
             for action in ("logs:CreateLogStream", "logs:PutLogEvents"):
                 policies = docs.get("role_policies") or []
-                denied = any(_explicit_deny(p, me, action, stream) for p in policies)
-                if denied or not any(allowed(p, me, action, stream, {}, resource_policy=False) for p in policies):
+                denied = any(_explicit_deny(p, me, action, arn, as_role) for p in policies)
+                if denied or not any(allowed(p, me, action, arn, as_role, resource_policy=False) for p in policies):
                     raise role_error
+
+
+def service_keys(organization) -> dict:
+    """The keys every request of a service principal carries (IAM User Guide,
+    "AWS global condition context keys": aws:PrincipalIsAWSService, and
+    aws:SourceOrgID for an account in an organization)."""
+    keys = {"aws:PrincipalIsAWSService": "true"}
+    if organization:
+        keys["aws:SourceOrgID"] = organization
+    return keys
+
+
+def trail_streams(t: dict) -> list:
+    """The log streams CloudTrail writes for a trail: "CloudWatch log group and
+    log stream naming for CloudTrail" names them account_ID_CloudTrail_trail_region,
+    with _number added when the volume is large; the region is the trail's
+    home region, whose log group receives every region's events (the default
+    CloudTrail_CloudWatchLogs_Role policy, "Role policy document for CloudTrail
+    to use CloudWatch Logs", allows log-stream:<account>_CloudTrail_<home region>*).
+    Organization trails also write <org id>_... streams."""
+    owners = [t["account"]] + ([t["organization"]] if t.get("organization") else [])
+    return [f"{o}_CloudTrail_{t['region']}{n}" for o in owners for n in ("", "_2")]
 
 
 def check_log_group_key(key: dict | None, key_policy, region: str, account: str, group: str, key_id: str):
@@ -328,7 +355,7 @@ def check_log_group_key(key: dict | None, key_policy, region: str, account: str,
         raise Refusal("InvalidParameterException", f"The specified KMS key {key_id} does not exist or is disabled.")
     group_arn = f"arn:aws:logs:{region}:{account}:log-group:{group}"
     logs = ("service", f"logs.{region}.amazonaws.com")
-    ctx = {"kms:EncryptionContext:aws:logs:arn": group_arn, "aws:SourceAccount": account}
+    ctx = dict(service_keys(None), **{"kms:EncryptionContext:aws:logs:arn": group_arn, "aws:SourceAccount": account})
     for action in ("kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:GenerateDataKey", "kms:DescribeKey"):
         if not allowed(key_policy, logs, action, key["Arn"], ctx):
             raise Refusal(
@@ -365,7 +392,7 @@ def check_bucket_logging(req: dict, docs: dict):
     # the prefix, for the source bucket, in the source bucket's account.
     part = req["partition"]
     key = f"arn:{part}:s3:::{req['target']}/{req.get('prefix') or ''}2026-01-01-00-00-00-0123456789ABCDEF"
-    ctx = {"aws:SourceArn": f"arn:{part}:s3:::{req['source']}", "aws:SourceAccount": req["account"]}
+    ctx = dict(service_keys(None), **{"aws:SourceArn": f"arn:{part}:s3:::{req['source']}", "aws:SourceAccount": req["account"]})
     by_policy = allowed(docs.get("bucket_policy"), ("service", S3_LOGGING), "s3:PutObject", key, ctx)
     perms = {p for uri, p in docs.get("acl_grants", []) if uri == LOG_DELIVERY_GROUP}
     by_acl = not enforced and ("FULL_CONTROL" in perms or {"WRITE", "READ_ACP"} <= perms)
@@ -402,14 +429,14 @@ def denies(policy, who, action: str, resource: str, context: dict) -> bool:
     return any(st.get("Effect") == "Deny" and _applies(st, who, action, resource, context, True) for st in statements)
 
 
-def _explicit_deny(policy, who, action, resource) -> bool:
+def _explicit_deny(policy, who, action, resource, context=None) -> bool:
     if isinstance(policy, str):
         policy = json.loads(policy)
     statements = (policy or {}).get("Statement", [])
     if isinstance(statements, dict):
         statements = [statements]
     return any(
-        st.get("Effect") == "Deny" and _applies(st, who, action, resource, {}, False) for st in statements
+        st.get("Effect") == "Deny" and _applies(st, who, action, resource, context or {}, False) for st in statements
     )
 
 
@@ -476,6 +503,55 @@ def _self_test_conditions():
     assert _condition_ok("Null", "k", ["true", "false"], {"k": "v"})
 
 
+def _self_test_trail():
+    acct, region, group = "111122223333", "us-east-1", "arn:aws:logs:us-east-1:111122223333:log-group:CloudTrail/logs"
+    trail = {"partition": "aws", "account": acct, "region": region, "name": "t", "bucket": "b", "prefix": None,
+             "organization": None, "multi_region": True, "kms_key": None, "topic_arn": None,
+             "role_arn": f"arn:aws:iam::{acct}:role/CloudTrail_CloudWatchLogs_Role", "log_group_arn": group + ":*"}
+    ct = {"Service": CLOUDTRAIL}
+    bucket = {"Statement": [
+        {"Effect": "Allow", "Principal": ct, "Action": "s3:GetBucketAcl", "Resource": "arn:aws:s3:::b"},
+        {"Effect": "Allow", "Principal": ct, "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/AWSLogs/*",
+         "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}},
+        # aws-samples/data-perimeter-policy-examples: AWS services are exempt by the key they send.
+        {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
+         "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-abc"},
+                       "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}}]}
+    trust = {"Statement": [{"Effect": "Allow", "Principal": ct, "Action": "sts:AssumeRole"}]}
+
+    def role(*streams):
+        res = [f"{group}:log-stream:{s}" for s in streams]
+        return {"Statement": [{"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": res}]}
+
+    def refused(t, policy):
+        try:
+            check_trail(t, {"bucket_policy": bucket, "trust_policy": trust, "role_policies": [policy]})
+            return False
+        except Refusal as r:
+            assert r.code == "InvalidCloudWatchLogsRoleArnException", r.code
+            return True
+
+    # The console's own policy (home-region streams and their _number streams), and ctrail's.
+    assert not refused(trail, role(f"{acct}_CloudTrail_{region}*"))
+    assert not refused(trail, role(f"{acct}_CloudTrail_*"))
+    # Missing the _number streams, or scoped to another region.
+    assert refused(trail, role(f"{acct}_CloudTrail_{region}"))
+    assert refused(trail, role(f"{acct}_CloudTrail_eu-west-1*"))
+    org = dict(trail, organization="o-abc")
+    assert refused(org, role(f"{acct}_CloudTrail_{region}*"))
+    assert not refused(org, role(f"{acct}_CloudTrail_{region}*", f"o-abc_CloudTrail_{region}*"))
+    assert trail_streams(org) == [f"{acct}_CloudTrail_{region}", f"{acct}_CloudTrail_{region}_2",
+                                  f"o-abc_CloudTrail_{region}", f"o-abc_CloudTrail_{region}_2"]
+    # Without the exemption the data-perimeter Deny refuses CloudTrail's writes.
+    strict = {"Statement": bucket["Statement"][:2] + [dict(bucket["Statement"][2], Condition={
+        "StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-abc"}})]}
+    try:
+        check_trail(trail, {"bucket_policy": strict, "trust_policy": trust, "role_policies": [role(f"{acct}_CloudTrail_*")]})
+        raise AssertionError("a Deny on every principal outside the organization let CloudTrail write")
+    except Refusal as r:
+        assert r.code == "InsufficientS3BucketPolicyException", r.code
+
+
 def _judge_lines(lines, out):
     """Batch mode for the differential test (crates/policy/tests/differential.rs):
     one JSON case a line, as tests/iam-judge/judge.mjs reads them, and one
@@ -498,4 +574,5 @@ if __name__ == "__main__":
     else:
         _self_test()
         _self_test_conditions()
+        _self_test_trail()
         print("ok")

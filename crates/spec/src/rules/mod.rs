@@ -11,6 +11,7 @@ pub mod regions;
 pub mod resource_types;
 pub mod selectors;
 pub mod tags;
+pub mod trail;
 
 /// What is wrong with a value, and what would be accepted instead.
 #[derive(Debug, Clone, PartialEq, Eq)]

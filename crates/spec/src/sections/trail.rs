@@ -4,7 +4,7 @@ use super::{Cx, selectors};
 use crate::decode::{self, Field, Located};
 use crate::defaults;
 use crate::model::{
-    BasicSelector, DataResource, EventSelectors, InsightType, ReadWriteType, Trail,
+    BasicSelector, DataResource, EventSelectors, InsightType, Trail,
 };
 use crate::rules;
 use crate::shape::{Count, Field as Key, Object, Str, Ty};
@@ -74,6 +74,8 @@ pub(crate) const SHAPE: Object = Object::new(
 .exclusive(&["data_events", "event_selectors", "advanced_event_selectors"])
 .also(&[
     r#"{"not": {"required": ["organization", "multi_region"], "properties": {"organization": {"const": true}, "multi_region": {"const": false}}}}"#,
+    // A multi-Region trail (the default) must include global service events (rules::trail).
+    r#"{"not": {"required": ["include_global_service_events"], "properties": {"include_global_service_events": {"const": false}, "multi_region": {"const": true}}}}"#,
 ])
 .unchecked(&[
     "insights need the event selectors to log write management events",
@@ -101,6 +103,11 @@ pub(crate) fn read(cx: &mut Cx<'_>, f: Field<'_>) -> Option<(Trail, Located<Stri
         include_global_service_events,
         "IAM, STS and CloudFront events will not be recorded",
     );
+    if let Some(f) = fields.get("include_global_service_events")
+        && let Err(p) = rules::trail::global_events(multi_region, include_global_service_events)
+    {
+        cx.report(f.at(), f.path, p);
+    }
     let log_file_validation = cx.bool_or(&fields, "log_file_validation", true);
     cx.warn_if_off(
         &fields,
@@ -205,17 +212,10 @@ fn seed_selector(data_events: bool, partition: &str) -> BasicSelector {
     s
 }
 
+/// Whether the selectors log write management events, which the default
+/// ApiCallRateInsight needs (rules::trail).
 fn logs_management_events(selectors: &EventSelectors) -> bool {
-    match selectors {
-        EventSelectors::Basic(b) => b
-            .iter()
-            .any(|s| s.include_management_events && s.read_write_type != ReadWriteType::ReadOnly),
-        EventSelectors::Advanced(a) => a.iter().any(|s| {
-            s.field_selectors
-                .iter()
-                .any(|f| f.field == "eventCategory" && f.equals.iter().any(|v| v == "Management"))
-        }),
-    }
+    rules::trail::logs_management(selectors, rules::trail::Access::Write)
 }
 
 /// `insights: true|false` or a list of insight types.
@@ -274,10 +274,8 @@ fn read_insights(
         }
     };
     out.sort();
-    if !out.is_empty() && !logs_management_events(selectors) {
-        cx.sink
-            .error(f.at(), f.path, "insights need the trail to log write management events")
-            .help("include management events in the event selectors, or turn insights off with `insights: false`");
+    if let Err(p) = rules::trail::management_insights(&out, selectors) {
+        cx.report(f.at(), f.path, p);
         return None;
     }
     Some(out)
