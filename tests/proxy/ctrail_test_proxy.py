@@ -25,7 +25,13 @@ It forwards every AWS request to the emulator and:
   * serves logs query definitions and Logs Insights queries (insights.py);
   * serves cloudtrail Put/GetInsightSelectors, which the emulator gets wrong
     (it appends to the trail's selectors where CloudTrail replaces them), and
-    refuses an insight type CloudTrail does not have;
+    refuses an insight type CloudTrail does not have, and Insights on data
+    events (EventCategories) on a trail that logs none (trail_events.py);
+  * serves cloudtrail Put/GetEventConfiguration (aggregated data events),
+    which the emulator lacks, refusing what CloudTrail refuses (aggregation
+    without data events), and keeps a trail's RecursiveLogging, which the
+    emulator drops, showing it in GetTrail, DescribeTrails, CreateTrail and
+    UpdateTrail (true unless set; trail_events.py);
   * refuses CreateLogGroup / AssociateKmsKey with a key that does not exist,
     is disabled, or whose policy does not let logs.<region>.amazonaws.com use
     it for the log group (aws_rules.py), as CloudWatch Logs does;
@@ -100,6 +106,7 @@ import filter_pattern
 import insights
 import rpcv2_cbor
 import trail_rules
+import trail_events
 
 # The public half of the test key generated digest chains are signed with.
 PUBLIC_KEY_FILE = pathlib.Path(__file__).resolve().parent.parent / "fixtures" / "digest-keys" / "public-key.der.b64"
@@ -121,6 +128,13 @@ REFUSED: dict[str, int] = {}
 LOG_GROUP_KEYS: dict[tuple[str, str], str | None] = {}
 # (region, trail ARN) -> insight selectors, as CloudTrail keeps them.
 INSIGHTS: dict[tuple[str, str], list] = {}
+# (region, trail ARN) -> aggregation configurations (PutEventConfiguration).
+EVENT_CONFIGS: dict[tuple[str, str], list] = {}
+# trail ARN -> RecursiveLogging as set by CreateTrail / UpdateTrail.
+RECURSIVE_LOGGING: dict[str, bool] = {}
+# Trail settings UpdateTrail removes when given an empty string.
+REMOVABLE_TRAIL_SETTINGS = ("S3KeyPrefix", "SnsTopicName", "KmsKeyId", "CloudWatchLogsLogGroupArn", "CloudWatchLogsRoleArn")
+TRAIL_OUTPUTS = ("cloudtrail:GetTrail", "cloudtrail:DescribeTrails", "cloudtrail:CreateTrail", "cloudtrail:UpdateTrail")
 
 # S3 outputs whose documented XML root differs from "<{Operation}Response>".
 S3_ROOTS = {
@@ -392,6 +406,8 @@ class Handler(BaseHTTPRequestHandler):
             with LOCK:
                 LOG_GROUP_KEYS.clear()
                 INSIGHTS.clear()
+                EVENT_CONFIGS.clear()
+                RECURSIVE_LOGGING.clear()
             insights.forget()
             out = b"{}"
         elif path == "/_proxy/config":
@@ -627,8 +643,11 @@ class Handler(BaseHTTPRequestHandler):
                 LOG_GROUP_KEYS.pop((region, req.get("logGroupName", "")), None)
             else:
                 name = req.get("Name", "")
-                for key in [k for k in INSIGHTS if k[0] == region and (k[1] == name or k[1].endswith("/" + name))]:
-                    del INSIGHTS[key]
+                for kept in (INSIGHTS, EVENT_CONFIGS):
+                    for key in [k for k in kept if k[0] == region and (k[1] == name or k[1].endswith("/" + name))]:
+                        del kept[key]
+                for arn in [a for a in RECURSIVE_LOGGING if a == name or (f":{region}:" in a and a.endswith("/" + name))]:
+                    del RECURSIVE_LOGGING[arn]
 
     def _json_reply(self, status: int, doc: dict):
         self._send(status, json.dumps(doc).encode(), {"Content-Type": "application/x-amz-json-1.1"})
@@ -702,6 +721,11 @@ class Handler(BaseHTTPRequestHandler):
         if name == "PutInsightSelectors":
             try:
                 aws_rules.check_insight_selectors(req.get("InsightSelectors", []))
+                selectors = req.get("InsightSelectors", [])
+                if any("Data" in (s.get("EventCategories") or []) for s in selectors):
+                    trail_events.check_insight_categories(selectors, self._logs_data_events(headers, arn))
+                else:
+                    trail_events.check_insight_categories(selectors, True)
             except aws_rules.Refusal as r:
                 self._refuse(r)
                 return True
@@ -714,6 +738,71 @@ class Handler(BaseHTTPRequestHandler):
             return True
         self._json_reply(200, {"TrailARN": arn, "InsightSelectors": selectors})
         return True
+
+    def _logs_data_events(self, headers: dict, trail: str) -> bool:
+        """Whether the trail's event selectors (from the emulator) log data events."""
+        status, _, data = self._probe(headers, "CloudTrail_20131101.GetEventSelectors", {"TrailName": trail})
+        return status == 200 and trail_events.logs_data_events(json.loads(data))
+
+    def _serve_event_configuration(self, op: str, body: bytes, headers: dict) -> bool:
+        """Put/GetEventConfiguration for a trail: its aggregation (trail_events.py)."""
+        name, req = operation(op, body, "cloudtrail:PutEventConfiguration", "cloudtrail:GetEventConfiguration")
+        if name is None:
+            return False
+        if not req.get("TrailName"):
+            self._refuse(aws_rules.Refusal("UnsupportedOperationException", "The test proxy serves event configuration for trails only."))
+            return True
+        status, _, data = self._probe(headers, "CloudTrail_20131101.GetTrail", {"Name": req["TrailName"]})
+        if status != 200:
+            self._send(status, data, {"Content-Type": "application/x-amz-json-1.1"})
+            return True
+        arn = json.loads(data)["Trail"]["TrailARN"]
+        key = (region_of(self.headers), arn)
+        if name == "PutEventConfiguration":
+            try:
+                configs = trail_events.check_event_configuration(req, self._logs_data_events(headers, arn))
+            except aws_rules.Refusal as r:
+                self._refuse(r)
+                return True
+            with LOCK:
+                EVENT_CONFIGS[key] = configs
+        with LOCK:
+            configs = EVENT_CONFIGS.get(key, [])
+        self._json_reply(200, {"TrailARN": arn, "AggregationConfigurations": configs})
+        return True
+
+    def _refuse_recursive_logging(self, op: str, body: bytes) -> bool:
+        """CreateTrail / UpdateTrail with a RecursiveLogging CloudTrail refuses."""
+        _, req = operation(op, body, "cloudtrail:CreateTrail", "cloudtrail:UpdateTrail")
+        if req is None:
+            return False
+        try:
+            trail_events.check_recursive_logging(req)
+        except aws_rules.Refusal as r:
+            self._refuse(r)
+            return True
+        return False
+
+    def _with_recursive_logging(self, op: str, request: bytes, data: bytes) -> bytes:
+        """Keeps the RecursiveLogging a CreateTrail / UpdateTrail set, and
+        shows every trail's in the answers that describe trails. A setting
+        UpdateTrail removed with an empty string is left out, as CloudTrail
+        answers (the emulator keeps the empty string)."""
+        doc = json.loads(data or b"{}")
+        trails = {"cloudtrail:GetTrail": [doc.get("Trail")], "cloudtrail:DescribeTrails": doc.get("trailList")}.get(op, [doc])
+        req = json.loads(request or b"{}")
+        with LOCK:
+            if op in ("cloudtrail:CreateTrail", "cloudtrail:UpdateTrail") and "RecursiveLogging" in req and doc.get("TrailARN"):
+                RECURSIVE_LOGGING[doc["TrailARN"]] = req["RecursiveLogging"]
+            for t in trails or []:
+                if isinstance(t, dict) and t.get("TrailARN"):
+                    t["RecursiveLogging"] = RECURSIVE_LOGGING.get(t["TrailARN"], True)
+                    for removable in REMOVABLE_TRAIL_SETTINGS:
+                        if t.get(removable) == "":
+                            del t[removable]
+                    if "SnsTopicName" not in t:
+                        t.pop("SnsTopicARN", None)
+        return json.dumps(doc).encode()
 
     def _log_events(self, headers: dict, group: str, start_ms: int, end_ms: int):
         """Every event of a log group in [start_ms, end_ms], from the emulator."""
@@ -802,6 +891,8 @@ class Handler(BaseHTTPRequestHandler):
             or self._refuse_log_group_key(op, body)
             or self._serve_kms_association(op, body, headers)
             or self._serve_insight_selectors(op, body, headers)
+            or self._serve_event_configuration(op, body, headers)
+            or self._refuse_recursive_logging(op, body)
             or self._serve_public_keys(op, body)
             or self._serve_insights(op, body, headers)
             or self._serve_test_metric_filter(op, body)
@@ -831,6 +922,8 @@ class Handler(BaseHTTPRequestHandler):
             self._forget_deleted(op, body)
         if op.startswith("s3:") and status == 200:
             data = fix_s3_root(op, data)
+        if op in TRAIL_OUTPUTS and status == 200:
+            data = self._with_recursive_logging(op, body, data)
         if op == "logs:DescribeLogGroups" and status == 200:
             data = overlay_log_group_keys(region_of(self.headers), data)
         if op in ("sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:ListSubscriptions") and status == 200:
