@@ -85,3 +85,33 @@ fn network_activity_and_newer_resource_type_specs_apply_and_converge() {
         );
     }
 }
+
+/// A topic given by ARN is sent to CloudTrail as that ARN (SnsTopicName
+/// takes the name or the ARN; a name alone is the caller's own account's
+/// topic), and the plan after apply compares ARNs: no change.
+#[test]
+fn a_topic_given_by_arn_is_sent_as_its_arn_and_converges() {
+    let em = Emulator::start();
+    let arn = "arn:aws:sns:us-east-1:123456789012:rules-deliveries";
+    let spec = scratch_file(
+        "trail-rules-topic",
+        "topic.yaml",
+        &format!(
+            "version: 1\nregion: us-east-1\ntrail: {{name: topic-trail, sns_topic: \"{arn}\"}}\nbucket: {{name: topic-trail-logs}}\n"
+        ),
+    );
+    em.apply(&spec);
+    let got = em.aws(&[
+        "cloudtrail",
+        "get-trail",
+        "--name",
+        "topic-trail",
+        "--query",
+        "Trail.SnsTopicARN",
+        "--output",
+        "text",
+    ]);
+    assert_eq!(got, arn);
+    let (code, plan) = em.plan_json(&spec);
+    assert_eq!(code, 0, "a second plan shows changes: {plan:#}");
+}
