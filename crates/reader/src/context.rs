@@ -90,27 +90,17 @@ async fn resolve(
             },
         }
     };
-    // The organization is read with the caller's identity, at no extra round:
-    // an organization trail needs its id, and every request a service
-    // principal makes for an account in an organization carries
-    // aws:SourceOrgID, which the preflight sends. Outside an organization
-    // trail, an account in no organization (AWSOrganizationsNotInUseException)
-    // or a caller not allowed to ask is simply "no organization known".
     let org = async {
-        let read = clients
+        if !needs_org {
+            return Ok(None);
+        }
+        clients
             .organizations
             .describe_organization()
             .send()
             .await
-            .map(|o| o.organization().and_then(|o| o.id()).map(str::to_owned));
-        match read {
-            Ok(id) => Ok(id),
-            Err(e) if needs_org => Err(call_error("organizations:DescribeOrganization", e)),
-            Err(e) => {
-                tracing::debug!(error = %e, "no organization read; aws:SourceOrgID is not judged");
-                Ok(None)
-            }
-        }
+            .map(|o| o.organization().and_then(|o| o.id()).map(str::to_owned))
+            .map_err(|e| call_error("organizations:DescribeOrganization", e))
     };
     let (identity, key, org) = tokio::join!(sts, kms, org);
     let account_id = identity?
@@ -149,4 +139,21 @@ async fn resolve(
         kms_key_arn: forms.arn.clone(),
     };
     Ok((context, forms))
+}
+
+/// The caller's organization, for a spec whose trail is not an organization
+/// trail (which reads it with the context): every request a service
+/// principal makes for an account in an organization carries
+/// `aws:SourceOrgID` (IAM User Guide, "AWS global condition context keys"),
+/// which the preflight sends. Read beside the resources, after the account
+/// guard; an account in no organization (AWSOrganizationsNotInUseException)
+/// or a caller not allowed to ask is "no organization known".
+pub(crate) async fn organization(clients: &Clients) -> Option<String> {
+    match clients.organizations.describe_organization().send().await {
+        Ok(o) => o.organization().and_then(|o| o.id()).map(str::to_owned),
+        Err(e) => {
+            tracing::debug!(error = %e, "no organization read; aws:SourceOrgID is not sent");
+            None
+        }
+    }
 }

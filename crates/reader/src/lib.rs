@@ -15,7 +15,7 @@ pub mod insights;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use ctrail_graph::{Address, ResourceGraph, ResourceKind};
+use ctrail_graph::{Address, Placeholder, ResourceGraph, ResourceKind};
 use ctrail_kinds::aws::ReadCx;
 use ctrail_spec::Spec;
 use serde_json::Value;
@@ -58,8 +58,19 @@ pub async fn read(
         }
     });
     let dropped = dropped(clients, spec, &desired, cx.clone());
-    let (ready, found, discovered, dropped) =
-        tokio::join!(cx, reads, futures::future::join_all(discovered), dropped);
+    let organization = async {
+        match graph.placeholders().contains(&Placeholder::OrganizationId) {
+            true => None, // read with the context
+            false => context::organization(clients).await,
+        }
+    };
+    let (ready, found, discovered, dropped, organization) = tokio::join!(
+        cx,
+        reads,
+        futures::future::join_all(discovered),
+        dropped,
+        organization
+    );
     // The context's own error (the account guard, a missing key) comes first.
     let ready = ready?;
     let mut resources = found?;
@@ -80,9 +91,11 @@ pub async fn read(
     tracing::debug!(resources = resources.len(), "live state read");
     let mut resolved = graph.clone();
     resolved.resolve(&|p| ready.context.value(p));
+    let mut context = ready.context.clone();
+    context.organization_id = context.organization_id.or(organization);
     Ok((
         LiveState {
-            context: ready.context.clone(),
+            context,
             resources,
             ownership,
         },
