@@ -26,6 +26,10 @@ create_kms_key: true
 trail:
   name: every-kind
   sns_topic: every-kind-deliveries
+  data_events: true
+  insights:
+    - {type: ApiCallRateInsight, event_categories: [Management, Data]}
+  aggregation: [API_ACTIVITY]
 bucket:
   name: every-kind-logs
   access_logging: {target_bucket: every-kind-access-logs}
@@ -262,4 +266,159 @@ fn object_ownership_drift_is_reported_and_restored() {
     assert!(out.status.success(), "{}", support::stderr(&out));
     let (code, _) = acct.plan_json();
     assert_eq!(code, 0);
+}
+
+/// The trail's newer settings against the adapter: Insights on data events,
+/// aggregated data events and recursive logging (defaulted off with S3 data
+/// events) apply and converge; each changed by hand (the AWS CLI, and the
+/// SDK for RecursiveLogging, which the pinned CLI lacks) is reported by plan
+/// on exactly its attribute, and apply puts it back. The adapter refuses
+/// aggregation and Insights on data events for a trail that logs no data
+/// events, as CloudTrail does.
+#[test]
+fn data_event_insights_aggregation_and_recursive_logging_drift_and_restore() {
+    let em = Emulator::start();
+    let spec = "specs/data-event-insights.yaml";
+    let trail = "data-insights-trail";
+    em.apply(spec);
+    let (code, plan) = em.plan_json(spec);
+    assert_eq!(code, 0, "{plan:#}");
+
+    // As AWS answers them.
+    let insights = em.cli(
+        "cloudtrail get-insight-selectors --trail-name {} --query InsightSelectors",
+        &[trail],
+    );
+    let insights: serde_json::Value = serde_json::from_str(&insights).expect("JSON");
+    assert_eq!(
+        insights,
+        serde_json::json!([
+            {"InsightType": "ApiCallRateInsight", "EventCategories": ["Data", "Management"]},
+            {"InsightType": "ApiErrorRateInsight", "EventCategories": ["Data"]},
+        ])
+    );
+    let aggregation = em.cli(
+        "cloudtrail get-event-configuration --trail-name {} --query AggregationConfigurations",
+        &[trail],
+    );
+    let aggregation: serde_json::Value = serde_json::from_str(&aggregation).expect("JSON");
+    assert_eq!(
+        aggregation,
+        serde_json::json!([{"EventCategory": "Data", "Templates": ["API_ACTIVITY", "RESOURCE_ACCESS"]}])
+    );
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let clients = clients(&em, &rt);
+    let recursive = || {
+        rt.block_on(clients.cloudtrail.get_trail().name(trail).send())
+            .expect("GetTrail")
+            .trail()
+            .and_then(|t| t.recursive_logging())
+    };
+    assert_eq!(
+        recursive(),
+        Some(false),
+        "suppressed by default with S3 data events"
+    );
+
+    // By hand: Insights on management events only, another template, and
+    // recursive logging back on.
+    em.cli(
+        "cloudtrail put-insight-selectors --trail-name {} --insight-selectors {}",
+        &[
+            trail,
+            r#"[{"InsightType":"ApiCallRateInsight","EventCategories":["Management"]},{"InsightType":"ApiErrorRateInsight","EventCategories":["Data"]}]"#,
+        ],
+    );
+    em.cli(
+        "cloudtrail put-event-configuration --trail-name {} --aggregation-configurations {}",
+        &[
+            trail,
+            r#"[{"EventCategory":"Data","Templates":["USER_ACTIONS"]}]"#,
+        ],
+    );
+    rt.block_on(
+        clients
+            .cloudtrail
+            .update_trail()
+            .name(trail)
+            .recursive_logging(true)
+            .send(),
+    )
+    .expect("UpdateTrail");
+    assert_eq!(recursive(), Some(true));
+
+    let (code, plan) = em.plan_json(spec);
+    assert_eq!(code, 2, "{plan:#}");
+    let expected: std::collections::BTreeMap<String, Vec<String>> = [
+        (
+            format!("trail.{trail}"),
+            vec!["recursive_logging".to_owned()],
+        ),
+        (
+            format!("trail_insight_selectors.{trail}"),
+            vec!["event_categories.ApiCallRateInsight".to_owned()],
+        ),
+        (
+            format!("trail_event_configuration.{trail}"),
+            vec!["aggregation.Data".to_owned()],
+        ),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(support::account::changed(&plan), expected, "{plan:#}");
+    // Data moved back into the Insights analysed: its cost is noted.
+    let notes = plan["cost_notes"].to_string();
+    assert!(
+        notes.contains("Insights on data events is billed"),
+        "{notes}"
+    );
+
+    em.apply(spec);
+    let (code, plan) = em.plan_json(spec);
+    assert_eq!(code, 0, "{plan:#}");
+    assert_eq!(recursive(), Some(false));
+
+    // A trail that logs no data events: AWS refuses both.
+    em.cli(
+        "cloudtrail put-event-selectors --trail-name {} --event-selectors {}",
+        &[
+            trail,
+            r#"[{"ReadWriteType":"All","IncludeManagementEvents":true}]"#,
+        ],
+    );
+    let (ok, err) = em.cli_result(
+        "cloudtrail put-event-configuration --trail-name {} --aggregation-configurations {}",
+        &[
+            trail,
+            r#"[{"EventCategory":"Data","Templates":["API_ACTIVITY"]}]"#,
+        ],
+    );
+    assert!(
+        !ok && err.contains("InvalidParameterCombinationException"),
+        "{err}"
+    );
+    let (ok, err) = em.cli_result(
+        "cloudtrail put-insight-selectors --trail-name {} --insight-selectors {}",
+        &[
+            trail,
+            r#"[{"InsightType":"ApiCallRateInsight","EventCategories":["Data"]}]"#,
+        ],
+    );
+    assert!(
+        !ok && err.contains("InvalidInsightSelectorsException"),
+        "{err}"
+    );
+    // Turning aggregation off is accepted whatever the trail logs.
+    em.cli(
+        "cloudtrail put-event-configuration --trail-name {} --aggregation-configurations {}",
+        &[trail, "[]"],
+    );
+
+    // Deleting the trail forgets what the adapter kept for it.
+    em.cli("cloudtrail delete-trail --name {}", &[trail]);
+    let (ok, err) = em.cli_result(
+        "cloudtrail get-event-configuration --trail-name {}",
+        &[trail],
+    );
+    assert!(!ok && err.contains("TrailNotFoundException"), "{err}");
 }

@@ -47,7 +47,8 @@ fn after_the_seed_procedure_plan_shows_only_the_documented_secure_additions() {
         // What the seed made, ctrail did not: adopted, visibly.
         (format!("s3_bucket.{BUCKET}"), paths(&[])),
         (format!("iam_role.{ROLE}"), paths(&[])),
-        (format!("trail.{TRAIL}"), paths(&[])),
+        // The seed logs S3 data events with recursive logging on.
+        (format!("trail.{TRAIL}"), paths(&["recursive_logging"])),
     ]
     .into_iter()
     .collect();
@@ -71,6 +72,7 @@ fn after_the_seed_procedure_plan_shows_only_the_documented_secure_additions() {
         "**KMS key policy statements**",
         "**Log group encryption**",
         "**KMS key rotation**",
+        "**Recursive logging off**",
     ] {
         assert!(
             section.contains(phrase),

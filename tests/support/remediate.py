@@ -71,6 +71,23 @@ def mark(kind, name, trail, region, account, s3, logs, iam, ct):
         sys.exit(f"remediate.py: no ownership tag for {kind}")
 
 
+def with_recursive_logging(ct, value: bool, call):
+    """Makes `call` (an UpdateTrail) with RecursiveLogging set to `value`:
+    the pinned botocore lacks the member, so it is added to the serialized
+    request before it is signed."""
+    def add(params, **_):
+        body = json.loads(params.get("body") or b"{}")
+        body["RecursiveLogging"] = value
+        params["body"] = json.dumps(body).encode()
+
+    event = "before-call.cloudtrail.UpdateTrail"
+    ct.meta.events.register_first(event, add, unique_id="ctrail-recursive-logging")
+    try:
+        return call()
+    finally:
+        ct.meta.events.unregister(event, unique_id="ctrail-recursive-logging")
+
+
 def main():
     graph = json.load(open(sys.argv[1]))
     plan = json.load(open(sys.argv[2]))
@@ -186,7 +203,7 @@ def main():
                               ("SnsTopicName", "sns_topic_name")]:
                 if d[attr]:
                     args[key] = d[attr]
-            ct.update_trail(**args)
+            with_recursive_logging(ct, d["recursive_logging"], lambda: ct.update_trail(**args))
         elif kind == "trail_logging":
             (ct.start_logging if d["is_logging"] else ct.stop_logging)(Name=name)
         elif kind == "trail_event_selectors":
@@ -203,7 +220,13 @@ def main():
                     "FieldSelectors": [{"Field": f["field"], **{keys[k]: v for k, v in f.items() if k in keys}}
                                        for f in s["field_selectors"]]} for s in d["selectors"]])
         elif kind == "trail_insight_selectors":
-            ct.put_insight_selectors(TrailName=name, InsightSelectors=[{"InsightType": t} for t in d["insight_types"]])
+            categories = d.get("event_categories", {})
+            ct.put_insight_selectors(TrailName=name, InsightSelectors=[
+                {"InsightType": t, **({"EventCategories": categories[t]} if t in categories else {})}
+                for t in d["insight_types"]])
+        elif kind == "trail_event_configuration":
+            ct.put_event_configuration(TrailName=name, AggregationConfigurations=[
+                {"EventCategory": c, "Templates": t} for c, t in d["aggregation"].items()])
         elif kind == "trail_tags":
             arn = f"arn:aws:cloudtrail:{region}:{account}:trail/{name}"
             current = {t["Key"]: t["Value"] for r in ct.list_tags(ResourceIdList=[arn])["ResourceTagList"] for t in r.get("TagsList", [])}

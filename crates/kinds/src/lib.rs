@@ -66,6 +66,7 @@ pub mod sns {
 pub mod cloudtrail {
     pub(crate) mod shared;
 
+    pub mod event_configuration;
     pub mod event_selectors;
     pub mod insight_selectors;
     pub mod logging;
@@ -286,6 +287,7 @@ registry! {
     TrailInsightSelectors => cloudtrail::insight_selectors::InsightSelectors,
     TrailTags => cloudtrail::tags::TrailTags,
     TrailLogging => cloudtrail::logging::Logging,
+    TrailEventConfiguration => cloudtrail::event_configuration::EventConfiguration,
     MetricFilter => monitoring::metric_filter::MetricFilter,
     MetricAlarm => monitoring::metric_alarm::MetricAlarm,
     SnsSubscription => sns::subscription::Subscription,

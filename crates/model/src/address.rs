@@ -54,6 +54,7 @@ resource_kinds! {
     TrailInsightSelectors => "trail_insight_selectors",
     TrailTags => "trail_tags",
     TrailLogging => "trail_logging",
+    TrailEventConfiguration => "trail_event_configuration",
     MetricFilter => "metric_filter",
     MetricAlarm => "metric_alarm",
     SnsSubscription => "sns_subscription",

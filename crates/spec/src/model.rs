@@ -86,7 +86,13 @@ pub struct Trail {
     /// SNS topic (name) notified on every log file delivery.
     pub sns_topic: Option<String>,
     pub event_selectors: EventSelectors,
-    pub insights: Vec<InsightType>,
+    pub insights: Vec<Insight>,
+    /// Aggregated data events (PutEventConfiguration): the templates, or
+    /// `None` when the spec leaves aggregation to others (not managed).
+    pub aggregation: Option<Vec<AggregationTemplate>>,
+    /// `RecursiveLogging`: whether CloudTrail's own log deliveries (S3
+    /// PutObject, CloudWatch Logs PutLogEvents) are logged as events.
+    pub recursive_logging: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -94,6 +100,53 @@ pub struct Trail {
 pub enum EventSelectors {
     Basic(Vec<BasicSelector>),
     Advanced(Vec<AdvancedSelector>),
+}
+
+impl EventSelectors {
+    /// Whether the selectors log data events of any resource type.
+    pub fn logs_data_events(&self) -> bool {
+        match self {
+            EventSelectors::Basic(b) => b.iter().any(|s| !s.data_resources.is_empty()),
+            EventSelectors::Advanced(a) => a.iter().any(|s| s.category_is("Data")),
+        }
+    }
+
+    /// Whether the selectors may log the calls CloudTrail makes to deliver
+    /// log files: S3 object data events (PutObject to the bucket) or
+    /// CloudWatch Logs data events (PutLogEvents to the log group)
+    /// (CloudTrail User Guide, "Suppressing recursive events with recursive
+    /// logging",
+    /// https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-trail-recursive-logging.html).
+    /// A Data selector whose resource type is not pinned with `equals`
+    /// may: the answer errs towards yes.
+    pub fn may_log_deliveries(&self) -> bool {
+        let delivery = |t: &str| t == "AWS::S3::Object" || t.starts_with("AWS::Logs::");
+        match self {
+            EventSelectors::Basic(b) => b
+                .iter()
+                .flat_map(|s| &s.data_resources)
+                .any(|d| delivery(&d.resource_type)),
+            EventSelectors::Advanced(a) => a.iter().filter(|s| s.category_is("Data")).any(|s| {
+                match s
+                    .field_selectors
+                    .iter()
+                    .find(|f| f.field == "resources.type")
+                {
+                    Some(f) if !f.equals.is_empty() => f.equals.iter().any(|t| delivery(t)),
+                    _ => true,
+                }
+            }),
+        }
+    }
+}
+
+impl AdvancedSelector {
+    /// Whether `eventCategory` equals `category` in this selector.
+    pub fn category_is(&self, category: &str) -> bool {
+        self.field_selectors
+            .iter()
+            .any(|f| f.field == "eventCategory" && f.equals.iter().any(|v| v == category))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -184,6 +237,79 @@ impl InsightType {
         match self {
             Self::ApiCallRateInsight => "ApiCallRateInsight",
             Self::ApiErrorRateInsight => "ApiErrorRateInsight",
+        }
+    }
+}
+
+/// One Insights type and the events it analyses (`InsightSelector`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Insight {
+    pub insight_type: InsightType,
+    /// Sorted, never empty; `[Management]` when the spec names only the type.
+    pub event_categories: Vec<InsightCategory>,
+}
+
+impl Insight {
+    /// The type on management events: what a type name alone means.
+    pub fn on_management(insight_type: InsightType) -> Self {
+        Insight {
+            insight_type,
+            event_categories: vec![InsightCategory::Management],
+        }
+    }
+
+    pub fn analyses(&self, category: InsightCategory) -> bool {
+        self.event_categories.contains(&category)
+    }
+}
+
+/// The events an Insights type analyses (`InsightSelector.EventCategories`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum InsightCategory {
+    Management,
+    Data,
+}
+
+impl InsightCategory {
+    pub const NAMES: [&'static str; 2] = ["Management", "Data"];
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "Management" => Some(Self::Management),
+            "Data" => Some(Self::Data),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Management => "Management",
+            Self::Data => "Data",
+        }
+    }
+}
+
+/// A template of aggregated data events (`AggregationConfiguration.Templates`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum AggregationTemplate {
+    ApiActivity,
+    ResourceAccess,
+    UserActions,
+}
+
+impl AggregationTemplate {
+    pub const NAMES: [&'static str; 3] = ["API_ACTIVITY", "RESOURCE_ACCESS", "USER_ACTIONS"];
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "API_ACTIVITY" => Some(Self::ApiActivity),
+            "RESOURCE_ACCESS" => Some(Self::ResourceAccess),
+            "USER_ACTIONS" => Some(Self::UserActions),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ApiActivity => "API_ACTIVITY",
+            Self::ResourceAccess => "RESOURCE_ACCESS",
+            Self::UserActions => "USER_ACTIONS",
         }
     }
 }

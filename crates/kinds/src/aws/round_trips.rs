@@ -36,15 +36,45 @@ mod cloudtrail_insight_selectors {
 
     use crate::cloudtrail::insight_selectors::InsightSelectors;
 
-    /// What PutInsightSelectors sends reads back as the desired types, in
-    /// any order.
+    /// What PutInsightSelectors sends reads back as the desired types and
+    /// categories, in any order; a type sent without categories (on
+    /// management events) reads back the same when AWS names them.
     #[test]
     fn round_trip() {
-        let want = InsightSelectors {
-            insight_types: vec!["ApiCallRateInsight".into(), "ApiErrorRateInsight".into()],
-        };
-        let mut sent = InsightSelectors::to_aws(&want.insight_types);
+        let want = InsightSelectors::new([
+            (
+                "ApiCallRateInsight".into(),
+                vec!["Data".into(), "Management".into()],
+            ),
+            ("ApiErrorRateInsight".into(), vec!["Management".into()]),
+        ]);
+        let mut sent = want.to_aws();
+        assert_eq!(sent[0].event_categories().len(), 2);
+        assert!(sent[1].event_categories.is_none(), "{sent:?}");
         sent.reverse();
+        assert_eq!(InsightSelectors::from_aws(&sent), want);
+        let answered: Vec<_> = sent
+            .iter()
+            .map(|s| {
+                let mut s = s.clone();
+                if s.event_categories.is_none() {
+                    s.event_categories = Some(vec!["Management".into()]);
+                }
+                s
+            })
+            .collect();
+        assert_eq!(InsightSelectors::from_aws(&answered), want);
+    }
+
+    /// Only Data: Insights on management events are off for that type.
+    #[test]
+    fn data_only_is_sent_as_data() {
+        let want = InsightSelectors::new([("ApiErrorRateInsight".into(), vec!["Data".into()])]);
+        let sent = want.to_aws();
+        assert_eq!(
+            sent[0].event_categories(),
+            [aws_sdk_cloudtrail::types::SourceEventCategory::Data]
+        );
         assert_eq!(InsightSelectors::from_aws(&sent), want);
     }
 }
@@ -72,6 +102,7 @@ mod cloudtrail_trail {
             ),
             cloud_watch_logs_role_arn: Some("arn:aws:iam::123456789012:role/r".into()),
             sns_topic_name: Some("arn:aws:sns:us-east-1:123456789012:topic".into()),
+            recursive_logging: false,
         };
         let live = aws_sdk_cloudtrail::types::Trail::builder()
             .name("t")
@@ -85,12 +116,19 @@ mod cloudtrail_trail {
             .cloud_watch_logs_log_group_arn("arn:aws:logs:us-east-1:123456789012:log-group:g")
             .cloud_watch_logs_role_arn("arn:aws:iam::123456789012:role/r")
             .sns_topic_arn("arn:aws:sns:us-east-1:123456789012:topic")
+            .recursive_logging(false)
             .build();
         let keys = crate::aws::KeyForms {
             arn: Some("arn:aws:kms:us-east-1:123456789012:key/k".into()),
             forms: vec!["k".into()],
         };
         assert_eq!(Trail::from_aws(&live, "us-east-1", &keys), want);
+        // A trail GetTrail answers without RecursiveLogging has AWS's
+        // default: recursive events logged.
+        let mut unset = live.clone();
+        unset.recursive_logging = None;
+        let read = Trail::from_aws(&unset, "us-east-1", &keys);
+        assert!(read.recursive_logging);
     }
 }
 

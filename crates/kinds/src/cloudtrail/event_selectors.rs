@@ -154,7 +154,7 @@ impl Kind for EventSelectors {
     fn billing(change: &AttributeChange, _: bool) -> Option<&'static str> {
         let (old, new) = (change.old.as_ref(), change.new.as_ref());
         (change.path == "selectors" && logs_data_events(new) && !logs_data_events(old)).then_some(
-            "data events are billed at $0.10 per 100,000 events, and busy S3 buckets generate many; check current prices at https://aws.amazon.com/cloudtrail/pricing/",
+            "data events are billed at $0.10 per 100,000 events, and busy S3 buckets generate many; CloudTrail's own deliveries of log files (S3 PutObject, CloudWatch Logs PutLogEvents) would be among them, each delivered and billed in turn without end, unless the trail's recursive_logging is off (ctrail's default with S3 or CloudWatch Logs data events); check current prices at https://aws.amazon.com/cloudtrail/pricing/",
         )
     }
 

@@ -1,35 +1,85 @@
 //! `trail_insight_selectors`: CloudTrail Insights (unusual API call and
-//! error rates). Insights need the trail to log management events, so they
-//! follow the event selectors.
+//! error rates), each type on management events, data events or both
+//! (`InsightSelector.EventCategories`, CloudTrail API Reference,
+//! https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_InsightSelector.html).
+//! Insights need the trail to log the events they analyse, so they follow
+//! the event selectors.
+
+use std::collections::BTreeMap;
 
 use ctrail_model::{AttributeChange, EdgeReason, ResourceKind};
 use ctrail_spec::Spec;
 
 use crate::{Compare, Desired, Kind, Names, Rules};
 
+/// What a type analyses when PutInsightSelectors names no category.
+pub const MANAGEMENT: &str = "Management";
+
 crate::attributes! {
     pub struct InsightSelectors {
         pub insight_types: Vec<String>,
+        /// The events each type analyses (`EventCategories`, sorted) for
+        /// the types that analyse other than management events alone (a
+        /// type not listed analyses management events, as a selector
+        /// without categories does).
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        pub event_categories: BTreeMap<String, Vec<String>>,
+    }
+}
+
+impl InsightSelectors {
+    /// The types with the categories each analyses; a type given (or
+    /// answered) without categories analyses management events.
+    pub fn new(types: impl IntoIterator<Item = (String, Vec<String>)>) -> Self {
+        let mut insight_types = Vec::new();
+        let mut event_categories = BTreeMap::new();
+        for (t, mut categories) in types {
+            categories.sort_unstable();
+            categories.dedup();
+            if !categories.is_empty() && categories != [MANAGEMENT] {
+                event_categories.insert(t.clone(), categories);
+            }
+            insight_types.push(t);
+        }
+        insight_types.sort_unstable();
+        insight_types.dedup();
+        InsightSelectors {
+            insight_types,
+            event_categories,
+        }
     }
 }
 
 impl Kind for InsightSelectors {
-    const RULES: Rules = Rules::NONE.compare_by(&[("insight_types", Compare::Sets(&[""]))]);
+    const RULES: Rules = Rules::NONE.compare_by(&[
+        ("insight_types", Compare::Sets(&[""])),
+        ("event_categories", Compare::Sets(&["*"])),
+    ]);
 
     fn billing(change: &AttributeChange, _: bool) -> Option<&'static str> {
         let count = |v: &Option<serde_json::Value>| {
             v.as_ref().and_then(|v| v.as_array()).map_or(0, Vec::len)
         };
-        (change.path == "insight_types" && count(&change.new) > count(&change.old)).then_some(
-            "CloudTrail Insights is billed at $0.35 per 100,000 events analysed, per insight type; check current prices at https://aws.amazon.com/cloudtrail/pricing/",
+        let data = |v: &Option<serde_json::Value>| {
+            v.as_ref()
+                .is_some_and(|v| v.to_string().contains("\"Data\""))
+        };
+        if change.path == "insight_types" && count(&change.new) > count(&change.old) {
+            return Some(
+                "CloudTrail Insights is billed at $0.35 per 100,000 events analysed, per insight type; check current prices at https://aws.amazon.com/cloudtrail/pricing/",
+            );
+        }
+        (change.path.starts_with("event_categories") && data(&change.new) && !data(&change.old)).then_some(
+            "Insights on data events is billed per data event analysed, per insight type (usage type DataInsightsEvents), and data events outnumber management events; check current prices at https://aws.amazon.com/cloudtrail/pricing/",
         )
     }
 
     fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
         let t = &spec.trail;
-        let value = InsightSelectors {
-            insight_types: t.insights.iter().map(|i| i.as_str().to_owned()).collect(),
-        };
+        let value = InsightSelectors::new(t.insights.iter().map(|i| {
+            let categories = i.event_categories.iter().map(|c| c.as_str().to_owned());
+            (i.insight_type.as_str().to_owned(), categories.collect())
+        }));
         let d = Desired::new(&t.name, value).part_of(ResourceKind::Trail);
         vec![d.after_sibling(ResourceKind::TrailEventSelectors, EdgeReason::Configured)]
     }
@@ -37,39 +87,44 @@ impl Kind for InsightSelectors {
 
 #[cfg(feature = "aws")]
 mod aws {
-    use aws_sdk_cloudtrail::types::{InsightSelector, InsightType};
+    use aws_sdk_cloudtrail::types::{InsightSelector, InsightType, SourceEventCategory};
 
     use super::InsightSelectors;
     use crate::aws::{Api, CallError, Cx, Done, Found, ReadCx, Step, absent_if_not_found, deleted};
     use crate::cloudtrail::shared::per_trail;
 
     impl InsightSelectors {
-        pub(crate) fn to_aws(types: &[String]) -> Vec<InsightSelector> {
+        /// One selector per type. `EventCategories` is sent unless the type
+        /// analyses management events only, which is what a selector
+        /// without it means (PutInsightSelectors as before data events).
+        pub(crate) fn to_aws(&self) -> Vec<InsightSelector> {
             let selector = |t: &String| {
+                let categories = self.event_categories.get(t).map(|c| {
+                    c.iter()
+                        .map(|c| SourceEventCategory::from(c.as_str()))
+                        .collect()
+                });
                 InsightSelector::builder()
                     .insight_type(InsightType::from(t.as_str()))
+                    .set_event_categories(categories)
                     .build()
             };
-            types.iter().map(selector).collect()
+            self.insight_types.iter().map(selector).collect()
         }
 
-        /// The types in sorted order (a set).
+        /// The types and their categories, sorted (sets).
         pub(crate) fn from_aws(selectors: &[InsightSelector]) -> Self {
-            let mut types: Vec<String> = selectors
-                .iter()
-                .filter_map(|s| s.insight_type())
-                .map(|t| t.as_str().to_owned())
-                .collect();
-            types.sort_unstable();
-            InsightSelectors {
-                insight_types: types,
-            }
+            InsightSelectors::new(selectors.iter().filter_map(|s| {
+                let t = s.insight_type()?.as_str().to_owned();
+                let categories = s.event_categories().iter().map(|c| c.as_str().to_owned());
+                Some((t, categories.collect()))
+            }))
         }
     }
 
-    async fn set(cx: &Cx<'_>, name: &str, types: &[String]) -> Result<(), CallError> {
+    async fn set(cx: &Cx<'_>, name: &str, want: &InsightSelectors) -> Result<(), CallError> {
         let c = &cx.clients.cloudtrail;
-        let selectors = InsightSelectors::to_aws(types);
+        let selectors = want.to_aws();
         let req = c
             .put_insight_selectors()
             .trail_name(name)
@@ -97,12 +152,73 @@ mod aws {
         }
 
         async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
-            set(cx, step.name, &step.want.insight_types).await?;
+            set(cx, step.name, &step.want).await?;
             Ok("set")
         }
 
         async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
-            deleted(set(cx, step.name, &[]).await, "removed", &[])
+            let none = InsightSelectors::new([]);
+            deleted(set(cx, step.name, &none).await, "removed", &[])
         }
+    }
+}
+
+#[cfg(all(test, feature = "aws"))]
+mod tests {
+    use super::InsightSelectors;
+    use crate::Kind;
+
+    fn desired(trail: &str) -> InsightSelectors {
+        let text = format!(
+            "version: 1\nregion: us-east-1\ntrail:\n  name: ttt\n  data_events: true\n{trail}bucket: {{name: b-logs}}\n"
+        );
+        let spec = ctrail_spec::parse("t.yaml", &text).expect("valid").spec;
+        let names = crate::testing::names();
+        let mut all = InsightSelectors::desired(&spec, &names);
+        assert_eq!(all.len(), 1);
+        all.remove(0).value
+    }
+
+    /// The short form means management events; the long form names the
+    /// categories, kept as a sorted set per type.
+    #[test]
+    fn each_type_has_the_events_it_analyses() {
+        let management = |t: &str| (t.to_owned(), vec!["Management".to_owned()]);
+        assert_eq!(
+            desired(""),
+            InsightSelectors::new([management("ApiCallRateInsight")])
+        );
+        assert_eq!(
+            desired("  insights: [ApiErrorRateInsight, ApiCallRateInsight]\n"),
+            InsightSelectors::new([
+                management("ApiCallRateInsight"),
+                management("ApiErrorRateInsight")
+            ])
+        );
+        let long = "  insights:\n    - {type: ApiCallRateInsight, event_categories: [Data, Management]}\n    - {type: ApiErrorRateInsight, event_categories: [Data]}\n";
+        let want = InsightSelectors::new([
+            (
+                "ApiCallRateInsight".to_owned(),
+                vec!["Management".to_owned(), "Data".to_owned()],
+            ),
+            ("ApiErrorRateInsight".to_owned(), vec!["Data".to_owned()]),
+        ]);
+        assert_eq!(desired(long), want);
+        assert_eq!(
+            serde_json::to_value(&want).expect("JSON"),
+            serde_json::json!({
+                "insight_types": ["ApiCallRateInsight", "ApiErrorRateInsight"],
+                "event_categories": {
+                    "ApiCallRateInsight": ["Data", "Management"],
+                    "ApiErrorRateInsight": ["Data"],
+                },
+            })
+        );
+        // Management events alone: no categories listed, as before them.
+        assert_eq!(
+            serde_json::to_value(desired("")).expect("JSON"),
+            serde_json::json!({"insight_types": ["ApiCallRateInsight"]})
+        );
+        assert_eq!(desired("  insights: false\n"), InsightSelectors::new([]));
     }
 }

@@ -23,6 +23,12 @@ crate::attributes! {
         pub cloud_watch_logs_log_group_arn: Option<String>,
         pub cloud_watch_logs_role_arn: Option<String>,
         pub sns_topic_name: Option<String>,
+        /// `RecursiveLogging`: whether CloudTrail's own log deliveries (S3
+        /// PutObject, CloudWatch Logs PutLogEvents) are logged as events
+        /// (AWS's default: true). CloudTrail User Guide, "Suppressing
+        /// recursive events with recursive logging",
+        /// https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-trail-recursive-logging.html
+        pub recursive_logging: bool,
     }
 }
 
@@ -59,6 +65,17 @@ impl Kind for Trail {
             ),
         ]);
 
+    /// Recursive logging turned back on while the trail logs S3 or
+    /// CloudWatch Logs data events: each delivery is a billed event that is
+    /// delivered in turn, without end. On a new trail it is AWS's default,
+    /// and the spec turns it off whenever it would loop.
+    fn billing(change: &ctrail_model::AttributeChange, created: bool) -> Option<&'static str> {
+        let on = change.new.as_ref().and_then(serde_json::Value::as_bool) == Some(true);
+        (change.path == "recursive_logging" && on && !created).then_some(
+            "with recursive logging on, every log file CloudTrail delivers to S3 (PutObject) or CloudWatch Logs (PutLogEvents) is recorded as a data event when the trail logs S3 or CloudWatch Logs data events, delivered in turn and billed, without end; see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-trail-recursive-logging.html and https://aws.amazon.com/cloudtrail/pricing/",
+        )
+    }
+
     fn desired(spec: &Spec, names: &Names<'_>) -> Vec<Desired<Self>> {
         let t = &spec.trail;
         let cwl = spec.cloudwatch_logs.as_ref();
@@ -84,6 +101,7 @@ impl Kind for Trail {
             // and a name alone means the caller's own account, so a topic the
             // spec gives by ARN in another account must be sent as its ARN.
             sns_topic_name: t.sns_topic.as_deref().map(|s| topic_arn(spec, s)),
+            recursive_logging: t.recursive_logging,
         };
         let bucket = &spec.bucket.name;
         let mut d = Desired::new(&t.name, value)
@@ -162,6 +180,8 @@ mod aws {
                     .map(log_group_arn_with_streams),
                 cloud_watch_logs_role_arn: t.cloud_watch_logs_role_arn().map(str::to_owned),
                 sns_topic_name: t.sns_topic_arn().map(str::to_owned),
+                // Omitted where it was never set: AWS's default, on.
+                recursive_logging: t.recursive_logging().unwrap_or(true),
             }
         }
     }
@@ -204,7 +224,8 @@ mod aws {
                     .enable_log_file_validation(w.enable_log_file_validation)
                     .set_cloud_watch_logs_log_group_arn(w.cloud_watch_logs_log_group_arn.clone())
                     .set_cloud_watch_logs_role_arn(w.cloud_watch_logs_role_arn.clone())
-                    .set_kms_key_id(w.kms_key_id.clone());
+                    .set_kms_key_id(w.kms_key_id.clone())
+                    .recursive_logging(w.recursive_logging);
                 let made = crate::send!(cx, "cloudtrail:CreateTrail", req).await;
                 match made {
                     Ok(_) => return Ok("created"),
@@ -225,7 +246,8 @@ mod aws {
                 .enable_log_file_validation(w.enable_log_file_validation)
                 .cloud_watch_logs_log_group_arn(or_empty(&w.cloud_watch_logs_log_group_arn))
                 .cloud_watch_logs_role_arn(or_empty(&w.cloud_watch_logs_role_arn))
-                .kms_key_id(or_empty(&w.kms_key_id));
+                .kms_key_id(or_empty(&w.kms_key_id))
+                .recursive_logging(w.recursive_logging);
             crate::send!(cx, "cloudtrail:UpdateTrail", req).await?;
             Ok("updated")
         }
@@ -240,7 +262,61 @@ mod aws {
 
 #[cfg(all(test, feature = "aws"))]
 mod tests {
+    use super::Trail;
     use super::log_group_arn_with_streams;
+    use crate::Kind;
+
+    fn recursive_logging(trail: &str) -> bool {
+        let text = format!(
+            "version: 1\nregion: us-east-1\ntrail:\n  name: ttt\n{trail}bucket: {{name: b-logs}}\n"
+        );
+        let spec = ctrail_spec::parse("t.yaml", &text).expect("valid").spec;
+        let names = crate::testing::names();
+        Trail::desired(&spec, &names)[0].value.recursive_logging
+    }
+
+    /// Suppressed by default whenever the trail may log the calls that
+    /// deliver its own log files; AWS's default otherwise; as written when
+    /// the spec says.
+    #[test]
+    fn recursive_logging_is_off_by_default_with_s3_or_logs_data_events() {
+        assert!(recursive_logging(""));
+        assert!(!recursive_logging("  data_events: true\n"));
+        assert!(recursive_logging(
+            "  data_events: true\n  recursive_logging: true\n"
+        ));
+        let lambda = "  event_selectors:\n    - data_resources: [{type: AWS::Lambda::Function, values: [\"arn:aws:lambda\"]}]\n";
+        assert!(recursive_logging(lambda));
+        let advanced = |types: &str| {
+            format!(
+                "  advanced_event_selectors:\n    - field_selectors:\n        - {{field: eventCategory, equals: [Data]}}\n        - {{field: resources.type, {types}}}\n"
+            )
+        };
+        assert!(!recursive_logging(&advanced(
+            "equals: [\"AWS::S3::Object\"]"
+        )));
+        assert!(recursive_logging(&advanced(
+            "equals: [\"AWS::DynamoDB::Table\"]"
+        )));
+        assert!(!recursive_logging(&advanced(
+            "equals: [\"AWS::DynamoDB::Table\", \"AWS::S3::Object\"]"
+        )));
+    }
+
+    /// Turning it back on is noted as a cost; on a new trail it is AWS's
+    /// default and noted nowhere.
+    #[test]
+    fn recursive_logging_turned_on_carries_a_cost_note() {
+        let change = |old: bool, new: bool| ctrail_model::AttributeChange {
+            path: "recursive_logging".into(),
+            old: Some(serde_json::Value::Bool(old)),
+            new: Some(serde_json::Value::Bool(new)),
+        };
+        let note = Trail::billing(&change(false, true), false).expect("a note");
+        assert!(note.contains("without end"), "{note}");
+        assert_eq!(Trail::billing(&change(true, false), false), None);
+        assert_eq!(Trail::billing(&change(false, true), true), None);
+    }
 
     #[test]
     fn log_group_arns_compare_with_the_suffix() {

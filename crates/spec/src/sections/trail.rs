@@ -4,7 +4,8 @@ use super::{Cx, selectors};
 use crate::decode::{self, Field, Located};
 use crate::defaults;
 use crate::model::{
-    BasicSelector, DataResource, EventSelectors, InsightType, Trail,
+    AggregationTemplate, BasicSelector, DataResource, EventSelectors, Insight, InsightCategory,
+    InsightType, Trail,
 };
 use crate::rules;
 use crate::shape::{Count, Field as Key, Object, Str, Ty};
@@ -66,8 +67,27 @@ pub(crate) const SHAPE: Object = Object::new(
         ),
         Key::new(
             "insights",
-            Ty::Either(&[Ty::Bool, Ty::List(&Ty::Str(Str::one_of(&InsightType::NAMES)), Count::ANY)]),
-            "CloudTrail Insights: true (ApiCallRateInsight, the default when management events are logged), false, or a list of insight types.",
+            Ty::Either(&[
+                Ty::Bool,
+                Ty::List(
+                    &Ty::Either(&[
+                        Ty::Str(Str::one_of(&InsightType::NAMES)),
+                        Ty::Object(&INSIGHT_SHAPE),
+                    ]),
+                    Count::ANY,
+                ),
+            ]),
+            "CloudTrail Insights: true (ApiCallRateInsight, the default when management events are logged), false, or a list of insight types (on management events) or {type, event_categories} entries.",
+        ),
+        Key::new(
+            "aggregation",
+            Ty::List(&Ty::Str(Str::one_of(&AggregationTemplate::NAMES)), Count::ANY),
+            "Aggregated data events: the templates (API_ACTIVITY, RESOURCE_ACCESS, USER_ACTIONS); [] for none. Left out: not managed by ctrail. Needs data events.",
+        ),
+        Key::new(
+            "recursive_logging",
+            Ty::Bool,
+            "Log CloudTrail's own log deliveries (S3 PutObject, CloudWatch Logs PutLogEvents) as events (default false when the trail logs S3 or CloudWatch Logs data events, true otherwise).",
         ),
     ],
 )
@@ -80,7 +100,32 @@ pub(crate) const SHAPE: Object = Object::new(
 .unchecked(&[
     "insights need the event selectors to log write management events",
     "an insight type is listed once",
+    "insights on data events need the trail to log data events",
+    "aggregation needs the trail to log data events",
 ]);
+
+/// One Insights type with the events it analyses (`InsightSelector`,
+/// CloudTrail API Reference,
+/// https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_InsightSelector.html).
+const INSIGHT_SHAPE: Object = Object::new(
+    "insight",
+    &[
+        Key::new(
+            "type",
+            Ty::Str(Str::one_of(&InsightType::NAMES)),
+            "The Insights type.",
+        )
+        .required(),
+        Key::new(
+            "event_categories",
+            Ty::List(
+                &Ty::Str(Str::one_of(&InsightCategory::NAMES)),
+                Count::NON_EMPTY,
+            ),
+            "The events it analyses: Management, Data, or both (default [Management]).",
+        ),
+    ],
+);
 
 /// Reads the trail; also returns its located name for checks in other sections.
 pub(crate) fn read(cx: &mut Cx<'_>, f: Field<'_>) -> Option<(Trail, Located<String>)> {
@@ -143,6 +188,8 @@ pub(crate) fn read(cx: &mut Cx<'_>, f: Field<'_>) -> Option<(Trail, Located<Stri
 
     let event_selectors = read_event_selectors(cx, &fields)?;
     let insights = read_insights(cx, &fields, &event_selectors);
+    let aggregation = read_aggregation(cx, &fields, &event_selectors);
+    let recursive_logging = read_recursive_logging(cx, &fields, &event_selectors);
 
     let name = name?;
     let trail = Trail {
@@ -156,6 +203,8 @@ pub(crate) fn read(cx: &mut Cx<'_>, f: Field<'_>) -> Option<(Trail, Located<Stri
         sns_topic: sns_topic.map(|t| t.value),
         event_selectors,
         insights: insights?,
+        aggregation: aggregation?,
+        recursive_logging,
     };
     Some((trail, name))
 }
@@ -218,41 +267,49 @@ fn logs_management_events(selectors: &EventSelectors) -> bool {
     rules::trail::logs_management(selectors, rules::trail::Access::Write)
 }
 
-/// `insights: true|false` or a list of insight types.
+/// `insights: true|false`, or a list whose entries are an insight type
+/// (on management events) or `{type, event_categories}`.
+///
+/// What each needs is CloudTrail's (User Guide, "Working with CloudTrail
+/// Insights",
+/// https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-insights-events-with-cloudtrail.html;
+/// API Reference, PutInsightSelectors): Insights on management events need
+/// the trail to log write management events, Insights on data events need
+/// it to log data events (read or write).
 fn read_insights(
     cx: &mut Cx<'_>,
     fields: &decode::Fields<'_>,
     selectors: &EventSelectors,
-) -> Option<Vec<InsightType>> {
+) -> Option<Vec<Insight>> {
     let Some(f) = fields.get("insights") else {
         if logs_management_events(selectors) {
-            return Some(defaults::INSIGHTS.to_vec());
+            return Some(defaults::INSIGHTS.map(Insight::on_management).to_vec());
         }
         cx.sink
             .warning(fields.loc, "trail.insights", "insights are off: the event selectors log no write management events")
             .help("Insights analyses management events; include them to get the default ApiCallRateInsight");
         return Some(Vec::new());
     };
-    let mut out = match &f.node.kind {
-        Kind::Bool(true) => defaults::INSIGHTS.to_vec(),
+    let mut out: Vec<Insight> = match &f.node.kind {
+        Kind::Bool(true) => defaults::INSIGHTS.map(Insight::on_management).to_vec(),
         Kind::Bool(false) => Vec::new(),
         Kind::Seq(_) => {
-            let items = decode::string_list(cx.sink, f)?;
-            let mut out = Vec::new();
-            for item in items {
-                match InsightType::parse(&item.value) {
-                    Some(t) if out.contains(&t) => {
-                        cx.sink.error(
-                            item.loc,
+            let mut out: Vec<Insight> = Vec::new();
+            for item in decode::list(cx.sink, f)? {
+                let Some((insight, at)) = read_insight(cx, item.field()) else {
+                    continue;
+                };
+                if out.iter().any(|i| i.insight_type == insight.insight_type) {
+                    cx.sink
+                        .error(
+                            at,
                             &item.path,
-                            format!("{} is listed twice", item.value),
-                        );
-                    }
-                    Some(t) => out.push(t),
-                    None => {
-                        cx.sink.unknown(&item, "insight type", &InsightType::NAMES);
-                    }
+                            format!("{} is listed twice", insight.insight_type.as_str()),
+                        )
+                        .help("list each type once, with every event category it analyses");
+                    continue;
                 }
+                out.push(insight);
             }
             out
         }
@@ -273,10 +330,160 @@ fn read_insights(
             return None;
         }
     };
-    out.sort();
-    if let Err(p) = rules::trail::management_insights(&out, selectors) {
+    out.sort_by_key(|i| i.insight_type);
+    let mut ok = true;
+    let on_management: Vec<InsightType> = out
+        .iter()
+        .filter(|i| i.analyses(InsightCategory::Management))
+        .map(|i| i.insight_type)
+        .collect();
+    if let Err(p) = rules::trail::management_insights(&on_management, selectors) {
         cx.report(f.at(), f.path, p);
+        ok = false;
+    }
+    if out.iter().any(|i| i.analyses(InsightCategory::Data)) && !selectors.logs_data_events() {
+        cx.sink
+            .error(f.at(), f.path, "insights on data events need the trail to log data events")
+            .help("log data events (data_events: true, or a Data selector), or drop Data from event_categories");
+        ok = false;
+    }
+    ok.then_some(out)
+}
+
+/// One entry of `insights`: a type name (on management events) or
+/// `{type, event_categories}`; with where to point at it.
+fn read_insight(cx: &mut Cx<'_>, f: Field<'_>) -> Option<(Insight, crate::yaml::Loc)> {
+    let at = f.at();
+    if !matches!(f.node.kind, Kind::Map(_)) {
+        let name = decode::string(cx.sink, f)?;
+        let Some(t) = InsightType::parse(&name.value) else {
+            cx.sink.unknown(&name, "insight type", &InsightType::NAMES);
+            return None;
+        };
+        return Some((Insight::on_management(t), at));
+    }
+    let entry = decode::mapping(cx.sink, f, &INSIGHT_SHAPE)?;
+    let name = cx.required(&entry, f.path, "type")?;
+    let Some(insight_type) = InsightType::parse(&name.value) else {
+        cx.sink.unknown(&name, "insight type", &InsightType::NAMES);
+        return None;
+    };
+    let Some(categories) = entry.get("event_categories") else {
+        return Some((Insight::on_management(insight_type), at));
+    };
+    let mut event_categories = Vec::new();
+    let items = decode::string_list(cx.sink, categories)?;
+    if items.is_empty() {
+        cx.sink
+            .error(
+                categories.at(),
+                categories.path,
+                "event_categories is empty",
+            )
+            .help("list Management, Data or both, or leave event_categories out for Management");
         return None;
     }
-    Some(out)
+    for item in items {
+        match InsightCategory::parse(&item.value) {
+            Some(c) if event_categories.contains(&c) => {
+                cx.sink.error(
+                    item.loc,
+                    &item.path,
+                    format!("{} is listed twice", item.value),
+                );
+            }
+            Some(c) => event_categories.push(c),
+            None => cx
+                .sink
+                .unknown(&item, "event category", &InsightCategory::NAMES),
+        }
+    }
+    event_categories.sort();
+    Some((
+        Insight {
+            insight_type,
+            event_categories,
+        },
+        at,
+    ))
+}
+
+/// `aggregation`: the templates of aggregated data events
+/// (PutEventConfiguration's `AggregationConfigurations`, CloudTrail API
+/// Reference, AggregationConfiguration,
+/// https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_AggregationConfiguration.html;
+/// User Guide, "Aggregating data events",
+/// https://docs.aws.amazon.com/awscloudtrail/latest/userguide/aggregating-data-events.html:
+/// aggregation is enabled "on a trail that collects data events").
+/// `Some(None)` when left out (not managed); `None` on an error.
+fn read_aggregation(
+    cx: &mut Cx<'_>,
+    fields: &decode::Fields<'_>,
+    selectors: &EventSelectors,
+) -> Option<Option<Vec<AggregationTemplate>>> {
+    let Some(f) = fields.get("aggregation") else {
+        return Some(None);
+    };
+    let mut out: Vec<AggregationTemplate> = Vec::new();
+    for item in decode::string_list(cx.sink, f)? {
+        match AggregationTemplate::parse(&item.value) {
+            // A set: a template listed twice means it once.
+            Some(t) if out.contains(&t) => {
+                cx.sink.warning(
+                    item.loc,
+                    &item.path,
+                    format!("{} is listed twice", item.value),
+                );
+            }
+            Some(t) => out.push(t),
+            None => cx
+                .sink
+                .unknown(&item, "aggregation template", &AggregationTemplate::NAMES),
+        }
+    }
+    out.sort();
+    if !out.is_empty() && !selectors.logs_data_events() {
+        cx.sink
+            .error(
+                f.at(),
+                f.path,
+                "aggregation needs the trail to log data events",
+            )
+            .help(
+                "log data events (data_events: true, or a Data selector), or set `aggregation: []`",
+            );
+        return None;
+    }
+    Some(Some(out))
+}
+
+/// `recursive_logging`: off by default when the trail may log the calls
+/// CloudTrail makes to deliver its own log files (S3 or CloudWatch Logs
+/// data events). Each such call is then a data event, delivered by another
+/// such call, without end, and each is billed; turning it off filters only
+/// events CloudTrail itself invoked (CloudTrail User Guide, "Suppressing
+/// recursive events with recursive logging",
+/// https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-trail-recursive-logging.html).
+/// Otherwise AWS's default, on, so a trail without such data events is
+/// left as it is.
+fn read_recursive_logging(
+    cx: &mut Cx<'_>,
+    fields: &decode::Fields<'_>,
+    selectors: &EventSelectors,
+) -> bool {
+    let loops = selectors.may_log_deliveries();
+    let on = cx.bool_or(fields, "recursive_logging", !loops);
+    if on
+        && loops
+        && let Some(f) = fields.get("recursive_logging")
+    {
+        cx.sink
+            .warning(
+                f.at(),
+                f.path,
+                "`recursive_logging` is on while the trail logs S3 or CloudWatch Logs data events: each log file CloudTrail delivers is logged as a billed data event, delivered in turn, without end",
+            )
+            .help("leave recursive_logging out: ctrail suppresses CloudTrail's own deliveries when the trail logs such data events");
+    }
+    on
 }

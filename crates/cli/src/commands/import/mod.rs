@@ -377,11 +377,36 @@ fn settings(live: &LiveState, t: &ctrail_reader::import::FoundTrail) -> Vec<Sett
         if types.as_array().is_some_and(|a| !a.is_empty()) {
             options.push(types);
         }
+        // Types on data events too: those written with their categories.
+        if let Some(Value::Object(by_type)) = v.get("event_categories")
+            && !by_type.is_empty()
+        {
+            let named = v.get("insight_types").and_then(Value::as_array);
+            let entries = named.into_iter().flatten().map(|t| {
+                match t.as_str().and_then(|name| by_type.get(name)) {
+                    Some(c) => serde_json::json!({"type": t, "event_categories": c}),
+                    None => t.clone(),
+                }
+            });
+            options.push(Value::Array(entries.collect()));
+        }
         out.push(Setting::new(
             "trail",
             "insights",
             "found: these Insights types (default: ApiCallRateInsight)",
             options,
+        ));
+    }
+    // After the event selectors, which decide its default.
+    if let Some(on) = at(live, "trail", trail)
+        .and_then(|t| t.get("recursive_logging"))
+        .and_then(Value::as_bool)
+    {
+        out.push(Setting::new(
+            "trail",
+            "recursive_logging",
+            "found: CloudTrail's own log deliveries are logged (default off when the trail logs S3 or CloudWatch Logs data events)",
+            vec![Value::Bool(on)],
         ));
     }
     // Bucket.

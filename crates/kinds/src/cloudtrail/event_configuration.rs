@@ -1,0 +1,220 @@
+//! `trail_event_configuration`: aggregated data events, CloudTrail's
+//! 5-minute summaries of a trail's data events by template
+//! (PutEventConfiguration / GetEventConfiguration with
+//! `AggregationConfigurations`; CloudTrail API Reference,
+//! https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_PutEventConfiguration.html
+//! and AggregationConfiguration,
+//! https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_AggregationConfiguration.html;
+//! User Guide, "Aggregating data events",
+//! https://docs.aws.amazon.com/awscloudtrail/latest/userguide/aggregating-data-events.html).
+//!
+//! Managed only when the spec says `trail.aggregation` (`[]` for none): a
+//! spec without it implies no resource, so ctrail neither reads nor writes
+//! the setting (nor needs the permission to), and a trail's aggregation made
+//! elsewhere is left alone. Aggregation needs the trail to log data events,
+//! so it follows the event selectors.
+
+use std::collections::BTreeMap;
+
+use ctrail_model::{AttributeChange, EdgeReason, ResourceKind};
+use ctrail_spec::Spec;
+
+use crate::{Compare, Desired, Kind, Names, Rules};
+
+/// The one event category CloudTrail aggregates (`EventCategory`'s only
+/// valid value).
+pub const DATA: &str = "Data";
+
+crate::attributes! {
+    pub struct EventConfiguration {
+        /// The templates aggregated, by event category
+        /// (`AggregationConfigurations`), each list sorted; empty: no
+        /// aggregation.
+        pub aggregation: BTreeMap<String, Vec<String>>,
+    }
+}
+
+impl EventConfiguration {
+    /// Data events aggregated by `templates`; none when empty.
+    pub fn data(templates: impl IntoIterator<Item = String>) -> Self {
+        Self::new([(DATA.to_owned(), templates.into_iter().collect())])
+    }
+
+    /// The categories with their templates; a category with none is left
+    /// out (AWS needs at least one template per configuration).
+    pub fn new(by_category: impl IntoIterator<Item = (String, Vec<String>)>) -> Self {
+        let mut aggregation: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (category, templates) in by_category {
+            let entry = aggregation.entry(category).or_default();
+            entry.extend(templates);
+            entry.sort_unstable();
+            entry.dedup();
+        }
+        aggregation.retain(|_, t| !t.is_empty());
+        EventConfiguration { aggregation }
+    }
+}
+
+impl Kind for EventConfiguration {
+    const RULES: Rules = Rules::NONE.compare_by(&[("aggregation", Compare::Sets(&["*"]))]);
+
+    fn billing(change: &AttributeChange, _: bool) -> Option<&'static str> {
+        // Templates named anywhere in the value (the map, or one list).
+        fn templates(v: &serde_json::Value) -> usize {
+            match v {
+                serde_json::Value::String(_) => 1,
+                serde_json::Value::Array(a) => a.iter().map(templates).sum(),
+                serde_json::Value::Object(o) => o.values().map(templates).sum(),
+                _ => 0,
+            }
+        }
+        let count = |v: &Option<serde_json::Value>| v.as_ref().map_or(0, templates);
+        (change.path.starts_with("aggregation") && count(&change.new) > count(&change.old)).then_some(
+            "aggregated events are delivered besides the data events they summarise; check current prices at https://aws.amazon.com/cloudtrail/pricing/",
+        )
+    }
+
+    fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
+        let t = &spec.trail;
+        let Some(templates) = &t.aggregation else {
+            return Vec::new();
+        };
+        let value = EventConfiguration::data(templates.iter().map(|t| t.as_str().to_owned()));
+        let d = Desired::new(&t.name, value).part_of(ResourceKind::Trail);
+        // Aggregation needs the trail to log data events.
+        vec![d.after_sibling(ResourceKind::TrailEventSelectors, EdgeReason::Configured)]
+    }
+}
+
+#[cfg(feature = "aws")]
+mod aws {
+    use aws_sdk_cloudtrail::types::{AggregationConfiguration, EventCategoryAggregation, Template};
+
+    use super::EventConfiguration;
+    use crate::aws::{
+        Api, CallError, Cx, Done, Found, ReadCx, Step, absent_if_not_found, built, deleted,
+    };
+    use crate::cloudtrail::shared::per_trail;
+
+    const OP: &str = "cloudtrail:PutEventConfiguration";
+
+    impl EventConfiguration {
+        /// What PutEventConfiguration sends: one configuration per category.
+        pub(crate) fn to_aws(&self) -> Result<Vec<AggregationConfiguration>, CallError> {
+            self.aggregation
+                .iter()
+                .map(|(category, templates)| {
+                    let templates = templates.iter().map(|t| Template::from(t.as_str()));
+                    built(
+                        OP,
+                        AggregationConfiguration::builder()
+                            .event_category(EventCategoryAggregation::from(category.as_str()))
+                            .set_templates(Some(templates.collect()))
+                            .build(),
+                    )
+                })
+                .collect()
+        }
+
+        pub(crate) fn from_aws(configs: &[AggregationConfiguration]) -> Self {
+            EventConfiguration::new(configs.iter().map(|c| {
+                let templates = c.templates().iter().map(|t| t.as_str().to_owned());
+                (c.event_category().as_str().to_owned(), templates.collect())
+            }))
+        }
+    }
+
+    async fn set(cx: &Cx<'_>, name: &str, want: &EventConfiguration) -> Result<(), CallError> {
+        let req = cx
+            .clients
+            .cloudtrail
+            .put_event_configuration()
+            .trail_name(name)
+            .set_aggregation_configurations(Some(want.to_aws()?));
+        crate::send!(cx, "cloudtrail:PutEventConfiguration", req).await?;
+        Ok(())
+    }
+
+    impl Api for EventConfiguration {
+        async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
+            per_trail(rcx, names, |c, name| async move {
+                let got = c.get_event_configuration().trail_name(name).send().await;
+                let got = absent_if_not_found("cloudtrail:GetEventConfiguration", got, &[])?;
+                let configs = got.as_ref().map(|g| g.aggregation_configurations());
+                Ok(Some(EventConfiguration::from_aws(
+                    configs.unwrap_or_default(),
+                )))
+            })
+            .await
+        }
+
+        /// PutEventConfiguration replaces the trail's aggregation. A new
+        /// trail aggregates nothing, so none wanted there is no call.
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
+            if step.creating() && step.want.aggregation.is_empty() {
+                return Ok("none to set");
+            }
+            set(cx, step.name, &step.want).await?;
+            Ok("set")
+        }
+
+        /// Back to a trail's default: no aggregation (an empty list; the
+        /// page names no other way to turn it off).
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
+            let none = EventConfiguration::new([]);
+            deleted(set(cx, step.name, &none).await, "removed", &[])
+        }
+    }
+}
+
+#[cfg(all(test, feature = "aws"))]
+mod tests {
+    use super::EventConfiguration;
+    use crate::Kind;
+
+    fn desired(trail: &str) -> Vec<EventConfiguration> {
+        let text = format!(
+            "version: 1\nregion: us-east-1\ntrail:\n  name: ttt\n  data_events: true\n{trail}bucket: {{name: b-logs}}\n"
+        );
+        let spec = ctrail_spec::parse("t.yaml", &text).expect("valid").spec;
+        let names = crate::testing::names();
+        EventConfiguration::desired(&spec, &names)
+            .into_iter()
+            .map(|d| d.value)
+            .collect()
+    }
+
+    /// Left out: not managed (no resource); `[]`: managed, none; templates
+    /// as a set under Data.
+    #[test]
+    fn aggregation_is_managed_only_when_the_spec_says_it() {
+        assert_eq!(desired(""), []);
+        assert_eq!(
+            desired("  aggregation: []\n"),
+            [EventConfiguration::new([])]
+        );
+        let want = EventConfiguration::data(["API_ACTIVITY".into(), "USER_ACTIONS".into()]);
+        assert_eq!(
+            desired("  aggregation: [USER_ACTIONS, API_ACTIVITY]\n"),
+            std::slice::from_ref(&want)
+        );
+        assert_eq!(
+            serde_json::to_value(&want).expect("JSON"),
+            serde_json::json!({"aggregation": {"Data": ["API_ACTIVITY", "USER_ACTIONS"]}})
+        );
+    }
+
+    /// What PutEventConfiguration sends reads back as the desired value;
+    /// none is an empty list.
+    #[test]
+    fn round_trip() {
+        let want = EventConfiguration::data(["RESOURCE_ACCESS".into(), "API_ACTIVITY".into()]);
+        let sent = want.to_aws().expect("request");
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0].event_category().as_str(), "Data");
+        assert_eq!(EventConfiguration::from_aws(&sent), want);
+        let none = EventConfiguration::new([]);
+        assert!(none.to_aws().expect("request").is_empty());
+        assert_eq!(EventConfiguration::from_aws(&[]), none);
+    }
+}
