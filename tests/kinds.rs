@@ -373,6 +373,31 @@ fn data_event_insights_aggregation_and_recursive_logging_drift_and_restore() {
         "{notes}"
     );
 
+    // ctrail import writes what it finds (aggregation, left out, is not
+    // managed), and its spec plans no change.
+    let imported = support::scratch("kinds-import").join("imported.yaml");
+    let imported = imported.to_string_lossy().into_owned();
+    let out = em.ctrail(&[
+        "import",
+        "--trail",
+        trail,
+        "--region",
+        "us-east-1",
+        "--out",
+        &imported,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::text(&out));
+    let text = std::fs::read_to_string(&imported).expect("imported spec");
+    for part in [
+        "recursive_logging: true",
+        "event_categories",
+        "ApiErrorRateInsight",
+    ] {
+        assert!(text.contains(part), "{part} missing:\n{text}");
+    }
+    let (code, plan) = em.plan_json(&imported);
+    assert_eq!(code, 0, "{text}\n{plan:#}");
+
     em.apply(spec);
     let (code, plan) = em.plan_json(spec);
     assert_eq!(code, 0, "{plan:#}");
