@@ -447,3 +447,15 @@ fn data_event_insights_aggregation_and_recursive_logging_drift_and_restore() {
     );
     assert!(!ok && err.contains("TrailNotFoundException"), "{err}");
 }
+
+/// The adapter's rules for those settings, each with a setting AWS accepts
+/// and one it refuses (tests/proxy/trail_events.py's self-test).
+#[test]
+fn the_adapter_judges_the_newer_trail_settings_as_cloudtrail_does() {
+    let out = std::process::Command::new(support::emulator::venv().join("bin/python"))
+        .arg(support::root().join("tests/proxy/trail_events.py"))
+        .output()
+        .expect("run python");
+    assert!(out.status.success(), "{}", support::text(&out));
+    assert!(support::stdout(&out).contains("trail_events: ok"));
+}

@@ -102,3 +102,47 @@ def check_recursive_logging(req: dict):
     JSON protocol refuses another type before looking further)."""
     if "RecursiveLogging" in req and not isinstance(req["RecursiveLogging"], bool):
         raise Refusal("SerializationException", "RecursiveLogging must be a boolean.")
+
+
+def _self_test():
+    """Each rule with a setting AWS accepts and one it refuses
+    (run by tests/kinds.rs: `python trail_events.py`)."""
+
+    def refused(f, *a):
+        try:
+            f(*a)
+        except Refusal as r:
+            return r.code
+        return None
+
+    data = {"EventSelectors": [{"DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]}]}
+    advanced = {"AdvancedEventSelectors": [{"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Data"]}]}]}
+    management = {"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": True, "DataResources": []}]}
+    assert logs_data_events(data) and logs_data_events(advanced) and not logs_data_events(management)
+
+    on_data = [{"InsightType": "ApiCallRateInsight", "EventCategories": ["Management", "Data"]}]
+    assert refused(check_insight_categories, on_data, True) is None
+    assert refused(check_insight_categories, on_data, False) == "InvalidInsightSelectorsException"
+    assert refused(check_insight_categories, [{"InsightType": "ApiCallRateInsight"}], False) is None
+    assert refused(check_insight_categories, [{"EventCategories": ["Network"]}], True) == "InvalidParameterException"
+
+    def put(*templates, category="Data"):
+        return {"TrailName": "t", "AggregationConfigurations": [{"EventCategory": category, "Templates": list(templates)}]}
+
+    assert refused(check_event_configuration, put("API_ACTIVITY", "USER_ACTIONS"), True) is None
+    assert refused(check_event_configuration, put("API_ACTIVITY"), False) == "InvalidParameterCombinationException"
+    assert refused(check_event_configuration, {"TrailName": "t", "AggregationConfigurations": []}, False) is None
+    assert refused(check_event_configuration, put(), True) == "InvalidParameterException"
+    assert refused(check_event_configuration, put("EVERYTHING"), True) == "InvalidParameterException"
+    assert refused(check_event_configuration, put("API_ACTIVITY", category="Management"), True) == "InvalidParameterException"
+    two = {"TrailName": "t", "AggregationConfigurations": put("API_ACTIVITY")["AggregationConfigurations"] * 2}
+    assert refused(check_event_configuration, two, True) == "InvalidParameterException"
+
+    assert refused(check_recursive_logging, {"RecursiveLogging": False}) is None
+    assert refused(check_recursive_logging, {}) is None
+    assert refused(check_recursive_logging, {"RecursiveLogging": "false"}) == "SerializationException"
+    print("trail_events: ok")
+
+
+if __name__ == "__main__":
+    _self_test()
