@@ -441,27 +441,36 @@ fn by_hand_plan(plan: &Value) -> Value {
     doc
 }
 
-fn run_case(c: &Case) {
-    let acct = Account::empty(c.name);
+/// An emulated account with the spec applied after `before`, then the
+/// case's spec edits and hand-made documents (`{key}` and `{account}` filled).
+type Edits = &'static [(&'static str, &'static str)];
+
+fn set_up(name: &str, before: Edits, spec: Edits, live: Edits) -> Account {
+    let acct = Account::empty(name);
     let account = "123456789012";
-    // The unbroken spec first, applied by ctrail (the trail exists).
-    edit_spec(&acct, c.before, account);
+    edit_spec(&acct, before, account);
     let out = acct.apply(&[]);
     assert!(
         out.status.success(),
-        "{}: apply of the unbroken spec failed:\n{}{}",
-        c.name,
+        "{name}: apply of the spec before the case failed:\n{}{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    edit_spec(&acct, c.spec, account);
+    edit_spec(&acct, spec, account);
     let fill = |text: &str| {
         text.replace("{key}", &acct.key_id)
             .replace("{account}", account)
     };
-    for (command, document) in c.live {
+    for (command, document) in live {
         acct.em.cli(&fill(command), &[&fill(document)]);
     }
+    acct
+}
+
+fn run_case(c: &Case) {
+    // The unbroken spec first, applied by ctrail (the trail exists), then the break.
+    let acct = set_up(c.name, c.before, c.spec, c.live);
+    let account = "123456789012";
 
     // ctrail plan: an error naming the exception, exit 1, nothing written.
     acct.em.reset_counts();
@@ -761,25 +770,7 @@ const ACCEPTED: &[Accepted] = &[
 ];
 
 fn run_accepted(c: &Accepted) {
-    let acct = Account::empty(c.name);
-    let account = "123456789012";
-    edit_spec(&acct, c.before, account);
-    let out = acct.apply(&[]);
-    assert!(
-        out.status.success(),
-        "{}: apply of the spec before the case failed:\n{}{}",
-        c.name,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    edit_spec(&acct, c.spec, account);
-    let fill = |text: &str| {
-        text.replace("{key}", &acct.key_id)
-            .replace("{account}", account)
-    };
-    for (command, document) in c.live {
-        acct.em.cli(&fill(command), &[&fill(document)]);
-    }
+    let acct = set_up(c.name, c.before, c.spec, c.live);
     // The documents as they are, before ctrail writes anything: the adapter
     // judges UpdateTrail on them as CloudTrail does, and accepts.
     let (ok, err) = acct

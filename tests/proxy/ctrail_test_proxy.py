@@ -113,8 +113,14 @@ PUBLIC_KEY_FILE = pathlib.Path(__file__).resolve().parent.parent / "fixtures" / 
 
 LOCK = threading.Lock()
 CONDITIONAL_WRITES = threading.Lock()
-# One bucket policy lifted at a time (_object_op_as_over_tls).
-POLICY_LIFTS = threading.Lock()
+# One bucket policy lifted at a time (_object_op_as_over_tls); every other
+# read or write of a bucket policy, the caller's or the adapter's own, waits
+# for the lift to end, so a policy lifted for one object request is never
+# seen (or overwritten) as "no policy". Re-entrant: the lift reads the policy
+# under it.
+POLICY_LIFTS = threading.RLock()
+BUCKET_POLICY_OPERATIONS = ("s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy",
+                            "s3:GetBucketPolicyStatus")
 OBJECT_OPERATIONS = ("s3:GetObject", "s3:HeadObject", "s3:PutObject", "s3:DeleteObject")
 COUNTS: dict[str, int] = {}
 CONFIG: dict = {"latency_ms": 0}
@@ -446,6 +452,9 @@ class Handler(BaseHTTPRequestHandler):
         if self.headers.get("X-Amz-Security-Token"):
             h["X-Amz-Security-Token"] = self.headers["X-Amz-Security-Token"]
         h.update(headers or {})
+        if path.endswith("?policy"):
+            with POLICY_LIFTS:
+                return self._upstream(method, path, body, h)
         return self._upstream(method, path, body, h)
 
     def _ask_json(self, service: str, target: str, payload: dict):
@@ -582,6 +591,9 @@ class Handler(BaseHTTPRequestHandler):
     def _forward(self, op: str, body: bytes, headers: dict) -> tuple:
         """The request, answered by the emulator (corrected where it judges
         a bucket policy as AWS would not)."""
+        if op in BUCKET_POLICY_OPERATIONS:
+            with POLICY_LIFTS:
+                return self._upstream(self.command, self.path, body, headers)
         answer = self._upstream(self.command, self.path, body, headers)
         if answer[0] == 403 and not answer[2].strip() and op in OBJECT_OPERATIONS:
             return self._object_op_as_over_tls(op, body, headers, answer)

@@ -201,24 +201,9 @@ pub fn nearest(value: &str) -> &'static str {
     let wanted = value.to_ascii_lowercase();
     KNOWN
         .iter()
-        .min_by_key(|k| edit_distance(&wanted, &k.to_ascii_lowercase()))
+        .min_by_key(|k| crate::decode::edit_distance(&wanted, &k.to_ascii_lowercase()))
         .copied()
         .unwrap_or("AWS::S3::Object")
-}
-
-/// Levenshtein distance over characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]
