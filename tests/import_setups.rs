@@ -14,7 +14,7 @@ mod support;
 
 use serde_json::Value;
 use support::emulator::Emulator;
-use support::{root, scratch, text};
+use support::{assert_contains, root, scratch, text};
 
 /// A fresh emulator with `script` (under tests/setups/) run in it.
 fn built_by(script: &str, args: &[&str]) -> Emulator {
@@ -28,33 +28,10 @@ fn run(em: &Emulator, script: &str, args: &[&str]) {
     assert!(out.status.success(), "{script} failed: {}", text(&out));
 }
 
-/// `ctrail import` of `trail` into `<scratch dir>/imported.yaml`: its path
-/// and text.
-fn import(em: &Emulator, trail: &str, dir: &str) -> (String, String) {
-    let path = scratch(dir)
-        .join("imported.yaml")
-        .to_string_lossy()
-        .into_owned();
-    let out = em.ctrail(&[
-        "import",
-        "--trail",
-        trail,
-        "--region",
-        "us-east-1",
-        "--out",
-        &path,
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    let imported = std::fs::read_to_string(&path).expect("imported spec");
-    (path, imported)
-}
-
 /// Import, plan (only adopts), the adopting apply, then an empty plan.
 fn imports_and_adopts(em: &Emulator, trail: &str, dir: &str, written: &[&str]) -> String {
-    let (path, imported) = import(em, trail, dir);
-    for part in written {
-        assert!(imported.contains(part), "{part:?} missing:\n{imported}");
-    }
+    let (path, imported) = em.import(trail, &scratch(dir));
+    assert_contains(&imported, written);
     let (code, plan) = em.plan_json(&path);
     let summary = &plan["summary"];
     let zero = Value::from(0);

@@ -9,7 +9,7 @@ mod support;
 
 use serde_json::Value;
 use support::emulator::Emulator;
-use support::{scratch_file, text};
+use support::scratch_file;
 
 const ALIAS: &str = "alias/key-window-logs";
 const BUCKET: &str = "key-window-logs";
@@ -63,15 +63,7 @@ fn destroy_then_apply_within_the_deletion_window_makes_a_new_key() {
         tags(&em, &first)
     );
 
-    let out = em.ctrail(&[
-        "destroy",
-        "--auto-approve",
-        "--delete-log-data",
-        "--confirm-bucket",
-        BUCKET,
-        &spec,
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    em.destroy_with_log_data(&spec, BUCKET);
     let dying = metadata(&em, &first);
     assert_eq!(dying["KeyState"], "PendingDeletion", "{dying:#}");
     let dying_tags = tags(&em, &first);
@@ -81,8 +73,7 @@ fn destroy_then_apply_within_the_deletion_window_makes_a_new_key() {
     );
 
     // Within the 30 days: the apply makes a new key and goes through.
-    let out = em.ctrail(&["apply", "--auto-approve", &spec]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    em.apply(&spec);
     let second = aliased(&em);
     assert_ne!(second, first, "the alias went back on the dying key");
     assert_eq!(metadata(&em, &second)["KeyState"], "Enabled");
@@ -129,8 +120,7 @@ fn the_search_for_an_interrupted_create_skips_unusable_and_unreadable_keys() {
         "code": "AccessDeniedException",
         "message": "User is not authorized to perform: kms:ListResourceTags"
     }]}));
-    let out = em.ctrail(&["apply", "--auto-approve", &spec]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    em.apply(&spec);
     assert_eq!(em.injected()["injected"], 1, "{}", em.injected());
     assert_eq!(aliased(&em), orphan);
     assert!(

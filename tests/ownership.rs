@@ -11,7 +11,7 @@ mod support;
 use serde_json::Value;
 use support::account::{Account, BUCKET, LOG_GROUP, ROLE, TRAIL, changed};
 use support::emulator::Emulator;
-use support::{root, scratch, text};
+use support::{assert_contains, root, scratch, text};
 
 fn lines(s: &str) -> Vec<String> {
     let mut v: Vec<String> = s.split_whitespace().map(str::to_owned).collect();
@@ -32,24 +32,6 @@ fn monitoring_specs(name: &str) -> (Emulator, String, String) {
     std::fs::write(&without, format!("{cut}\n")).expect("write");
     let s = |p: std::path::PathBuf| p.to_string_lossy().into_owned();
     (em, s(with), s(without))
-}
-
-/// `ctrail import` of `trail` into `dir/imported.yaml`: its path and text.
-fn import(em: &Emulator, trail: &str, dir: &std::path::Path) -> (String, String) {
-    let path = dir.join("imported.yaml").to_string_lossy().into_owned();
-    let args = [
-        "import",
-        "--trail",
-        trail,
-        "--region",
-        "us-east-1",
-        "--out",
-        &path,
-    ];
-    let out = em.ctrail(&args);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    let imported = std::fs::read_to_string(&path).expect("imported spec");
-    (path, imported)
 }
 
 #[test]
@@ -170,21 +152,22 @@ fn prevent_destroy_turns_a_delete_into_an_error() {
 #[test]
 fn import_of_the_seed_setup_plans_no_setting_change_then_adopts_it() {
     let acct = Account::seeded("own-import");
-    let (out_arg, imported) = import(&acct.em, TRAIL, acct.dir());
+    let (out_arg, imported) = acct.em.import(TRAIL, acct.dir());
     // Only what differs from ctrail's defaults is written, each with why.
-    for line in [
-        "data_events: true",
-        "public_access_block: false",
-        "bucket_key: false",
-        "manage_kms_key_policy: false",
-        "kms_key_rotation: false",
-        "encrypted: false",
-        "  policy:\n",
-        "  role_policy:\n",
-        &format!("log_group: \"{LOG_GROUP}\""),
-    ] {
-        assert!(imported.contains(line), "{line:?} missing:\n{imported}");
-    }
+    assert_contains(
+        &imported,
+        &[
+            "data_events: true",
+            "public_access_block: false",
+            "bucket_key: false",
+            "manage_kms_key_policy: false",
+            "kms_key_rotation: false",
+            "encrypted: false",
+            "  policy:\n",
+            "  role_policy:\n",
+            &format!("log_group: \"{LOG_GROUP}\""),
+        ],
+    );
     for default in [
         "retention_days",
         "versioning",
@@ -328,15 +311,7 @@ fn destroy_keeps_the_log_data_unless_told_and_a_second_destroy_is_a_no_op() {
     );
     let (kept, _) = em.cli_result("s3api head-object --bucket {} --key {}", &[BUCKET, log_key]);
     assert!(kept, "still kept");
-    let out = em.ctrail(&[
-        "destroy",
-        "--auto-approve",
-        "--delete-log-data",
-        "--confirm-bucket",
-        BUCKET,
-        &with,
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    em.destroy_with_log_data(&with, BUCKET);
     let buckets = em.cli(
         "s3api list-buckets --query Buckets[].Name --output text",
         &[],
@@ -383,18 +358,19 @@ fn import_brings_the_filters_alarms_topic_and_queries_on_the_log_group() {
         "cloudwatch put-metric-alarm --alarm-name HandMadeAlarm --metric-name HandMade --namespace Mine --statistic Sum --period 60 --evaluation-periods 1 --threshold 2 --comparison-operator GreaterThanOrEqualToThreshold",
         &[],
     );
-    let (out_arg, imported) = import(&em, TRAIL, &scratch("own-import-monitoring"));
-    for part in [
-        "  alert_topic:\n",
-        "\"security-team@example.com\"",
-        "\"name\": \"cloudtrail-security-alerts\"",
-        "\"name\": \"HandMade\"",
-        "\"threshold\": 2.0",
-        "\"name\": \"CloudTrail/AccessDeniedByRole\"",
-        "\"description\": \"The break-glass role was assumed\"",
-    ] {
-        assert!(imported.contains(part), "{part:?} missing:\n{imported}");
-    }
+    let (out_arg, imported) = em.import(TRAIL, &scratch("own-import-monitoring"));
+    assert_contains(
+        &imported,
+        &[
+            "  alert_topic:\n",
+            "\"security-team@example.com\"",
+            "\"name\": \"cloudtrail-security-alerts\"",
+            "\"name\": \"HandMade\"",
+            "\"threshold\": 2.0",
+            "\"name\": \"CloudTrail/AccessDeniedByRole\"",
+            "\"description\": \"The break-glass role was assumed\"",
+        ],
+    );
     // Everything ctrail made is as found; what was made by hand is adopted.
     let (code, plan) = em.plan_json(&out_arg);
     assert_eq!(code, 2, "{plan:#}");
@@ -420,14 +396,15 @@ fn import_of_the_cis_setup_keeps_access_logging_and_plans_no_change() {
     let spec = dir.join("cis.yaml").to_string_lossy().into_owned();
     std::fs::copy(root().join("specs/cis.yaml"), &spec).expect("copy spec");
     em.apply(&spec);
-    let (path, imported) = import(&em, "cis-audit-trail", &dir);
-    for part in [
-        "  access_logging:\n    \"create\": false\n    \"target_bucket\": \"example-org-cis-cloudtrail-access-logs\"\n",
-        "  alert_topic:\n",
-        "  event_selectors:\n",
-    ] {
-        assert!(imported.contains(part), "{part:?} missing:\n{imported}");
-    }
+    let (path, imported) = em.import("cis-audit-trail", &dir);
+    assert_contains(
+        &imported,
+        &[
+            "  access_logging:\n    \"create\": false\n    \"target_bucket\": \"example-org-cis-cloudtrail-access-logs\"\n",
+            "  alert_topic:\n",
+            "  event_selectors:\n",
+        ],
+    );
     // Everything was ctrail's already: nothing to adopt, nothing to change.
     let (code, plan) = em.plan_json(&path);
     assert_eq!(code, 0, "{plan:#}");

@@ -255,6 +255,16 @@ class Refusal(Exception):
         self.message = message
 
 
+def refused(check, *args):
+    """The code `check(*args)` is refused with, or None when it passes (for
+    the rule modules' self-tests)."""
+    try:
+        check(*args)
+    except Refusal as r:
+        return r.code
+    return None
+
+
 def check_trail(t: dict, docs: dict):
     """Raises Refusal as CloudTrail would on CreateTrail/UpdateTrail.
 

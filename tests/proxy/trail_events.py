@@ -23,7 +23,7 @@ proxy serves and checks them (pure functions; the proxy keeps the state).
 Where a page names no exception for a refusal, the one used is said beside it.
 """
 
-from aws_rules import Refusal
+from aws_rules import Refusal, refused
 
 CATEGORIES = ("Management", "Data")
 AGGREGATION_CATEGORIES = ("Data",)
@@ -107,13 +107,6 @@ def check_recursive_logging(req: dict):
 def _self_test():
     """Each rule with a setting AWS accepts and one it refuses
     (run by tests/kinds.rs: `python trail_events.py`)."""
-
-    def refused(f, *a):
-        try:
-            f(*a)
-        except Refusal as r:
-            return r.code
-        return None
 
     data = {"EventSelectors": [{"DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]}]}
     advanced = {"AdvancedEventSelectors": [{"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Data"]}]}]}

@@ -14,7 +14,7 @@ credentials with another service's, or another region's, scope.
 import json
 import re
 
-from aws_rules import Refusal
+from aws_rules import Refusal, refused
 
 CLOUDTRAIL = "cloudtrail.amazonaws.com"
 
@@ -362,13 +362,6 @@ def check_insights_need_management(insights: list, basic: list, advanced: list) 
 
 
 def _self_test():
-    def refused(f, *a):
-        try:
-            f(*a)
-        except Refusal as r:
-            return r.code
-        return None
-
     assert refused(check_global_events, settings("CreateTrail", {"IsMultiRegionTrail": True, "IncludeGlobalServiceEvents": False}, {})) == COMBINATION
     assert refused(check_global_events, settings("CreateTrail", {"IsMultiRegionTrail": True}, {})) is None
     upd = settings("UpdateTrail", {"IncludeGlobalServiceEvents": False}, {"IsMultiRegionTrail": True})

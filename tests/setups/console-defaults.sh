@@ -14,14 +14,9 @@
 #
 # Usage: console-defaults.sh    (env: AWS_ENDPOINT_URL, credentials)
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-err=$(mktemp)
-trap 'rm -f "$err"' EXIT
-
-aws=${AWS_CLI:-aws}
-region=us-east-1
 trail_name=management-events
-account_id=$($aws sts get-caller-identity --query Account --output text)
 bucket="aws-cloudtrail-logs-${account_id}-3f8a2c1d"
 log_group="aws-cloudtrail-logs-${account_id}-a908e677"
 role_name=CloudTrail_CloudWatchLogs_Role
@@ -29,36 +24,23 @@ policy_name=oneClick_CloudTrail_CloudWatchLogs_Role_1764806400000
 trail_arn="arn:aws:cloudtrail:${region}:${account_id}:trail/${trail_name}"
 
 $aws s3api create-bucket --bucket "$bucket" --region "$region" >/dev/null
-# S3's default encryption for every new bucket (SSE-S3); the emulator gives
-# none, so it is set here as S3 would.
-$aws s3api put-bucket-encryption --bucket "$bucket" --server-side-encryption-configuration \
-  '{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"AES256"}}]}'
+put_s3_default_encryption "$bucket"
 $aws s3api put-bucket-policy --bucket "$bucket" --policy "{\"Version\":\"2012-10-17\",\"Statement\":[
  {\"Sid\":\"AWSCloudTrailAclCheck20150319\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"cloudtrail.amazonaws.com\"},\"Action\":\"s3:GetBucketAcl\",\"Resource\":\"arn:aws:s3:::${bucket}\",\"Condition\":{\"StringEquals\":{\"aws:SourceArn\":\"${trail_arn}\"}}},
  {\"Sid\":\"AWSCloudTrailWrite20150319\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"cloudtrail.amazonaws.com\"},\"Action\":\"s3:PutObject\",\"Resource\":\"arn:aws:s3:::${bucket}/AWSLogs/${account_id}/*\",\"Condition\":{\"StringEquals\":{\"s3:x-amz-acl\":\"bucket-owner-full-control\",\"aws:SourceArn\":\"${trail_arn}\"}}}]}"
 
 $aws logs create-log-group --log-group-name "$log_group"
-$aws iam create-role --role-name "$role_name" --assume-role-policy-document \
-  '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"sts:AssumeRole"}]}' >/dev/null
+create_cloudtrail_role "$role_name"
 streams="arn:aws:logs:${region}:${account_id}:log-group:${log_group}:log-stream:${account_id}_CloudTrail_${region}*"
 $aws iam put-role-policy --role-name "$role_name" --policy-name "$policy_name" --policy-document \
   "{\"Version\":\"2012-10-17\",\"Statement\":[
  {\"Sid\":\"AWSCloudTrailCreateLogStream2014110\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\"],\"Resource\":[\"${streams}\"]},
  {\"Sid\":\"AWSCloudTrailPutLogEvents20141101\",\"Effect\":\"Allow\",\"Action\":[\"logs:PutLogEvents\"],\"Resource\":[\"${streams}\"]}]}"
 
-created=false
-for attempt in 1 2 3 4 5 6; do
-  if $aws cloudtrail create-trail --name "$trail_name" --s3-bucket-name "$bucket" \
-      --is-multi-region-trail --include-global-service-events --enable-log-file-validation \
-      --cloud-watch-logs-log-group-arn "arn:aws:logs:${region}:${account_id}:log-group:${log_group}:*" \
-      --cloud-watch-logs-role-arn "arn:aws:iam::${account_id}:role/${role_name}" >/dev/null 2>"$err"; then
-    created=true
-    break
-  fi
-  grep -q InvalidCloudWatchLogs "$err" || { cat "$err" >&2; exit 1; }
-  [ "$attempt" = 6 ] || sleep $((attempt * 5))
-done
-$created || { echo "create-trail still refused after 6 attempts:" >&2; cat "$err" >&2; exit 1; }
+cloudtrail_with_new_role create-trail --name "$trail_name" --s3-bucket-name "$bucket" \
+  --is-multi-region-trail --include-global-service-events --enable-log-file-validation \
+  --cloud-watch-logs-log-group-arn "arn:aws:logs:${region}:${account_id}:log-group:${log_group}:*" \
+  --cloud-watch-logs-role-arn "arn:aws:iam::${account_id}:role/${role_name}"
 # The console's "Management events: Read, Write".
 $aws cloudtrail put-event-selectors --trail-name "$trail_name" \
   --event-selectors '[{"ReadWriteType":"All","IncludeManagementEvents":true}]' >/dev/null

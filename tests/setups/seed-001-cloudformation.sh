@@ -12,26 +12,15 @@
 #
 # Usage: seed-001-cloudformation.sh    (env: AWS_ENDPOINT_URL, credentials)
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-err=$(mktemp)
-trap 'rm -f "$err"' EXIT
-
-aws=${AWS_CLI:-aws}
-region=us-east-1
 trail_name=organization-trail
-account_id=$($aws sts get-caller-identity --query Account --output text)
 bucket="${account_id}-cloudtrail-logs"
 log_group="/aws/cloudtrail/${trail_name}"
 role_name="${trail_name}-cloudwatch-role"
 
 # CloudTrailKey (AWS::KMS::Key).
-key_policy="{\"Version\":\"2012-10-17\",\"Statement\":[
- {\"Sid\":\"Enable IAM User Permissions\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::${account_id}:root\"},\"Action\":\"kms:*\",\"Resource\":\"*\"},
- {\"Sid\":\"Allow CloudTrail to encrypt logs\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"cloudtrail.amazonaws.com\"},\"Action\":[\"kms:GenerateDataKey*\",\"kms:DescribeKey\"],\"Resource\":\"*\"},
- {\"Sid\":\"Allow CloudTrail to describe key\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"cloudtrail.amazonaws.com\"},\"Action\":\"kms:DescribeKey\",\"Resource\":\"*\"}]}"
-key_id=$($aws kms create-key --description "KMS key for CloudTrail log encryption" --policy "$key_policy" \
-  --key-spec SYMMETRIC_DEFAULT --key-usage ENCRYPT_DECRYPT \
-  --query KeyMetadata.KeyId --output text)
+key_id=$(create_seed_001_key)
 $aws kms enable-key-rotation --key-id "$key_id"
 
 # CloudTrailBucket (AWS::S3::Bucket).
@@ -45,9 +34,7 @@ $aws s3api put-bucket-lifecycle-configuration --bucket "$bucket" --lifecycle-con
   '{"Rules":[{"ID":"ArchiveOldLogs","Status":"Enabled","Filter":{"Prefix":""},"Transitions":[{"Days":90,"StorageClass":"GLACIER"}],"Expiration":{"Days":365}}]}'
 
 # CloudTrailBucketPolicy (AWS::S3::BucketPolicy).
-$aws s3api put-bucket-policy --bucket "$bucket" --policy "{\"Version\":\"2012-10-17\",\"Statement\":[
- {\"Sid\":\"AWSCloudTrailAclCheck\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"cloudtrail.amazonaws.com\"},\"Action\":\"s3:GetBucketAcl\",\"Resource\":\"arn:aws:s3:::${bucket}\"},
- {\"Sid\":\"AWSCloudTrailWrite\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"cloudtrail.amazonaws.com\"},\"Action\":\"s3:PutObject\",\"Resource\":\"arn:aws:s3:::${bucket}/*\",\"Condition\":{\"StringEquals\":{\"s3:x-amz-acl\":\"bucket-owner-full-control\"}}}]}"
+put_seed_001_bucket_policy "$bucket"
 
 # CloudTrailLogGroup (AWS::Logs::LogGroup).
 $aws logs create-log-group --log-group-name "$log_group"
@@ -55,25 +42,14 @@ $aws logs put-retention-policy --log-group-name "$log_group" --retention-in-days
 log_group_arn="arn:aws:logs:${region}:${account_id}:log-group:${log_group}:*"
 
 # CloudTrailCloudWatchRole (AWS::IAM::Role with Policies).
-$aws iam create-role --role-name "$role_name" --assume-role-policy-document \
-  '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"sts:AssumeRole"}]}' >/dev/null
-$aws iam put-role-policy --role-name "$role_name" --policy-name CloudTrailCloudWatchPolicy --policy-document \
-  "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\"],\"Resource\":\"${log_group_arn}\"}]}"
+create_cloudtrail_role "$role_name"
+put_seed_001_role_policy "$role_name" CloudTrailCloudWatchPolicy "$log_group_arn"
 
 # CloudTrail (AWS::CloudTrail::Trail), after the bucket policy (DependsOn).
-created=false
-for attempt in 1 2 3 4 5 6; do
-  if $aws cloudtrail create-trail --name "$trail_name" --s3-bucket-name "$bucket" \
-      --is-multi-region-trail --include-global-service-events --enable-log-file-validation \
-      --kms-key-id "$key_id" --cloud-watch-logs-log-group-arn "$log_group_arn" \
-      --cloud-watch-logs-role-arn "arn:aws:iam::${account_id}:role/${role_name}" >/dev/null 2>"$err"; then
-    created=true
-    break
-  fi
-  grep -q InvalidCloudWatchLogs "$err" || { cat "$err" >&2; exit 1; }
-  [ "$attempt" = 6 ] || sleep $((attempt * 5))
-done
-$created || { echo "create-trail still refused after 6 attempts:" >&2; cat "$err" >&2; exit 1; }
+cloudtrail_with_new_role create-trail --name "$trail_name" --s3-bucket-name "$bucket" \
+  --is-multi-region-trail --include-global-service-events --enable-log-file-validation \
+  --kms-key-id "$key_id" --cloud-watch-logs-log-group-arn "$log_group_arn" \
+  --cloud-watch-logs-role-arn "arn:aws:iam::${account_id}:role/${role_name}"
 $aws cloudtrail put-event-selectors --trail-name "$trail_name" --event-selectors \
   '[{"ReadWriteType":"All","IncludeManagementEvents":true,"DataResources":[{"Type":"AWS::S3::Object","Values":["arn:aws:s3:::my-sensitive-bucket/"]},{"Type":"AWS::Lambda::Function","Values":["arn:aws:lambda"]}]}]' >/dev/null
 $aws cloudtrail put-insight-selectors --trail-name "$trail_name" \

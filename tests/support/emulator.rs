@@ -143,6 +143,38 @@ impl Emulator {
         String::from_utf8_lossy(&out.stdout).trim().to_owned()
     }
 
+    /// `ctrail import` of `trail` (in us-east-1) into `dir/imported.yaml`,
+    /// which must succeed: the spec's path and text.
+    pub fn import(&self, trail: &str, dir: &Path) -> (String, String) {
+        let path = dir.join("imported.yaml").to_string_lossy().into_owned();
+        let out = self.ctrail(&[
+            "import",
+            "--trail",
+            trail,
+            "--region",
+            "us-east-1",
+            "--out",
+            &path,
+        ]);
+        assert_eq!(out.status.code(), Some(0), "import: {}", super::text(&out));
+        let imported = std::fs::read_to_string(&path).expect("imported spec");
+        (path, imported)
+    }
+
+    /// `ctrail destroy` of `spec` with its log data, `bucket` confirmed,
+    /// which must succeed.
+    pub fn destroy_with_log_data(&self, spec: &str, bucket: &str) {
+        let out = self.ctrail(&[
+            "destroy",
+            "--auto-approve",
+            "--delete-log-data",
+            "--confirm-bucket",
+            bucket,
+            spec,
+        ]);
+        assert_eq!(out.status.code(), Some(0), "destroy: {}", super::text(&out));
+    }
+
     /// Runs the AWS CLI with `args`, whatever its exit code.
     pub fn aws_output(&self, args: &[&str]) -> Output {
         self.env(&mut Command::new(self.venv.join("bin/aws")))
@@ -162,6 +194,13 @@ impl Emulator {
         let out = self.run(&self.venv.join("bin/aws"), &words(command, values));
         let err = String::from_utf8_lossy(&out.stderr).into_owned();
         (out.status.success(), err)
+    }
+
+    /// Runs the AWS CLI like `cli`; AWS (the emulator or the test adapter)
+    /// must refuse it with the error `code`.
+    pub fn cli_refused(&self, command: &str, values: &[&str], code: &str) {
+        let (ok, err) = self.cli_result(command, values);
+        assert!(!ok && err.contains(code), "{command}: {err}");
     }
 
     /// Creates a KMS key and returns its id.
