@@ -863,18 +863,35 @@ fn an_accepted_finding_is_shown_and_no_longer_stops_the_apply() {
         .to_owned();
     assert!(id.starts_with("PF-"), "{err}");
 
-    let out = acct
-        .em
-        .ctrail(&["plan", "--accept-finding", "PF-00000000", &acct.spec]);
+    let saved = acct.dir().join("accepted.plan.json");
+    let saved_arg = saved.to_string_lossy().into_owned();
+    // An id that names no finding fails the plan, which is not saved, and
+    // the apply.
+    let out = acct.em.ctrail(&[
+        "plan",
+        "--accept-finding",
+        &id,
+        "--accept-finding",
+        "PF-00000000",
+        "--out",
+        &saved_arg,
+        &acct.spec,
+    ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("PF-00000000 names no preflight finding"),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    assert!(!saved.exists(), "a plan with a wrong acceptance was saved");
+    let out = acct.apply(&["--accept-finding", "PF-00000000"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("names no preflight finding"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
-    let saved = acct.dir().join("accepted.plan.json");
-    let saved_arg = saved.to_string_lossy().into_owned();
     let out = acct.em.ctrail(&[
         "plan",
         "--accept-finding",

@@ -350,8 +350,12 @@ def trail_streams(t: dict) -> list:
     home region, whose log group receives every region's events (the default
     CloudTrail_CloudWatchLogs_Role policy, "Role policy document for CloudTrail
     to use CloudWatch Logs", allows log-stream:<account>_CloudTrail_<home region>*).
-    Organization trails also write <org id>_... streams."""
-    owners = [t["account"]] + ([t["organization"]] if t.get("organization") else [])
+    Organization trails also write <org id>_... streams (the role page's
+    organization policy allows log-stream:<org id>_*); the page does not spell
+    the rest of the name, so the adapter, like ctrail's preflight, takes the
+    member account's folder as the S3 paths have it:
+    <org id>_<account>_CloudTrail_<home region>, and its _number streams."""
+    owners = [t["account"]] + ([f"{t['organization']}_{t['account']}"] if t.get("organization") else [])
     return [f"{o}_CloudTrail_{t['region']}{n}" for o in owners for n in ("", "_2")]
 
 
@@ -549,9 +553,11 @@ def _self_test_trail():
     assert refused(trail, role(f"{acct}_CloudTrail_eu-west-1*"))
     org = dict(trail, organization="o-abc")
     assert refused(org, role(f"{acct}_CloudTrail_{region}*"))
-    assert not refused(org, role(f"{acct}_CloudTrail_{region}*", f"o-abc_CloudTrail_{region}*"))
+    assert not refused(org, role(f"{acct}_CloudTrail_{region}*", "o-abc_*"))
+    assert not refused(org, role(f"{acct}_CloudTrail_{region}*", f"o-abc_{acct}_CloudTrail_{region}*"))
+    assert refused(org, role(f"{acct}_CloudTrail_{region}*", f"o-abc_{acct}_CloudTrail_{region}"))
     assert trail_streams(org) == [f"{acct}_CloudTrail_{region}", f"{acct}_CloudTrail_{region}_2",
-                                  f"o-abc_CloudTrail_{region}", f"o-abc_CloudTrail_{region}_2"]
+                                  f"o-abc_{acct}_CloudTrail_{region}", f"o-abc_{acct}_CloudTrail_{region}_2"]
     # Without the exemption the data-perimeter Deny refuses CloudTrail's writes.
     strict = {"Statement": bucket["Statement"][:2] + [dict(bucket["Statement"][2], Condition={
         "StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-abc"}})]}

@@ -25,6 +25,8 @@ struct Trail<'a> {
     partition: &'a str,
     account: &'a str,
     organization: Option<&'a str>,
+    /// Whether service requests carry `aws:SourceOrgID`, and its value.
+    source_org: SourceOrg<'a>,
     attrs: &'a Value,
     exists: bool,
 }
@@ -78,7 +80,7 @@ impl Trail<'_> {
     }
     /// A request from CloudTrail acting for this trail.
     fn request<'r>(&self, action: &'r str, resource: &'r str) -> Request<'r> {
-        service_request(CLOUDTRAIL, action, resource, self.organization)
+        service_request(CLOUDTRAIL, action, resource, self.source_org)
             .with("aws:SourceArn", self.arn())
             .with("aws:SourceAccount", self.account)
     }
@@ -96,13 +98,38 @@ fn service_request<'r>(
     service: &'r str,
     action: &'r str,
     resource: &'r str,
-    organization: Option<&str>,
+    org: SourceOrg<'_>,
 ) -> Request<'r> {
     let req = Request::new(Principal::Service(service), action, resource)
         .with("aws:PrincipalIsAWSService", "true");
-    match organization {
-        Some(org) => req.with("aws:SourceOrgID", org),
-        None => req,
+    match org {
+        SourceOrg::Member(id) => req.with("aws:SourceOrgID", id),
+        SourceOrg::Unknown => req
+            .with_unknown("aws:SourceOrgID")
+            .with_unknown("aws:SourceOrgPaths"),
+        SourceOrg::None => req,
+    }
+}
+
+/// The account's organization, as the requests of service principals show
+/// it (`aws:SourceOrgID`).
+#[derive(Debug, Clone, Copy)]
+enum SourceOrg<'a> {
+    /// In no organization (or the request sends no such key).
+    None,
+    Member(&'a str),
+    /// The organization could not be read: a statement turning on it is
+    /// "cannot judge", never a guess either way.
+    Unknown,
+}
+
+impl<'a> SourceOrg<'a> {
+    fn of(context: &'a ctrail_model::LiveContext) -> Self {
+        match (&context.organization_id, context.organization_unknown) {
+            (Some(id), _) => SourceOrg::Member(id),
+            (None, true) => SourceOrg::Unknown,
+            (None, false) => SourceOrg::None,
+        }
     }
 }
 
@@ -245,6 +272,7 @@ pub fn judge_all(desired: &ResourceGraph, live: &LiveState, partition: &str) -> 
             partition,
             account,
             organization: live.context.organization_id.as_deref(),
+            source_org: SourceOrg::of(&live.context),
             attrs: &r.desired,
             exists: matches!(live.resources.get(&r.address), Some(Observed::Present(_))),
         };
@@ -288,8 +316,13 @@ fn grouped(findings: Vec<Finding>) -> Vec<Finding> {
             None => out.push(f),
         }
     }
+    let mut ids = std::collections::BTreeSet::new();
     for f in &mut out {
         f.id = f.stable_id();
+        if !ids.insert(f.id.clone()) {
+            f.id = f.stable_id_with_reason();
+            ids.insert(f.id.clone());
+        }
     }
     out
 }
@@ -469,7 +502,7 @@ fn key(out: &mut Judgement, g: &ResourceGraph, live: &LiveState, t: &Trail<'_>) 
             ("kms:GenerateDataKey", "kms:GenerateDataKey*"),
             ("kms:DescribeKey", "kms:Describe*"),
         ] {
-            let req = service_request(&logs, action, key_arn, t.organization)
+            let req = service_request(&logs, action, key_arn, t.source_org)
                 .with("kms:EncryptionContext:aws:logs:arn", group_arn.as_str())
                 .with("aws:SourceAccount", t.account);
             judge(out, &policy, Kind::Resource, &req, &Check { shown, ..c });
@@ -508,7 +541,7 @@ fn key(out: &mut Judgement, g: &ResourceGraph, live: &LiveState, t: &Trail<'_>) 
                 ("kms:GenerateDataKey", "kms:GenerateDataKey*"),
                 ("kms:Decrypt", "kms:Decrypt"),
             ] {
-                let req = service_request(CLOUDWATCH, action, key_arn, t.organization)
+                let req = service_request(CLOUDWATCH, action, key_arn, t.source_org)
                     .with("aws:SourceArn", alarm_arn.as_str())
                     .with("aws:SourceAccount", t.account);
                 judge(out, &policy, Kind::Resource, &req, &Check { shown, ..c });
@@ -531,7 +564,8 @@ fn role(out: &mut Judgement, g: &ResourceGraph, t: &Trail<'_>) {
         let document = format!("trust policy of role {name}");
         if let Some(policy) = parsed(out, trust, &document) {
             // CloudTrail sends no aws:SourceArn / aws:SourceAccount here.
-            let assume = Request::new(Principal::Service(CLOUDTRAIL), "sts:AssumeRole", role_arn);
+            // (nor aws:SourceOrgID: "the role policy doesn't support" the source keys).
+            let assume = service_request(CLOUDTRAIL, "sts:AssumeRole", role_arn, SourceOrg::None);
             let c = Check::of(op, exception, &document, "sts:AssumeRole");
             judge(out, &policy, Kind::Resource, &assume, &c);
         }
@@ -558,11 +592,16 @@ fn role(out: &mut Judgement, g: &ResourceGraph, t: &Trail<'_>) {
         if t.flag("is_organization_trail")
             && let Some(org) = t.organization
         {
-            streams.push(format!(
+            // The role page's organization policy allows `<org id>_*` and
+            // spells no more (docs/aws-rules.md): the member account's
+            // stream, as the S3 paths name it, and its numbered one.
+            let org_stream = format!(
                 "{group}:log-stream:{org}_{}_CloudTrail_{}",
                 t.account,
                 t.region()
-            ));
+            );
+            streams.push(format!("{org_stream}_2"));
+            streams.push(org_stream);
         }
         let me = Principal::Aws {
             arn: role_arn,
@@ -638,6 +677,7 @@ fn alarms(
     partition: &str,
     account: &str,
 ) {
+    let organization = SourceOrg::of(&live.context);
     let topics: Vec<(&str, &str)> = g
         .resources()
         .filter(|r| r.address.kind == K::SnsTopic)
@@ -661,7 +701,7 @@ fn alarms(
             let Some(policy) = parsed(out, &doc, &document) else {
                 continue;
             };
-            let req = Request::new(Principal::Service(CLOUDWATCH), "SNS:Publish", arn)
+            let req = service_request(CLOUDWATCH, "SNS:Publish", arn, organization)
                 .with("aws:SourceArn", alarm_arn.as_str())
                 .with("aws:SourceAccount", account)
                 .with("AWS:SourceOwner", account);
@@ -697,6 +737,7 @@ cloudwatch_logs:
         let context = LiveContext {
             account_id: "123456789012".into(),
             organization_id: None,
+            organization_unknown: false,
             kms_key_arn: Some(KEY.into()),
         };
         g.resolve(&|p| match p {
@@ -884,6 +925,9 @@ cloudwatch_logs:
             f.iter().all(|x| x.operation == "alarm notification"
                 && x.principal == "cloudwatch.amazonaws.com")
         );
+        // One finding per alarm, each with its own id.
+        let ids: std::collections::BTreeSet<_> = f.iter().map(|x| &x.id).collect();
+        assert_eq!(ids.len(), f.len(), "{f:#?}");
     }
 
     /// A key this apply creates starts with KMS's default policy; ctrail's
@@ -902,6 +946,7 @@ cloudwatch_logs:
             context: LiveContext {
                 account_id: "123456789012".into(),
                 organization_id: None,
+                organization_unknown: false,
                 kms_key_arn: None,
             },
             resources: Default::default(),
@@ -1088,6 +1133,39 @@ cloudwatch_logs:
             first[0]
                 .message()
                 .starts_with(&format!("[{}] ", first[0].id))
+        );
+    }
+
+    /// aws-samples/data-perimeter-policy-examples' confused-deputy statement:
+    /// Deny service principals unless aws:SourceOrgID is the organization's.
+    /// With the organization unreadable it is "cannot judge", neither a
+    /// refusal nor a pass; known, it is judged.
+    #[test]
+    fn a_deny_on_an_organization_that_could_not_be_read_cannot_be_judged() {
+        let spec = SPEC.replace(
+            "  name: audit-logs-bucket\n",
+            "  name: audit-logs-bucket\n  extra_policy_statements:\n    - Sid: EnforceConfusedDeputyProtection\n      Effect: Deny\n      Principal: '*'\n      Action: 's3:*'\n      Resource: ['arn:aws:s3:::audit-logs-bucket', 'arn:aws:s3:::audit-logs-bucket/*']\n      Condition:\n        StringNotEqualsIfExists: {'aws:SourceOrgID': o-a1b2c3d4e5}\n        'Null': {'aws:SourceAccount': 'false'}\n        Bool: {'aws:PrincipalIsAWSService': 'true'}\n",
+        );
+        let (g, mut live) = setup(&spec);
+        with_key_policy(&mut live, serde_json::from_str(ROOT_ONLY).expect("json"));
+        live.context.organization_id = Some("o-a1b2c3d4e5".into());
+        assert_eq!(check(&g, &live, "aws"), vec![]);
+        live.context.organization_id = None;
+        live.context.organization_unknown = true;
+        let found = check(&g, &live, "aws");
+        assert!(!found.is_empty());
+        assert!(
+            found.iter().all(|f| f.reason.starts_with("cannot judge")),
+            "{found:#?}"
+        );
+        live.context.organization_id = Some("o-other".into());
+        live.context.organization_unknown = false;
+        let found = check(&g, &live, "aws");
+        assert!(
+            found
+                .iter()
+                .any(|f| f.reason.contains("EnforceConfusedDeputyProtection")),
+            "{found:#?}"
         );
     }
 }

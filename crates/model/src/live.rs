@@ -24,6 +24,10 @@ pub struct LiveContext {
     pub account_id: String,
     pub organization_id: Option<String>,
     pub kms_key_arn: Option<String>,
+    /// The organization could not be asked (DescribeOrganization refused):
+    /// whether requests carry `aws:SourceOrgID` is not known.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub organization_unknown: bool,
 }
 
 impl LiveContext {

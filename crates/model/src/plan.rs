@@ -233,13 +233,26 @@ impl Finding {
     /// grant has the same id in every plan, and the reason's wording may
     /// change without changing it.
     pub fn stable_id(&self) -> String {
+        self.hashed(false)
+    }
+
+    /// The id of a finding whose `stable_id` another finding of the same plan
+    /// has already (the same grant refused for two reasons, such as two
+    /// alarms' requests): the reason is hashed too.
+    pub fn stable_id_with_reason(&self) -> String {
+        self.hashed(true)
+    }
+
+    fn hashed(&self, with_reason: bool) -> String {
         let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        let reason = if with_reason { &self.reason } else { "" };
         for field in [
-            &self.operation,
+            self.operation.as_str(),
             &self.document,
             &self.principal,
             &self.action,
             &self.resource,
+            reason,
         ] {
             for b in field.bytes().chain(std::iter::once(0)) {
                 hash ^= u64::from(b);
@@ -265,5 +278,44 @@ impl Finding {
             "{} does not allow {} {} on {}: {}",
             self.document, self.principal, self.action, self.resource, self.reason
         )
+    }
+}
+
+#[cfg(test)]
+mod finding_ids {
+    use super::Finding;
+
+    fn finding() -> Finding {
+        Finding {
+            id: String::new(),
+            accepted: false,
+            operation: "UpdateTrail".into(),
+            exception: Some("InsufficientS3BucketPolicyException".into()),
+            document: "bucket policy of b".into(),
+            principal: "cloudtrail.amazonaws.com".into(),
+            action: "s3:PutObject".into(),
+            resource: "arn:aws:s3:::b/AWSLogs/1/x".into(),
+            reason: "explicitly denied by statement \"X\"".into(),
+        }
+    }
+
+    /// Pinned: a saved plan's accepted id must name the same finding in a
+    /// later ctrail, so the hash may never change.
+    #[test]
+    fn a_findings_id_is_pinned_and_ignores_the_reasons_wording() {
+        let f = finding();
+        assert_eq!(f.stable_id(), "PF-8822ae99");
+        let reworded = Finding {
+            reason: "denied by \"X\"".into(),
+            exception: None,
+            ..finding()
+        };
+        assert_eq!(reworded.stable_id(), f.stable_id());
+        assert_ne!(reworded.stable_id_with_reason(), f.stable_id_with_reason());
+        let other = Finding {
+            action: "s3:GetBucketAcl".into(),
+            ..finding()
+        };
+        assert_ne!(other.stable_id(), f.stable_id());
     }
 }

@@ -185,6 +185,15 @@ fn parse(operator: &str) -> Option<Parsed> {
 /// (`None`: the key is absent).
 pub(crate) fn judge(c: &Condition, sent: Option<&[String]>) -> Truth {
     let Some(parsed) = parse(&c.operator) else {
+        // "...IfExists": if the key is not present, the condition is true,
+        // whatever the operator ("Condition operators", "...IfExists
+        // condition operators"); ForAnyValue on an absent key stays false.
+        // Null has no IfExists form: `NullIfExists` is no operator at all.
+        let any_value = c.operator.starts_with("ForAnyValue:");
+        let null = c.operator.rsplit(':').next() == Some("NullIfExists");
+        if sent.is_none() && c.operator.ends_with("IfExists") && !any_value && !null {
+            return Truth::Holds;
+        }
         return Truth::Unknown;
     };
     let (set, test, negated, if_exists) = match parsed {

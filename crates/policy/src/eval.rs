@@ -22,7 +22,7 @@
 //! service principal nothing. `"*"` and `{"AWS": "*"}` are everyone,
 //! services included.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::condition::{self, Truth};
 use crate::document::{Effect, Policy, Principals, Statement};
@@ -53,6 +53,10 @@ pub struct Request<'a> {
     pub action: &'a str,
     pub resource: &'a str,
     context: BTreeMap<String, Vec<String>>,
+    /// Keys the request may carry with values ctrail could not read (e.g.
+    /// `aws:SourceOrgID` when the organization could not be asked): a
+    /// condition on one is judged neither true nor false.
+    unknown: BTreeSet<String>,
 }
 
 impl<'a> Request<'a> {
@@ -62,7 +66,19 @@ impl<'a> Request<'a> {
             action,
             resource,
             context: BTreeMap::new(),
+            unknown: BTreeSet::new(),
         }
+    }
+
+    /// Marks a key whose value the request may carry but ctrail does not
+    /// know: a statement whose outcome turns on it is `CannotJudge`.
+    pub fn with_unknown(mut self, key: &str) -> Self {
+        self.unknown.insert(key.to_ascii_lowercase());
+        self
+    }
+
+    fn is_unknown(&self, key: &str) -> bool {
+        self.unknown.contains(&key.to_ascii_lowercase())
     }
 
     /// Adds a condition key the request carries (names are case-insensitive).
@@ -220,7 +236,17 @@ fn applies(s: &Statement, kind: Kind, req: &Request<'_>) -> Result<(), Miss> {
     let mut unknown = None;
     for c in &s.conditions {
         let sent = req.get(&c.key);
-        match condition::judge(c, sent.map(Vec::as_slice)) {
+        let truth = if req.is_unknown(&c.key) && sent.is_none() {
+            Truth::Unknown
+        } else if c.values.iter().any(|v| has_policy_variable(v)) {
+            // IAM User Guide, "IAM policy elements: Variables and tags": a
+            // `${key}` in a value is replaced by the request's value of that
+            // key; ctrail does not substitute them, so it does not guess.
+            Truth::Unknown
+        } else {
+            condition::judge(c, sent.map(Vec::as_slice))
+        };
+        match truth {
             Truth::Holds => {}
             Truth::Unknown => {
                 unknown.get_or_insert_with(|| c.operator.clone());
@@ -238,6 +264,16 @@ fn applies(s: &Statement, kind: Kind, req: &Request<'_>) -> Result<(), Miss> {
         Some(operator) => Err(Miss::Unknown(operator)),
         None => Ok(()),
     }
+}
+
+/// Whether a condition value holds a policy variable (`${aws:username}`),
+/// other than the escapes `${*}`, `${?}` and `${$}`.
+fn has_policy_variable(value: &str) -> bool {
+    value.match_indices("${").any(|(i, _)| {
+        !["${*}", "${?}", "${$}"]
+            .iter()
+            .any(|e| value[i..].starts_with(e))
+    })
 }
 
 fn principal_matches(p: &Principals, who: Principal<'_>) -> bool {
@@ -510,5 +546,67 @@ mod tests {
             "Action": "kms:*", "Resource": "*"}]}),
         );
         assert!(evaluate(&p, Kind::Resource, &Request::new(CT, "kms:Decrypt", "k")).allowed());
+    }
+
+    /// The data-perimeter confused-deputy statement (aws-samples
+    /// data-perimeter-policy-examples): with the organization unknown it is
+    /// not a Deny ctrail can prove, nor one it can rule out.
+    #[test]
+    fn a_deny_on_a_key_ctrail_could_not_read_cannot_be_judged() {
+        let p = policy(json!({"Statement": [
+            {"Sid": "Write", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+             "Action": "s3:PutObject", "Resource": "*"},
+            {"Sid": "EnforceConfusedDeputyProtection", "Effect": "Deny", "Principal": "*",
+             "Action": "s3:*", "Resource": "*",
+             "Condition": {"StringNotEqualsIfExists": {"aws:SourceOrgID": "o-a1b2c3d4e5"},
+                           "Null": {"aws:SourceAccount": "false"},
+                           "Bool": {"aws:PrincipalIsAWSService": "true"}}}]}));
+        let base = Request::new(CT, "s3:PutObject", "arn:aws:s3:::b/k")
+            .with("aws:SourceAccount", "1")
+            .with("aws:PrincipalIsAWSService", "true");
+        let in_org = base.clone().with("aws:SourceOrgID", "o-a1b2c3d4e5");
+        assert!(evaluate(&p, Kind::Resource, &in_org).allowed());
+        let unknown = base.clone().with_unknown("aws:SourceOrgID");
+        assert!(
+            matches!(
+                evaluate(&p, Kind::Resource, &unknown),
+                Decision::CannotJudge { .. }
+            ),
+            "{:?}",
+            evaluate(&p, Kind::Resource, &unknown)
+        );
+        // Known to be outside the organization: denied, as AWS does.
+        let outside = base.with("aws:SourceOrgID", "o-other");
+        assert!(matches!(
+            evaluate(&p, Kind::Resource, &outside),
+            Decision::Denied(_)
+        ));
+    }
+
+    #[test]
+    fn a_policy_variable_is_not_compared_as_text() {
+        let p = policy(json!({"Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "s3:PutObject", "Resource": "*"},
+            {"Sid": "OwnAccountOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",
+             "Condition": {"StringNotEquals": {"aws:SourceAccount": "${aws:PrincipalAccount}"}}}]}));
+        let req = Request::new(CT, "s3:PutObject", "k").with("aws:SourceAccount", "1");
+        assert!(matches!(
+            evaluate(&p, Kind::Resource, &req),
+            Decision::CannotJudge { .. }
+        ));
+        // The escapes are text.
+        assert!(!has_policy_variable("a${*}b${?}${$}"));
+        assert!(has_policy_variable("arn:aws:s3:::b/${aws:username}/*"));
+    }
+
+    #[test]
+    fn if_exists_on_an_absent_key_holds_whatever_the_operator() {
+        let p = policy(json!({"Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "s3:PutObject", "Resource": "*",
+             "Condition": {"SomeFutureOperatorIfExists": {"aws:SourceVpce": "vpce-1"}}}]}));
+        let req = Request::new(CT, "s3:PutObject", "k");
+        assert!(evaluate(&p, Kind::Resource, &req).allowed());
+        let with_key = req.with("aws:SourceVpce", "vpce-1");
+        assert!(!evaluate(&p, Kind::Resource, &with_key).allowed());
     }
 }

@@ -137,6 +137,7 @@ async fn resolve(
         account_id,
         organization_id: org?,
         kms_key_arn: forms.arn.clone(),
+        organization_unknown: false,
     };
     Ok((context, forms))
 }
@@ -146,14 +147,22 @@ async fn resolve(
 /// principal makes for an account in an organization carries
 /// `aws:SourceOrgID` (IAM User Guide, "AWS global condition context keys"),
 /// which the preflight sends. Read beside the resources, after the account
-/// guard; an account in no organization (AWSOrganizationsNotInUseException)
-/// or a caller not allowed to ask is "no organization known".
-pub(crate) async fn organization(clients: &Clients) -> Option<String> {
+/// guard. `Ok(None)`: the account is in no organization
+/// (AWSOrganizationsNotInUseException); `Err(())`: the organization could
+/// not be asked (a caller without organizations:DescribeOrganization), so
+/// the key is unknown, never assumed absent.
+pub(crate) async fn organization(clients: &Clients) -> Result<Option<String>, ()> {
     match clients.organizations.describe_organization().send().await {
-        Ok(o) => o.organization().and_then(|o| o.id()).map(str::to_owned),
+        Ok(o) => Ok(o.organization().and_then(|o| o.id()).map(str::to_owned)),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_aws_organizations_not_in_use_exception()) =>
+        {
+            Ok(None)
+        }
         Err(e) => {
-            tracing::debug!(error = %e, "no organization read; aws:SourceOrgID is not sent");
-            None
+            tracing::warn!(error = %e, "organizations:DescribeOrganization failed: the preflight cannot judge conditions on aws:SourceOrgID");
+            Err(())
         }
     }
 }

@@ -60,7 +60,7 @@ pub async fn read(
     let dropped = dropped(clients, spec, &desired, cx.clone());
     let organization = async {
         match graph.placeholders().contains(&Placeholder::OrganizationId) {
-            true => None, // read with the context
+            true => Ok(None), // read with the context
             false => context::organization(clients).await,
         }
     };
@@ -92,7 +92,10 @@ pub async fn read(
     let mut resolved = graph.clone();
     resolved.resolve(&|p| ready.context.value(p));
     let mut context = ready.context.clone();
-    context.organization_id = context.organization_id.or(organization);
+    match organization {
+        Ok(id) => context.organization_id = context.organization_id.or(id),
+        Err(()) => context.organization_unknown = context.organization_id.is_none(),
+    }
     Ok((
         LiveState {
             context,

@@ -36,6 +36,9 @@ pub fn run(opts: Options, conn: &Connection) -> ExitCode {
     let mut results = crate::runtime().block_on(super::live::plan_all(&opts.specs, conn));
     let style = Style::detect();
     let mut failed = false;
+    // An acceptance that names no finding fails the plan, and such a plan is
+    // not saved: `apply PLAN` would carry the acceptances that did match.
+    let mut acceptance_failed = false;
     if !opts.accept_findings.is_empty() {
         let mut unknown: Vec<&str> = opts.accept_findings.iter().map(String::as_str).collect();
         for planned in results.iter_mut().flatten() {
@@ -53,6 +56,7 @@ pub fn run(opts: Options, conn: &Connection) -> ExitCode {
                 }
             );
             failed = true;
+            acceptance_failed = true;
         }
     }
     let mut changes = false;
@@ -96,7 +100,14 @@ pub fn run(opts: Options, conn: &Connection) -> ExitCode {
             }
             PlanFormat::Json => json_docs.push(plan::json::document(&section)),
         }
-        if let Some(out) = &opts.out {
+        if let Some(out) = &opts.out
+            && acceptance_failed
+        {
+            eprintln!(
+                "error: the plan was not saved to {}: --accept-finding named no finding",
+                out.display()
+            );
+        } else if let Some(out) = &opts.out {
             if let Err(e) = std::fs::write(out, plan::json::render(&section)) {
                 eprintln!("error: cannot write the plan to {}: {e}", out.display());
                 failed = true;
