@@ -403,12 +403,15 @@ mod tests {
                 (K::S3Bucket, K::S3BucketTags),
                 (K::LogGroup, K::LogGroupTags),
                 (K::IamRole, K::IamRoleTags),
+                (K::KmsKey, K::KmsKey),
                 (K::Trail, K::TrailTags),
             ]
         );
-        // Every kind holding tags is a setting of a resource ctrail owns.
+        // Every kind holding tags is a setting of a resource ctrail owns, or
+        // the resource itself (the KMS key keeps its tags among its
+        // attributes).
         for (resource, tags) in tagged {
-            assert!(ownable(resource) && !ownable(tags));
+            assert!(ownable(resource) && (resource == tags || !ownable(tags)));
         }
         let pruned: Vec<K> = K::ALL.into_iter().filter(|k| prunable(*k)).collect();
         assert_eq!(

@@ -69,7 +69,14 @@ async fn resolve(
                 .send()
                 .await
             {
-                Ok(out) => Ok(out.key_metadata().cloned()),
+                // A key ctrail creates whose alias still names a key pending
+                // deletion (a destroy stopped before DeleteAlias) is the key
+                // the apply is about to create: the dying key's ARN, policy
+                // and rotation are not the spec's (kms::key).
+                Ok(out) => Ok(out
+                    .key_metadata()
+                    .filter(|m| !(k.create && ctrail_kinds::kms::key::pending_deletion(m)))
+                    .cloned()),
                 // The key ctrail creates (create_kms_key) may not exist yet.
                 Err(e)
                     if k.create

@@ -20,11 +20,32 @@
 //! A key whose tags or description the caller may not read is skipped, not
 //! a failure of the search.
 //!
-//! Deleting the key removes the tag first: ScheduleKeyDeletion keeps the
-//! key for its waiting period (KMS API Reference, ScheduleKeyDeletion,
-//! https://docs.aws.amazon.com/kms/latest/APIReference/API_ScheduleKeyDeletion.html),
-//! and a key still tagged would be found again by the next create, which
-//! would put the alias back on a key CloudTrail cannot use.
+//! The key also carries ctrail's ownership tag `ctrail:managed-by`
+//! (docs/ownership.md), which, unlike the marker, stays on it until KMS
+//! deletes it: a destroy deletes the key together with the log bucket,
+//! which holds the ledger, so a destroy run again after one stopped midway
+//! finds the key ctrail's by its tag.
+//!
+//! Deleting the key: UntagResource of the marker, ScheduleKeyDeletion, then
+//! DeleteAlias. Each interruption converges on a run again: the alias still
+//! names the key until the end, so the next destroy finds it; a key already
+//! pending deletion is neither untagged nor scheduled again (both are
+//! refused with `KMSInvalidStateException` on such a key, KMS Developer
+//! Guide, "Key states of AWS KMS keys", table note "is pending deletion",
+//! https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html),
+//! only its alias deleted (DeleteAlias works in every state). The marker
+//! goes first, while the key is `Enabled`, so that a create never finds a
+//! dying key by it.
+//!
+//! An alias that names a key pending deletion (a destroy stopped before
+//! DeleteAlias, or a key scheduled by hand) reads as the key with
+//! `pending_deletion_key` set, which the spec never has: the plan shows a
+//! change, and the apply makes a new key (or takes the one an interrupted
+//! create left) and moves the alias to it with UpdateAlias, which works
+//! when the key the alias leaves is pending deletion (same table, note on
+//! UpdateAlias). The dying key is left as it is, to its deletion. The
+//! reader's context treats such a key as absent too, so the key policy, the
+//! rotation and every ARN in the plan are those of the new key.
 //!
 //! The key decrypts every log file written with it: deleting it (KMS waits
 //! 30 days) makes them unreadable, so a plan never deletes it unless the
@@ -46,6 +67,15 @@ crate::attributes! {
         pub description: String,
         pub key_spec: String,
         pub tags: BTreeMap<String, String>,
+        /// The id of the key the alias names when that key is pending
+        /// deletion; never desired, so such a key is a change, and the
+        /// apply makes a new key for the alias.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub pending_deletion_key: Option<String>,
+        /// ctrail's ownership tag as found: the trail it names. An
+        /// observation (`_`), never compared.
+        #[serde(rename = "_owner", default, skip_serializing_if = "Option::is_none")]
+        pub owner: Option<String>,
     }
 }
 
@@ -53,6 +83,9 @@ impl Kind for Key {
     const STANDING: crate::Standing = crate::Standing::Resource { prunable: false };
 
     const RULES: Rules = Rules::NONE.replace_on(&["key_spec"]);
+
+    /// The key holds its own tags, ctrail's ownership tag among them.
+    const TAGS_OF: Option<ctrail_model::ResourceKind> = Some(ctrail_model::ResourceKind::KmsKey);
 
     fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
         let Some(k) = spec.kms.as_ref().filter(|k| k.create) else {
@@ -67,9 +100,34 @@ impl Kind for Key {
             ),
             key_spec: "SYMMETRIC_DEFAULT".into(),
             tags: spec.tags.clone(),
+            pending_deletion_key: None,
+            owner: None,
         };
         vec![Desired::new(alias, value).holds_audit_logs(spec.bucket.allow_destroy)]
     }
+
+    fn on_live(&self) -> Vec<String> {
+        match &self.pending_deletion_key {
+            Some(id) => vec![format!(
+                "{} names key {id}, which is pending deletion (a destroy that stopped before deleting the alias, or a deletion scheduled by hand): apply makes a new key and moves the alias to it, leaving {id} to its deletion; to keep {id} instead, run `aws kms cancel-key-deletion --key-id {id}` and `aws kms enable-key --key-id {id}` before applying",
+                self.alias
+            )],
+            None => Vec::new(),
+        }
+    }
+}
+
+/// Whether KMS is deleting the key: `PendingDeletion`, or
+/// `PendingReplicaDeletion` for a multi-Region primary key (KMS API
+/// Reference, ScheduleKeyDeletion,
+/// https://docs.aws.amazon.com/kms/latest/APIReference/API_ScheduleKeyDeletion.html).
+#[cfg(feature = "aws")]
+pub fn pending_deletion(meta: &aws_sdk_kms::types::KeyMetadata) -> bool {
+    use aws_sdk_kms::types::KeyState;
+    matches!(
+        meta.key_state(),
+        Some(KeyState::PendingDeletion | KeyState::PendingReplicaDeletion)
+    )
 }
 
 /// A setting of the spec's key: part of the key when ctrail creates it.
@@ -86,17 +144,19 @@ mod aws {
     use aws_sdk_kms::types::{KeyManagerType, KeyMetadata, KeySpec, KeyState, KeyUsageType, Tag};
     use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
-    use super::{ALIAS_TAG, Key};
+    use super::{ALIAS_TAG, Key, pending_deletion};
     use crate::aws::error::call_error;
     use crate::aws::{
         Api, CallError, Cx, Done, Found, ReadCx, Step, TagChange, read_error, refuse,
     };
     use crate::tags::aws_tags;
 
-    /// The spec's tags and ctrail's marker, as KMS takes them.
-    fn kms_tags(want: &Key, marker: bool) -> Result<Vec<Tag>, CallError> {
+    /// The spec's tags, ctrail's ownership tag naming `trail` and, on a new
+    /// key, ctrail's marker, as KMS takes them.
+    fn kms_tags(want: &Key, trail: &str, marker: bool) -> Result<Vec<Tag>, CallError> {
         let tag = |k: &str, v: &str| Tag::builder().tag_key(k).tag_value(v).build();
         let mut set = want.tags.clone();
+        set.insert(ctrail_model::OWNER_TAG.into(), trail.to_owned());
         if marker {
             set.insert(ALIAS_TAG.into(), want.alias.clone());
         }
@@ -175,13 +235,44 @@ mod aws {
         Ok(None)
     }
 
-    /// The key behind the alias, as DescribeKey and ListResourceTags answer.
-    async fn key_id(cx: &Cx<'_>, alias: &str) -> Result<String, CallError> {
+    /// The key behind the alias, as DescribeKey answers.
+    async fn key_of(cx: &Cx<'_>, alias: &str) -> Result<KeyMetadata, CallError> {
         let req = cx.clients.kms.describe_key().key_id(alias);
         let out = crate::send!(cx, "kms:DescribeKey", req).await?;
         out.key_metadata()
-            .map(|m| m.key_id().to_owned())
+            .cloned()
             .ok_or_else(|| refuse("kms:DescribeKey", format!("no key behind {alias}")))
+    }
+
+    /// A new key for the alias: the key an earlier, interrupted attempt made
+    /// (found by its marker), else CreateKey. Each attempt looks first for
+    /// the key an earlier attempt made, so a lost answer never leaves a
+    /// second key.
+    async fn make_key(cx: &Cx<'_>, want: &Key) -> Result<String, CallError> {
+        let c = &cx.clients.kms;
+        let req = c
+            .create_key()
+            .description(&want.description)
+            .key_spec(KeySpec::from(want.key_spec.as_str()))
+            .key_usage(KeyUsageType::EncryptDecrypt)
+            .set_tags(Some(kms_tags(want, &cx.target.trail, true)?));
+        cx.call("kms:CreateKey", || async {
+            if let Some(id) = orphan(c, &want.alias).await? {
+                return Ok(id);
+            }
+            let out = req.clone().send().await;
+            let out = out.map_err(|e| call_error("kms:CreateKey", e))?;
+            let meta = out.key_metadata();
+            let id = meta.map(|m| m.key_id().to_owned());
+            id.ok_or_else(|| refuse("kms:CreateKey", "no key id in the answer"))
+        })
+        .await
+    }
+
+    /// Whether the key `id` is pending deletion now (asked after KMS
+    /// answered `KMSInvalidStateException`).
+    async fn now_pending(cx: &Cx<'_>, id: &str) -> Result<bool, CallError> {
+        Ok(pending_deletion(&key_of(cx, id).await?))
     }
 
     impl Api for Key {
@@ -204,11 +295,14 @@ mod aws {
                 };
                 let tagged = c.list_resource_tags().key_id(meta.key_id()).send().await;
                 let tagged = tagged.map_err(|e| read_error("kms:ListResourceTags", e))?;
-                let tags = tagged
-                    .tags()
-                    .iter()
-                    .filter(|t| t.tag_key() != ALIAS_TAG)
-                    .map(|t| (t.tag_key(), t.tag_value()));
+                let mut tags = crate::tags::from_pairs(
+                    tagged
+                        .tags()
+                        .iter()
+                        .filter(|t| t.tag_key() != ALIAS_TAG)
+                        .map(|t| (t.tag_key(), t.tag_value())),
+                );
+                let owner = tags.remove(ctrail_model::OWNER_TAG);
                 Ok(Some(Key {
                     alias: alias.clone(),
                     description: meta.description().unwrap_or_default().to_owned(),
@@ -216,38 +310,23 @@ mod aws {
                         .key_spec()
                         .map(|s| s.as_str().to_owned())
                         .unwrap_or_default(),
-                    tags: crate::tags::from_pairs(tags),
+                    tags,
+                    pending_deletion_key: pending_deletion(&meta).then(|| meta.key_id().to_owned()),
+                    owner,
                 }))
             })
             .await
         }
 
         /// CreateKey (or the key an interrupted create left) and CreateAlias;
-        /// an existing key has its description and tags set to match.
+        /// an alias naming a key pending deletion gets a new key the same
+        /// way and UpdateAlias; an existing key has its description and
+        /// tags set to match.
         async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             let c = &cx.clients.kms;
             let want = &step.want;
             if step.creating() {
-                // Each attempt looks first for the key an earlier attempt
-                // made, so a lost answer never leaves a second key.
-                let req = c
-                    .create_key()
-                    .description(&want.description)
-                    .key_spec(KeySpec::from(want.key_spec.as_str()))
-                    .key_usage(KeyUsageType::EncryptDecrypt)
-                    .set_tags(Some(kms_tags(want, true)?));
-                let id = cx
-                    .call("kms:CreateKey", || async {
-                        if let Some(id) = orphan(c, &want.alias).await? {
-                            return Ok(id);
-                        }
-                        let out = req.clone().send().await;
-                        let out = out.map_err(|e| call_error("kms:CreateKey", e))?;
-                        let meta = out.key_metadata();
-                        let id = meta.map(|m| m.key_id().to_owned());
-                        id.ok_or_else(|| refuse("kms:CreateKey", "no key id in the answer"))
-                    })
-                    .await?;
+                let id = make_key(cx, want).await?;
                 let req = c.create_alias().alias_name(&want.alias).target_key_id(&id);
                 match crate::send!(cx, "kms:CreateAlias", req).await {
                     Ok(_) => {}
@@ -257,7 +336,19 @@ mod aws {
                 }
                 return Ok("created");
             }
-            let id = key_id(cx, &want.alias).await?;
+            let meta = key_of(cx, &want.alias).await?;
+            if pending_deletion(&meta) {
+                // UpdateAlias may move an alias off a key pending deletion
+                // (KMS Developer Guide, "Key states of AWS KMS keys"; KMS API
+                // Reference, UpdateAlias,
+                // https://docs.aws.amazon.com/kms/latest/APIReference/API_UpdateAlias.html).
+                // Sent again, it names the same key: nothing changes.
+                let id = make_key(cx, want).await?;
+                let req = c.update_alias().alias_name(&want.alias).target_key_id(&id);
+                crate::send!(cx, "kms:UpdateAlias", req).await?;
+                return Ok("created a new key; the alias moved off the key pending deletion");
+            }
+            let id = meta.key_id().to_owned();
             if step.changes.iter().any(|ch| ch.path == "description") {
                 let req = c
                     .update_key_description()
@@ -266,54 +357,101 @@ mod aws {
                 crate::send!(cx, "kms:UpdateKeyDescription", req).await?;
             }
             let change = TagChange::of(step, &want.tags);
-            if !change.remove.is_empty() {
-                let req = c
-                    .untag_resource()
-                    .key_id(&id)
-                    .set_tag_keys(Some(change.remove));
+            let remove: Vec<String> = change
+                .remove
+                .into_iter()
+                .filter(|k| k != ctrail_model::OWNER_TAG)
+                .collect();
+            if !remove.is_empty() {
+                let req = c.untag_resource().key_id(&id).set_tag_keys(Some(remove));
                 crate::send!(cx, "kms:UntagResource", req).await?;
             }
+            // The spec's changed tags, and ctrail's ownership tag (a key
+            // made before ctrail tagged its keys gets it here).
             let set = Key {
                 tags: change.set,
                 ..want.clone()
             };
-            let set = kms_tags(&set, false)?;
-            if !set.is_empty() {
-                let req = c.tag_resource().key_id(&id).set_tags(Some(set));
-                crate::send!(cx, "kms:TagResource", req).await?;
-            }
+            let set = kms_tags(&set, &cx.target.trail, false)?;
+            let req = c.tag_resource().key_id(&id).set_tags(Some(set));
+            crate::send!(cx, "kms:TagResource", req).await?;
             Ok("updated")
         }
 
-        /// UntagResource of ctrail's `ctrail:alias` marker, DeleteAlias, then
-        /// ScheduleKeyDeletion with KMS's longest waiting period (30 days),
-        /// in which CancelKeyDeletion brings it back. The marker goes first,
-        /// while the key is still `Enabled` (the key-state table lets
-        /// TagResource and UntagResource run on an Enabled key; whether a key
-        /// pending deletion may be untagged does not matter then): a later
-        /// create must make a new key, never find this dying one.
+        /// UntagResource of ctrail's `ctrail:alias` marker, ScheduleKeyDeletion
+        /// with KMS's longest waiting period (30 days), in which
+        /// CancelKeyDeletion brings it back, then DeleteAlias. The alias goes
+        /// last, so a destroy stopped at any point finds the key again by
+        /// it; a key already pending deletion (a destroy stopped after
+        /// ScheduleKeyDeletion) only loses its alias: KMS refuses to untag
+        /// or schedule such a key (`KMSInvalidStateException`, "Key states
+        /// of AWS KMS keys"), and its marker went before it was scheduled.
         async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             let c = &cx.clients.kms;
-            let id = match key_id(cx, &step.want.alias).await {
-                Ok(id) => id,
+            let alias = &step.want.alias;
+            let meta = match key_of(cx, alias).await {
+                Ok(meta) => meta,
                 Err(e) if crate::aws::gone(&e, &[]) => return Ok("already gone"),
                 Err(e) => return Err(e),
             };
-            // UntagResource of a tag key the key lacks succeeds (KMS API
-            // Reference, UntagResource), so a repeated delete is safe.
-            let req = c.untag_resource().key_id(&id).tag_keys(ALIAS_TAG);
-            crate::send!(cx, "kms:UntagResource", req).await?;
-            let req = c.delete_alias().alias_name(&step.want.alias);
-            crate::send!(cx, "kms:DeleteAlias", req).await?;
-            let req = c
-                .schedule_key_deletion()
+            let id = meta.key_id().to_owned();
+            let scheduled_now = !pending_deletion(&meta);
+            if scheduled_now {
+                // UntagResource of a tag key the key lacks succeeds (KMS API
+                // Reference, UntagResource), so a repeated delete is safe.
+                let req = c.untag_resource().key_id(&id).tag_keys(ALIAS_TAG);
+                crate::send!(cx, "kms:UntagResource", req).await?;
+                let req = c
+                    .schedule_key_deletion()
+                    .key_id(&id)
+                    .pending_window_in_days(30);
+                match crate::send!(cx, "kms:ScheduleKeyDeletion", req).await {
+                    Ok(_) => {}
+                    // KMS API Reference, ScheduleKeyDeletion, Errors:
+                    // KMSInvalidStateException, "the state of the specified
+                    // resource is not valid for this request"; the key-state
+                    // table gives it for a key already pending deletion (a
+                    // retry whose first answer was lost). That is done; any
+                    // other state is the error it says.
+                    Err(e) if e.code.as_deref() == Some("KMSInvalidStateException") => {
+                        if !now_pending(cx, &id).await? {
+                            return Err(e);
+                        }
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            // DeleteAlias works on a key in any state (key-state table); a
+            // retry whose first answer was lost finds the alias gone.
+            let req = c.delete_alias().alias_name(alias);
+            match crate::send!(cx, "kms:DeleteAlias", req).await {
+                Ok(_) => {}
+                Err(e) if crate::aws::gone(&e, &[]) => {}
+                Err(e) => return Err(e),
+            }
+            Ok(if scheduled_now {
+                "deletion scheduled (30 days)"
+            } else {
+                "deletion was already scheduled; alias deleted"
+            })
+        }
+
+        /// ctrail's ownership tag on the key the alias names (adopting it).
+        async fn mark(cx: &Cx<'_>, name: &str) -> Result<(), CallError> {
+            let id = key_of(cx, name).await?.key_id().to_owned();
+            let owner = [(ctrail_model::OWNER_TAG.to_owned(), cx.target.trail.clone())];
+            let tag = |k: &str, v: &str| Tag::builder().tag_key(k).tag_value(v).build();
+            let set = aws_tags("kms:TagResource", owner.iter().map(|(k, v)| (k, v)), tag)?;
+            let req = cx
+                .clients
+                .kms
+                .tag_resource()
                 .key_id(&id)
-                .pending_window_in_days(30);
-            crate::send!(cx, "kms:ScheduleKeyDeletion", req).await?;
-            Ok("deletion scheduled (30 days)")
+                .set_tags(Some(set));
+            crate::send!(cx, "kms:TagResource", req).await?;
+            Ok(())
         }
     }
-
     #[cfg(test)]
     mod tests {
         use aws_sdk_kms::types::{KeyManagerType, KeyMetadata, KeyState};
@@ -349,6 +487,40 @@ mod aws {
                 unusable(&key(KeyManagerType::Aws, KeyState::Enabled)).as_deref(),
                 Some("an AWS managed key")
             );
+        }
+
+        #[test]
+        fn a_key_pending_deletion_behind_the_alias_is_named_in_the_plan() {
+            use crate::kms::key::{Key, pending_deletion};
+            let dying = key(KeyManagerType::Customer, KeyState::PendingDeletion);
+            assert!(pending_deletion(&dying));
+            for state in [KeyState::Enabled, KeyState::Disabled] {
+                assert!(!pending_deletion(&key(KeyManagerType::Customer, state)));
+            }
+            let live = Key {
+                alias: "alias/logs".into(),
+                description: String::new(),
+                key_spec: "SYMMETRIC_DEFAULT".into(),
+                tags: Default::default(),
+                pending_deletion_key: Some(dying.key_id().to_owned()),
+                owner: Some("trail".into()),
+            };
+            let notes = crate::Kind::on_live(&live);
+            assert_eq!(notes.len(), 1);
+            assert!(notes[0].contains("apply makes a new key"), "{notes:?}");
+            assert!(notes[0].contains(dying.key_id()), "{notes:?}");
+            // Never desired: a live key pending deletion is a change; the
+            // ownership tag is an observation, never compared.
+            let json = serde_json::to_value(&live).expect("json");
+            assert!(json.get("pending_deletion_key").is_some());
+            assert_eq!(json["_owner"], "trail");
+            let enabled = Key {
+                pending_deletion_key: None,
+                owner: None,
+                ..live
+            };
+            let json = serde_json::to_value(&enabled).expect("json");
+            assert!(json.get("pending_deletion_key").is_none() && json.get("_owner").is_none());
         }
     }
 }
