@@ -442,3 +442,41 @@ fn the_adapter_judges_the_newer_trail_settings_as_cloudtrail_does() {
     assert!(out.status.success(), "{}", support::text(&out));
     assert!(support::stdout(&out).contains("trail_events: ok"));
 }
+
+/// Insights on data events moved back to the short form (management events
+/// only) converge: ctrail names `[Management]` in PutInsightSelectors, which
+/// overwrites the Data enabled before, whatever a selector without
+/// categories does (the adapter keeps Data then; trail_events.py).
+#[test]
+fn insights_moved_back_from_data_to_the_short_form_converge() {
+    let em = Emulator::start();
+    let spec = "specs/data-event-insights.yaml";
+    let trail = "data-insights-trail";
+    em.apply(spec);
+    let text = std::fs::read_to_string(support::root().join(spec)).expect("spec");
+    let long = "  insights:\n    - {type: ApiCallRateInsight, event_categories: [Management, Data]}\n    - {type: ApiErrorRateInsight, event_categories: [Data]}\n";
+    assert!(text.contains(long), "{text}");
+    let short = support::scratch_file(
+        "kinds-insights-short",
+        "short.yaml",
+        &text.replace(
+            long,
+            "  insights: [ApiCallRateInsight, ApiErrorRateInsight]\n",
+        ),
+    );
+    em.apply(&short);
+    let (code, plan) = em.plan_json(&short);
+    assert_eq!(code, 0, "{plan:#}");
+    let insights = em.cli(
+        "cloudtrail get-insight-selectors --trail-name {} --query InsightSelectors",
+        &[trail],
+    );
+    let insights: serde_json::Value = serde_json::from_str(&insights).expect("JSON");
+    assert_eq!(
+        insights,
+        serde_json::json!([
+            {"InsightType": "ApiCallRateInsight", "EventCategories": ["Management"]},
+            {"InsightType": "ApiErrorRateInsight", "EventCategories": ["Management"]},
+        ])
+    );
+}

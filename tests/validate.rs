@@ -332,3 +332,42 @@ fn a_closed_pipe_ends_ctrail_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(out.status.code(), Some(141), "{stderr}");
 }
+
+/// What docs/spec.md says of Insights on a trail that logs only read
+/// management events is what `ctrail validate` does: ApiErrorRateInsight
+/// (read or write management events) is accepted, ApiCallRateInsight
+/// (write management events) refused (CloudTrail User Guide, "Working with
+/// CloudTrail Insights").
+#[test]
+fn insights_on_a_read_only_trail_are_as_docs_spec_says() {
+    let spec = |insights: &str| {
+        format!(
+            "version: 1\nregion: us-east-1\ntrail:\n  name: audit-trail\n  event_selectors:\n    - read_write_type: ReadOnly\n  insights: [{insights}]\nbucket: {{name: example-audit-logs}}\n"
+        )
+    };
+    let errors = scratch_file(
+        "read-only-insights",
+        "errors.yaml",
+        &spec("ApiErrorRateInsight"),
+    );
+    let (code, doc) = validate_json(&errors);
+    assert_eq!(code, 0, "{doc:#}");
+    let calls = scratch_file(
+        "read-only-insights",
+        "calls.yaml",
+        &spec("ApiCallRateInsight"),
+    );
+    let (code, doc) = validate_json(&calls);
+    assert_eq!(code, 1, "{doc:#}");
+
+    let docs = std::fs::read_to_string(root().join("docs/spec.md")).expect("docs");
+    let row = docs
+        .lines()
+        .find(|l| l.starts_with("| `insights` |"))
+        .expect("docs/spec.md's insights row");
+    assert!(!row.contains("an explicit list is an error"), "{row}");
+    assert_contains(
+        row,
+        &["a read-only trail may list `ApiErrorRateInsight` but not `ApiCallRateInsight`"],
+    );
+}

@@ -27,6 +27,8 @@ It forwards every AWS request to the emulator and:
     (it appends to the trail's selectors where CloudTrail replaces them), and
     refuses an insight type CloudTrail does not have, and Insights on data
     events (EventCategories) on a trail that logs none (trail_events.py);
+    a selector put without EventCategories keeps the Data its type had
+    (the reading of the API Reference that a client must survive);
   * serves cloudtrail Put/GetEventConfiguration (aggregated data events),
     which the emulator lacks, refusing what CloudTrail refuses (aggregation
     without data events), and keeps a trail's RecursiveLogging, which the
@@ -720,7 +722,9 @@ class Handler(BaseHTTPRequestHandler):
         return True
 
     def _serve_insight_selectors(self, op: str, body: bytes, headers: dict) -> bool:
-        """Put/GetInsightSelectors with CloudTrail's replace semantics."""
+        """Put/GetInsightSelectors with CloudTrail's replace semantics; a
+        selector without EventCategories keeps the categories its type had,
+        plus Management (trail_events.insight_selectors_kept)."""
         name, req = operation(op, body, "PutInsightSelectors", "GetInsightSelectors")
         if name is None:
             return False
@@ -743,7 +747,7 @@ class Handler(BaseHTTPRequestHandler):
                 return True
         with LOCK:
             if name == "PutInsightSelectors":
-                INSIGHTS[key] = req.get("InsightSelectors", [])
+                INSIGHTS[key] = trail_events.insight_selectors_kept(req.get("InsightSelectors", []), INSIGHTS.get(key, []))
             selectors = INSIGHTS.get(key, [])
         if name == "GetInsightSelectors" and not selectors:
             self._json_reply(400, {"__type": "InsightNotEnabledException", "message": f"Trail {arn} does not have Insights enabled."})

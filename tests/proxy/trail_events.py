@@ -60,6 +60,27 @@ def check_insight_categories(selectors: list, data_events: bool):
             )
 
 
+def insight_selectors_kept(put: list, before: list) -> list:
+    """What PutInsightSelectors leaves on the trail, as GetInsightSelectors
+    answers it: one selector per type put, each naming its EventCategories.
+    The InsightSelector page says a selector without EventCategories enables
+    the type "on management API calls by default", and that given
+    categories "overwrite the existing ones"; it does not say whether
+    leaving them out turns off Data enabled before. The proxy takes the
+    reading under which it does not (Management is added to what the type
+    had), so a client converges only if it names the categories it wants."""
+    had = {s.get("InsightType"): s.get("EventCategories") or ["Management"] for s in before or []}
+    kept = []
+    for s in put:
+        categories = s.get("EventCategories")
+        if categories is None:
+            categories = list(had.get(s.get("InsightType"), []))
+            if "Management" not in categories:
+                categories.append("Management")
+        kept.append({**s, "EventCategories": categories})
+    return kept
+
+
 def check_event_configuration(req: dict, data_events: bool) -> list:
     """PutEventConfiguration on a trail; returns the aggregation kept. The
     page names no exception for aggregation on a trail without data events;
@@ -118,6 +139,16 @@ def _self_test():
     assert refused(check_insight_categories, on_data, False) == "InvalidInsightSelectorsException"
     assert refused(check_insight_categories, [{"InsightType": "ApiCallRateInsight"}], False) is None
     assert refused(check_insight_categories, [{"EventCategories": ["Network"]}], True) == "InvalidParameterException"
+
+    call, error = "ApiCallRateInsight", "ApiErrorRateInsight"
+    both = [{"InsightType": call, "EventCategories": ["Data", "Management"]}]
+    assert insight_selectors_kept([{"InsightType": call}], []) == [{"InsightType": call, "EventCategories": ["Management"]}]
+    assert insight_selectors_kept([{"InsightType": call}], both) == both
+    assert insight_selectors_kept([{"InsightType": call, "EventCategories": ["Management"]}], both) == [
+        {"InsightType": call, "EventCategories": ["Management"]}
+    ]
+    assert insight_selectors_kept([{"InsightType": error}], both) == [{"InsightType": error, "EventCategories": ["Management"]}]
+    assert insight_selectors_kept([], both) == []
 
     def put(*templates, category="Data"):
         return {"TrailName": "t", "AggregationConfigurations": [{"EventCategory": category, "Templates": list(templates)}]}

@@ -222,7 +222,7 @@ def main():
         elif kind == "trail_insight_selectors":
             categories = d.get("event_categories", {})
             ct.put_insight_selectors(TrailName=name, InsightSelectors=[
-                {"InsightType": t, **({"EventCategories": categories[t]} if t in categories else {})}
+                {"InsightType": t, "EventCategories": categories.get(t, ["Management"])}
                 for t in d["insight_types"]])
         elif kind == "trail_event_configuration":
             ct.put_event_configuration(TrailName=name, AggregationConfigurations=[

@@ -37,10 +37,12 @@ mod cloudtrail_insight_selectors {
     use crate::cloudtrail::insight_selectors::InsightSelectors;
 
     /// What PutInsightSelectors sends reads back as the desired types and
-    /// categories, in any order; a type sent without categories (on
-    /// management events) reads back the same when AWS names them.
+    /// categories, in any order; a type on management events alone is sent
+    /// with `[Management]` and reads back the same whether AWS answers the
+    /// category or leaves it out.
     #[test]
     fn round_trip() {
+        use aws_sdk_cloudtrail::types::SourceEventCategory;
         let want = InsightSelectors::new([
             (
                 "ApiCallRateInsight".into(),
@@ -50,20 +52,68 @@ mod cloudtrail_insight_selectors {
         ]);
         let mut sent = want.to_aws();
         assert_eq!(sent[0].event_categories().len(), 2);
-        assert!(sent[1].event_categories.is_none(), "{sent:?}");
+        assert_eq!(
+            sent[1].event_categories(),
+            [SourceEventCategory::Management],
+            "{sent:?}"
+        );
         sent.reverse();
         assert_eq!(InsightSelectors::from_aws(&sent), want);
         let answered: Vec<_> = sent
             .iter()
             .map(|s| {
                 let mut s = s.clone();
-                if s.event_categories.is_none() {
-                    s.event_categories = Some(vec!["Management".into()]);
+                if s.event_categories() == [SourceEventCategory::Management] {
+                    s.event_categories = None;
                 }
                 s
             })
             .collect();
         assert_eq!(InsightSelectors::from_aws(&answered), want);
+    }
+
+    /// A type moved back from `[Management, Data]` to the short form is
+    /// sent with `[Management]`, so the categories given overwrite the Data
+    /// enabled before, whatever a selector without them would do.
+    #[test]
+    fn management_only_is_sent_as_management() {
+        let want = InsightSelectors::new([("ApiCallRateInsight".into(), vec![])]);
+        let sent = want.to_aws();
+        assert_eq!(
+            sent[0].event_categories(),
+            [aws_sdk_cloudtrail::types::SourceEventCategory::Management],
+            "{sent:?}"
+        );
+        assert_eq!(InsightSelectors::from_aws(&sent), want);
+    }
+
+    /// GetInsightSelectors answering one selector per category for the
+    /// same type reads as that type with both categories, not the last.
+    #[test]
+    fn one_selector_per_category_reads_as_one_type() {
+        use aws_sdk_cloudtrail::types::{InsightSelector, InsightType, SourceEventCategory};
+        let selector = |c: SourceEventCategory| {
+            InsightSelector::builder()
+                .insight_type(InsightType::ApiCallRateInsight)
+                .event_categories(c)
+                .build()
+        };
+        let want = InsightSelectors::new([(
+            "ApiCallRateInsight".into(),
+            vec!["Management".into(), "Data".into()],
+        )]);
+        for answered in [
+            [
+                selector(SourceEventCategory::Management),
+                selector(SourceEventCategory::Data),
+            ],
+            [
+                selector(SourceEventCategory::Data),
+                selector(SourceEventCategory::Management),
+            ],
+        ] {
+            assert_eq!(InsightSelectors::from_aws(&answered), want, "{answered:?}");
+        }
     }
 
     /// Only Data: Insights on management events are off for that type.

@@ -5,7 +5,7 @@
 //! Insights need the trail to log the events they analyse, so they follow
 //! the event selectors.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use ctrail_model::{AttributeChange, EdgeReason, ResourceKind};
 use ctrail_spec::Spec;
@@ -29,24 +29,38 @@ crate::attributes! {
 
 impl InsightSelectors {
     /// The types with the categories each analyses; a type given (or
-    /// answered) without categories analyses management events.
+    /// answered) without categories analyses management events. A type may
+    /// come more than once (GetInsightSelectors could answer one selector
+    /// per category): its categories are merged into one set, and a type
+    /// whose set is exactly `{Management}` lists none.
     pub fn new(types: impl IntoIterator<Item = (String, Vec<String>)>) -> Self {
-        let mut insight_types = Vec::new();
-        let mut event_categories = BTreeMap::new();
-        for (t, mut categories) in types {
-            categories.sort_unstable();
-            categories.dedup();
-            if !categories.is_empty() && categories != [MANAGEMENT] {
-                event_categories.insert(t.clone(), categories);
+        let mut merged: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (t, categories) in types {
+            let set = merged.entry(t).or_default();
+            if categories.is_empty() {
+                set.insert(MANAGEMENT.to_owned());
             }
-            insight_types.push(t);
+            set.extend(categories);
         }
-        insight_types.sort_unstable();
-        insight_types.dedup();
+        let insight_types = merged.keys().cloned().collect();
+        let event_categories = merged
+            .into_iter()
+            .filter(|(_, set)| !(set.len() == 1 && set.contains(MANAGEMENT)))
+            .map(|(t, set)| (t, set.into_iter().collect()))
+            .collect();
         InsightSelectors {
             insight_types,
             event_categories,
         }
+    }
+
+    /// The categories a type analyses: those listed, or management events
+    /// for a type listed without any.
+    pub fn categories_of(&self, insight_type: &str) -> Vec<String> {
+        self.event_categories
+            .get(insight_type)
+            .cloned()
+            .unwrap_or_else(|| vec![MANAGEMENT.to_owned()])
     }
 }
 
@@ -94,19 +108,25 @@ mod aws {
     use crate::cloudtrail::shared::per_trail;
 
     impl InsightSelectors {
-        /// One selector per type. `EventCategories` is sent unless the type
-        /// analyses management events only, which is what a selector
-        /// without it means (PutInsightSelectors as before data events).
+        /// One selector per type, always with its `EventCategories`,
+        /// `[Management]` included. The API Reference's InsightSelector page
+        /// (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_InsightSelector.html)
+        /// says a selector without categories enables the type "on
+        /// management API calls by default" and that given categories
+        /// "overwrite the existing ones"; it does not say whether leaving
+        /// them out also turns off data events enabled before. Naming
+        /// `[Management]` overwrites them under either reading, so a type
+        /// moved back from `[Management, Data]` to the short form converges.
         pub(crate) fn to_aws(&self) -> Vec<InsightSelector> {
             let selector = |t: &String| {
-                let categories = self.event_categories.get(t).map(|c| {
-                    c.iter()
-                        .map(|c| SourceEventCategory::from(c.as_str()))
-                        .collect()
-                });
+                let categories = self
+                    .categories_of(t)
+                    .iter()
+                    .map(|c| SourceEventCategory::from(c.as_str()))
+                    .collect();
                 InsightSelector::builder()
                     .insight_type(InsightType::from(t.as_str()))
-                    .set_event_categories(categories)
+                    .set_event_categories(Some(categories))
                     .build()
             };
             self.insight_types.iter().map(selector).collect()
@@ -220,5 +240,34 @@ mod tests {
             serde_json::json!({"insight_types": ["ApiCallRateInsight"]})
         );
         assert_eq!(desired("  insights: false\n"), InsightSelectors::new([]));
+    }
+
+    /// A type given more than once keeps every category given for it;
+    /// a type whose categories come to exactly Management lists none.
+    #[test]
+    fn a_type_given_twice_merges_its_categories() {
+        let entry = |c: &[&str]| {
+            let categories = c.iter().map(|c| (*c).to_owned()).collect();
+            ("ApiCallRateInsight".to_owned(), categories)
+        };
+        let both = InsightSelectors::new([entry(&["Management", "Data"])]);
+        assert_eq!(
+            InsightSelectors::new([entry(&["Management"]), entry(&["Data"])]),
+            both
+        );
+        assert_eq!(
+            InsightSelectors::new([entry(&["Data"]), entry(&["Management"])]),
+            both
+        );
+        assert_eq!(InsightSelectors::new([entry(&["Data"]), entry(&[])]), both);
+        assert_eq!(
+            serde_json::to_value(InsightSelectors::new([
+                entry(&["Management"]),
+                entry(&[]),
+                entry(&["Management"])
+            ]))
+            .expect("JSON"),
+            serde_json::json!({"insight_types": ["ApiCallRateInsight"]})
+        );
     }
 }

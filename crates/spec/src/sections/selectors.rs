@@ -266,17 +266,21 @@ pub(crate) fn advanced(cx: &mut Cx<'_>, f: Field<'_>) -> Option<Vec<AdvancedSele
         let Some(list) = decode::list(cx.sink, ff) else {
             continue;
         };
-        let mut field_selectors = Vec::new();
+        let mut entries = Vec::new();
         for fitem in &list {
             if let Some((fs, n)) = field_selector(cx, fitem.field()) {
                 total_values += n;
-                field_selectors.push(fs);
+                entries.push(Located {
+                    value: fs,
+                    loc: fitem.node.loc,
+                    path: fitem.path.clone(),
+                });
             }
         }
-        check_category(cx, &fields, ff, &field_selectors);
+        check_category(cx, ff, &entries);
         out.push(AdvancedSelector {
             name: name.map(|n| n.value),
-            field_selectors,
+            field_selectors: entries.into_iter().map(|e| e.value).collect(),
         });
     }
     if total_values > rules::MAX_ADVANCED_VALUES {
@@ -300,13 +304,14 @@ pub(crate) fn advanced(cx: &mut Cx<'_>, f: Field<'_>) -> Option<Vec<AdvancedSele
 /// AdvancedFieldSelector). A `resources.type` CloudTrail does not list is a
 /// warning naming the nearest listed type: AWS adds types faster than ctrail
 /// is released (`rules::resource_types`).
-fn check_category(
-    cx: &mut Cx<'_>,
-    fields: &decode::Fields<'_>,
-    list: Field<'_>,
-    fs: &[FieldSelector],
-) {
-    let Some(category) = fs.iter().find(|f| f.field == "eventCategory") else {
+///
+/// Each refusal points at the field selector it is about: the one whose
+/// field the category does not take, the `errorCode` one, the one for a
+/// required field that lacks `equals`, or, when the required field has no
+/// field selector at all, the `eventCategory` one that requires it. Only a
+/// missing `eventCategory` points at `field_selectors` itself.
+fn check_category(cx: &mut Cx<'_>, list: Field<'_>, fs: &[Located<FieldSelector>]) {
+    let Some(category) = fs.iter().find(|f| f.value.field == "eventCategory") else {
         cx.sink
             .error(list.at(), list.path, "no `eventCategory` field selector")
             .help(format!(
@@ -315,12 +320,12 @@ fn check_category(
             ));
         return;
     };
-    let mut cats = category.equals.iter();
+    let mut cats = category.value.equals.iter();
     let (Some(cat), None) = (cats.next(), cats.next()) else {
         cx.sink
             .error(
-                list.at(),
-                list.path,
+                category.loc,
+                &category.path,
                 "`eventCategory` must use `equals` with exactly one value",
             )
             .help(format!("one of {}", rules::EVENT_CATEGORIES.join(", ")));
@@ -329,15 +334,15 @@ fn check_category(
     let Some(rule) = rules::category_fields(cat) else {
         return; // already reported at the value
     };
-    if let Some(bad) = fs
+    for bad in fs
         .iter()
-        .find(|f| !rule.allowed.contains(&f.field.as_str()))
+        .filter(|f| !rule.allowed.contains(&f.value.field.as_str()))
     {
         cx.sink
             .error(
-                list.at(),
-                list.path,
-                format!("`{}` cannot be used in a {cat} selector", bad.field),
+                bad.loc,
+                &bad.path,
+                format!("`{}` cannot be used in a {cat} selector", bad.value.field),
             )
             .help(format!(
                 "{cat} selectors may use: {} (CloudTrail API Reference, AdvancedFieldSelector)",
@@ -345,41 +350,48 @@ fn check_category(
             ));
     }
     for required in rule.required {
-        if !fs
+        if fs
             .iter()
-            .any(|f| f.field == *required && !f.equals.is_empty())
+            .any(|f| f.value.field == *required && !f.value.equals.is_empty())
         {
-            let example = match *required {
-                "resources.type" => "{ field: resources.type, equals: [AWS::S3::Object] }",
-                _ => "{ field: eventSource, equals: [s3.amazonaws.com] }",
-            };
-            cx.sink
-                .error(
-                    fields.loc,
-                    list.path,
-                    format!("a {cat} selector needs an equals condition on `{required}`"),
-                )
-                .help(format!("e.g. {example}"));
+            continue;
         }
-    }
-    if cat == "NetworkActivity"
-        && fs.iter().any(|f| {
-            f.field == "errorCode"
-                && (f.equals.is_empty()
-                    || !f.not_equals.is_empty()
-                    || !f.starts_with.is_empty()
-                    || !f.not_starts_with.is_empty()
-                    || !f.ends_with.is_empty()
-                    || !f.not_ends_with.is_empty()
-                    || f.equals
-                        .iter()
-                        .any(|v| !rules::NETWORK_ERROR_CODES.contains(&v.as_str())))
-        })
-    {
+        let example = match *required {
+            "resources.type" => "{ field: resources.type, equals: [AWS::S3::Object] }",
+            _ => "{ field: eventSource, equals: [s3.amazonaws.com] }",
+        };
+        let at = fs
+            .iter()
+            .find(|f| f.value.field == *required)
+            .unwrap_or(category);
         cx.sink
             .error(
-                list.at(),
-                list.path,
+                at.loc,
+                &at.path,
+                format!("a {cat} selector needs an equals condition on `{required}`"),
+            )
+            .help(format!("e.g. {example}"));
+    }
+    if cat != "NetworkActivity" {
+        return;
+    }
+    for bad in fs.iter().filter(|f| {
+        let f = &f.value;
+        f.field == "errorCode"
+            && (f.equals.is_empty()
+                || !f.not_equals.is_empty()
+                || !f.starts_with.is_empty()
+                || !f.not_starts_with.is_empty()
+                || !f.ends_with.is_empty()
+                || !f.not_ends_with.is_empty()
+                || f.equals
+                    .iter()
+                    .any(|v| !rules::NETWORK_ERROR_CODES.contains(&v.as_str())))
+    }) {
+        cx.sink
+            .error(
+                bad.loc,
+                &bad.path,
                 "`errorCode` in a NetworkActivity selector takes only `equals: [VpceAccessDenied]`",
             )
             .help("the only valid errorCode is VpceAccessDenied (CloudTrail API Reference, AdvancedFieldSelector)");
