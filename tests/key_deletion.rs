@@ -56,14 +56,7 @@ fn aliases_of(em: &Emulator, key: &str) -> String {
 /// `ctrail destroy` with the log data, which must fail (a fault injected):
 /// its output.
 fn destroy_fails(em: &Emulator, spec: &str) -> String {
-    let out = em.ctrail(&[
-        "destroy",
-        "--auto-approve",
-        "--delete-log-data",
-        "--confirm-bucket",
-        BUCKET,
-        spec,
-    ]);
+    let out = em.try_destroy_with_log_data(spec, BUCKET);
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -182,15 +175,7 @@ fn a_destroy_stopped_at_each_step_converges_when_run_again() {
     assert!(!tags(&em, &key).to_string().contains("ctrail:alias"));
 
     // Nothing is left, and an apply makes a new key.
-    let out = em.ctrail(&[
-        "destroy",
-        "--auto-approve",
-        "--delete-log-data",
-        "--confirm-bucket",
-        BUCKET,
-        &spec,
-    ]);
-    assert_eq!(out.status.code(), Some(0));
+    let out = em.destroy_with_log_data(&spec, BUCKET);
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("Nothing to destroy"),
         "{}",

@@ -285,11 +285,7 @@ fn data_event_insights_aggregation_and_recursive_logging_drift_and_restore() {
     assert_eq!(code, 0, "{plan:#}");
 
     // As AWS answers them.
-    let insights = em.cli(
-        "cloudtrail get-insight-selectors --trail-name {} --query InsightSelectors",
-        &[trail],
-    );
-    let insights: serde_json::Value = serde_json::from_str(&insights).expect("JSON");
+    let insights = insight_selectors(&em, trail);
     assert_eq!(
         insights,
         serde_json::json!([
@@ -467,11 +463,7 @@ fn insights_moved_back_from_data_to_the_short_form_converge() {
     em.apply(&short);
     let (code, plan) = em.plan_json(&short);
     assert_eq!(code, 0, "{plan:#}");
-    let insights = em.cli(
-        "cloudtrail get-insight-selectors --trail-name {} --query InsightSelectors",
-        &[trail],
-    );
-    let insights: serde_json::Value = serde_json::from_str(&insights).expect("JSON");
+    let insights = insight_selectors(&em, trail);
     assert_eq!(
         insights,
         serde_json::json!([
@@ -479,4 +471,13 @@ fn insights_moved_back_from_data_to_the_short_form_converge() {
             {"InsightType": "ApiErrorRateInsight", "EventCategories": ["Management"]},
         ])
     );
+}
+
+/// The trail's insight selectors as AWS answers them.
+fn insight_selectors(em: &Emulator, trail: &str) -> serde_json::Value {
+    let answer = em.cli(
+        "cloudtrail get-insight-selectors --trail-name {} --query InsightSelectors",
+        &[trail],
+    );
+    serde_json::from_str(&answer).expect("JSON")
 }

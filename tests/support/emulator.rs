@@ -163,16 +163,23 @@ impl Emulator {
 
     /// `ctrail destroy` of `spec` with its log data, `bucket` confirmed,
     /// which must succeed.
-    pub fn destroy_with_log_data(&self, spec: &str, bucket: &str) {
-        let out = self.ctrail(&[
+    pub fn destroy_with_log_data(&self, spec: &str, bucket: &str) -> Output {
+        let out = self.try_destroy_with_log_data(spec, bucket);
+        assert_eq!(out.status.code(), Some(0), "destroy: {}", super::text(&out));
+        out
+    }
+
+    /// `ctrail destroy` with the log data and the bucket's name confirmed,
+    /// whatever its exit code.
+    pub fn try_destroy_with_log_data(&self, spec: &str, bucket: &str) -> Output {
+        self.ctrail(&[
             "destroy",
             "--auto-approve",
             "--delete-log-data",
             "--confirm-bucket",
             bucket,
             spec,
-        ]);
-        assert_eq!(out.status.code(), Some(0), "destroy: {}", super::text(&out));
+        ])
     }
 
     /// Runs the AWS CLI with `args`, whatever its exit code.
