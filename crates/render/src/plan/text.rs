@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use ctrail_differ::{ActionKind, Effect};
+use ctrail_differ::{ActionKind, Effect, Finding};
 
 use super::{Line, Tag, change_lines, security_line, summary_line, symbol, verb};
 use crate::{Section, Style};
@@ -29,33 +29,25 @@ pub fn render(section: &Section<'_>, style: Style) -> String {
         ))
     );
     let blocking: Vec<_> = plan.blocking().collect();
-    if !blocking.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n{}",
-            style.alert(&format!(
-                "Preflight: {} grant(s) AWS would refuse; this plan cannot be applied:",
-                blocking.len()
-            ))
-        );
-        for f in blocking {
-            let _ = writeln!(out, "  {}", style.alert(&format!("x {}", f.message())));
-        }
-    }
+    findings(
+        &mut out,
+        &blocking,
+        &style.alert(&format!(
+            "Preflight: {} grant(s) AWS would refuse; this plan cannot be applied:",
+            blocking.len()
+        )),
+        |f| style.alert(&format!("x {}", f.message())),
+    );
     let accepted: Vec<_> = plan.preflight.iter().filter(|f| f.accepted).collect();
-    if !accepted.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n{}",
-            style.bold(&format!(
-                "Preflight: {} finding(s) accepted with --accept-finding (judged wrong by whoever planned; AWS may still refuse them):",
-                accepted.len()
-            ))
-        );
-        for f in accepted {
-            let _ = writeln!(out, "  ! {}", f.message());
-        }
-    }
+    findings(
+        &mut out,
+        &accepted,
+        &style.bold(&format!(
+            "Preflight: {} finding(s) accepted with --accept-finding (judged wrong by whoever planned; AWS may still refuse them):",
+            accepted.len()
+        )),
+        |f| format!("! {}", f.message()),
+    );
     let summary = plan.summary();
     if !summary.has_changes() {
         out.push_str(&super::unchanged(
@@ -119,4 +111,15 @@ pub fn render(section: &Section<'_>, style: Style) -> String {
     }
     let _ = writeln!(out, "{}", style.bold(&summary_line(&summary)));
     out
+}
+
+/// A heading and one line a finding, when there are any.
+fn findings(out: &mut String, list: &[&Finding], heading: &str, line: impl Fn(&Finding) -> String) {
+    if list.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n{heading}");
+    for f in list {
+        let _ = writeln!(out, "  {}", line(f));
+    }
 }
