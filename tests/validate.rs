@@ -290,6 +290,17 @@ fn init_from_the_seeds_example_input_writes_the_shipped_spec() {
     let shipped =
         std::fs::read_to_string(root().join("specs/security-audit-trail.yaml")).expect("spec");
     assert_eq!(stdout(&out), shipped);
+    // As the seed writes its parameters: `--enable-data-events true`.
+    let as_the_seed_writes: Vec<&str> = seed
+        .iter()
+        .flat_map(|a| match *a {
+            "--enable-data-events" | "--enable-insights" => vec![*a, "true"],
+            other => vec![other],
+        })
+        .collect();
+    let out = ctrail(&as_the_seed_writes);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), shipped);
 
     let dir = scratch("init");
     let path = dir.join("new.yaml");

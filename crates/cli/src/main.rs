@@ -102,6 +102,7 @@ enum Command {
     /// The same read and comparison as `plan`. Exits 0 when nothing drifted,
     /// 2 when something did, 1 on error.
     Drift {
+        /// The spec files to compare with the account.
         #[arg(required = true, value_name = "SPEC")]
         specs: Vec<PathBuf>,
         /// `jsonl`: one JSON object per drifted resource, then a summary line; `markdown` for a ticket.
@@ -164,6 +165,7 @@ enum Command {
     Init(commands::init::Options),
     /// Print a shell completion script: ctrail completions bash > /etc/bash_completion.d/ctrail
     Completions {
+        /// The shell to write the script for.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
@@ -347,5 +349,68 @@ fn main() -> ExitCode {
             format,
             attributes,
         } => commands::graph::run(&spec, format, attributes),
+    }
+}
+
+#[cfg(test)]
+mod help {
+    use clap::CommandFactory;
+
+    /// Every option and argument of every command says what it is for in
+    /// `--help` (a blank line there told a new user nothing).
+    #[test]
+    fn every_option_has_a_line_of_help() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if matches!(id, "help" | "version") {
+                    continue;
+                }
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    missing.push(format!("{path} {id}"));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&super::Cli::command(), "ctrail", &mut missing);
+        assert!(missing.is_empty(), "options without help: {missing:?}");
+    }
+
+    /// The seed writes its parameter as `--enable-data-events true`.
+    #[test]
+    fn init_takes_the_flag_alone_or_with_true_or_false() {
+        let parse = |args: &[&str]| {
+            let mut argv = vec!["ctrail", "init"];
+            argv.extend_from_slice(args);
+            <super::Cli as clap::Parser>::try_parse_from(argv).map_err(|e| e.to_string())
+        };
+        for (args, data, insights) in [
+            (&[][..], false, false),
+            (&["--enable-data-events"][..], true, false),
+            (
+                &["--enable-data-events", "true", "--enable-insights", "false"][..],
+                true,
+                false,
+            ),
+            (
+                &["--enable-data-events=false", "--enable-insights"][..],
+                false,
+                true,
+            ),
+        ] {
+            let cli = parse(args).unwrap_or_else(|e| panic!("{args:?}: {e}"));
+            let super::Command::Init(opts) = cli.command else {
+                panic!("not init");
+            };
+            assert_eq!(
+                (opts.enable_data_events, opts.enable_insights),
+                (data, insights),
+                "{args:?}"
+            );
+        }
+        assert!(parse(&["--enable-data-events", "yes"]).is_err());
     }
 }

@@ -24,8 +24,10 @@ pub enum CheckFormat {
 
 #[derive(clap::Args)]
 pub struct Options {
+    /// The spec whose CIS controls are judged.
     #[arg(value_name = "SPEC")]
     pub spec: PathBuf,
+    /// `text` for a terminal, `json` for tools, `markdown` for a pull request, `sarif` for code scanning.
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
     /// Judge the account as it is (read-only), in the spec's region: every

@@ -20,6 +20,7 @@ use super::live::{self, Planned};
 
 #[derive(clap::Args)]
 pub struct Options {
+    /// The spec whose resources ctrail made are deleted.
     #[arg(value_name = "SPEC")]
     pub spec: PathBuf,
     /// Destroy without asking (for pipelines, after reviewing the plan).

@@ -12,20 +12,26 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 
 #[derive(clap::Args)]
 pub struct Options {
+    /// The trail's name (3-128 letters, digits, periods, underscores, dashes).
     #[arg(long)]
     pub trail_name: Option<String>,
+    /// The S3 bucket CloudTrail delivers log files to (created by ctrail).
     #[arg(long)]
     pub s3_bucket_name: Option<String>,
+    /// The trail's home region, e.g. us-east-1.
     #[arg(long)]
     pub region: Option<String>,
     /// The CloudWatch Logs log group (none: no real-time copy, no alarms).
     #[arg(long)]
     pub cloudwatch_log_group: Option<String>,
-    /// Log S3 object and Lambda data events (billed per 100,000 events).
-    #[arg(long)]
+    /// Log S3 object and Lambda data events (billed per 100,000 events); the
+    /// flag alone means true, and `true`/`false` may follow it as the seed
+    /// writes its parameter.
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", default_value = "false", action = clap::ArgAction::Set)]
     pub enable_data_events: bool,
-    /// Turn on CloudTrail Insights (billed per 100,000 events analysed).
-    #[arg(long)]
+    /// Turn on CloudTrail Insights (billed per 100,000 events analysed); the
+    /// flag alone means true, and `true`/`false` may follow it.
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", default_value = "false", action = clap::ArgAction::Set)]
     pub enable_insights: bool,
     /// A customer managed KMS key: id, ARN or alias.
     #[arg(long, value_name = "KEY")]

@@ -10,6 +10,7 @@ use crate::PlanFormat;
 
 #[derive(clap::Args)]
 pub struct Options {
+    /// The spec files to plan (each in its own section).
     #[arg(required = true, value_name = "SPEC")]
     pub specs: Vec<PathBuf>,
     /// Save the plan (JSON) for a later `ctrail apply PLAN`.

@@ -20,6 +20,7 @@ pub enum ReportFormat {
 pub struct Options {
     #[command(flatten)]
     pub target: super::verify::Target,
+    /// `markdown` for a ticket or pull request, `html` for one self-contained page, `json` for tools.
     #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
     pub format: ReportFormat,
     /// Write the report to this file instead of standard output.

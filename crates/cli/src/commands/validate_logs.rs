@@ -43,6 +43,7 @@ pub struct Options {
     /// organization trail).
     #[arg(long)]
     pub account_id: Option<String>,
+    /// `text` as the AWS CLI's validate-logs writes it, `json` for tools.
     #[arg(long, value_enum, default_value_t = LogsFormat::Text)]
     pub format: LogsFormat,
     /// How many files are fetched and hashed at once.
