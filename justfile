@@ -55,6 +55,12 @@ lint-workflows:
     "{{venv}}/bin/check-jsonschema" --builtin-schema vendor.github-workflows examples/github-actions/*.yml
     "{{venv}}/bin/check-jsonschema" --builtin-schema custom.github-workflows-require-timeout examples/github-actions/*.yml
     "{{venv}}/bin/python" -m py_compile examples/github-actions/ctrail_github.py tests/github/fake_github.py
+    # The spec schema under both regex dialects editors and pipelines use:
+    # ECMA-262 (regress) and Python's re (the jsonschema package).
+    for dialect in default python; do \
+        "{{venv}}/bin/check-jsonschema" --regex-variant "$dialect" --schemafile schema/ctrail-spec.schema.json \
+            specs/*.yaml tests/schema-corpus/valid-*.yaml; \
+    done
 
 # Unit and integration tests (cargo-nextest when installed, cargo test otherwise).
 unit-and-integration:

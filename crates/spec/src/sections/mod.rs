@@ -115,17 +115,24 @@ pub(crate) const SHAPE: Object = Object::new(
     "a key ARN or alias ARN in kms_key_id names the spec's region",
     "under profile cis, the alert topic has a subscriber and no cis preset entry is disabled",
     "each prevent_destroy entry's kind is a resource kind ctrail manages",
+    TAG_CHARACTERS,
 ]);
 
 /// Tags: at most 50, keys and values as every tagging API accepts them.
+/// Their characters (letters and numbers of any script) are checked by
+/// `ctrail validate` (rules::tags) and listed among the schema's limits: a
+/// `\p{L}` pattern is ECMA-262 only, and Python's `re` (the `jsonschema`
+/// package, check-jsonschema's python variant) cannot compile it, so a spec
+/// with tags failed to validate there.
 pub(crate) const TAGS: Ty = Ty::Map {
-    key: Str::ANY
-        .pattern(r"^[\p{L}\p{N} _.:/=+\-@]*$")
-        .not(&["^[aA][wW][sS]:"])
-        .len(1, 128),
-    value: Str::ANY.pattern(r"^[\p{L}\p{N} _.:/=+\-@]*$").len(0, 256),
+    key: Str::ANY.not(&["^[aA][wW][sS]:"]).len(1, 128),
+    value: Str::ANY.len(0, 256),
     max: rules::tags::MAX_TAGS,
 };
+
+/// What the schema leaves of the tag rules to `ctrail validate`.
+pub(crate) const TAG_CHARACTERS: &str =
+    "tag keys and values hold only letters and numbers (of any script), spaces and _ . : / = + - @";
 
 /// State shared by the section decoders of one file.
 pub(crate) struct Cx<'s> {
