@@ -306,7 +306,16 @@ fn init_from_the_seeds_example_input_writes_the_shipped_spec() {
     let path = dir.join("new.yaml");
     let path_arg = path.to_string_lossy().into_owned();
     let with_out: Vec<&str> = seed.iter().copied().chain(["--out", &path_arg]).collect();
-    assert!(ctrail(&with_out).status.success());
+    let out = ctrail(&with_out);
+    assert!(out.status.success());
+    // The modeline's default names ../schema/, which a scratch folder lacks:
+    // init says how to get this ctrail's schema there.
+    let expected = dir.join("../schema/ctrail-spec.schema.json");
+    assert!(
+        stderr(&out).contains(&format!("ctrail schema --out {}", expected.display())),
+        "{}",
+        stderr(&out)
+    );
     assert!(ctrail(&["validate", &path_arg]).status.success());
     assert_error(&ctrail(&with_out), "cannot create");
     assert_error(

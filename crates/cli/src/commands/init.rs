@@ -226,7 +226,28 @@ fn init(opts: &Options) -> Result<ExitCode, String> {
                 path.display(),
                 path.display()
             );
+            if let Some(hint) = missing_schema(path, &opts.schema) {
+                eprintln!("{hint}");
+            }
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// How to get the schema the spec's modeline names, when it names a file
+/// that is not there (the default fits this repository's specs/ beside
+/// schema/, not a spec written elsewhere).
+fn missing_schema(spec: &std::path::Path, schema: &str) -> Option<String> {
+    if schema.contains("://") {
+        return None;
+    }
+    let dir = spec.parent().unwrap_or(std::path::Path::new("."));
+    let resolved = dir.join(schema);
+    if resolved.exists() {
+        return None;
+    }
+    Some(format!(
+        "note: the spec's yaml-language-server modeline names {schema}, which is not there for editors to read; write this ctrail's schema there with `ctrail schema --out {}`, or name another with --schema PATH_OR_URL",
+        resolved.display()
+    ))
 }
