@@ -168,7 +168,9 @@ pub(crate) async fn organization(clients: &Clients) -> Result<Option<String>, ()
             Ok(None)
         }
         Err(e) => {
-            tracing::warn!(error = %e, "organizations:DescribeOrganization failed: the preflight cannot judge conditions on aws:SourceOrgID");
+            // Said only where it matters: a statement turning on the key is
+            // a "cannot judge" finding.
+            tracing::debug!(error = %e, "organizations:DescribeOrganization failed: conditions on aws:SourceOrgID cannot be judged");
             Err(())
         }
     }
