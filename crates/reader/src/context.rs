@@ -101,13 +101,7 @@ async fn resolve(
         if !needs_org {
             return Ok(None);
         }
-        clients
-            .organizations
-            .describe_organization()
-            .send()
-            .await
-            .map(|o| o.organization().and_then(|o| o.id()).map(str::to_owned))
-            .map_err(|e| call_error("organizations:DescribeOrganization", e))
+        describe_organization(clients).await
     };
     let (identity, key, org) = tokio::join!(sts, kms, org);
     let account_id = identity?
@@ -159,14 +153,9 @@ async fn resolve(
 /// not be asked (a caller without organizations:DescribeOrganization), so
 /// the key is unknown, never assumed absent.
 pub(crate) async fn organization(clients: &Clients) -> Result<Option<String>, ()> {
-    match clients.organizations.describe_organization().send().await {
-        Ok(o) => Ok(o.organization().and_then(|o| o.id()).map(str::to_owned)),
-        Err(e)
-            if e.as_service_error()
-                .is_some_and(|s| s.is_aws_organizations_not_in_use_exception()) =>
-        {
-            Ok(None)
-        }
+    match describe_organization(clients).await {
+        Ok(id) => Ok(id),
+        Err(e) if e.code() == Some("AWSOrganizationsNotInUseException") => Ok(None),
         Err(e) => {
             // Said only where it matters: a statement turning on the key is
             // a "cannot judge" finding.
@@ -174,4 +163,15 @@ pub(crate) async fn organization(clients: &Clients) -> Result<Option<String>, ()
             Err(())
         }
     }
+}
+
+/// The caller's organization's id (DescribeOrganization).
+async fn describe_organization(clients: &Clients) -> Result<Option<String>, ReadError> {
+    clients
+        .organizations
+        .describe_organization()
+        .send()
+        .await
+        .map(|o| o.organization().and_then(|o| o.id()).map(str::to_owned))
+        .map_err(|e| call_error("organizations:DescribeOrganization", e))
 }
