@@ -24,7 +24,6 @@ const CLOUDWATCH: &str = "cloudwatch.amazonaws.com";
 struct Trail<'a> {
     partition: &'a str,
     account: &'a str,
-    organization: Option<&'a str>,
     /// Whether service requests carry `aws:SourceOrgID`, and its value.
     source_org: SourceOrg<'a>,
     attrs: &'a Value,
@@ -131,6 +130,13 @@ impl<'a> SourceOrg<'a> {
             (None, false) => SourceOrg::None,
         }
     }
+}
+
+/// The ARN of an alarm of `account` notifying `topic_arn`, in the topic's
+/// region: the `aws:SourceArn` its notification carries.
+fn alarm_arn(partition: &str, account: &str, topic_arn: &str, alarm: &str) -> String {
+    let region = topic_arn.split(':').nth(3).unwrap_or_default();
+    format!("arn:{partition}:cloudwatch:{region}:{account}:alarm:{alarm}")
 }
 
 /// One check: a request that must be allowed by `document`.
@@ -271,7 +277,6 @@ pub fn judge_all(desired: &ResourceGraph, live: &LiveState, partition: &str) -> 
         let trail = Trail {
             partition,
             account,
-            organization: live.context.organization_id.as_deref(),
             source_org: SourceOrg::of(&live.context),
             attrs: &r.desired,
             exists: matches!(live.resources.get(&r.address), Some(Observed::Present(_))),
@@ -373,7 +378,7 @@ fn bucket(out: &mut Judgement, g: &ResourceGraph, live: &LiveState, t: &Trail<'_
         .unwrap_or_default();
     let mut folders = vec![t.account.to_owned()];
     if t.flag("is_organization_trail")
-        && let Some(org) = t.organization
+        && let SourceOrg::Member(org) = t.source_org
     {
         folders.push(format!("{org}/{}", t.account));
     }
@@ -531,12 +536,8 @@ fn key(out: &mut Judgement, g: &ResourceGraph, live: &LiveState, t: &Trail<'_>) 
             .map(|r| r.address.name.as_str())
             .collect();
         let c = Check::of("alarm notification", None, &document, "");
-        let region = arn.split(':').nth(3).unwrap_or(t.region());
         for alarm in alarms {
-            let alarm_arn = format!(
-                "arn:{}:cloudwatch:{region}:{}:alarm:{alarm}",
-                t.partition, t.account
-            );
+            let alarm_arn = alarm_arn(t.partition, t.account, arn, alarm);
             for (action, shown) in [
                 ("kms:GenerateDataKey", "kms:GenerateDataKey*"),
                 ("kms:Decrypt", "kms:Decrypt"),
@@ -590,7 +591,7 @@ fn role(out: &mut Judgement, g: &ResourceGraph, t: &Trail<'_>) {
         let home = format!("{group}:log-stream:{}_CloudTrail_{}", t.account, t.region());
         let mut streams: Vec<String> = vec![home.clone(), format!("{home}_2")];
         if t.flag("is_organization_trail")
-            && let Some(org) = t.organization
+            && let SourceOrg::Member(org) = t.source_org
         {
             // The role page's organization policy allows `<org id>_*` and
             // spells no more (docs/aws-rules.md): the member account's
@@ -691,11 +692,7 @@ fn alarms(
             .map(|a| a.iter().filter_map(Value::as_str).collect())
             .unwrap_or_default();
         for (name, arn) in topics.iter().filter(|(_, arn)| actions.contains(arn)) {
-            let region = arn.split(':').nth(3).unwrap_or("us-east-1");
-            let alarm_arn = format!(
-                "arn:{partition}:cloudwatch:{region}:{account}:alarm:{}",
-                alarm.address.name
-            );
+            let alarm_arn = alarm_arn(partition, account, arn, &alarm.address.name);
             let document = format!("topic policy of {arn}");
             let doc = topic_policy(g, live, name, arn, account);
             let Some(policy) = parsed(out, &doc, &document) else {
