@@ -61,6 +61,11 @@ lint-workflows:
         "{{venv}}/bin/check-jsonschema" --regex-variant "$dialect" --schemafile schema/ctrail-spec.schema.json \
             specs/*.yaml tests/schema-corpus/valid-*.yaml; \
     done
+    # The CLI crate packages with its license and README.
+    files="$(cargo package --list --quiet --allow-dirty -p ctrail-cli)"; \
+        for f in LICENSE README.md Cargo.toml src/main.rs; do \
+            grep -qx "$f" <<<"$files" || { echo "cargo package leaves out $f"; exit 1; }; \
+        done
 
 # Unit and integration tests (cargo-nextest when installed, cargo test otherwise).
 unit-and-integration:
