@@ -180,9 +180,12 @@ enum Command {
         out: Option<PathBuf>,
     },
     /// Write man pages (ctrail.1 and one per command) into a directory.
+    ///
+    /// --out is required: the pages are never written where ctrail happens
+    /// to run (the working directory is often a checkout).
     Man {
-        /// Where to write them.
-        #[arg(long, value_name = "DIR", default_value = ".")]
+        /// The directory to write them into (made if missing).
+        #[arg(long, value_name = "DIR", required = true)]
         out: PathBuf,
     },
     /// Show the AWS resources a spec implies, in the order they are created.
@@ -377,6 +380,16 @@ mod help {
         let mut missing = Vec::new();
         walk(&super::Cli::command(), "ctrail", &mut missing);
         assert!(missing.is_empty(), "options without help: {missing:?}");
+    }
+
+    /// `ctrail man` writes only where it is told: without --out it is a
+    /// usage error, not seventeen pages in the working directory.
+    #[test]
+    fn man_needs_a_directory() {
+        let parse = |argv: &[&str]| <super::Cli as clap::Parser>::try_parse_from(argv);
+        let err = parse(&["ctrail", "man"]).err().expect("ctrail man without --out");
+        assert_eq!(err.kind(), clap::error::ErrorKind::MissingRequiredArgument);
+        assert!(parse(&["ctrail", "man", "--out", "pages"]).is_ok());
     }
 
     /// The seed writes its parameter as `--enable-data-events true`.

@@ -218,8 +218,8 @@ macro_rules! registry {
             names: &[String],
         ) -> Result<Vec<(ctrail_model::Address, ctrail_model::Observed)>, aws::ReadError> {
             match kind {
-                // Boxed: each kind's read is a large future; 25 of them inline
-                // would overflow a thread's stack.
+                // Boxed: each kind's read is a large future; one inline per
+                // kind of the registry would overflow a thread's stack.
                 $(ResourceKind::$variant => Box::pin(dispatch::read::<$ty>(rcx, names)).await,)*
             }
         }

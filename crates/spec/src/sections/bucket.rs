@@ -52,9 +52,6 @@ pub struct AccessLogBucket {
     pub expiration_days: u32,
 }
 
-/// How long access logs are kept by default: a year, as for audit logs.
-const ACCESS_LOG_DAYS: u32 = 365;
-
 const OWNERSHIP: [&str; 3] = [
     "BucketOwnerEnforced",
     "BucketOwnerPreferred",
@@ -271,7 +268,7 @@ pub(crate) fn read(cx: &mut Cx<'_>, f: Field<'_>, kms: Option<&KmsKeyRef>) -> Op
                 .help("prefer hyphens");
         }
     }
-    let versioning = cx.bool_or(&fields, "versioning", true);
+    let versioning = cx.bool_or(&fields, "versioning", defaults::VERSIONING);
     cx.warn_if_off(
         &fields,
         "versioning",
@@ -279,7 +276,7 @@ pub(crate) fn read(cx: &mut Cx<'_>, f: Field<'_>, kms: Option<&KmsKeyRef>) -> Op
         "overwritten or deleted log files cannot be recovered",
     );
     let public_access_block = read_pab(cx, fields.get("public_access_block"));
-    let bucket_key = cx.bool_or(&fields, "bucket_key", true);
+    let bucket_key = cx.bool_or(&fields, "bucket_key", defaults::BUCKET_KEY);
     if kms.is_none()
         && let Some(bf) = fields.get("bucket_key")
     {
@@ -293,13 +290,13 @@ pub(crate) fn read(cx: &mut Cx<'_>, f: Field<'_>, kms: Option<&KmsKeyRef>) -> Op
         None => Some(vec![defaults::lifecycle_rule()]),
         Some(lf) => read_lifecycle(cx, lf),
     };
-    let allow_destroy = cx.bool_or(&fields, "allow_destroy", false);
+    let allow_destroy = cx.bool_or(&fields, "allow_destroy", defaults::BUCKET_ALLOW_DESTROY);
     // CloudTrail encrypts each log file with the trail's key whatever the
     // bucket's default encryption (CloudTrail User Guide, "Encrypting
     // CloudTrail log files with AWS KMS keys (SSE-KMS)"), so SSE-S3 as the
     // bucket's default is a setting found in the wild (seed 001's CLI steps
     // leave S3's default), not a gap.
-    let sse_kms = cx.bool_or(&fields, "sse_kms", true);
+    let sse_kms = cx.bool_or(&fields, "sse_kms", defaults::SSE_KMS);
     if let Some(sf) = fields.get("sse_kms") {
         if kms.is_none() {
             cx.sink.warning(
@@ -338,7 +335,10 @@ pub(crate) fn read(cx: &mut Cx<'_>, f: Field<'_>, kms: Option<&KmsKeyRef>) -> Op
             .help("put the statements in `policy`, or remove `policy`");
     }
     let ownership = cx.string(&fields, "object_ownership");
-    if let Some(o) = ownership.as_ref().filter(|o| o.value != OWNERSHIP[0]) {
+    if let Some(o) = ownership
+        .as_ref()
+        .filter(|o| o.value != defaults::OBJECT_OWNERSHIP)
+    {
         let (sink, what) = (&mut *cx.sink, format!("object ownership `{}`", o.value));
         match OWNERSHIP.contains(&o.value.as_str()) {
             true => sink.warning(o.loc, &o.path, format!("{what} keeps ACLs on")),
@@ -354,7 +354,7 @@ pub(crate) fn read(cx: &mut Cx<'_>, f: Field<'_>, kms: Option<&KmsKeyRef>) -> Op
         _ => None,
     };
     Some(Bucket {
-        object_ownership: ownership.map_or_else(|| OWNERSHIP[0].into(), |o| o.value),
+        object_ownership: ownership.map_or_else(|| defaults::OBJECT_OWNERSHIP.into(), |o| o.value),
         access_logging,
         name: name?.value,
         versioning,
@@ -387,8 +387,8 @@ fn read_access_logging(cx: &mut Cx<'_>, f: Field<'_>, bucket: &str) -> Option<Ac
     }
     let target_prefix = cx
         .string(&fields, "target_prefix")
-        .map_or_else(|| format!("{bucket}/"), |p| p.value);
-    let create = cx.bool_or(&fields, "create", true);
+        .map_or_else(|| defaults::access_log_prefix(bucket), |p| p.value);
+    let create = cx.bool_or(&fields, "create", defaults::ACCESS_LOG_BUCKET_CREATE);
     let days = fields
         .get("expiration_days")
         .map(|df| (df, decode::integer(cx.sink, df, 1, MAX_DAYS.into())));
@@ -402,7 +402,7 @@ fn read_access_logging(cx: &mut Cx<'_>, f: Field<'_>, bucket: &str) -> Option<Ac
             .help("remove it, or `create: false`");
     }
     let expiration_days = match days {
-        None => ACCESS_LOG_DAYS,
+        None => defaults::ACCESS_LOG_DAYS,
         Some((_, Some(d))) => d.value,
         Some((_, None)) => return None,
     };
@@ -431,10 +431,26 @@ fn read_pab(cx: &mut Cx<'_>, f: Option<Field<'_>>) -> PublicAccessBlock {
                 return PublicAccessBlock::ALL;
             };
             PublicAccessBlock {
-                block_public_acls: cx.bool_or(&fields, "block_public_acls", true),
-                ignore_public_acls: cx.bool_or(&fields, "ignore_public_acls", true),
-                block_public_policy: cx.bool_or(&fields, "block_public_policy", true),
-                restrict_public_buckets: cx.bool_or(&fields, "restrict_public_buckets", true),
+                block_public_acls: cx.bool_or(
+                    &fields,
+                    "block_public_acls",
+                    defaults::BLOCK_PUBLIC_ACCESS,
+                ),
+                ignore_public_acls: cx.bool_or(
+                    &fields,
+                    "ignore_public_acls",
+                    defaults::BLOCK_PUBLIC_ACCESS,
+                ),
+                block_public_policy: cx.bool_or(
+                    &fields,
+                    "block_public_policy",
+                    defaults::BLOCK_PUBLIC_ACCESS,
+                ),
+                restrict_public_buckets: cx.bool_or(
+                    &fields,
+                    "restrict_public_buckets",
+                    defaults::BLOCK_PUBLIC_ACCESS,
+                ),
             }
         }
     };
@@ -471,7 +487,7 @@ fn read_lifecycle(cx: &mut Cx<'_>, f: Field<'_>) -> Option<Vec<LifecycleRule>> {
                 format!("rule id \"{}\" is used twice", id.value),
             );
         }
-        let enabled = cx.bool_or(&fields, "enabled", true);
+        let enabled = cx.bool_or(&fields, "enabled", defaults::LIFECYCLE_RULE_ENABLED);
         let prefix = cx
             .string(&fields, "prefix")
             .map(|p| p.value)

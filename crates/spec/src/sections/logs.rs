@@ -85,7 +85,7 @@ pub(crate) fn read(
         Some(f) => Some(decode::mapping(cx.sink, f, &SHAPE)?),
     };
     if let Some(fields) = &fields
-        && !cx.bool_or(fields, "enabled", true)
+        && !cx.bool_or(fields, "enabled", defaults::CLOUDWATCH_LOGS)
     {
         return Some(None);
     }
@@ -122,16 +122,16 @@ pub(crate) fn read(
     };
     let allow_destroy = fields
         .as_ref()
-        .map(|fs| cx.bool_or(fs, "allow_destroy", false))
-        .unwrap_or(false);
+        .map(|fs| cx.bool_or(fs, "allow_destroy", defaults::LOG_GROUP_ALLOW_DESTROY))
+        .unwrap_or(defaults::LOG_GROUP_ALLOW_DESTROY);
     use super::statements::{Document, read};
     let field = |key: &str| fields.as_ref().and_then(|fs| fs.get(key));
     let extra_trust_statements = read(cx, field("extra_trust_statements"), Document::Resource);
     let extra_role_statements = read(cx, field("extra_role_statements"), Document::Identity);
     let encrypted = fields
         .as_ref()
-        .map(|fs| cx.bool_or(fs, "encrypted", true))
-        .unwrap_or(true);
+        .map(|fs| cx.bool_or(fs, "encrypted", defaults::LOG_GROUP_ENCRYPTED))
+        .unwrap_or(defaults::LOG_GROUP_ENCRYPTED);
     if let Some(fs) = &fields {
         cx.warn_if_off(
             fs,

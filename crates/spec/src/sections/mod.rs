@@ -14,6 +14,7 @@ mod trail;
 use std::collections::BTreeMap;
 
 use crate::decode::{self, Field, Fields, Located};
+use crate::defaults;
 use crate::diagnostic::Sink;
 use crate::model::{Kms, Spec};
 use crate::rules::{self, Problem};
@@ -261,8 +262,12 @@ pub(crate) fn read(sink: &mut Sink, root: &Node, source: &str) -> Option<Spec> {
             }
         }
     });
-    let manage_key_policy = cx.bool_or(&top, "manage_kms_key_policy", true);
-    let create_key = cx.bool_or(&top, "create_kms_key", false);
+    let manage_key_policy = cx.bool_or(
+        &top,
+        "manage_kms_key_policy",
+        defaults::MANAGE_KMS_KEY_POLICY,
+    );
+    let create_key = cx.bool_or(&top, "create_kms_key", defaults::CREATE_KMS_KEY);
     if create_key {
         if let (Some(k), Some(f)) = (
             kms_key
@@ -291,7 +296,7 @@ pub(crate) fn read(sink: &mut Sink, root: &Node, source: &str) -> Option<Spec> {
                 .help("remove manage_kms_key_policy, or create_kms_key");
         }
     }
-    let rotation = cx.bool_or(&top, "kms_key_rotation", true);
+    let rotation = cx.bool_or(&top, "kms_key_rotation", defaults::KMS_KEY_ROTATION);
     cx.warn_if_off(
         &top,
         "kms_key_rotation",

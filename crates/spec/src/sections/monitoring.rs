@@ -221,17 +221,8 @@ pub const PRESETS: &[Preset] = &[
     },
 ];
 
-/// Defaults of every alarm; docs/monitoring.md explains them.
-pub mod alarm_defaults {
-    pub const STATISTIC: &str = "Sum";
-    pub const PERIOD: u32 = 300;
-    pub const EVALUATION_PERIODS: u32 = 1;
-    pub const THRESHOLD: f64 = 1.0;
-    pub const COMPARISON: &str = "GreaterThanOrEqualToThreshold";
-    pub const TREAT_MISSING_DATA: &str = "notBreaching";
-    pub const NAMESPACE: &str = "CloudTrailMetrics";
-    pub const METRIC_VALUE: &str = "1";
-}
+/// Defaults of every alarm (kept in `defaults.rs` with the others).
+pub use crate::defaults::alarm as alarm_defaults;
 
 /// The entries of one preset, expanded with defaults (alarms notify the alert
 /// topic, queries run on `log_group`).
@@ -606,7 +597,7 @@ fn alarm(cx: &mut Cx<'_>, f: Option<Field<'_>>, filter_name: &str) -> Option<Ala
     let get = |cx: &mut Cx<'_>, key: &str| fs.as_ref().and_then(|fs| cx.string(fs, key));
     let name = match get(cx, "name") {
         Some(n) => checked(cx, Some(n), r::alarm_name),
-        None => Some(format!("{filter_name}Alarm")),
+        None => Some(alarm_defaults::name(filter_name)),
     };
     let description = get(cx, "description").map(|d| d.value);
     let statistic = match get(cx, "statistic") {

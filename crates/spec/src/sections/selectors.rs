@@ -2,6 +2,7 @@
 
 use super::Cx;
 use crate::decode::{self, Field, Item, Located};
+use crate::defaults;
 use crate::model::{AdvancedSelector, BasicSelector, DataResource, FieldSelector, ReadWriteType};
 use crate::rules::resource_types;
 use crate::rules::selectors as rules;
@@ -153,7 +154,11 @@ pub(crate) fn basic(cx: &mut Cx<'_>, f: Field<'_>) -> Option<Vec<BasicSelector>>
                 }
             },
         };
-        let include_management_events = cx.bool_or(&fields, "include_management_events", true);
+        let include_management_events = cx.bool_or(
+            &fields,
+            "include_management_events",
+            defaults::INCLUDE_MANAGEMENT_EVENTS,
+        );
         let exclude_management_event_sources = fields
             .get("exclude_management_event_sources")
             .and_then(|f| decode::string_list(cx.sink, f))

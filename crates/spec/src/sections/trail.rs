@@ -134,14 +134,18 @@ pub(crate) fn read(cx: &mut Cx<'_>, f: Field<'_>) -> Option<(Trail, Located<Stri
         .required(&fields, "trail", "name")
         .filter(|n| cx.check(n, rules::names::trail_name(&n.value)));
 
-    let multi_region = cx.bool_or(&fields, "multi_region", true);
+    let multi_region = cx.bool_or(&fields, "multi_region", defaults::MULTI_REGION);
     cx.warn_if_off(
         &fields,
         "multi_region",
         multi_region,
         "API activity in other regions will not be recorded",
     );
-    let include_global_service_events = cx.bool_or(&fields, "include_global_service_events", true);
+    let include_global_service_events = cx.bool_or(
+        &fields,
+        "include_global_service_events",
+        defaults::INCLUDE_GLOBAL_SERVICE_EVENTS,
+    );
     cx.warn_if_off(
         &fields,
         "include_global_service_events",
@@ -153,21 +157,25 @@ pub(crate) fn read(cx: &mut Cx<'_>, f: Field<'_>) -> Option<(Trail, Located<Stri
     {
         cx.report(f.at(), f.path, p);
     }
-    let log_file_validation = cx.bool_or(&fields, "log_file_validation", true);
+    let log_file_validation = cx.bool_or(
+        &fields,
+        "log_file_validation",
+        defaults::LOG_FILE_VALIDATION,
+    );
     cx.warn_if_off(
         &fields,
         "log_file_validation",
         log_file_validation,
         "tampering with log files cannot be detected",
     );
-    let logging = cx.bool_or(&fields, "logging", true);
+    let logging = cx.bool_or(&fields, "logging", defaults::LOGGING);
     cx.warn_if_off(
         &fields,
         "logging",
         logging,
         "the trail will not record anything",
     );
-    let organization = cx.bool_or(&fields, "organization", false);
+    let organization = cx.bool_or(&fields, "organization", defaults::ORGANIZATION);
     if organization
         && !multi_region
         && let Some(f) = fields.get("organization")
@@ -472,7 +480,11 @@ fn read_recursive_logging(
     selectors: &EventSelectors,
 ) -> bool {
     let loops = selectors.may_log_deliveries();
-    let on = cx.bool_or(fields, "recursive_logging", !loops);
+    let on = cx.bool_or(
+        fields,
+        "recursive_logging",
+        defaults::recursive_logging(loops),
+    );
     if on
         && loops
         && let Some(f) = fields.get("recursive_logging")
