@@ -43,6 +43,12 @@ fn dropping_monitoring_deletes_only_what_ctrail_made() {
         &[LOG_GROUP],
     ));
     assert_eq!(ours.len(), 15, "{ours:?}");
+    // The alert topic and its email subscription are there to be pruned.
+    assert_eq!(alert_topics(&em), vec![ALERT_TOPIC]);
+    assert_eq!(
+        alert_subscriptions(&em),
+        vec!["email security-team@example.com"]
+    );
     // Someone adds a filter and an alarm of their own on the same log group.
     em.cli(
         "logs put-metric-filter --log-group-name {} --filter-name HandMade --filter-pattern {} --metric-transformations metricName=HandMade,metricNamespace=Mine,metricValue=1",
@@ -110,8 +116,53 @@ fn dropping_monitoring_deletes_only_what_ctrail_made() {
         &[],
     );
     assert_eq!(lines(&queries), vec!["HandMadeQuery"]);
+    // The alert topic went with the section, and with it its subscription.
+    assert_eq!(alert_topics(&em), Vec::<String>::new());
+    assert_eq!(alert_subscriptions(&em), Vec::<String>::new());
     let (code, plan) = em.plan_json(&without);
     assert_eq!(code, 0, "{plan:#}");
+}
+
+/// The alert topic of `specs/security-monitoring.yaml`.
+const ALERT_TOPIC: &str = "cloudtrail-security-alerts";
+
+/// The names of the account's SNS topics called `ALERT_TOPIC`, read back
+/// with the AWS CLI (ListTopics gives ARNs; the name is the ARN's last part).
+fn alert_topics(em: &Emulator) -> Vec<String> {
+    lines(&em.cli(
+        "sns list-topics --query Topics[].TopicArn --output text",
+        &[],
+    ))
+    .into_iter()
+    .filter_map(|arn| arn.rsplit(':').next().map(str::to_owned))
+    .filter(|name| name == ALERT_TOPIC)
+    .collect()
+}
+
+/// "protocol endpoint" of every subscription in the account to a topic
+/// called `ALERT_TOPIC`, pending confirmation or not (ListSubscriptions).
+fn alert_subscriptions(em: &Emulator) -> Vec<String> {
+    let listed = em.cli("sns list-subscriptions --output json", &[]);
+    let doc: Value = serde_json::from_str(&listed).expect("ListSubscriptions JSON");
+    let mut subs: Vec<String> = doc["Subscriptions"]
+        .as_array()
+        .expect("Subscriptions")
+        .iter()
+        .filter(|s| {
+            s["TopicArn"]
+                .as_str()
+                .is_some_and(|a| a.ends_with(&format!(":{ALERT_TOPIC}")))
+        })
+        .map(|s| {
+            format!(
+                "{} {}",
+                s["Protocol"].as_str().unwrap_or("?"),
+                s["Endpoint"].as_str().unwrap_or("?")
+            )
+        })
+        .collect();
+    subs.sort();
+    subs
 }
 
 #[test]
