@@ -123,6 +123,26 @@ fn dropping_monitoring_deletes_only_what_ctrail_made() {
     assert_eq!(code, 0, "{plan:#}");
 }
 
+/// `BUCKET`'s policy, public access block (its four switches) and default
+/// encryption rules, read back with the AWS CLI; each read must succeed, so
+/// a setting deleted reads as the CLI's error.
+fn bucket_settings(em: &Emulator) -> [String; 3] {
+    [
+        em.cli(
+            "s3api get-bucket-policy --bucket {} --query Policy --output text",
+            &[BUCKET],
+        ),
+        em.cli(
+            "s3api get-public-access-block --bucket {} --query PublicAccessBlockConfiguration.[BlockPublicAcls,IgnorePublicAcls,BlockPublicPolicy,RestrictPublicBuckets] --output text",
+            &[BUCKET],
+        ),
+        em.cli(
+            "s3api get-bucket-encryption --bucket {} --query ServerSideEncryptionConfiguration.Rules --output json",
+            &[BUCKET],
+        ),
+    ]
+}
+
 /// The alert topic of `specs/security-monitoring.yaml`.
 const ALERT_TOPIC: &str = "cloudtrail-security-alerts";
 
@@ -293,6 +313,21 @@ fn destroy_keeps_the_log_data_unless_told_and_a_second_destroy_is_a_no_op() {
         &[BUCKET, log_key, &file.to_string_lossy()],
     );
 
+    // What the kept bucket holds besides its log files, as applied.
+    let settings = bucket_settings(&em);
+    assert!(
+        settings[0].contains("cloudtrail.amazonaws.com"),
+        "{settings:?}"
+    );
+    assert_eq!(
+        settings[1], "True\tTrue\tTrue\tTrue",
+        "public access block: {settings:?}"
+    );
+    assert!(
+        settings[2].contains("SSEAlgorithm"),
+        "encryption: {settings:?}"
+    );
+
     // By default: everything but the bucket (and its log file) and the log group.
     let out = em.ctrail(&["destroy", "--auto-approve", &with]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
@@ -321,6 +356,22 @@ fn destroy_keeps_the_log_data_unless_told_and_a_second_destroy_is_a_no_op() {
         &[],
     );
     assert_eq!(groups.trim(), LOG_GROUP);
+    // The kept log group's filters, the saved queries and the alert topic
+    // went with the trail.
+    let filters = em.cli(
+        "logs describe-metric-filters --log-group-name {} --query metricFilters[].filterName --output text",
+        &[LOG_GROUP],
+    );
+    assert_eq!(filters.trim(), "");
+    let queries = em.cli(
+        "logs describe-query-definitions --query queryDefinitions[].name --output text",
+        &[],
+    );
+    assert_eq!(queries.trim(), "");
+    assert_eq!(alert_topics(&em), Vec::<String>::new());
+    assert_eq!(alert_subscriptions(&em), Vec::<String>::new());
+    // The kept bucket keeps its policy, public access block and encryption.
+    assert_eq!(bucket_settings(&em), settings);
 
     // A second destroy changes nothing.
     em.reset_counts();
