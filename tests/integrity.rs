@@ -339,13 +339,17 @@ fn every_tampering_is_reported_with_its_verdict_and_file() {
 }
 
 /// `N/M <name> files valid[, K/M <name> files INVALID]` from the AWS CLI's
-/// summary: (valid, invalid).
+/// summary: (valid, invalid). The CLI writes the line only when it judged a
+/// file of that kind; every region of these tests has both kinds, so a
+/// missing line (the CLI found nothing, or its summary changed) fails.
 fn cli_ratio(out: &str, name: &str) -> (u64, u64) {
-    let Some(line) = out
-        .lines()
-        .find(|l| l.contains(&format!(" {name} files valid")))
-    else {
-        return (0, 0);
+    // "backfill digest files valid" is another line than "digest files valid".
+    let valid = format!("{name} files valid");
+    let Some(line) = out.lines().find(|l| {
+        l.split_once(' ')
+            .is_some_and(|(ratio, rest)| ratio.contains('/') && rest.starts_with(&valid))
+    }) else {
+        panic!("the AWS CLI's summary has no \"N/M {valid}\" line:\n{out}");
     };
     let numbers: Vec<u64> = line
         .split(|c: char| !c.is_ascii_digit())
@@ -356,6 +360,28 @@ fn cli_ratio(out: &str, name: &str) -> (u64, u64) {
         [valid, _, invalid, _] => (valid, invalid),
         _ => panic!("cannot read {line:?}"),
     }
+}
+
+/// The AWS CLI's summary as `_write_summary_text` writes it (awscli,
+/// customizations/cloudtrail/validation.py): a backfill line is not the
+/// digest line, and no log line (no log file judged) is no (0, 0).
+const CLI_SUMMARY: &str = "Results requested for 2026-11-01T00:00:00Z to 2026-11-03T00:00:00Z
+Results found for 2026-11-01T00:00:00Z to 2026-11-03T00:00:00Z:
+
+2/3 backfill digest files valid, 1/3 backfill digest files INVALID
+47/48 digest files valid, 1/48 digest files INVALID
+";
+
+#[test]
+fn cli_ratio_reads_its_own_line_only() {
+    assert_eq!(cli_ratio(CLI_SUMMARY, "digest"), (47, 1));
+    assert_eq!(cli_ratio(CLI_SUMMARY, "backfill digest"), (2, 1));
+}
+
+#[test]
+#[should_panic(expected = "the AWS CLI's summary has no \"N/M log files valid\" line")]
+fn cli_ratio_fails_on_a_missing_line() {
+    cli_ratio(CLI_SUMMARY, "log");
 }
 
 /// The AWS CLI's `validate-logs`, pointed at the same emulator and adapter
