@@ -14,13 +14,13 @@
 //! it stays as `{"held": false}` (a new ETag, which invalidates every plan
 //! read before). A holder that is gone (past its expiry, or a process of
 //! this host that no longer runs) is taken over; `force_unlock` releases a
-//! named lock by hand.
+//! named lock by hand. Its S3 calls are the kinds runtime's `state`
+//! module, which the ledger shares; the lock's meaning lives here.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use aws_sdk_s3::error::ProvideErrorMetadata;
-use aws_sdk_s3::primitives::ByteStream;
-use ctrail_kinds::aws::{CallError, Clients, RetryPolicy, Retrying, call, error::call_error};
+use ctrail_kinds::aws::state::{self, Condition, GetError, Stored};
+use ctrail_kinds::aws::{CallError, Clients, RetryPolicy, Retrying, call};
 use serde::{Deserialize, Serialize};
 
 /// How long a lock holds without its holder: longer than any apply.
@@ -50,9 +50,7 @@ pub struct LockInfo {
 impl LockInfo {
     /// When the lock was taken: `2026-11-24T05:00:00Z`.
     pub fn since(&self) -> String {
-        aws_smithy_types::DateTime::from_secs(self.started)
-            .fmt(aws_smithy_types::date_time::Format::DateTime)
-            .unwrap_or_default()
+        state::utc(self.started)
     }
 }
 
@@ -185,48 +183,36 @@ pub struct Locker<'a> {
 impl Locker<'_> {
     /// Reads the lock object (with the plan).
     pub async fn observe(&self, place: &LockPlace) -> Result<Observed, CallError> {
-        let s3 = &self.clients.s3;
-        let got = call(
+        let stored = call(
             "lock",
             "s3:GetObject",
             &self.policy,
             self.on_retry,
             || async {
-                match s3
-                    .get_object()
-                    .bucket(&place.bucket)
-                    .key(&place.key)
-                    .send()
+                state::get(self.clients, &place.bucket, &place.key)
                     .await
-                {
-                    Ok(o) => {
-                        let etag = o.e_tag().unwrap_or_default().to_owned();
-                        let body = o.body.collect().await.map_err(|e| CallError {
-                            operation: "s3:GetObject",
-                            code: None,
-                            message: e.to_string(),
-                            class: ctrail_kinds::aws::Class::Transient,
-                        })?;
-                        let info = serde_json::from_slice(&body.into_bytes()).unwrap_or(LockInfo {
-                            held: false,
-                            id: String::new(),
-                            owner: String::new(),
-                            host: String::new(),
-                            pid: 0,
-                            operation: String::new(),
-                            started: 0,
-                            expires: 0,
-                        });
-                        Ok(Observed::Present { etag, info })
-                    }
-                    Err(e) if e.code() == Some("NoSuchKey") => Ok(Observed::Absent),
-                    Err(e) if e.code() == Some("NoSuchBucket") => Ok(Observed::NoBucket),
-                    Err(e) => Err(call_error("s3:GetObject", e)),
-                }
+                    .map_err(GetError::into_call)
             },
         )
         .await?;
-        Ok(got)
+        Ok(match stored {
+            Stored::NoBucket => Observed::NoBucket,
+            Stored::Absent => Observed::Absent,
+            Stored::Present { etag, body } => {
+                // A lock object that does not parse holds nothing.
+                let info = serde_json::from_slice(&body).unwrap_or(LockInfo {
+                    held: false,
+                    id: String::new(),
+                    owner: String::new(),
+                    host: String::new(),
+                    pid: 0,
+                    operation: String::new(),
+                    started: 0,
+                    expires: 0,
+                });
+                Observed::Present { etag, info }
+            }
+        })
     }
 
     /// A conditional put of `info`: `Ok(Some(etag))` written, `Ok(None)`
@@ -237,7 +223,6 @@ impl Locker<'_> {
         info: &LockInfo,
         condition: &Condition,
     ) -> Result<Option<String>, CallError> {
-        let s3 = &self.clients.s3;
         let body = serde_json::to_vec(info).unwrap_or_default();
         call(
             "lock",
@@ -245,28 +230,7 @@ impl Locker<'_> {
             &self.policy,
             self.on_retry,
             || async {
-                let mut req = s3
-                    .put_object()
-                    .bucket(&place.bucket)
-                    .key(&place.key)
-                    .content_type("application/json")
-                    .body(ByteStream::from(body.clone()));
-                req = match condition {
-                    Condition::Absent => req.if_none_match("*"),
-                    Condition::Etag(e) => req.if_match(e),
-                };
-                match req.send().await {
-                    Ok(o) => Ok(Some(o.e_tag().unwrap_or_default().to_owned())),
-                    Err(e)
-                        if matches!(
-                            e.code(),
-                            Some("PreconditionFailed" | "ConditionalRequestConflict")
-                        ) =>
-                    {
-                        Ok(None)
-                    }
-                    Err(e) => Err(call_error("s3:PutObject", e)),
-                }
+                state::put(self.clients, &place.bucket, &place.key, &body, condition).await
             },
         )
         .await
@@ -338,29 +302,12 @@ impl Locker<'_> {
     }
 
     async fn create_bucket(&self, place: &LockPlace) -> Result<(), CallError> {
-        use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration};
-        let s3 = &self.clients.s3;
-        let config = (place.region != "us-east-1").then(|| {
-            CreateBucketConfiguration::builder()
-                .location_constraint(BucketLocationConstraint::from(place.region.as_str()))
-                .build()
-        });
         call(
             "lock",
             "s3:CreateBucket",
             &self.policy,
             self.on_retry,
-            || async {
-                let req = s3
-                    .create_bucket()
-                    .bucket(&place.bucket)
-                    .set_create_bucket_configuration(config.clone());
-                match req.send().await {
-                    Ok(_) => Ok(()),
-                    Err(e) if e.code() == Some("BucketAlreadyOwnedByYou") => Ok(()),
-                    Err(e) => Err(call_error("s3:CreateBucket", e)),
-                }
-            },
+            || async { state::create_bucket(self.clients, &place.bucket, &place.region).await },
         )
         .await
     }
@@ -421,9 +368,4 @@ impl Locker<'_> {
             None => Err(LockError::Moved(place.clone())),
         }
     }
-}
-
-enum Condition {
-    Absent,
-    Etag(String),
 }

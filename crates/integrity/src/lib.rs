@@ -4,11 +4,17 @@
 //! in one run, fetching in parallel and hashing as the bytes stream in.
 //! docs/log-integrity.md has the format and each fact's source.
 
+#[cfg(test)]
+mod chain_tests;
 pub mod digest;
+#[cfg(test)]
+mod memory;
+pub mod store;
 pub mod testdata;
 pub mod validate;
 
 pub use digest::{DigestFile, Layout, LogFile};
+pub use store::{ObjectStore, PublicKeys};
 pub use validate::{
     Checked, Counts, FileKind, PublicKey, Report, Request, RunError, Verdict, public_keys, run,
     text,

@@ -9,7 +9,6 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::sync::Arc;
 
-use aws_sdk_s3::error::ProvideErrorMetadata;
 use flate2::write::GzDecoder;
 use futures::StreamExt;
 use serde::Serialize;
@@ -19,6 +18,7 @@ use crate::digest::{
     self, DigestFile, Layout, LogFile, SIGNATURE_ALGORITHM, digest_key_time, signature_holds,
     string_to_sign,
 };
+use crate::store::{Body, GetError, ObjectStore, PublicKeys, Query, StoreError};
 
 /// The most a digest may inflate to: a real one lists at most a few
 /// thousand log files in well under this.
@@ -197,12 +197,10 @@ pub enum RunError {
     NoPublicKeys(String, String),
 }
 
-fn aws_error<E: ProvideErrorMetadata>(operation: &'static str, e: &E) -> RunError {
-    let code = e.code().unwrap_or("error");
-    let message = e.message().unwrap_or_default();
+fn aws_error(operation: &'static str, e: &StoreError) -> RunError {
     RunError::Aws {
         operation,
-        message: format!("{code}: {message}"),
+        message: format!("{}: {}", e.code, e.message),
     }
 }
 
@@ -219,10 +217,10 @@ enum Fetch {
     Invalid,
 }
 
-/// Validates every region's chain of `req`'s trail; `keys` from
-/// ListPublicKeys. `keep_valid` keeps the valid files' verdicts too.
-pub async fn run(
-    s3: &aws_sdk_s3::Client,
+/// Validates every region's chain of `req`'s trail, read from `s3`; `keys`
+/// from ListPublicKeys. `keep_valid` keeps the valid files' verdicts too.
+pub async fn run<S: ObjectStore>(
+    s3: &S,
     keys: &[PublicKey],
     req: &Request,
     keep_valid: bool,
@@ -307,26 +305,29 @@ fn tokio_stream_of<T: Send + 'static>(
 }
 
 /// The regions with digests: the folders under `CloudTrail-Digest/`.
-async fn regions(s3: &aws_sdk_s3::Client, layout: &Layout) -> Result<Vec<String>, RunError> {
+async fn regions<S: ObjectStore>(s3: &S, layout: &Layout) -> Result<Vec<String>, RunError> {
     let folder = format!("{}CloudTrail-Digest/", layout.root());
-    let mut pages = s3
-        .list_objects_v2()
-        .bucket(&layout.bucket)
-        .prefix(&folder)
-        .delimiter("/")
-        .into_paginator()
-        .send();
+    let query = Query {
+        bucket: &layout.bucket,
+        prefix: &folder,
+        delimiter: Some("/"),
+        start_after: None,
+    };
     let mut out = Vec::new();
-    while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| aws_error("s3:ListObjectsV2", &e))?;
-        for p in page.common_prefixes() {
-            if let Some(region) = p
-                .prefix()
-                .and_then(|p| p.strip_prefix(&folder))
-                .map(|r| r.trim_end_matches('/'))
-            {
+    let mut next = None;
+    loop {
+        let page = s3
+            .list(&query, next)
+            .await
+            .map_err(|e| aws_error("s3:ListObjectsV2", &e))?;
+        for p in &page.prefixes {
+            if let Some(region) = p.strip_prefix(&folder).map(|r| r.trim_end_matches('/')) {
                 out.push(region.to_owned());
             }
+        }
+        next = page.next;
+        if next.is_none() {
+            break;
         }
     }
     out.sort();
@@ -336,34 +337,41 @@ async fn regions(s3: &aws_sdk_s3::Client, layout: &Layout) -> Result<Vec<String>
 /// The digest keys of one region from a minute before `start` to an hour
 /// after `end` (a digest covering `end` is written up to an hour later), in
 /// time order.
-async fn listed(
-    s3: &aws_sdk_s3::Client,
+async fn listed<S: ObjectStore>(
+    s3: &S,
     req: &Request,
     region: &str,
 ) -> Result<Vec<String>, RunError> {
     let layout = &req.layout;
     let from = layout.digest_key(region, req.start - 60);
     let until = req.end + 3600;
-    let mut pages = s3
-        .list_objects_v2()
-        .bucket(&layout.bucket)
-        .prefix(layout.digest_folder(region))
-        .start_after(from)
-        .into_paginator()
-        .send();
+    let folder = layout.digest_folder(region);
+    let query = Query {
+        bucket: &layout.bucket,
+        prefix: &folder,
+        delimiter: None,
+        start_after: Some(&from),
+    };
     let mut out = Vec::new();
-    'pages: while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| aws_error("s3:ListObjectsV2", &e))?;
-        for o in page.contents() {
-            let Some(key) = o.key() else { continue };
+    let mut next = None;
+    'pages: loop {
+        let page = s3
+            .list(&query, next)
+            .await
+            .map_err(|e| aws_error("s3:ListObjectsV2", &e))?;
+        for key in &page.keys {
             if !layout.is_trail_digest(region, key) {
                 continue;
             }
             match digest_key_time(key) {
                 Some(t) if t > until => break 'pages,
-                Some(t) if t >= req.start - 60 => out.push(key.to_owned()),
+                Some(t) if t >= req.start - 60 => out.push(key.clone()),
                 _ => {}
             }
+        }
+        next = page.next;
+        if next.is_none() {
+            break;
         }
     }
     Ok(out)
@@ -391,8 +399,8 @@ struct Link {
 /// digest; a chain start with older digests listed is a gap (logging was
 /// off). It stops once a digest starts before `start`. The listed digests
 /// are fetched ahead, `DIGESTS_AHEAD` at a time.
-async fn walk(
-    s3: &aws_sdk_s3::Client,
+async fn walk<S: ObjectStore>(
+    s3: &S,
     keys: &[PublicKey],
     req: &Request,
     region: &str,
@@ -558,13 +566,13 @@ fn judge(
 }
 
 /// Fetches and inflates a digest (at most `MAX_DIGEST_BYTES`).
-async fn fetch_digest(s3: &aws_sdk_s3::Client, bucket: &str, key: &str) -> Result<Fetch, RunError> {
-    let got = match s3.get_object().bucket(bucket).key(key).send().await {
+async fn fetch_digest<S: ObjectStore>(s3: &S, bucket: &str, key: &str) -> Result<Fetch, RunError> {
+    let got = match s3.get(bucket, key).await {
         Ok(got) => got,
-        Err(e) if matches!(e.code(), Some("NoSuchKey" | "NotFound")) => return Ok(Fetch::NotFound),
-        Err(e) => return Err(aws_error("s3:GetObject", &e)),
+        Err(GetError::NotFound) => return Ok(Fetch::NotFound),
+        Err(GetError::Failed(e)) => return Err(aws_error("s3:GetObject", &e)),
     };
-    let metadata = got.metadata().cloned().unwrap_or_default();
+    let metadata = got.metadata;
     match inflate(got.body, MAX_DIGEST_BYTES, Vec::new()).await {
         Ok(inflated) => Ok(Fetch::Found(Stored {
             inflated,
@@ -580,17 +588,11 @@ async fn fetch_digest(s3: &aws_sdk_s3::Client, bucket: &str, key: &str) -> Resul
 }
 
 /// Fetches a log file and hashes it as it inflates (never held whole).
-async fn check_log(s3: &aws_sdk_s3::Client, log: &LogFile) -> Verdict {
-    let got = match s3
-        .get_object()
-        .bucket(&log.s3_bucket)
-        .key(&log.s3_object)
-        .send()
-        .await
-    {
+async fn check_log<S: ObjectStore>(s3: &S, log: &LogFile) -> Verdict {
+    let got = match s3.get(&log.s3_bucket, &log.s3_object).await {
         Ok(got) => got,
-        Err(e) if matches!(e.code(), Some("NoSuchKey" | "NotFound")) => return Verdict::NotFound,
-        Err(e) => return Verdict::Unreadable(e.code().unwrap_or("error").to_owned()),
+        Err(GetError::NotFound) => return Verdict::NotFound,
+        Err(GetError::Failed(e)) => return Verdict::Unreadable(e.code),
     };
     match inflate(got.body, MAX_LOG_BYTES, HashWriter::default()).await {
         Ok(h) if h.hex() == log.hash_value => Verdict::Valid,
@@ -644,11 +646,7 @@ enum InflateError {
 
 /// Streams a gzip body into `sink`, chunk by chunk, refusing more than
 /// `max` inflated bytes.
-async fn inflate<W: Sink>(
-    mut body: aws_sdk_s3::primitives::ByteStream,
-    max: u64,
-    sink: W,
-) -> Result<W, InflateError> {
+async fn inflate<W: Sink>(mut body: Body, max: u64, sink: W) -> Result<W, InflateError> {
     let mut gz = GzDecoder::new(sink);
     while let Some(chunk) = body.next().await {
         let chunk = chunk.map_err(|e| InflateError::Read(e.to_string()))?;
@@ -661,31 +659,15 @@ async fn inflate<W: Sink>(
 }
 
 /// The public keys CloudTrail signed with between `start` and `end`.
-pub async fn public_keys(
-    cloudtrail: &aws_sdk_cloudtrail::Client,
+pub async fn public_keys<K: PublicKeys>(
+    cloudtrail: &K,
     start: i64,
     end: i64,
 ) -> Result<Vec<PublicKey>, RunError> {
-    use aws_smithy_types::DateTime;
-    let got = cloudtrail
-        .list_public_keys()
-        .start_time(DateTime::from_secs(start))
-        .end_time(DateTime::from_secs(end))
-        .send()
+    let keys = cloudtrail
+        .public_keys(start, end)
         .await
         .map_err(|e| aws_error("cloudtrail:ListPublicKeys", &e))?;
-    let keys: Vec<PublicKey> = got
-        .public_key_list()
-        .iter()
-        .filter_map(|k| {
-            Some(PublicKey {
-                fingerprint: k.fingerprint()?.to_owned(),
-                der: k.value()?.as_ref().to_vec(),
-                valid_from: k.validity_start_time().map_or(i64::MIN, DateTime::secs),
-                valid_to: k.validity_end_time().map_or(i64::MAX, DateTime::secs),
-            })
-        })
-        .collect();
     if keys.is_empty() {
         return Err(RunError::NoPublicKeys(
             digest::display_time(start),

@@ -191,7 +191,8 @@ fn validate(opts: &Options, conn: &Connection, verbose: bool) -> Result<ExitCode
             home_region: region.clone(),
         };
         // Keys valid from before the first digest to after the last.
-        let keys = ctrail_integrity::public_keys(&clients.cloudtrail, start - 3600, end + 7200)
+        let store = clients.log_store();
+        let keys = ctrail_integrity::public_keys(&store, start - 3600, end + 7200)
             .await
             .map_err(|e| e.to_string())?;
         let req = Request {
@@ -200,7 +201,7 @@ fn validate(opts: &Options, conn: &Connection, verbose: bool) -> Result<ExitCode
             end,
             window: opts.parallelism.max(1),
         };
-        let report = ctrail_integrity::run(&clients.s3, &keys, &req, verbose)
+        let report = ctrail_integrity::run(&store, &keys, &req, verbose)
             .await
             .map_err(|e| e.to_string())?;
         match opts.format {

@@ -5,9 +5,11 @@ mod act;
 mod clients;
 pub mod error;
 pub mod ledger;
+pub mod objects;
 mod read;
 #[cfg(test)]
 mod round_trips;
+pub mod state;
 
 use std::future::Future;
 

@@ -1,0 +1,181 @@
+//! ctrail's own objects in the trail's log bucket: the ledger
+//! (`ctrail-ledger/<trail>.json`, what ctrail owns: `aws::ledger`) and the
+//! apply lock (`ctrail-lock/<trail>.json`: the executor's `lock`). Their S3
+//! calls live here, one attempt each, every failure classified for the
+//! caller's retry policy (`aws::call`); what the objects mean lives with
+//! their users.
+//!
+//! A write may be conditioned (Amazon S3 User Guide, "How to prevent object
+//! overwrites with conditional writes",
+//! https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html):
+//! `If-None-Match: *` writes only when no object has the key, `If-Match:
+//! <ETag>` only over that version; a condition that fails is answered 412
+//! PreconditionFailed. A write racing another to the key may instead be
+//! answered 409 ConditionalRequestConflict (S3 API Reference, "PutObject",
+//! If-None-Match,
+//! https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html);
+//! both are "the condition failed" here, and the lock reads the object
+//! again to learn who won, which holds whichever answer S3 gives.
+
+use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration};
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+
+use super::error::call_error;
+use super::{CallError, Class, Clients};
+
+/// A state object as read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stored {
+    /// The bucket does not exist (yet).
+    NoBucket,
+    /// The bucket has no object at the key.
+    Absent,
+    Present {
+        /// The version read, for a write conditioned on it.
+        etag: String,
+        body: Vec<u8>,
+    },
+}
+
+/// Why a state object could not be read.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum GetError {
+    /// GetObject failed (AWS's answer, or none).
+    #[error("{0}")]
+    Call(CallError),
+    /// The object's bytes broke off on the way.
+    #[error("{0}")]
+    Body(String),
+}
+
+impl GetError {
+    /// As a failed call: a body that broke off is worth another attempt.
+    pub fn into_call(self) -> CallError {
+        match self {
+            GetError::Call(e) => e,
+            GetError::Body(message) => CallError {
+                operation: "s3:GetObject",
+                code: None,
+                message,
+                class: Class::Transient,
+            },
+        }
+    }
+}
+
+/// What a write is conditioned on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Condition {
+    /// Nothing: the write replaces whatever is there.
+    None,
+    /// No object has the key (`If-None-Match: *`).
+    Absent,
+    /// The object is still the version with this ETag (`If-Match`).
+    Etag(String),
+}
+
+/// Reads the object at `key` (GetObject) with its ETag.
+pub async fn get(clients: &Clients, bucket: &str, key: &str) -> Result<Stored, GetError> {
+    let object = match clients.s3.get_object().bucket(bucket).key(key).send().await {
+        Ok(o) => o,
+        Err(e) if e.code() == Some("NoSuchKey") => return Ok(Stored::Absent),
+        Err(e) if e.code() == Some("NoSuchBucket") => return Ok(Stored::NoBucket),
+        Err(e) => return Err(GetError::Call(call_error("s3:GetObject", e))),
+    };
+    let etag = object.e_tag().unwrap_or_default().to_owned();
+    let body = object
+        .body
+        .collect()
+        .await
+        .map_err(|e| GetError::Body(e.to_string()))?
+        .into_bytes()
+        .to_vec();
+    Ok(Stored::Present { etag, body })
+}
+
+/// Writes `body` (JSON) at `key` (PutObject) if `condition` holds:
+/// `Ok(Some(etag))` written, `Ok(None)` the condition failed.
+pub async fn put(
+    clients: &Clients,
+    bucket: &str,
+    key: &str,
+    body: &[u8],
+    condition: &Condition,
+) -> Result<Option<String>, CallError> {
+    let mut req = clients
+        .s3
+        .put_object()
+        .bucket(bucket)
+        .key(key)
+        .content_type("application/json")
+        .body(ByteStream::from(body.to_vec()));
+    req = match condition {
+        Condition::None => req,
+        Condition::Absent => req.if_none_match("*"),
+        Condition::Etag(e) => req.if_match(e),
+    };
+    match req.send().await {
+        Ok(o) => Ok(Some(o.e_tag().unwrap_or_default().to_owned())),
+        Err(e)
+            if *condition != Condition::None
+                && matches!(
+                    e.code(),
+                    Some("PreconditionFailed" | "ConditionalRequestConflict")
+                ) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(call_error("s3:PutObject", e)),
+    }
+}
+
+/// Deletes the object at `key` (DeleteObject); a bucket that is gone holds
+/// nothing to delete.
+pub async fn delete(clients: &Clients, bucket: &str, key: &str) -> Result<(), CallError> {
+    match clients
+        .s3
+        .delete_object()
+        .bucket(bucket)
+        .key(key)
+        .send()
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.code() == Some("NoSuchBucket") => Ok(()),
+        Err(e) => Err(call_error("s3:DeleteObject", e)),
+    }
+}
+
+/// Creates the bucket in `region` (CreateBucket) for a state object written
+/// before the plan's bucket exists. Created by its owner already is done
+/// (BucketAlreadyOwnedByYou); us-east-1 takes no location constraint (S3 API
+/// Reference, "CreateBucket",
+/// https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html).
+pub async fn create_bucket(clients: &Clients, bucket: &str, region: &str) -> Result<(), CallError> {
+    let config = (region != "us-east-1").then(|| {
+        CreateBucketConfiguration::builder()
+            .location_constraint(BucketLocationConstraint::from(region))
+            .build()
+    });
+    match clients
+        .s3
+        .create_bucket()
+        .bucket(bucket)
+        .set_create_bucket_configuration(config)
+        .send()
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.code() == Some("BucketAlreadyOwnedByYou") => Ok(()),
+        Err(e) => Err(call_error("s3:CreateBucket", e)),
+    }
+}
+
+/// A time a state object records (seconds since the epoch) as
+/// `2026-11-24T05:00:00Z`; empty when it has no such form.
+pub fn utc(secs: i64) -> String {
+    aws_smithy_types::DateTime::from_secs(secs)
+        .fmt(aws_smithy_types::date_time::Format::DateTime)
+        .unwrap_or_default()
+}
