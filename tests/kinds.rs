@@ -9,11 +9,10 @@ mod support;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
-use ctrail_differ::{Action, ActionKind, Plan, PlanHeader};
 use ctrail_executor::{KeyTarget, Options, Target};
-use ctrail_graph::{ResourceGraph, ResourceKind};
+use ctrail_graph::ResourceGraph;
 use ctrail_kinds::aws::Clients;
-use ctrail_model::{LiveState, Observed};
+use ctrail_model::{Action, ActionKind, LiveState, Observed, Plan, PlanHeader, ResourceKind};
 use ctrail_spec::Spec;
 use support::emulator::Emulator;
 

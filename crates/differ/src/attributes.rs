@@ -1,9 +1,9 @@
 //! Attribute-level differences between live and desired JSON.
 
-use ctrail_graph::ResourceKind;
+use ctrail_model::{AttributeChange, ResourceKind};
 use serde_json::Value;
 
-use ctrail_model::AttributeChange;
+use crate::meaning;
 
 /// Attributes compared as one value: policy documents and lists, which a
 /// reviewer reads whole (the renderer shows their line diff).
@@ -76,7 +76,7 @@ fn walk(
     let old = old.filter(|v| !v.is_null());
     let new = new.filter(|v| !v.is_null());
     // Equal by meaning: policies and sets as AWS reads them.
-    if ctrail_graph::meaning::same(kind, path, old, new) {
+    if meaning::same(kind, path, old, new) {
         return;
     }
     if let (Some(Value::Object(a)), Some(Value::Object(b))) = (old, new)

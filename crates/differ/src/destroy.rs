@@ -5,8 +5,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use ctrail_graph::{Address, EdgeReason, GraphError, ResourceGraph, ResourceKind};
-use ctrail_model::{Action, ActionKind, AttributeChange, LiveState, Observed};
+use ctrail_graph::{GraphError, ResourceGraph};
+use ctrail_model::{
+    Action, ActionKind, Address, AttributeChange, EdgeReason, LiveState, Observed, ResourceKind,
+};
 use serde_json::Value;
 
 use crate::attributes;

@@ -6,21 +6,17 @@
 mod attributes;
 pub mod cost;
 pub mod destroy;
+pub mod meaning;
 mod notes;
 pub mod preflight;
 mod security;
 
-use ctrail_graph::Address;
 use ctrail_graph::{GraphError, ResourceGraph};
-use ctrail_model::{LiveState, Observed};
-
-pub use ctrail_model::{
-    Action, ActionKind, AttributeChange, Effect, Finding, Plan, PlanHeader, SecurityNote, Summary,
-};
+use ctrail_model::{Action, ActionKind, Address, LiveState, Observed};
 
 /// Attributes AWS cannot change in place: a different value means a new
 /// resource (each kind's `Rules::replaced_by`).
-fn replaced_by(kind: ctrail_graph::ResourceKind, path: &str) -> bool {
+fn replaced_by(kind: ctrail_model::ResourceKind, path: &str) -> bool {
     ctrail_kinds::rules(kind).replaced_by.contains(&path)
 }
 

@@ -1,6 +1,6 @@
 //! Notes for reviewers that are not changes, as each kind words them.
 
-use ctrail_graph::ResourceKind;
+use ctrail_model::ResourceKind;
 use serde_json::Value;
 
 pub(crate) fn on_create(kind: ResourceKind, desired: &Value) -> Vec<String> {

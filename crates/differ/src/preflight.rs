@@ -11,8 +11,8 @@
 //! that is not allowed is a `Finding`, naming the document, the principal,
 //! the action and the exception AWS would answer.
 
-use ctrail_graph::{Address, Placeholder, ResourceGraph, ResourceKind as K};
-use ctrail_model::{Finding, Grant, LiveState, Observed};
+use ctrail_graph::ResourceGraph;
+use ctrail_model::{Address, Finding, Grant, LiveState, Observed, Placeholder, ResourceKind as K};
 use ctrail_policy::eval::{Decision, Kind, evaluate};
 use ctrail_policy::{Policy, Principal, Request};
 use serde_json::{Value, json};
@@ -711,8 +711,7 @@ fn alarms(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ctrail_graph::Placeholder;
-    use ctrail_model::LiveContext;
+    use ctrail_model::{LiveContext, Placeholder};
 
     const KEY: &str = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
     const SPEC: &str = r#"

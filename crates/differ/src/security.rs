@@ -3,8 +3,8 @@
 //! and a plan weakening a setting are both called out, so a reviewer never
 //! misses either.
 
-use ctrail_graph::ResourceKind as K;
 use ctrail_kinds::Security;
+use ctrail_model::ResourceKind as K;
 #[cfg(test)]
 use serde_json::Value;
 

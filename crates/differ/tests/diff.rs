@@ -3,9 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use ctrail_differ::{ActionKind, Effect, diff};
-use ctrail_graph::{Address, EdgeReason, Resource, ResourceGraph, ResourceKind as K};
-use ctrail_model::{LiveState, Observed, Ownership};
+use ctrail_differ::diff;
+use ctrail_graph::{Resource, ResourceGraph};
+use ctrail_model::{
+    ActionKind, Address, EdgeReason, Effect, LiveState, Observed, Ownership, ResourceKind as K,
+};
 use serde_json::{Value, json};
 
 fn resource(kind: K, desired: Value, audit_logs: Option<bool>) -> Resource {

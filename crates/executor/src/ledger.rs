@@ -4,11 +4,10 @@
 
 use std::collections::BTreeSet;
 
-use ctrail_differ::Plan;
-use ctrail_graph::{Address, ResourceGraph};
+use ctrail_graph::ResourceGraph;
 use ctrail_kinds::aws::{Clients, RetryPolicy};
-use ctrail_model::Ledger;
 use ctrail_model::ownership::ledger_key;
+use ctrail_model::{Address, Ledger, Plan};
 
 use crate::{Outcome, Report};
 

@@ -21,7 +21,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use ctrail_graph::Address;
+use ctrail_model::Address;
 use serde::Serialize;
 
 pub use ctrail_kinds::aws::{CallError, Class, KeyTarget, Target};

@@ -7,10 +7,10 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use ctrail_differ::{ActionKind, AttributeChange, Plan};
-use ctrail_graph::{Address, ResourceGraph};
+use ctrail_graph::ResourceGraph;
 use ctrail_kinds::aws::{Clients, Cx, Retrying};
 use ctrail_model::placeholder::{self, Placeholder};
+use ctrail_model::{ActionKind, Address, AttributeChange, Plan};
 use serde_json::Value;
 use tokio::task::JoinSet;
 
@@ -299,7 +299,7 @@ fn longest_paths(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ctrail_graph::ResourceKind as K;
+    use ctrail_model::ResourceKind as K;
 
     #[test]
     fn the_longest_chain_starts_first() {

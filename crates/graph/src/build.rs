@@ -43,7 +43,7 @@ pub fn build(spec: &Spec) -> Result<ResourceGraph, GraphError> {
     }
     if let Some(account) = &spec.account_id {
         let account = account.clone();
-        g.resolve(&move |p| (p == crate::Placeholder::AccountId).then(|| account.clone()));
+        g.resolve(&move |p| (p == Placeholder::AccountId).then(|| account.clone()));
     }
     g.waves()?;
     Ok(g)

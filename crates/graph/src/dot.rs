@@ -1,6 +1,8 @@
 //! Graphviz rendering of a resource graph.
 
-use crate::graph::{EdgeReason, ResourceGraph};
+use ctrail_model::EdgeReason;
+
+use crate::graph::ResourceGraph;
 
 fn quote(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))

@@ -1,6 +1,7 @@
 //! Every "must exist first" edge, asserted exactly, and the apply order they imply.
 
-use ctrail_graph::{Address, EdgeReason, Placeholder, ResourceKind as K, build};
+use ctrail_graph::build;
+use ctrail_model::{Address, EdgeReason, Placeholder, ResourceKind as K};
 
 const FULL: &str = r#"
 version: 1

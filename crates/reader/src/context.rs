@@ -10,10 +10,11 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use ctrail_graph::{Address, Placeholder, ResourceGraph};
+use ctrail_graph::ResourceGraph;
 use ctrail_kinds::aws::{
     Clients, KeyForms, Pending, ReadError, Resolved, read_error as call_error,
 };
+use ctrail_model::{Address, Placeholder};
 use ctrail_spec::Spec;
 use futures::FutureExt;
 use serde_json::Value;
@@ -31,7 +32,7 @@ pub(crate) fn start<'a>(
             .resources()
             .map(|r| {
                 let mut v = r.desired.clone();
-                ctrail_graph::placeholder::resolve(&mut v, &|p| context.value(p));
+                ctrail_model::placeholder::resolve(&mut v, &|p| context.value(p));
                 (r.address.clone(), v)
             })
             .collect();

@@ -15,8 +15,9 @@ pub mod insights;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use ctrail_graph::{Address, Placeholder, ResourceGraph, ResourceKind};
+use ctrail_graph::ResourceGraph;
 use ctrail_kinds::aws::ReadCx;
+use ctrail_model::{Address, Placeholder, ResourceKind};
 use ctrail_spec::Spec;
 use serde_json::Value;
 

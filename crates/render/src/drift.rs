@@ -4,8 +4,7 @@
 
 use std::fmt::Write;
 
-use ctrail_differ::{AttributeChange, Effect, Plan};
-use ctrail_graph::ResourceKind;
+use ctrail_model::{AttributeChange, Effect, Plan, ResourceKind};
 use ctrail_policy::statements::{self, ChangeKind};
 use serde_json::{Value, json};
 
@@ -25,7 +24,7 @@ fn drift_effect(e: Effect) -> &'static str {
 fn change(kind: ResourceKind, c: &AttributeChange) -> Value {
     let mut v = json!({"path": c.path, "live": c.old, "desired": c.new});
     if let (Some(old), Some(new)) = (&c.old, &c.new)
-        && ctrail_graph::meaning::is_policy(kind, &c.path)
+        && ctrail_differ::meaning::is_policy(kind, &c.path)
     {
         v["statements"] = json!(statements::diff(old, new));
     }
@@ -163,7 +162,7 @@ pub fn markdown(plan: &Plan) -> String {
         for c in &a.changes {
             let (live, spec) = match (&c.old, &c.new) {
                 (Some(old), Some(new))
-                    if ctrail_graph::meaning::is_policy(a.address.kind, &c.path) =>
+                    if ctrail_differ::meaning::is_policy(a.address.kind, &c.path) =>
                 {
                     statement_cell(old, new)
                 }

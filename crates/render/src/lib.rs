@@ -9,7 +9,8 @@ mod style;
 
 pub use style::Style;
 
-use ctrail_differ::{Plan, cost};
+use ctrail_differ::cost;
+use ctrail_model::Plan;
 
 /// A plan with what the renderers add to it.
 pub struct Section<'a> {

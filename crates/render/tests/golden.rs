@@ -10,7 +10,7 @@ mod golden;
 
 use std::path::{Path, PathBuf};
 
-use ctrail_differ::Plan;
+use ctrail_model::Plan;
 use ctrail_render::{Section, Style, drift, plan};
 
 fn root() -> PathBuf {
@@ -143,7 +143,7 @@ fn the_json_plan_carries_the_checked_fields() {
 #[test]
 fn preflight_findings_are_in_the_json_plan() {
     let mut plan = load("seed-additions");
-    plan.preflight.push(ctrail_differ::Finding {
+    plan.preflight.push(ctrail_model::Finding {
         id: "PF-00000001".into(),
         accepted: false,
         operation: "UpdateTrail".into(),

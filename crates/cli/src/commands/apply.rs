@@ -8,9 +8,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use ctrail_differ::{ActionKind, Plan};
 use ctrail_executor::lock::LockPlace;
 use ctrail_executor::{KeyTarget, Options as ExecOptions, Outcome, Report, Target};
+use ctrail_model::{ActionKind, Plan};
 use ctrail_reader::{Clients, Connection, Retries};
 use ctrail_render::{Section, Style, plan};
 
@@ -85,13 +85,12 @@ fn saved_plan(path: &Path) -> Option<Result<Plan, String>> {
 /// Why a saved plan no longer describes the account: the addresses whose
 /// planned actions differ now.
 fn staleness(saved: &Plan, fresh: &Plan) -> Vec<String> {
-    let actions =
-        |p: &Plan| -> BTreeMap<String, (ActionKind, Vec<ctrail_differ::AttributeChange>)> {
-            p.actions
-                .iter()
-                .map(|a| (a.address.to_string(), (a.kind, a.changes.clone())))
-                .collect()
-        };
+    let actions = |p: &Plan| -> BTreeMap<String, (ActionKind, Vec<ctrail_model::AttributeChange>)> {
+        p.actions
+            .iter()
+            .map(|a| (a.address.to_string(), (a.kind, a.changes.clone())))
+            .collect()
+    };
     let (before, now) = (actions(saved), actions(fresh));
     let addresses: BTreeSet<&String> = before.keys().chain(now.keys()).collect();
     addresses

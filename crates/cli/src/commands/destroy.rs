@@ -9,9 +9,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use ctrail_differ::destroy::{Data, OBJECTS, destroy};
-use ctrail_differ::{ActionKind, Plan};
 use ctrail_executor::lock::{LockPlace, Observed as Lock};
-use ctrail_graph::ResourceKind;
+use ctrail_model::{ActionKind, Plan, ResourceKind};
 use ctrail_reader::{Clients, Connection, Observed, Retries};
 use ctrail_render::{Section, Style, plan};
 

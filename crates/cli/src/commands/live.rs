@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use ctrail_differ::{Plan, PlanHeader};
+use ctrail_model::{Plan, PlanHeader};
 use ctrail_reader::{Clients, Connection, LiveState};
 use sha2::{Digest, Sha256};
 

@@ -2,7 +2,8 @@
 
 use std::fmt::Write;
 
-use ctrail_graph::{EdgeReason, GraphError, ResourceGraph};
+use ctrail_graph::{GraphError, ResourceGraph};
+use ctrail_model::EdgeReason;
 use ctrail_spec::Spec;
 
 pub fn text(spec: &Spec, g: &ResourceGraph, attributes: bool) -> Result<String, GraphError> {

@@ -2,7 +2,7 @@
 //! (actions in apply order, object keys sorted). It is also the saved-plan
 //! file `ctrail plan --out` writes. Schema: docs/plan-json.md.
 
-use ctrail_differ::{Plan, Summary};
+use ctrail_model::{Plan, Summary};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -11,15 +11,15 @@ use crate::Section;
 #[derive(Serialize)]
 struct Document<'a> {
     format_version: u32,
-    header: &'a ctrail_differ::PlanHeader,
+    header: &'a ctrail_model::PlanHeader,
     summary: Summary,
     cost_notes: &'a [String],
-    actions: &'a [ctrail_differ::Action],
+    actions: &'a [ctrail_model::Action],
     /// Grants AWS would refuse; a plan with any is not applied.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    preflight: &'a [ctrail_differ::Finding],
+    preflight: &'a [ctrail_model::Finding],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    left_alone: &'a [ctrail_graph::Address],
+    left_alone: &'a [ctrail_model::Address],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     prevented: &'a [String],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
@@ -27,7 +27,7 @@ struct Document<'a> {
 }
 
 /// The plan document as a JSON value. Deserialising it as a
-/// [`ctrail_differ::Plan`] gives the plan back (extra keys are ignored).
+/// [`ctrail_model::Plan`] gives the plan back (extra keys are ignored).
 pub fn document(section: &Section<'_>) -> Value {
     let plan: &Plan = section.plan;
     serde_json::to_value(Document {

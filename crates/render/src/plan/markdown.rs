@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use ctrail_differ::Effect;
+use ctrail_model::Effect;
 
 use super::{Line, Tag, change_lines, security_line, summary_line, symbol, verb};
 use crate::Section;

@@ -5,8 +5,7 @@ pub mod json;
 pub mod markdown;
 pub mod text;
 
-use ctrail_differ::{ActionKind, AttributeChange, Effect, SecurityNote, Summary};
-use ctrail_graph::ResourceKind;
+use ctrail_model::{ActionKind, AttributeChange, Effect, ResourceKind, SecurityNote, Summary};
 use ctrail_policy::statements::{self, ChangeKind};
 use serde_json::Value;
 use similar::{ChangeTag, TextDiff};
@@ -49,7 +48,7 @@ pub fn summary_line(s: &Summary) -> String {
 
 /// One line per resource found beside ctrail's that is not ctrail's, and
 /// per deletion the spec forbids.
-pub fn ownership_lines(plan: &ctrail_differ::Plan) -> Vec<String> {
+pub fn ownership_lines(plan: &ctrail_model::Plan) -> Vec<String> {
     let mut lines: Vec<String> = plan
         .left_alone
         .iter()
@@ -106,7 +105,7 @@ fn compact(v: &Value) -> String {
 }
 
 fn is_placeholder(s: &str) -> bool {
-    ctrail_graph::Placeholder::ALL
+    ctrail_model::Placeholder::ALL
         .iter()
         .any(|p| p.token() == s)
 }
@@ -175,7 +174,7 @@ fn statement_lines(path: &str, old: &Value, new: &Value) -> Vec<Line> {
 pub fn change_lines(kind: ResourceKind, c: &AttributeChange) -> Vec<Line> {
     let line = |tag, text: String| Line { tag, text };
     if let (Some(old), Some(new)) = (&c.old, &c.new)
-        && ctrail_graph::meaning::is_policy(kind, &c.path)
+        && ctrail_differ::meaning::is_policy(kind, &c.path)
     {
         return statement_lines(&c.path, old, new);
     }
@@ -223,7 +222,7 @@ pub fn change_lines(kind: ResourceKind, c: &AttributeChange) -> Vec<Line> {
 /// A plan without changes: its headline (given how many resources were
 /// checked), then a line per note on an unchanged resource.
 pub(crate) fn unchanged(
-    plan: &ctrail_differ::Plan,
+    plan: &ctrail_model::Plan,
     headline: impl Fn(usize) -> String,
     note: impl Fn(&str, &str) -> String,
 ) -> String {
@@ -237,10 +236,10 @@ pub(crate) fn unchanged(
     out
 }
 
-fn unchanged_notes(plan: &ctrail_differ::Plan) -> Vec<(String, &str)> {
+fn unchanged_notes(plan: &ctrail_model::Plan) -> Vec<(String, &str)> {
     plan.actions
         .iter()
-        .filter(|a| a.kind == ctrail_differ::ActionKind::NoOp)
+        .filter(|a| a.kind == ctrail_model::ActionKind::NoOp)
         .flat_map(|a| {
             a.notes
                 .iter()
@@ -271,8 +270,7 @@ mod tests {
 
     #[test]
     fn adoption_ownership_and_protection_read_as_such() {
-        use ctrail_differ::{Action, Plan};
-        use ctrail_graph::Address;
+        use ctrail_model::{Action, Address, Plan};
         let trail = Address::new(ResourceKind::Trail, "t");
         let mut plan = Plan::new(
             Default::default(),

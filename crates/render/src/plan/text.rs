@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use ctrail_differ::{ActionKind, Effect, Finding};
+use ctrail_model::{ActionKind, Effect, Finding};
 
 use super::{Line, Tag, change_lines, security_line, summary_line, symbol, verb};
 use crate::{Section, Style};

@@ -188,7 +188,7 @@ impl Draft {
     }
 
     /// The plan of this draft against `live`.
-    fn actions(&self, live: &LiveState) -> Result<Vec<ctrail_differ::Action>, String> {
+    fn actions(&self, live: &LiveState) -> Result<Vec<ctrail_model::Action>, String> {
         let spec = self.parse()?;
         let mut graph = ctrail_graph::build(&spec).map_err(|e| e.to_string())?;
         graph.resolve(&|p| live.context.value(p));
@@ -205,7 +205,7 @@ impl Draft {
             actions
                 .iter()
                 .map(|a| match a.kind {
-                    ctrail_differ::ActionKind::Create | ctrail_differ::ActionKind::Delete => 1000,
+                    ctrail_model::ActionKind::Create | ctrail_model::ActionKind::Delete => 1000,
                     _ => a.changes.len(),
                 })
                 .sum(),
@@ -269,7 +269,7 @@ impl Draft {
         Ok(self
             .actions(live)?
             .iter()
-            .filter(|a| !a.changes.is_empty() && a.kind != ctrail_differ::ActionKind::NoOp)
+            .filter(|a| !a.changes.is_empty() && a.kind != ctrail_model::ActionKind::NoOp)
             .map(|a| {
                 let paths: Vec<&str> = a.changes.iter().map(|c| c.path.as_str()).collect();
                 format!(

@@ -337,7 +337,7 @@ async fn read(draft: &Draft, clients: &Clients) -> Result<LiveState, String> {
 
 /// The live attributes at `address` (`kind.name`), if read.
 fn at<'a>(live: &'a LiveState, kind: &str, name: &str) -> Option<&'a Value> {
-    let address = ctrail_graph::Address::try_from(format!("{kind}.{name}")).ok()?;
+    let address = ctrail_model::Address::try_from(format!("{kind}.{name}")).ok()?;
     match live.resources.get(&address) {
         Some(Observed::Present(v)) => Some(v),
         _ => None,

@@ -2,8 +2,8 @@
 //! order (or with a repeated entry) is no change; a changed entry is a
 //! change. Selector sets are also generated (property test).
 
-use ctrail_graph::ResourceKind as K;
-use ctrail_graph::meaning::same;
+use ctrail_differ::meaning::same;
+use ctrail_model::ResourceKind as K;
 use serde_json::{Value, json};
 
 fn assert_set(kind: K, attribute: &str, value: Value, reordered: Value, changed: Value) {
