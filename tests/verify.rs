@@ -300,4 +300,57 @@ fn the_report_holds_every_item_of_the_seeds_step_9() {
     let out = em.ctrail(&["report", &spec, "--format", "json"]);
     let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(doc["sections"].as_array().map(Vec::len), Some(10));
+
+    // Values the report can only have read from the account, changed by
+    // hand away from the spec: the trail stopped (its latest delivery time
+    // then stays as GetTrailStatus last gave it), a key on the log group
+    // (the spec names none) and another retention than the spec's 365 days.
+    let key = em.create_kms_key();
+    em.cli(
+        "kms put-key-policy --key-id {} --policy-name default --policy {}",
+        &[&key, LOGS_KEY_POLICY],
+    );
+    let key_arn = em.cli(
+        "kms describe-key --key-id {} --query KeyMetadata.Arn --output text",
+        &[&key],
+    );
+    em.cli(
+        "logs associate-kms-key --log-group-name {} --kms-key-id {}",
+        &[LOG_GROUP, &key_arn],
+    );
+    em.cli(
+        "logs put-retention-policy --log-group-name {} --retention-in-days 30",
+        &[LOG_GROUP],
+    );
+    em.cli("cloudtrail stop-logging --name {}", &[TRAIL]);
+    let delivered = em.cli(
+        "cloudtrail get-trail-status --name {} --query LatestDeliveryTime --output text",
+        &[TRAIL],
+    );
+    // The AWS CLI (version 1) writes the time as the wire has it, seconds
+    // since the epoch; the report writes it as RFC 3339 in UTC.
+    let delivered = match delivered.parse::<f64>() {
+        Ok(secs) => aws_sdk_s3::primitives::DateTime::from_secs(secs as i64)
+            .fmt(aws_sdk_s3::primitives::DateTimeFormat::DateTime)
+            .expect("a time"),
+        Err(_) => panic!("LatestDeliveryTime: {delivered:?}"),
+    };
+    // A report that wrote its own clock's time would now show another.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let out = em.ctrail(&["report", &spec, "--regions", "us-west-2,eu-west-1"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let report = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_contains(
+        &report,
+        &[
+            "| Logging | OFF |",
+            &format!("| Latest delivery | {delivered} |"),
+            &format!("| KMS encryption (key) | {key_arn} |"),
+            "| Retention (days) | 30 |",
+        ],
+    );
 }
+
+/// A key policy that lets CloudWatch Logs use the key for this account's
+/// log groups (the account's root keeps every right).
+const LOGS_KEY_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Root","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"kms:*","Resource":"*"},{"Sid":"Logs","Effect":"Allow","Principal":{"Service":"logs.us-east-1.amazonaws.com"},"Action":["kms:Encrypt*","kms:Decrypt*","kms:ReEncrypt*","kms:GenerateDataKey*","kms:Describe*"],"Resource":"*","Condition":{"ArnLike":{"kms:EncryptionContext:aws:logs:arn":"arn:aws:logs:us-east-1:123456789012:log-group:*"}}}]}"#;
