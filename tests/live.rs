@@ -114,6 +114,59 @@ fn a_converged_plan_reads_each_operation_once() {
     assert_eq!(acct.em.writes(), Vec::<String>::new(), "{counts:?}");
 }
 
+/// `Emulator::writes` counts every operation but a read: the verbs that
+/// change something without Put, Create, Update or Delete in their name,
+/// and an S3 POST other than DeleteObjects, as the test adapter names them.
+#[test]
+fn every_write_is_counted_as_one() {
+    use support::emulator::{Emulator, is_read};
+    for read in [
+        "cloudtrail:GetTrailStatus",
+        "cloudtrail:LookupEvents",
+        "logs:FilterLogEvents",
+        "logs:TestMetricFilter",
+        "s3:HeadBucket",
+        "s3:ListObjectVersions",
+        "unknown:GET /",
+    ] {
+        assert!(is_read(read), "{read}");
+    }
+    for write in [
+        "sns:Publish",
+        "sns:ConfirmSubscription",
+        "kms:CancelKeyDeletion",
+        "kms:RotateKeyOnDemand",
+        "ec2:ModifyInstanceAttribute",
+        "dynamodb:RestoreTableFromBackup",
+        "logs:StartQuery",
+        "s3:POST",
+        "s3:DeleteObjects",
+        "unknown:POST /",
+        "sts:Listen",
+    ] {
+        assert!(!is_read(write), "{write}");
+    }
+    let em = Emulator::start();
+    let key = em.create_kms_key();
+    em.cli("kms schedule-key-deletion --key-id {}", &[&key]);
+    let topic = em.cli(
+        "sns create-topic --name writes --query TopicArn --output text",
+        &[],
+    );
+    em.cli("s3api create-bucket --bucket writes", &[]);
+    em.reset_counts();
+    em.cli("kms cancel-key-deletion --key-id {}", &[&key]);
+    em.cli("sns publish --topic-arn {} --message hello", &[&topic]);
+    em.cli("s3api create-multipart-upload --bucket writes --key k", &[]);
+    em.cli("s3api list-objects-v2 --bucket writes", &[]);
+    assert_eq!(
+        em.writes(),
+        ["kms:CancelKeyDeletion x1", "s3:POST x1", "sns:Publish x1"],
+        "{:?}",
+        em.counts()
+    );
+}
+
 /// One hand-made change, what ctrail must report, and how to make it.
 struct Drift {
     name: &'static str,

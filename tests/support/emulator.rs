@@ -270,39 +270,14 @@ impl Emulator {
         self.control("POST", "/_proxy/config", &config.to_string());
     }
 
-    /// The write operations called since the last reset, with their counts:
-    /// every verb that changes something (Put, Create, Update, Delete, Start,
-    /// Stop, Associate, Tag, Untag, Subscribe, ...), for "nothing was written"
-    /// checks.
+    /// The write operations called since the last reset, with their counts,
+    /// for "nothing was written" checks: every operation but a read (see
+    /// `is_read`), so a verb no list foresaw (Publish, ConfirmSubscription,
+    /// CancelKeyDeletion, RotateKeyOnDemand, an S3 POST) counts as a write.
     pub fn writes(&self) -> Vec<String> {
-        const WRITE_VERBS: &[&str] = &[
-            "Put",
-            "Create",
-            "Update",
-            "Delete",
-            "Start",
-            "Stop",
-            "Associate",
-            "Disassociate",
-            "Tag",
-            "Untag",
-            "Subscribe",
-            "Unsubscribe",
-            "Add",
-            "Remove",
-            "Set",
-            "Attach",
-            "Detach",
-            "Enable",
-            "Disable",
-            "Schedule",
-        ];
         self.counts()
             .into_iter()
-            .filter(|(op, _)| {
-                let verb = op.split(':').nth(1).unwrap_or_default();
-                WRITE_VERBS.iter().any(|w| verb.starts_with(w))
-            })
+            .filter(|(op, _)| !is_read(op))
             .map(|(op, n)| format!("{op} x{n}"))
             .collect()
     }
@@ -328,6 +303,27 @@ impl Drop for Emulator {
         let _ = self.proxy.wait();
         let _ = self.moto.wait();
     }
+}
+
+/// Whether the operation `op`, as the test adapter counts it
+/// (`service:Operation`), only reads: its verb is Get, List, Describe, Head,
+/// Lookup (CloudTrail LookupEvents), Filter (CloudWatch Logs
+/// FilterLogEvents) or Test (TestMetricFilter). A request the adapter names
+/// by its HTTP method instead (`s3:POST`, an S3 POST other than
+/// DeleteObjects; `service:GET /path`) reads only as GET or HEAD.
+pub fn is_read(op: &str) -> bool {
+    const READ_VERBS: &[&str] = &[
+        "Get", "List", "Describe", "Head", "Lookup", "Filter", "Test",
+    ];
+    let verb = op.split_once(':').map_or(op, |(_, verb)| verb);
+    let first = verb.split(' ').next().unwrap_or_default();
+    if !first.is_empty() && first.chars().all(|c| c.is_ascii_uppercase()) {
+        return matches!(first, "GET" | "HEAD");
+    }
+    READ_VERBS.iter().any(|read| {
+        verb.strip_prefix(read)
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
+    })
 }
 
 /// `command`'s words, each `{}` replaced by the next of `values`.
