@@ -5,13 +5,11 @@ use serde_json::Value;
 
 use crate::meaning;
 
-/// Attributes compared as one value: policy documents and lists, which a
-/// reviewer reads whole (the renderer shows their line diff).
-fn whole(path: &str) -> bool {
-    matches!(
-        path,
-        "policy" | "assume_role_policy" | "statements" | "selectors" | "rules"
-    )
+/// Attributes compared as one value, as each kind's rules say
+/// (`Rules::whole`: policy documents, which a reviewer reads whole). Lists
+/// are one value too: only objects are compared path by path.
+fn whole(kind: ResourceKind, path: &str) -> bool {
+    ctrail_kinds::rules(kind).whole(path.rsplit('.').next().unwrap_or(path))
 }
 
 /// Every attribute of a resource to be created.
@@ -80,7 +78,7 @@ fn walk(
         return;
     }
     if let (Some(Value::Object(a)), Some(Value::Object(b))) = (old, new)
-        && !whole(path.rsplit('.').next().unwrap_or(path))
+        && !whole(kind, path)
     {
         let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
         keys.sort();
@@ -112,10 +110,24 @@ mod tests {
         let live =
             json!({"tags": {"Owner": "a", "Gone": "x"}, "policy": {"Statement": [1]}, "n": 1});
         let desired = json!({"tags": {"Owner": "b"}, "policy": {"Statement": [2]}, "n": 1});
-        let changes = diff(ResourceKind::S3BucketTags, &live, &desired);
+        let changes = diff(ResourceKind::S3BucketPolicy, &live, &desired);
         let paths: Vec<&str> = changes.iter().map(|c| c.path.as_str()).collect();
         assert_eq!(paths, vec!["policy", "tags.Gone", "tags.Owner"]);
         assert_eq!(changes[1].new, None);
+    }
+
+    #[test]
+    fn only_a_kinds_documents_are_whole() {
+        // The role's trust policy is a document: one change, shown whole.
+        let live = json!({"assume_role_policy": {"Version": "2012-10-17", "Statement": []}});
+        let desired = json!({"assume_role_policy": {"Version": "2008-10-17", "Statement": []}});
+        let changes = diff(ResourceKind::IamRole, &live, &desired);
+        let paths: Vec<&str> = changes.iter().map(|c| c.path.as_str()).collect();
+        assert_eq!(paths, vec!["assume_role_policy"]);
+        // An object no rule calls a document is compared path by path.
+        let changes = diff(ResourceKind::S3BucketTags, &live, &desired);
+        let paths: Vec<&str> = changes.iter().map(|c| c.path.as_str()).collect();
+        assert_eq!(paths, vec!["assume_role_policy.Version"]);
     }
 
     #[test]

@@ -36,14 +36,11 @@ pub struct Destroy {
     pub left_alone: Vec<Address>,
 }
 
-/// Settings deleted on their own before their resource (AWS refuses to
-/// delete the role while it has an inline policy; a trail stops logging
-/// before it goes). Every other setting goes with its resource.
+/// Settings deleted on their own before their resource, as each kind's
+/// rules say (`Rules::deleted_first`). Every other setting goes with its
+/// resource.
 fn deleted_first(kind: ResourceKind) -> bool {
-    matches!(
-        kind,
-        ResourceKind::IamRolePolicy | ResourceKind::TrailLogging
-    )
+    ctrail_kinds::rules(kind).deleted_first
 }
 
 /// The resource a setting belongs to (itself for a resource), if the graph
@@ -152,4 +149,24 @@ pub fn destroy(
     }
     out.left_alone = alone.into_iter().collect();
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// IAM refuses DeleteRole while the role has an inline policy
+    /// ([DELROLE] in docs/aws-rules.md); the trail stops logging before it
+    /// goes. Every other setting goes with its resource.
+    #[test]
+    fn the_role_policy_and_the_trail_logging_are_deleted_first() {
+        let first: BTreeSet<ResourceKind> = ResourceKind::ALL
+            .into_iter()
+            .filter(|k| deleted_first(*k))
+            .collect();
+        assert_eq!(
+            first,
+            BTreeSet::from([ResourceKind::IamRolePolicy, ResourceKind::TrailLogging])
+        );
+    }
 }

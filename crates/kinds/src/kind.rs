@@ -91,6 +91,10 @@ pub struct Rules {
     /// Security-relevant attributes (by their last path step; `*` for every
     /// attribute), what they protect, and how a change bears on it.
     pub security: &'static [(&'static str, &'static str, Security)],
+    /// A setting a destroy deletes on its own, before its resource: AWS
+    /// refuses to delete the resource while the setting is on it, or it must
+    /// stop first. Every other setting goes with its resource's delete.
+    pub deleted_first: bool,
 }
 
 impl Rules {
@@ -98,6 +102,7 @@ impl Rules {
         compare: &[],
         replaced_by: &[],
         security: &[],
+        deleted_first: false,
     };
 
     /// These attributes compare by meaning.
@@ -121,11 +126,26 @@ impl Rules {
         Rules { security, ..self }
     }
 
+    /// A destroy deletes this setting on its own, before its resource.
+    pub const fn deleted_before_its_resource(self) -> Rules {
+        Rules {
+            deleted_first: true,
+            ..self
+        }
+    }
+
     pub fn compare(&self, attribute: &str) -> Option<Compare> {
         self.compare
             .iter()
             .find(|(a, _)| *a == attribute)
             .map(|(_, c)| *c)
+    }
+
+    /// Whether a change to `attribute` is one value, never split by path
+    /// inside it: a policy document, which a reviewer reads whole (plans
+    /// show it statement by statement). Lists are one value anyway.
+    pub fn whole(&self, attribute: &str) -> bool {
+        matches!(self.compare(attribute), Some(Compare::Policy))
     }
 
     /// The subject and rule for a change at `path`, by its last step.

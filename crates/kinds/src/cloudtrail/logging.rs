@@ -13,8 +13,13 @@ crate::attributes! {
 }
 
 impl Kind for Logging {
-    const RULES: Rules =
-        Rules::NONE.security_relevant(&[("is_logging", "logging", Security::Ranked(rank::bool))]);
+    // A destroy stops the trail's logging (StopLogging) as a delete of its
+    // own, shown in its plan, before the trail goes. The CloudTrail API
+    // Reference's DeleteTrail asks for no such order; deleting a trail that
+    // has stopped works either way.
+    const RULES: Rules = Rules::NONE
+        .deleted_before_its_resource()
+        .security_relevant(&[("is_logging", "logging", Security::Ranked(rank::bool))]);
 
     fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
         let t = &spec.trail;

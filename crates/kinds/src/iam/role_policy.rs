@@ -21,7 +21,13 @@ crate::attributes! {
 }
 
 impl Kind for RolePolicy {
+    // IAM API Reference, DeleteRole: "Before attempting to delete a role,
+    // remove the following attached items: Inline policies
+    // (DeleteRolePolicy) ..."
+    // https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteRole.html
+    // ([DELROLE] in docs/aws-rules.md).
     const RULES: Rules = Rules::NONE
+        .deleted_before_its_resource()
         .compare_by(&[("policy", Compare::Policy)])
         .security_relevant(&[(
             "policy",
