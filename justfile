@@ -9,8 +9,9 @@ default:
 
 venv := justfile_directory() / ".venv"
 
-# Everything CI checks: formatting, lints, then every test (installs the emulator first).
-test: emulator iam-judge fmt-check lint lint-workflows unit-and-integration
+# Everything CI checks: formatting, unused dependencies, lints, then every
+# test (installs the emulator first).
+test: emulator iam-judge fmt-check unused-deps lint lint-workflows unit-and-integration
 
 # Install the pinned AWS emulator (moto server) and AWS CLI into .venv, once per pin.
 emulator:
@@ -75,6 +76,22 @@ unit-and-integration:
         cargo test --workspace --no-fail-fast; \
     fi
 
+tools := justfile_directory() / ".tools"
+machete := "0.9.2"
+
+# No crate lists a dependency its code never names. cargo-machete (crates.io,
+# pinned above) is installed into .tools once per pin; --with-metadata reads
+# each dependency's library name from cargo (md-5 is `md5` in code).
+unused-deps:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    bin="{{tools}}/bin/cargo-machete"
+    if [ "$("$bin" --version 2>/dev/null)" != "{{machete}}" ]; then
+        echo "installing cargo-machete {{machete}} into .tools"
+        cargo install --quiet --locked --version "{{machete}}" --root "{{tools}}" cargo-machete
+    fi
+    "$bin" --with-metadata
+
 # Formatting must be clean.
 fmt-check:
     cargo fmt --all -- --check
@@ -138,3 +155,25 @@ update-golden:
 graph-svg spec="specs/security-audit-trail.yaml":
     cargo run --quiet --bin ctrail -- graph --format dot {{spec}} | dot -Tsvg -o graph.svg
     @echo "wrote graph.svg"
+
+cyclonedx := "0.5.9"
+
+# The release archive of ctrail for one target (default: this machine's) in
+# the ignored dist/: ctrail-VERSION-TARGET.tar.gz, its CycloneDX SBOM and
+# their lines in SHA256SUMS (tools/release.sh, docs/release.md). cargo-cyclonedx
+# (crates.io, pinned above) is installed into .tools once per pin.
+release target="":
+    #!/usr/bin/env bash
+    set -euo pipefail
+    tools="{{justfile_directory()}}/.tools"
+    bin="$tools/bin/cargo-cyclonedx"
+    if [ "$("$bin" --version 2>/dev/null)" != "cargo-cyclonedx {{cyclonedx}}" ]; then
+        echo "installing cargo-cyclonedx {{cyclonedx}} into .tools"
+        cargo install --quiet --locked --version "{{cyclonedx}}" --root "$tools" cargo-cyclonedx
+    fi
+    CARGO_CYCLONEDX="$bin" tools/release.sh {{target}}
+
+# The figures of docs/release.md, in one run: size and start-up of the debug
+# build, of Cargo's release defaults and of the release profile.
+release-figures: release
+    tools/release-figures.sh
