@@ -12,7 +12,7 @@ use std::sync::atomic::AtomicBool;
 use ctrail_executor::{KeyTarget, Options, Target};
 use ctrail_graph::ResourceGraph;
 use ctrail_kinds::aws::Clients;
-use ctrail_model::{Action, ActionKind, LiveState, Observed, Plan, PlanHeader, ResourceKind};
+use ctrail_model::{Action, ActionKind, LiveResource, LiveState, Plan, PlanHeader, ResourceKind};
 use ctrail_spec::Spec;
 use support::emulator::Emulator;
 
@@ -151,7 +151,10 @@ fn every_kind_is_created_read_and_deleted() {
     let (live, resolved) = read(&rt, &clients, &spec, &graph);
     for r in graph.resources() {
         assert!(
-            matches!(live.resources.get(&r.address), Some(Observed::Present(_))),
+            matches!(
+                live.resources.get(&r.address),
+                Some(LiveResource::Present(_))
+            ),
             "{} was applied but reads as {:?}",
             r.address,
             live.resources.get(&r.address)
@@ -200,7 +203,7 @@ fn every_kind_is_created_read_and_deleted() {
         // The key ctrail created is scheduled for deletion with its alias
         // gone, so its policy and rotation read as gone too.
         assert!(
-            matches!(found, Some(Observed::Absent) | None),
+            matches!(found, Some(LiveResource::Absent) | None),
             "{} still exists after its delete: {found:?}",
             r.address
         );

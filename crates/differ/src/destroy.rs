@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use ctrail_graph::{GraphError, ResourceGraph};
 use ctrail_model::{
-    Action, ActionKind, Address, AttributeChange, EdgeReason, LiveState, Observed, ResourceKind,
+    Action, ActionKind, Address, AttributeChange, EdgeReason, LiveResource, LiveState, ResourceKind,
 };
 use serde_json::Value;
 
@@ -67,7 +67,7 @@ pub fn destroy(
 ) -> Result<Destroy, GraphError> {
     let mut out = Destroy::default();
     let present = |a: &Address| match live.resources.get(a) {
-        Some(Observed::Present(v)) => Some(v),
+        Some(LiveResource::Present(v)) => Some(v),
         _ => None,
     };
     // Resources holding audit logs that stay.

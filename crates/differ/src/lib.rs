@@ -12,7 +12,7 @@ pub mod preflight;
 mod security;
 
 use ctrail_graph::{GraphError, ResourceGraph};
-use ctrail_model::{Action, ActionKind, Address, LiveState, Observed};
+use ctrail_model::{Action, ActionKind, Address, LiveResource, LiveState};
 
 /// Attributes AWS cannot change in place: a different value means a new
 /// resource (each kind's `Rules::replaced_by`).
@@ -24,9 +24,12 @@ fn replaced_by(kind: ctrail_model::ResourceKind, path: &str) -> bool {
 pub fn diff(desired: &ResourceGraph, live: &LiveState) -> Result<Vec<Action>, GraphError> {
     let mut actions = Vec::new();
     for r in desired.ordered()? {
-        let observed = live.resources.get(&r.address).unwrap_or(&Observed::Absent);
+        let observed = live
+            .resources
+            .get(&r.address)
+            .unwrap_or(&LiveResource::Absent);
         let action = match observed {
-            Observed::Absent => Action {
+            LiveResource::Absent => Action {
                 address: r.address.clone(),
                 kind: ActionKind::Create,
                 changes: attributes::all(&r.desired),
@@ -34,7 +37,7 @@ pub fn diff(desired: &ResourceGraph, live: &LiveState) -> Result<Vec<Action>, Gr
                 blocked: None,
                 notes: notes::on_create(r.address.kind, &r.desired),
             },
-            Observed::Present(current) => {
+            LiveResource::Present(current) => {
                 let changes = attributes::diff(r.address.kind, current, &r.desired);
                 let replace = changes.iter().any(|c| replaced_by(r.address.kind, &c.path));
                 let kind = match (changes.is_empty(), replace) {
@@ -86,7 +89,7 @@ fn dropped(desired: &ResourceGraph, live: &LiveState) -> Vec<Action> {
         .keys()
         .filter(|a| ctrail_kinds::prunable(a.kind) && desired.get(a).is_none())
         .filter_map(|a| match live.resources.get(a) {
-            Some(Observed::Present(v)) => Some(Action {
+            Some(LiveResource::Present(v)) => Some(Action {
                 address: a.clone(),
                 kind: ActionKind::Delete,
                 changes: attributes::gone(v),

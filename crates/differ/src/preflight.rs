@@ -12,7 +12,9 @@
 //! the action and the exception AWS would answer.
 
 use ctrail_graph::ResourceGraph;
-use ctrail_model::{Address, Finding, Grant, LiveState, Observed, Placeholder, ResourceKind as K};
+use ctrail_model::{
+    Address, Finding, Grant, LiveResource, LiveState, Placeholder, ResourceKind as K,
+};
 use ctrail_policy::eval::{Decision, Kind, evaluate};
 use ctrail_policy::{Policy, Principal, Request};
 use serde_json::{Value, json};
@@ -279,7 +281,10 @@ pub fn judge_all(desired: &ResourceGraph, live: &LiveState, partition: &str) -> 
             account,
             source_org: SourceOrg::of(&live.context),
             attrs: &r.desired,
-            exists: matches!(live.resources.get(&r.address), Some(Observed::Present(_))),
+            exists: matches!(
+                live.resources.get(&r.address),
+                Some(LiveResource::Present(_))
+            ),
         };
         bucket(&mut out, desired, live, &trail);
         key(&mut out, desired, live, &trail);
@@ -419,8 +424,8 @@ fn key(out: &mut Judgement, g: &ResourceGraph, live: &LiveState, t: &Trail<'_>) 
         .iter()
         .find(|(a, _)| a.kind == K::KmsKeyPolicy)
         .and_then(|(_, o)| match o {
-            Observed::Present(v) => v.get("_document"),
-            Observed::Absent => None,
+            LiveResource::Present(v) => v.get("_document"),
+            LiveResource::Absent => None,
         });
     let live_key = match read {
         Some(doc) => doc,
@@ -488,7 +493,10 @@ fn key(out: &mut Judgement, g: &ResourceGraph, live: &LiveState, t: &Trail<'_>) 
             t.account,
             r.address.name
         );
-        let exists = matches!(live.resources.get(&r.address), Some(Observed::Present(_)));
+        let exists = matches!(
+            live.resources.get(&r.address),
+            Some(LiveResource::Present(_))
+        );
         let logs = format!("logs.{}.amazonaws.com", t.region());
         let c = Check::of(
             if exists {
@@ -761,7 +769,7 @@ cloudwatch_logs:
     fn with_key_policy(live: &mut LiveState, doc: Value) {
         live.resources.insert(
             Address::new(K::KmsKeyPolicy, KEY),
-            Observed::Present(json!({"key": KEY, "statements": [], "_document": doc})),
+            LiveResource::Present(json!({"key": KEY, "statements": [], "_document": doc})),
         );
     }
 
@@ -799,7 +807,8 @@ cloudwatch_logs:
             "  name: audit-logs-bucket\n  bucket_key: false",
         ));
         let trail = Address::new(K::Trail, "audit");
-        live.resources.insert(trail, Observed::Present(json!({})));
+        live.resources
+            .insert(trail, LiveResource::Present(json!({})));
         // CloudTrail may encrypt and describe, for this trail only: enough
         // without the bucket key.
         let doc = json!({"Statement": [
@@ -839,7 +848,7 @@ cloudwatch_logs:
         let arn = "arn:aws:sns:us-east-1:123456789012:alerts";
         live.resources.insert(
             Address::new(K::SnsTopicPolicy, "alerts"),
-            Observed::Present(json!({"topic_arn": arn, "statements": [], "_document": {
+            LiveResource::Present(json!({"topic_arn": arn, "statements": [], "_document": {
                 "Statement": [{"Sid": "OwnersOnly", "Effect": "Allow",
                     "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
                     "Action": "SNS:Publish", "Resource": arn}]}})),
@@ -1078,7 +1087,7 @@ cloudwatch_logs:
             "Condition": {"StringEquals": {"AWS:SourceArn": "arn:aws:cloudtrail:us-east-1:123456789012:trail/audit"}}}]});
         live.resources.insert(
             Address::new(K::SnsTopicPolicy, "deliveries"),
-            Observed::Present(json!({"topic_arn": arn, "statements": [], "_document": doc})),
+            LiveResource::Present(json!({"topic_arn": arn, "statements": [], "_document": doc})),
         );
         // Judged on that statement alone: ctrail's own is not written.
         g = without(g, K::SnsTopicPolicy);
@@ -1088,7 +1097,7 @@ cloudwatch_logs:
             .replace("trail/audit", "trail/someone-elses");
         live.resources.insert(
             Address::new(K::SnsTopicPolicy, "deliveries"),
-            Observed::Present(json!({"topic_arn": arn, "statements": [],
+            LiveResource::Present(json!({"topic_arn": arn, "statements": [],
                 "_document": serde_json::from_str::<Value>(&other).expect("json")})),
         );
         let found = check(&g, &live, "aws");

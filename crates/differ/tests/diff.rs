@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use ctrail_differ::diff;
 use ctrail_graph::{Resource, ResourceGraph};
 use ctrail_model::{
-    ActionKind, Address, EdgeReason, Effect, LiveState, Observed, Ownership, ResourceKind as K,
+    ActionKind, Address, EdgeReason, Effect, LiveResource, LiveState, Ownership, ResourceKind as K,
 };
 use serde_json::{Value, json};
 
@@ -65,8 +65,8 @@ fn live(entries: &[(K, Option<Value>)]) -> LiveState {
             .iter()
             .map(|(k, v)| {
                 let observed = match v {
-                    Some(v) => Observed::Present(v.clone()),
-                    None => Observed::Absent,
+                    Some(v) => LiveResource::Present(v.clone()),
+                    None => LiveResource::Absent,
                 };
                 (Address::new(*k, "b"), observed)
             })
@@ -176,10 +176,10 @@ fn what_ctrail_made_and_the_spec_dropped_is_deleted_and_nothing_else() {
         .owned
         .insert(mine.clone(), filter.clone());
     live.resources
-        .insert(mine.clone(), Observed::Present(filter));
+        .insert(mine.clone(), LiveResource::Present(filter));
     live.resources.insert(
         theirs.clone(),
-        Observed::Present(json!({"filter_name": "Theirs"})),
+        LiveResource::Present(json!({"filter_name": "Theirs"})),
     );
     live.ownership.unmanaged.insert(theirs.clone());
     let actions = diff(&graph(false), &live).expect("diff");

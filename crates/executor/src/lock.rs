@@ -76,9 +76,10 @@ impl LockPlace {
     }
 }
 
-/// The lock as read with the plan.
+/// The lock object in the log bucket, as read with the plan (its ETag
+/// conditions the write that takes it).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Observed {
+pub enum StoredLock {
     /// The bucket does not exist yet.
     NoBucket,
     /// No lock object yet.
@@ -182,7 +183,7 @@ pub struct Locker<'a> {
 
 impl Locker<'_> {
     /// Reads the lock object (with the plan).
-    pub async fn observe(&self, place: &LockPlace) -> Result<Observed, CallError> {
+    pub async fn observe(&self, place: &LockPlace) -> Result<StoredLock, CallError> {
         let stored = call(
             "lock",
             "s3:GetObject",
@@ -196,8 +197,8 @@ impl Locker<'_> {
         )
         .await?;
         Ok(match stored {
-            Stored::NoBucket => Observed::NoBucket,
-            Stored::Absent => Observed::Absent,
+            Stored::NoBucket => StoredLock::NoBucket,
+            Stored::Absent => StoredLock::Absent,
             Stored::Present { etag, body } => {
                 // A lock object that does not parse holds nothing.
                 let info = serde_json::from_slice(&body).unwrap_or(LockInfo {
@@ -210,7 +211,7 @@ impl Locker<'_> {
                     started: 0,
                     expires: 0,
                 });
-                Observed::Present { etag, info }
+                StoredLock::Present { etag, info }
             }
         })
     }
@@ -242,7 +243,7 @@ impl Locker<'_> {
     pub async fn acquire(
         &self,
         place: &LockPlace,
-        seen: &Observed,
+        seen: &StoredLock,
         owner: &str,
         operation: &str,
     ) -> Result<Held, LockError> {
@@ -258,12 +259,12 @@ impl Locker<'_> {
             expires: started + TTL_SECS,
         };
         let (condition, took_over) = match seen {
-            Observed::NoBucket => {
+            StoredLock::NoBucket => {
                 self.create_bucket(place).await?;
                 (Condition::Absent, None)
             }
-            Observed::Absent => (Condition::Absent, None),
-            Observed::Present { etag, info: old } if old.held => {
+            StoredLock::Absent => (Condition::Absent, None),
+            StoredLock::Present { etag, info: old } if old.held => {
                 if !gone(old) {
                     return Err(LockError::Held {
                         place: place.clone(),
@@ -272,7 +273,7 @@ impl Locker<'_> {
                 }
                 (Condition::Etag(etag.clone()), Some(old.clone()))
             }
-            Observed::Present { etag, .. } => (Condition::Etag(etag.clone()), None),
+            StoredLock::Present { etag, .. } => (Condition::Etag(etag.clone()), None),
         };
         if let Some(etag) = self.put(place, &info, &condition).await? {
             return Ok(Held {
@@ -284,7 +285,7 @@ impl Locker<'_> {
         }
         // The condition failed: ours after a lost answer, or another run's.
         match self.observe(place).await? {
-            Observed::Present {
+            StoredLock::Present {
                 etag,
                 info: now_info,
             } if now_info.id == info.id => Ok(Held {
@@ -293,7 +294,7 @@ impl Locker<'_> {
                 etag,
                 took_over,
             }),
-            Observed::Present { info: other, .. } if other.held => Err(LockError::Held {
+            StoredLock::Present { info: other, .. } if other.held => Err(LockError::Held {
                 place: place.clone(),
                 info: other,
             }),
@@ -334,7 +335,7 @@ impl Locker<'_> {
         }
         // Ours already (a lost answer), or someone took it over.
         match self.observe(&held.place).await? {
-            Observed::Present { info, .. } if info.id == held.info.id && !info.held => Ok(()),
+            StoredLock::Present { info, .. } if info.id == held.info.id && !info.held => Ok(()),
             _ => Err(LockError::Moved(held.place.clone())),
         }
     }
@@ -342,8 +343,8 @@ impl Locker<'_> {
     /// Releases the held lock `id` by hand (its run is gone).
     pub async fn force_unlock(&self, place: &LockPlace, id: &str) -> Result<LockInfo, LockError> {
         let (etag, info) = match self.observe(place).await? {
-            Observed::Present { etag, info } if info.held && info.id == id => (etag, info),
-            Observed::Present { info, .. } => {
+            StoredLock::Present { etag, info } if info.held && info.id == id => (etag, info),
+            StoredLock::Present { info, .. } => {
                 return Err(LockError::NotThatLock {
                     place: place.clone(),
                     found: Some(info),

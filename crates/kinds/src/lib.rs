@@ -216,7 +216,7 @@ macro_rules! registry {
             kind: ResourceKind,
             rcx: &aws::ReadCx<'_>,
             names: &[String],
-        ) -> Result<Vec<(ctrail_model::Address, ctrail_model::Observed)>, aws::ReadError> {
+        ) -> Result<Vec<(ctrail_model::Address, ctrail_model::LiveResource)>, aws::ReadError> {
             match kind {
                 // Boxed: each kind's read is a large future; one inline per
                 // kind of the registry would overflow a thread's stack.
@@ -318,7 +318,7 @@ pub fn tags_of(kind: ResourceKind) -> Option<ResourceKind> {
 
 #[cfg(feature = "aws")]
 mod dispatch {
-    use ctrail_model::{ActionKind, Address, Observed};
+    use ctrail_model::{ActionKind, Address, LiveResource};
     use serde_json::Value;
 
     use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, refuse};
@@ -326,18 +326,19 @@ mod dispatch {
     pub(crate) async fn read<T: Api>(
         rcx: &ReadCx<'_>,
         names: &[String],
-    ) -> Result<Vec<(Address, Observed)>, ReadError> {
+    ) -> Result<Vec<(Address, LiveResource)>, ReadError> {
         T::read(rcx, names)
             .await?
             .into_iter()
             .map(|(name, live)| {
-                let observed =
-                    match live {
-                        None => Observed::Absent,
-                        Some(v) => Observed::Present(serde_json::to_value(&v).map_err(|e| {
+                let observed = match live {
+                    None => LiveResource::Absent,
+                    Some(v) => {
+                        LiveResource::Present(serde_json::to_value(&v).map_err(|e| {
                             ReadError::Unexpected(format!("{} {name}: {e}", T::KIND))
-                        })?),
-                    };
+                        })?)
+                    }
+                };
                 Ok((Address::new(T::KIND, name), observed))
             })
             .collect()

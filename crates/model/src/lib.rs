@@ -10,7 +10,7 @@ pub mod placeholder;
 mod plan;
 
 pub use address::{Address, EdgeReason, ResourceKind};
-pub use live::{LiveContext, LiveState, Observed};
+pub use live::{LiveContext, LiveResource, LiveState};
 pub use ownership::{Ledger, OWNER_TAG, Ownership};
 pub use placeholder::Placeholder;
 pub use plan::{

@@ -8,10 +8,11 @@ use serde_json::Value;
 
 use crate::{Address, Placeholder};
 
-/// What the reader found for one resource.
+/// What the reader found live for one resource of the graph: absent, or its
+/// attributes.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "state", content = "attributes", rename_all = "snake_case")]
-pub enum Observed {
+pub enum LiveResource {
     /// AWS answered "not found": the resource does not exist.
     Absent,
     /// The resource exists; attributes are normalised to the graph's shape.
@@ -44,7 +45,7 @@ impl LiveContext {
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct LiveState {
     pub context: LiveContext,
-    pub resources: BTreeMap<Address, Observed>,
+    pub resources: BTreeMap<Address, LiveResource>,
     /// What is ctrail's, and what was found beside it that is not.
     #[serde(default)]
     pub ownership: crate::Ownership,
@@ -54,7 +55,7 @@ impl LiveState {
     /// The live attributes of the `kind` resource `name`, if it exists.
     pub fn present(&self, kind: crate::ResourceKind, name: &str) -> Option<&Value> {
         match self.resources.get(&Address::new(kind, name)) {
-            Some(Observed::Present(v)) => Some(v),
+            Some(LiveResource::Present(v)) => Some(v),
             _ => None,
         }
     }

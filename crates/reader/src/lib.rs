@@ -7,7 +7,7 @@
 //! AWS knows (account id, KMS key ARN, organization id); the few calls that
 //! need those values wait for that round alone. With an `account_id` guard
 //! the round runs first. Each call is made once.
-//! "Not found" is an answer (`Observed::Absent`), not an error.
+//! "Not found" is an answer (`LiveResource::Absent`), not an error.
 
 mod context;
 pub mod import;
@@ -26,7 +26,7 @@ pub use ctrail_kinds::aws::{
 };
 pub use ctrail_kinds::monitoring::query_definition::all as saved_queries;
 pub use ctrail_kinds::s3::bucket::stored_objects;
-pub use ctrail_model::{Ledger, LiveContext, LiveState, OWNER_TAG, Observed, Ownership};
+pub use ctrail_model::{Ledger, LiveContext, LiveResource, LiveState, OWNER_TAG, Ownership};
 
 /// Reads the live state of every resource in `graph` and returns it with the
 /// graph's placeholders resolved.
@@ -115,7 +115,7 @@ async fn dropped(
     spec: &Spec,
     desired: &BTreeMap<Address, Value>,
     cx: ctrail_kinds::aws::Pending<'_>,
-) -> Result<(Ledger, BTreeMap<Address, Observed>), ReadError> {
+) -> Result<(Ledger, BTreeMap<Address, LiveResource>), ReadError> {
     let ledger =
         ctrail_kinds::aws::ledger::read(clients, &spec.bucket.name, &spec.trail.name).await?;
     let gone: BTreeMap<Address, Value> = ledger
@@ -135,7 +135,7 @@ async fn dropped(
 async fn wave(
     rcx: &ReadCx<'_>,
     every_kind: bool,
-) -> Result<BTreeMap<Address, Observed>, ReadError> {
+) -> Result<BTreeMap<Address, LiveResource>, ReadError> {
     let reads = ResourceKind::ALL.map(|kind| {
         let names: Vec<String> = rcx
             .desired
@@ -158,11 +158,11 @@ async fn wave(
 }
 
 /// The resources whose tags name this trail in ctrail's ownership tag.
-fn tagged(resources: &BTreeMap<Address, Observed>, trail: &str) -> BTreeSet<Address> {
+fn tagged(resources: &BTreeMap<Address, LiveResource>, trail: &str) -> BTreeSet<Address> {
     resources
         .iter()
         .filter_map(|(address, observed)| {
-            let Observed::Present(v) = observed else {
+            let LiveResource::Present(v) = observed else {
                 return None;
             };
             let owner = ResourceKind::ALL

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use ctrail_kinds::aws::error::is_not_found;
 use ctrail_kinds::aws::{absent_if_not_found, read_error};
-use ctrail_model::{LiveState, Observed};
+use ctrail_model::{LiveResource, LiveState};
 
 use crate::evidence::{
     AlarmTopic, Delivered, Delivery, Evidence, FilterTest, Reading, RegionView, Seen, TrailStatus,
@@ -175,7 +175,7 @@ async fn stream(
 fn as_live(graph: &ResourceGraph, live: &LiveState) -> ResourceGraph {
     let mut out = ResourceGraph::default();
     for r in graph.resources() {
-        if let Some(Observed::Present(v)) = live.resources.get(&r.address) {
+        if let Some(LiveResource::Present(v)) = live.resources.get(&r.address) {
             let now = Resource {
                 desired: v.clone(),
                 ..r.clone()
@@ -222,7 +222,7 @@ async fn judged(c: &Clients, spec: &Spec) -> Result<Judged, String> {
     // Every topic a live alarm notifies, with the alarms that notify it.
     let mut notified: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (address, observed) in &live.resources {
-        if let (ctrail_model::ResourceKind::MetricAlarm, Observed::Present(v)) =
+        if let (ctrail_model::ResourceKind::MetricAlarm, LiveResource::Present(v)) =
             (address.kind, observed)
         {
             let actions = v["alarm_actions"].as_array().into_iter().flatten();

@@ -9,9 +9,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use ctrail_differ::destroy::{Data, OBJECTS, destroy};
-use ctrail_executor::lock::{LockPlace, Observed as Lock};
+use ctrail_executor::lock::{LockPlace, StoredLock};
 use ctrail_model::{ActionKind, Plan, ResourceKind};
-use ctrail_reader::{Clients, Connection, Observed, Retries};
+use ctrail_reader::{Clients, Connection, LiveResource, Retries};
 use ctrail_render::{Section, Style, plan};
 
 use super::apply::{self, print_report};
@@ -61,7 +61,7 @@ async fn plan_destroy(
     for r in planned.desired.resources() {
         let present = matches!(
             planned.live.resources.get(&r.address),
-            Some(Observed::Present(_))
+            Some(LiveResource::Present(_))
         );
         if r.address.kind == ResourceKind::S3Bucket && r.destroy_allowed && present {
             let n = ctrail_reader::stored_objects(&clients.s3, &r.address.name)
@@ -175,7 +175,7 @@ async fn run_destroy(opts: Options, conn: &Connection) -> Result<ExitCode, Strin
     // The lock lives in the log bucket; with no bucket there is nothing
     // that another run could be writing to it either.
     let held = match seen {
-        Lock::NoBucket => None,
+        StoredLock::NoBucket => None,
         seen => {
             let owner = format!("{} (account {})", user(), planned.live.context.account_id);
             Some(

@@ -15,7 +15,7 @@ mod draft;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use ctrail_reader::{Clients, Connection, LiveState, Observed, Retries};
+use ctrail_reader::{Clients, Connection, LiveResource, LiveState, Retries};
 use serde_json::Value;
 
 use draft::{Draft, Setting};
@@ -339,7 +339,7 @@ async fn read(draft: &Draft, clients: &Clients) -> Result<LiveState, String> {
 fn at<'a>(live: &'a LiveState, kind: &str, name: &str) -> Option<&'a Value> {
     let address = ctrail_model::Address::try_from(format!("{kind}.{name}")).ok()?;
     match live.resources.get(&address) {
-        Some(Observed::Present(v)) => Some(v),
+        Some(LiveResource::Present(v)) => Some(v),
         _ => None,
     }
 }
