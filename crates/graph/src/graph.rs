@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use ctrail_model::Address;
-pub use ctrail_model::EdgeReason;
+use ctrail_model::EdgeReason;
 use ctrail_model::placeholder::{self, Placeholder};
 
 /// One resource and everything ctrail wants it to be.
