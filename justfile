@@ -155,3 +155,25 @@ update-golden:
 graph-svg spec="specs/security-audit-trail.yaml":
     cargo run --quiet --bin ctrail -- graph --format dot {{spec}} | dot -Tsvg -o graph.svg
     @echo "wrote graph.svg"
+
+cyclonedx := "0.5.9"
+
+# The release archive of ctrail for one target (default: this machine's) in
+# the ignored dist/: ctrail-VERSION-TARGET.tar.gz, its CycloneDX SBOM and
+# their lines in SHA256SUMS (tools/release.sh, docs/release.md). cargo-cyclonedx
+# (crates.io, pinned above) is installed into .tools once per pin.
+release target="":
+    #!/usr/bin/env bash
+    set -euo pipefail
+    tools="{{justfile_directory()}}/.tools"
+    bin="$tools/bin/cargo-cyclonedx"
+    if [ "$("$bin" cyclonedx --version 2>/dev/null)" != "cargo-cyclonedx-cyclonedx {{cyclonedx}}" ]; then
+        echo "installing cargo-cyclonedx {{cyclonedx}} into .tools"
+        cargo install --quiet --locked --version "{{cyclonedx}}" --root "$tools" cargo-cyclonedx
+    fi
+    CARGO_CYCLONEDX="$bin" tools/release.sh {{target}}
+
+# The figures of docs/release.md, in one run: size and start-up of the debug
+# build, of Cargo's release defaults and of the release profile.
+release-figures: release
+    tools/release-figures.sh
