@@ -35,7 +35,7 @@ pub fn diff(desired: &ResourceGraph, live: &LiveState) -> Result<Vec<Action>, Gr
                 changes: attributes::all(&r.desired),
                 security: Vec::new(),
                 blocked: None,
-                notes: notes::on_create(r.address.kind, &r.desired),
+                notes: notes::on_create(&r.address, &r.desired)?,
             },
             LiveResource::Present(current) => {
                 let changes = attributes::diff(r.address.kind, current, &r.desired);
@@ -64,7 +64,7 @@ pub fn diff(desired: &ResourceGraph, live: &LiveState) -> Result<Vec<Action>, Gr
                     changes,
                     security,
                     blocked,
-                    notes: notes::on_live(r.address.kind, current),
+                    notes: notes::on_live(&r.address, current)?,
                 }
             }
         };

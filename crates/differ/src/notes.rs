@@ -1,12 +1,15 @@
 //! Notes for reviewers that are not changes, as each kind words them.
+//! Attributes that are not their kind's are an error, never a plan
+//! without its notes.
 
-use ctrail_model::ResourceKind;
+use ctrail_graph::GraphError;
+use ctrail_model::Address;
 use serde_json::Value;
 
-pub(crate) fn on_create(kind: ResourceKind, desired: &Value) -> Vec<String> {
-    ctrail_kinds::on_create(kind, desired)
+pub(crate) fn on_create(address: &Address, desired: &Value) -> Result<Vec<String>, GraphError> {
+    ctrail_kinds::on_create(address.kind, &address.name, desired).map_err(GraphError::Unfit)
 }
 
-pub(crate) fn on_live(kind: ResourceKind, live: &Value) -> Vec<String> {
-    ctrail_kinds::on_live(kind, live)
+pub(crate) fn on_live(address: &Address, live: &Value) -> Result<Vec<String>, GraphError> {
+    ctrail_kinds::on_live(address.kind, &address.name, live).map_err(GraphError::Unfit)
 }

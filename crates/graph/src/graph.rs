@@ -33,14 +33,18 @@ pub struct Dependency {
     pub reason: EdgeReason,
 }
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, thiserror::Error)]
 pub enum GraphError {
     #[error("resource {0} is declared twice")]
     Duplicate(Address),
     #[error("edge names {0}, which is not in the graph")]
     UnknownResource(Address),
     #[error("a resource's attributes cannot be written: {0}")]
-    Attributes(String),
+    Attributes(#[source] ctrail_kinds::AttributesError),
+    /// Attributes (desired or live) that are not their kind's: a plan's
+    /// notes are read from them, never skipped.
+    #[error("{0}")]
+    Unfit(#[source] ctrail_kinds::AttributesError),
     #[error("the resources {0:?} depend on each other in a cycle")]
     Cycle(Vec<String>),
 }

@@ -127,12 +127,38 @@ use serde_json::Value;
 /// A desired resource with its attributes as JSON (the graph's form).
 pub type DesiredValue = Desired<Value>;
 
-fn values<T: Kind>(spec: &Spec, names: &Names<'_>) -> Result<Vec<DesiredValue>, String> {
+/// A kind's attributes that do not pass between their typed and JSON forms.
+#[derive(Debug, thiserror::Error)]
+pub enum AttributesError {
+    /// A desired value that has no JSON form.
+    #[error("{kind} {name}: {source}")]
+    Unwritable {
+        kind: ResourceKind,
+        name: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A JSON value that is not the kind's attributes (a key misspelt,
+    /// missing or of the wrong type).
+    #[error("the attributes of {kind} {name} do not fit the kind: {source}")]
+    Unfit {
+        kind: ResourceKind,
+        name: String,
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+fn values<T: Kind>(spec: &Spec, names: &Names<'_>) -> Result<Vec<DesiredValue>, AttributesError> {
     T::desired(spec, names)
         .into_iter()
         .map(|d| {
-            let value = serde_json::to_value(&d.value)
-                .map_err(|e| format!("{} {}: {e}", T::KIND, d.name))?;
+            let value =
+                serde_json::to_value(&d.value).map_err(|source| AttributesError::Unwritable {
+                    kind: T::KIND,
+                    name: d.name.clone(),
+                    source,
+                })?;
             Ok(Desired {
                 name: d.name,
                 value,
@@ -143,8 +169,26 @@ fn values<T: Kind>(spec: &Spec, names: &Names<'_>) -> Result<Vec<DesiredValue>, 
         .collect()
 }
 
-fn typed<T: Kind>(v: &Value) -> Option<T> {
-    serde_json::from_value(v.clone()).ok()
+/// For `#[serde(deserialize_with = "crate::nullable")]` on an `Option`
+/// attribute whose key must be present: `null` says "none" (no key prefix,
+/// events never expire), while a missing key is an error. Serde otherwise
+/// reads a missing `Option` as `None`, which a put would carry out as a
+/// removal nobody planned.
+pub(crate) fn nullable<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(d)
+}
+
+/// The `T` resource `name`'s attributes from their JSON form.
+fn typed<T: Kind>(name: &str, v: &Value) -> Result<T, AttributesError> {
+    <T as serde::Deserialize>::deserialize(v).map_err(|source| AttributesError::Unfit {
+        kind: T::KIND,
+        name: name.to_owned(),
+        source,
+    })
 }
 
 macro_rules! registry {
@@ -158,7 +202,7 @@ macro_rules! registry {
             kind: ResourceKind,
             spec: &Spec,
             names: &Names<'_>,
-        ) -> Result<Vec<DesiredValue>, String> {
+        ) -> Result<Vec<DesiredValue>, AttributesError> {
             match kind {
                 $(ResourceKind::$variant => values::<$ty>(spec, names),)*
             }
@@ -196,17 +240,27 @@ macro_rules! registry {
             }
         }
 
-        /// Notes for a reviewer on creating a resource with these attributes.
-        pub fn on_create(kind: ResourceKind, desired: &Value) -> Vec<String> {
+        /// Notes for a reviewer on creating the `kind` resource `name` with
+        /// these attributes; an error when they are not the kind's.
+        pub fn on_create(
+            kind: ResourceKind,
+            name: &str,
+            desired: &Value,
+        ) -> Result<Vec<String>, AttributesError> {
             match kind {
-                $(ResourceKind::$variant => typed::<$ty>(desired).map(|t| t.on_create()).unwrap_or_default(),)*
+                $(ResourceKind::$variant => typed::<$ty>(name, desired).map(|t| t.on_create()),)*
             }
         }
 
-        /// Notes for a reviewer on a resource as it is live.
-        pub fn on_live(kind: ResourceKind, live: &Value) -> Vec<String> {
+        /// Notes for a reviewer on the `kind` resource `name` as it is live;
+        /// an error when its attributes are not the kind's.
+        pub fn on_live(
+            kind: ResourceKind,
+            name: &str,
+            live: &Value,
+        ) -> Result<Vec<String>, AttributesError> {
             match kind {
-                $(ResourceKind::$variant => typed::<$ty>(live).map(|t| t.on_live()).unwrap_or_default(),)*
+                $(ResourceKind::$variant => typed::<$ty>(name, live).map(|t| t.on_live()),)*
             }
         }
 
@@ -314,6 +368,23 @@ pub fn tags_of(kind: ResourceKind) -> Option<ResourceKind> {
     ResourceKind::ALL
         .into_iter()
         .find(|k| holds_tags_of(*k) == Some(kind))
+}
+
+#[cfg(feature = "aws")]
+/// A value a request needs, or an error naming the missing `field`: ctrail
+/// never sends a value it picked (an empty string, AWS's usual default) in
+/// place of one the plan lacks.
+pub(crate) fn required<'a, T: ?Sized>(
+    op: &'static str,
+    field: &str,
+    value: Option<&'a T>,
+) -> Result<&'a T, aws::CallError> {
+    value.ok_or_else(|| {
+        aws::refuse(
+            op,
+            format!("the attributes have no {field}; nothing is sent in its place"),
+        )
+    })
 }
 
 #[cfg(feature = "aws")]
@@ -428,6 +499,56 @@ mod tests {
         // What holds audit logs (or decrypts them) is never pruned.
         for k in [K::S3Bucket, K::LogGroup, K::KmsKey, K::Trail, K::IamRole] {
             assert!(ownable(k) && !prunable(k), "{k}");
+        }
+    }
+
+    /// Attributes that are not their kind's are an error naming the kind,
+    /// the resource and the field, for a plan's notes as for a put: never
+    /// read as no notes, and a missing key never reads as a value ctrail
+    /// picked (no versioning status as "Enabled", no retention as "never
+    /// expire").
+    #[test]
+    fn attributes_missing_a_field_are_an_error_not_a_default() {
+        use serde_json::json;
+        let unfit = |kind, value: Value| {
+            let e = on_live(kind, "x", &value).expect_err("refused");
+            assert!(matches!(e, AttributesError::Unfit { .. }), "{e}");
+            e.to_string()
+        };
+        let e = unfit(ResourceKind::S3BucketVersioning, json!({}));
+        assert!(
+            e.starts_with("the attributes of s3_bucket_versioning x do not fit the kind: missing field `status`"),
+            "{e}"
+        );
+        let e = unfit(ResourceKind::LogGroupRetention, json!({}));
+        assert!(e.contains("missing field `retention_in_days`"), "{e}");
+        let e = unfit(
+            ResourceKind::S3BucketEncryption,
+            json!({"bucket_key_enabled": false}),
+        );
+        assert!(e.contains("missing field `sse_algorithm`"), "{e}");
+        let e = unfit(ResourceKind::S3BucketVersioning, json!({"status": 1}));
+        assert!(e.contains("invalid type"), "{e}");
+        // As the kinds write them, they fit; `null` says "none".
+        for (kind, value) in [
+            (
+                ResourceKind::S3BucketVersioning,
+                json!({"status": "Enabled"}),
+            ),
+            (
+                ResourceKind::LogGroupRetention,
+                json!({"retention_in_days": null}),
+            ),
+            (
+                ResourceKind::LogGroupRetention,
+                json!({"retention_in_days": 90}),
+            ),
+        ] {
+            assert_eq!(
+                on_live(kind, "x", &value).expect("fits"),
+                Vec::<String>::new()
+            );
+            assert!(on_create(kind, "x", &value).is_ok());
         }
     }
 

@@ -13,15 +13,26 @@ crate::attributes! {
     pub struct Trail {
         pub name: String,
         pub home_region: String,
+        /// Required by CreateTrail and kept by UpdateTrail: `None` is read
+        /// only, a put of it is refused.
+        #[serde(deserialize_with = "crate::nullable")]
         pub s3_bucket_name: Option<String>,
+        // Each `Option` below that UpdateTrail sends is present in the
+        // attributes, `null` meaning "none" (sent as "", which removes the
+        // setting); a missing key is an error, never a removal.
+        #[serde(deserialize_with = "crate::nullable")]
         pub s3_key_prefix: Option<String>,
         pub include_global_service_events: bool,
         pub is_multi_region_trail: bool,
         pub is_organization_trail: bool,
         pub enable_log_file_validation: bool,
+        #[serde(deserialize_with = "crate::nullable")]
         pub kms_key_id: Option<String>,
+        #[serde(deserialize_with = "crate::nullable")]
         pub cloud_watch_logs_log_group_arn: Option<String>,
+        #[serde(deserialize_with = "crate::nullable")]
         pub cloud_watch_logs_role_arn: Option<String>,
+        #[serde(deserialize_with = "crate::nullable")]
         pub sns_topic_name: Option<String>,
         /// `RecursiveLogging`: whether CloudTrail's own log deliveries (S3
         /// PutObject, CloudWatch Logs PutLogEvents) are logged as events
@@ -155,10 +166,18 @@ fn log_group_arn_with_streams(arn: &str) -> String {
 #[cfg(feature = "aws")]
 mod aws {
     use super::{Trail, log_group_arn_with_streams};
-    use crate::aws::{Api, Cx, Done, Found, ReadCx, Step};
+    use crate::aws::{Api, CallError, Cx, Done, Found, ReadCx, Step};
     use crate::cloudtrail::shared::trail;
 
     impl Trail {
+        /// The bucket CreateTrail and UpdateTrail send: S3BucketName is
+        /// required by CreateTrail (CloudTrail API Reference, CreateTrail,
+        /// https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html),
+        /// so attributes without one are an error naming it, never `""`.
+        pub(crate) fn bucket(&self, op: &'static str) -> Result<&str, CallError> {
+            crate::required(op, "s3_bucket_name", self.s3_bucket_name.as_deref())
+        }
+
         pub(crate) fn from_aws(
             t: &aws_sdk_cloudtrail::types::Trail,
             region: &str,
@@ -210,12 +229,11 @@ mod aws {
         async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             let c = &cx.clients.cloudtrail;
             let w = &step.want;
-            let bucket = w.s3_bucket_name.clone().unwrap_or_default();
             if step.creating() {
                 let req = c
                     .create_trail()
                     .name(step.name)
-                    .s3_bucket_name(&bucket)
+                    .s3_bucket_name(w.bucket("cloudtrail:CreateTrail")?)
                     .set_s3_key_prefix(w.s3_key_prefix.clone())
                     .set_sns_topic_name(w.sns_topic_name.clone())
                     .include_global_service_events(w.include_global_service_events)
@@ -233,11 +251,13 @@ mod aws {
                     Err(e) => return Err(e),
                 }
             }
+            // `None` is a setting the trail must not have: UpdateTrail
+            // removes it when sent "" (the doc comment on `put`).
             let or_empty = |v: &Option<String>| v.clone().unwrap_or_default();
             let req = c
                 .update_trail()
                 .name(step.name)
-                .s3_bucket_name(&bucket)
+                .s3_bucket_name(w.bucket("cloudtrail:UpdateTrail")?)
                 .s3_key_prefix(or_empty(&w.s3_key_prefix))
                 .sns_topic_name(or_empty(&w.sns_topic_name))
                 .include_global_service_events(w.include_global_service_events)
@@ -316,6 +336,36 @@ mod tests {
         assert!(note.contains("without end"), "{note}");
         assert_eq!(Trail::billing(&change(true, false), false), None);
         assert_eq!(Trail::billing(&change(false, true), true), None);
+    }
+
+    /// A trail without its bucket is refused naming the field, not created
+    /// or updated with `""`; a plan's trail missing a setting UpdateTrail
+    /// would remove (the key, say) does not fit the kind, while `null` says
+    /// "none".
+    #[test]
+    fn a_missing_bucket_or_setting_is_an_error() {
+        let spec = ctrail_spec::parse(
+            "t.yaml",
+            "version: 1\nregion: us-east-1\ntrail: {name: ttt}\nbucket: {name: b-logs}\n",
+        )
+        .expect("valid")
+        .spec;
+        let mut t = Trail::desired(&spec, &crate::testing::names())[0]
+            .value
+            .clone();
+        assert_eq!(t.bucket("cloudtrail:CreateTrail").ok(), Some("b-logs"));
+        t.s3_bucket_name = None;
+        let e = t.bucket("cloudtrail:CreateTrail").expect_err("refused");
+        assert_eq!(
+            e.to_string(),
+            "cloudtrail:CreateTrail: the attributes have no s3_bucket_name; nothing is sent in its place"
+        );
+        let mut json = serde_json::to_value(&t).expect("json");
+        assert!(json["kms_key_id"].is_null());
+        assert!(serde_json::from_value::<Trail>(json.clone()).is_ok());
+        json.as_object_mut().expect("object").remove("kms_key_id");
+        let e = serde_json::from_value::<Trail>(json).expect_err("refused");
+        assert!(e.to_string().contains("missing field `kms_key_id`"), "{e}");
     }
 
     #[test]

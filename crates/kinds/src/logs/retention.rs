@@ -9,7 +9,12 @@ use crate::{Desired, Kind, Names, Rules};
 
 crate::attributes! {
     pub struct Retention {
-        pub retention_in_days: Option<i32>,
+        /// Days; `None` (`null`): events never expire. The key is never
+        /// missing (a missing one is an error, not "never expire"); held
+        /// wide enough for the spec's value and AWS's answer alike, the put
+        /// refuses one CloudWatch Logs' Integer cannot take.
+        #[serde(deserialize_with = "crate::nullable")]
+        pub retention_in_days: Option<i64>,
     }
 }
 
@@ -32,9 +37,7 @@ impl Kind for Retention {
         let Some(l) = &spec.cloudwatch_logs else {
             return Vec::new();
         };
-        let days = l
-            .retention_days
-            .map(|d| i32::try_from(d).unwrap_or(i32::MAX));
+        let days = l.retention_days.map(i64::from);
         vec![
             Desired::new(
                 &l.log_group,
@@ -50,7 +53,7 @@ impl Kind for Retention {
 #[cfg(feature = "aws")]
 mod aws {
     use super::Retention;
-    use crate::aws::{Api, CallError, Cx, Done, Found, ReadCx, Step, deleted};
+    use crate::aws::{Api, CallError, Cx, Done, Found, ReadCx, Step, deleted, refuse};
     use crate::logs::shared::group;
 
     async fn never_expire(cx: &Cx<'_>, name: &str) -> Result<(), CallError> {
@@ -63,7 +66,7 @@ mod aws {
     impl Retention {
         pub(crate) fn from_aws(g: &aws_sdk_cloudwatchlogs::types::LogGroup) -> Self {
             Retention {
-                retention_in_days: g.retention_in_days(),
+                retention_in_days: g.retention_in_days().map(i64::from),
             }
         }
     }
@@ -81,6 +84,12 @@ mod aws {
                 never_expire(cx, step.name).await?;
                 return Ok("set to never expire");
             };
+            let days = i32::try_from(days).map_err(|_| {
+                refuse(
+                    "logs:PutRetentionPolicy",
+                    format!("retention_in_days {days} is beyond what CloudWatch Logs takes"),
+                )
+            })?;
             let c = &cx.clients.logs;
             let req = c
                 .put_retention_policy()

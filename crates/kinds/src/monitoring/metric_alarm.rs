@@ -15,8 +15,10 @@ crate::attributes! {
         pub metric_name: Option<String>,
         pub namespace: Option<String>,
         pub statistic: Option<String>,
-        pub period: Option<i32>,
-        pub evaluation_periods: Option<i32>,
+        /// Seconds. Held wide enough for the spec's value and AWS's answer
+        /// alike; the put refuses one CloudWatch's Integer cannot take.
+        pub period: Option<i64>,
+        pub evaluation_periods: Option<i64>,
         pub threshold: Option<f64>,
         pub comparison_operator: Option<String>,
         pub treat_missing_data: String,
@@ -70,7 +72,6 @@ impl Kind for MetricAlarm {
             };
             (topic_arn(spec, written), managed)
         });
-        let count = |n: u32| Some(i32::try_from(n).unwrap_or(i32::MAX));
         let mut out = Vec::new();
         for f in &spec.monitoring.metric_filters {
             let Some(a) = &f.alarm else { continue };
@@ -93,8 +94,8 @@ impl Kind for MetricAlarm {
                     metric_name: Some(f.metric_name.clone()),
                     namespace: Some(f.metric_namespace.clone()),
                     statistic: Some(a.statistic.clone()),
-                    period: count(a.period),
-                    evaluation_periods: count(a.evaluation_periods),
+                    period: Some(a.period.into()),
+                    evaluation_periods: Some(a.evaluation_periods.into()),
                     threshold: Some(a.threshold),
                     comparison_operator: Some(a.comparison.clone()),
                     treat_missing_data: a.treat_missing_data.clone(),
@@ -124,7 +125,12 @@ mod aws {
     };
 
     use super::MetricAlarm;
-    use crate::aws::{Api, Cx, Done, Found, ReadCx, ReadError, Step, read_error};
+    use crate::aws::{
+        Api, CallError, Cx, Done, Found, ReadCx, ReadError, Step, read_error, refuse,
+    };
+    use crate::required;
+
+    const OP: &str = "cloudwatch:PutMetricAlarm";
 
     impl MetricAlarm {
         pub(crate) fn from_aws(a: &Live) -> MetricAlarm {
@@ -140,8 +146,8 @@ mod aws {
                 metric_name: a.metric_name().map(str::to_owned),
                 namespace: a.namespace().map(str::to_owned),
                 statistic: a.statistic().map(|s| s.as_str().to_owned()),
-                period: a.period(),
-                evaluation_periods: a.evaluation_periods(),
+                period: a.period().map(i64::from),
+                evaluation_periods: a.evaluation_periods().map(i64::from),
                 threshold: a.threshold(),
                 comparison_operator: a.comparison_operator().map(|c| c.as_str().to_owned()),
                 // Unset means "missing" in CloudWatch.
@@ -188,7 +194,7 @@ mod aws {
         }
 
         async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
-            let req = step.want.request(&cx.clients.cloudwatch, step.name);
+            let req = step.want.request(&cx.clients.cloudwatch, step.name)?;
             crate::send!(cx, "cloudwatch:PutMetricAlarm", req).await?;
             Ok(step.put_outcome())
         }
@@ -201,28 +207,119 @@ mod aws {
     }
 
     impl MetricAlarm {
-        /// PutMetricAlarm for this alarm.
+        /// PutMetricAlarm for this alarm. An alarm on one metric with a
+        /// static threshold names its metric, namespace, statistic, period,
+        /// evaluation periods, threshold and comparison (CloudWatch API
+        /// Reference, PutMetricAlarm,
+        /// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html:
+        /// ComparisonOperator and EvaluationPeriods are required, the others
+        /// are optional only for metric math and anomaly detection alarms,
+        /// which ctrail does not make). One the attributes lack is an error
+        /// naming it, never `""` or a number ctrail picked.
         pub(crate) fn request(
             &self,
             c: &aws_sdk_cloudwatch::Client,
             name: &str,
-        ) -> PutMetricAlarmFluentBuilder {
+        ) -> Result<PutMetricAlarmFluentBuilder, CallError> {
             let w = self;
-            c.put_metric_alarm()
+            fn text<'a>(f: &'static str, v: &'a Option<String>) -> Result<&'a str, CallError> {
+                required(OP, f, v.as_deref())
+            }
+            // Period and EvaluationPeriods are Integers (32-bit) in the API.
+            let count = |f: &'static str, v: Option<i64>| {
+                let n = *required(OP, f, v.as_ref())?;
+                i32::try_from(n)
+                    .map_err(|_| refuse(OP, format!("{f} {n} is beyond what CloudWatch takes")))
+            };
+            Ok(c.put_metric_alarm()
                 .alarm_name(name)
                 .set_alarm_description(w.alarm_description.clone())
-                .metric_name(w.metric_name.clone().unwrap_or_default())
-                .namespace(w.namespace.clone().unwrap_or_default())
-                .statistic(Statistic::from(w.statistic.as_deref().unwrap_or_default()))
-                .set_period(w.period)
-                .set_evaluation_periods(w.evaluation_periods)
-                .set_threshold(w.threshold)
-                .comparison_operator(ComparisonOperator::from(
-                    w.comparison_operator.as_deref().unwrap_or_default(),
-                ))
+                .metric_name(text("metric_name", &w.metric_name)?)
+                .namespace(text("namespace", &w.namespace)?)
+                .statistic(Statistic::from(text("statistic", &w.statistic)?))
+                .period(count("period", w.period)?)
+                .evaluation_periods(count("evaluation_periods", w.evaluation_periods)?)
+                .threshold(*required(OP, "threshold", w.threshold.as_ref())?)
+                .comparison_operator(ComparisonOperator::from(text(
+                    "comparison_operator",
+                    &w.comparison_operator,
+                )?))
                 .treat_missing_data(&w.treat_missing_data)
                 .actions_enabled(true)
-                .set_alarm_actions(Some(w.alarm_actions.clone()))
+                .set_alarm_actions(Some(w.alarm_actions.clone())))
         }
+    }
+}
+
+#[cfg(all(test, feature = "aws"))]
+mod tests {
+    use super::MetricAlarm;
+
+    /// Takes one field away.
+    type Unset = fn(&mut MetricAlarm);
+
+    fn client() -> aws_sdk_cloudwatch::Client {
+        let config = aws_sdk_cloudwatch::Config::builder()
+            .behavior_version(aws_sdk_cloudwatch::config::BehaviorVersion::latest())
+            .build();
+        aws_sdk_cloudwatch::Client::from_conf(config)
+    }
+
+    fn full() -> MetricAlarm {
+        MetricAlarm {
+            alarm_name: Some("A".into()),
+            alarm_description: None,
+            metric_name: Some("FCount".into()),
+            namespace: Some("CloudTrailMetrics".into()),
+            statistic: Some("Sum".into()),
+            period: Some(300),
+            evaluation_periods: Some(1),
+            threshold: Some(1.0),
+            comparison_operator: Some("GreaterThanOrEqualToThreshold".into()),
+            treat_missing_data: "notBreaching".into(),
+            alarm_actions: Vec::new(),
+        }
+    }
+
+    /// Every value an alarm on one metric needs is sent as planned, or the
+    /// put is refused naming the missing one: no `""`, no number picked.
+    #[test]
+    fn a_missing_field_is_an_error_naming_it() {
+        let sent = full()
+            .request(&client(), "A")
+            .expect("a full alarm is sent");
+        assert_eq!(sent.get_period(), &Some(300));
+        let cases: [(&str, Unset); 7] = [
+            ("metric_name", |a| a.metric_name = None),
+            ("namespace", |a| a.namespace = None),
+            ("statistic", |a| a.statistic = None),
+            ("period", |a| a.period = None),
+            ("evaluation_periods", |a| a.evaluation_periods = None),
+            ("threshold", |a| a.threshold = None),
+            ("comparison_operator", |a| a.comparison_operator = None),
+        ];
+        for (field, unset) in cases {
+            let mut a = full();
+            unset(&mut a);
+            let e = a.request(&client(), "A").expect_err(field);
+            assert_eq!(
+                e.to_string(),
+                format!(
+                    "cloudwatch:PutMetricAlarm: the attributes have no {field}; nothing is sent in its place"
+                )
+            );
+        }
+    }
+
+    /// A period CloudWatch's 32-bit Integer cannot hold is refused, not
+    /// sent as the largest one it can.
+    #[test]
+    fn a_period_beyond_an_integer_is_refused() {
+        let a = MetricAlarm {
+            period: Some(i64::from(i32::MAX) + 1),
+            ..full()
+        };
+        let e = a.request(&client(), "A").expect_err("refused");
+        assert!(e.to_string().contains("period 2147483648 is beyond"), "{e}");
     }
 }

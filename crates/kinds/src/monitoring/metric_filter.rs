@@ -64,6 +64,7 @@ mod aws {
 
     use super::MetricFilter;
     use crate::aws::{Api, CallError, Cx, Done, Found, ReadCx, ReadError, Step, built};
+    use crate::required;
 
     /// Every filter on the log group; none when the group does not exist.
     /// Listed once per read, whether for the spec's filters or to find the
@@ -81,18 +82,26 @@ mod aws {
     }
 
     impl MetricFilter {
-        /// PutMetricFilter for this filter.
+        /// PutMetricFilter for this filter. Its metric transformation's
+        /// name, namespace and value are required (CloudWatch Logs API
+        /// Reference, MetricTransformation,
+        /// https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_MetricTransformation.html):
+        /// one the attributes lack is an error naming it, never `""`.
         pub(crate) fn request(
             &self,
             c: &aws_sdk_cloudwatchlogs::Client,
             name: &str,
         ) -> Result<PutMetricFilterFluentBuilder, CallError> {
+            const OP: &str = "logs:PutMetricFilter";
+            let field = |f: &'static str, v: &Option<String>| {
+                required(OP, f, v.as_deref()).map(str::to_owned)
+            };
             let transformation = built(
-                "logs:PutMetricFilter",
+                OP,
                 MetricTransformation::builder()
-                    .metric_name(self.metric_name.clone().unwrap_or_default())
-                    .metric_namespace(self.metric_namespace.clone().unwrap_or_default())
-                    .metric_value(self.metric_value.clone().unwrap_or_default())
+                    .metric_name(field("metric_name", &self.metric_name)?)
+                    .metric_namespace(field("metric_namespace", &self.metric_namespace)?)
+                    .metric_value(field("metric_value", &self.metric_value)?)
                     .build(),
             )?;
             Ok(c.put_metric_filter()
@@ -168,6 +177,52 @@ mod aws {
                 .log_group_name(&step.want.log_group_name)
                 .filter_name(step.name);
             crate::delete!(cx, "logs:DeleteMetricFilter", req, "deleted")
+        }
+    }
+}
+
+#[cfg(all(test, feature = "aws"))]
+mod tests {
+    use super::MetricFilter;
+
+    /// Takes one field away.
+    type Unset = fn(&mut MetricFilter);
+
+    fn client() -> aws_sdk_cloudwatchlogs::Client {
+        let config = aws_sdk_cloudwatchlogs::Config::builder()
+            .behavior_version(aws_sdk_cloudwatchlogs::config::BehaviorVersion::latest())
+            .build();
+        aws_sdk_cloudwatchlogs::Client::from_conf(config)
+    }
+
+    /// A filter whose metric lacks its name, namespace or value is refused
+    /// naming the field; nothing is sent as `""`.
+    #[test]
+    fn a_missing_metric_field_is_an_error_naming_it() {
+        let full = MetricFilter {
+            log_group_name: "g".into(),
+            filter_name: Some("F".into()),
+            filter_pattern: "{ $.eventName = StopLogging }".into(),
+            metric_name: Some("FCount".into()),
+            metric_namespace: Some("CloudTrailMetrics".into()),
+            metric_value: Some("1".into()),
+        };
+        assert!(full.request(&client(), "F").is_ok());
+        let cases: [(&str, Unset); 3] = [
+            ("metric_name", |f| f.metric_name = None),
+            ("metric_namespace", |f| f.metric_namespace = None),
+            ("metric_value", |f| f.metric_value = None),
+        ];
+        for (field, unset) in cases {
+            let mut f = full.clone();
+            unset(&mut f);
+            let e = f.request(&client(), "F").expect_err(field);
+            assert_eq!(
+                e.to_string(),
+                format!(
+                    "logs:PutMetricFilter: the attributes have no {field}; nothing is sent in its place"
+                )
+            );
         }
     }
 }

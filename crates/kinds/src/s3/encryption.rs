@@ -11,7 +11,10 @@ use crate::{Desired, Kind, Names, Rules, Security};
 
 crate::attributes! {
     pub struct Encryption {
-        /// `aws:kms`, `aws:kms:dsse` or `AES256`; `None` when unencrypted.
+        /// `aws:kms`, `aws:kms:dsse` or `AES256`; `None` when unencrypted
+        /// (read only: a put of `None` is refused, DeleteBucketEncryption
+        /// is how encryption goes back to S3's default).
+        #[serde(deserialize_with = "crate::nullable")]
         pub sse_algorithm: Option<String>,
         /// The key's ARN for SSE-KMS.
         pub kms_master_key_id: Option<String>,
@@ -77,6 +80,7 @@ mod aws {
 
     use super::Encryption;
     use crate::aws::{CallError, KeyForms, built};
+    use crate::required;
     use crate::s3::shared::bucket_setting_api;
 
     const OP: &str = "s3:PutBucketEncryption";
@@ -95,8 +99,13 @@ mod aws {
             }
         }
 
+        /// The configuration PutBucketEncryption sends. Its algorithm is
+        /// required (S3 API Reference, ServerSideEncryptionByDefault,
+        /// https://docs.aws.amazon.com/AmazonS3/latest/API/API_ServerSideEncryptionByDefault.html):
+        /// attributes without one are an error naming it, never SSE-S3
+        /// picked for them.
         pub(crate) fn to_aws(&self) -> Result<ServerSideEncryptionConfiguration, CallError> {
-            let algorithm = self.sse_algorithm.as_deref().unwrap_or("AES256");
+            let algorithm = required(OP, "sse_algorithm", self.sse_algorithm.as_deref())?;
             let default = built(
                 OP,
                 ServerSideEncryptionByDefault::builder()
@@ -131,4 +140,30 @@ mod aws {
         delete = "s3:DeleteBucketEncryption" cx.clients.s3.delete_bucket_encryption().bucket(step.name)
             => "removed (S3 encrypts with SSE-S3 by default)";
     }}
+}
+
+#[cfg(all(test, feature = "aws"))]
+mod tests {
+    use super::Encryption;
+
+    /// Encryption with an algorithm is sent as it is; without one it is
+    /// refused naming the field, never put as SSE-S3.
+    #[test]
+    fn a_missing_algorithm_is_an_error_not_sse_s3() {
+        let sse_s3 = Encryption {
+            sse_algorithm: Some("AES256".into()),
+            kms_master_key_id: None,
+            bucket_key_enabled: false,
+        };
+        assert!(sse_s3.to_aws().is_ok());
+        let none = Encryption {
+            sse_algorithm: None,
+            ..sse_s3
+        };
+        let e = none.to_aws().expect_err("refused");
+        assert_eq!(
+            e.to_string(),
+            "s3:PutBucketEncryption: the attributes have no sse_algorithm; nothing is sent in its place"
+        );
+    }
 }

@@ -9,8 +9,10 @@ use crate::{Desired, Kind, Names, Rules};
 
 crate::attributes! {
     pub struct Versioning {
-        /// `Enabled` or `Suspended`; `None` for a bucket never versioned.
-        pub status: Option<String>,
+        /// `Enabled` or `Suspended` (a bucket never versioned reads as
+        /// `Suspended`: it keeps no versions either). Never missing: the
+        /// put sends exactly this.
+        pub status: String,
     }
 }
 
@@ -31,7 +33,7 @@ impl Kind for Versioning {
             Desired::new(
                 &spec.bucket.name,
                 Versioning {
-                    status: Some(status.to_owned()),
+                    status: status.to_owned(),
                 },
             )
             .part_of(ResourceKind::S3Bucket),
@@ -48,15 +50,14 @@ mod aws {
     use crate::s3::shared::per_bucket;
 
     impl Versioning {
-        pub(crate) fn from_aws(status: Option<&BucketVersioningStatus>) -> Self {
-            let status = status.map(|s| s.as_str().to_owned());
-            Versioning { status }
+        pub(crate) fn from_aws(status: &BucketVersioningStatus) -> Self {
+            Versioning {
+                status: status.as_str().to_owned(),
+            }
         }
 
-        /// No status asks for versioning on.
         pub(crate) fn to_aws(&self) -> VersioningConfiguration {
-            let status = self.status.as_deref().unwrap_or("Enabled");
-            let status = BucketVersioningStatus::from(status);
+            let status = BucketVersioningStatus::from(self.status.as_str());
             VersioningConfiguration::builder().status(status).build()
         }
     }
@@ -83,7 +84,7 @@ mod aws {
                 // User Guide, "Using versioning in S3 buckets": a bucket is
                 // unversioned until enabled, and can then only be suspended).
                 let status = got.status().unwrap_or(&BucketVersioningStatus::Suspended);
-                Ok(Some(Versioning::from_aws(Some(status))))
+                Ok(Some(Versioning::from_aws(status)))
             })
             .await
         }
@@ -96,7 +97,7 @@ mod aws {
         /// Versioning cannot be removed from a bucket, only suspended.
         async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
             let suspended = Versioning {
-                status: Some("Suspended".into()),
+                status: "Suspended".into(),
             };
             deleted(
                 set(cx, step.name, &suspended).await,
