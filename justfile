@@ -41,9 +41,11 @@ iam-judge:
         touch "$stamp"
     fi
 
-# The example GitHub workflows against the published workflow schema (vendored
-# by check-jsonschema, so no network), and their scripts' Python syntax.
-lint-workflows:
+# The example GitHub workflows and the release workflow against the published
+# workflow schema (vendored by check-jsonschema, so no network), the action
+# against the action schema, and their scripts' Python syntax; the release
+# archive's SHA256SUMS and SBOM.
+lint-workflows: release
     #!/usr/bin/env bash
     set -euo pipefail
     stamp="{{venv}}/.lint-$(sha256sum tools/requirements-lint.txt | cut -c1-16)"
@@ -53,9 +55,20 @@ lint-workflows:
         "{{venv}}/bin/python" -m pip install --quiet --disable-pip-version-check -r tools/requirements-lint.txt
         touch "$stamp"
     fi
-    "{{venv}}/bin/check-jsonschema" --builtin-schema vendor.github-workflows examples/github-actions/*.yml
-    "{{venv}}/bin/check-jsonschema" --builtin-schema custom.github-workflows-require-timeout examples/github-actions/*.yml
-    "{{venv}}/bin/python" -m py_compile examples/github-actions/ctrail_github.py tests/github/fake_github.py
+    "{{venv}}/bin/check-jsonschema" --builtin-schema vendor.github-workflows examples/github-actions/*.yml .github/workflows/*.yml
+    "{{venv}}/bin/check-jsonschema" --builtin-schema custom.github-workflows-require-timeout examples/github-actions/*.yml .github/workflows/*.yml
+    "{{venv}}/bin/check-jsonschema" --builtin-schema vendor.github-actions action.yml
+    "{{venv}}/bin/python" -m py_compile examples/github-actions/ctrail_github.py tests/github/fake_github.py \
+        tests/github/release_server.py tools/action/comment.py
+    bash -n tools/action/install.sh tools/action/run.sh tools/release.sh
+    # What tools/just release wrote: every file SHA256SUMS lists is intact, and
+    # each SBOM is CycloneDX naming the CLI and its crates.
+    (cd dist && sha256sum --check --strict SHA256SUMS)
+    for sbom in dist/*.cdx.json; do \
+        "{{venv}}/bin/python" -c 'import json, sys; d = json.load(open(sys.argv[1])); \
+    assert d["bomFormat"] == "CycloneDX" and d["metadata"]["component"]["name"] == "ctrail-cli", sys.argv[1]; \
+    assert len(d["components"]) > 100, "too few components"' "$sbom"; \
+    done
     # The spec schema under both regex dialects editors and pipelines use:
     # ECMA-262 (regress) and Python's re (the jsonschema package).
     for dialect in default python; do \
@@ -68,8 +81,10 @@ lint-workflows:
             grep -qx "$f" <<<"$files" || { echo "cargo package leaves out $f"; exit 1; }; \
         done
 
-# Unit and integration tests (cargo-nextest when installed, cargo test otherwise).
-unit-and-integration:
+# Unit and integration tests (cargo-nextest when installed, cargo test
+# otherwise), after the release archive tests/action.rs and tests/workflows.rs
+# install.
+unit-and-integration: release
     if cargo nextest --version >/dev/null 2>&1; then \
         cargo nextest run --workspace --no-fail-fast; \
     else \

@@ -5,8 +5,13 @@
 //! (`tests/github/fake_github.py`, starting from the recorded payloads in
 //! `tests/github/recorded/`). The `uses:` steps are the runner's: checkout is
 //! the prepared workspace, credentials are the emulator's, and
-//! upload-artifact hands the files it names to the stand-in.
+//! upload-artifact hands the files it names to the stand-in. ctrail's own
+//! action (`OWNER/ctrail`, action.yml) runs its steps (tests/github/action.rs),
+//! installing the archive `tools/just release` built from a stand-in release
+//! server: the workflows run that binary, never the debug build.
 
+#[path = "github/action.rs"]
+mod action;
 mod support;
 
 use std::path::{Path, PathBuf};
@@ -25,6 +30,8 @@ const MARKER: &str = "<!-- ctrail:plan -->";
 struct FakeGitHub {
     child: Child,
     port: u16,
+    /// github.com's release downloads.
+    release: action::ReleaseServer,
 }
 
 impl Drop for FakeGitHub {
@@ -43,7 +50,16 @@ impl FakeGitHub {
                 .arg(root().join("tests/github/recorded")),
             "port ",
         );
-        FakeGitHub { child, port }
+        let release = action::ReleaseServer::start(
+            &em.venv.join("bin/python"),
+            &root(),
+            scratch(&format!("release-{port}")),
+        );
+        FakeGitHub {
+            child,
+            port,
+            release,
+        }
     }
 
     fn url(&self) -> String {
@@ -132,15 +148,40 @@ fn run_workflow(file: &str, ws: &Path, em: &Emulator, gh: &FakeGitHub, sha: &str
         .as_array()
         .expect("steps")
         .clone();
-    let ctrail_dir = Path::new(env!("CARGO_BIN_EXE_ctrail"))
-        .parent()
-        .expect("bin dir")
-        .to_owned();
-    let path = format!(
-        "{}:{}",
-        ctrail_dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
+    // The job's environment, as the runner gives it to every step.
+    let shell = || {
+        let mut cmd = Command::new("bash");
+        em.env(&mut cmd)
+            .current_dir(ws)
+            .env("CI", "true")
+            .env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_REPOSITORY", "example-org/cloudtrail-specs")
+            .env("GITHUB_API_URL", gh.url())
+            .env("GITHUB_SERVER_URL", "https://github.com")
+            .env("GITHUB_SHA", sha)
+            .env("GITHUB_RUN_ID", "12000000001")
+            .env("GITHUB_WORKSPACE", ws)
+            .env(
+                "GITHUB_EVENT_PATH",
+                root().join("tests/github/recorded/pull_request.synchronize.json"),
+            )
+            .env("RUNNER_OS", "Linux")
+            .env("RUNNER_ARCH", "X64")
+            .env("RUNNER_TEMP", ws.join(".runner-temp"))
+            .env("RUNNER_TOOL_CACHE", ws.join(".tool-cache"))
+            .env_remove("GH_TOKEN")
+            .env_remove("GITHUB_TOKEN");
+        cmd
+    };
+    let job = action::Job {
+        shell: &shell,
+        // No ctrail here: the workflow's install step puts it on the PATH.
+        path: std::env::var("PATH").unwrap_or_default(),
+        github_path: ws.join(".github-path"),
+        temp: ws.join(".runner-temp"),
+        context: [("github.token".to_owned(), TOKEN.to_owned())].into(),
+    };
+    let _ = std::fs::remove_file(&job.github_path);
     let (mut ok, mut log) = (true, String::new());
     for step in &steps {
         let name = step["name"]
@@ -160,6 +201,19 @@ fn run_workflow(file: &str, ws: &Path, em: &Emulator, gh: &FakeGitHub, sha: &str
             let action = uses.split('@').next().unwrap_or(uses);
             match action {
                 "actions/checkout" | "actions/cache" | "aws-actions/configure-aws-credentials" => {}
+                "OWNER/ctrail" => {
+                    let mut with: std::collections::BTreeMap<String, String> = step["with"]
+                        .as_object()
+                        .into_iter()
+                        .flatten()
+                        .map(|(k, v)| (k.clone(), expression(v.as_str().expect("a string"))))
+                        .collect();
+                    with.extend(gh.release.inputs());
+                    let mut uses = |a: &str, _: &_| panic!("{file}: the action used {a}");
+                    let step = action::composite(&job, &root(), &with, &mut uses);
+                    log.push_str(&format!("== {name}\n{}", step.log));
+                    ok &= step.ok;
+                }
                 "actions/upload-artifact" => {
                     let pattern = step["with"]["path"].as_str().expect("with.path");
                     let dir = ws.join(Path::new(pattern).parent().expect("a directory"));
@@ -174,26 +228,11 @@ fn run_workflow(file: &str, ws: &Path, em: &Emulator, gh: &FakeGitHub, sha: &str
             continue;
         }
         let script = step["run"].as_str().expect("run or uses");
-        let mut cmd = Command::new("bash");
-        em.env(&mut cmd)
-            .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
-            .current_dir(ws)
-            .env("PATH", &path)
-            .env("CI", "true")
-            .env("GITHUB_ACTIONS", "true")
-            .env("GITHUB_REPOSITORY", "example-org/cloudtrail-specs")
-            .env("GITHUB_API_URL", gh.url())
-            .env("GITHUB_SERVER_URL", "https://github.com")
-            .env("GITHUB_SHA", sha)
-            .env("GITHUB_RUN_ID", "12000000001")
-            .env("GITHUB_WORKSPACE", ws)
-            .env("GITHUB_OUTPUT", ws.join(".github-output"))
-            .env(
-                "GITHUB_EVENT_PATH",
-                root().join("tests/github/recorded/pull_request.synchronize.json"),
-            )
-            .env_remove("GH_TOKEN")
-            .env_remove("GITHUB_TOKEN");
+        let mut cmd = shell();
+        cmd.args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
+            .env("PATH", job.path_now())
+            .env("GITHUB_PATH", &job.github_path)
+            .env("GITHUB_OUTPUT", ws.join(".github-output"));
         if let Some(env) = step["env"].as_object() {
             for (k, v) in env {
                 cmd.env(k, expression(v.as_str().expect("a string")));
