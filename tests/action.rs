@@ -263,3 +263,48 @@ fn a_tampered_archive_is_refused_with_the_reason() {
         &["no ctrail release is built for Windows X64"],
     );
 }
+
+/// `command: check`: the CIS verdicts as JSON and as SARIF, handed to
+/// github/codeql-action/upload-sarif in one run; a failed control fails the
+/// action after the upload.
+#[test]
+fn check_uploads_its_sarif() {
+    let ws = workspace("action-check");
+    let release = ReleaseServer::start(Path::new("python3"), &root(), ws.join(".release"));
+    let sh = shell(&ws, None);
+    let job = job(&ws, &sh);
+    let with = inputs(&release, &[("command", "check")]);
+    let mut uploaded = Vec::new();
+    let mut uses = |a: &str, with: &BTreeMap<String, String>| {
+        uploaded.push((a.to_owned(), with.clone()));
+    };
+    let step = action::composite(&job, &root(), &with, &mut uses);
+    eprintln!("{}", step.log);
+    assert_eq!(uploaded.len(), 1, "{uploaded:?}");
+    let (action, upload) = &uploaded[0];
+    assert_eq!(action, "github/codeql-action/upload-sarif");
+    assert_eq!(upload["category"], "ctrail-check");
+    let sarif: Value = serde_json::from_str(
+        &std::fs::read_to_string(&upload["sarif_file"]).expect("the SARIF file"),
+    )
+    .expect("SARIF JSON");
+    assert_eq!(sarif["runs"].as_array().map(Vec::len), Some(1));
+    assert!(
+        sarif["runs"][0]["results"]
+            .as_array()
+            .is_some_and(|r| !r.is_empty())
+    );
+    let verdicts: Value = serde_json::from_str(&step.outputs["json"]).expect("json output");
+    assert_eq!(verdicts.as_array().map(Vec::len), Some(1), "one spec");
+    match step.outputs["exit-code"].as_str() {
+        "0" => assert!(step.ok, "{}", step.log),
+        "1" => {
+            assert!(!step.ok);
+            support::assert_contains(
+                &step.log,
+                &["::error title=ctrail check::ctrail check exited 1"],
+            );
+        }
+        other => panic!("exit code {other}"),
+    }
+}

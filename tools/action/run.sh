@@ -11,7 +11,8 @@
 # Outputs: exit-code; json and json-file (the command's JSON: plan, check and
 # validate print JSON with --format json, drift JSON lines with --format
 # jsonl; check, which takes one spec, gives a JSON array of one document per
-# spec); sarif (a directory of SARIF files from check, for code scanning);
+# spec); sarif (the SARIF of check, every spec's results in one run, for
+# code scanning);
 # markdown-file (with comment-on-pr).
 set -uo pipefail
 
@@ -53,7 +54,25 @@ if [ "$command" = check ]; then
     done
     echo "]" >> "$out/output.json"
     rm -f "$out/one.json"
-    output sarif "$out/sarif"
+    # One run for code scanning: it refuses two runs of one tool and
+    # category in an upload, so the specs' results are merged.
+    python3 - "$out/sarif" "$out/ctrail.sarif" <<'PY'
+import json, pathlib, sys
+files = sorted(pathlib.Path(sys.argv[1]).glob("*.sarif"))
+merged, rules = None, {}
+for f in files:
+    run = json.loads(f.read_text())["runs"][0]
+    for rule in run["tool"]["driver"].get("rules", []):
+        rules.setdefault(rule["id"], rule)
+    if merged is None:
+        merged = json.loads(f.read_text())
+        merged["runs"][0]["results"] = []
+    merged["runs"][0]["results"] += run.get("results", [])
+if merged is not None:
+    merged["runs"][0]["tool"]["driver"]["rules"] = list(rules.values())
+    pathlib.Path(sys.argv[2]).write_text(json.dumps(merged, indent=1))
+PY
+    [ -f "$out/ctrail.sarif" ] && output sarif "$out/ctrail.sarif"
 elif [ -n "$format" ]; then
     ctrail "$command" "${args[@]}" --format "$format" "${specs[@]}" > "$out/output.json" || code=$?
 else
