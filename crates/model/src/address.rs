@@ -150,14 +150,34 @@ impl From<Address> for String {
     }
 }
 
+/// Text that is not a resource address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AddressError {
+    /// No `.` between a kind and a name.
+    NotAnAddress(String),
+    /// A kind ctrail does not know.
+    UnknownKind(String),
+}
+
+impl fmt::Display for AddressError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotAnAddress(s) => write!(f, "\"{s}\" is not a resource address (kind.name)"),
+            Self::UnknownKind(k) => write!(f, "unknown resource kind \"{k}\""),
+        }
+    }
+}
+
+impl std::error::Error for AddressError {}
+
 impl TryFrom<String> for Address {
-    type Error = String;
-    fn try_from(s: String) -> Result<Address, String> {
-        let (kind, name) = s
-            .split_once('.')
-            .ok_or_else(|| format!("\"{s}\" is not a resource address (kind.name)"))?;
-        let kind =
-            ResourceKind::parse(kind).ok_or_else(|| format!("unknown resource kind \"{kind}\""))?;
+    type Error = AddressError;
+    fn try_from(s: String) -> Result<Address, AddressError> {
+        let Some((kind, name)) = s.split_once('.') else {
+            return Err(AddressError::NotAnAddress(s));
+        };
+        let kind = ResourceKind::parse(kind)
+            .ok_or_else(|| AddressError::UnknownKind(kind.to_owned()))?;
         Ok(Address::new(kind, name))
     }
 }

@@ -15,7 +15,36 @@ pub enum ParseError {
     #[error("the policy is not a JSON object with a Statement")]
     NoStatement,
     #[error("statement {index}: {what}")]
-    Statement { index: usize, what: String },
+    Statement {
+        index: usize,
+        #[source]
+        what: StatementError,
+    },
+}
+
+/// What makes one statement unreadable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StatementError {
+    #[error("not an object")]
+    NotAnObject,
+    #[error("Effect must be Allow or Deny, not `{0}`")]
+    Effect(String),
+    #[error("Effect (Allow or Deny) is missing")]
+    NoEffect,
+    #[error("{0} must be a string or a list of strings")]
+    NotStrings(String),
+    #[error("{key}.{kind} must be a string or a list")]
+    PrincipalValues { key: String, kind: String },
+    #[error("{0} must be \"*\" or an object")]
+    Principal(String),
+    #[error("Condition must be an object")]
+    Condition,
+    #[error("Condition.{0} must be an object")]
+    ConditionOperator(String),
+    #[error("Condition.{operator}.{key} must be a value or a list of values")]
+    ConditionValues { operator: String, key: String },
+    #[error("Action or NotAction is missing")]
+    NoAction,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -96,51 +125,53 @@ impl Policy {
     }
 }
 
-fn statement(index: usize, v: &Value) -> Result<Statement, String> {
+fn statement(index: usize, v: &Value) -> Result<Statement, StatementError> {
     let Value::Object(m) = v else {
-        return Err("not an object".into());
+        return Err(StatementError::NotAnObject);
     };
     let effect = match m.get("Effect").and_then(Value::as_str) {
         Some("Allow") => Effect::Allow,
         Some("Deny") => Effect::Deny,
-        Some(other) => return Err(format!("Effect must be Allow or Deny, not `{other}`")),
-        None => return Err("Effect (Allow or Deny) is missing".into()),
+        Some(other) => return Err(StatementError::Effect(other.to_owned())),
+        None => return Err(StatementError::NoEffect),
     };
-    let list = |key: &str| -> Result<Option<Vec<String>>, String> {
+    let list = |key: &str| -> Result<Option<Vec<String>>, StatementError> {
         m.get(key)
-            .map(|v| {
-                strings(v).ok_or_else(|| format!("{key} must be a string or a list of strings"))
-            })
+            .map(|v| strings(v).ok_or_else(|| StatementError::NotStrings(key.to_owned())))
             .transpose()
     };
-    let principals = |key: &str| -> Result<Option<Principals>, String> {
+    let principals = |key: &str| -> Result<Option<Principals>, StatementError> {
         match m.get(key) {
             None => Ok(None),
             Some(Value::String(s)) if s == "*" => Ok(Some(Principals::Any)),
             Some(Value::Object(p)) => {
                 let mut out = BTreeMap::new();
                 for (kind, values) in p {
-                    let values = strings(values)
-                        .ok_or_else(|| format!("{key}.{kind} must be a string or a list"))?;
+                    let values =
+                        strings(values).ok_or_else(|| StatementError::PrincipalValues {
+                            key: key.to_owned(),
+                            kind: kind.clone(),
+                        })?;
                     out.insert(kind.clone(), values);
                 }
                 Ok(Some(Principals::Of(out)))
             }
-            Some(_) => Err(format!("{key} must be \"*\" or an object")),
+            Some(_) => Err(StatementError::Principal(key.to_owned())),
         }
     };
     let mut conditions = Vec::new();
     if let Some(c) = m.get("Condition") {
         let Value::Object(ops) = c else {
-            return Err("Condition must be an object".into());
+            return Err(StatementError::Condition);
         };
         for (operator, keys) in ops {
             let Value::Object(keys) = keys else {
-                return Err(format!("Condition.{operator} must be an object"));
+                return Err(StatementError::ConditionOperator(operator.clone()));
             };
             for (key, values) in keys {
-                let values = strings(values).ok_or_else(|| {
-                    format!("Condition.{operator}.{key} must be a value or a list of values")
+                let values = strings(values).ok_or_else(|| StatementError::ConditionValues {
+                    operator: operator.clone(),
+                    key: key.clone(),
                 })?;
                 conditions.push(Condition {
                     operator: operator.clone(),
@@ -151,7 +182,7 @@ fn statement(index: usize, v: &Value) -> Result<Statement, String> {
         }
     }
     if !m.contains_key("Action") && !m.contains_key("NotAction") {
-        return Err("Action or NotAction is missing".into());
+        return Err(StatementError::NoAction);
     }
     Ok(Statement {
         index,

@@ -26,5 +26,5 @@ mod scalar;
 pub mod shared;
 pub mod statements;
 
-pub use document::{Condition, Effect, ParseError, Policy, Principals, Statement};
+pub use document::{Condition, Effect, ParseError, Policy, Principals, Statement, StatementError};
 pub use eval::{Decision, Principal, Request, evaluate};

@@ -20,7 +20,7 @@ use std::path::Path;
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
 pub use model::*;
 pub use sections::SUPPORTED_VERSIONS;
-pub use sections::monitoring::{PRESETS, Preset, alarm_defaults, preset_entries};
+pub use sections::monitoring::{PRESETS, Preset, PresetError, alarm_defaults, preset_entries};
 pub use shape::json_schema;
 
 /// A valid spec and the warnings found while reading it.

@@ -59,7 +59,8 @@ impl Node {
 }
 
 /// A syntax error or a refused (hostile or oversized) document.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
 pub struct ParseError {
     pub loc: Loc,
     pub message: String,

@@ -255,23 +255,33 @@ pub fn deleted<T>(
     }
 }
 
+/// A shared policy ctrail's statements cannot be merged into.
+#[derive(Debug, thiserror::Error)]
+pub enum MergeError {
+    #[error("the current policy is not JSON: {0}")]
+    NotJson(#[source] serde_json::Error),
+    #[error("the current policy has no Statement")]
+    NoStatement,
+    #[error("{0}")]
+    Unwritable(#[source] serde_json::Error),
+}
+
 /// `ctrail`'s statements (Sid prefix `CTrail`) swapped into a policy that
 /// others manage too; every other statement is kept as it is.
 pub fn merge_owned_statements(
     policy: Option<&str>,
     owned: &serde_json::Value,
-) -> Result<String, String> {
+) -> Result<String, MergeError> {
     let doc: serde_json::Value = match policy {
-        Some(text) => serde_json::from_str(text)
-            .map_err(|e| format!("the current policy is not JSON: {e}"))?,
+        Some(text) => serde_json::from_str(text).map_err(MergeError::NotJson)?,
         None => serde_json::json!({"Version": "2012-10-17", "Statement": []}),
     };
     if doc.get("Statement").is_none() {
-        return Err("the current policy has no Statement".into());
+        return Err(MergeError::NoStatement);
     }
     let ours = owned.as_array().map(Vec::as_slice).unwrap_or_default();
     let doc = ctrail_policy::shared::with_owned(&doc, ours);
-    serde_json::to_string(&doc).map_err(|e| e.to_string())
+    serde_json::to_string(&doc).map_err(MergeError::Unwritable)
 }
 
 /// A live policy shared with others: ctrail's statements in it (what is

@@ -85,7 +85,7 @@ mod aws {
         let req = c.get_key_policy().key_id(&key).policy_name("default");
         let current = crate::send!(cx, "kms:GetKeyPolicy", req).await?;
         let merged = merge_owned_statements(current.policy(), owned)
-            .map_err(|e| refuse("kms:PutKeyPolicy", e))?;
+            .map_err(|e| refuse("kms:PutKeyPolicy", e.to_string()))?;
         let req = c
             .put_key_policy()
             .key_id(&key)

@@ -70,7 +70,7 @@ mod aws {
             .and_then(|a| a.get("Policy"))
             .map(String::as_str);
         let merged = merge_owned_statements(policy, owned)
-            .map_err(|e| refuse("sns:SetTopicAttributes", e))?;
+            .map_err(|e| refuse("sns:SetTopicAttributes", e.to_string()))?;
         let req = c
             .set_topic_attributes()
             .topic_arn(arn)

@@ -224,14 +224,30 @@ pub const PRESETS: &[Preset] = &[
 /// Defaults of every alarm (kept in `defaults.rs` with the others).
 pub use crate::defaults::alarm as alarm_defaults;
 
+/// A built-in preset that does not read as valid entries.
+#[derive(Debug, thiserror::Error)]
+pub enum PresetError {
+    /// Its text is not YAML ctrail reads.
+    #[error(transparent)]
+    Yaml(#[from] yaml::ParseError),
+    /// An entry is refused: the first error, where it is.
+    #[error("{file}:{line}: {field}: {message}")]
+    Entry {
+        file: String,
+        line: u32,
+        field: String,
+        message: String,
+    },
+}
+
 /// The entries of one preset, expanded with defaults (alarms notify the alert
 /// topic, queries run on `log_group`).
 pub fn preset_entries(
     preset: &Preset,
     log_group: &str,
-) -> Result<(Vec<MetricFilter>, Vec<SavedQuery>), String> {
+) -> Result<(Vec<MetricFilter>, Vec<SavedQuery>), PresetError> {
     let mut sink = Sink::new(&format!("preset {}", preset.name));
-    let root = yaml::parse(preset.yaml).map_err(|e| e.message)?;
+    let root = yaml::parse(preset.yaml)?;
     let mut cx = Cx {
         sink: &mut sink,
         region: String::new(),
@@ -256,7 +272,12 @@ pub fn preset_entries(
     };
     let diags = sink.finish();
     match diags.errors().next() {
-        Some(e) => Err(format!("{}:{}: {}: {}", e.file, e.line, e.field, e.message)),
+        Some(e) => Err(PresetError::Entry {
+            file: e.file.clone(),
+            line: e.line,
+            field: e.field.clone(),
+            message: e.message.clone(),
+        }),
         None => Ok((filters, queries)),
     }
 }
@@ -312,8 +333,13 @@ pub(crate) fn read(
     if cx.profile == Some(super::profile::Profile::Cis)
         && !expanded.names.iter().any(|n| n == "cis")
         && let Some(preset) = PRESETS.iter().find(|k| k.name == "cis")
+        && let Err(e) = expand(preset, log_group, &mut expanded)
     {
-        let _ = expand(preset, log_group, &mut expanded);
+        cx.report(
+            f.at(),
+            f.path,
+            Problem::new(format!("built-in preset is invalid: {e}")),
+        );
     }
     let Expanded {
         filters: mut all_filters,
@@ -400,7 +426,7 @@ struct Expanded {
 }
 
 /// Adds `preset`'s entries on `log_group`.
-fn expand(preset: &Preset, log_group: &str, into: &mut Expanded) -> Result<(), String> {
+fn expand(preset: &Preset, log_group: &str, into: &mut Expanded) -> Result<(), PresetError> {
     let (filters, queries) = preset_entries(preset, log_group)?;
     into.filters.extend(filters);
     into.queries.extend(queries);

@@ -50,7 +50,7 @@ pub(crate) fn read(cx: &mut Cx<'_>, f: Option<Field<'_>>, doc: Document) -> Opti
         };
         if let Err(e) = ctrail_policy::Policy::parse(&Value::Array(vec![value.clone()])) {
             let what = match e {
-                ctrail_policy::ParseError::Statement { what, .. } => what,
+                ctrail_policy::ParseError::Statement { what, .. } => what.to_string(),
                 other => other.to_string(),
             };
             cx.sink
