@@ -4,6 +4,7 @@
 //! differ makes (`Plan`), a plain serialisable value rendered elsewhere.
 
 mod address;
+pub mod arn;
 mod live;
 pub mod ownership;
 pub mod placeholder;

@@ -3,7 +3,13 @@
 //! the reads needing it wait for; everything else starts at once.
 
 use aws_smithy_types::date_time::Format;
-use ctrail_reader::{Clients, Connection};
+use ctrail_kinds::aws::account::account_id;
+use ctrail_kinds::aws::{Clients, Connection};
+use ctrail_kinds::cloudtrail::trail;
+use ctrail_kinds::logs::group;
+use ctrail_kinds::monitoring::metric_filter;
+use ctrail_kinds::s3::bucket;
+use ctrail_kinds::sns::subscription;
 use ctrail_spec::Spec;
 use futures::FutureExt;
 use futures::future::join_all;
@@ -11,8 +17,6 @@ use futures::future::join_all;
 use ctrail_graph::{Resource, ResourceGraph};
 use std::collections::BTreeMap;
 
-use ctrail_kinds::aws::error::is_not_found;
-use ctrail_kinds::aws::{absent_if_not_found, read_error};
 use ctrail_model::{LiveResource, LiveState};
 
 use crate::evidence::{
@@ -21,10 +25,6 @@ use crate::evidence::{
 
 /// The newest of a delivery: what, and when.
 type Latest = (String, i64);
-
-fn secs(t: &aws_smithy_types::DateTime) -> i64 {
-    t.secs()
-}
 
 /// The UTC dates (`YYYY/MM/DD`) of `at` and the day before: where the
 /// newest files of a region are.
@@ -50,61 +50,12 @@ fn prefix(spec: &Spec, account: &str, kind: &str, region: &str, day: &str) -> St
     }
 }
 
-/// The newest object under the prefixes (ListObjectsV2, every page).
-async fn newest(
-    c: &aws_sdk_s3::Client,
-    bucket: &str,
-    prefixes: &[String],
-) -> Result<Option<Latest>, String> {
-    let mut best: Option<Latest> = None;
-    for p in prefixes {
-        let mut pages = c
-            .list_objects_v2()
-            .bucket(bucket)
-            .prefix(p)
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            let page = page.map_err(|e| read_error("s3:ListObjectsV2", e).to_string())?;
-            for o in page.contents() {
-                let (Some(key), Some(at)) = (o.key(), o.last_modified()) else {
-                    continue;
-                };
-                if best.as_ref().is_none_or(|b| secs(at) > b.1) {
-                    best = Some((key.to_owned(), secs(at)));
-                }
-            }
-        }
-    }
-    Ok(best)
-}
-
-async fn trail_status(c: &Clients, trail: &str) -> Result<Option<TrailStatus>, String> {
-    let got = c.cloudtrail.get_trail_status().name(trail).send().await;
-    let got = absent_if_not_found("cloudtrail:GetTrailStatus", got, &[]);
-    let Some(s) = got.map_err(|e| e.to_string())? else {
-        return Ok(None);
-    };
-    let errors = [
-        ("LatestDeliveryError", s.latest_delivery_error()),
-        (
-            "LatestDigestDeliveryError",
-            s.latest_digest_delivery_error(),
-        ),
-        (
-            "LatestCloudWatchLogsDeliveryError",
-            s.latest_cloud_watch_logs_delivery_error(),
-        ),
-        ("LatestNotificationError", s.latest_notification_error()),
-    ];
-    let errors = errors
-        .into_iter()
-        .filter_map(|(name, e)| Some((name.to_owned(), e.filter(|e| !e.is_empty())?.to_owned())))
-        .collect();
-    Ok(Some(TrailStatus {
-        is_logging: s.is_logging().unwrap_or(false),
-        latest_delivery_time: s.latest_delivery_time().map(secs),
-        errors,
+async fn trail_status(c: &Clients, name: &str) -> Result<Option<TrailStatus>, String> {
+    let got = trail::status(c, name).await.map_err(|e| e.to_string())?;
+    Ok(got.map(|s| TrailStatus {
+        is_logging: s.is_logging,
+        latest_delivery_time: s.latest_delivery_time,
+        errors: s.errors,
     }))
 }
 
@@ -120,18 +71,12 @@ async fn view(
         ..conn.clone()
     };
     let c = Clients::connect(&there, home).await;
-    let got = c
-        .cloudtrail
-        .describe_trails()
-        .trail_name_list(trail)
-        .include_shadow_trails(true)
-        .send()
+    let found = trail::describe_named(&c, trail)
         .await
-        .map_err(|e| read_error("cloudtrail:DescribeTrails", e).to_string())?;
-    let found = got.trail_list().iter().find(|t| t.name() == Some(trail));
+        .map_err(|e| e.to_string())?;
     let seen = found.map(|t| Seen {
-        multi_region: t.is_multi_region_trail().unwrap_or(false),
-        home_region: t.home_region().map(str::to_owned),
+        multi_region: t.trail.is_multi_region_trail,
+        home_region: Some(t.trail.home_region).filter(|r| !r.is_empty()),
     });
     Ok(RegionView {
         region: region.to_owned(),
@@ -142,31 +87,15 @@ async fn view(
 /// The newest event of the log group's stream for `region`.
 async fn stream(
     c: &Clients,
-    group: &str,
+    group_name: &str,
     account: &str,
     region: &str,
 ) -> Result<Option<Latest>, String> {
     let name = format!("{account}_CloudTrail_{region}");
-    let got = c
-        .logs
-        .describe_log_streams()
-        .log_group_name(group)
-        .log_stream_name_prefix(&name)
-        .send()
-        .await;
-    let got = absent_if_not_found("logs:DescribeLogStreams", got, &[]);
-    let Some(got) = got.map_err(|e| e.to_string())? else {
-        return Ok(None);
-    };
-    Ok(got
-        .log_streams()
-        .iter()
-        .filter(|s| s.log_stream_name() == Some(name.as_str()))
-        .filter_map(|s| {
-            let ms = s.last_event_timestamp().or(s.last_ingestion_time())?;
-            Some((format!("{group}:{name}"), ms / 1000))
-        })
-        .max_by_key(|l| l.1))
+    let at = group::newest_event(c, group_name, &name)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(at.map(|at| (format!("{group_name}:{name}"), at)))
 }
 
 /// The account as it is: the graph's resources with the attributes read
@@ -260,42 +189,21 @@ async fn alarm_topic(
     topic_arn: String,
     alarms: Vec<String>,
 ) -> Result<AlarmTopic, String> {
-    let req = c.sns.list_subscriptions_by_topic().topic_arn(&topic_arn);
-    let mut pages = req.into_paginator().send();
-    let mut subs = Vec::new();
-    while let Some(page) = pages.next().await {
-        let page = match page {
-            Ok(p) => p,
-            Err(e)
-                if is_not_found(
-                    aws_smithy_types::error::metadata::ProvideErrorMetadata::code(&e),
-                    &[],
-                ) =>
-            {
-                return Ok(AlarmTopic {
-                    topic_arn,
-                    alarms,
-                    subscriptions: None,
-                });
-            }
-            Err(e) => return Err(read_error("sns:ListSubscriptionsByTopic", e).to_string()),
-        };
-        subs.extend(page.subscriptions().iter().map(|s| {
-            let endpoint = format!(
-                "{} {}",
-                s.protocol().unwrap_or_default(),
-                s.endpoint().unwrap_or_default()
-            );
-            (
-                endpoint,
-                s.subscription_arn().is_some_and(|a| a.starts_with("arn:")),
-            )
-        }));
-    }
+    let listed = subscription::of_topic(c, &topic_arn)
+        .await
+        .map_err(|e| e.to_string())?;
+    let subscriptions = listed.map(|subs| {
+        subs.into_iter()
+            .map(|s| {
+                let endpoint = format!("{} {}", s.subscription.protocol, s.subscription.endpoint);
+                (endpoint, s.confirmed)
+            })
+            .collect()
+    });
     Ok(AlarmTopic {
         topic_arn,
         alarms,
-        subscriptions: Some(subs),
+        subscriptions,
     })
 }
 
@@ -308,17 +216,9 @@ async fn test_filter(
 ) -> Result<FilterTest, String> {
     let matched = match &pattern {
         None => false,
-        Some(p) => {
-            let got = c
-                .logs
-                .test_metric_filter()
-                .filter_pattern(p)
-                .log_event_messages(sample_event.to_string())
-                .send()
-                .await
-                .map_err(|e| read_error("logs:TestMetricFilter", e).to_string())?;
-            !got.matches().is_empty()
-        }
+        Some(p) => metric_filter::matches(c, p, sample_event.to_string())
+            .await
+            .map_err(|e| e.to_string())?,
     };
     Ok(FilterTest {
         name: name.to_owned(),
@@ -338,10 +238,8 @@ pub async fn generate(conn: &Connection, home: &str, regions: &[String]) -> Resu
             ..conn.clone()
         };
         let c = Clients::connect(&there, home).await;
-        let listed = c.cloudtrail.list_trails().send().await;
-        listed.map_err(|e| read_error("cloudtrail:ListTrails", e).to_string())?;
-        let me = c.sts.get_caller_identity().send().await;
-        me.map_err(|e| read_error("sts:GetCallerIdentity", e).to_string())?;
+        trail::list_trails(&c).await.map_err(|e| e.to_string())?;
+        account_id(&c).await.map_err(|e| e.to_string())?;
         Ok::<_, String>(())
     });
     join_all(calls).await.into_iter().collect()
@@ -359,12 +257,7 @@ pub async fn gather(
     let home = spec.region.as_str();
     let trail = spec.trail.name.as_str();
     let c = Clients::connect(conn, home).await;
-    let account = async {
-        let me = c.sts.get_caller_identity().send().await;
-        me.map_err(|e| read_error("sts:GetCallerIdentity", e).to_string())
-            .map(|m| m.account().unwrap_or_default().to_owned())
-    }
-    .shared();
+    let account = async { account_id(&c).await.map_err(|e| e.to_string()) }.shared();
     let others: Vec<&String> = regions.iter().filter(|r| *r != home).collect();
     let days = recent_days(at);
     let delivered = |delivery: Delivery, kind: &'static str| {
@@ -378,7 +271,9 @@ pub async fn gather(
                     .iter()
                     .map(|d| prefix(spec, &account, kind, region, d))
                     .collect();
-                let latest = newest(&c.s3, &spec.bucket.name, &prefixes).await?;
+                let latest = bucket::newest_object(c, &spec.bucket.name, &prefixes)
+                    .await
+                    .map_err(|e| e.to_string())?;
                 Ok::<_, String>(Delivered {
                     kind: delivery,
                     region: region.clone(),

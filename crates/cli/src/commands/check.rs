@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use clap::ValueEnum;
 use ctrail_check::render::{self, Place};
 use ctrail_check::{Origin, Status};
-use ctrail_reader::{Clients, Connection};
+use ctrail_kinds::aws::{Clients, Connection};
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum CheckFormat {
@@ -47,14 +47,10 @@ fn live_facts(spec: &ctrail_spec::Spec, conn: &Connection) -> Result<ctrail_chec
     crate::runtime().block_on(async {
         let clients = Clients::connect(conn, &spec.region).await;
         if let Some(want) = &spec.account_id {
-            let me = clients
-                .sts
-                .get_caller_identity()
-                .send()
+            let have = ctrail_kinds::aws::account::account_id(&clients)
                 .await
-                .map_err(|e| format!("sts:GetCallerIdentity: {}", ctrail_reader::error_chain(&e)))?;
-            let have = me.account().unwrap_or_default();
-            if have != want {
+                .map_err(|e| e.to_string())?;
+            if &have != want {
                 return Err(format!(
                     "the credentials are for account {have}, the spec is for {want}; nothing was read"
                 ));

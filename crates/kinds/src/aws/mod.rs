@@ -1,6 +1,7 @@
 //! The AWS side of every kind: `Api` (read, put, delete) and what those
 //! functions share: clients, errors, the retry policy, the read context.
 
+pub mod account;
 mod act;
 mod clients;
 pub mod error;

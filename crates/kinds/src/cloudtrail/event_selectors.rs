@@ -165,6 +165,9 @@ impl Kind for EventSelectors {
 }
 
 #[cfg(feature = "aws")]
+pub use aws::of_trail;
+
+#[cfg(feature = "aws")]
 mod aws {
     use aws_sdk_cloudtrail::types::{
         AdvancedEventSelector, AdvancedFieldSelector, DataResource as AwsDataResource,
@@ -173,9 +176,30 @@ mod aws {
 
     use super::{Advanced, Basic, DataResource, EventSelectors, FieldSelector};
     use crate::aws::{
-        Api, CallError, Cx, Done, Found, ReadCx, Step, absent_if_not_found, built, deleted,
+        Api, CallError, Clients, Cx, Done, Found, ReadCx, ReadError, Step, absent_if_not_found,
+        built, deleted,
     };
     use crate::cloudtrail::shared::per_trail;
+
+    /// The trail's event selectors (by name, or by ARN for a trail homed in
+    /// another region), `None` when the trail does not exist. Every
+    /// GetEventSelectors ctrail makes (CloudTrail API Reference,
+    /// GetEventSelectors,
+    /// https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_GetEventSelectors.html).
+    pub async fn of_trail(c: &Clients, trail: &str) -> Result<Option<EventSelectors>, ReadError> {
+        let got = c
+            .cloudtrail
+            .get_event_selectors()
+            .trail_name(trail)
+            .send()
+            .await;
+        let got = absent_if_not_found("cloudtrail:GetEventSelectors", got, &[])?;
+        Ok(
+            got.map(|s| {
+                EventSelectors::from_aws(s.event_selectors(), s.advanced_event_selectors())
+            }),
+        )
+    }
 
     const OP: &str = "cloudtrail:PutEventSelectors";
 
@@ -315,13 +339,8 @@ mod aws {
 
     impl Api for EventSelectors {
         async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
-            per_trail(rcx, names, |c, name| async move {
-                let got = c.get_event_selectors().trail_name(name).send().await;
-                let live =
-                    absent_if_not_found("cloudtrail:GetEventSelectors", got, &[])?.map(|s| {
-                        EventSelectors::from_aws(s.event_selectors(), s.advanced_event_selectors())
-                    });
-                Ok(live)
+            per_trail(rcx, names, |_, name| async move {
+                of_trail(rcx.clients, &name).await
             })
             .await
         }

@@ -37,7 +37,7 @@ mod aws {
     use aws_sdk_cloudtrail::operation::get_trail_status::GetTrailStatusOutput;
 
     use super::Logging;
-    use crate::aws::{Api, CallError, Cx, Done, Found, ReadCx, Step, absent_if_not_found, deleted};
+    use crate::aws::{Api, CallError, Cx, Done, Found, ReadCx, Step, deleted};
     use crate::cloudtrail::shared::per_trail;
 
     async fn stop(cx: &Cx<'_>, name: &str) -> Result<(), CallError> {
@@ -57,9 +57,8 @@ mod aws {
 
     impl Api for Logging {
         async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
-            per_trail(rcx, names, |c, name| async move {
-                let got = c.get_trail_status().name(name).send().await;
-                let got = absent_if_not_found("cloudtrail:GetTrailStatus", got, &[])?;
+            per_trail(rcx, names, |_, name| async move {
+                let got = crate::cloudtrail::trail::status_of(rcx.clients, &name).await?;
                 Ok(got.as_ref().map(Logging::from_aws))
             })
             .await

@@ -13,9 +13,9 @@ pub(crate) async fn trail(
     rcx: &crate::aws::ReadCx<'_>,
     name: &str,
 ) -> Result<Option<aws_sdk_cloudtrail::types::Trail>, crate::aws::ReadError> {
-    let got = || rcx.clients.cloudtrail.get_trail().name(name).send();
-    rcx.found_once("cloudtrail:GetTrail", name, got, |t| t.trail().cloned())
-        .await
+    let got = crate::cloudtrail::trail::get_trail(rcx.clients, name);
+    let found = rcx.once(format!("cloudtrail:GetTrail {name}"), got).await?;
+    Ok((*found).clone())
 }
 
 /// Reads a setting of each named trail: `read` (given the CloudTrail

@@ -6,16 +6,41 @@ use crate::tags::Tags;
 pub type TrailTags = Tags<Trail>;
 
 #[cfg(feature = "aws")]
+pub use aws::of_trail;
+
+#[cfg(feature = "aws")]
 mod aws {
     use std::collections::BTreeMap;
 
     use aws_sdk_cloudtrail::types::{ResourceTag, Tag};
 
     use super::TrailTags;
-    use crate::aws::{CallError, Cx, ReadCx, ReadError, TagChange, absent_if_not_found, if_exists};
+    use crate::aws::{
+        CallError, Clients, Cx, ReadCx, ReadError, TagChange, absent_if_not_found, if_exists,
+    };
     use crate::cloudtrail::shared::{arn, trail};
     use crate::cloudtrail::trail::Trail;
     use crate::tags::{TagApi, aws_tags};
+
+    /// ListTags of the trail `arn`, `None` when it does not exist (every
+    /// read of a trail's tags; CloudTrail API Reference, ListTags,
+    /// https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_ListTags.html).
+    async fn listed(c: &Clients, arn: &str) -> Result<Option<Vec<ResourceTag>>, ReadError> {
+        let got = c.cloudtrail.list_tags().resource_id_list(arn).send().await;
+        let got = absent_if_not_found("cloudtrail:ListTags", got, &[])?;
+        Ok(got.map(|t| t.resource_tag_list().to_vec()))
+    }
+
+    /// Every tag on the trail `arn`, ctrail's own included; none when the
+    /// trail does not exist.
+    pub async fn of_trail(c: &Clients, arn: &str) -> Result<BTreeMap<String, String>, ReadError> {
+        let lists = listed(c, arn).await?.unwrap_or_default();
+        Ok(lists
+            .iter()
+            .flat_map(|r| r.tags_list())
+            .map(|t| (t.key().to_owned(), t.value().unwrap_or_default().to_owned()))
+            .collect())
+    }
 
     impl TrailTags {
         pub(crate) fn from_aws(lists: &[ResourceTag]) -> Self {
@@ -32,7 +57,6 @@ mod aws {
 
     impl TagApi for Trail {
         async fn live(rcx: &ReadCx<'_>, name: &str) -> Result<Option<TrailTags>, ReadError> {
-            let c = &rcx.clients.cloudtrail;
             // The tags are read by ARN, which needs the account id and the
             // trail's home region.
             let tagged = async {
@@ -41,15 +65,15 @@ mod aws {
                 let region = region.unwrap_or_else(|| rcx.spec.region.clone());
                 let account = &ready.context.account_id;
                 let arn = arn(&rcx.spec.partition, &region, account, name);
-                let got = c.list_tags().resource_id_list(arn).send().await;
-                absent_if_not_found("cloudtrail:ListTags", got, &[])
+                listed(rcx.clients, &arn).await
             };
             let Some(got) = if_exists(trail(rcx, name), tagged).await? else {
                 return Ok(None);
             };
             let got = got?;
-            let lists = got.as_ref().map(|t| t.resource_tag_list());
-            Ok(Some(TrailTags::from_aws(lists.unwrap_or_default())))
+            Ok(Some(TrailTags::from_aws(
+                got.as_deref().unwrap_or_default(),
+            )))
         }
 
         async fn keys(cx: &Cx<'_>, name: &str) -> Result<Vec<String>, CallError> {

@@ -152,6 +152,24 @@ impl Kind for Trail {
     }
 }
 
+impl Trail {
+    /// The log group's name, from `cloud_watch_logs_log_group_arn`.
+    pub fn log_group(&self) -> Option<&str> {
+        let arn = self.cloud_watch_logs_log_group_arn.as_deref()?;
+        ctrail_model::arn::log_group_name(arn)
+    }
+
+    /// The role's name, from `cloud_watch_logs_role_arn`.
+    pub fn role_name(&self) -> Option<&str> {
+        ctrail_model::arn::role_name(self.cloud_watch_logs_role_arn.as_deref()?)
+    }
+}
+
+#[cfg(feature = "aws")]
+pub use aws::{Listed, Status, describe_all, describe_named, get, list_trails, status};
+#[cfg(feature = "aws")]
+pub(crate) use aws::{get_trail, status_of};
+
 /// CloudTrail takes a log group ARN with or without the `:*` suffix and
 /// means the same group; compare it in the suffixed form the graph uses.
 #[cfg(feature = "aws")]
@@ -165,9 +183,155 @@ fn log_group_arn_with_streams(arn: &str) -> String {
 
 #[cfg(feature = "aws")]
 mod aws {
+    use aws_sdk_cloudtrail::operation::get_trail_status::GetTrailStatusOutput;
+
     use super::{Trail, log_group_arn_with_streams};
-    use crate::aws::{Api, CallError, Cx, Done, Found, ReadCx, Step};
+    use crate::aws::{
+        Api, CallError, Clients, Cx, Done, Found, KeyForms, ReadCx, ReadError, Step,
+        absent_if_not_found, read_error,
+    };
     use crate::cloudtrail::shared::trail;
+
+    /// A trail as CloudTrail lists it: its ARN, and its attributes as the
+    /// kind reads them (the key as CloudTrail names it).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Listed {
+        pub arn: String,
+        pub trail: Trail,
+    }
+
+    impl Listed {
+        fn from_aws(t: &aws_sdk_cloudtrail::types::Trail, region: &str) -> Listed {
+            let arn = t.trail_arn().unwrap_or_default().to_owned();
+            // The ARN names the home region when the answer does not.
+            let region = ctrail_model::arn::region(&arn).unwrap_or(region).to_owned();
+            Listed {
+                trail: Trail::from_aws(t, &region, &KeyForms::default()),
+                arn,
+            }
+        }
+    }
+
+    /// The trail `name` (its name or ARN) as GetTrail answers, `None` when
+    /// it does not exist. Every GetTrail ctrail makes (CloudTrail API
+    /// Reference, GetTrail,
+    /// https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_GetTrail.html).
+    pub(crate) async fn get_trail(
+        c: &Clients,
+        name: &str,
+    ) -> Result<Option<aws_sdk_cloudtrail::types::Trail>, ReadError> {
+        let got = c.cloudtrail.get_trail().name(name).send().await;
+        let got = absent_if_not_found("cloudtrail:GetTrail", got, &[])?;
+        Ok(got.and_then(|g| g.trail().cloned()))
+    }
+
+    /// The trail `name` (its name or ARN), `None` when there is none.
+    pub async fn get(c: &Clients, name: &str) -> Result<Option<Listed>, ReadError> {
+        let got = get_trail(c, name).await?;
+        Ok(got.map(|t| Listed::from_aws(&t, &c.region)))
+    }
+
+    /// DescribeTrails with `includeShadowTrails` (CloudTrail API Reference,
+    /// DescribeTrails,
+    /// https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_DescribeTrails.html):
+    /// the trails of the region, and the multi-region (shadow) trails homed
+    /// elsewhere that it sees; only `names` when given.
+    async fn describe(c: &Clients, names: Option<Vec<String>>) -> Result<Vec<Listed>, ReadError> {
+        let got = c
+            .cloudtrail
+            .describe_trails()
+            .set_trail_name_list(names)
+            .include_shadow_trails(true)
+            .send()
+            .await
+            .map_err(|e| read_error("cloudtrail:DescribeTrails", e))?;
+        Ok(got
+            .trail_list()
+            .iter()
+            .map(|t| Listed::from_aws(t, &c.region))
+            .collect())
+    }
+
+    /// Every trail the clients' region sees, shadow trails included.
+    pub async fn describe_all(c: &Clients) -> Result<Vec<Listed>, ReadError> {
+        describe(c, None).await
+    }
+
+    /// The trail `name` as the clients' region sees it (its shadow, for a
+    /// multi-region trail homed elsewhere); `None` when it sees none.
+    pub async fn describe_named(c: &Clients, name: &str) -> Result<Option<Listed>, ReadError> {
+        let found = describe(c, Some(vec![name.to_owned()])).await?;
+        Ok(found.into_iter().find(|t| t.trail.name == name))
+    }
+
+    /// The ARNs of the trails ListTrails lists (a harmless read, which
+    /// CloudTrail records as a management event).
+    pub async fn list_trails(c: &Clients) -> Result<Vec<String>, ReadError> {
+        let got = c.cloudtrail.list_trails().send().await;
+        let got = got.map_err(|e| read_error("cloudtrail:ListTrails", e))?;
+        Ok(got
+            .trails()
+            .iter()
+            .filter_map(|t| t.trail_arn().map(str::to_owned))
+            .collect())
+    }
+
+    /// What GetTrailStatus says of a trail (CloudTrail API Reference,
+    /// GetTrailStatus,
+    /// https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_GetTrailStatus.html).
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Status {
+        pub is_logging: bool,
+        /// `LatestDeliveryTime`, seconds since the epoch.
+        pub latest_delivery_time: Option<i64>,
+        /// Each delivery error reported (`LatestDeliveryError`,
+        /// `LatestDigestDeliveryError`, `LatestCloudWatchLogsDeliveryError`,
+        /// `LatestNotificationError`) that is not empty, by name.
+        pub errors: Vec<(String, String)>,
+    }
+
+    /// GetTrailStatus of the trail (by name, or by ARN for a trail homed in
+    /// another region); `None` when the trail does not exist. Every
+    /// GetTrailStatus ctrail makes.
+    pub(crate) async fn status_of(
+        c: &Clients,
+        trail: &str,
+    ) -> Result<Option<GetTrailStatusOutput>, ReadError> {
+        let got = c.cloudtrail.get_trail_status().name(trail).send().await;
+        absent_if_not_found("cloudtrail:GetTrailStatus", got, &[])
+    }
+
+    /// The trail's status (by name, or by ARN for a trail homed in another
+    /// region); `None` when the trail does not exist.
+    pub async fn status(c: &Clients, trail: &str) -> Result<Option<Status>, ReadError> {
+        Ok(status_of(c, trail).await?.as_ref().map(Status::from_aws))
+    }
+
+    impl Status {
+        fn from_aws(s: &GetTrailStatusOutput) -> Status {
+            let errors = [
+                ("LatestDeliveryError", s.latest_delivery_error()),
+                (
+                    "LatestDigestDeliveryError",
+                    s.latest_digest_delivery_error(),
+                ),
+                (
+                    "LatestCloudWatchLogsDeliveryError",
+                    s.latest_cloud_watch_logs_delivery_error(),
+                ),
+                ("LatestNotificationError", s.latest_notification_error()),
+            ];
+            let errors = errors
+                .into_iter()
+                .filter_map(|(n, e)| Some((n.to_owned(), e.filter(|e| !e.is_empty())?.to_owned())))
+                .collect();
+            Status {
+                is_logging: s.is_logging().unwrap_or(false),
+                latest_delivery_time: s.latest_delivery_time().map(|t| t.secs()),
+                errors,
+            }
+        }
+    }
 
     impl Trail {
         /// The bucket CreateTrail and UpdateTrail send: S3BucketName is

@@ -130,6 +130,50 @@ pub fn pending_deletion(meta: &aws_sdk_kms::types::KeyMetadata) -> bool {
     )
 }
 
+/// The spec's key as DescribeKey names it: its id and ARN.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecKey {
+    pub key_id: String,
+    pub arn: Option<String>,
+}
+
+/// The spec's key (DescribeKey of `kms.key`, an id, ARN or alias; AWS KMS
+/// API Reference, DescribeKey,
+/// https://docs.aws.amazon.com/kms/latest/APIReference/API_DescribeKey.html).
+/// `None` for a key ctrail creates that does not exist yet, or whose alias
+/// still names a key pending deletion (a destroy stopped before
+/// DeleteAlias): that is the key the apply is about to create, and the
+/// dying key's ARN, policy and rotation are not the spec's. A key the spec
+/// names but does not create must exist.
+#[cfg(feature = "aws")]
+pub async fn of_spec(
+    c: &crate::aws::Clients,
+    kms: &ctrail_spec::Kms,
+) -> Result<Option<SpecKey>, crate::aws::ReadError> {
+    use crate::aws::{ReadError, read_error};
+    match c.kms.describe_key().key_id(kms.key.as_str()).send().await {
+        Ok(out) => Ok(out
+            .key_metadata()
+            .filter(|m| !(kms.create && pending_deletion(m)))
+            .map(|m| SpecKey {
+                key_id: m.key_id().to_owned(),
+                arn: m.arn().map(str::to_owned),
+            })),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_not_found_exception()) =>
+        {
+            match kms.create {
+                true => Ok(None),
+                false => Err(ReadError::KmsKeyNotFound {
+                    key: kms.key.as_str().to_owned(),
+                }),
+            }
+        }
+        Err(e) => Err(read_error("kms:DescribeKey", e)),
+    }
+}
+
 /// A setting of the spec's key: part of the key when ctrail creates it.
 pub(crate) fn of_key<T>(kms: &ctrail_spec::Kms, d: Desired<T>) -> Desired<T> {
     if kms.create {

@@ -37,9 +37,24 @@ impl Kind for KeyRotation {
 }
 
 #[cfg(feature = "aws")]
+pub use aws::enabled;
+
+#[cfg(feature = "aws")]
 mod aws {
     use super::KeyRotation;
-    use crate::aws::{Api, CallError, Cx, Done, Found, ReadCx, Step, read_error};
+    use crate::aws::{
+        Api, CallError, Clients, Cx, Done, Found, ReadCx, ReadError, Step, read_error,
+    };
+
+    /// Whether automatic rotation is on for the key (its id or ARN). Every
+    /// GetKeyRotationStatus ctrail makes (AWS KMS API Reference,
+    /// GetKeyRotationStatus,
+    /// https://docs.aws.amazon.com/kms/latest/APIReference/API_GetKeyRotationStatus.html).
+    pub async fn enabled(c: &Clients, key: &str) -> Result<bool, ReadError> {
+        let got = c.kms.get_key_rotation_status().key_id(key).send().await;
+        let got = got.map_err(|e| read_error("kms:GetKeyRotationStatus", e))?;
+        Ok(got.key_rotation_enabled())
+    }
 
     /// The key id or ARN the rotation calls take: an alias waits for the
     /// read's DescribeKey answer (reading), or the target's key ARN (acting).
@@ -82,15 +97,8 @@ mod aws {
                     out.push((name.clone(), None));
                     continue;
                 };
-                let req = rcx.clients.kms.get_key_rotation_status().key_id(key);
-                let got = req.send().await;
-                let got = got.map_err(|e| read_error("kms:GetKeyRotationStatus", e))?;
-                out.push((
-                    name.clone(),
-                    Some(KeyRotation {
-                        enabled: got.key_rotation_enabled(),
-                    }),
-                ));
+                let enabled = enabled(rcx.clients, &key).await?;
+                out.push((name.clone(), Some(KeyRotation { enabled })));
             }
             Ok(out)
         }

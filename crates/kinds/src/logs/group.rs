@@ -52,10 +52,43 @@ impl Kind for LogGroup {
 }
 
 #[cfg(feature = "aws")]
+pub use aws::newest_event;
+
+#[cfg(feature = "aws")]
 mod aws {
     use super::LogGroup;
-    use crate::aws::{Api, Cx, Done, Found, KeyForms, ReadCx, Step};
+    use crate::aws::{
+        Api, Clients, Cx, Done, Found, KeyForms, ReadCx, ReadError, Step, absent_if_not_found,
+    };
     use crate::logs::shared::group;
+
+    /// When the log stream `stream` of `group` last received an event (its
+    /// last event, else its last ingestion; seconds since the epoch), `None`
+    /// when the group or the stream does not exist or has no event
+    /// (DescribeLogStreams, CloudWatch Logs API Reference,
+    /// https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeLogStreams.html).
+    pub async fn newest_event(
+        c: &Clients,
+        group: &str,
+        stream: &str,
+    ) -> Result<Option<i64>, ReadError> {
+        let got = c
+            .logs
+            .describe_log_streams()
+            .log_group_name(group)
+            .log_stream_name_prefix(stream)
+            .send()
+            .await;
+        let Some(got) = absent_if_not_found("logs:DescribeLogStreams", got, &[])? else {
+            return Ok(None);
+        };
+        Ok(got
+            .log_streams()
+            .iter()
+            .filter(|s| s.log_stream_name() == Some(stream))
+            .filter_map(|s| Some(s.last_event_timestamp().or(s.last_ingestion_time())? / 1000))
+            .max())
+    }
 
     impl LogGroup {
         pub(crate) fn from_aws(

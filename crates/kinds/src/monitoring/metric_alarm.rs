@@ -118,6 +118,9 @@ impl Kind for MetricAlarm {
 }
 
 #[cfg(feature = "aws")]
+pub use aws::{all, for_metric};
+
+#[cfg(feature = "aws")]
 mod aws {
     use aws_sdk_cloudwatch::operation::put_metric_alarm::builders::PutMetricAlarmFluentBuilder;
     use aws_sdk_cloudwatch::types::{
@@ -126,8 +129,57 @@ mod aws {
 
     use super::MetricAlarm;
     use crate::aws::{
-        Api, CallError, Cx, Done, Found, ReadCx, ReadError, Step, read_error, refuse,
+        Api, CallError, Clients, Cx, Done, Found, ReadCx, ReadError, Step, read_error, refuse,
     };
+
+    /// DescribeAlarms of the metric alarms (only `names` when given, at most
+    /// 100), every page. Every DescribeAlarms ctrail makes (CloudWatch API
+    /// Reference, DescribeAlarms,
+    /// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html).
+    async fn described(c: &Clients, names: Option<Vec<String>>) -> Result<Vec<Live>, ReadError> {
+        let mut live: Vec<Live> = Vec::new();
+        let mut pages = c
+            .cloudwatch
+            .describe_alarms()
+            .set_alarm_names(names)
+            .alarm_types(AlarmType::MetricAlarm)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| read_error("cloudwatch:DescribeAlarms", e))?;
+            live.extend(page.metric_alarms().iter().cloned());
+        }
+        Ok(live)
+    }
+
+    /// Every metric alarm of the region, whoever made it.
+    pub async fn all(c: &Clients) -> Result<Vec<MetricAlarm>, ReadError> {
+        let live = described(c, None).await?;
+        Ok(live.iter().map(MetricAlarm::from_aws).collect())
+    }
+
+    /// The metric alarms on one metric, in the order CloudWatch lists them
+    /// (DescribeAlarmsForMetric, CloudWatch API Reference,
+    /// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarmsForMetric.html).
+    pub async fn for_metric(
+        c: &Clients,
+        namespace: &str,
+        metric: &str,
+    ) -> Result<Vec<MetricAlarm>, ReadError> {
+        let got = c
+            .cloudwatch
+            .describe_alarms_for_metric()
+            .namespace(namespace)
+            .metric_name(metric)
+            .send()
+            .await
+            .map_err(|e| read_error("cloudwatch:DescribeAlarmsForMetric", e))?;
+        Ok(got
+            .metric_alarms()
+            .iter()
+            .map(MetricAlarm::from_aws)
+            .collect())
+    }
     use crate::required;
 
     const OP: &str = "cloudwatch:PutMetricAlarm";
@@ -160,19 +212,8 @@ mod aws {
     impl Api for MetricAlarm {
         /// DescribeAlarms by name, up to 100 names per call.
         async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
-            let c = &rcx.clients.cloudwatch;
             let reads = names.chunks(100).map(|chunk| async move {
-                let mut live: Vec<Live> = Vec::new();
-                let mut pages = c
-                    .describe_alarms()
-                    .set_alarm_names(Some(chunk.to_vec()))
-                    .alarm_types(AlarmType::MetricAlarm)
-                    .into_paginator()
-                    .send();
-                while let Some(page) = pages.next().await {
-                    let page = page.map_err(|e| read_error("cloudwatch:DescribeAlarms", e))?;
-                    live.extend(page.metric_alarms().iter().cloned());
-                }
+                let live = described(rcx.clients, Some(chunk.to_vec())).await?;
                 Ok::<_, ReadError>(
                     chunk
                         .iter()

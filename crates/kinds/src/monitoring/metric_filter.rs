@@ -56,6 +56,9 @@ impl Kind for MetricFilter {
 }
 
 #[cfg(feature = "aws")]
+pub use aws::{matches, on_log_group};
+
+#[cfg(feature = "aws")]
 mod aws {
     use std::collections::BTreeMap;
 
@@ -63,22 +66,51 @@ mod aws {
     use aws_sdk_cloudwatchlogs::types::{MetricFilter as Live, MetricTransformation};
 
     use super::MetricFilter;
-    use crate::aws::{Api, CallError, Cx, Done, Found, ReadCx, ReadError, Step, built};
+    use crate::aws::{
+        Api, CallError, Clients, Cx, Done, Found, ReadCx, ReadError, Step, built, read_error,
+    };
     use crate::required;
 
     /// Every filter on the log group; none when the group does not exist.
     /// Listed once per read, whether for the spec's filters or to find the
     /// others beside them.
     async fn list(rcx: &ReadCx<'_>, group: &str) -> Result<std::sync::Arc<Vec<Live>>, ReadError> {
-        let req = rcx
-            .clients
+        let key = format!("logs:DescribeMetricFilters {group}");
+        rcx.once(key, listed(rcx.clients, group)).await
+    }
+
+    /// DescribeMetricFilters of the log group, every page; none when the
+    /// group does not exist. Every DescribeMetricFilters ctrail makes
+    /// (CloudWatch Logs API Reference, DescribeMetricFilters,
+    /// https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeMetricFilters.html).
+    async fn listed(c: &Clients, group: &str) -> Result<Vec<Live>, ReadError> {
+        let req = c.logs.describe_metric_filters().log_group_name(group);
+        crate::list_pages!("logs:DescribeMetricFilters", req, metric_filters).await
+    }
+
+    /// Every metric filter on the log group, whoever made it; none when the
+    /// group does not exist.
+    pub async fn on_log_group(c: &Clients, group: &str) -> Result<Vec<MetricFilter>, ReadError> {
+        let live = listed(c, group).await?;
+        Ok(live
+            .iter()
+            .map(|f| MetricFilter::from_aws(group, f))
+            .collect())
+    }
+
+    /// Whether `pattern` matches the event `message` (TestMetricFilter,
+    /// CloudWatch Logs API Reference,
+    /// https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_TestMetricFilter.html).
+    pub async fn matches(c: &Clients, pattern: &str, message: String) -> Result<bool, ReadError> {
+        let got = c
             .logs
-            .describe_metric_filters()
-            .log_group_name(group);
-        rcx.once(format!("logs:DescribeMetricFilters {group}"), async {
-            crate::list_pages!("logs:DescribeMetricFilters", req, metric_filters).await
-        })
-        .await
+            .test_metric_filter()
+            .filter_pattern(pattern)
+            .log_event_messages(message)
+            .send()
+            .await
+            .map_err(|e| read_error("logs:TestMetricFilter", e))?;
+        Ok(!got.matches().is_empty())
     }
 
     impl MetricFilter {

@@ -117,6 +117,38 @@ mod aws {
         Ok((ids, next))
     }
 
+    /// The newest object under any of `prefixes` (its key, and when it was
+    /// last modified, in seconds since the epoch), ListObjectsV2 page by
+    /// page (Amazon S3 API Reference, ListObjectsV2,
+    /// https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html).
+    pub async fn newest_object(
+        c: &crate::aws::Clients,
+        bucket: &str,
+        prefixes: &[String],
+    ) -> Result<Option<(String, i64)>, crate::aws::ReadError> {
+        let mut best: Option<(String, i64)> = None;
+        for p in prefixes {
+            let mut pages =
+                c.s3.list_objects_v2()
+                    .bucket(bucket)
+                    .prefix(p)
+                    .into_paginator()
+                    .send();
+            while let Some(page) = pages.next().await {
+                let page = page.map_err(|e| crate::aws::read_error("s3:ListObjectsV2", e))?;
+                for o in page.contents() {
+                    let (Some(key), Some(at)) = (o.key(), o.last_modified()) else {
+                        continue;
+                    };
+                    if best.as_ref().is_none_or(|b| at.secs() > b.1) {
+                        best = Some((key.to_owned(), at.secs()));
+                    }
+                }
+            }
+        }
+        Ok(best)
+    }
+
     /// How many object versions and delete markers `bucket` holds (0 when
     /// it does not exist), counted page by page.
     pub async fn stored_objects(c: &aws_sdk_s3::Client, bucket: &str) -> Result<u64, CallError> {
@@ -231,4 +263,4 @@ mod aws {
 }
 
 #[cfg(feature = "aws")]
-pub use aws::stored_objects;
+pub use aws::{newest_object, stored_objects};

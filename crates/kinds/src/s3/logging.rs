@@ -55,12 +55,28 @@ impl Kind for Logging {
 }
 
 #[cfg(feature = "aws")]
+pub use aws::get;
+
+#[cfg(feature = "aws")]
 mod aws {
     use aws_sdk_s3::types::{BucketLoggingStatus, LoggingEnabled};
 
     use super::Logging;
-    use crate::aws::{CallError, built};
-    use crate::s3::shared::bucket_setting_api;
+    use crate::aws::{
+        Api, CallError, Clients, Cx, Done, Found, ReadCx, ReadError, Step, absent_if_not_found,
+        built,
+    };
+    use crate::s3::shared::per_bucket;
+
+    /// Where the bucket's server access logs go (both targets `None`: off);
+    /// `None` when the bucket does not exist. Every GetBucketLogging ctrail
+    /// makes (Amazon S3 API Reference, GetBucketLogging,
+    /// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLogging.html).
+    pub async fn get(c: &Clients, bucket: &str) -> Result<Option<Logging>, ReadError> {
+        let got = c.s3.get_bucket_logging().bucket(bucket).send().await;
+        let got = absent_if_not_found("s3:GetBucketLogging", got, &[])?;
+        Ok(got.map(|l| Logging::from_aws(l.logging_enabled())))
+    }
 
     const OP: &str = "s3:PutBucketLogging";
 
@@ -90,12 +106,33 @@ mod aws {
         }
     }
 
-    bucket_setting_api! { Logging {
-        read(rcx, bucket) = "s3:GetBucketLogging" rcx.clients.s3.get_bucket_logging().bucket(bucket),
-            not set: [],
-            |got| Some(Logging::from_aws(got.as_ref().and_then(|l| l.logging_enabled())));
-        put(cx, step) = "s3:PutBucketLogging"
-            cx.clients.s3.put_bucket_logging().bucket(step.name).bucket_logging_status(step.want.to_aws()?);
-        delete = "s3:PutBucketLogging" cx.clients.s3.put_bucket_logging().bucket(step.name).bucket_logging_status(Logging { target_bucket: None, target_prefix: None }.to_aws()?) => "logging off";
-    }}
+    impl Api for Logging {
+        async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
+            per_bucket(rcx, names, |bucket| async move {
+                let got = get(rcx.clients, &bucket).await?;
+                Ok(Some(got.unwrap_or_else(|| Logging::from_aws(None))))
+            })
+            .await
+        }
+
+        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
+            let c = &cx.clients.s3;
+            let req = c
+                .put_bucket_logging()
+                .bucket(step.name)
+                .bucket_logging_status(step.want.to_aws()?);
+            crate::send!(cx, "s3:PutBucketLogging", req).await?;
+            Ok("set")
+        }
+
+        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
+            let off = Logging::from_aws(None).to_aws()?;
+            let c = &cx.clients.s3;
+            let req = c
+                .put_bucket_logging()
+                .bucket(step.name)
+                .bucket_logging_status(off);
+            crate::delete!(cx, "s3:PutBucketLogging", req, "logging off")
+        }
+    }
 }

@@ -42,12 +42,33 @@ impl Kind for Versioning {
 }
 
 #[cfg(feature = "aws")]
+pub use aws::mfa_delete;
+
+#[cfg(feature = "aws")]
 mod aws {
-    use aws_sdk_s3::types::{BucketVersioningStatus, VersioningConfiguration};
+    use aws_sdk_s3::operation::get_bucket_versioning::GetBucketVersioningOutput;
+    use aws_sdk_s3::types::{BucketVersioningStatus, MfaDeleteStatus, VersioningConfiguration};
 
     use super::Versioning;
-    use crate::aws::{Api, CallError, Cx, Done, Found, ReadCx, Step, deleted, read_error};
+    use crate::aws::{
+        Api, CallError, Clients, Cx, Done, Found, ReadCx, ReadError, Step, deleted, read_error,
+    };
     use crate::s3::shared::per_bucket;
+
+    /// GetBucketVersioning of the bucket: every one ctrail makes (Amazon S3
+    /// API Reference, GetBucketVersioning,
+    /// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html).
+    async fn get(c: &Clients, bucket: &str) -> Result<GetBucketVersioningOutput, ReadError> {
+        let got = c.s3.get_bucket_versioning().bucket(bucket).send().await;
+        got.map_err(|e| read_error("s3:GetBucketVersioning", e))
+    }
+
+    /// Whether the bucket's versioning asks for MFA to delete a version
+    /// (`MfaDelete` is `Enabled`; absent when never configured).
+    pub async fn mfa_delete(c: &Clients, bucket: &str) -> Result<bool, ReadError> {
+        let got = get(c, bucket).await?;
+        Ok(got.mfa_delete() == Some(&MfaDeleteStatus::Enabled))
+    }
 
     impl Versioning {
         pub(crate) fn from_aws(status: &BucketVersioningStatus) -> Self {
@@ -75,10 +96,8 @@ mod aws {
 
     impl Api for Versioning {
         async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
-            let c = &rcx.clients.s3;
             per_bucket(rcx, names, |name| async move {
-                let got = c.get_bucket_versioning().bucket(&name).send().await;
-                let got = got.map_err(|e| read_error("s3:GetBucketVersioning", e))?;
+                let got = get(rcx.clients, &name).await?;
                 // A bucket whose versioning was never enabled answers no
                 // status; it keeps no versions, as a suspended one does (S3
                 // User Guide, "Using versioning in S3 buckets": a bucket is

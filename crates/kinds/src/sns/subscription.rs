@@ -78,18 +78,71 @@ impl Kind for Subscription {
 }
 
 #[cfg(feature = "aws")]
+pub use aws::{Listed, of_topic};
+
+#[cfg(feature = "aws")]
 mod aws {
     use std::collections::BTreeMap;
 
     use aws_sdk_sns::types::Subscription as Live;
 
     use super::Subscription;
-    use crate::aws::{Api, Cx, Done, Found, ReadCx, ReadError, Step, gone};
+    use crate::aws::{Api, Clients, Cx, Done, Found, ReadCx, ReadError, Step, gone, read_error};
+
+    /// A subscription as ListSubscriptionsByTopic lists it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Listed {
+        pub subscription: Subscription,
+        /// Its owner confirmed it: it has an ARN (SNS lists one not yet
+        /// confirmed with the ARN `PendingConfirmation`).
+        pub confirmed: bool,
+    }
+
+    /// Every subscription to the topic, `None` when the topic does not
+    /// exist. Every read of ListSubscriptionsByTopic (Amazon SNS API
+    /// Reference, ListSubscriptionsByTopic,
+    /// https://docs.aws.amazon.com/sns/latest/api/API_ListSubscriptionsByTopic.html).
+    async fn listed(c: &aws_sdk_sns::Client, topic: &str) -> Result<Option<Vec<Live>>, ReadError> {
+        let mut out = Vec::new();
+        let mut pages = c
+            .list_subscriptions_by_topic()
+            .topic_arn(topic)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            match page {
+                Ok(p) => out.extend(p.subscriptions().iter().cloned()),
+                Err(e)
+                    if crate::aws::error::is_not_found(
+                        aws_smithy_types::error::metadata::ProvideErrorMetadata::code(&e),
+                        &[],
+                    ) =>
+                {
+                    return Ok(None);
+                }
+                Err(e) => return Err(read_error("sns:ListSubscriptionsByTopic", e)),
+            }
+        }
+        Ok(Some(out))
+    }
+
+    /// Every subscription to the topic, whoever made it; `None` when the
+    /// topic does not exist.
+    pub async fn of_topic(c: &Clients, topic: &str) -> Result<Option<Vec<Listed>>, ReadError> {
+        let live = listed(&c.sns, topic).await?;
+        Ok(live.map(|subs| {
+            subs.iter()
+                .map(|s| Listed {
+                    subscription: Subscription::from_aws(topic, s),
+                    confirmed: s.subscription_arn().is_some_and(|a| a.starts_with("arn:")),
+                })
+                .collect()
+        }))
+    }
 
     /// Every subscription to the topic; none when the topic does not exist.
     async fn list(c: &aws_sdk_sns::Client, topic: &str) -> Result<Vec<Live>, ReadError> {
-        let req = c.list_subscriptions_by_topic().topic_arn(topic);
-        crate::list_pages!("sns:ListSubscriptionsByTopic", req, subscriptions).await
+        Ok(listed(c, topic).await?.unwrap_or_default())
     }
 
     fn matches(want: &Subscription, s: &Live) -> bool {
