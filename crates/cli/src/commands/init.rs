@@ -8,6 +8,7 @@ use std::io::{IsTerminal, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context;
 use serde::de::{Deserializer, MapAccess, Visitor};
 
 #[derive(clap::Args)]
@@ -94,18 +95,16 @@ fn scalar(s: &str) -> String {
 }
 
 /// The value of a required parameter: given, or asked for on a terminal.
-fn required(given: &Option<String>, flag: &str, question: &str) -> Result<String, String> {
+fn required(given: &Option<String>, flag: &str, question: &str) -> anyhow::Result<String> {
     if let Some(v) = given {
         return Ok(v.clone());
     }
     if !std::io::stdin().is_terminal() {
-        return Err(format!(
-            "{flag} is required (or run ctrail init on a terminal to be asked)"
-        ));
+        anyhow::bail!("{flag} is required (or run ctrail init on a terminal to be asked)");
     }
-    let answer = super::ask(&format!("{question}: "))?;
+    let answer = super::ask(&format!("{question}: ")).map_err(anyhow::Error::msg)?;
     if answer.is_empty() {
-        return Err(format!("{flag} is required"));
+        anyhow::bail!("{flag} is required");
     }
     Ok(answer)
 }
@@ -186,7 +185,7 @@ pub fn run(opts: Options) -> ExitCode {
     super::or_error(init(&opts))
 }
 
-fn init(opts: &Options) -> Result<ExitCode, String> {
+fn init(opts: &Options) -> anyhow::Result<ExitCode> {
     let trail = required(
         &opts.trail_name,
         "--trail-name",
@@ -201,7 +200,7 @@ fn init(opts: &Options) -> Result<ExitCode, String> {
     let tags = match &opts.tags {
         None => Vec::new(),
         Some(json) => serde_json::from_str::<Pairs>(json)
-            .map_err(|e| format!("--tags takes a JSON object of strings such as '{{\"Owner\":\"security-team\"}}': {e}"))?
+            .context("--tags takes a JSON object of strings such as '{\"Owner\":\"security-team\"}'")?
             .0,
     };
     let text = spec_text(opts, [&trail, &bucket, &region], &tags);
@@ -209,7 +208,7 @@ fn init(opts: &Options) -> Result<ExitCode, String> {
     if let Err(d) = ctrail_spec::parse("the new spec", &text) {
         let path = std::path::Path::new("the new spec");
         eprint!("{}", crate::render::diagnostics::text(path, &d));
-        return Err("the parameters make an invalid spec; nothing was written".into());
+        anyhow::bail!("the parameters make an invalid spec; nothing was written");
     }
     match &opts.out {
         None => print!("{text}"),
@@ -218,9 +217,9 @@ fn init(opts: &Options) -> Result<ExitCode, String> {
                 .write(true)
                 .create_new(true)
                 .open(path)
-                .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+                .with_context(|| format!("cannot create {}", path.display()))?;
             file.write_all(text.as_bytes())
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                .with_context(|| format!("cannot write {}", path.display()))?;
             eprintln!(
                 "wrote {}; ctrail plan {} shows what it would do",
                 path.display(),

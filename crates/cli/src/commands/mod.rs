@@ -33,10 +33,13 @@ pub fn ask(question: &str) -> Result<String, String> {
     Ok(line.trim().to_owned())
 }
 
-/// The command's exit code, or 1 after printing its error.
-pub fn or_error(result: Result<std::process::ExitCode, String>) -> std::process::ExitCode {
+/// The command's exit code, or 1 after printing its error: a message, or
+/// (`anyhow`, at the CLI's edge) the error with its causes, `what: why`.
+pub fn or_error<E: std::fmt::Display>(
+    result: Result<std::process::ExitCode, E>,
+) -> std::process::ExitCode {
     result.unwrap_or_else(|e| {
-        eprintln!("error: {e}");
+        eprintln!("error: {e:#}");
         std::process::ExitCode::from(1)
     })
 }
