@@ -11,9 +11,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use ctrail_graph::ResourceGraph;
-use ctrail_kinds::aws::{
-    Clients, KeyForms, Pending, ReadError, Resolved, read_error as call_error,
-};
+use ctrail_kinds::aws::{Clients, KeyForms, Pending, ReadError, Resolved};
 use ctrail_model::{Address, Placeholder};
 use ctrail_spec::Spec;
 use futures::FutureExt;
@@ -52,63 +50,21 @@ async fn resolve(
     graph: &ResourceGraph,
 ) -> Result<(LiveContext, KeyForms), ReadError> {
     let needs_org = graph.placeholders().contains(&Placeholder::OrganizationId);
-    let sts = async {
-        clients
-            .sts
-            .get_caller_identity()
-            .send()
-            .await
-            .map_err(|e| call_error("sts:GetCallerIdentity", e))
-    };
+    let sts = ctrail_kinds::aws::account::account_id(clients);
     let kms = async {
         match &spec.kms {
             None => Ok(None),
-            Some(k) => match clients
-                .kms
-                .describe_key()
-                .key_id(k.key.as_str())
-                .send()
-                .await
-            {
-                // A key ctrail creates whose alias still names a key pending
-                // deletion (a destroy stopped before DeleteAlias) is the key
-                // the apply is about to create: the dying key's ARN, policy
-                // and rotation are not the spec's (kms::key).
-                Ok(out) => Ok(out
-                    .key_metadata()
-                    .filter(|m| !(k.create && ctrail_kinds::kms::key::pending_deletion(m)))
-                    .cloned()),
-                // The key ctrail creates (create_kms_key) may not exist yet.
-                Err(e)
-                    if k.create
-                        && e.as_service_error()
-                            .is_some_and(|s| s.is_not_found_exception()) =>
-                {
-                    Ok(None)
-                }
-                Err(e)
-                    if e.as_service_error()
-                        .is_some_and(|s| s.is_not_found_exception()) =>
-                {
-                    Err(ReadError::KmsKeyNotFound {
-                        key: k.key.as_str().to_owned(),
-                    })
-                }
-                Err(e) => Err(call_error("kms:DescribeKey", e)),
-            },
+            Some(k) => ctrail_kinds::kms::key::of_spec(clients, k).await,
         }
     };
     let org = async {
         if !needs_org {
             return Ok(None);
         }
-        describe_organization(clients).await
+        ctrail_kinds::aws::account::organization_id(clients).await
     };
     let (identity, key, org) = tokio::join!(sts, kms, org);
-    let account_id = identity?
-        .account()
-        .map(str::to_owned)
-        .ok_or_else(|| ReadError::Unexpected("STS returned no account id".into()))?;
+    let account_id = identity?;
     if let Some(expected) = &spec.account_id
         && expected != &account_id
     {
@@ -121,8 +77,8 @@ async fn resolve(
     let mut forms = KeyForms::default();
     if let (Some(k), Some(meta)) = (&spec.kms, &key) {
         let written = k.key.as_str().to_owned();
-        let arn = meta.arn().map(str::to_owned);
-        forms.forms.push(meta.key_id().to_owned());
+        let arn = meta.arn.clone();
+        forms.forms.push(meta.key_id.clone());
         forms.forms.push(written.clone());
         if let Some(alias) = written.strip_prefix("alias/") {
             forms.forms.push(format!(
@@ -154,7 +110,7 @@ async fn resolve(
 /// not be asked (a caller without organizations:DescribeOrganization), so
 /// the key is unknown, never assumed absent.
 pub(crate) async fn organization(clients: &Clients) -> Result<Option<String>, ()> {
-    match describe_organization(clients).await {
+    match ctrail_kinds::aws::account::organization_id(clients).await {
         Ok(id) => Ok(id),
         Err(e) if e.code() == Some("AWSOrganizationsNotInUseException") => Ok(None),
         Err(e) => {
@@ -164,15 +120,4 @@ pub(crate) async fn organization(clients: &Clients) -> Result<Option<String>, ()
             Err(())
         }
     }
-}
-
-/// The caller's organization's id (DescribeOrganization).
-async fn describe_organization(clients: &Clients) -> Result<Option<String>, ReadError> {
-    clients
-        .organizations
-        .describe_organization()
-        .send()
-        .await
-        .map(|o| o.organization().and_then(|o| o.id()).map(str::to_owned))
-        .map_err(|e| call_error("organizations:DescribeOrganization", e))
 }

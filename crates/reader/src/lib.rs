@@ -10,8 +10,6 @@
 //! "Not found" is an answer (`LiveResource::Absent`), not an error.
 
 mod context;
-pub mod import;
-pub mod insights;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -24,7 +22,6 @@ use serde_json::Value;
 pub use ctrail_kinds::aws::{
     Clients, Connection, KeyForms, ReadError, Retries, chain as error_chain,
 };
-pub use ctrail_kinds::monitoring::query_definition::all as saved_queries;
 pub use ctrail_kinds::s3::bucket::stored_objects;
 pub use ctrail_model::{Ledger, LiveContext, LiveResource, LiveState, OWNER_TAG, Ownership};
 

@@ -8,10 +8,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_smithy_types::DateTime;
 use aws_smithy_types::date_time::Format;
-use ctrail_reader::insights::{QueryRun, run_query};
+use ctrail_kinds::aws::insights::{QueryRun, run_query};
+use ctrail_kinds::aws::{Clients, Connection};
+use ctrail_kinds::monitoring::query_definition::{self, QueryDefinition};
 
 use crate::render::progress::Wait;
-use ctrail_reader::{Clients, Connection, saved_queries};
 use ctrail_render::query;
 use ctrail_spec::SavedQuery;
 
@@ -79,7 +80,7 @@ async fn execute(opts: Options, conn: &Connection) -> Result<String, String> {
         }
     };
     let clients = Clients::connect(conn, &spec.region).await;
-    let saved = saved_queries(&clients.logs)
+    let saved = query_definition::all(&clients)
         .await
         .map_err(|e| format!("{shown}: reading the saved queries failed: {e}"))?;
     let Some((q, (start, end))) = chosen else {
@@ -103,7 +104,7 @@ async fn execute(opts: Options, conn: &Connection) -> Result<String, String> {
         limit: opts.limit.map(|l| i32::try_from(l).unwrap_or(i32::MAX)),
     };
     let spinner = Wait::spinner(&format!("running query \"{name}\" (Logs Insights)"));
-    let out = run_query(&clients.logs, &run, Duration::from_secs(opts.timeout)).await;
+    let out = run_query(&clients, &run, Duration::from_secs(opts.timeout)).await;
     spinner.finish();
     let out = out.map_err(|e| format!("query \"{name}\" on {}: {e}", q.log_groups.join(", ")))?;
     eprintln!(
@@ -145,13 +146,17 @@ enum Status {
     Missing,
 }
 
-fn status(q: &SavedQuery, saved: &[aws_sdk_cloudwatchlogs::types::QueryDefinition]) -> Status {
-    match saved.iter().find(|s| s.name() == Some(q.name.as_str())) {
+fn status(q: &SavedQuery, saved: &[QueryDefinition]) -> Status {
+    match saved
+        .iter()
+        .find(|s| s.name.as_deref() == Some(q.name.as_str()))
+    {
         None => Status::Missing,
         Some(s) => {
-            let mut groups: Vec<String> = s.log_group_names().to_vec();
-            groups.sort();
-            if s.query_string() == Some(q.query.as_str()) && groups == q.log_groups {
+            // The saved query's log groups come sorted.
+            if s.query_string.as_deref() == Some(q.query.as_str())
+                && s.log_group_names == q.log_groups
+            {
                 Status::Saved
             } else {
                 Status::Differs
@@ -160,11 +165,7 @@ fn status(q: &SavedQuery, saved: &[aws_sdk_cloudwatchlogs::types::QueryDefinitio
     }
 }
 
-fn list(
-    queries: &[SavedQuery],
-    saved: &[aws_sdk_cloudwatchlogs::types::QueryDefinition],
-    format: QueryFormat,
-) -> String {
+fn list(queries: &[SavedQuery], saved: &[QueryDefinition], format: QueryFormat) -> String {
     let columns: Vec<String> = ["name", "source", "log_groups", "in_account"]
         .map(str::to_owned)
         .to_vec();

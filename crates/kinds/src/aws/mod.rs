@@ -5,6 +5,7 @@ pub mod account;
 mod act;
 mod clients;
 pub mod error;
+pub mod insights;
 pub mod ledger;
 pub mod objects;
 mod read;

@@ -78,9 +78,18 @@ mod aws {
         read_error,
     };
 
+    /// Every saved query in the account and region, whoever saved it (its
+    /// log groups sorted).
+    pub async fn all(c: &crate::aws::Clients) -> Result<Vec<QueryDefinition>, ReadError> {
+        let live = described(&c.logs).await?;
+        Ok(live.iter().map(QueryDefinition::from_aws).collect())
+    }
+
     /// Every saved query in the account and region, page by page.
-    /// (DescribeQueryDefinitions has no paginator in the SDK.)
-    pub async fn all(c: &Client) -> Result<Vec<Live>, ReadError> {
+    /// (DescribeQueryDefinitions has no paginator in the SDK; CloudWatch
+    /// Logs API Reference, DescribeQueryDefinitions,
+    /// https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeQueryDefinitions.html.)
+    async fn described(c: &Client) -> Result<Vec<Live>, ReadError> {
         let mut out = Vec::new();
         let mut token = None;
         loop {
@@ -104,7 +113,7 @@ mod aws {
     async fn listed(rcx: &ReadCx<'_>) -> Result<std::sync::Arc<Vec<Live>>, ReadError> {
         rcx.once(
             "logs:DescribeQueryDefinitions".into(),
-            all(&rcx.clients.logs),
+            described(&rcx.clients.logs),
         )
         .await
     }

@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use super::Found;
 use ctrail_reader::LiveState;
-use ctrail_reader::import::FoundTrail;
 use serde_json::{Value, json};
 
 /// One setting to decide: its section (`""` for the top level), key, the
@@ -42,7 +42,7 @@ struct Chosen {
 /// The spec being written.
 #[derive(Clone)]
 pub struct Draft {
-    found: FoundTrail,
+    found: Found,
     region: String,
     /// (section, key) -> value, in the order sections are written.
     values: BTreeMap<(usize, String), Chosen>,
@@ -56,7 +56,7 @@ fn section_index(section: &str) -> usize {
 
 impl Draft {
     /// The first draft: the trail as found, and the names of what it uses.
-    pub fn of(t: &FoundTrail, region: &str) -> Draft {
+    pub fn of(t: &Found, region: &str) -> Draft {
         let mut d = Draft {
             found: t.clone(),
             region: region.to_owned(),
@@ -68,11 +68,11 @@ impl Draft {
                 Chosen { value, comment },
             );
         };
-        if let Some(key) = &t.kms_key_id {
+        if let Some(key) = &t.trail.kms_key_id {
             set("", "kms_key_id", json!(key), "");
         }
-        set("trail", "name", json!(t.name), "");
-        if !t.multi_region {
+        set("trail", "name", json!(t.trail.name), "");
+        if !t.trail.is_multi_region_trail {
             set(
                 "trail",
                 "multi_region",
@@ -80,7 +80,7 @@ impl Draft {
                 "found: a single-region trail (default: all regions)",
             );
         }
-        if !t.include_global_service_events {
+        if !t.trail.include_global_service_events {
             set(
                 "trail",
                 "include_global_service_events",
@@ -88,7 +88,7 @@ impl Draft {
                 "found: global service events off (default on: IAM, STS, CloudFront)",
             );
         }
-        if !t.log_file_validation {
+        if !t.trail.enable_log_file_validation {
             set(
                 "trail",
                 "log_file_validation",
@@ -104,7 +104,7 @@ impl Draft {
                 "found: the trail is not logging (default: logging)",
             );
         }
-        if t.organization {
+        if t.trail.is_organization_trail {
             set(
                 "trail",
                 "organization",
@@ -112,10 +112,10 @@ impl Draft {
                 "found: an organization trail",
             );
         }
-        if let Some(p) = &t.s3_key_prefix {
+        if let Some(p) = &t.trail.s3_key_prefix {
             set("trail", "s3_key_prefix", json!(p), "");
         }
-        if let Some(topic) = &t.sns_topic {
+        if let Some(topic) = &t.trail.sns_topic_name {
             set(
                 "trail",
                 "sns_topic",
@@ -123,8 +123,8 @@ impl Draft {
                 "found: a notification per log file delivery to this topic",
             );
         }
-        set("bucket", "name", json!(t.bucket), "");
-        match (&t.log_group, &t.role_name) {
+        set("bucket", "name", json!(t.bucket()), "");
+        match (t.trail.log_group(), t.trail.role_name()) {
             (Some(group), Some(role)) => {
                 set("cloudwatch_logs", "log_group", json!(group), "");
                 set("cloudwatch_logs", "role_name", json!(role), "");
@@ -339,7 +339,7 @@ impl Draft {
         let mut header = vec![
             format!(
                 "Imported by ctrail import from trail {} ({}) in account {}.",
-                t.name,
+                t.trail.name,
                 region_label(t, &self.region),
                 live.context.account_id
             ),
@@ -374,8 +374,8 @@ impl Draft {
     }
 }
 
-fn region_label(t: &FoundTrail, region: &str) -> String {
-    if t.multi_region {
+fn region_label(t: &Found, region: &str) -> String {
+    if t.trail.is_multi_region_trail {
         format!("{region}, all regions")
     } else {
         region.to_owned()

@@ -15,10 +15,50 @@ mod draft;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use ctrail_reader::{Clients, Connection, LiveResource, LiveState, Retries};
+use std::collections::BTreeMap;
+
+use ctrail_kinds::aws::{Clients, Connection, ReadError, Retries};
+use ctrail_kinds::cloudtrail::trail::{self, Trail};
+use ctrail_kinds::monitoring::{metric_alarm, metric_filter, query_definition};
+use ctrail_kinds::s3::logging as bucket_logging;
+use ctrail_kinds::sns::subscription;
+use ctrail_model::{LiveResource, LiveState};
 use serde_json::Value;
 
 use draft::{Draft, Setting};
+
+/// The trail as found: the kinds' model of it, whether it logs, and its
+/// tags (ctrail's own included).
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub trail: Trail,
+    pub logging: bool,
+    pub tags: BTreeMap<String, String>,
+}
+
+impl Found {
+    /// The trail's bucket.
+    pub fn bucket(&self) -> &str {
+        self.trail.s3_bucket_name.as_deref().unwrap_or_default()
+    }
+}
+
+/// The trail `name` (or ARN) in the clients' region, whether it logs and
+/// its tags; `None` when there is none.
+async fn find_trail(clients: &Clients, name: &str) -> Result<Option<Found>, ReadError> {
+    let Some(listed) = trail::get(clients, name).await? else {
+        return Ok(None);
+    };
+    let (status, tags) = futures::join!(
+        trail::status(clients, &listed.arn),
+        ctrail_kinds::cloudtrail::tags::of_trail(clients, &listed.arn),
+    );
+    Ok(Some(Found {
+        trail: listed.trail,
+        logging: status?.is_some_and(|s| s.is_logging),
+        tags: tags?,
+    }))
+}
 
 #[derive(clap::Args)]
 pub struct Options {
@@ -50,14 +90,14 @@ fn region(opts: &Options, conn: &Connection) -> Result<String, String> {
 async fn import(opts: Options, conn: &Connection) -> Result<ExitCode, String> {
     let region = region(&opts, conn)?;
     let clients = Clients::connect_with(conn, &region, Retries::Sdk).await;
-    let found = ctrail_reader::import::find_trail(&clients, &opts.trail)
+    let found = find_trail(&clients, &opts.trail)
         .await
         .map_err(|e| format!("reading trail {}: {e}", opts.trail))?
         .ok_or_else(|| format!("there is no trail {} in {region}", opts.trail))?;
-    if found.home_region != region {
+    let (name, home) = (&found.trail.name, &found.trail.home_region);
+    if *home != region {
         return Err(format!(
-            "trail {} lives in {}; import it there (--region {})",
-            found.name, found.home_region, found.home_region
+            "trail {name} lives in {home}; import it there (--region {home})"
         ));
     }
     let mut draft = Draft::of(&found, &region);
@@ -71,7 +111,8 @@ async fn import(opts: Options, conn: &Connection) -> Result<ExitCode, String> {
     // the data events logged) start as found, so that choosing the others
     // one at a time never trades one change for another; each is left out
     // again below where the default matches.
-    if let Some(r) = at(&live, "trail", &found.name).and_then(|t| t.get("recursive_logging")) {
+    if let Some(r) = at(&live, "trail", &found.trail.name).and_then(|t| t.get("recursive_logging"))
+    {
         let mut trial = draft.clone();
         trial.set("trail", "recursive_logging", r.clone(), "");
         if trial.parse().is_ok() {
@@ -81,17 +122,23 @@ async fn import(opts: Options, conn: &Connection) -> Result<ExitCode, String> {
     for setting in settings(&live, &found) {
         draft.choose(setting, &live);
     }
-    if let Some(group) = &found.log_group
+    if let Some(group) = found.trail.log_group()
         && let Some(read) = monitoring(&mut draft, &clients, group).await?
     {
         live = read;
     }
-    let logging = ctrail_reader::import::access_logging(&clients, &found.bucket)
+    let bucket = found.bucket();
+    let logging = bucket_logging::get(&clients, bucket)
         .await
-        .map_err(|e| format!("reading the access logging of {}: {e}", found.bucket))?;
-    if let Some((target, prefix)) = logging {
+        .map_err(|e| format!("reading the access logging of {bucket}: {e}"))?;
+    if let Some(bucket_logging::Logging {
+        target_bucket: Some(target),
+        target_prefix,
+    }) = logging
+    {
+        let prefix = target_prefix.unwrap_or_default();
         let mut v = serde_json::json!({"target_bucket": target, "create": false});
-        if prefix != format!("{}/", found.bucket) {
+        if prefix != format!("{bucket}/") {
             v["target_prefix"] = Value::from(prefix);
         }
         draft.set(
@@ -141,26 +188,43 @@ async fn monitoring(
     clients: &Clients,
     group: &str,
 ) -> Result<Option<LiveState>, String> {
-    use ctrail_reader::import::{alarms_on, filters_on, queries_on};
-    let reading = |e: ctrail_reader::ReadError| format!("reading the monitoring on {group}: {e}");
-    let filters = filters_on(clients, group).await.map_err(reading)?;
-    let queries = queries_on(clients, group).await.map_err(reading)?;
+    let reading = |e: ReadError| format!("reading the monitoring on {group}: {e}");
+    let filters = metric_filter::on_log_group(clients, group)
+        .await
+        .map_err(reading)?;
+    // The saved queries that name the group.
+    let queries: Vec<String> = query_definition::all(clients)
+        .await
+        .map_err(reading)?
+        .into_iter()
+        .filter(|q| q.log_group_names.iter().any(|g| g == group))
+        .filter_map(|q| q.name)
+        .collect();
     if filters.is_empty() && queries.is_empty() {
         return Ok(None);
     }
-    let metrics: Vec<(String, String)> = filters
-        .iter()
-        .map(|f| (f.namespace.clone(), f.metric_name.clone()))
-        .collect();
-    let alarms = alarms_on(clients, &metrics).await.map_err(reading)?;
+    // The names of the alarms on each filter's metric, in the order
+    // CloudWatch lists them.
+    let alarms = futures::future::try_join_all(filters.iter().map(|f| async move {
+        let namespace = f.metric_namespace.as_deref().unwrap_or_default();
+        let metric = f.metric_name.as_deref().unwrap_or_default();
+        let on = metric_alarm::for_metric(clients, namespace, metric).await?;
+        Ok::<_, ReadError>(
+            on.into_iter()
+                .filter_map(|a| a.alarm_name)
+                .collect::<Vec<_>>(),
+        )
+    }))
+    .await
+    .map_err(reading)?;
     // First the names, to read each as a plan would.
     let probe_filters: Vec<Value> = filters
         .iter()
         .zip(&alarms)
         .map(|(f, a)| {
             serde_json::json!({
-                "name": f.name, "pattern": f.pattern, "metric_name": f.metric_name,
-                "metric_namespace": f.namespace,
+                "name": f.filter_name, "pattern": f.filter_pattern, "metric_name": f.metric_name,
+                "metric_namespace": f.metric_namespace,
                 "alarm": a.first().map_or(Value::Bool(false), |n| serde_json::json!({"name": n})),
             })
         })
@@ -175,7 +239,7 @@ async fn monitoring(
         .iter()
         .zip(&alarms)
         .filter_map(|(f, a)| {
-            let filter = at(&live, "metric_filter", &f.name)?;
+            let filter = at(&live, "metric_filter", f.filter_name.as_deref()?)?;
             let alarm = a.first().and_then(|n| at(&live, "metric_alarm", n));
             Some(draft::filter(filter, alarm))
         })
@@ -228,10 +292,19 @@ async fn alert_topic(
     if !arn.contains(&here) {
         return Ok(None);
     }
-    let name = arn.rsplit(':').next().unwrap_or_default().to_owned();
-    let emails = ctrail_reader::import::emails_of(clients, &arn)
+    let name = ctrail_model::arn::last_part(&arn).to_owned();
+    let subscriptions = subscription::of_topic(clients, &arn)
         .await
         .map_err(|e| format!("reading the subscriptions of {arn}: {e}"))?;
+    // The email addresses subscribed (confirmed or pending).
+    let mut emails: Vec<String> = subscriptions
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|s| s.subscription.protocol == "email")
+        .map(|s| s.subscription.endpoint)
+        .collect();
+    emails.sort();
+    emails.dedup();
     let filters: Vec<Value> = filters
         .clone()
         .into_iter()
@@ -288,9 +361,9 @@ async fn role_policy_name(
     draft: &mut Draft,
     clients: &Clients,
     live: &LiveState,
-    t: &ctrail_reader::import::FoundTrail,
+    t: &Found,
 ) -> Result<Option<LiveState>, String> {
-    let Some(role) = &t.role_name else {
+    let Some(role) = t.trail.role_name() else {
         return Ok(None);
     };
     if at(live, "iam_role_policy", role).is_some() {
@@ -346,10 +419,10 @@ fn at<'a>(live: &'a LiveState, kind: &str, name: &str) -> Option<&'a Value> {
 
 /// Every setting import decides, with its candidates from the simplest
 /// (left out) to the value found.
-fn settings(live: &LiveState, t: &ctrail_reader::import::FoundTrail) -> Vec<Setting> {
+fn settings(live: &LiveState, t: &Found) -> Vec<Setting> {
     let mut out = Vec::new();
-    let bucket = t.bucket.as_str();
-    let trail = t.name.as_str();
+    let bucket = t.bucket();
+    let trail = t.trail.name.as_str();
     // Trail.
     if let Some(v) = at(live, "trail_event_selectors", trail) {
         let selectors = draft::selectors(v);
@@ -422,7 +495,7 @@ fn settings(live: &LiveState, t: &ctrail_reader::import::FoundTrail) -> Vec<Sett
         ));
     }
     if let Some(v) = at(live, "s3_bucket_encryption", bucket) {
-        if t.kms_key_id.is_some() && v.get("sse_algorithm") == Some(&Value::from("AES256")) {
+        if t.trail.kms_key_id.is_some() && v.get("sse_algorithm") == Some(&Value::from("AES256")) {
             out.push(Setting::new(
                 "bucket",
                 "sse_kms",
@@ -465,18 +538,18 @@ fn settings(live: &LiveState, t: &ctrail_reader::import::FoundTrail) -> Vec<Sett
         out.push(Setting::new("bucket", "policy", "found: this bucket policy. ctrail's own adds aws:SourceArn and aws:SourceAccount conditions, narrows the write to AWSLogs/<account>/ and denies requests without TLS: remove `policy` to tighten it", vec![p.clone()]));
     }
     // CloudWatch Logs.
-    if let (Some(group), Some(role)) = (&t.log_group, &t.role_name) {
+    if let (Some(group), Some(role)) = (t.trail.log_group(), t.trail.role_name()) {
         out.push(Setting::new(
             "cloudwatch_logs",
             "log_group",
             "",
-            vec![Value::from(group.as_str())],
+            vec![Value::from(group)],
         ));
         out.push(Setting::new(
             "cloudwatch_logs",
             "role_name",
             "",
-            vec![Value::from(role.as_str())],
+            vec![Value::from(role)],
         ));
         if let Some(v) = at(live, "log_group_retention", group) {
             let days = v
@@ -491,7 +564,7 @@ fn settings(live: &LiveState, t: &ctrail_reader::import::FoundTrail) -> Vec<Sett
                 vec![days],
             ));
         }
-        if at(live, "log_group", group).is_some() && t.kms_key_id.is_some() {
+        if at(live, "log_group", group).is_some() && t.trail.kms_key_id.is_some() {
             out.push(Setting::new(
                 "cloudwatch_logs",
                 "encrypted",
@@ -507,7 +580,7 @@ fn settings(live: &LiveState, t: &ctrail_reader::import::FoundTrail) -> Vec<Sett
         }
     }
     // KMS.
-    if let Some(key) = &t.kms_key_id {
+    if let Some(key) = &t.trail.kms_key_id {
         let key_name = key.as_str();
         if at(live, "kms_key_policy", key_name).is_some() {
             out.push(Setting::new("", "manage_kms_key_policy", "found: the key policy does not hold ctrail's statements for this spec as ctrail would write them; false leaves the key policy as it is, to whoever keeps it (the plan's preflight still checks it lets CloudTrail use the key)", vec![Value::Bool(false)]));

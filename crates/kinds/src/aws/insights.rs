@@ -1,13 +1,15 @@
 //! Running a Logs Insights query: StartQuery, then GetQueryResults polled
 //! with backoff until the query completes. A query that fails, is cancelled
-//! or outlasts the deadline is an error (and is stopped in AWS).
+//! or outlasts the deadline is an error (and is stopped in AWS: StopQuery).
+//! CloudWatch Logs API Reference, StartQuery and GetQueryResults,
+//! https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_StartQuery.html,
+//! https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_GetQueryResults.html.
 
 use std::time::Duration;
 
-use aws_sdk_cloudwatchlogs::Client;
 use aws_sdk_cloudwatchlogs::types::{QueryStatus, ResultField};
 
-use ctrail_kinds::aws::{ReadError, read_error as call_error};
+use super::{Clients, ReadError, read_error as call_error};
 
 /// One query to run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,10 +43,11 @@ pub fn poll_delays() -> impl Iterator<Item = Duration> {
 
 /// Runs `q` and waits for its rows, at most `timeout`.
 pub async fn run_query(
-    c: &Client,
+    clients: &Clients,
     q: &QueryRun,
     timeout: Duration,
 ) -> Result<QueryOutput, ReadError> {
+    let c = &clients.logs;
     let started = c
         .start_query()
         .set_log_group_names(Some(q.log_groups.clone()))
@@ -99,7 +102,7 @@ pub async fn run_query(
 }
 
 /// Rows of `{field, value}` cells as columns and aligned values.
-pub fn collect(results: &[Vec<ResultField>]) -> QueryOutput {
+fn collect(results: &[Vec<ResultField>]) -> QueryOutput {
     let mut columns: Vec<String> = Vec::new();
     for row in results {
         for cell in row {
