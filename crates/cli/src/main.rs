@@ -259,16 +259,17 @@ fn runtime() -> tokio::runtime::Runtime {
 }
 
 /// ctrail.1, and ctrail-<command>.1 for each command, into `dir`.
-fn man_pages(dir: &std::path::Path) -> Result<ExitCode, String> {
+fn man_pages(dir: &std::path::Path) -> anyhow::Result<ExitCode> {
+    use anyhow::Context;
     let cmd = <Cli as clap::CommandFactory>::command();
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let write = |name: &str, page: clap::Command| {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let write = |name: &str, page: clap::Command| -> anyhow::Result<()> {
         let path = dir.join(format!("{name}.1"));
-        let mut file = std::fs::File::create(&path)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        let cannot = || format!("cannot write {}", path.display());
+        let mut file = std::fs::File::create(&path).with_context(cannot)?;
         clap_mangen::Man::new(page)
             .render(&mut file)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))
+            .with_context(cannot)
     };
     for sub in cmd.get_subcommands() {
         let name = format!("ctrail-{}", sub.get_name());
@@ -284,14 +285,15 @@ fn man_pages(dir: &std::path::Path) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn schema(out: Option<&std::path::Path>) -> Result<ExitCode, String> {
-    let schema = ctrail_spec::json_schema().map_err(|e| format!("the schema: {e}"))?;
-    let mut text = serde_json::to_string_pretty(&schema).map_err(|e| e.to_string())?;
+fn schema(out: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
+    use anyhow::Context;
+    let schema = ctrail_spec::json_schema().context("the schema")?;
+    let mut text = serde_json::to_string_pretty(&schema)?;
     text.push('\n');
     match out {
         None => print!("{text}"),
         Some(path) => {
-            std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+            std::fs::write(path, text).with_context(|| path.display().to_string())?;
             eprintln!("wrote {}", path.display());
         }
     }
