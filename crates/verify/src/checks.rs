@@ -144,7 +144,7 @@ pub fn checks(expect: &Expect, ev: &Evidence) -> Vec<Check> {
 /// A topic alarms notify: someone must have confirmed a subscription, or
 /// every alarm on it goes unheard.
 fn alarm_topic(t: &AlarmTopic) -> Check {
-    let name = t.topic_arn.rsplit(':').next().unwrap_or(&t.topic_arn);
+    let name = ctrail_model::arn::last_part(&t.topic_arn);
     let id = format!("alarm-topic/{name}");
     let alarms = t.alarms.join(", ");
     let Some(subs) = &t.subscriptions else {

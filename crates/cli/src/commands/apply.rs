@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use ctrail_executor::lock::LockPlace;
 use ctrail_executor::{KeyTarget, Options as ExecOptions, Outcome, Report, Target};
+use ctrail_kinds::aws::{Clients, Connection, Retries};
 use ctrail_model::{ActionKind, Plan};
-use ctrail_reader::{Clients, Connection, Retries};
 use ctrail_render::{Section, Style, plan};
 
 use super::live::{self, Planned};

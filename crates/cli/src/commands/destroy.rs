@@ -10,8 +10,9 @@ use std::process::ExitCode;
 
 use ctrail_differ::destroy::{Data, OBJECTS, destroy};
 use ctrail_executor::lock::{LockPlace, StoredLock};
+use ctrail_kinds::aws::{Clients, Connection, Retries};
 use ctrail_model::{ActionKind, Plan, ResourceKind};
-use ctrail_reader::{Clients, Connection, LiveResource, Retries};
+use ctrail_reader::LiveResource;
 use ctrail_render::{Section, Style, plan};
 
 use super::apply::{self, print_report};
@@ -64,7 +65,7 @@ async fn plan_destroy(
             Some(LiveResource::Present(_))
         );
         if r.address.kind == ResourceKind::S3Bucket && r.destroy_allowed && present {
-            let n = ctrail_reader::stored_objects(&clients.s3, &r.address.name)
+            let n = ctrail_kinds::s3::bucket::stored_objects(&clients.s3, &r.address.name)
                 .await
                 .map_err(|e| format!("counting the objects of {}: {e}", r.address.name))?;
             data.objects.insert(r.address.name.clone(), n);

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use ctrail_reader::Connection;
+use ctrail_kinds::aws::Connection;
 use ctrail_render::drift;
 
 use crate::DriftFormat;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use ctrail_reader::Connection;
+use ctrail_kinds::aws::Connection;
 use ctrail_verify::{checks, gather::gather, report};
 
 #[derive(Clone, Copy, ValueEnum)]

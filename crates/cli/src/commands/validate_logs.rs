@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::ValueEnum;
 use ctrail_integrity::{Layout, Request, digest};
-use ctrail_reader::{Clients, Connection};
+use ctrail_kinds::aws::{Clients, Connection};
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum LogsFormat {
@@ -87,7 +87,7 @@ async fn organization_id(clients: &Clients) -> Result<Option<String>, String> {
     let got = got.map_err(|e| {
         format!(
             "organizations:DescribeOrganization: {}",
-            ctrail_reader::error_chain(&e)
+            ctrail_kinds::aws::chain(&e)
         )
     })?;
     Ok(got.organization().and_then(|o| o.id()).map(str::to_owned))
@@ -124,7 +124,7 @@ fn validate(opts: &Options, conn: &Connection, verbose: bool) -> Result<ExitCode
                     .send()
                     .await
                     .map_err(|e| {
-                        format!("sts:GetCallerIdentity: {}", ctrail_reader::error_chain(&e))
+                        format!("sts:GetCallerIdentity: {}", ctrail_kinds::aws::chain(&e))
                     })?;
                 let account = opts
                     .account_id
@@ -151,7 +151,7 @@ fn validate(opts: &Options, conn: &Connection, verbose: bool) -> Result<ExitCode
                     None => {
                         let got = clients.cloudtrail.get_trail().name(arn).send().await;
                         let got = got.map_err(|e| {
-                            format!("cloudtrail:GetTrail: {}", ctrail_reader::error_chain(&e))
+                            format!("cloudtrail:GetTrail: {}", ctrail_kinds::aws::chain(&e))
                         })?;
                         let t = got.trail().ok_or("cloudtrail:GetTrail: no trail")?;
                         (

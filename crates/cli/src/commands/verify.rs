@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use clap::ValueEnum;
-use ctrail_reader::Connection;
+use ctrail_kinds::aws::Connection;
 use ctrail_verify::gather::{gather, generate};
 use ctrail_verify::{Check, Expect, Status, checks, overall, render};
 

@@ -6,7 +6,7 @@ use ctrail_spec::Spec;
 
 /// The topic's name, whether the spec gave a name or an ARN.
 pub fn topic_name(topic: &str) -> &str {
-    topic.rsplit(':').next().unwrap_or(topic)
+    ctrail_model::arn::last_part(topic)
 }
 
 /// A topic's ARN, given its ARN or its name (in the spec's account, which
