@@ -7,6 +7,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::ValueEnum;
 use ctrail_check::render::{self, Place};
 use ctrail_check::{Origin, Status};
@@ -43,29 +44,25 @@ pub fn run(opts: &Options, conn: &Connection) -> ExitCode {
 
 /// The account's facts, in the spec's region; refused in another account
 /// than the spec's `account_id`.
-fn live_facts(spec: &ctrail_spec::Spec, conn: &Connection) -> Result<ctrail_check::Facts, String> {
+fn live_facts(spec: &ctrail_spec::Spec, conn: &Connection) -> anyhow::Result<ctrail_check::Facts> {
     crate::runtime().block_on(async {
         let clients = Clients::connect(conn, &spec.region).await;
         if let Some(want) = &spec.account_id {
-            let have = ctrail_kinds::aws::account::account_id(&clients)
-                .await
-                .map_err(|e| e.to_string())?;
+            let have = ctrail_kinds::aws::account::account_id(&clients).await?;
             if &have != want {
-                return Err(format!(
+                anyhow::bail!(
                     "the credentials are for account {have}, the spec is for {want}; nothing was read"
-                ));
+                );
             }
         }
-        ctrail_check::live::gather(&clients)
-            .await
-            .map_err(|e| e.to_string())
+        Ok(ctrail_check::live::gather(&clients).await?)
     })
 }
 
-fn check(opts: &Options, conn: &Connection) -> Result<ExitCode, String> {
-    let loaded = super::load_quiet(&opts.spec)?;
+fn check(opts: &Options, conn: &Connection) -> anyhow::Result<ExitCode> {
+    let loaded = super::load_quiet(&opts.spec).map_err(anyhow::Error::msg)?;
     let text =
-        std::fs::read_to_string(&opts.spec).map_err(|e| format!("{}: {e}", opts.spec.display()))?;
+        std::fs::read_to_string(&opts.spec).with_context(|| opts.spec.display().to_string())?;
     let facts = if opts.live {
         live_facts(&loaded.spec, conn)?
     } else {
