@@ -1,8 +1,10 @@
 //! Every resource kind against the emulator, through the library: a spec
 //! that implies every kind is applied with `ctrail apply`, then every
 //! resource is deleted through the executor (deletes in reverse dependency
-//! order, each by its kind's `delete`), and read back as gone. The differ
-//! plans no deletes yet; this is the half that destroy and pruning wire in.
+//! order, each by its kind's `delete`), a wave of the graph at a time, and
+//! read back as gone after each wave, before what it is part of goes (the
+//! AWS CLI reads each setting as its delete leaves it). The differ plans no
+//! deletes yet; this is the half that destroy and pruning wire in.
 
 mod support;
 
@@ -12,7 +14,9 @@ use std::sync::atomic::AtomicBool;
 use ctrail_executor::{KeyTarget, Options, Target};
 use ctrail_graph::ResourceGraph;
 use ctrail_kinds::aws::Clients;
-use ctrail_model::{Action, ActionKind, LiveResource, LiveState, Plan, PlanHeader, ResourceKind};
+use ctrail_model::{
+    Action, ActionKind, Address, LiveResource, LiveState, Plan, PlanHeader, ResourceKind,
+};
 use ctrail_spec::Spec;
 use support::emulator::Emulator;
 
@@ -86,12 +90,29 @@ fn delete_all(
     live: &LiveState,
     resolved: &ResourceGraph,
 ) -> ctrail_executor::Report {
-    let mut actions: Vec<Action> = resolved
+    let mut all: Vec<Address> = resolved
         .ordered()
         .expect("order")
         .into_iter()
-        .map(|r| Action {
-            address: r.address.clone(),
+        .map(|r| r.address.clone())
+        .collect();
+    all.reverse();
+    delete(rt, clients, live, resolved, &all)
+}
+
+/// Deletes the resources at `addresses`, in that order, in one apply of
+/// delete actions.
+fn delete(
+    rt: &tokio::runtime::Runtime,
+    clients: &Clients,
+    live: &LiveState,
+    resolved: &ResourceGraph,
+    addresses: &[Address],
+) -> ctrail_executor::Report {
+    let actions: Vec<Action> = addresses
+        .iter()
+        .map(|address| Action {
+            address: address.clone(),
             kind: ActionKind::Delete,
             changes: Vec::new(),
             security: Vec::new(),
@@ -99,7 +120,6 @@ fn delete_all(
             notes: Vec::new(),
         })
         .collect();
-    actions.reverse();
     let plan = Plan::new(PlanHeader::default(), actions);
     let target = Target {
         trail: "security-audit-trail".into(),
@@ -117,6 +137,222 @@ fn delete_all(
         Arc::new(|_| {}),
         Arc::new(AtomicBool::new(false)),
     ))
+}
+
+/// Kinds whose delete leaves the account as it is: a key's rotation
+/// belongs to the key's owner (ctrail stops managing it), and an email
+/// subscription nobody confirmed has no ARN to unsubscribe until SNS
+/// expires it (ListSubscriptionsByTopic shows it as PendingConfirmation).
+const LEFT_AS_THEY_ARE: [ResourceKind; 2] =
+    [ResourceKind::KmsKeyRotation, ResourceKind::SnsSubscription];
+
+const ACCOUNT: &str = "123456789012";
+
+/// The setting at `address` reads, with the AWS CLI, as its kind's delete
+/// leaves it; other kinds are read back through the library only.
+fn setting_reads_as_deleted(em: &Emulator, address: &Address) {
+    let name = address.name.as_str();
+    let trail_arn = format!("arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/{name}");
+    let json = |command: &str, values: &[&str]| -> serde_json::Value {
+        let out = em.cli(&format!("{command} --output json"), values);
+        serde_json::from_str(if out.is_empty() { "null" } else { &out })
+            .unwrap_or_else(|e| panic!("{command}: {e}: {out}"))
+    };
+    // GetKeyPolicy and GetKeyRotationStatus take a key's id or ARN, not an
+    // alias (AWS KMS API Reference, GetKeyPolicy, KeyId).
+    let key_id = |alias: &str| {
+        em.cli(
+            "kms describe-key --key-id {} --query KeyMetadata.KeyId --output text",
+            &[alias],
+        )
+    };
+    let empty = |v: &serde_json::Value| {
+        v.is_null()
+            || v.as_array().is_some_and(Vec::is_empty)
+            || v.as_object().is_some_and(|o| o.is_empty())
+    };
+    match address.kind {
+        ResourceKind::S3PublicAccessBlock => em.cli_refused(
+            "s3api get-public-access-block --bucket {}",
+            &[name],
+            "NoSuchPublicAccessBlockConfiguration",
+        ),
+        // Versioning cannot be removed from a bucket, only suspended.
+        ResourceKind::S3BucketVersioning => assert_eq!(
+            em.cli(
+                "s3api get-bucket-versioning --bucket {} --query Status --output text",
+                &[name]
+            ),
+            "Suspended"
+        ),
+        // DeleteBucketEncryption "resets the default encryption for the
+        // bucket as server-side encryption with Amazon S3 managed keys
+        // (SSE-S3)" (Amazon S3 API Reference, DeleteBucketEncryption,
+        // https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketEncryption.html);
+        // the emulator answers that there is none.
+        ResourceKind::S3BucketEncryption => {
+            let (found, err) = em.cli_result("s3api get-bucket-encryption --bucket {}", &[name]);
+            if found {
+                let rules = json(
+                    "s3api get-bucket-encryption --bucket {} --query ServerSideEncryptionConfiguration.Rules[].ApplyServerSideEncryptionByDefault",
+                    &[name],
+                );
+                assert_eq!(
+                    rules,
+                    serde_json::json!([{"SSEAlgorithm": "AES256"}]),
+                    "{address}"
+                );
+            } else {
+                assert!(
+                    err.contains("ServerSideEncryptionConfigurationNotFoundError"),
+                    "{address}: {err}"
+                );
+            }
+        }
+        ResourceKind::S3BucketLifecycle => em.cli_refused(
+            "s3api get-bucket-lifecycle-configuration --bucket {}",
+            &[name],
+            "NoSuchLifecycleConfiguration",
+        ),
+        ResourceKind::S3BucketTags => em.cli_refused(
+            "s3api get-bucket-tagging --bucket {}",
+            &[name],
+            "NoSuchTagSet",
+        ),
+        ResourceKind::S3BucketPolicy => em.cli_refused(
+            "s3api get-bucket-policy --bucket {}",
+            &[name],
+            "NoSuchBucketPolicy",
+        ),
+        ResourceKind::S3BucketOwnershipControls => em.cli_refused(
+            "s3api get-bucket-ownership-controls --bucket {}",
+            &[name],
+            "OwnershipControlsNotFoundError",
+        ),
+        ResourceKind::S3BucketLogging => assert!(
+            empty(&json(
+                "s3api get-bucket-logging --bucket {} --query LoggingEnabled",
+                &[name]
+            )),
+            "{address}"
+        ),
+        ResourceKind::LogGroupRetention => assert!(
+            empty(&json(
+                "logs describe-log-groups --log-group-name-prefix {} --query logGroups[0].retentionInDays",
+                &[name]
+            )),
+            "{address}"
+        ),
+        ResourceKind::LogGroupTags => assert!(
+            empty(&json(
+                "logs list-tags-log-group --log-group-name {} --query tags",
+                &[name]
+            )),
+            "{address}"
+        ),
+        ResourceKind::IamRolePolicy => assert!(
+            empty(&json(
+                "iam list-role-policies --role-name {} --query PolicyNames",
+                &[name]
+            )),
+            "{address}"
+        ),
+        ResourceKind::IamRoleTags => assert!(
+            empty(&json(
+                "iam list-role-tags --role-name {} --query Tags",
+                &[name]
+            )),
+            "{address}"
+        ),
+        // ctrail's statements out, the key's others kept.
+        ResourceKind::KmsKeyPolicy => {
+            let policy = em.cli(
+                "kms get-key-policy --key-id {} --policy-name default --query Policy --output text",
+                &[&key_id(name)],
+            );
+            assert!(
+                policy.contains(&format!("arn:aws:iam::{ACCOUNT}:root")),
+                "{address}: {policy}"
+            );
+            assert!(
+                !policy.contains("cloudtrail.amazonaws.com"),
+                "{address}: {policy}"
+            );
+        }
+        ResourceKind::KmsKeyRotation => {
+            let key = key_id(name);
+            assert_eq!(
+                em.cli("kms get-key-rotation-status --key-id {} --query KeyRotationEnabled --output text", &[&key]),
+                "True",
+                "{address} is left as it is"
+            );
+        }
+        ResourceKind::SnsTopicPolicy => {
+            let topic = format!("arn:aws:sns:us-east-1:{ACCOUNT}:{name}");
+            let policy = em.cli(
+                "sns get-topic-attributes --topic-arn {} --query Attributes.Policy --output text",
+                &[&topic],
+            );
+            assert!(
+                !policy.contains("cloudtrail.amazonaws.com"),
+                "{address}: {policy}"
+            );
+        }
+        // Back to what a trail logs with no selector: every management event.
+        ResourceKind::TrailEventSelectors => {
+            let basic = "cloudtrail get-event-selectors --trail-name {} --query EventSelectors[].[ReadWriteType,IncludeManagementEvents,DataResources]";
+            let basic = json(basic, &[name]);
+            assert_eq!(basic, serde_json::json!([["All", true, []]]), "{address}");
+            let advanced =
+                "cloudtrail get-event-selectors --trail-name {} --query AdvancedEventSelectors";
+            assert!(empty(&json(advanced, &[name])), "{address}");
+        }
+        // A trail without Insights: GetInsightSelectors throws
+        // InsightNotEnabledException (AWS CloudTrail API Reference,
+        // GetInsightSelectors, https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_GetInsightSelectors.html),
+        // or answers no selector.
+        ResourceKind::TrailInsightSelectors => {
+            let (found, err) =
+                em.cli_result("cloudtrail get-insight-selectors --trail-name {}", &[name]);
+            if found {
+                assert!(
+                    empty(&json(
+                        "cloudtrail get-insight-selectors --trail-name {} --query InsightSelectors",
+                        &[name]
+                    )),
+                    "{address}"
+                );
+            } else {
+                assert!(
+                    err.contains("InsightNotEnabledException"),
+                    "{address}: {err}"
+                );
+            }
+        }
+        ResourceKind::TrailEventConfiguration => assert!(
+            empty(&json(
+                "cloudtrail get-event-configuration --trail-name {} --query AggregationConfigurations",
+                &[name]
+            )),
+            "{address}"
+        ),
+        ResourceKind::TrailLogging => assert_eq!(
+            em.cli(
+                "cloudtrail get-trail-status --name {} --query IsLogging --output text",
+                &[name]
+            ),
+            "False",
+            "{address}"
+        ),
+        ResourceKind::TrailTags => assert!(
+            empty(&json(
+                "cloudtrail list-tags --resource-id-list {} --query ResourceTagList[0].TagsList",
+                &[&trail_arn]
+            )),
+            "{address}"
+        ),
+        _ => {}
+    }
 }
 
 #[test]
@@ -161,42 +397,88 @@ fn every_kind_is_created_read_and_deleted() {
         );
     }
 
-    // S3 delivered access logs of the log bucket while it was set up, and
-    // the log bucket holds the apply lock's object: a bucket holding objects
-    // is never emptied by ctrail, and S3 refuses to delete it. Everything
-    // else is deleted.
-    let report = delete_all(&rt, &clients, &live, &resolved);
-    let failed: Vec<String> = report
-        .actions
-        .iter()
-        .filter_map(|(a, o)| match o {
-            ctrail_executor::Outcome::Failed { error } => Some(format!("{a}: {error}")),
-            _ => None,
-        })
+    // Deleted a wave of the graph at a time, the last wave first, and read
+    // back after each: what was deleted reads as gone while what it is part
+    // of still exists (deleted with its parent, a setting reads as gone
+    // whatever its own delete did), and what is still to go reads as before.
+    let waves: Vec<Vec<Address>> = resolved
+        .waves()
+        .expect("waves")
+        .into_iter()
+        .rev()
+        .map(|wave| wave.into_iter().map(|r| r.address.clone()).collect())
         .collect();
-    let not_empty = |b: &str| {
-        format!(
-            "s3_bucket.{b}: s3:DeleteBucket: BucketNotEmpty: The bucket you tried to delete is not empty"
-        )
-    };
-    assert!(
-        failed.contains(&not_empty("every-kind-access-logs"))
-            && failed
+    let mut deleted: Vec<Address> = Vec::new();
+    for wave in &waves {
+        let mut report = delete(&rt, &clients, &live, &resolved, wave);
+        if wave.iter().any(|a| a.kind == ResourceKind::S3Bucket) {
+            // S3 delivered access logs of the log bucket while it was set
+            // up, and the log bucket holds the apply lock's object: a bucket
+            // holding objects is never emptied by ctrail, and S3 refuses to
+            // delete it. Emptied by hand, both go.
+            let failed: Vec<String> = report
+                .actions
                 .iter()
-                .all(|f| f == &not_empty("every-kind-access-logs")
-                    || f == &not_empty("every-kind-logs")),
-        "{report:#?}"
-    );
-    let objects = em.cli(
-        "s3api list-objects-v2 --bucket every-kind-access-logs --query KeyCount",
-        &[],
-    );
-    assert_ne!(objects.trim(), "0", "access logs were delivered");
-    em.cli("s3 rm s3://every-kind-access-logs --recursive", &[]);
-    // The log bucket keeps versions: each of the lock's goes.
-    purge(&em, "every-kind-logs");
-    let report = delete_all(&rt, &clients, &live, &resolved);
-    assert!(report.succeeded(), "{report:#?}");
+                .filter_map(|(a, o)| match o {
+                    ctrail_executor::Outcome::Failed { error } => Some(format!("{a}: {error}")),
+                    _ => None,
+                })
+                .collect();
+            let not_empty = |b: &str| {
+                format!(
+                    "s3_bucket.{b}: s3:DeleteBucket: BucketNotEmpty: The bucket you tried to delete is not empty"
+                )
+            };
+            assert!(
+                failed.contains(&not_empty("every-kind-access-logs"))
+                    && failed
+                        .iter()
+                        .all(|f| f == &not_empty("every-kind-access-logs")
+                            || f == &not_empty("every-kind-logs")),
+                "{report:#?}"
+            );
+            let objects = em.cli(
+                "s3api list-objects-v2 --bucket every-kind-access-logs --query KeyCount",
+                &[],
+            );
+            assert_ne!(objects.trim(), "0", "access logs were delivered");
+            em.cli("s3 rm s3://every-kind-access-logs --recursive", &[]);
+            // The log bucket keeps versions: each of the lock's goes.
+            purge(&em, "every-kind-logs");
+            report = delete(&rt, &clients, &live, &resolved, wave);
+        }
+        assert!(report.succeeded(), "{report:#?}");
+        deleted.extend(wave.iter().cloned());
+        // Read back with the AWS CLI: each setting as its delete leaves it,
+        // while what it is part of is still there.
+        for address in wave {
+            setting_reads_as_deleted(&em, address);
+        }
+        // Read back through the library: what was deleted reads as absent or
+        // as its delete left it (changed, unless its delete is documented
+        // to leave it), and what is still to go reads as before.
+        let (now, _) = read(&rt, &clients, &spec, &graph);
+        for r in graph.resources() {
+            let (found, was) = (
+                now.resources.get(&r.address),
+                live.resources.get(&r.address),
+            );
+            if !deleted.contains(&r.address) {
+                assert_eq!(found, was, "{} changed before its delete", r.address);
+            } else if LEFT_AS_THEY_ARE.contains(&r.address.kind) {
+                // Until what it is part of goes.
+                if wave.contains(&r.address) {
+                    assert_eq!(found, was, "{} is left as it is", r.address);
+                }
+            } else {
+                assert!(
+                    matches!(found, Some(LiveResource::Absent) | None) || found != was,
+                    "{} reads as before its delete: {found:?}",
+                    r.address
+                );
+            }
+        }
+    }
     let (after, _) = read(&rt, &clients, &spec, &graph);
     for r in graph.resources() {
         let found = after.resources.get(&r.address);
