@@ -60,7 +60,7 @@ fn live_facts(spec: &ctrail_spec::Spec, conn: &Connection) -> anyhow::Result<ctr
 }
 
 fn check(opts: &Options, conn: &Connection) -> anyhow::Result<ExitCode> {
-    let loaded = super::load_quiet(&opts.spec).map_err(anyhow::Error::msg)?;
+    let loaded = super::load_quiet(&opts.spec)?;
     let text =
         std::fs::read_to_string(&opts.spec).with_context(|| opts.spec.display().to_string())?;
     let facts = if opts.live {

@@ -102,7 +102,7 @@ fn required(given: &Option<String>, flag: &str, question: &str) -> anyhow::Resul
     if !std::io::stdin().is_terminal() {
         anyhow::bail!("{flag} is required (or run ctrail init on a terminal to be asked)");
     }
-    let answer = super::ask(&format!("{question}: ")).map_err(anyhow::Error::msg)?;
+    let answer = super::ask(&format!("{question}: "))?;
     if answer.is_empty() {
         anyhow::bail!("{flag} is required");
     }
@@ -197,12 +197,15 @@ fn init(opts: &Options) -> anyhow::Result<ExitCode> {
         "S3 bucket for the logs",
     )?;
     let region = required(&opts.region, "--region", "Home region (e.g. us-east-1)")?;
-    let tags = match &opts.tags {
-        None => Vec::new(),
-        Some(json) => serde_json::from_str::<Pairs>(json)
-            .context("--tags takes a JSON object of strings such as '{\"Owner\":\"security-team\"}'")?
-            .0,
-    };
+    let tags =
+        match &opts.tags {
+            None => Vec::new(),
+            Some(json) => serde_json::from_str::<Pairs>(json)
+                .context(
+                    "--tags takes a JSON object of strings such as '{\"Owner\":\"security-team\"}'",
+                )?
+                .0,
+        };
     let text = spec_text(opts, [&trail, &bucket, &region], &tags);
     // What ctrail validate would say about it.
     if let Err(d) = ctrail_spec::parse("the new spec", &text) {

@@ -19,17 +19,38 @@ use ctrail_spec::{LoadError, Loaded};
 
 use crate::render::diagnostics;
 
+/// An answer that could not be read from stdin.
+#[derive(Debug)]
+pub struct AskError(std::io::Error);
+
+impl std::fmt::Display for AskError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot read the answer: {}", self.0)
+    }
+}
+
+impl std::error::Error for AskError {}
+
+/// For the commands whose errors are still a message.
+impl From<AskError> for String {
+    fn from(e: AskError) -> String {
+        e.to_string()
+    }
+}
+
 /// Asks `question` on stderr and reads one line of answer from stdin,
 /// trimmed.
-pub fn ask(question: &str) -> Result<String, String> {
+pub fn ask(question: &str) -> Result<String, AskError> {
     use std::io::{BufRead, Write};
     eprint!("{question}");
+    // The question is a courtesy: a stderr that cannot be flushed still
+    // lets the answer be read.
     let _ = std::io::stderr().flush();
     let mut line = String::new();
     std::io::stdin()
         .lock()
         .read_line(&mut line)
-        .map_err(|e| format!("cannot read the answer: {e}"))?;
+        .map_err(AskError)?;
     Ok(line.trim().to_owned())
 }
 
@@ -67,20 +88,59 @@ pub fn load_or_report(path: &Path) -> Option<Loaded> {
     }
 }
 
+/// A spec a live command cannot use.
+#[derive(Debug)]
+pub enum LoadFailure {
+    /// Its diagnostics, rendered with their source lines, and how many
+    /// errors there are.
+    Invalid {
+        path: std::path::PathBuf,
+        shown: String,
+        errors: usize,
+    },
+    /// The file could not be read.
+    Io(LoadError),
+}
+
+impl std::fmt::Display for LoadFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Invalid {
+                path,
+                shown,
+                errors,
+            } => write!(
+                f,
+                "{shown}{}: {errors} error(s); nothing was read or changed",
+                path.display()
+            ),
+            Self::Io(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for LoadFailure {}
+
+/// For the commands whose errors are still a message.
+impl From<LoadFailure> for String {
+    fn from(e: LoadFailure) -> String {
+        e.to_string()
+    }
+}
+
 /// Loads a spec for a live command: warnings go to stderr, errors come back
-/// as one message (with every diagnostic) for the caller to report.
-pub fn load_quiet(path: &Path) -> Result<Loaded, String> {
+/// as one error (with every diagnostic) for the caller to report.
+pub fn load_quiet(path: &Path) -> Result<Loaded, LoadFailure> {
     match ctrail_spec::load(path) {
         Ok(loaded) => {
             eprint!("{}", diagnostics::text(path, &loaded.warnings));
             Ok(loaded)
         }
-        Err(LoadError::Invalid(d)) => Err(format!(
-            "{}{}: {} error(s); nothing was read or changed",
-            diagnostics::text(path, &d),
-            path.display(),
-            d.errors().count()
-        )),
-        Err(e @ LoadError::Io { .. }) => Err(e.to_string()),
+        Err(LoadError::Invalid(d)) => Err(LoadFailure::Invalid {
+            path: path.to_owned(),
+            shown: diagnostics::text(path, &d),
+            errors: d.errors().count(),
+        }),
+        Err(e @ LoadError::Io { .. }) => Err(LoadFailure::Io(e)),
     }
 }

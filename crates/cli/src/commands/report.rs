@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::{Context, anyhow};
 use clap::ValueEnum;
 use ctrail_kinds::aws::Connection;
 use ctrail_verify::{checks, gather::gather, report};
@@ -32,24 +33,25 @@ pub fn run(opts: Options, conn: &Connection) -> ExitCode {
     super::or_error(report(&opts, conn))
 }
 
-fn report(opts: &Options, conn: &Connection) -> Result<ExitCode, String> {
+fn report(opts: &Options, conn: &Connection) -> anyhow::Result<ExitCode> {
     let (spec, expect) = opts.target.load()?;
     let at = super::verify::now();
     let gathered = crate::runtime().block_on(gather(conn, &spec, &expect.regions, at));
     let shown = opts.target.spec.display();
-    let (evidence, live) = gathered.map_err(|e| format!("{shown}: {e}"))?;
+    // The verify crate's reads answer a message.
+    let (evidence, live) = gathered.map_err(|e| anyhow!("{shown}: {e}"))?;
     let all = checks(&expect, &evidence);
     let r = report::build(&spec, &evidence, &live, &all);
     let text = match opts.format {
         ReportFormat::Markdown => report::markdown(&r),
         ReportFormat::Html => report::html(&r),
-        ReportFormat::Json => serde_json::to_string_pretty(&r).map_err(|e| e.to_string())? + "\n",
+        ReportFormat::Json => serde_json::to_string_pretty(&r)? + "\n",
     };
     match &opts.out {
         None => print!("{text}"),
         Some(path) => {
             std::fs::write(path, text)
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                .with_context(|| format!("cannot write {}", path.display()))?;
             eprintln!("wrote {}", path.display());
         }
     }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use anyhow::anyhow;
 use clap::ValueEnum;
 use ctrail_kinds::aws::Connection;
 use ctrail_verify::gather::{gather, generate};
@@ -34,7 +35,7 @@ pub struct Target {
 
 impl Target {
     /// The spec, and what its trail is expected to do in the regions.
-    pub fn load(&self) -> Result<(ctrail_spec::Spec, Expect), String> {
+    pub fn load(&self) -> Result<(ctrail_spec::Spec, Expect), super::LoadFailure> {
         let spec = super::load_quiet(&self.spec)?.spec;
         let others = if self.regions.is_empty() {
             default_regions(&spec.region)
@@ -112,20 +113,21 @@ pub fn run(opts: Options, conn: &Connection) -> ExitCode {
     super::or_error(verify(&opts, conn))
 }
 
-fn verify(opts: &Options, conn: &Connection) -> Result<ExitCode, String> {
+fn verify(opts: &Options, conn: &Connection) -> anyhow::Result<ExitCode> {
     let (spec, expect) = opts.target.load()?;
     let wait = opts
         .wait
         .as_deref()
         .map(|w| super::query::duration_of(w, "--wait"));
     let wait = wait
-        .transpose()?
+        .transpose()
+        .map_err(anyhow::Error::msg)?
         .map(|secs| Duration::from_secs(u64::try_from(secs).unwrap_or(0)));
     if opts.generate {
         let others: Vec<String> = expect.regions[1..].to_vec();
         crate::runtime()
             .block_on(generate(conn, &spec.region, &others))
-            .map_err(|e| format!("generating events: {e}"))?;
+            .map_err(|e| anyhow!("generating events: {e}"))?;
         eprintln!(
             "generated read events in {} at {}; CloudTrail delivers them within about 5-15 minutes (hours in an opt-in region)",
             others.join(", "),
@@ -138,7 +140,8 @@ fn verify(opts: &Options, conn: &Connection) -> Result<ExitCode, String> {
     let all = loop {
         let gathered = crate::runtime().block_on(gather(conn, &spec, &expect.regions, now()));
         let shown = opts.target.spec.display();
-        let (evidence, _) = gathered.map_err(|e| format!("{shown}: {e}"))?;
+        // The verify crate's reads answer a message.
+        let (evidence, _) = gathered.map_err(|e| anyhow!("{shown}: {e}"))?;
         let all = checks(&expect, &evidence);
         let (Some(limit), Some(progress)) = (wait, &progress) else {
             break all;
