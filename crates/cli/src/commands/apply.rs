@@ -59,19 +59,19 @@ pub(crate) fn locker<'a>(
 }
 
 /// A saved plan, if `path` holds one (JSON with a format version).
-fn saved_plan(path: &Path) -> Option<Result<Plan, String>> {
+fn saved_plan(path: &Path) -> Option<anyhow::Result<Plan>> {
     let text = std::fs::read_to_string(path).ok()?;
     if !text.trim_start().starts_with('{') {
         return None;
     }
     Some(
         serde_json::from_str::<Plan>(&text)
-            .map_err(|e| format!("{} is not a ctrail plan: {e}", path.display()))
+            .map_err(|e| anyhow::anyhow!("{} is not a ctrail plan: {e}", path.display()))
             .and_then(|p| {
                 if p.format_version == Plan::FORMAT_VERSION {
                     Ok(p)
                 } else {
-                    Err(format!(
+                    Err(anyhow::anyhow!(
                         "{} is a plan of format {}, this ctrail reads format {}",
                         path.display(),
                         p.format_version,
@@ -100,9 +100,11 @@ fn staleness(saved: &Plan, fresh: &Plan) -> Vec<String> {
         .collect()
 }
 
-fn confirm(n: usize) -> Result<bool, String> {
+fn confirm(n: usize) -> anyhow::Result<bool> {
     if !std::io::stdin().is_terminal() {
-        return Err("refusing to apply without confirmation: there is no terminal to ask on; review the plan and pass --auto-approve".into());
+        return Err(anyhow::anyhow!(
+            "refusing to apply without confirmation: there is no terminal to ask on; review the plan and pass --auto-approve"
+        ));
     }
     let answer = super::ask(&format!(
         "\nApply these {n} change(s)? Only 'yes' is accepted: "
@@ -116,14 +118,14 @@ pub fn run(opts: Options, conn: &Connection) -> ExitCode {
         match apply(opts, conn).await {
             Ok(code) => code,
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {e:#}");
                 ExitCode::from(1)
             }
         }
     })
 }
 
-async fn apply(opts: Options, conn: &Connection) -> Result<ExitCode, String> {
+async fn apply(opts: Options, conn: &Connection) -> anyhow::Result<ExitCode> {
     let style = Style::detect();
     let (spec_path, saved) = match saved_plan(&opts.target) {
         Some(plan) => {
@@ -138,10 +140,7 @@ async fn apply(opts: Options, conn: &Connection) -> Result<ExitCode, String> {
     let clients = Clients::connect_with(conn, &spec.region, Retries::Caller).await;
     let locker = locker(&clients, &opts);
     if let Some(id) = &opts.force_unlock {
-        let was = locker
-            .force_unlock(&place, id)
-            .await
-            .map_err(|e| e.to_string())?;
+        let was = locker.force_unlock(&place, id).await.map_err(super::said)?;
         eprintln!(
             "Released lock {id}, held by {} on {} since {}.",
             was.owner,
@@ -151,7 +150,7 @@ async fn apply(opts: Options, conn: &Connection) -> Result<ExitCode, String> {
     }
     let (planned, seen) = tokio::join!(live::plan(&spec_path, conn), locker.observe(&place));
     let mut planned = planned?;
-    let seen = seen.map_err(|e| format!("reading the apply lock: {e}"))?;
+    let seen = seen.map_err(|e| anyhow::anyhow!("reading the apply lock: {e}"))?;
     // What the reviewer saw accepted in the saved plan, and what this run accepts.
     let mut accepted = opts.accept_findings.clone();
     if let Some(saved) = &saved {
@@ -165,7 +164,7 @@ async fn apply(opts: Options, conn: &Connection) -> Result<ExitCode, String> {
     }
     let unknown = planned.plan.accept_findings(&opts.accept_findings);
     if !unknown.is_empty() {
-        return Err(format!(
+        return Err(anyhow::anyhow!(
             "--accept-finding {} names no preflight finding of this plan; nothing was applied",
             unknown.join(", ")
         ));
@@ -173,14 +172,14 @@ async fn apply(opts: Options, conn: &Connection) -> Result<ExitCode, String> {
     planned.plan.accept_findings(&accepted);
     if let Some(saved) = &saved {
         if saved.header.spec_digest != planned.plan.header.spec_digest {
-            return Err(format!(
+            return Err(anyhow::anyhow!(
                 "{} changed since the plan was made; nothing was applied. Plan again.",
                 spec_path.display()
             ));
         }
         if saved.header.live_fingerprint != planned.plan.header.live_fingerprint {
             let moved = staleness(saved, &planned.plan);
-            return Err(format!(
+            return Err(anyhow::anyhow!(
                 "the account changed since the plan was made; nothing was applied. {}Plan again.",
                 if moved.is_empty() {
                     String::new()
@@ -194,12 +193,12 @@ async fn apply(opts: Options, conn: &Connection) -> Result<ExitCode, String> {
     print!("{}", plan::text::render(&section, style));
     let blocking = planned.plan.blocking().count();
     if blocking > 0 {
-        return Err(format!(
+        return Err(anyhow::anyhow!(
             "the preflight found {blocking} grant(s) AWS would refuse (listed above; --accept-finding ID accepts one judged wrong); nothing was applied"
         ));
     }
     if let Some(p) = planned.plan.prevented.first() {
-        return Err(format!("{p}; nothing was applied"));
+        return Err(anyhow::anyhow!("{p}; nothing was applied"));
     }
     let summary = planned.plan.summary();
     if !summary.has_changes() {
@@ -210,7 +209,7 @@ async fn apply(opts: Options, conn: &Connection) -> Result<ExitCode, String> {
         .changes()
         .find_map(|a| a.refusal().map(|why| (a, why)))
     {
-        return Err(format!("{}: {why}; nothing was applied", a.address));
+        return Err(anyhow::anyhow!("{}: {why}; nothing was applied", a.address));
     }
     if saved.is_none() && !opts.auto_approve && !confirm(planned.plan.changes().count())? {
         println!("Nothing was applied.");
@@ -226,7 +225,7 @@ async fn apply(opts: Options, conn: &Connection) -> Result<ExitCode, String> {
     let held = locker
         .acquire(&place, &seen, &owner, "ctrail apply")
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(super::said)?;
     if let Some(old) = &held.took_over {
         eprintln!(
             "Took over lock {} of {} on {} (process {}): its run is gone.",
@@ -385,7 +384,7 @@ pub(crate) fn print_report(report: &Report, style: Style, what: &str) {
 
 /// After an apply the account must match the spec. A difference left over is
 /// retried briefly (eventual consistency) and then reported as an error.
-async fn verify(spec: &Path, conn: &Connection, style: Style) -> Result<ExitCode, String> {
+async fn verify(spec: &Path, conn: &Connection, style: Style) -> anyhow::Result<ExitCode> {
     let mut wait = Duration::from_secs(1);
     for attempt in 0..4 {
         let again = live::plan(spec, conn).await?;
@@ -395,10 +394,9 @@ async fn verify(spec: &Path, conn: &Connection, style: Style) -> Result<ExitCode
         }
         if attempt == 3 {
             print!("{}", plan::text::render(&Section::new(&again.plan), style));
-            return Err(
+            return Err(anyhow::anyhow!(
                 "the apply completed but a new plan still shows changes (above): a difference AWS keeps reporting, or one ctrail normalises wrongly"
-                    .into(),
-            );
+            ));
         }
         tokio::time::sleep(wait).await;
         wait *= 2;

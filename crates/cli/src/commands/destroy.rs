@@ -53,7 +53,7 @@ async fn plan_destroy(
     planned: &Planned,
     clients: &Clients,
     delete_log_data: bool,
-) -> Result<Plan, String> {
+) -> anyhow::Result<Plan> {
     let mut data = Data {
         delete_log_data,
         ..Data::default()
@@ -67,11 +67,11 @@ async fn plan_destroy(
         if r.address.kind == ResourceKind::S3Bucket && r.destroy_allowed && present {
             let n = ctrail_kinds::s3::bucket::stored_objects(&clients.s3, &r.address.name)
                 .await
-                .map_err(|e| format!("counting the objects of {}: {e}", r.address.name))?;
+                .map_err(|e| anyhow::anyhow!("counting the objects of {}: {e}", r.address.name))?;
             data.objects.insert(r.address.name.clone(), n);
         }
     }
-    let d = destroy(&planned.desired, &planned.live, &data).map_err(|e| e.to_string())?;
+    let d = destroy(&planned.desired, &planned.live, &data).map_err(super::said)?;
     let mut plan = Plan::new(planned.plan.header.clone(), d.actions);
     plan.left_alone = d.left_alone;
     plan.retained = d.retained;
@@ -91,14 +91,14 @@ fn emptied(plan: &Plan) -> BTreeMap<String, u64> {
 }
 
 /// Asks for the deletes, and for each bucket's name before emptying it.
-fn confirm(plan: &Plan, opts: &Options) -> Result<bool, String> {
+fn confirm(plan: &Plan, opts: &Options) -> anyhow::Result<bool> {
     let terminal = std::io::IsTerminal::is_terminal(&std::io::stdin());
     for (bucket, n) in emptied(plan) {
         if opts.confirm_bucket.contains(&bucket) {
             continue;
         }
         if !terminal {
-            return Err(format!(
+            return Err(anyhow::anyhow!(
                 "s3_bucket.{bucket} holds {n} object version(s) of audit logs; confirm deleting them with --confirm-bucket {bucket}; nothing was deleted"
             ));
         }
@@ -113,7 +113,9 @@ fn confirm(plan: &Plan, opts: &Options) -> Result<bool, String> {
         return Ok(true);
     }
     if !terminal {
-        return Err("refusing to destroy without confirmation: there is no terminal to ask on; review the plan and pass --auto-approve".into());
+        return Err(anyhow::anyhow!(
+            "refusing to destroy without confirmation: there is no terminal to ask on; review the plan and pass --auto-approve"
+        ));
     }
     let n = plan.changes().count();
     let answer = super::ask(&format!(
@@ -122,7 +124,7 @@ fn confirm(plan: &Plan, opts: &Options) -> Result<bool, String> {
     Ok(answer == "yes")
 }
 
-async fn run_destroy(opts: Options, conn: &Connection) -> Result<ExitCode, String> {
+async fn run_destroy(opts: Options, conn: &Connection) -> anyhow::Result<ExitCode> {
     let style = Style::detect();
     let spec = super::load_quiet(&opts.spec)?.spec;
     let place = LockPlace::new(&spec.bucket.name, &spec.trail.name, &spec.region);
@@ -137,19 +139,16 @@ async fn run_destroy(opts: Options, conn: &Connection) -> Result<ExitCode, Strin
     };
     let locker = apply::locker(&clients, &apply_opts);
     if let Some(id) = &opts.force_unlock {
-        let was = locker
-            .force_unlock(&place, id)
-            .await
-            .map_err(|e| e.to_string())?;
+        let was = locker.force_unlock(&place, id).await.map_err(super::said)?;
         eprintln!("Released lock {id}, held by {} on {}.", was.owner, was.host);
     }
     let (planned, seen) = tokio::join!(live::plan(&opts.spec, conn), locker.observe(&place));
     let planned = planned?;
-    let seen = seen.map_err(|e| format!("reading the apply lock: {e}"))?;
+    let seen = seen.map_err(|e| anyhow::anyhow!("reading the apply lock: {e}"))?;
     let plan = plan_destroy(&planned, &clients, opts.delete_log_data).await?;
     if let Some(p) = plan.prevented.first() {
         print!("{}", plan::text::render(&Section::new(&plan), style));
-        return Err(format!("{p}; nothing was deleted"));
+        return Err(anyhow::anyhow!("{p}; nothing was deleted"));
     }
     if !plan.summary().has_changes() {
         println!(
@@ -167,7 +166,7 @@ async fn run_destroy(opts: Options, conn: &Connection) -> Result<ExitCode, Strin
     println!("Destroy plan: everything ctrail owns of this spec, but what is kept.\n");
     print!("{}", plan::text::render(&Section::new(&plan), style));
     if let Some((a, why)) = plan.changes().find_map(|a| a.refusal().map(|w| (a, w))) {
-        return Err(format!("{}: {why}; nothing was deleted", a.address));
+        return Err(anyhow::anyhow!("{}: {why}; nothing was deleted", a.address));
     }
     if !confirm(&plan, &opts)? {
         println!("Nothing was deleted.");
@@ -183,7 +182,7 @@ async fn run_destroy(opts: Options, conn: &Connection) -> Result<ExitCode, Strin
                 locker
                     .acquire(&place, &seen, &owner, "ctrail destroy")
                     .await
-                    .map_err(|e| e.to_string())?,
+                    .map_err(super::said)?,
             )
         }
     };
@@ -215,7 +214,7 @@ async fn run_destroy(opts: Options, conn: &Connection) -> Result<ExitCode, Strin
         .map(|a| a.address.to_string())
         .collect();
     if !remaining.is_empty() {
-        return Err(format!(
+        return Err(anyhow::anyhow!(
             "the destroy completed but these still exist: {}",
             remaining.join(", ")
         ));

@@ -30,12 +30,12 @@ pub fn run(specs: &[PathBuf], format: DriftFormat, conn: &Connection) -> ExitCod
             }
             Err(e) => {
                 failed = true;
-                eprintln!("error: {e}");
+                eprintln!("error: {e:#}");
                 if matches!(format, DriftFormat::Jsonl) {
                     let spec = specs[i].display().to_string();
                     println!(
                         "{}",
-                        serde_json::json!({"type": "error", "spec": spec, "error": e})
+                        serde_json::json!({"type": "error", "spec": spec, "error": format!("{e:#}")})
                     );
                 }
             }

@@ -26,26 +26,27 @@ pub fn sha256(bytes: &[u8]) -> String {
 }
 
 /// The fingerprint of a live state: changes whenever anything ctrail reads changes.
-pub fn fingerprint(live: &LiveState) -> Result<String, String> {
+pub fn fingerprint(live: &LiveState) -> anyhow::Result<String> {
     serde_json::to_vec(live)
         .map(|bytes| sha256(&bytes))
-        .map_err(|e| format!("cannot fingerprint the live state: {e}"))
+        .map_err(|e| anyhow::anyhow!("cannot fingerprint the live state: {e}"))
 }
 
-pub async fn plan(path: &Path, conn: &Connection) -> Result<Planned, String> {
+pub async fn plan(path: &Path, conn: &Connection) -> anyhow::Result<Planned> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read {shown}: {e}"))?;
     let loaded = super::load_quiet(path)?;
     let spec = loaded.spec;
     let graph = ctrail_graph::build(&spec)
-        .map_err(|e| format!("{shown}: internal error building the graph: {e}"))?;
+        .map_err(|e| anyhow::anyhow!("{shown}: internal error building the graph: {e}"))?;
     let clients = Clients::connect(conn, &spec.region).await;
     let started = std::time::Instant::now();
     let (live, desired) = ctrail_reader::read(&clients, &spec, &graph)
         .await
-        .map_err(|e| format!("{shown}: reading account state failed: {e}"))?;
+        .map_err(|e| anyhow::anyhow!("{shown}: reading account state failed: {e}"))?;
     tracing::info!(spec = %shown, elapsed_ms = started.elapsed().as_millis() as u64, "read live state");
-    let actions = ctrail_differ::diff(&desired, &live).map_err(|e| format!("{shown}: {e}"))?;
+    let actions =
+        ctrail_differ::diff(&desired, &live).map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
     let header = PlanHeader {
         spec: shown,
         spec_digest: sha256(&bytes),
@@ -70,6 +71,6 @@ pub async fn plan(path: &Path, conn: &Connection) -> Result<Planned, String> {
 pub async fn plan_all(
     paths: &[std::path::PathBuf],
     conn: &Connection,
-) -> Vec<Result<Planned, String>> {
+) -> Vec<anyhow::Result<Planned>> {
     futures::future::join_all(paths.iter().map(|p| plan(p, conn))).await
 }

@@ -54,6 +54,13 @@ pub fn ask(question: &str) -> Result<String, AskError> {
     Ok(line.trim().to_owned())
 }
 
+/// An error whose message already says its cause (the executor's lock
+/// errors, the differ's), as the CLI's error: its message alone, since
+/// printing its chain (`{:#}`) would say the cause twice.
+pub fn said<E: std::fmt::Display>(e: E) -> anyhow::Error {
+    anyhow::anyhow!("{e}")
+}
+
 /// The command's exit code, or 1 after printing its error: a message, or
 /// (`anyhow`, at the CLI's edge) the error with its causes, `what: why`.
 pub fn or_error<E: std::fmt::Display>(

@@ -66,7 +66,7 @@ pub fn run(opts: Options, conn: &Connection) -> ExitCode {
         let planned = match result {
             Ok(p) => p,
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {e:#}");
                 failed = true;
                 continue;
             }
