@@ -57,14 +57,14 @@ pub fn run(opts: &Options, conn: &Connection, verbose: bool) -> ExitCode {
     super::or_error(validate(opts, conn, verbose))
 }
 
-fn time(what: &str, s: &str) -> Result<i64, String> {
+fn time(what: &str, s: &str) -> anyhow::Result<i64> {
     digest::parse_time(s).ok_or_else(|| {
-        format!("--{what} {s:?} is not a time: give 2026-11-24 or 2026-11-24T05:00:00Z")
+        anyhow::anyhow!("--{what} {s:?} is not a time: give 2026-11-24 or 2026-11-24T05:00:00Z")
     })
 }
 
 /// The trail's ARN parts: region, account, name.
-fn arn_parts(arn: &str) -> Result<(String, String, String), String> {
+fn arn_parts(arn: &str) -> anyhow::Result<(String, String, String)> {
     let parts: Vec<&str> = arn.splitn(6, ':').collect();
     match parts[..] {
         ["arn", _, "cloudtrail", region, account, resource]
@@ -76,16 +76,16 @@ fn arn_parts(arn: &str) -> Result<(String, String, String), String> {
                 resource.trim_start_matches("trail/").to_owned(),
             ))
         }
-        _ => Err(format!(
+        _ => Err(anyhow::anyhow!(
             "--trail-arn {arn:?} is not a trail ARN (arn:aws:cloudtrail:<region>:<account>:trail/<name>)"
         )),
     }
 }
 
-async fn organization_id(clients: &Clients) -> Result<Option<String>, String> {
+async fn organization_id(clients: &Clients) -> anyhow::Result<Option<String>> {
     let got = clients.organizations.describe_organization().send().await;
     let got = got.map_err(|e| {
-        format!(
+        anyhow::anyhow!(
             "organizations:DescribeOrganization: {}",
             ctrail_kinds::aws::chain(&e)
         )
@@ -93,7 +93,7 @@ async fn organization_id(clients: &Clients) -> Result<Option<String>, String> {
     Ok(got.organization().and_then(|o| o.id()).map(str::to_owned))
 }
 
-fn validate(opts: &Options, conn: &Connection, verbose: bool) -> Result<ExitCode, String> {
+fn validate(opts: &Options, conn: &Connection, verbose: bool) -> anyhow::Result<ExitCode> {
     let start = time("start-time", &opts.start_time)?;
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -103,7 +103,7 @@ fn validate(opts: &Options, conn: &Connection, verbose: bool) -> Result<ExitCode
         None => now,
     };
     if end < start {
-        return Err("--end-time is before --start-time".into());
+        return Err(anyhow::anyhow!("--end-time is before --start-time"));
     }
     let spec = match &opts.spec {
         Some(p) => Some(super::load_quiet(p)?.spec),
@@ -112,7 +112,7 @@ fn validate(opts: &Options, conn: &Connection, verbose: bool) -> Result<ExitCode
     let region = match (&spec, &opts.trail_arn) {
         (Some(s), _) => s.region.clone(),
         (None, Some(arn)) => arn_parts(arn)?.0,
-        (None, None) => return Err("give a spec or --trail-arn".into()),
+        (None, None) => return Err(anyhow::anyhow!("give a spec or --trail-arn")),
     };
     crate::runtime().block_on(async {
         let clients = Clients::connect(conn, &region).await;
@@ -124,7 +124,7 @@ fn validate(opts: &Options, conn: &Connection, verbose: bool) -> Result<ExitCode
                     .send()
                     .await
                     .map_err(|e| {
-                        format!("sts:GetCallerIdentity: {}", ctrail_kinds::aws::chain(&e))
+                        anyhow::anyhow!("sts:GetCallerIdentity: {}", ctrail_kinds::aws::chain(&e))
                     })?;
                 let account = opts
                     .account_id
@@ -151,9 +151,11 @@ fn validate(opts: &Options, conn: &Connection, verbose: bool) -> Result<ExitCode
                     None => {
                         let got = clients.cloudtrail.get_trail().name(arn).send().await;
                         let got = got.map_err(|e| {
-                            format!("cloudtrail:GetTrail: {}", ctrail_kinds::aws::chain(&e))
+                            anyhow::anyhow!("cloudtrail:GetTrail: {}", ctrail_kinds::aws::chain(&e))
                         })?;
-                        let t = got.trail().ok_or("cloudtrail:GetTrail: no trail")?;
+                        let t = got
+                            .trail()
+                            .ok_or_else(|| anyhow::anyhow!("cloudtrail:GetTrail: no trail"))?;
                         (
                             t.s3_bucket_name().unwrap_or_default().to_owned(),
                             opts.s3_prefix
@@ -167,10 +169,7 @@ fn validate(opts: &Options, conn: &Connection, verbose: bool) -> Result<ExitCode
                 // under the organization's folder (as the AWS CLI asks).
                 let org = if organization_trail {
                     if opts.account_id.is_none() {
-                        return Err(
-                            "an organization trail: give --account-id, the member account to validate"
-                                .to_owned(),
-                        );
+                        return Err(anyhow::anyhow!("an organization trail: give --account-id, the member account to validate"));
                     }
                     organization_id(&clients).await?
                 } else {
@@ -179,7 +178,7 @@ fn validate(opts: &Options, conn: &Connection, verbose: bool) -> Result<ExitCode
                 let account = opts.account_id.clone().unwrap_or(arn_account);
                 (account, name, bucket, prefix, org)
             }
-            (None, None) => return Err("give a spec or --trail-arn".to_owned()),
+            (None, None) => return Err(anyhow::anyhow!("give a spec or --trail-arn")),
         };
         let trail_arn = format!("arn:aws:cloudtrail:{region}:{account}:trail/{name}");
         let layout = Layout {
@@ -194,7 +193,7 @@ fn validate(opts: &Options, conn: &Connection, verbose: bool) -> Result<ExitCode
         let store = clients.log_store();
         let keys = ctrail_integrity::public_keys(&store, start - 3600, end + 7200)
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(super::said)?;
         let req = Request {
             layout,
             start,
@@ -203,12 +202,12 @@ fn validate(opts: &Options, conn: &Connection, verbose: bool) -> Result<ExitCode
         };
         let report = ctrail_integrity::run(&store, &keys, &req, verbose)
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(super::said)?;
         match opts.format {
             LogsFormat::Text => print!("{}", ctrail_integrity::text(&report, &trail_arn)),
             LogsFormat::Json => println!(
                 "{:#}",
-                serde_json::to_value(&report).map_err(|e| e.to_string())?
+                serde_json::to_value(&report).map_err(super::said)?
             ),
         }
         Ok(if report.all_valid() {
