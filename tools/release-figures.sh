@@ -28,7 +28,7 @@ timed() {
     if command -v hyperfine >/dev/null; then
         hyperfine --shell=none --warmup 3 --runs "$runs" --style none \
             --export-json "$scratch/h.json" -- "$(printf '%q ' "$@")" >/dev/null
-        python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print(f"{r[\"mean\"]*1000:.1f} ± {r[\"stddev\"]*1000:.1f}")' "$scratch/h.json"
+        python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.1f ± %.1f" % (r["mean"] * 1000, r["stddev"] * 1000))' "$scratch/h.json"
     else
         "$@" >/dev/null 2>&1 || true
         local times=()
