@@ -324,7 +324,7 @@ fn main() -> ExitCode {
     quiet_on_closed_pipe();
     let cli = Cli::parse();
     init_tracing(cli.verbose);
-    let conn = ctrail_reader::Connection {
+    let conn = ctrail_kinds::aws::Connection {
         profile: cli.profile,
         region: cli.region,
         endpoint_url: cli.endpoint_url,

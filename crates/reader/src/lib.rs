@@ -14,15 +14,11 @@ mod context;
 use std::collections::{BTreeMap, BTreeSet};
 
 use ctrail_graph::ResourceGraph;
-use ctrail_kinds::aws::ReadCx;
+use ctrail_kinds::aws::{Clients, ReadCx, ReadError};
 use ctrail_model::{Address, Placeholder, ResourceKind};
 use ctrail_spec::Spec;
 use serde_json::Value;
 
-pub use ctrail_kinds::aws::{
-    Clients, Connection, KeyForms, ReadError, Retries, chain as error_chain,
-};
-pub use ctrail_kinds::s3::bucket::stored_objects;
 pub use ctrail_model::{Ledger, LiveContext, LiveResource, LiveState, OWNER_TAG, Ownership};
 
 /// Reads the live state of every resource in `graph` and returns it with the
