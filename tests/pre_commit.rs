@@ -65,11 +65,12 @@ fn try_repo(hooks: &Path, repo: &Path, hook: &str) -> Output {
         "{} is missing: run `tools/just lint-workflows` once",
         pre_commit.display()
     );
-    let bin = Path::new(env!("CARGO_BIN_EXE_ctrail")).parent().expect("bin dir");
-    let path = std::env::join_paths(
-        std::iter::once(bin.to_path_buf())
-            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
-    )
+    let bin = Path::new(env!("CARGO_BIN_EXE_ctrail"))
+        .parent()
+        .expect("bin dir");
+    let path = std::env::join_paths(std::iter::once(bin.to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
     .expect("PATH");
     Command::new(pre_commit)
         .args(["try-repo", &hooks.to_string_lossy(), hook])
@@ -107,17 +108,26 @@ fn a_broken_spec_fails_the_commit_at_its_line_and_a_good_one_passes() {
         ],
     );
 
-    let repo = user_repository("pre-commit-validate-good", &[("good.yaml", &read("cis.yaml"))]);
+    let repo = user_repository(
+        "pre-commit-validate-good",
+        &[("good.yaml", &read("cis.yaml"))],
+    );
     let out = try_repo(&hooks, &repo, "ctrail-validate");
     let said = text(&out);
     assert!(out.status.success(), "{said}");
-    assert!(said.contains("ctrail validate...") && said.contains("Passed"), "{said}");
+    assert!(
+        said.contains("ctrail validate...") && said.contains("Passed"),
+        "{said}"
+    );
 }
 
 #[test]
 fn the_cis_hook_fails_a_spec_that_fails_a_control_at_the_deciding_line() {
     let hooks = hook_repository("pre-commit-hooks-check");
-    let repo = user_repository("pre-commit-check", &[("minimal.yaml", &read("minimal.yaml"))]);
+    let repo = user_repository(
+        "pre-commit-check",
+        &[("minimal.yaml", &read("minimal.yaml"))],
+    );
     let out = try_repo(&hooks, &repo, "ctrail-check");
     let said = text(&out);
     assert_eq!(out.status.code(), Some(1), "{said}");
@@ -135,5 +145,8 @@ fn the_cis_hook_fails_a_spec_that_fails_a_control_at_the_deciding_line() {
     let out = try_repo(&hooks, &repo, "ctrail-check");
     let said = text(&out);
     assert!(out.status.success(), "{said}");
-    assert!(said.contains("ctrail check (CIS, offline)...") && said.contains("Passed"), "{said}");
+    assert!(
+        said.contains("ctrail check (CIS, offline)...") && said.contains("Passed"),
+        "{said}"
+    );
 }

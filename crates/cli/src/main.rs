@@ -389,7 +389,9 @@ mod help {
     #[test]
     fn man_needs_a_directory() {
         let parse = |argv: &[&str]| <super::Cli as clap::Parser>::try_parse_from(argv);
-        let err = parse(&["ctrail", "man"]).err().expect("ctrail man without --out");
+        let err = parse(&["ctrail", "man"])
+            .err()
+            .expect("ctrail man without --out");
         assert_eq!(err.kind(), clap::error::ErrorKind::MissingRequiredArgument);
         assert!(parse(&["ctrail", "man", "--out", "pages"]).is_ok());
     }

@@ -176,8 +176,8 @@ impl TryFrom<String> for Address {
         let Some((kind, name)) = s.split_once('.') else {
             return Err(AddressError::NotAnAddress(s));
         };
-        let kind = ResourceKind::parse(kind)
-            .ok_or_else(|| AddressError::UnknownKind(kind.to_owned()))?;
+        let kind =
+            ResourceKind::parse(kind).ok_or_else(|| AddressError::UnknownKind(kind.to_owned()))?;
         Ok(Address::new(kind, name))
     }
 }
