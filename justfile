@@ -90,6 +90,8 @@ unit-and-integration: release
     else \
         cargo test --workspace --no-fail-fast; \
     fi
+    # The kinds' documentation examples: a misspelt attribute does not compile.
+    cargo test --workspace --doc
 
 tools := justfile_directory() / ".tools"
 machete := "0.9.2"

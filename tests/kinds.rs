@@ -11,12 +11,12 @@ mod support;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
-use ctrail_executor::{KeyTarget, Options, Target};
+use ctrail_executor::Options;
 use ctrail_graph::ResourceGraph;
 use ctrail_kinds::aws::Clients;
-use ctrail_model::{
-    Action, ActionKind, Address, LiveResource, LiveState, Plan, PlanHeader, ResourceKind,
-};
+use ctrail_kinds::aws::{KeyTarget, Target};
+use ctrail_kinds::{LiveResource, LiveState};
+use ctrail_model::{Action, ActionKind, Address, Plan, PlanHeader, ResourceKind};
 use ctrail_spec::Spec;
 use support::emulator::Emulator;
 

@@ -6,9 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use ctrail_graph::{GraphError, ResourceGraph};
-use ctrail_model::{
-    Action, ActionKind, Address, AttributeChange, EdgeReason, LiveResource, LiveState, ResourceKind,
-};
+use ctrail_kinds::LiveState;
+use ctrail_model::{Action, ActionKind, Address, AttributeChange, EdgeReason, ResourceKind};
 use serde_json::Value;
 
 use crate::attributes;
@@ -66,10 +65,7 @@ pub fn destroy(
     data: &Data,
 ) -> Result<Destroy, GraphError> {
     let mut out = Destroy::default();
-    let present = |a: &Address| match live.resources.get(a) {
-        Some(LiveResource::Present(v)) => Some(v),
-        _ => None,
-    };
+    let present = |a: &Address| live.present(a);
     // Resources holding audit logs that stay.
     let mut kept: BTreeSet<Address> = BTreeSet::new();
     for r in graph.resources() {
@@ -111,7 +107,7 @@ pub fn destroy(
             }
             _ => {}
         }
-        let mut changes = attributes::gone(current);
+        let mut changes = attributes::gone(&current.to_json());
         let mut blocked = None;
         match r.address.kind {
             ResourceKind::S3Bucket => {

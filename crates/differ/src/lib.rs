@@ -7,12 +7,12 @@ mod attributes;
 pub mod cost;
 pub mod destroy;
 pub mod meaning;
-mod notes;
 pub mod preflight;
 mod security;
 
 use ctrail_graph::{GraphError, ResourceGraph};
-use ctrail_model::{Action, ActionKind, Address, LiveResource, LiveState};
+use ctrail_kinds::{LiveResource, LiveState};
+use ctrail_model::{Action, ActionKind, Address};
 
 /// Attributes AWS cannot change in place: a different value means a new
 /// resource (each kind's `Rules::replaced_by`).
@@ -32,13 +32,14 @@ pub fn diff(desired: &ResourceGraph, live: &LiveState) -> Result<Vec<Action>, Gr
             LiveResource::Absent => Action {
                 address: r.address.clone(),
                 kind: ActionKind::Create,
-                changes: attributes::all(&r.desired),
+                changes: attributes::all(&r.desired.to_json()),
                 security: Vec::new(),
                 blocked: None,
-                notes: notes::on_create(&r.address, &r.desired)?,
+                notes: r.desired.on_create(),
             },
             LiveResource::Present(current) => {
-                let changes = attributes::diff(r.address.kind, current, &r.desired);
+                let changes =
+                    attributes::diff(r.address.kind, &current.to_json(), &r.desired.to_json());
                 let replace = changes.iter().any(|c| replaced_by(r.address.kind, &c.path));
                 let kind = match (changes.is_empty(), replace) {
                     (_, true) => ActionKind::Replace,
@@ -64,7 +65,7 @@ pub fn diff(desired: &ResourceGraph, live: &LiveState) -> Result<Vec<Action>, Gr
                     changes,
                     security,
                     blocked,
-                    notes: notes::on_live(&r.address, current)?,
+                    notes: current.on_live(),
                 }
             }
         };
@@ -92,7 +93,7 @@ fn dropped(desired: &ResourceGraph, live: &LiveState) -> Vec<Action> {
             Some(LiveResource::Present(v)) => Some(Action {
                 address: a.clone(),
                 kind: ActionKind::Delete,
-                changes: attributes::gone(v),
+                changes: attributes::gone(&v.to_json()),
                 security: Vec::new(),
                 blocked: None,
                 notes: vec!["no longer in the spec; ctrail made it".to_owned()],

@@ -12,9 +12,15 @@
 //! the action and the exception AWS would answer.
 
 use ctrail_graph::ResourceGraph;
-use ctrail_model::{
-    Address, Finding, Grant, LiveResource, LiveState, Placeholder, ResourceKind as K,
-};
+use ctrail_kinds::LiveState;
+use ctrail_kinds::cloudtrail::trail::Trail as TrailAttributes;
+use ctrail_kinds::iam::{role::Role, role_policy::RolePolicy};
+use ctrail_kinds::kms::key_policy::KeyPolicy;
+use ctrail_kinds::logs::group::LogGroup;
+use ctrail_kinds::monitoring::metric_alarm::MetricAlarm;
+use ctrail_kinds::s3::{encryption::Encryption, policy::BucketPolicy};
+use ctrail_kinds::sns::{topic::Topic, topic_policy::TopicPolicy};
+use ctrail_model::{Finding, Grant, Placeholder, ResourceKind as K};
 use ctrail_policy::eval::{Decision, Kind, evaluate};
 use ctrail_policy::{Policy, Principal, Request};
 use serde_json::{Value, json};
@@ -28,22 +34,13 @@ struct Trail<'a> {
     account: &'a str,
     /// Whether service requests carry `aws:SourceOrgID`, and its value.
     source_org: SourceOrg<'a>,
-    attrs: &'a Value,
+    attrs: &'a TrailAttributes,
     exists: bool,
 }
 
 impl Trail<'_> {
-    fn str(&self, key: &str) -> Option<&str> {
-        self.attrs.get(key).and_then(Value::as_str)
-    }
-    fn flag(&self, key: &str) -> bool {
-        self.attrs
-            .get(key)
-            .and_then(Value::as_bool)
-            .unwrap_or(false)
-    }
     fn region(&self) -> &str {
-        self.str("home_region").unwrap_or("us-east-1")
+        &self.attrs.home_region
     }
     fn arn(&self) -> String {
         format!(
@@ -51,7 +48,7 @@ impl Trail<'_> {
             self.partition,
             self.region(),
             self.account,
-            self.str("name").unwrap_or_default()
+            self.attrs.name
         )
     }
     fn operation(&self) -> &'static str {
@@ -67,7 +64,7 @@ impl Trail<'_> {
     fn regions(&self) -> Vec<String> {
         let home = self.region().to_owned();
         let mut r = vec![home.clone()];
-        if self.flag("is_multi_region_trail") {
+        if self.attrs.is_multi_region_trail {
             r.push(
                 if home == "us-west-2" {
                     "eu-west-1"
@@ -137,7 +134,7 @@ impl<'a> SourceOrg<'a> {
 /// The ARN of an alarm of `account` notifying `topic_arn`, in the topic's
 /// region: the `aws:SourceArn` its notification carries.
 fn alarm_arn(partition: &str, account: &str, topic_arn: &str, alarm: &str) -> String {
-    let region = topic_arn.split(':').nth(3).unwrap_or_default();
+    let region = ctrail_model::arn::region(topic_arn).unwrap_or_default();
     format!("arn:{partition}:cloudwatch:{region}:{account}:alarm:{alarm}")
 }
 
@@ -212,11 +209,6 @@ fn parsed(out: &mut Judgement, doc: &Value, document: &str) -> Option<Policy> {
     }
 }
 
-fn desired<'g>(g: &'g ResourceGraph, kind: K, name: &str, attr: &str) -> Option<&'g Value> {
-    g.get(&Address::new(kind, name))
-        .and_then(|r| r.desired.get(attr))
-}
-
 /// A shared policy after apply: the live document with ctrail's own
 /// statements replaced by the desired ones, as the executor writes it; as
 /// read when ctrail does not manage its statements there.
@@ -275,16 +267,13 @@ pub struct Judgement {
 pub fn judge_all(desired: &ResourceGraph, live: &LiveState, partition: &str) -> Judgement {
     let mut out = Judgement::default();
     let account = live.context.account_id.as_str();
-    for r in desired.resources().filter(|r| r.address.kind == K::Trail) {
+    for (name, attrs) in desired.each::<TrailAttributes>() {
         let trail = Trail {
             partition,
             account,
             source_org: SourceOrg::of(&live.context),
-            attrs: &r.desired,
-            exists: matches!(
-                live.resources.get(&r.address),
-                Some(LiveResource::Present(_))
-            ),
+            attrs,
+            exists: live.get::<TrailAttributes>(name).is_some(),
         };
         bucket(&mut out, desired, live, &trail);
         key(&mut out, desired, live, &trail);
@@ -338,13 +327,13 @@ fn grouped(findings: Vec<Finding>) -> Vec<Finding> {
 }
 
 fn bucket(out: &mut Judgement, g: &ResourceGraph, live: &LiveState, t: &Trail<'_>) {
-    let Some(bucket) = t.str("s3_bucket_name") else {
+    let Some(bucket) = t.attrs.s3_bucket_name.as_deref() else {
         return;
     };
-    let doc = desired(g, K::S3BucketPolicy, bucket, "policy").or_else(|| {
-        live.present(K::S3BucketPolicy, bucket)
-            .and_then(|v| v.get("policy"))
-    });
+    let doc = g
+        .want::<BucketPolicy>(bucket)
+        .or_else(|| live.get::<BucketPolicy>(bucket))
+        .map(|p| &p.policy);
     let document = format!("bucket policy of {bucket}");
     let op = t.operation();
     let exception = Some("InsufficientS3BucketPolicyException");
@@ -378,11 +367,13 @@ fn bucket(out: &mut Judgement, g: &ResourceGraph, live: &LiveState, t: &Trail<'_
         &check("s3:GetBucketAcl"),
     );
     let prefix = t
-        .str("s3_key_prefix")
+        .attrs
+        .s3_key_prefix
+        .as_ref()
         .map(|p| format!("{p}/"))
         .unwrap_or_default();
     let mut folders = vec![t.account.to_owned()];
-    if t.flag("is_organization_trail")
+    if t.attrs.is_organization_trail
         && let SourceOrg::Member(org) = t.source_org
     {
         folders.push(format!("{org}/{}", t.account));
@@ -406,27 +397,22 @@ fn key(out: &mut Judgement, g: &ResourceGraph, live: &LiveState, t: &Trail<'_>) 
     // A key this apply creates is named by its placeholder until it exists,
     // and starts with KMS's default policy.
     let created = g.resources().any(|r| r.address.kind == K::KmsKey)
-        && t.str("kms_key_id") == Some(Placeholder::KmsKeyArn.token());
+        && t.attrs.kms_key_id.as_deref() == Some(Placeholder::KmsKeyArn.token());
     let Some(key_arn) = t
-        .str("kms_key_id")
+        .attrs
+        .kms_key_id
+        .as_deref()
         .filter(|k| k.starts_with("arn:") || created)
     else {
         return;
     };
     // ctrail's own statements, when it manages them, and the key as read.
-    let ours = g
-        .resources()
-        .find(|r| r.address.kind == K::KmsKeyPolicy)
-        .and_then(|r| r.desired.get("statements"));
+    let ours = g.each::<KeyPolicy>().next().map(|(_, p)| &p.statements);
     let default;
     let read = live
-        .resources
-        .iter()
-        .find(|(a, _)| a.kind == K::KmsKeyPolicy)
-        .and_then(|(_, o)| match o {
-            LiveResource::Present(v) => v.get("_document"),
-            LiveResource::Absent => None,
-        });
+        .all::<KeyPolicy>()
+        .next()
+        .and_then(|(_, p)| p.document.as_ref());
     let live_key = match read {
         Some(doc) => doc,
         None if created => {
@@ -463,14 +449,10 @@ fn key(out: &mut Judgement, g: &ResourceGraph, live: &LiveState, t: &Trail<'_>) 
         &check("kms:DescribeKey"),
     );
     // With an S3 Bucket Key on this key, CloudTrail needs kms:Decrypt too.
-    let bucket = t.str("s3_bucket_name").unwrap_or_default();
-    let encryption = g
-        .get(&Address::new(K::S3BucketEncryption, bucket))
-        .map(|r| &r.desired);
-    let bucket_key = encryption.is_some_and(|e| {
-        e.get("bucket_key_enabled").and_then(Value::as_bool) == Some(true)
-            && e.get("kms_master_key_id").and_then(Value::as_str) == Some(key_arn)
-    });
+    let bucket = t.attrs.s3_bucket_name.as_deref().unwrap_or_default();
+    let bucket_key = g
+        .want::<Encryption>(bucket)
+        .is_some_and(|e| e.bucket_key_enabled && e.kms_master_key_id.as_deref() == Some(key_arn));
     if bucket_key {
         let decrypt = t.request("kms:Decrypt", key_arn);
         judge(
@@ -482,21 +464,17 @@ fn key(out: &mut Judgement, g: &ResourceGraph, live: &LiveState, t: &Trail<'_>) 
         );
     }
     // CloudWatch Logs, for a log group encrypted with the key.
-    for r in g.resources().filter(|r| r.address.kind == K::LogGroup) {
-        if r.desired.get("kms_key_arn").and_then(Value::as_str) != Some(key_arn) {
+    for (name, group) in g.each::<LogGroup>() {
+        if group.kms_key_arn.as_deref() != Some(key_arn) {
             continue;
         }
         let group_arn = format!(
-            "arn:{}:logs:{}:{}:log-group:{}",
+            "arn:{}:logs:{}:{}:log-group:{name}",
             t.partition,
             t.region(),
             t.account,
-            r.address.name
         );
-        let exists = matches!(
-            live.resources.get(&r.address),
-            Some(LiveResource::Present(_))
-        );
+        let exists = live.get::<LogGroup>(name).is_some();
         let logs = format!("logs.{}.amazonaws.com", t.region());
         let c = Check::of(
             if exists {
@@ -523,25 +501,17 @@ fn key(out: &mut Judgement, g: &ResourceGraph, live: &LiveState, t: &Trail<'_>) 
     }
     // CloudWatch alarms, publishing to a topic SNS encrypts with the key: SNS
     // asks KMS for a data key as the publisher (docs/aws-rules.md).
-    for topic in g.resources().filter(|r| r.address.kind == K::SnsTopic) {
-        let d = &topic.desired;
-        if d.get("kms_master_key_id").and_then(Value::as_str) != Some(key_arn) {
+    for (_, topic) in g.each::<Topic>() {
+        if topic.kms_master_key_id.as_deref() != Some(key_arn) {
             continue;
         }
-        let Some(arn) = d.get("arn").and_then(Value::as_str) else {
-            continue;
-        };
+        let arn = topic.arn.as_str();
         // Each alarm that notifies the topic: SNS asks KMS as the publisher,
         // with the alarm as aws:SourceArn (docs/aws-rules.md).
         let alarms: Vec<&str> = g
-            .resources()
-            .filter(|r| {
-                r.address.kind == K::MetricAlarm
-                    && r.desired["alarm_actions"]
-                        .as_array()
-                        .is_some_and(|a| a.iter().any(|x| x.as_str() == Some(arn)))
-            })
-            .map(|r| r.address.name.as_str())
+            .each::<MetricAlarm>()
+            .filter(|(_, a)| a.alarm_actions.iter().any(|x| x == arn))
+            .map(|(name, _)| name)
             .collect();
         let c = Check::of("alarm notification", None, &document, "");
         for alarm in alarms {
@@ -561,15 +531,15 @@ fn key(out: &mut Judgement, g: &ResourceGraph, live: &LiveState, t: &Trail<'_>) 
 
 fn role(out: &mut Judgement, g: &ResourceGraph, t: &Trail<'_>) {
     let (Some(role_arn), Some(group_arn)) = (
-        t.str("cloud_watch_logs_role_arn"),
-        t.str("cloud_watch_logs_log_group_arn"),
+        t.attrs.cloud_watch_logs_role_arn.as_deref(),
+        t.attrs.cloud_watch_logs_log_group_arn.as_deref(),
     ) else {
         return;
     };
-    let name = role_arn.rsplit('/').next().unwrap_or(role_arn);
+    let name = ctrail_model::arn::role_name(role_arn).unwrap_or(role_arn);
     let op = t.operation();
     let exception = Some("InvalidCloudWatchLogsRoleArnException");
-    if let Some(trust) = desired(g, K::IamRole, name, "assume_role_policy") {
+    if let Some(trust) = g.want::<Role>(name).map(|r| &r.assume_role_policy) {
         let document = format!("trust policy of role {name}");
         if let Some(policy) = parsed(out, trust, &document) {
             // CloudTrail sends no aws:SourceArn / aws:SourceAccount here.
@@ -579,7 +549,7 @@ fn role(out: &mut Judgement, g: &ResourceGraph, t: &Trail<'_>) {
             judge(out, &policy, Kind::Resource, &assume, &c);
         }
     }
-    if let Some(perms) = desired(g, K::IamRolePolicy, name, "policy") {
+    if let Some(perms) = g.want::<RolePolicy>(name).map(|p| &p.policy) {
         let document = format!("permissions policy of role {name}");
         let Some(policy) = parsed(out, perms, &document) else {
             return;
@@ -598,7 +568,7 @@ fn role(out: &mut Judgement, g: &ResourceGraph, t: &Trail<'_>) {
         let group = group_arn.trim_end_matches(":*");
         let home = format!("{group}:log-stream:{}_CloudTrail_{}", t.account, t.region());
         let mut streams: Vec<String> = vec![home.clone(), format!("{home}_2")];
-        if t.flag("is_organization_trail")
+        if t.attrs.is_organization_trail
             && let SourceOrg::Member(org) = t.source_org
         {
             // The role page's organization policy allows `<org id>_*` and
@@ -635,10 +605,10 @@ fn topic_policy(
     arn: &str,
     account: &str,
 ) -> Value {
-    let ours = desired(g, K::SnsTopicPolicy, name, "statements");
+    let ours = g.want::<TopicPolicy>(name).map(|p| &p.statements);
     let live_doc = live
-        .present(K::SnsTopicPolicy, name)
-        .and_then(|v| v.get("_document"));
+        .get::<TopicPolicy>(name)
+        .and_then(|p| p.document.as_ref());
     match live_doc {
         Some(d) if !d.is_null() => merged(d, ours),
         _ => merged(&sns_default_policy(arn, account), ours),
@@ -646,14 +616,14 @@ fn topic_policy(
 }
 
 fn topic(out: &mut Judgement, g: &ResourceGraph, live: &LiveState, t: &Trail<'_>) {
-    let Some(name) = t.str("sns_topic_name") else {
+    let Some(name) = t.attrs.sns_topic_name.as_deref() else {
         return;
     };
     // The trail names its topic by ARN (the kind sends the ARN).
-    let name = name.rsplit(':').next().unwrap_or(name);
-    let arn = desired(g, K::SnsTopicPolicy, name, "topic_arn")
-        .and_then(Value::as_str)
-        .map(str::to_owned)
+    let name = ctrail_model::arn::last_part(name);
+    let arn = g
+        .want::<TopicPolicy>(name)
+        .map(|p| p.topic_arn.clone())
         .unwrap_or_else(|| {
             format!(
                 "arn:{}:sns:{}:{}:{name}",
@@ -688,19 +658,13 @@ fn alarms(
 ) {
     let organization = SourceOrg::of(&live.context);
     let topics: Vec<(&str, &str)> = g
-        .resources()
-        .filter(|r| r.address.kind == K::SnsTopic)
-        .filter_map(|r| Some((r.address.name.as_str(), r.desired.get("arn")?.as_str()?)))
+        .each::<Topic>()
+        .map(|(name, t)| (name, t.arn.as_str()))
         .collect();
-    for alarm in g.resources().filter(|r| r.address.kind == K::MetricAlarm) {
-        let actions: Vec<&str> = alarm
-            .desired
-            .get("alarm_actions")
-            .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
-        for (name, arn) in topics.iter().filter(|(_, arn)| actions.contains(arn)) {
-            let alarm_arn = alarm_arn(partition, account, arn, &alarm.address.name);
+    for (alarm, attrs) in g.each::<MetricAlarm>() {
+        let notified = |arn: &&str| attrs.alarm_actions.iter().any(|a| a == arn);
+        for (name, arn) in topics.iter().filter(|(_, arn)| notified(arn)) {
+            let alarm_arn = alarm_arn(partition, account, arn, alarm);
             let document = format!("topic policy of {arn}");
             let doc = topic_policy(g, live, name, arn, account);
             let Some(policy) = parsed(out, &doc, &document) else {
@@ -719,7 +683,13 @@ fn alarms(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ctrail_model::{LiveContext, Placeholder};
+    use ctrail_kinds::{Attributes, LiveResource};
+    use ctrail_model::{Address, LiveContext, Placeholder};
+
+    /// A resource found live with these attributes (as its kind reads them).
+    fn found(address: &Address, attributes: Value) -> LiveResource {
+        LiveResource::Present(Attributes::from_json(address, &attributes).expect("the kind's"))
+    }
 
     const KEY: &str = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
     const SPEC: &str = r#"
@@ -748,7 +718,8 @@ cloudwatch_logs:
             Placeholder::AccountId => Some("123456789012".into()),
             Placeholder::KmsKeyArn => Some(KEY.into()),
             Placeholder::OrganizationId => None,
-        });
+        })
+        .expect("resolved");
         (
             g,
             LiveState {
@@ -767,10 +738,12 @@ cloudwatch_logs:
     }
 
     fn with_key_policy(live: &mut LiveState, doc: Value) {
-        live.resources.insert(
-            Address::new(K::KmsKeyPolicy, KEY),
-            LiveResource::Present(json!({"key": KEY, "statements": [], "_document": doc})),
+        let address = Address::new(K::KmsKeyPolicy, KEY);
+        let policy = found(
+            &address,
+            json!({"key": KEY, "statements": [], "_document": doc}),
         );
+        live.resources.insert(address, policy);
     }
 
     const ROOT_ONLY: &str = r#"{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:*", "Resource": "*"}]}"#;
@@ -807,8 +780,9 @@ cloudwatch_logs:
             "  name: audit-logs-bucket\n  bucket_key: false",
         ));
         let trail = Address::new(K::Trail, "audit");
+        let as_desired = g.get(&trail).expect("trail").desired.clone();
         live.resources
-            .insert(trail, LiveResource::Present(json!({})));
+            .insert(trail, LiveResource::Present(as_desired));
         // CloudTrail may encrypt and describe, for this trail only: enough
         // without the bucket key.
         let doc = json!({"Statement": [
@@ -846,12 +820,16 @@ cloudwatch_logs:
         assert_eq!(check(&g, &live, "aws"), vec![]);
         // Someone's policy on the topic that admits only this account's users.
         let arn = "arn:aws:sns:us-east-1:123456789012:alerts";
+        let address = Address::new(K::SnsTopicPolicy, "alerts");
         live.resources.insert(
-            Address::new(K::SnsTopicPolicy, "alerts"),
-            LiveResource::Present(json!({"topic_arn": arn, "statements": [], "_document": {
+            address.clone(),
+            found(
+                &address,
+                json!({"topic_arn": arn, "statements": [], "_document": {
                 "Statement": [{"Sid": "OwnersOnly", "Effect": "Allow",
                     "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
-                    "Action": "SNS:Publish", "Resource": arn}]}})),
+                    "Action": "SNS:Publish", "Resource": arn}]}}),
+            ),
         );
         let f = check(&g, &live, "aws");
         assert!(!f.is_empty());
@@ -877,10 +855,8 @@ cloudwatch_logs:
         let spec =
             format!("{SPEC}monitoring:\n  presets: [cis]\n  alert_topic: {{name: alerts}}\n");
         let (g, mut live) = setup(&spec);
-        let topic = g
-            .get(&Address::new(K::SnsTopic, "alerts"))
-            .expect("alert topic");
-        assert_eq!(topic.desired["kms_master_key_id"], KEY);
+        let topic = g.want::<Topic>("alerts").expect("alert topic");
+        assert_eq!(topic.kms_master_key_id.as_deref(), Some(KEY));
         with_key_policy(&mut live, serde_json::from_str(ROOT_ONLY).expect("json"));
         assert_eq!(check(&g, &live, "aws"), vec![]);
 
@@ -946,7 +922,8 @@ cloudwatch_logs:
         ) + "monitoring:\n  presets: [cis]\n  alert_topic: {name: alerts}\n";
         let loaded = ctrail_spec::parse("t.yaml", &spec).expect("spec");
         let mut g = ctrail_graph::build(&loaded.spec).expect("graph");
-        g.resolve(&|p| (p == Placeholder::AccountId).then(|| "123456789012".to_owned()));
+        g.resolve(&|p| (p == Placeholder::AccountId).then(|| "123456789012".to_owned()))
+            .expect("resolved");
         let live = LiveState {
             context: LiveContext {
                 account_id: "123456789012".into(),
@@ -1085,9 +1062,13 @@ cloudwatch_logs:
             "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "SNS:Publish",
             "Resource": arn,
             "Condition": {"StringEquals": {"AWS:SourceArn": "arn:aws:cloudtrail:us-east-1:123456789012:trail/audit"}}}]});
+        let address = Address::new(K::SnsTopicPolicy, "deliveries");
         live.resources.insert(
-            Address::new(K::SnsTopicPolicy, "deliveries"),
-            LiveResource::Present(json!({"topic_arn": arn, "statements": [], "_document": doc})),
+            address.clone(),
+            found(
+                &address,
+                json!({"topic_arn": arn, "statements": [], "_document": doc}),
+            ),
         );
         // Judged on that statement alone: ctrail's own is not written.
         g = without(g, K::SnsTopicPolicy);
@@ -1095,10 +1076,14 @@ cloudwatch_logs:
         let other = doc
             .to_string()
             .replace("trail/audit", "trail/someone-elses");
+        let address = Address::new(K::SnsTopicPolicy, "deliveries");
         live.resources.insert(
-            Address::new(K::SnsTopicPolicy, "deliveries"),
-            LiveResource::Present(json!({"topic_arn": arn, "statements": [],
-                "_document": serde_json::from_str::<Value>(&other).expect("json")})),
+            address.clone(),
+            found(
+                &address,
+                json!({"topic_arn": arn, "statements": [],
+                "_document": serde_json::from_str::<Value>(&other).expect("json")}),
+            ),
         );
         let found = check(&g, &live, "aws");
         assert_eq!(found.len(), 1, "{found:#?}");

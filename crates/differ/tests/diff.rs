@@ -5,15 +5,19 @@ use std::collections::BTreeMap;
 
 use ctrail_differ::diff;
 use ctrail_graph::{Resource, ResourceGraph};
-use ctrail_model::{
-    ActionKind, Address, EdgeReason, Effect, LiveResource, LiveState, Ownership, ResourceKind as K,
-};
+use ctrail_kinds::{Attributes, LiveResource, LiveState, Ownership};
+use ctrail_model::{ActionKind, Address, EdgeReason, Effect, ResourceKind as K};
 use serde_json::{Value, json};
+
+/// The `kind` resource `name`'s attributes, from their JSON form.
+fn attributes(kind: K, name: &str, v: &Value) -> Attributes {
+    Attributes::from_json(&Address::new(kind, name), v).expect("the kind's attributes")
+}
 
 fn resource(kind: K, desired: Value, audit_logs: Option<bool>) -> Resource {
     Resource {
         address: Address::new(kind, "b"),
-        desired,
+        desired: attributes(kind, "b", &desired),
         holds_audit_logs: audit_logs.is_some(),
         destroy_allowed: audit_logs.unwrap_or(true),
     }
@@ -65,7 +69,7 @@ fn live(entries: &[(K, Option<Value>)]) -> LiveState {
             .iter()
             .map(|(k, v)| {
                 let observed = match v {
-                    Some(v) => LiveResource::Present(v.clone()),
+                    Some(v) => LiveResource::Present(attributes(*k, "b", v)),
                     None => LiveResource::Absent,
                 };
                 (Address::new(*k, "b"), observed)
@@ -171,15 +175,18 @@ fn what_ctrail_made_and_the_spec_dropped_is_deleted_and_nothing_else() {
     let theirs = Address::new(K::MetricFilter, "Theirs");
     let filter = json!({"log_group_name": "g", "filter_name": "Mine", "filter_pattern": "{ $.x = 1 }",
         "metric_name": "m", "metric_namespace": "n", "metric_value": "1"});
+    let filter = attributes(K::MetricFilter, "Mine", &filter);
     live.ownership
         .ledger
         .owned
         .insert(mine.clone(), filter.clone());
     live.resources
         .insert(mine.clone(), LiveResource::Present(filter));
+    let their_filter = json!({"log_group_name": "g", "filter_name": "Theirs", "filter_pattern": "{ $.x = 2 }",
+        "metric_name": "m2", "metric_namespace": "n", "metric_value": "1"});
     live.resources.insert(
         theirs.clone(),
-        LiveResource::Present(json!({"filter_name": "Theirs"})),
+        LiveResource::Present(attributes(K::MetricFilter, "Theirs", &their_filter)),
     );
     live.ownership.unmanaged.insert(theirs.clone());
     let actions = diff(&graph(false), &live).expect("diff");

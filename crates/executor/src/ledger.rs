@@ -5,9 +5,10 @@
 use std::collections::BTreeSet;
 
 use ctrail_graph::ResourceGraph;
+use ctrail_kinds::Ledger;
 use ctrail_kinds::aws::{Clients, RetryPolicy};
 use ctrail_model::ownership::ledger_key;
-use ctrail_model::{Address, Ledger, Plan};
+use ctrail_model::{Address, Plan};
 
 use crate::{Outcome, Report};
 
@@ -26,6 +27,17 @@ pub fn after(before: &Ledger, plan: &Plan, desired: &ResourceGraph, report: &Rep
     )
 }
 
+/// The ledger could not be written: the apply's changes stand, and the next
+/// plan shows what it made as adopted.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "what ctrail owns was not recorded in {place} ({source}); the next plan shows what this apply made as adopted"
+)]
+pub struct NotRecorded {
+    place: String,
+    source: ctrail_kinds::aws::CallError,
+}
+
 /// Writes `after` to the log bucket when it differs from `before`.
 pub async fn record(
     clients: &Clients,
@@ -33,7 +45,7 @@ pub async fn record(
     before: &Ledger,
     after: &Ledger,
     policy: &RetryPolicy,
-) -> Result<(), String> {
+) -> Result<(), NotRecorded> {
     if after == before {
         return Ok(());
     }
@@ -42,10 +54,8 @@ pub async fn record(
     } else {
         ctrail_kinds::aws::ledger::write(clients, bucket, after, policy, &|_| {}).await
     };
-    written.map_err(|e| {
-        format!(
-            "what ctrail owns was not recorded in s3://{bucket}/{} ({e}); the next plan shows what this apply made as adopted",
-            ledger_key(&after.trail)
-        )
+    written.map_err(|source| NotRecorded {
+        place: format!("s3://{bucket}/{}", ledger_key(&after.trail)),
+        source,
     })
 }

@@ -24,7 +24,7 @@ use std::time::Duration;
 use ctrail_model::Address;
 use serde::Serialize;
 
-pub use ctrail_kinds::aws::{CallError, Class, KeyTarget, Target};
+use ctrail_kinds::aws::{Class, Target};
 pub use schedule::apply;
 
 /// How the executor runs.

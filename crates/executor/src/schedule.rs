@@ -8,13 +8,27 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use ctrail_graph::ResourceGraph;
+use ctrail_kinds::Attributes;
 use ctrail_kinds::aws::{Clients, Cx, Retrying};
-use ctrail_model::placeholder::{self, Placeholder};
+use ctrail_model::placeholder::Placeholder;
 use ctrail_model::{ActionKind, Address, AttributeChange, Plan};
 use serde_json::Value;
 use tokio::task::JoinSet;
 
 use crate::{Event, Events, Interrupt, Options, Outcome, Report, Target};
+
+/// Why an action was not carried out.
+#[derive(Debug, thiserror::Error)]
+enum JobError {
+    /// The plan says it must not run (`Action::refusal`).
+    #[error("{0}; nothing was changed for it")]
+    Refused(String),
+    #[error(transparent)]
+    Call(#[from] ctrail_kinds::aws::CallError),
+    /// The attributes with the key's ARN filled in are not the kind's.
+    #[error(transparent)]
+    Unfit(#[from] ctrail_kinds::AttributesError),
+}
 
 /// One action to carry out.
 #[derive(Debug, Clone)]
@@ -23,7 +37,7 @@ struct Job {
     kind: ActionKind,
     /// The desired attributes; for a delete of a resource the spec no longer
     /// has, the live ones the plan recorded.
-    want: Value,
+    want: Attributes,
     changes: Vec<AttributeChange>,
     /// Why it must not run (`Action::refusal`).
     refusal: Option<String>,
@@ -36,9 +50,9 @@ impl Job {
         target: &Target,
         opts: &Options,
         events: &(dyn Fn(Event) + Send + Sync),
-    ) -> Result<&'static str, String> {
+    ) -> Result<&'static str, JobError> {
         if let Some(why) = self.refusal {
-            return Err(format!("{why}; nothing was changed for it"));
+            return Err(JobError::Refused(why));
         }
         let policy = opts.policy();
         let on_retry = |r: Retrying| {
@@ -61,11 +75,11 @@ impl Job {
         let mut want = self.want.clone();
         // The ARN of a key this apply created is known only now (every step
         // naming it runs after the key's creation).
-        if placeholder::used_in(&want).contains(&Placeholder::KmsKeyArn) {
-            let arn = target.key_arn(clients).await.map_err(|e| e.to_string())?;
-            placeholder::resolve(&mut want, &|p| {
+        if want.placeholders().contains(&Placeholder::KmsKeyArn) {
+            let arn = target.key_arn(clients).await?;
+            want = want.resolved(&self.address.name, &|p| {
                 (p == Placeholder::KmsKeyArn).then(|| arn.clone()).flatten()
-            });
+            })?;
         }
         let step = ctrail_kinds::aws::Step {
             name: &self.address.name,
@@ -73,9 +87,7 @@ impl Job {
             want,
             changes: &self.changes,
         };
-        ctrail_kinds::act(self.address.kind, &cx, &step)
-            .await
-            .map_err(|e| e.to_string())
+        Ok(ctrail_kinds::act(self.address.kind, &cx, &step).await?)
     }
 }
 
@@ -90,30 +102,59 @@ pub async fn apply(
     events: Events,
     interrupt: Interrupt,
 ) -> Report {
-    let steps: BTreeMap<Address, Job> = plan
-        .changes()
-        .map(|a| {
-            let want = match desired.get(&a.address) {
-                Some(r) => r.desired.clone(),
-                None => Value::Object(
+    let mut steps: BTreeMap<Address, Job> = BTreeMap::new();
+    let mut unfit: Vec<(Address, String)> = Vec::new();
+    for a in plan.changes() {
+        let want = match desired.get(&a.address) {
+            Some(r) => r.desired.clone(),
+            // A resource the spec dropped: its attributes as the plan
+            // recorded them (each one's old value), read as its kind's.
+            None => {
+                let recorded = Value::Object(
                     a.changes
                         .iter()
                         .filter_map(|c| Some((c.path.clone(), c.old.clone()?)))
                         .collect(),
-                ),
-            };
-            (
-                a.address.clone(),
-                Job {
-                    address: a.address.clone(),
-                    kind: a.kind,
-                    want,
-                    changes: a.changes.clone(),
-                    refusal: a.refusal(),
-                },
-            )
-        })
-        .collect();
+                );
+                match Attributes::from_json(&a.address, &recorded) {
+                    Ok(w) => w,
+                    Err(e) => {
+                        unfit.push((a.address.clone(), e.to_string()));
+                        continue;
+                    }
+                }
+            }
+        };
+        steps.insert(
+            a.address.clone(),
+            Job {
+                address: a.address.clone(),
+                kind: a.kind,
+                want,
+                changes: a.changes.clone(),
+                refusal: a.refusal(),
+            },
+        );
+    }
+    // A recorded resource whose attributes are not its kind's: nothing runs.
+    if !unfit.is_empty() {
+        let mut failed: BTreeMap<Address, String> = unfit.into_iter().collect();
+        return Report {
+            actions: plan
+                .changes()
+                .map(|a| {
+                    let outcome = match failed.remove(&a.address) {
+                        Some(error) => Outcome::Failed {
+                            error: format!("{error}; nothing was changed"),
+                        },
+                        None => Outcome::NotStarted,
+                    };
+                    (a.address.clone(), outcome)
+                })
+                .collect(),
+            interrupted: false,
+        };
+    }
     // Prerequisites among the jobs themselves (a resource that needs no
     // change already exists as it should): a create or update waits for what
     // it needs; a delete waits for the deletes of what needs it.
@@ -187,7 +228,10 @@ pub async fn apply(
                 let task_address = address.clone();
                 let handle = running.spawn(async move {
                     let started = Instant::now();
-                    let result = job.run(&clients, &target, &opts, events.as_ref()).await;
+                    let result = job
+                        .run(&clients, &target, &opts, events.as_ref())
+                        .await
+                        .map_err(|e| e.to_string());
                     (address, result, started.elapsed())
                 });
                 tasks.insert(handle.id(), (task_address, Instant::now()));

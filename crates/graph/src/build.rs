@@ -2,7 +2,7 @@
 //! each must follow; the graph holds them and orders them.
 
 use ctrail_kinds::Names;
-use ctrail_model::placeholder::{self, Placeholder};
+use ctrail_model::placeholder::Placeholder;
 use ctrail_model::{Address, EdgeReason, ResourceKind};
 use ctrail_spec::Spec;
 
@@ -16,7 +16,7 @@ pub fn build(spec: &Spec) -> Result<ResourceGraph, GraphError> {
     let mut g = ResourceGraph::default();
     let mut edges = Vec::new();
     for kind in ResourceKind::ALL {
-        for d in ctrail_kinds::desired(kind, spec, &names).map_err(GraphError::Attributes)? {
+        for d in ctrail_kinds::desired(kind, spec, &names) {
             let address = Address::new(kind, &d.name);
             for (first, why) in d.after {
                 edges.push((first, address.clone(), why));
@@ -33,7 +33,7 @@ pub fn build(spec: &Spec) -> Result<ResourceGraph, GraphError> {
     if let Some(key) = spec.kms.as_ref().filter(|k| k.create) {
         let key = Address::new(ResourceKind::KmsKey, key.key.as_str());
         for r in g.resources() {
-            if placeholder::used_in(&r.desired).contains(&Placeholder::KmsKeyArn) {
+            if r.desired.placeholders().contains(&Placeholder::KmsKeyArn) {
                 edges.push((key.clone(), r.address.clone(), EdgeReason::References));
             }
         }
@@ -43,7 +43,7 @@ pub fn build(spec: &Spec) -> Result<ResourceGraph, GraphError> {
     }
     if let Some(account) = &spec.account_id {
         let account = account.clone();
-        g.resolve(&move |p| (p == Placeholder::AccountId).then(|| account.clone()));
+        g.resolve(&move |p| (p == Placeholder::AccountId).then(|| account.clone()))?;
     }
     g.waves()?;
     Ok(g)

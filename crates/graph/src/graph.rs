@@ -6,18 +6,18 @@ use std::collections::{BTreeMap, BTreeSet};
 use petgraph::Direction;
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use serde::Serialize;
-use serde_json::Value;
 
-use ctrail_model::Address;
+use ctrail_kinds::Attributes;
 use ctrail_model::EdgeReason;
-use ctrail_model::placeholder::{self, Placeholder};
+use ctrail_model::placeholder::Placeholder;
+use ctrail_model::{Address, Variant};
 
 /// One resource and everything ctrail wants it to be.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Resource {
     pub address: Address,
     /// Fully resolved desired attributes, except for placeholders.
-    pub desired: Value,
+    pub desired: Attributes,
     /// Holds audit logs: a plan never deletes or replaces it unless the spec
     /// allows it (`allow_destroy`).
     pub holds_audit_logs: bool,
@@ -39,10 +39,7 @@ pub enum GraphError {
     Duplicate(Address),
     #[error("edge names {0}, which is not in the graph")]
     UnknownResource(Address),
-    #[error("a resource's attributes cannot be written: {0}")]
-    Attributes(#[source] ctrail_kinds::AttributesError),
-    /// Attributes (desired or live) that are not their kind's: a plan's
-    /// notes are read from them, never skipped.
+    /// Attributes that are not their kind's once a placeholder is filled in.
     #[error("{0}")]
     Unfit(#[source] ctrail_kinds::AttributesError),
     #[error("the resources {0:?} depend on each other in a cycle")]
@@ -95,6 +92,20 @@ impl ResourceGraph {
 
     pub fn get(&self, address: &Address) -> Option<&Resource> {
         self.index.get(address).map(|ix| &self.graph[*ix])
+    }
+
+    /// The desired attributes of the `K` resource `name`, if the graph has it.
+    pub fn want<K: Variant<Attributes>>(&self, name: &str) -> Option<&K> {
+        self.get(&Address::new(K::KIND, name))
+            .and_then(|r| K::of(&r.desired))
+    }
+
+    /// Every `K` resource of the graph with its desired attributes, by name.
+    pub fn each<'a, K: Variant<Attributes> + 'a>(
+        &'a self,
+    ) -> impl Iterator<Item = (&'a str, &'a K)> {
+        self.resources()
+            .filter_map(|r| K::of(&r.desired).map(|k| (r.address.name.as_str(), k)))
     }
 
     /// Resources in address order.
@@ -209,7 +220,7 @@ impl ResourceGraph {
     pub fn placeholders(&self) -> Vec<Placeholder> {
         let mut all: Vec<Placeholder> = self
             .resources()
-            .flat_map(|r| placeholder::used_in(&r.desired))
+            .flat_map(|r| r.desired.placeholders())
             .collect();
         all.sort();
         all.dedup();
@@ -217,9 +228,17 @@ impl ResourceGraph {
     }
 
     /// Replaces placeholders in every resource's desired attributes.
-    pub fn resolve(&mut self, lookup: &impl Fn(Placeholder) -> Option<String>) {
+    pub fn resolve(
+        &mut self,
+        lookup: &impl Fn(Placeholder) -> Option<String>,
+    ) -> Result<(), GraphError> {
         for ix in self.index.values() {
-            placeholder::resolve(&mut self.graph[*ix].desired, lookup);
+            let r = &mut self.graph[*ix];
+            r.desired = r
+                .desired
+                .resolved(&r.address.name, lookup)
+                .map_err(GraphError::Unfit)?;
         }
+        Ok(())
     }
 }

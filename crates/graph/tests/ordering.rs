@@ -1,6 +1,9 @@
 //! Every "must exist first" edge, asserted exactly, and the apply order they imply.
 
 use ctrail_graph::build;
+use ctrail_kinds::cloudtrail::trail::Trail;
+use ctrail_kinds::monitoring::metric_alarm::MetricAlarm;
+use ctrail_kinds::s3::{encryption::Encryption, policy::BucketPolicy};
 use ctrail_model::{Address, EdgeReason, Placeholder, ResourceKind as K};
 
 const FULL: &str = r#"
@@ -191,17 +194,15 @@ fn minimal_spec_has_no_kms_or_sns_and_default_names() {
             .any(|r| matches!(r.address.kind, K::KmsKeyPolicy | K::SnsTopic))
     );
     assert_eq!(g.placeholders(), vec![Placeholder::AccountId]);
-    let trail = g.get(&a(K::Trail, "t1-trail")).expect("trail");
+    let trail = g.want::<Trail>("t1-trail").expect("trail");
     assert_eq!(
-        trail.desired["cloud_watch_logs_log_group_arn"],
-        "arn:aws:logs:eu-west-1:${account_id}:log-group:CloudTrail/APILogs:*"
+        trail.cloud_watch_logs_log_group_arn.as_deref(),
+        Some("arn:aws:logs:eu-west-1:${account_id}:log-group:CloudTrail/APILogs:*")
     );
-    assert_eq!(trail.desired["is_multi_region_trail"], true);
-    assert_eq!(trail.desired["enable_log_file_validation"], true);
-    let enc = g
-        .get(&a(K::S3BucketEncryption, "b1-logs"))
-        .expect("encryption");
-    assert_eq!(enc.desired["sse_algorithm"], "AES256");
+    assert!(trail.is_multi_region_trail);
+    assert!(trail.enable_log_file_validation);
+    let enc = g.want::<Encryption>("b1-logs").expect("encryption");
+    assert_eq!(enc.sse_algorithm.as_deref(), Some("AES256"));
 }
 
 #[test]
@@ -210,9 +211,9 @@ fn account_guard_resolves_the_account_placeholder() {
         "version: 1\naccount_id: \"123456789012\"\nregion: us-east-1\ntrail: {name: t1-trail}\nbucket: {name: b1-logs}\n",
     );
     assert!(g.placeholders().is_empty());
-    let policy = g.get(&a(K::S3BucketPolicy, "b1-logs")).expect("policy");
+    let policy = g.want::<BucketPolicy>("b1-logs").expect("policy");
     assert_eq!(
-        policy.desired["policy"]["Statement"][1]["Resource"],
+        policy.policy["Statement"][1]["Resource"],
         "arn:aws:s3:::b1-logs/AWSLogs/123456789012/*"
     );
 }
@@ -226,8 +227,8 @@ fn without_cloudwatch_logs_there_is_no_role() {
         !g.resources()
             .any(|r| matches!(r.address.kind, K::IamRole | K::LogGroup))
     );
-    let trail = g.get(&a(K::Trail, "t1-trail")).expect("trail");
-    assert!(trail.desired["cloud_watch_logs_role_arn"].is_null());
+    let trail = g.want::<Trail>("t1-trail").expect("trail");
+    assert!(trail.cloud_watch_logs_role_arn.is_none());
 }
 
 #[test]
@@ -299,10 +300,10 @@ fn monitoring_waits_for_the_log_group_and_alarms_for_their_filter_and_topic() {
     // `alarm: false` leaves the filter without an alarm; an alarm with its own
     // actions does not notify the alert topic.
     assert!(g.get(&a(K::MetricAlarm, "QuietAlarm")).is_none());
-    let elsewhere = g.get(&a(K::MetricAlarm, "ElsewhereAlarm")).expect("alarm");
+    let elsewhere = g.want::<MetricAlarm>("ElsewhereAlarm").expect("alarm");
     assert_eq!(
-        elsewhere.desired["alarm_actions"],
-        serde_json::json!(["arn:aws:sns:us-east-1:123456789012:pager"])
+        elsewhere.alarm_actions,
+        vec!["arn:aws:sns:us-east-1:123456789012:pager"]
     );
     let order = apply_order(&g);
     let pos = |s: &str| order.iter().position(|o| o == s).expect(s);

@@ -2,7 +2,7 @@
 //! how the spec implies it, and its rules. The AWS side (read, put, delete)
 //! is `crate::aws::Api`.
 
-use ctrail_model::{Address, AttributeChange, EdgeReason, ResourceKind};
+use ctrail_model::{Address, AttributeChange, EdgeReason, ResourceKind, Variant};
 use ctrail_spec::Spec;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -169,10 +169,10 @@ pub enum Standing {
     Resource { prunable: bool },
 }
 
-/// Which `ResourceKind` a type is: said once, in the registry (`lib.rs`).
-pub trait Registered {
-    const KIND: ResourceKind;
-}
+/// A kind in the registry (`lib.rs`), which says once which `ResourceKind`
+/// the type is (`Variant::KIND`) and makes it one variant of
+/// [`crate::Attributes`].
+pub trait Registered: Variant<crate::Attributes> + Into<crate::Attributes> {}
 
 /// A resource kind: the type is its attributes, whose JSON form (serde) is
 /// what the differ compares and the plan shows.
@@ -193,6 +193,12 @@ pub trait Kind: Registered + Serialize + DeserializeOwned + Clone + Send + Sync 
     /// `new`, desired); `created`: the resource is new. Prices change: the
     /// note says where to check.
     fn billing(_change: &AttributeChange, _created: bool) -> Option<&'static str> {
+        None
+    }
+
+    /// ctrail's ownership tag as found on it (the trail it names), for the
+    /// kinds that hold tags (`TAGS_OF`, or the KMS key, which holds its own).
+    fn owner(&self) -> Option<&str> {
         None
     }
 

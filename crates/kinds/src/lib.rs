@@ -124,22 +124,38 @@ use ctrail_model::ResourceKind;
 use ctrail_spec::Spec;
 use serde_json::Value;
 
-/// A desired resource with its attributes as JSON (the graph's form).
-pub type DesiredValue = Desired<Value>;
+/// A desired resource with its typed attributes (the graph's form).
+pub type DesiredResource = Desired<Attributes>;
 
-/// A kind's attributes that do not pass between their typed and JSON forms.
+/// The live state of every resource of a graph, each as its kind's typed
+/// attributes, read one with `live.get::<Kind>(name)`:
+///
+/// ```
+/// use ctrail_kinds::{LiveState, cloudtrail::trail::Trail};
+/// let live = LiveState::default();
+/// assert_eq!(live.get::<Trail>("audit").map(|t| t.is_multi_region_trail), None);
+/// ```
+///
+/// A misspelt attribute does not compile (with JSON it read as absent):
+///
+/// ```compile_fail
+/// use ctrail_kinds::{LiveState, cloudtrail::trail::Trail};
+/// let live = LiveState::default();
+/// assert_eq!(live.get::<Trail>("audit").map(|t| t.is_multi_region_trial), None);
+/// ```
+pub type LiveState = ctrail_model::LiveState<Attributes>;
+/// One resource's live state: absent, or its typed attributes.
+pub type LiveResource = ctrail_model::LiveResource<Attributes>;
+/// What ctrail owns, with the typed attributes it last applied.
+pub type Ledger = ctrail_model::Ledger<Attributes>;
+/// What the reader learnt about ownership.
+pub type Ownership = ctrail_model::Ownership<Attributes>;
+
+/// A JSON value that is not the attributes of the kind it is given as (a
+/// key misspelt, missing or of the wrong type): read from a saved plan, a
+/// ledger, or a placeholder's substitution.
 #[derive(Debug, thiserror::Error)]
 pub enum AttributesError {
-    /// A desired value that has no JSON form.
-    #[error("{kind} {name}: {source}")]
-    Unwritable {
-        kind: ResourceKind,
-        name: String,
-        #[source]
-        source: serde_json::Error,
-    },
-    /// A JSON value that is not the kind's attributes (a key misspelt,
-    /// missing or of the wrong type).
     #[error("the attributes of {kind} {name} do not fit the kind: {source}")]
     Unfit {
         kind: ResourceKind,
@@ -149,22 +165,14 @@ pub enum AttributesError {
     },
 }
 
-fn values<T: Kind>(spec: &Spec, names: &Names<'_>) -> Result<Vec<DesiredValue>, AttributesError> {
+fn values<T: Kind>(spec: &Spec, names: &Names<'_>) -> Vec<DesiredResource> {
     T::desired(spec, names)
         .into_iter()
-        .map(|d| {
-            let value =
-                serde_json::to_value(&d.value).map_err(|source| AttributesError::Unwritable {
-                    kind: T::KIND,
-                    name: d.name.clone(),
-                    source,
-                })?;
-            Ok(Desired {
-                name: d.name,
-                value,
-                after: d.after,
-                audit_logs: d.audit_logs,
-            })
+        .map(|d| Desired {
+            name: d.name,
+            value: d.value.into(),
+            after: d.after,
+            audit_logs: d.audit_logs,
         })
         .collect()
 }
@@ -193,16 +201,98 @@ fn typed<T: Kind>(name: &str, v: &Value) -> Result<T, AttributesError> {
 
 macro_rules! registry {
     ($($variant:ident => $ty:ty,)*) => {
-        $(impl Registered for $ty {
+        /// Every kind's typed attributes, one variant per kind: what the
+        /// graph, the live state, the executor's jobs and the ledger hold.
+        /// Its JSON form (`to_json`, the kind's own without a tag, keys
+        /// sorted) is made by the differ, to compare and show values, and in
+        /// stored files.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum Attributes {
+            $($variant($ty),)*
+        }
+
+        $(impl ctrail_model::Variant<Attributes> for $ty {
             const KIND: ResourceKind = ResourceKind::$variant;
-        })*
+
+            fn of(a: &Attributes) -> Option<&Self> {
+                match a {
+                    Attributes::$variant(v) => Some(v),
+                    #[allow(unreachable_patterns)]
+                    _ => None,
+                }
+            }
+        }
+
+        impl From<$ty> for Attributes {
+            fn from(v: $ty) -> Attributes {
+                Attributes::$variant(v)
+            }
+        }
+
+        impl Registered for $ty {})*
+
+        impl Attributes {
+            /// The kind these attributes are.
+            pub fn kind(&self) -> ResourceKind {
+                match self {
+                    $(Attributes::$variant(_) => ResourceKind::$variant,)*
+                }
+            }
+
+            /// The attributes of the resource at `address` from their JSON
+            /// form; an error naming the resource and the field when they
+            /// are not its kind's.
+            pub fn from_json(
+                address: &ctrail_model::Address,
+                v: &Value,
+            ) -> Result<Attributes, AttributesError> {
+                match address.kind {
+                    $(ResourceKind::$variant => {
+                        typed::<$ty>(&address.name, v).map(Attributes::$variant)
+                    })*
+                }
+            }
+
+            /// Notes for a reviewer on creating a resource with these
+            /// attributes (`Kind::on_create`).
+            pub fn on_create(&self) -> Vec<String> {
+                match self {
+                    $(Attributes::$variant(v) => v.on_create(),)*
+                }
+            }
+
+            /// The JSON form the differ compares and a plan shows: the
+            /// kind's own attributes, as serde writes them (keys sorted).
+            pub fn to_json(&self) -> Value {
+                let written = match self {
+                    $(Attributes::$variant(v) => serde_json::to_value(v),)*
+                };
+                // Every kind's attributes are strings, numbers, booleans,
+                // lists, string-keyed maps and JSON values, which serde_json
+                // always writes (a unit test writes every kind's).
+                written.unwrap_or_else(|e| {
+                    unreachable!("{} attributes have no JSON form: {e}", self.kind())
+                })
+            }
+
+            /// ctrail's ownership tag as found on it (`Kind::owner`).
+            pub fn owner(&self) -> Option<&str> {
+                match self {
+                    $(Attributes::$variant(v) => v.owner(),)*
+                }
+            }
+
+            /// Notes for a reviewer on a resource as it is live with these
+            /// attributes (`Kind::on_live`).
+            pub fn on_live(&self) -> Vec<String> {
+                match self {
+                    $(Attributes::$variant(v) => v.on_live(),)*
+                }
+            }
+        }
 
         /// Every resource of `kind` the spec implies.
-        pub fn desired(
-            kind: ResourceKind,
-            spec: &Spec,
-            names: &Names<'_>,
-        ) -> Result<Vec<DesiredValue>, AttributesError> {
+        pub fn desired(kind: ResourceKind, spec: &Spec, names: &Names<'_>) -> Vec<DesiredResource> {
             match kind {
                 $(ResourceKind::$variant => values::<$ty>(spec, names),)*
             }
@@ -240,37 +330,13 @@ macro_rules! registry {
             }
         }
 
-        /// Notes for a reviewer on creating the `kind` resource `name` with
-        /// these attributes; an error when they are not the kind's.
-        pub fn on_create(
-            kind: ResourceKind,
-            name: &str,
-            desired: &Value,
-        ) -> Result<Vec<String>, AttributesError> {
-            match kind {
-                $(ResourceKind::$variant => typed::<$ty>(name, desired).map(|t| t.on_create()),)*
-            }
-        }
-
-        /// Notes for a reviewer on the `kind` resource `name` as it is live;
-        /// an error when its attributes are not the kind's.
-        pub fn on_live(
-            kind: ResourceKind,
-            name: &str,
-            live: &Value,
-        ) -> Result<Vec<String>, AttributesError> {
-            match kind {
-                $(ResourceKind::$variant => typed::<$ty>(name, live).map(|t| t.on_live()),)*
-            }
-        }
-
         #[cfg(feature = "aws")]
         /// The live state of the named resources of `kind`.
         pub async fn read(
             kind: ResourceKind,
             rcx: &aws::ReadCx<'_>,
             names: &[String],
-        ) -> Result<Vec<(ctrail_model::Address, ctrail_model::LiveResource)>, aws::ReadError> {
+        ) -> Result<Vec<(ctrail_model::Address, LiveResource)>, aws::ReadError> {
             match kind {
                 // Boxed: each kind's read is a large future; one inline per
                 // kind of the registry would overflow a thread's stack.
@@ -306,7 +372,7 @@ macro_rules! registry {
         pub async fn act(
             kind: ResourceKind,
             cx: &aws::Cx<'_>,
-            step: &aws::Step<'_, Value>,
+            step: &aws::Step<'_, Attributes>,
         ) -> Result<&'static str, aws::CallError> {
             match kind {
                 $(ResourceKind::$variant => Box::pin(dispatch::act::<$ty>(cx, step)).await,)*
@@ -346,6 +412,36 @@ registry! {
     MetricAlarm => monitoring::metric_alarm::MetricAlarm,
     SnsSubscription => sns::subscription::Subscription,
     QueryDefinition => monitoring::query_definition::QueryDefinition,
+}
+
+/// Written as their JSON form (`to_json`): the live state as `ctrail live`
+/// shows it, the ledger as stored.
+impl serde::Serialize for Attributes {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_json().serialize(s)
+    }
+}
+
+impl Attributes {
+    /// The placeholders (values only AWS knows) these attributes hold.
+    pub fn placeholders(&self) -> Vec<ctrail_model::Placeholder> {
+        ctrail_model::placeholder::used_in(&self.to_json())
+    }
+
+    /// These attributes of the resource `name` with each placeholder
+    /// `lookup` knows filled in.
+    pub fn resolved(
+        &self,
+        name: &str,
+        lookup: &impl Fn(ctrail_model::Placeholder) -> Option<String>,
+    ) -> Result<Attributes, AttributesError> {
+        if self.placeholders().is_empty() {
+            return Ok(self.clone());
+        }
+        let mut v = self.to_json();
+        ctrail_model::placeholder::resolve(&mut v, lookup);
+        Attributes::from_json(&ctrail_model::Address::new(self.kind(), name), &v)
+    }
 }
 
 /// Resources on their own: the ones ctrail owns, adopts and lists in its
@@ -389,48 +485,48 @@ pub(crate) fn required<'a, T: ?Sized>(
 
 #[cfg(feature = "aws")]
 mod dispatch {
-    use ctrail_model::{ActionKind, Address, LiveResource};
-    use serde_json::Value;
+    use ctrail_model::{ActionKind, Address};
 
     use crate::aws::{Api, CallError, Cx, ReadCx, ReadError, Step, refuse};
+    use crate::{Attributes, LiveResource};
 
     pub(crate) async fn read<T: Api>(
         rcx: &ReadCx<'_>,
         names: &[String],
     ) -> Result<Vec<(Address, LiveResource)>, ReadError> {
-        T::read(rcx, names)
+        Ok(T::read(rcx, names)
             .await?
             .into_iter()
             .map(|(name, live)| {
-                let observed = match live {
+                let found = match live {
                     None => LiveResource::Absent,
-                    Some(v) => {
-                        LiveResource::Present(serde_json::to_value(&v).map_err(|e| {
-                            ReadError::Unexpected(format!("{} {name}: {e}", T::KIND))
-                        })?)
-                    }
+                    Some(v) => LiveResource::Present(v.into()),
                 };
-                Ok((Address::new(T::KIND, name), observed))
+                (Address::new(T::KIND, name), found)
             })
-            .collect()
+            .collect())
     }
 
     pub(crate) async fn act<T: Api>(
         cx: &Cx<'_>,
-        step: &Step<'_, Value>,
+        step: &Step<'_, Attributes>,
     ) -> Result<&'static str, CallError> {
-        // The plan's attributes must be exactly the kind's: a misspelt or
-        // missing key is refused here, never sent to AWS as a default.
-        let want: T = serde_json::from_value(step.want.clone()).map_err(|e| {
-            refuse(
+        // The job's attributes are the kind's own, typed end to end.
+        let Some(want) = T::of(&step.want) else {
+            return Err(refuse(
                 "ctrail",
-                format!("the attributes of {} do not fit the kind: {e}", T::KIND),
-            )
-        })?;
+                format!(
+                    "the attributes given for {} {} are {}'s",
+                    T::KIND,
+                    step.name,
+                    step.want.kind()
+                ),
+            ));
+        };
         let step = Step {
             name: step.name,
             kind: step.kind,
-            want,
+            want: want.clone(),
             changes: step.changes,
         };
         match step.kind {
@@ -510,8 +606,11 @@ mod tests {
     #[test]
     fn attributes_missing_a_field_are_an_error_not_a_default() {
         use serde_json::json;
+        let of = |kind, value: &Value| {
+            Attributes::from_json(&ctrail_model::Address::new(kind, "x"), value)
+        };
         let unfit = |kind, value: Value| {
-            let e = on_live(kind, "x", &value).expect_err("refused");
+            let e = of(kind, &value).expect_err("refused");
             assert!(matches!(e, AttributesError::Unfit { .. }), "{e}");
             e.to_string()
         };
@@ -544,12 +643,43 @@ mod tests {
                 json!({"retention_in_days": 90}),
             ),
         ] {
-            assert_eq!(
-                on_live(kind, "x", &value).expect("fits"),
-                Vec::<String>::new()
-            );
-            assert!(on_create(kind, "x", &value).is_ok());
+            let typed = of(kind, &value).expect("fits");
+            assert_eq!(typed.kind(), kind);
+            assert_eq!(typed.on_live(), Vec::<String>::new());
+            // Their JSON form is what was read.
+            assert_eq!(typed.to_json(), value);
         }
+    }
+
+    /// Every desired value of every shipped spec has a JSON form that reads
+    /// back as the same typed value (a ledger or a saved plan holds it so).
+    #[test]
+    fn every_kinds_attributes_write_json_and_read_back() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../specs");
+        let mut kinds = std::collections::BTreeSet::new();
+        for entry in std::fs::read_dir(dir).expect("specs") {
+            let path = entry.expect("entry").path();
+            let text = std::fs::read_to_string(&path).expect("spec text");
+            let spec = ctrail_spec::parse(&path.display().to_string(), &text)
+                .expect("a shipped spec")
+                .spec;
+            let names = Names::of(&spec);
+            for kind in ResourceKind::ALL {
+                for d in desired(kind, &spec, &names) {
+                    let address = ctrail_model::Address::new(kind, &d.name);
+                    let json = d.value.to_json();
+                    let back = Attributes::from_json(&address, &json).expect("reads back");
+                    assert_eq!(back, d.value, "{address}");
+                    assert_eq!(serde_json::to_value(&back).expect("written"), json);
+                    kinds.insert(kind);
+                }
+            }
+        }
+        assert!(
+            kinds.len() >= 25,
+            "the shipped specs imply {} kinds",
+            kinds.len()
+        );
     }
 
     #[test]

@@ -83,6 +83,10 @@ where
 {
     const TAGS_OF: Option<ctrail_model::ResourceKind> = Some(R::KIND);
 
+    fn owner(&self) -> Option<&str> {
+        self.owner.as_deref()
+    }
+
     fn desired(spec: &Spec, names: &Names<'_>) -> Vec<Desired<Self>> {
         let on = R::desired(spec, names).into_iter();
         on.map(|r| Desired::new(r.name, Tags::new(spec.tags.clone())).part_of(R::KIND))

@@ -10,8 +10,8 @@ pub mod ownership;
 pub mod placeholder;
 mod plan;
 
-pub use address::{Address, EdgeReason, ResourceKind};
-pub use live::{LiveContext, LiveResource, LiveState};
+pub use address::{Address, AddressError, EdgeReason, ResourceKind};
+pub use live::{LiveContext, LiveResource, LiveState, Variant};
 pub use ownership::{Ledger, OWNER_TAG, Ownership};
 pub use placeholder::Placeholder;
 pub use plan::{

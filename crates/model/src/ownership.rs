@@ -8,7 +8,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use crate::{Action, ActionKind, Address};
 
@@ -23,18 +22,50 @@ pub fn ledger_key(trail: &str) -> String {
 
 /// The ledger: every resource (not its settings, which go with it) that
 /// ctrail created or adopted for one trail, with the attributes it last
-/// applied, so a resource the spec dropped can still be found and deleted.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct Ledger {
+/// applied (`A`: the kinds' typed attributes; their JSON form in the stored
+/// object), so a resource the spec dropped can still be found and deleted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ledger<A> {
     pub format: u32,
     pub trail: String,
-    pub owned: BTreeMap<Address, Value>,
+    pub owned: BTreeMap<Address, A>,
 }
 
-impl Ledger {
+impl<A> Default for Ledger<A> {
+    fn default() -> Self {
+        Ledger {
+            format: 0,
+            trail: String::new(),
+            owned: BTreeMap::new(),
+        }
+    }
+}
+
+impl<A: Clone> Ledger<A> {
     pub const FORMAT: u32 = 1;
 
-    pub fn new(trail: &str) -> Ledger {
+    /// The same ledger with each resource's attributes turned by `f`, or
+    /// the first error `f` gives.
+    pub fn try_map<B, E>(
+        self,
+        mut f: impl FnMut(&Address, A) -> Result<B, E>,
+    ) -> Result<Ledger<B>, E> {
+        let owned = self
+            .owned
+            .into_iter()
+            .map(|(address, a)| {
+                let b = f(&address, a)?;
+                Ok((address, b))
+            })
+            .collect::<Result<_, E>>()?;
+        Ok(Ledger {
+            format: self.format,
+            trail: self.trail,
+            owned,
+        })
+    }
+
+    pub fn new(trail: &str) -> Ledger<A> {
         Ledger {
             format: Self::FORMAT,
             trail: trail.to_owned(),
@@ -49,9 +80,9 @@ impl Ledger {
     pub fn after<'a>(
         &self,
         completed: impl IntoIterator<Item = &'a Action>,
-        desired: impl Fn(&Address) -> Option<Value>,
+        desired: impl Fn(&Address) -> Option<A>,
         tracked: impl Fn(&Address) -> bool,
-    ) -> Ledger {
+    ) -> Ledger<A> {
         let mut next = self.clone();
         next.format = Self::FORMAT;
         for a in completed {
@@ -81,10 +112,10 @@ impl Ledger {
 }
 
 /// What the reader learnt about ownership.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
-pub struct Ownership {
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ownership<A> {
     /// The ledger as read (empty when there is none yet).
-    pub ledger: Ledger,
+    pub ledger: Ledger<A>,
     /// Resources carrying ctrail's tag for this trail.
     pub tagged: BTreeSet<Address>,
     /// Resources found beside ctrail's (on the trail's log group, say)
@@ -92,7 +123,17 @@ pub struct Ownership {
     pub unmanaged: BTreeSet<Address>,
 }
 
-impl Ownership {
+impl<A> Default for Ownership<A> {
+    fn default() -> Self {
+        Ownership {
+            ledger: Ledger::default(),
+            tagged: BTreeSet::new(),
+            unmanaged: BTreeSet::new(),
+        }
+    }
+}
+
+impl<A> Ownership<A> {
     /// ctrail created or adopted it.
     pub fn owns(&self, address: &Address) -> bool {
         self.ledger.owned.contains_key(address) || self.tagged.contains(address)
@@ -120,16 +161,19 @@ mod tests {
         let f = Address::new(ResourceKind::MetricFilter, "f");
         let g = Address::new(ResourceKind::MetricFilter, "g");
         let h = Address::new(ResourceKind::MetricFilter, "h");
-        let mut before = Ledger::new("t");
-        before.owned.insert(g.clone(), Value::from(1));
+        let mut before: Ledger<u32> = Ledger::new("t");
+        before.owned.insert(g.clone(), 1);
         let done = [
             action(ActionKind::Create, &f),
             action(ActionKind::Delete, &g),
             action(ActionKind::Update, &h),
         ];
-        let after = before.after(&done, |_| Some(Value::from(2)), |_| true);
+        let after = before.after(&done, |_| Some(2), |_| true);
         assert_eq!(after.owned.keys().collect::<Vec<_>>(), vec![&f]);
         let json = serde_json::to_string(&after).expect("serialise");
-        assert_eq!(serde_json::from_str::<Ledger>(&json).expect("parse"), after);
+        assert_eq!(
+            serde_json::from_str::<Ledger<u32>>(&json).expect("parse"),
+            after
+        );
     }
 }

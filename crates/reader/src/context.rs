@@ -11,13 +11,11 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use ctrail_graph::ResourceGraph;
+use ctrail_kinds::Attributes;
 use ctrail_kinds::aws::{Clients, KeyForms, Pending, ReadError, Resolved};
-use ctrail_model::{Address, Placeholder};
+use ctrail_model::{Address, LiveContext, Placeholder};
 use ctrail_spec::Spec;
 use futures::FutureExt;
-use serde_json::Value;
-
-use crate::LiveContext;
 
 pub(crate) fn start<'a>(
     clients: &'a Clients,
@@ -26,14 +24,16 @@ pub(crate) fn start<'a>(
 ) -> Pending<'a> {
     async move {
         let (context, keys) = resolve(clients, spec, graph).await?;
-        let desired: BTreeMap<Address, Value> = graph
+        let desired: BTreeMap<Address, Attributes> = graph
             .resources()
             .map(|r| {
-                let mut v = r.desired.clone();
-                ctrail_model::placeholder::resolve(&mut v, &|p| context.value(p));
-                (r.address.clone(), v)
+                let v = r
+                    .desired
+                    .resolved(&r.address.name, &|p| context.value(p))
+                    .map_err(|e| ReadError::Unexpected(e.to_string()))?;
+                Ok((r.address.clone(), v))
             })
-            .collect();
+            .collect::<Result<_, ReadError>>()?;
         Ok(Arc::new(Resolved {
             context,
             keys,

@@ -15,11 +15,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use ctrail_graph::ResourceGraph;
 use ctrail_kinds::aws::{Clients, ReadCx, ReadError};
+use ctrail_kinds::{Attributes, Ledger, LiveResource, LiveState, Ownership};
 use ctrail_model::{Address, Placeholder, ResourceKind};
 use ctrail_spec::Spec;
-use serde_json::Value;
-
-pub use ctrail_model::{Ledger, LiveContext, LiveResource, LiveState, OWNER_TAG, Ownership};
 
 /// Reads the live state of every resource in `graph` and returns it with the
 /// graph's placeholders resolved.
@@ -32,7 +30,7 @@ pub async fn read(
     spec: &Spec,
     graph: &ResourceGraph,
 ) -> Result<(LiveState, ResourceGraph), ReadError> {
-    let desired: BTreeMap<Address, Value> = graph
+    let desired: BTreeMap<Address, Attributes> = graph
         .resources()
         .map(|r| (r.address.clone(), r.desired.clone()))
         .collect();
@@ -84,7 +82,9 @@ pub async fn read(
     }
     tracing::debug!(resources = resources.len(), "live state read");
     let mut resolved = graph.clone();
-    resolved.resolve(&|p| ready.context.value(p));
+    resolved
+        .resolve(&|p| ready.context.value(p))
+        .map_err(|e| ReadError::Unexpected(e.to_string()))?;
     let mut context = ready.context.clone();
     match organization {
         Ok(id) => context.organization_id = context.organization_id.or(id),
@@ -106,12 +106,12 @@ pub async fn read(
 async fn dropped(
     clients: &Clients,
     spec: &Spec,
-    desired: &BTreeMap<Address, Value>,
+    desired: &BTreeMap<Address, Attributes>,
     cx: ctrail_kinds::aws::Pending<'_>,
 ) -> Result<(Ledger, BTreeMap<Address, LiveResource>), ReadError> {
     let ledger =
         ctrail_kinds::aws::ledger::read(clients, &spec.bucket.name, &spec.trail.name).await?;
-    let gone: BTreeMap<Address, Value> = ledger
+    let gone: BTreeMap<Address, Attributes> = ledger
         .owned
         .iter()
         .filter(|(a, _)| ctrail_kinds::prunable(a.kind) && !desired.contains_key(*a))
@@ -155,15 +155,12 @@ fn tagged(resources: &BTreeMap<Address, LiveResource>, trail: &str) -> BTreeSet<
     resources
         .iter()
         .filter_map(|(address, observed)| {
-            let LiveResource::Present(v) = observed else {
-                return None;
-            };
+            let v = observed.present()?;
             let owner = ResourceKind::ALL
                 .into_iter()
                 .find(|k| ctrail_kinds::tags_of(*k) == Some(address.kind))?;
-            // The tags kind keeps ctrail's tag apart, as `_owner`.
-            (v.get("_owner").and_then(Value::as_str) == Some(trail))
-                .then(|| Address::new(owner, &address.name))
+            // The tags kind keeps ctrail's tag apart.
+            (v.owner() == Some(trail)).then(|| Address::new(owner, &address.name))
         })
         .collect()
 }

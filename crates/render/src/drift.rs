@@ -22,13 +22,26 @@ fn drift_effect(e: Effect) -> &'static str {
 /// One attribute that drifted; a policy document also lists its drift
 /// statement by statement (`statements`: added, removed or changed, by Sid).
 fn change(kind: ResourceKind, c: &AttributeChange) -> Value {
-    let mut v = json!({"path": c.path, "live": c.old, "desired": c.new});
-    if let (Some(old), Some(new)) = (&c.old, &c.new)
-        && ctrail_differ::meaning::is_policy(kind, &c.path)
-    {
-        v["statements"] = json!(statements::diff(old, new));
+    #[derive(serde::Serialize)]
+    struct Drifted<'a> {
+        path: &'a str,
+        live: &'a Option<Value>,
+        desired: &'a Option<Value>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        statements: Option<Vec<statements::StatementChange>>,
     }
-    v
+    let statements = match (&c.old, &c.new) {
+        (Some(old), Some(new)) if ctrail_differ::meaning::is_policy(kind, &c.path) => {
+            Some(statements::diff(old, new))
+        }
+        _ => None,
+    };
+    json!(Drifted {
+        path: &c.path,
+        live: &c.old,
+        desired: &c.new,
+        statements,
+    })
 }
 
 /// A policy's drift in a table cell: the statements that differ.

@@ -16,12 +16,38 @@ use futures::future::join_all;
 
 use ctrail_graph::{Resource, ResourceGraph};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-use ctrail_model::{LiveResource, LiveState};
+use ctrail_kinds::LiveState;
+use ctrail_kinds::aws::ReadError;
+use ctrail_kinds::monitoring::{metric_alarm::MetricAlarm, metric_filter::MetricFilter};
 
 use crate::evidence::{
     AlarmTopic, Delivered, Delivery, Evidence, FilterTest, Reading, RegionView, Seen, TrailStatus,
 };
+
+/// What stops the evidence from being gathered: a read AWS refused or
+/// failed, or a spec whose graph cannot be built. Cloned, so that a read
+/// several steps wait for (the account) can report to each.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum GatherError {
+    #[error("{0}")]
+    Read(Arc<ReadError>),
+    #[error("building the graph: {0}")]
+    Graph(Arc<ctrail_graph::GraphError>),
+}
+
+impl From<ReadError> for GatherError {
+    fn from(e: ReadError) -> Self {
+        GatherError::Read(Arc::new(e))
+    }
+}
+
+impl GatherError {
+    fn graph(e: ctrail_graph::GraphError) -> Self {
+        GatherError::Graph(Arc::new(e))
+    }
+}
 
 /// The newest of a delivery: what, and when.
 type Latest = (String, i64);
@@ -50,8 +76,8 @@ fn prefix(spec: &Spec, account: &str, kind: &str, region: &str, day: &str) -> St
     }
 }
 
-async fn trail_status(c: &Clients, name: &str) -> Result<Option<TrailStatus>, String> {
-    let got = trail::status(c, name).await.map_err(|e| e.to_string())?;
+async fn trail_status(c: &Clients, name: &str) -> Result<Option<TrailStatus>, GatherError> {
+    let got = trail::status(c, name).await?;
     Ok(got.map(|s| TrailStatus {
         is_logging: s.is_logging,
         latest_delivery_time: s.latest_delivery_time,
@@ -65,15 +91,13 @@ async fn view(
     home: &str,
     region: &str,
     trail: &str,
-) -> Result<RegionView, String> {
+) -> Result<RegionView, GatherError> {
     let there = Connection {
         region: Some(region.to_owned()),
         ..conn.clone()
     };
     let c = Clients::connect(&there, home).await;
-    let found = trail::describe_named(&c, trail)
-        .await
-        .map_err(|e| e.to_string())?;
+    let found = trail::describe_named(&c, trail).await?;
     let seen = found.map(|t| Seen {
         multi_region: t.trail.is_multi_region_trail,
         home_region: Some(t.trail.home_region).filter(|r| !r.is_empty()),
@@ -90,11 +114,9 @@ async fn stream(
     group_name: &str,
     account: &str,
     region: &str,
-) -> Result<Option<Latest>, String> {
+) -> Result<Option<Latest>, GatherError> {
     let name = format!("{account}_CloudTrail_{region}");
-    let at = group::newest_event(c, group_name, &name)
-        .await
-        .map_err(|e| e.to_string())?;
+    let at = group::newest_event(c, group_name, &name).await?;
     Ok(at.map(|at| (format!("{group_name}:{name}"), at)))
 }
 
@@ -104,7 +126,7 @@ async fn stream(
 fn as_live(graph: &ResourceGraph, live: &LiveState) -> ResourceGraph {
     let mut out = ResourceGraph::default();
     for r in graph.resources() {
-        if let Some(LiveResource::Present(v)) = live.resources.get(&r.address) {
+        if let Some(v) = live.present(&r.address) {
             let now = Resource {
                 desired: v.clone(),
                 ..r.clone()
@@ -129,19 +151,16 @@ struct Judged {
 /// CloudWatch, for alarms) relies on that the live documents refuse (the
 /// preflight on the account as it is), and each metric filter's live
 /// pattern tested on its sample event.
-async fn judged(c: &Clients, spec: &Spec) -> Result<Judged, String> {
-    let graph = ctrail_graph::build(spec).map_err(|e| format!("building the graph: {e}"))?;
-    let (live, resolved) = ctrail_reader::read(c, spec, &graph)
-        .await
-        .map_err(|e| e.to_string())?;
+async fn judged(c: &Clients, spec: &Spec) -> Result<Judged, GatherError> {
+    let graph = ctrail_graph::build(spec).map_err(GatherError::graph)?;
+    let (live, resolved) = ctrail_reader::read(c, spec, &graph).await?;
     let now = as_live(&resolved, &live);
     let judged = ctrail_differ::preflight::judge_all(&now, &live, &spec.partition);
     let with_samples = spec.monitoring.metric_filters.iter().filter_map(|f| {
         let sample = f.sample_event.clone()?;
-        let live_filter = live.present(ctrail_model::ResourceKind::MetricFilter, &f.name);
-        let pattern = live_filter
-            .and_then(|v| v["filter_pattern"].as_str())
-            .map(str::to_owned);
+        let pattern = live
+            .get::<MetricFilter>(&f.name)
+            .map(|v| v.filter_pattern.clone());
         Some(test_filter(c, &f.name, sample, pattern))
     });
     let filters = join_all(with_samples)
@@ -150,20 +169,12 @@ async fn judged(c: &Clients, spec: &Spec) -> Result<Judged, String> {
         .collect::<Result<_, _>>()?;
     // Every topic a live alarm notifies, with the alarms that notify it.
     let mut notified: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (address, observed) in &live.resources {
-        if let (ctrail_model::ResourceKind::MetricAlarm, LiveResource::Present(v)) =
-            (address.kind, observed)
-        {
-            let actions = v["alarm_actions"].as_array().into_iter().flatten();
-            for arn in actions
-                .filter_map(|a| a.as_str())
-                .filter(|a| a.contains(":sns:"))
-            {
-                notified
-                    .entry(arn.to_owned())
-                    .or_default()
-                    .push(address.name.clone());
-            }
+    for (name, alarm) in live.all::<MetricAlarm>() {
+        for arn in alarm.alarm_actions.iter().filter(|a| a.contains(":sns:")) {
+            notified
+                .entry(arn.clone())
+                .or_default()
+                .push(name.to_owned());
         }
     }
     let topics = join_all(
@@ -188,10 +199,8 @@ async fn alarm_topic(
     c: &Clients,
     topic_arn: String,
     alarms: Vec<String>,
-) -> Result<AlarmTopic, String> {
-    let listed = subscription::of_topic(c, &topic_arn)
-        .await
-        .map_err(|e| e.to_string())?;
+) -> Result<AlarmTopic, GatherError> {
+    let listed = subscription::of_topic(c, &topic_arn).await?;
     let subscriptions = listed.map(|subs| {
         subs.into_iter()
             .map(|s| {
@@ -213,12 +222,10 @@ async fn test_filter(
     name: &str,
     sample_event: serde_json::Value,
     pattern: Option<String>,
-) -> Result<FilterTest, String> {
+) -> Result<FilterTest, GatherError> {
     let matched = match &pattern {
         None => false,
-        Some(p) => metric_filter::matches(c, p, sample_event.to_string())
-            .await
-            .map_err(|e| e.to_string())?,
+        Some(p) => metric_filter::matches(c, p, sample_event.to_string()).await?,
     };
     Ok(FilterTest {
         name: name.to_owned(),
@@ -231,16 +238,20 @@ async fn test_filter(
 /// Harmless read calls (ListTrails, GetCallerIdentity) in each of
 /// `regions`, so that fresh management events exist there to be delivered
 /// (seed 000, step 8: events in at least two other regions).
-pub async fn generate(conn: &Connection, home: &str, regions: &[String]) -> Result<(), String> {
+pub async fn generate(
+    conn: &Connection,
+    home: &str,
+    regions: &[String],
+) -> Result<(), GatherError> {
     let calls = regions.iter().map(|region| async move {
         let there = Connection {
             region: Some(region.clone()),
             ..conn.clone()
         };
         let c = Clients::connect(&there, home).await;
-        trail::list_trails(&c).await.map_err(|e| e.to_string())?;
-        account_id(&c).await.map_err(|e| e.to_string())?;
-        Ok::<_, String>(())
+        trail::list_trails(&c).await?;
+        account_id(&c).await?;
+        Ok::<_, GatherError>(())
     });
     join_all(calls).await.into_iter().collect()
 }
@@ -253,11 +264,11 @@ pub async fn gather(
     spec: &Spec,
     regions: &[String],
     at: i64,
-) -> Result<(Evidence, LiveState), String> {
+) -> Result<(Evidence, LiveState), GatherError> {
     let home = spec.region.as_str();
     let trail = spec.trail.name.as_str();
     let c = Clients::connect(conn, home).await;
-    let account = async { account_id(&c).await.map_err(|e| e.to_string()) }.shared();
+    let account = async { account_id(&c).await.map_err(GatherError::from) }.shared();
     let others: Vec<&String> = regions.iter().filter(|r| *r != home).collect();
     let days = recent_days(at);
     let delivered = |delivery: Delivery, kind: &'static str| {
@@ -271,10 +282,8 @@ pub async fn gather(
                     .iter()
                     .map(|d| prefix(spec, &account, kind, region, d))
                     .collect();
-                let latest = bucket::newest_object(c, &spec.bucket.name, &prefixes)
-                    .await
-                    .map_err(|e| e.to_string())?;
-                Ok::<_, String>(Delivered {
+                let latest = bucket::newest_object(c, &spec.bucket.name, &prefixes).await?;
+                Ok::<_, GatherError>(Delivered {
                     kind: delivery,
                     region: region.clone(),
                     latest,
@@ -290,7 +299,7 @@ pub async fn gather(
                 Some(l) => stream(c, &l.log_group, &account.await?, region).await?,
                 None => None,
             };
-            Ok::<_, String>(Delivered {
+            Ok::<_, GatherError>(Delivered {
                 kind: Delivery::LogEvent,
                 region: region.clone(),
                 latest,

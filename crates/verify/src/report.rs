@@ -5,10 +5,23 @@
 
 use std::fmt::Write;
 
-use ctrail_model::{LiveState, ResourceKind as K};
+use ctrail_kinds::LiveState;
+use ctrail_kinds::cloudtrail::{
+    event_selectors::EventSelectors, insight_selectors::InsightSelectors, tags::TrailTags,
+    trail::Trail,
+};
+use ctrail_kinds::iam::{role::Role, role_policy::RolePolicy, role_tags::RoleTags};
+use ctrail_kinds::logs::{group::LogGroup, retention::Retention, tags::LogGroupTags};
+use ctrail_kinds::monitoring::{metric_alarm::MetricAlarm, metric_filter::MetricFilter};
+use ctrail_kinds::s3::{
+    bucket::Bucket, encryption::Encryption, lifecycle::Lifecycle, logging::Logging,
+    ownership_controls::OwnershipControls, public_access_block::PublicAccessBlock,
+    tags::BucketTags, versioning::Versioning,
+};
+use ctrail_kinds::tags::Tags;
 use ctrail_spec::Spec;
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::checks::{Check, Status, overall, when};
 use crate::evidence::Evidence;
@@ -58,12 +71,20 @@ fn shown(v: Option<&Value>) -> String {
     }
 }
 
-fn tags(v: Option<&Value>) -> String {
-    let pairs = v.and_then(|t| t["tags"].as_object());
-    let pairs: Vec<String> = pairs
+/// A live text attribute in words (`not set` when absent).
+fn text(v: Option<&str>) -> String {
+    v.map_or_else(|| "not set".into(), str::to_owned)
+}
+
+fn yes_no(v: Option<bool>) -> String {
+    shown(v.map(Value::Bool).as_ref())
+}
+
+fn tags<R>(v: Option<&Tags<R>>) -> String {
+    let pairs: Vec<String> = v
         .into_iter()
-        .flatten()
-        .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+        .flat_map(|t| &t.tags)
+        .map(|(k, v)| format!("{k}={v}"))
         .collect();
     if pairs.is_empty() {
         "none".into()
@@ -77,8 +98,9 @@ pub fn build(spec: &Spec, ev: &Evidence, live: &LiveState, checks: &[Check]) -> 
     let account = &ev.read.account_id;
     let p = &spec.partition;
     let home = &ev.read.home_region;
-    let trail = live.present(K::Trail, &t.name);
-    let attr = |k: &str| shown(trail.and_then(|v| v.get(k)));
+    let trail = live.get::<Trail>(&t.name);
+    let flag = |f: fn(&Trail) -> bool| yes_no(trail.map(f));
+    let set = |f: fn(&Trail) -> Option<&str>| text(trail.and_then(f));
     let mut sections = Vec::new();
 
     let mut s = Section::new("Trail configuration");
@@ -87,16 +109,19 @@ pub fn build(spec: &Spec, ev: &Evidence, live: &LiveState, checks: &[Check]) -> 
         format!("arn:{p}:cloudtrail:{home}:{account}:trail/{}", t.name),
     );
     s.fact("Home region", home.clone());
-    s.fact("Multi-region", attr("is_multi_region_trail"));
+    s.fact("Multi-region", flag(|t| t.is_multi_region_trail));
     s.fact(
         "Global service events (IAM, STS, CloudFront)",
-        attr("include_global_service_events"),
+        flag(|t| t.include_global_service_events),
     );
-    s.fact("Log file validation", attr("enable_log_file_validation"));
-    s.fact("KMS encryption (key)", attr("kms_key_id"));
-    s.fact("Organization trail", attr("is_organization_trail"));
-    s.fact("SNS notifications", attr("sns_topic_name"));
-    s.fact("Tags", tags(live.present(K::TrailTags, &t.name)));
+    s.fact(
+        "Log file validation",
+        flag(|t| t.enable_log_file_validation),
+    );
+    s.fact("KMS encryption (key)", set(|t| t.kms_key_id.as_deref()));
+    s.fact("Organization trail", flag(|t| t.is_organization_trail));
+    s.fact("SNS notifications", set(|t| t.sns_topic_name.as_deref()));
+    s.fact("Tags", tags(live.get::<TrailTags>(&t.name)));
     if let Some(status) = &ev.status {
         s.fact("Logging", if status.is_logging { "on" } else { "OFF" });
         s.fact(
@@ -104,15 +129,18 @@ pub fn build(spec: &Spec, ev: &Evidence, live: &LiveState, checks: &[Check]) -> 
             status.latest_delivery_time.map_or("none yet".into(), when),
         );
     }
-    let selectors = live.present(K::TrailEventSelectors, &t.name);
+    let selectors = live.get::<EventSelectors>(&t.name);
     s.fact(
         "Event selectors",
-        selectors.map_or("not set".into(), |v| v["selectors"].to_string()),
+        selectors.map_or("not set".into(), |v| match v {
+            EventSelectors::Basic(b) => json!(b).to_string(),
+            EventSelectors::Advanced(a) => json!(a).to_string(),
+        }),
     );
-    let insights = live.present(K::TrailInsightSelectors, &t.name);
+    let insights = live.get::<InsightSelectors>(&t.name);
     s.fact(
         "Insights",
-        shown(insights.and_then(|v| v.get("insight_types"))),
+        shown(insights.map(|v| json!(v.insight_types)).as_ref()),
     );
     sections.push(s);
 
@@ -121,7 +149,7 @@ pub fn build(spec: &Spec, ev: &Evidence, live: &LiveState, checks: &[Check]) -> 
     s.fact("Bucket ARN", format!("arn:{p}:s3:::{b}"));
     s.fact(
         "Region",
-        shown(live.present(K::S3Bucket, b).and_then(|v| v.get("region"))),
+        text(live.get::<Bucket>(b).map(|v| v.region.as_str())),
     );
     s.fact(
         "Log prefix",
@@ -135,24 +163,23 @@ pub fn build(spec: &Spec, ev: &Evidence, live: &LiveState, checks: &[Check]) -> 
     );
     s.fact(
         "Versioning",
-        shown(
-            live.present(K::S3BucketVersioning, b)
-                .and_then(|v| v.get("status")),
-        ),
+        text(live.get::<Versioning>(b).map(|v| v.status.as_str())),
     );
-    let enc = live.present(K::S3BucketEncryption, b);
+    let enc = live.get::<Encryption>(b);
     s.fact(
         "Default encryption",
         format!(
             "{} (key {})",
-            shown(enc.and_then(|v| v.get("sse_algorithm"))),
-            shown(enc.and_then(|v| v.get("kms_master_key_id")))
+            text(enc.and_then(|v| v.sse_algorithm.as_deref())),
+            text(enc.and_then(|v| v.kms_master_key_id.as_deref()))
         ),
     );
-    let pab = live.present(K::S3PublicAccessBlock, b);
-    let blocked = pab
-        .and_then(Value::as_object)
-        .is_some_and(|o| o.values().all(|v| v == &Value::Bool(true)));
+    let blocked = live.get::<PublicAccessBlock>(b).is_some_and(|p| {
+        p.block_public_acls
+            && p.ignore_public_acls
+            && p.block_public_policy
+            && p.restrict_public_buckets
+    });
     s.fact(
         "Public access block",
         if blocked {
@@ -163,14 +190,14 @@ pub fn build(spec: &Spec, ev: &Evidence, live: &LiveState, checks: &[Check]) -> 
     );
     s.fact(
         "Object ownership",
-        shown(
-            live.present(K::S3BucketOwnershipControls, b)
-                .and_then(|v| v.get("object_ownership")),
+        text(
+            live.get::<OwnershipControls>(b)
+                .and_then(|v| v.object_ownership.as_deref()),
         ),
     );
     let access_logs = live
-        .present(K::S3BucketLogging, b)
-        .and_then(|v| Some((v["target_bucket"].as_str()?, v["target_prefix"].as_str()?)));
+        .get::<Logging>(b)
+        .and_then(|v| Some((v.target_bucket.as_deref()?, v.target_prefix.as_deref()?)));
     s.fact(
         "Server access logging",
         match (access_logs, &spec.bucket.access_logging) {
@@ -179,12 +206,9 @@ pub fn build(spec: &Spec, ev: &Evidence, live: &LiveState, checks: &[Check]) -> 
             (None, None) => "not managed by this spec".to_owned(),
         },
     );
-    let rules = live
-        .present(K::S3BucketLifecycle, b)
-        .and_then(|v| v["rules"].as_array())
-        .map_or(0, Vec::len);
+    let rules = live.get::<Lifecycle>(b).map_or(0, |v| v.rules.len());
     s.fact("Lifecycle rules", rules.to_string());
-    s.fact("Tags", tags(live.present(K::S3BucketTags, b)));
+    s.fact("Tags", tags(live.get::<BucketTags>(b)));
     sections.push(s);
 
     let mut s = Section::new("CloudWatch Logs");
@@ -192,13 +216,10 @@ pub fn build(spec: &Spec, ev: &Evidence, live: &LiveState, checks: &[Check]) -> 
         Some(l) => {
             let g = &l.log_group;
             s.fact("Log group ARN", format!("arn:{p}:logs:{home}:{account}:log-group:{g}"));
-            let retention = live.present(K::LogGroupRetention, g).and_then(|v| v.get("retention_in_days"));
-            s.fact("Retention (days)", match retention {
-                Some(Value::Null) | None => "never expire".into(),
-                Some(v) => v.to_string(),
-            });
-            s.fact("KMS encryption (key)", shown(live.present(K::LogGroup, g).and_then(|v| v.get("kms_key_arn"))));
-            s.fact("Tags", tags(live.present(K::LogGroupTags, g)));
+            let retention = live.get::<Retention>(g).and_then(|v| v.retention_in_days);
+            s.fact("Retention (days)", retention.map_or_else(|| "never expire".into(), |d| d.to_string()));
+            s.fact("KMS encryption (key)", text(live.get::<LogGroup>(g).and_then(|v| v.kms_key_arn.as_deref())));
+            s.fact("Tags", tags(live.get::<LogGroupTags>(g)));
         }
         None => s.note("The trail does not deliver to CloudWatch Logs: no metric filters or alarms can watch it."),
     }
@@ -207,21 +228,21 @@ pub fn build(spec: &Spec, ev: &Evidence, live: &LiveState, checks: &[Check]) -> 
     let mut s = Section::new("IAM role and permissions");
     if let Some(l) = &spec.cloudwatch_logs {
         let r = &l.role_name;
-        let role = live.present(K::IamRole, r);
-        let path = role.and_then(|v| v["path"].as_str()).unwrap_or("/");
+        let role = live.get::<Role>(r);
+        let path = role.map_or("/", |v| v.path.as_str());
         s.fact("Role ARN", format!("arn:{p}:iam::{account}:role{path}{r}"));
         s.fact(
             "Trust policy",
             role.map_or("role not found".into(), |v| {
-                v["assume_role_policy"].to_string()
+                v.assume_role_policy.to_string()
             }),
         );
-        let policy = live.present(K::IamRolePolicy, r);
+        let policy = live.get::<RolePolicy>(r);
         s.fact(
             "Permissions policy (inline)",
-            policy.map_or("not found".into(), |v| v["policy"].to_string()),
+            policy.map_or("not found".into(), |v| v.policy.to_string()),
         );
-        s.fact("Tags", tags(live.present(K::IamRoleTags, r)));
+        s.fact("Tags", tags(live.get::<RoleTags>(r)));
         s.note("CloudTrail assumes this role to write each region's events to the log group's stream <account>_CloudTrail_<region>; it may create those streams and put events in them, nothing else.");
     } else {
         s.note("No role: the trail does not deliver to CloudWatch Logs.");
@@ -230,7 +251,7 @@ pub fn build(spec: &Spec, ev: &Evidence, live: &LiveState, checks: &[Check]) -> 
 
     let mut s = Section::new("Monitoring and alerting");
     for f in &spec.monitoring.metric_filters {
-        let live_f = live.present(K::MetricFilter, &f.name);
+        let live_f = live.get::<MetricFilter>(&f.name);
         let tested = ev.filters.iter().find(|x| x.name == f.name).map(|x| {
             if x.matched {
                 "; matches its sample event"
@@ -242,21 +263,21 @@ pub fn build(spec: &Spec, ev: &Evidence, live: &LiveState, checks: &[Check]) -> 
             &format!("Metric filter {}", f.name),
             format!(
                 "{}{}",
-                shown(live_f.and_then(|v| v.get("filter_pattern"))),
+                text(live_f.map(|v| v.filter_pattern.as_str())),
                 tested.unwrap_or_default()
             ),
         );
         if let Some(a) = &f.alarm {
-            let live_a = live.present(K::MetricAlarm, &a.name);
+            let live_a = live.get::<MetricAlarm>(&a.name);
             s.fact(
                 &format!("Alarm {}", a.name),
                 format!(
                     "{} {} of {} over {} s; notifies {}",
-                    shown(live_a.and_then(|v| v.get("comparison_operator"))),
-                    shown(live_a.and_then(|v| v.get("threshold"))),
+                    text(live_a.and_then(|v| v.comparison_operator.as_deref())),
+                    shown(live_a.and_then(|v| v.threshold).map(Value::from).as_ref()),
                     f.metric_name,
                     a.period,
-                    shown(live_a.and_then(|v| v.get("alarm_actions")))
+                    shown(live_a.map(|v| json!(v.alarm_actions)).as_ref())
                 ),
             );
         }
@@ -381,18 +402,21 @@ fn costs(spec: &Spec) -> Section {
     s
 }
 
-fn practices(spec: &Spec, trail: Option<&Value>) -> Section {
-    let yes = |k: &str| trail.and_then(|v| v[k].as_bool()).unwrap_or(false);
+fn practices(spec: &Spec, trail: Option<&Trail>) -> Section {
+    let yes = |f: fn(&Trail) -> bool| trail.is_some_and(f);
     let mut s = Section::new("Security best practices");
     let mark = |b: bool| if b { "in place" } else { "MISSING" };
     s.fact(
         "Log file validation (tamper evidence)",
-        mark(yes("enable_log_file_validation")),
+        mark(yes(|t| t.enable_log_file_validation)),
     );
-    s.fact("Every region recorded", mark(yes("is_multi_region_trail")));
+    s.fact(
+        "Every region recorded",
+        mark(yes(|t| t.is_multi_region_trail)),
+    );
     s.fact(
         "Logs encrypted with a customer managed KMS key",
-        mark(trail.is_some_and(|v| !v["kms_key_id"].is_null())),
+        mark(yes(|t| t.kms_key_id.is_some())),
     );
     s.fact(
         "Real-time copy in CloudWatch Logs with alarms",

@@ -9,8 +9,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use ctrail_executor::lock::LockPlace;
-use ctrail_executor::{KeyTarget, Options as ExecOptions, Outcome, Report, Target};
+use ctrail_executor::{Options as ExecOptions, Outcome, Report};
 use ctrail_kinds::aws::{Clients, Connection, Retries};
+use ctrail_kinds::aws::{KeyTarget, Target};
 use ctrail_model::{ActionKind, Plan};
 use ctrail_render::{Section, Style, plan};
 

@@ -10,9 +10,9 @@ use std::process::ExitCode;
 
 use ctrail_differ::destroy::{Data, OBJECTS, destroy};
 use ctrail_executor::lock::{LockPlace, StoredLock};
+use ctrail_kinds::LiveResource;
 use ctrail_kinds::aws::{Clients, Connection, Retries};
 use ctrail_model::{ActionKind, Plan, ResourceKind};
-use ctrail_reader::LiveResource;
 use ctrail_render::{Section, Style, plan};
 
 use super::apply::{self, print_report};

@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
+use ctrail_kinds::LiveState;
 use ctrail_kinds::aws::{Clients, Connection};
 use ctrail_model::{Plan, PlanHeader};
-use ctrail_reader::LiveState;
 use sha2::{Digest, Sha256};
 
 /// A spec planned against its account.

@@ -67,7 +67,7 @@ pub fn run(opts: Options, conn: &Connection) -> ExitCode {
     }
 }
 
-async fn execute(opts: Options, conn: &Connection) -> Result<String, String> {
+async fn execute(opts: Options, conn: &Connection) -> anyhow::Result<String> {
     let shown = opts.spec.display().to_string();
     let spec = super::load_quiet(&opts.spec)?.spec;
     let queries = &spec.monitoring.queries;
@@ -76,13 +76,13 @@ async fn execute(opts: Options, conn: &Connection) -> Result<String, String> {
         (_, true) => None,
         (Some(name), false) => Some((find(queries, name, &shown)?, range(&opts)?)),
         (None, false) => {
-            return Err("give the NAME of a query (see `ctrail query --list SPEC`)".into());
+            anyhow::bail!("give the NAME of a query (see `ctrail query --list SPEC`)");
         }
     };
     let clients = Clients::connect(conn, &spec.region).await;
     let saved = query_definition::all(&clients)
         .await
-        .map_err(|e| format!("{shown}: reading the saved queries failed: {e}"))?;
+        .map_err(|e| anyhow::anyhow!("{shown}: reading the saved queries failed: {e}"))?;
     let Some((q, (start, end))) = chosen else {
         return Ok(list(queries, &saved, opts.format));
     };
@@ -106,7 +106,8 @@ async fn execute(opts: Options, conn: &Connection) -> Result<String, String> {
     let spinner = Wait::spinner(&format!("running query \"{name}\" (Logs Insights)"));
     let out = run_query(&clients, &run, Duration::from_secs(opts.timeout)).await;
     spinner.finish();
-    let out = out.map_err(|e| format!("query \"{name}\" on {}: {e}", q.log_groups.join(", ")))?;
+    let out =
+        out.map_err(|e| anyhow::anyhow!("query \"{name}\" on {}: {e}", q.log_groups.join(", ")))?;
     eprintln!(
         "{} row(s); {:.0} of {:.0} record(s) matched",
         out.rows.len(),
@@ -117,19 +118,20 @@ async fn execute(opts: Options, conn: &Connection) -> Result<String, String> {
 }
 
 /// The spec's query named `name`; an unknown name lists the spec's queries.
-fn find<'a>(queries: &'a [SavedQuery], name: &str, shown: &str) -> Result<&'a SavedQuery, String> {
+fn find<'a>(queries: &'a [SavedQuery], name: &str, shown: &str) -> anyhow::Result<&'a SavedQuery> {
     if let Some(q) = queries.iter().find(|q| q.name == name) {
         return Ok(q);
     }
     let names: Vec<&str> = queries.iter().map(|q| q.name.as_str()).collect();
-    Err(if names.is_empty() {
+    let why = if names.is_empty() {
         format!("{shown} saves no queries (monitoring.queries or the sample_queries preset)")
     } else {
         format!(
             "{shown} has no query named \"{name}\"; its queries: {}",
             names.join(", ")
         )
-    })
+    };
+    Err(anyhow::anyhow!(why))
 }
 
 fn render(columns: &[String], rows: &[Vec<Option<String>>], format: QueryFormat) -> String {
@@ -194,36 +196,36 @@ fn list(queries: &[SavedQuery], saved: &[QueryDefinition], format: QueryFormat) 
 
 /// The query's time range in epoch seconds: `--start`/`--end`, or the last
 /// `--since` up to now.
-fn range(opts: &Options) -> Result<(i64, i64), String> {
+fn range(opts: &Options) -> anyhow::Result<(i64, i64)> {
     if let (Some(s), Some(e)) = (&opts.start, &opts.end) {
         let (start, end) = (instant(s, "--start")?, instant(e, "--end")?);
         if start > end {
-            return Err(format!("--start ({s}) is after --end ({e})"));
+            anyhow::bail!("--start ({s}) is after --end ({e})");
         }
         return Ok((start, end));
     }
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map_err(|e| format!("the system clock is before 1970: {e}"))?
+        .map_err(|e| anyhow::anyhow!("the system clock is before 1970: {e}"))?
         .as_secs();
-    let now = i64::try_from(now).map_err(|e| e.to_string())?;
+    let now = i64::try_from(now)?;
     Ok((now - duration_of(&opts.since, "--since")?, now))
 }
 
 /// An RFC 3339 time (2026-11-25T10:00:00Z) or seconds since the epoch.
-fn instant(s: &str, flag: &str) -> Result<i64, String> {
+fn instant(s: &str, flag: &str) -> anyhow::Result<i64> {
     if let Ok(n) = s.parse::<i64>() {
         return Ok(n);
     }
     DateTime::from_str(s, Format::DateTime)
         .map(|d| d.secs())
-        .map_err(|_| format!("{flag} takes an RFC 3339 time such as 2026-11-25T10:00:00Z, or seconds since the epoch; not \"{s}\""))
+        .map_err(|_| anyhow::anyhow!("{flag} takes an RFC 3339 time such as 2026-11-25T10:00:00Z, or seconds since the epoch; not \"{s}\""))
 }
 
 /// `90s`, `30m`, `24h`, `7d` or `2w`, in seconds; `flag` names the option
 /// in the error.
-pub(crate) fn duration_of(s: &str, flag: &str) -> Result<i64, String> {
-    let err = || format!("{flag} takes a duration such as 30m, 24h or 7d; not \"{s}\"");
+pub(crate) fn duration_of(s: &str, flag: &str) -> anyhow::Result<i64> {
+    let err = || anyhow::anyhow!("{flag} takes a duration such as 30m, 24h or 7d; not \"{s}\"");
     let split = s.find(|c: char| !c.is_ascii_digit()).ok_or_else(err)?;
     let (n, unit) = s.split_at(split);
     let n: i64 = n.parse().map_err(|_| err())?;
@@ -247,17 +249,17 @@ mod tests {
 
     #[test]
     fn durations_and_instants() {
-        assert_eq!(duration_of("24h", "--since"), Ok(86_400));
-        assert_eq!(duration_of("30m", "--since"), Ok(1_800));
-        assert_eq!(duration_of("2w", "--since"), Ok(1_209_600));
+        assert_eq!(duration_of("24h", "--since").ok(), Some(86_400));
+        assert_eq!(duration_of("30m", "--since").ok(), Some(1_800));
+        assert_eq!(duration_of("2w", "--since").ok(), Some(1_209_600));
         for bad in ["", "h", "10", "5y", "0h", "-1h", "99999999999999999999d"] {
             assert!(duration_of(bad, "--since").is_err(), "{bad}");
         }
         assert_eq!(
-            instant("2026-11-25T10:00:00Z", "--start"),
-            Ok(1_795_600_800)
+            instant("2026-11-25T10:00:00Z", "--start").ok(),
+            Some(1_795_600_800)
         );
-        assert_eq!(instant("1700000000", "--start"), Ok(1_700_000_000));
+        assert_eq!(instant("1700000000", "--start").ok(), Some(1_700_000_000));
         assert!(instant("yesterday", "--start").is_err());
     }
 }

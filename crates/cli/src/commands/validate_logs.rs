@@ -83,14 +83,7 @@ fn arn_parts(arn: &str) -> anyhow::Result<(String, String, String)> {
 }
 
 async fn organization_id(clients: &Clients) -> anyhow::Result<Option<String>> {
-    let got = clients.organizations.describe_organization().send().await;
-    let got = got.map_err(|e| {
-        anyhow::anyhow!(
-            "organizations:DescribeOrganization: {}",
-            ctrail_kinds::aws::chain(&e)
-        )
-    })?;
-    Ok(got.organization().and_then(|o| o.id()).map(str::to_owned))
+    Ok(ctrail_kinds::aws::account::organization_id(clients).await?)
 }
 
 fn validate(opts: &Options, conn: &Connection, verbose: bool) -> anyhow::Result<ExitCode> {
@@ -118,19 +111,10 @@ fn validate(opts: &Options, conn: &Connection, verbose: bool) -> anyhow::Result<
         let clients = Clients::connect(conn, &region).await;
         let (account, name, bucket, prefix, organization) = match (&spec, &opts.trail_arn) {
             (Some(s), _) => {
-                let me = clients
-                    .sts
-                    .get_caller_identity()
-                    .send()
-                    .await
-                    .map_err(|e| {
-                        anyhow::anyhow!("sts:GetCallerIdentity: {}", ctrail_kinds::aws::chain(&e))
-                    })?;
-                let account = opts
-                    .account_id
-                    .clone()
-                    .or_else(|| s.account_id.clone())
-                    .unwrap_or_else(|| me.account().unwrap_or_default().to_owned());
+                let account = match opts.account_id.clone().or_else(|| s.account_id.clone()) {
+                    Some(account) => account,
+                    None => ctrail_kinds::aws::account::account_id(&clients).await?,
+                };
                 let org = if s.trail.organization {
                     organization_id(&clients).await?
                 } else {
@@ -149,19 +133,14 @@ fn validate(opts: &Options, conn: &Connection, verbose: bool) -> anyhow::Result<
                 let (bucket, prefix, organization_trail) = match &opts.s3_bucket {
                     Some(b) => (b.clone(), opts.s3_prefix.clone(), false),
                     None => {
-                        let got = clients.cloudtrail.get_trail().name(arn).send().await;
-                        let got = got.map_err(|e| {
-                            anyhow::anyhow!("cloudtrail:GetTrail: {}", ctrail_kinds::aws::chain(&e))
-                        })?;
-                        let t = got
-                            .trail()
-                            .ok_or_else(|| anyhow::anyhow!("cloudtrail:GetTrail: no trail"))?;
+                        let t = ctrail_kinds::cloudtrail::trail::get(&clients, arn)
+                            .await?
+                            .ok_or_else(|| anyhow::anyhow!("cloudtrail:GetTrail: no trail {arn}"))?
+                            .trail;
                         (
-                            t.s3_bucket_name().unwrap_or_default().to_owned(),
-                            opts.s3_prefix
-                                .clone()
-                                .or_else(|| t.s3_key_prefix().map(str::to_owned)),
-                            t.is_organization_trail().unwrap_or(false),
+                            t.s3_bucket_name.unwrap_or_default(),
+                            opts.s3_prefix.clone().or(t.s3_key_prefix),
+                            t.is_organization_trail,
                         )
                     }
                 };

@@ -120,8 +120,7 @@ fn verify(opts: &Options, conn: &Connection) -> anyhow::Result<ExitCode> {
         .as_deref()
         .map(|w| super::query::duration_of(w, "--wait"));
     let wait = wait
-        .transpose()
-        .map_err(anyhow::Error::msg)?
+        .transpose()?
         .map(|secs| Duration::from_secs(u64::try_from(secs).unwrap_or(0)));
     if opts.generate {
         let others: Vec<String> = expect.regions[1..].to_vec();

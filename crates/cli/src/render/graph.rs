@@ -50,7 +50,7 @@ pub fn text(spec: &Spec, g: &ResourceGraph, attributes: bool) -> Result<String, 
                 }
             }
             if attributes {
-                let pretty = serde_json::to_string_pretty(&r.desired).unwrap_or_default();
+                let pretty = serde_json::to_string_pretty(&r.desired.to_json()).unwrap_or_default();
                 for line in pretty.lines() {
                     let _ = writeln!(out, "         | {line}");
                 }

@@ -6,7 +6,8 @@ use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use ctrail_executor::{Class, Event};
+use ctrail_executor::Event;
+use ctrail_kinds::aws::Class;
 use ctrail_render::Style;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 

@@ -1,6 +1,6 @@
 //! Who the credentials are: the account (STS GetCallerIdentity) and its
 //! organization (Organizations DescribeOrganization). Every call of either
-//! that ctrail makes outside `validate-logs`.
+//! that ctrail makes.
 
 use super::{Clients, ReadError, read_error};
 

@@ -3,7 +3,7 @@
 //! under the apply lock. Its S3 calls are the `state` module's, which the
 //! lock shares.
 
-use ctrail_model::Ledger;
+use crate::{Attributes, Ledger};
 use ctrail_model::ownership::ledger_key;
 
 use super::state::{self, Condition, GetError, Stored};
@@ -34,11 +34,17 @@ pub async fn read(clients: &Clients, bucket: &str, trail: &str) -> Result<Ledger
             )));
         }
     };
-    serde_json::from_slice(&bytes).map_err(|e| {
+    let not_a_ledger = |e: &dyn std::fmt::Display| {
         ReadError::Unexpected(format!(
             "s3://{bucket}/{key} is not a ctrail ledger ({e}); restore it from its previous version (the bucket is versioned) or delete it to let ctrail adopt what the spec names again"
         ))
-    })
+    };
+    // Stored as JSON; each resource's attributes must be its kind's.
+    let stored: ctrail_model::Ledger<serde_json::Value> =
+        serde_json::from_slice(&bytes).map_err(|e| not_a_ledger(&e))?;
+    stored
+        .try_map(|address, v| Attributes::from_json(address, &v))
+        .map_err(|e| not_a_ledger(&e))
 }
 
 /// Writes the ledger (the caller holds the apply lock).

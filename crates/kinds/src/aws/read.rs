@@ -10,12 +10,11 @@ use std::sync::{Arc, Mutex};
 use ctrail_model::{Address, LiveContext};
 use ctrail_spec::Spec;
 use futures::future::{BoxFuture, Shared};
-use serde_json::Value;
 use tokio::sync::OnceCell;
 
 use super::Clients;
 use super::error::{ReadError, absent_if_not_found};
-use crate::Kind;
+use crate::{Attributes, Kind};
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
@@ -43,7 +42,7 @@ impl KeyForms {
 pub struct Resolved {
     pub context: LiveContext,
     pub keys: KeyForms,
-    pub desired: BTreeMap<Address, Value>,
+    pub desired: BTreeMap<Address, Attributes>,
 }
 
 /// The context round, started once and awaited by whichever read needs it.
@@ -55,7 +54,7 @@ pub struct ReadCx<'a> {
     pub clients: &'a Clients,
     pub spec: &'a Spec,
     /// Every resource's desired attributes, placeholders not yet resolved.
-    pub desired: &'a BTreeMap<Address, Value>,
+    pub desired: &'a BTreeMap<Address, Attributes>,
     ready: Pending<'a>,
     memo: Mutex<HashMap<String, Cell>>,
 }
@@ -64,7 +63,7 @@ impl<'a> ReadCx<'a> {
     pub fn new(
         clients: &'a Clients,
         spec: &'a Spec,
-        desired: &'a BTreeMap<Address, Value>,
+        desired: &'a BTreeMap<Address, Attributes>,
         ready: Pending<'a>,
     ) -> Self {
         ReadCx {
@@ -84,7 +83,7 @@ impl<'a> ReadCx<'a> {
     /// A resource's desired attributes, placeholders unresolved.
     pub fn want<T: Kind>(&self, name: &str) -> Option<T> {
         let v = self.desired.get(&Address::new(T::KIND, name))?;
-        serde_json::from_value(v.clone()).ok()
+        T::of(v).cloned()
     }
 
     /// A resource's desired attributes with the placeholders resolved (waits
@@ -98,7 +97,7 @@ impl<'a> ReadCx<'a> {
             .desired
             .get(&address)
             .or_else(|| self.desired.get(&address))
-            .and_then(|v| serde_json::from_value(v.clone()).ok()))
+            .and_then(|v| T::of(v).cloned()))
     }
 
     /// Each named resource's live value, read one after another by `read`.

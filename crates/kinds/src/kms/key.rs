@@ -84,6 +84,10 @@ impl Kind for Key {
 
     const RULES: Rules = Rules::NONE.replace_on(&["key_spec"]);
 
+    fn owner(&self) -> Option<&str> {
+        self.owner.as_deref()
+    }
+
     /// The key holds its own tags, ctrail's ownership tag among them.
     const TAGS_OF: Option<ctrail_model::ResourceKind> = Some(ctrail_model::ResourceKind::KmsKey);
 

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::Found;
-use ctrail_reader::LiveState;
+use ctrail_kinds::LiveState;
 use serde_json::{Value, json};
 
 /// One setting to decide: its section (`""` for the top level), key, the
@@ -191,7 +191,9 @@ impl Draft {
     fn actions(&self, live: &LiveState) -> Result<Vec<ctrail_model::Action>, String> {
         let spec = self.parse()?;
         let mut graph = ctrail_graph::build(&spec).map_err(|e| e.to_string())?;
-        graph.resolve(&|p| live.context.value(p));
+        graph
+            .resolve(&|p| live.context.value(p))
+            .map_err(|e| e.to_string())?;
         ctrail_differ::diff(&graph, live).map_err(|e| e.to_string())
     }
 

@@ -17,12 +17,12 @@ use std::process::ExitCode;
 
 use std::collections::BTreeMap;
 
+use ctrail_kinds::LiveState;
 use ctrail_kinds::aws::{Clients, Connection, ReadError, Retries};
 use ctrail_kinds::cloudtrail::trail::{self, Trail};
 use ctrail_kinds::monitoring::{metric_alarm, metric_filter, query_definition};
 use ctrail_kinds::s3::logging as bucket_logging;
 use ctrail_kinds::sns::subscription;
-use ctrail_model::{LiveResource, LiveState};
 use serde_json::Value;
 
 use draft::{Draft, Setting};
@@ -111,7 +111,8 @@ async fn import(opts: Options, conn: &Connection) -> Result<ExitCode, String> {
     // the data events logged) start as found, so that choosing the others
     // one at a time never trades one change for another; each is left out
     // again below where the default matches.
-    if let Some(r) = at(&live, "trail", &found.trail.name).and_then(|t| t.get("recursive_logging"))
+    if let Some(r) =
+        at(&live, "trail", &found.trail.name).and_then(|t| t.get("recursive_logging").cloned())
     {
         let mut trial = draft.clone();
         trial.set("trail", "recursive_logging", r.clone(), "");
@@ -241,12 +242,12 @@ async fn monitoring(
         .filter_map(|(f, a)| {
             let filter = at(&live, "metric_filter", f.filter_name.as_deref()?)?;
             let alarm = a.first().and_then(|n| at(&live, "metric_alarm", n));
-            Some(draft::filter(filter, alarm))
+            Some(draft::filter(&filter, alarm.as_ref()))
         })
         .collect();
     let found_queries = queries
         .iter()
-        .filter_map(|q| at(&live, "query_definition", q).map(|v| draft::query(v, group)))
+        .filter_map(|q| at(&live, "query_definition", q).map(|v| draft::query(&v, group)))
         .collect();
     draft.monitoring(found_filters, found_queries);
     let live = alert_topic(draft, clients, &live).await?.unwrap_or(live);
@@ -370,8 +371,8 @@ async fn role_policy_name(
         return Ok(None);
     }
     let names: Vec<String> = at(live, "iam_role", role)
-        .and_then(|r| r.get("other_inline_policies"))
-        .and_then(|v| serde_json::from_value(v.clone()).ok())
+        .and_then(|r| r.get("other_inline_policies").cloned())
+        .and_then(|v| serde_json::from_value(v).ok())
         .unwrap_or_default();
     let mut first: Option<(Draft, LiveState)> = None;
     for name in names {
@@ -384,7 +385,7 @@ async fn role_policy_name(
         );
         let read = read(&trial, clients).await?;
         let delivers = at(&read, "iam_role_policy", role)
-            .and_then(|p| p.get("policy"))
+            .and_then(|p| p.get("policy").cloned())
             .is_some_and(|p| p.to_string().contains("logs:PutLogEvents"));
         if delivers {
             *draft = trial;
@@ -409,12 +410,9 @@ async fn read(draft: &Draft, clients: &Clients) -> Result<LiveState, String> {
 }
 
 /// The live attributes at `address` (`kind.name`), if read.
-fn at<'a>(live: &'a LiveState, kind: &str, name: &str) -> Option<&'a Value> {
+fn at(live: &LiveState, kind: &str, name: &str) -> Option<Value> {
     let address = ctrail_model::Address::try_from(format!("{kind}.{name}")).ok()?;
-    match live.resources.get(&address) {
-        Some(LiveResource::Present(v)) => Some(v),
-        _ => None,
-    }
+    live.present(&address).map(|a| a.to_json())
 }
 
 /// Every setting import decides, with its candidates from the simplest
@@ -425,7 +423,7 @@ fn settings(live: &LiveState, t: &Found) -> Vec<Setting> {
     let trail = t.trail.name.as_str();
     // Trail.
     if let Some(v) = at(live, "trail_event_selectors", trail) {
-        let selectors = draft::selectors(v);
+        let selectors = draft::selectors(&v);
         out.push(Setting::new(
             "trail",
             "data_events",
@@ -471,9 +469,8 @@ fn settings(live: &LiveState, t: &Found) -> Vec<Setting> {
         ));
     }
     // After the event selectors, which decide its default.
-    if let Some(on) = at(live, "trail", trail)
-        .and_then(|t| t.get("recursive_logging"))
-        .and_then(Value::as_bool)
+    if let Some(on) =
+        at(live, "trail", trail).and_then(|t| t.get("recursive_logging").and_then(Value::as_bool))
     {
         out.push(Setting::new(
             "trail",
@@ -512,7 +509,7 @@ fn settings(live: &LiveState, t: &Found) -> Vec<Setting> {
     }
     if let Some(v) = at(live, "s3_bucket_lifecycle", bucket) {
         let mut options = vec![Value::Array(Vec::new())];
-        options.extend(draft::lifecycle(v));
+        options.extend(draft::lifecycle(&v));
         out.push(Setting::new(
             "bucket",
             "lifecycle",
@@ -521,7 +518,7 @@ fn settings(live: &LiveState, t: &Found) -> Vec<Setting> {
         ));
     }
     if let Some(o) = at(live, "s3_bucket_ownership_controls", bucket)
-        .and_then(|v| v.get("object_ownership"))
+        .and_then(|v| v.get("object_ownership").cloned())
         .filter(|o| o.is_string())
     {
         out.push(Setting::new(
@@ -532,7 +529,7 @@ fn settings(live: &LiveState, t: &Found) -> Vec<Setting> {
         ));
     }
     if let Some(p) = at(live, "s3_bucket_policy", bucket)
-        .and_then(|v| v.get("policy"))
+        .and_then(|v| v.get("policy").cloned())
         .filter(|p| p.is_object())
     {
         out.push(Setting::new("bucket", "policy", "found: this bucket policy. ctrail's own adds aws:SourceArn and aws:SourceAccount conditions, narrows the write to AWSLogs/<account>/ and denies requests without TLS: remove `policy` to tighten it", vec![p.clone()]));
@@ -573,7 +570,7 @@ fn settings(live: &LiveState, t: &Found) -> Vec<Setting> {
             ));
         }
         if let Some(p) = at(live, "iam_role_policy", role)
-            .and_then(|v| v.get("policy"))
+            .and_then(|v| v.get("policy").cloned())
             .filter(|p| p.is_object())
         {
             out.push(Setting::new("cloudwatch_logs", "role_policy", "found: this permissions policy. ctrail's own allows CreateLogStream and PutLogEvents on CloudTrail's streams only: remove `role_policy` to narrow it", vec![p.clone()]));
