@@ -328,6 +328,9 @@ fn main() -> ExitCode {
         profile: cli.profile,
         region: cli.region,
         endpoint_url: cli.endpoint_url,
+        on_retry: Some(ctrail_kinds::aws::RetryReporter::new(
+            render::progress::read_retry,
+        )),
     };
     match cli.command {
         Command::Plan(opts) => commands::plan::run(opts, &conn),

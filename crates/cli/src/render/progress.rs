@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use ctrail_executor::Event;
-use ctrail_kinds::aws::Class;
+use ctrail_kinds::aws::{Class, ReadRetry};
 use ctrail_render::Style;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -32,6 +32,28 @@ fn bar(len: u64, template: &str, to_stderr: bool) -> Option<ProgressBar> {
     }
     bar.enable_steady_tick(Duration::from_millis(120));
     Some(bar)
+}
+
+/// Why a call is tried again, in the words of the retry lines.
+fn why(class: Class) -> &'static str {
+    match class {
+        Class::Propagation => "waiting for AWS to propagate a new role, policy or key",
+        Class::Transient => "transient failure",
+        Class::Fatal => "failure",
+    }
+}
+
+/// A call the SDK tries again (the reads of every command), on stderr in
+/// the style of apply's retry lines: what, why, and attempt n of m.
+pub fn read_retry(r: &ReadRetry) {
+    eprintln!(
+        "  ... {}: {} ({}); attempt {} of {}",
+        r.operation,
+        r.reason,
+        why(r.class),
+        r.attempt,
+        r.of
+    );
 }
 
 /// Apply's progress: a line per event with timings, and on a terminal a
@@ -91,11 +113,7 @@ impl Progress {
                 attempt,
                 delay,
             } => {
-                let why = match class {
-                    Class::Propagation => "waiting for AWS to propagate a new role, policy or key",
-                    Class::Transient => "transient failure",
-                    Class::Fatal => "failure",
-                };
+                let why = why(*class);
                 waiting = Some(format!(
                     "{address}: {why}, retry {attempt} in {:.1} s",
                     delay.as_secs_f64()

@@ -8,6 +8,8 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region};
 
+use super::attempts::{RetryReporter, Watch};
+
 /// Where and as whom to talk to AWS.
 #[derive(Debug, Clone, Default)]
 pub struct Connection {
@@ -18,6 +20,8 @@ pub struct Connection {
     /// Another endpoint for every service (`--endpoint-url`, as the AWS CLI
     /// spells it); AWS_ENDPOINT_URL does the same from the environment.
     pub endpoint_url: Option<String>,
+    /// Told of every call the SDK tries again (reads), as the attempt starts.
+    pub on_retry: Option<RetryReporter>,
 }
 
 /// One client per service ctrail reads or changes.
@@ -40,6 +44,9 @@ fn endpoint_overridden() -> bool {
         .iter()
         .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
 }
+
+/// How long a connection may take to be made, for every call.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Who retries failed calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,42 +78,67 @@ impl Clients {
         }
         if retries == Retries::Sdk {
             // Reads retry throttling, 5xx and dropped connections as the
-            // executor does: up to 8 attempts with exponential backoff.
-            loader = loader.retry_config(RetryConfig::standard().with_max_attempts(8));
+            // executor does: up to 8 attempts with exponential backoff; a
+            // connection not made within the connect timeout is one failed
+            // attempt, not a wait without end.
+            loader = loader
+                .retry_config(RetryConfig::standard().with_max_attempts(8))
+                .timeout_config(
+                    TimeoutConfig::builder()
+                        .connect_timeout(CONNECT_TIMEOUT)
+                        .build(),
+                );
         }
         if retries == Retries::Caller {
             loader = loader.retry_config(RetryConfig::disabled()).timeout_config(
                 TimeoutConfig::builder()
-                    .connect_timeout(Duration::from_secs(5))
+                    .connect_timeout(CONNECT_TIMEOUT)
                     .operation_attempt_timeout(Duration::from_secs(30))
                     .build(),
             );
         }
         let config = loader.load().await;
-        Self::from_config(&config)
+        Self::observed(&config, conn.on_retry.clone())
     }
 
     /// Clients from a loaded SDK configuration (its region and endpoint).
     pub fn from_config(config: &aws_config::SdkConfig) -> Clients {
+        Self::observed(config, None)
+    }
+
+    /// Clients whose every attempt is watched (`attempts`): a first contact
+    /// that cannot connect ends at once, and `on_retry` hears of retries.
+    fn observed(config: &aws_config::SdkConfig, on_retry: Option<RetryReporter>) -> Clients {
         let region = config
             .region()
             .map(|r| r.as_ref().to_owned())
             .unwrap_or_default();
+        let overridden = endpoint_overridden() || config.endpoint_url().is_some();
+        let watch = Watch::new(region.clone(), overridden, on_retry);
+        macro_rules! client {
+            ($sdk:ident, $service:literal) => {
+                $sdk::Client::from_conf(
+                    $sdk::config::Builder::from(config)
+                        .interceptor(watch.of($service))
+                        .build(),
+                )
+            };
+        }
         let s3_config = aws_sdk_s3::config::Builder::from(config)
-            .force_path_style(endpoint_overridden() || config.endpoint_url().is_some())
+            .force_path_style(overridden)
+            .interceptor(watch.of("s3"))
             .build();
-        let config = config.clone();
         Clients {
             region,
-            sts: aws_sdk_sts::Client::new(&config),
+            sts: client!(aws_sdk_sts, "sts"),
             s3: aws_sdk_s3::Client::from_conf(s3_config),
-            iam: aws_sdk_iam::Client::new(&config),
-            logs: aws_sdk_cloudwatchlogs::Client::new(&config),
-            cloudtrail: aws_sdk_cloudtrail::Client::new(&config),
-            cloudwatch: aws_sdk_cloudwatch::Client::new(&config),
-            kms: aws_sdk_kms::Client::new(&config),
-            sns: aws_sdk_sns::Client::new(&config),
-            organizations: aws_sdk_organizations::Client::new(&config),
+            iam: client!(aws_sdk_iam, "iam"),
+            logs: client!(aws_sdk_cloudwatchlogs, "logs"),
+            cloudtrail: client!(aws_sdk_cloudtrail, "cloudtrail"),
+            cloudwatch: client!(aws_sdk_cloudwatch, "cloudwatch"),
+            kms: client!(aws_sdk_kms, "kms"),
+            sns: client!(aws_sdk_sns, "sns"),
+            organizations: client!(aws_sdk_organizations, "organizations"),
         }
     }
 }

@@ -7,6 +7,8 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
+use super::attempts::Unreachable;
+
 /// A failed read.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum ReadError {
@@ -115,7 +117,9 @@ pub fn classify_code(code: Option<&str>, status: Option<u16>) -> Class {
 }
 
 /// AWS's error code, and the message to show: `code: message` when AWS
-/// answered, the chain of causes when the call never got an answer.
+/// answered, the endpoint and region when it could not be reached at all
+/// (`Unreachable`), else the chain of causes when the call never got an
+/// answer.
 pub fn describe<E, R>(e: &SdkError<E, R>) -> (Option<String>, String)
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
@@ -125,9 +129,21 @@ where
     let message = match (e.code(), e.message()) {
         (Some(c), Some(m)) => format!("{c}: {m}"),
         (Some(c), None) => c.to_owned(),
-        _ => chain(e),
+        _ => unreachable_in(e).map_or_else(|| chain(e), ToString::to_string),
     };
     (code, message)
+}
+
+/// The `Unreachable` among an error's causes, if any.
+fn unreachable_in<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a Unreachable> {
+    let mut next = Some(e);
+    while let Some(err) = next {
+        if let Some(u) = err.downcast_ref::<Unreachable>() {
+            return Some(u);
+        }
+        next = err.source();
+    }
+    None
 }
 
 /// A failed read call.
@@ -153,7 +169,8 @@ where
     let class = match &e {
         SdkError::TimeoutError(_) | SdkError::ResponseError(_) => Class::Transient,
         // A connection refused, reset or closed mid-request. (A user error,
-        // such as a bad endpoint URL, is not.)
+        // such as a bad endpoint URL or an endpoint that could not be
+        // reached before it ever answered, `Unreachable`, is not.)
         SdkError::DispatchFailure(d) if !d.is_user() => Class::Transient,
         SdkError::ServiceError(s) => {
             classify_code(code.as_deref(), Some(s.raw().status().as_u16()))

@@ -3,6 +3,7 @@
 
 pub mod account;
 mod act;
+pub mod attempts;
 mod clients;
 pub mod error;
 pub mod insights;
@@ -19,6 +20,7 @@ pub use act::{
     Cx, KeyTarget, RetryPolicy, Retrying, Step, TagChange, Target, built, call, deleted, gone,
     merge_owned_statements, owned_of, refuse,
 };
+pub use attempts::{ReadRetry, RetryReporter, Unreachable};
 pub use clients::{Clients, Connection, Retries};
 pub use error::{CallError, Class, ReadError, absent_if_not_found, chain, read_error};
 pub use read::{KeyForms, Pending, ReadCx, Resolved, if_exists};
