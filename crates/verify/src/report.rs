@@ -13,6 +13,9 @@ use ctrail_kinds::cloudtrail::{
 use ctrail_kinds::iam::{role::Role, role_policy::RolePolicy, role_tags::RoleTags};
 use ctrail_kinds::logs::{group::LogGroup, retention::Retention, tags::LogGroupTags};
 use ctrail_kinds::monitoring::{metric_alarm::MetricAlarm, metric_filter::MetricFilter};
+use ctrail_kinds::kms::key_policy::KeyPolicy;
+use ctrail_kinds::s3::policy::BucketPolicy;
+use ctrail_kinds::sns::topic_policy::TopicPolicy;
 use ctrail_kinds::s3::{
     bucket::Bucket, encryption::Encryption, lifecycle::Lifecycle, logging::Logging,
     ownership_controls::OwnershipControls, public_access_block::PublicAccessBlock,
@@ -25,6 +28,8 @@ use serde_json::{Value, json};
 
 use crate::checks::{Check, Status, overall, when};
 use crate::evidence::Evidence;
+use crate::statements;
+use crate::table::{self, Table};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -34,11 +39,13 @@ pub struct Report {
     pub sections: Vec<Section>,
 }
 
-/// A titled part: facts (name, value), notes, and code to copy.
+/// A titled part: facts (name, value), documents (policies, event
+/// selectors) as tables, notes, and code to copy.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Section {
     pub title: String,
     pub facts: Vec<(String, String)>,
+    pub tables: Vec<Table>,
     pub notes: Vec<String>,
     pub code: Vec<(String, String)>,
 }
@@ -130,13 +137,21 @@ pub fn build(spec: &Spec, ev: &Evidence, live: &LiveState, checks: &[Check]) -> 
         );
     }
     let selectors = live.get::<EventSelectors>(&t.name);
-    s.fact(
-        "Event selectors",
-        selectors.map_or("not set".into(), |v| match v {
-            EventSelectors::Basic(b) => json!(b).to_string(),
-            EventSelectors::Advanced(a) => json!(a).to_string(),
-        }),
-    );
+    s.tables
+        .push(statements::selectors("Event selectors", selectors, "not set"));
+    if let Some(k) = spec.kms.as_ref().filter(|k| k.manage_key_policy) {
+        let policy = live.get::<KeyPolicy>(k.key.as_str());
+        let policy = policy.map(|v| v.document.as_ref().unwrap_or(&v.statements));
+        s.tables
+            .push(statements::policy("KMS key policy", policy, "not found"));
+    }
+    if let Some(topic) = t.sns_topic.as_deref() {
+        let topic = ctrail_model::arn::last_part(topic);
+        let policy = live.get::<TopicPolicy>(topic);
+        let policy = policy.map(|v| v.document.as_ref().unwrap_or(&v.statements));
+        s.tables
+            .push(statements::policy("SNS topic policy", policy, "not found"));
+    }
     let insights = live.get::<InsightSelectors>(&t.name);
     s.fact(
         "Insights",
@@ -209,6 +224,9 @@ pub fn build(spec: &Spec, ev: &Evidence, live: &LiveState, checks: &[Check]) -> 
     let rules = live.get::<Lifecycle>(b).map_or(0, |v| v.rules.len());
     s.fact("Lifecycle rules", rules.to_string());
     s.fact("Tags", tags(live.get::<BucketTags>(b)));
+    let policy = live.get::<BucketPolicy>(b).map(|v| &v.policy);
+    s.tables
+        .push(statements::policy("Bucket policy", policy, "not found"));
     sections.push(s);
 
     let mut s = Section::new("CloudWatch Logs");
@@ -231,17 +249,17 @@ pub fn build(spec: &Spec, ev: &Evidence, live: &LiveState, checks: &[Check]) -> 
         let role = live.get::<Role>(r);
         let path = role.map_or("/", |v| v.path.as_str());
         s.fact("Role ARN", format!("arn:{p}:iam::{account}:role{path}{r}"));
-        s.fact(
+        s.tables.push(statements::policy(
             "Trust policy",
-            role.map_or("role not found".into(), |v| {
-                v.assume_role_policy.to_string()
-            }),
-        );
+            role.map(|v| &v.assume_role_policy),
+            "role not found",
+        ));
         let policy = live.get::<RolePolicy>(r);
-        s.fact(
+        s.tables.push(statements::policy(
             "Permissions policy (inline)",
-            policy.map_or("not found".into(), |v| v.policy.to_string()),
-        );
+            policy.map(|v| &v.policy),
+            "not found",
+        ));
         s.fact("Tags", tags(live.get::<RoleTags>(r)));
         s.note("CloudTrail assumes this role to write each region's events to the log group's stream <account>_CloudTrail_<region>; it may create those streams and put events in them, nothing else.");
     } else {
@@ -478,6 +496,9 @@ pub fn markdown(r: &Report) -> String {
             }
             out.push('\n');
         }
+        for t in &s.tables {
+            out.push_str(&table::markdown(t));
+        }
         for n in &s.notes {
             let _ = writeln!(out, "- {n}");
         }
@@ -495,11 +516,12 @@ pub fn html(r: &Report) -> String {
          h1{{font-size:1.6rem}}h2{{margin-top:2rem;border-bottom:1px solid #d0d7de;padding-bottom:.3rem}}\
          table{{border-collapse:collapse;width:100%}}td{{border:1px solid #d0d7de;padding:.35rem .6rem;vertical-align:top;word-break:break-word}}\
          td:first-child{{width:28%;font-weight:600;background:#f6f8fa}}pre{{background:#f6f8fa;padding:.8rem;overflow-x:auto}}\
-         .pass{{color:#1a7f37}}.pending{{color:#9a6700}}.fail{{color:#cf222e}}</style></head><body>\n\
+         .pass{{color:#1a7f37}}.pending{{color:#9a6700}}.fail{{color:#cf222e}}{documents}</style></head><body>\n\
          <h1>{title}</h1>\n<p>Generated {at} from the live account. Verdict: <strong class=\"{v}\">{v}</strong>.</p>\n",
         title = esc(&r.title),
         at = esc(&r.generated_at),
-        v = r.verdict.as_str()
+        v = r.verdict.as_str(),
+        documents = table::HTML_STYLE,
     );
     for s in &r.sections {
         let _ = writeln!(out, "<h2>{}</h2>", esc(&s.title));
@@ -518,6 +540,9 @@ pub fn html(r: &Report) -> String {
                 );
             }
             out.push_str("</table>\n");
+        }
+        for t in &s.tables {
+            out.push_str(&table::html(t));
         }
         if !s.notes.is_empty() {
             out.push_str("<ul>\n");
