@@ -11,16 +11,16 @@ use ctrail_kinds::cloudtrail::{
     trail::Trail,
 };
 use ctrail_kinds::iam::{role::Role, role_policy::RolePolicy, role_tags::RoleTags};
+use ctrail_kinds::kms::key_policy::KeyPolicy;
 use ctrail_kinds::logs::{group::LogGroup, retention::Retention, tags::LogGroupTags};
 use ctrail_kinds::monitoring::{metric_alarm::MetricAlarm, metric_filter::MetricFilter};
-use ctrail_kinds::kms::key_policy::KeyPolicy;
 use ctrail_kinds::s3::policy::BucketPolicy;
-use ctrail_kinds::sns::topic_policy::TopicPolicy;
 use ctrail_kinds::s3::{
     bucket::Bucket, encryption::Encryption, lifecycle::Lifecycle, logging::Logging,
     ownership_controls::OwnershipControls, public_access_block::PublicAccessBlock,
     tags::BucketTags, versioning::Versioning,
 };
+use ctrail_kinds::sns::topic_policy::TopicPolicy;
 use ctrail_kinds::tags::Tags;
 use ctrail_spec::Spec;
 use serde::Serialize;
@@ -137,8 +137,11 @@ pub fn build(spec: &Spec, ev: &Evidence, live: &LiveState, checks: &[Check]) -> 
         );
     }
     let selectors = live.get::<EventSelectors>(&t.name);
-    s.tables
-        .push(statements::selectors("Event selectors", selectors, "not set"));
+    s.tables.push(statements::selectors(
+        "Event selectors",
+        selectors,
+        "not set",
+    ));
     if let Some(k) = spec.kms.as_ref().filter(|k| k.manage_key_policy) {
         let policy = live.get::<KeyPolicy>(k.key.as_str());
         let policy = policy.map(|v| v.document.as_ref().unwrap_or(&v.statements));
