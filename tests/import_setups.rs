@@ -1,6 +1,7 @@
 //! `ctrail import` of setups made the documented ways, against the emulator:
 //! each is built as its users build it, with the AWS CLI (tests/setups/),
-//! then imported. The plan on the imported spec only adopts (nothing to add,
+//! then imported, the draft planned twice (to read what it names, then to
+//! check it). The plan on the imported spec only adopts (nothing to add,
 //! change, replace or destroy), the adopting apply goes through, and the
 //! plan after it is empty.
 //!
@@ -30,7 +31,16 @@ fn run(em: &Emulator, script: &str, args: &[&str]) {
 
 /// Import, plan (only adopts), the adopting apply, then an empty plan.
 fn imports_and_adopts(em: &Emulator, trail: &str, dir: &str, written: &[&str]) -> String {
+    em.reset_counts();
     let (path, imported) = em.import(trail, &scratch(dir));
+    // The draft is planned twice, each plan's read asking STS for the
+    // account once: once to read what it names, once to check it.
+    let counts = em.counts();
+    assert_eq!(
+        counts.get("sts:GetCallerIdentity"),
+        Some(&2),
+        "import's plans: {counts:?}"
+    );
     assert_contains(&imported, written);
     let (code, plan) = em.plan_json(&path);
     let summary = &plan["summary"];

@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::import::{ImportCx, SpecField};
 use crate::policies::Names;
 
 /// One resource of a kind that a spec implies.
@@ -188,6 +189,14 @@ pub trait Kind: Registered + Serialize + DeserializeOwned + Clone + Send + Sync 
 
     /// Every resource of this kind the spec implies.
     fn desired(spec: &Spec, names: &Names<'_>) -> Vec<Desired<Self>>;
+
+    /// The spec fields that give this live value (`name`'s) back from
+    /// `desired`: the inverse of `desired`, for `ctrail import`. A field
+    /// whose default gives the value found is left out. None by default: a
+    /// setting its resource's fields cover, or one a spec cannot say.
+    fn import(&self, _name: &str, _cx: &ImportCx<'_>) -> Vec<SpecField> {
+        Vec::new()
+    }
 
     /// What starts billing when an attribute changes (from `old`, live, to
     /// `new`, desired); `created`: the resource is new. Prices change: the

@@ -9,6 +9,7 @@
 //! delete, does not compile. The stages (graph, reader, differ, executor)
 //! know kinds only through these functions.
 
+pub mod import;
 mod kind;
 pub mod policies;
 
@@ -76,6 +77,7 @@ pub mod cloudtrail {
 
 /// Security monitoring: metric filters, alarms, saved queries.
 pub mod monitoring {
+    pub mod alert_topic;
     pub mod metric_alarm;
     pub mod metric_filter;
     pub mod query_definition;
@@ -83,6 +85,9 @@ pub mod monitoring {
 
 /// Tags, as every tagged kind holds them.
 pub mod tags;
+
+#[cfg(test)]
+mod import_round_trips;
 
 /// What the kinds' unit tests share.
 #[cfg(test)]
@@ -117,6 +122,7 @@ pub(crate) mod testing {
 #[cfg(feature = "aws")]
 pub mod aws;
 
+pub use import::{ImportCx, SpecField};
 pub use kind::{Compare, Desired, Kind, Ranker, Registered, Rules, Security, Standing, rank};
 pub use policies::Names;
 
@@ -273,6 +279,14 @@ macro_rules! registry {
                 written.unwrap_or_else(|e| {
                     unreachable!("{} attributes have no JSON form: {e}", self.kind())
                 })
+            }
+
+            /// The spec fields that give the resource `name`, as it is live
+            /// with these attributes, back from `desired` (`Kind::import`).
+            pub fn import(&self, name: &str, cx: &ImportCx<'_>) -> Vec<SpecField> {
+                match self {
+                    $(Attributes::$variant(v) => v.import(name, cx),)*
+                }
             }
 
             /// ctrail's ownership tag as found on it (`Kind::owner`).

@@ -54,6 +54,14 @@ pub fn from_pairs<'a>(
         .collect()
 }
 
+/// Tags as a spec's `tags` holds them: ctrail's own marks left out.
+pub fn spec_tags(tags: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    tags.iter()
+        .filter(|(k, _)| !k.starts_with("ctrail:"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
 impl<R> Clone for Tags<R> {
     fn clone(&self) -> Self {
         Tags {
@@ -85,6 +93,17 @@ where
 
     fn owner(&self) -> Option<&str> {
         self.owner.as_deref()
+    }
+
+    /// The trail's tags are the spec's `tags` (ctrail's own marks left
+    /// out); the other resources' tags follow them.
+    fn import(&self, _name: &str, _cx: &crate::ImportCx<'_>) -> Vec<crate::SpecField> {
+        let tags = spec_tags(&self.tags);
+        if R::KIND != ctrail_model::ResourceKind::Trail || tags.is_empty() {
+            return Vec::new();
+        }
+        let tags = serde_json::to_value(tags).unwrap_or_default();
+        vec![crate::SpecField::new(ctrail_spec::fields::TAGS, tags, "")]
     }
 
     fn desired(spec: &Spec, names: &Names<'_>) -> Vec<Desired<Self>> {

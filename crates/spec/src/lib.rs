@@ -9,6 +9,8 @@
 mod decode;
 pub mod defaults;
 mod diagnostic;
+pub mod draft;
+pub mod fields;
 pub mod model;
 pub mod rules;
 mod sections;

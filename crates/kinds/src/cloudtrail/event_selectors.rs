@@ -7,7 +7,8 @@ use ctrail_model::{AttributeChange, ResourceKind};
 use ctrail_spec::{ReadWriteType, Spec};
 use serde::{Deserialize, Serialize};
 
-use crate::{Compare, Desired, Kind, Names, Rules};
+use crate::import::{as_sets, without_empty};
+use crate::{Compare, Desired, ImportCx, Kind, Names, Rules, SpecField};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "style", content = "selectors", rename_all = "snake_case")]
@@ -106,6 +107,77 @@ impl From<&ctrail_spec::EventSelectors> for EventSelectors {
     }
 }
 
+impl EventSelectors {
+    /// The selectors as a spec holds them; `None` for a read/write type the
+    /// spec does not know.
+    pub fn as_spec(&self) -> Option<ctrail_spec::EventSelectors> {
+        use ctrail_spec as s;
+        Some(match self {
+            EventSelectors::Basic(b) => s::EventSelectors::Basic(
+                b.iter()
+                    .map(|b| {
+                        Some(s::BasicSelector {
+                            read_write_type: s::ReadWriteType::parse(&b.read_write_type)?,
+                            include_management_events: b.include_management_events,
+                            data_resources: b
+                                .data_resources
+                                .iter()
+                                .map(|d| s::DataResource {
+                                    resource_type: d.resource_type.clone().unwrap_or_default(),
+                                    values: d.values.clone(),
+                                })
+                                .collect(),
+                            exclude_management_event_sources: b
+                                .exclude_management_event_sources
+                                .clone(),
+                        })
+                    })
+                    .collect::<Option<_>>()?,
+            ),
+            EventSelectors::Advanced(a) => s::EventSelectors::Advanced(
+                a.iter()
+                    .map(|a| s::AdvancedSelector {
+                        name: a.name.clone(),
+                        field_selectors: a
+                            .field_selectors
+                            .iter()
+                            .map(|f| s::FieldSelector {
+                                field: f.field.clone(),
+                                equals: f.equals.clone(),
+                                not_equals: f.not_equals.clone(),
+                                starts_with: f.starts_with.clone(),
+                                not_starts_with: f.not_starts_with.clone(),
+                                ends_with: f.ends_with.clone(),
+                                not_ends_with: f.not_ends_with.clone(),
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            ),
+        })
+    }
+
+    /// Whether these are the same selectors as `other` (every list a set).
+    fn same_as(&self, other: &ctrail_spec::EventSelectors) -> bool {
+        let value = |s: &EventSelectors| serde_json::to_value(s).map(|v| as_sets(&v)).ok();
+        value(self) == value(&EventSelectors::from(other))
+    }
+}
+
+/// The seed procedure's selector (`data_events: true`): management events
+/// with every S3 object's and Lambda function's data events.
+fn seed_selector(partition: &str) -> ctrail_spec::EventSelectors {
+    let mut s = ctrail_spec::BasicSelector::all_management_events();
+    s.data_resources = ctrail_spec::defaults::seed_data_event_resources()
+        .into_iter()
+        .map(|(t, v)| ctrail_spec::DataResource {
+            resource_type: t.to_owned(),
+            values: vec![v.replace("{partition}", partition)],
+        })
+        .collect();
+    ctrail_spec::EventSelectors::Basic(vec![s])
+}
+
 fn read_write(t: ReadWriteType) -> &'static str {
     match t {
         ReadWriteType::All => "All",
@@ -161,6 +233,33 @@ impl Kind for EventSelectors {
     fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
         let value = EventSelectors::from(&spec.trail.event_selectors);
         vec![Desired::new(&spec.trail.name, value).part_of(ResourceKind::Trail)]
+    }
+
+    /// Left out for every management event (the default), `data_events`
+    /// for the seed procedure's selector, else the selectors as found.
+    fn import(&self, _name: &str, cx: &ImportCx<'_>) -> Vec<SpecField> {
+        use ctrail_spec::fields as f;
+        let every_management_event = ctrail_spec::EventSelectors::Basic(vec![
+            ctrail_spec::BasicSelector::all_management_events(),
+        ]);
+        if self.same_as(&every_management_event) {
+            return Vec::new();
+        }
+        if self.same_as(&seed_selector(cx.names.partition)) {
+            return vec![SpecField::new(
+                f::TRAIL_DATA_EVENTS,
+                true,
+                "found: S3 object and Lambda invoke data events with management events",
+            )];
+        }
+        let (at, list) = match self {
+            EventSelectors::Basic(b) => (f::TRAIL_EVENT_SELECTORS, serde_json::to_value(b)),
+            EventSelectors::Advanced(a) => {
+                (f::TRAIL_ADVANCED_EVENT_SELECTORS, serde_json::to_value(a))
+            }
+        };
+        let list = without_empty(&list.unwrap_or_default());
+        vec![SpecField::new(at, list, "found: these event selectors")]
     }
 }
 

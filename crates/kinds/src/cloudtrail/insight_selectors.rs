@@ -10,7 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use ctrail_model::{AttributeChange, EdgeReason, ResourceKind};
 use ctrail_spec::Spec;
 
-use crate::{Compare, Desired, Kind, Names, Rules};
+use crate::cloudtrail::event_selectors::EventSelectors;
+use crate::{Compare, Desired, ImportCx, Kind, Names, Rules, SpecField};
 
 /// What a type analyses when PutInsightSelectors names no category.
 pub const MANAGEMENT: &str = "Management";
@@ -96,6 +97,53 @@ impl Kind for InsightSelectors {
         }));
         let d = Desired::new(&t.name, value).part_of(ResourceKind::Trail);
         vec![d.after_sibling(ResourceKind::TrailEventSelectors, EdgeReason::Configured)]
+    }
+
+    /// Left out when the types found are the default (ApiCallRateInsight
+    /// when the trail logs write management events, else none); `false`
+    /// for none; the types, with their categories where other than
+    /// management events alone.
+    fn import(&self, name: &str, cx: &ImportCx<'_>) -> Vec<SpecField> {
+        let logs_management = cx
+            .live::<EventSelectors>(name)
+            .and_then(|s| s.as_spec())
+            .is_some_and(|s| {
+                ctrail_spec::rules::trail::logs_management(
+                    &s,
+                    ctrail_spec::rules::trail::Access::Write,
+                )
+            });
+        let default = if logs_management {
+            InsightSelectors::new(
+                ctrail_spec::defaults::INSIGHTS.map(|t| (t.as_str().to_owned(), Vec::new())),
+            )
+        } else {
+            InsightSelectors::new([])
+        };
+        let sorted = |s: &InsightSelectors| {
+            let mut types = s.insight_types.clone();
+            types.sort();
+            (types, s.event_categories.clone())
+        };
+        if sorted(self) == sorted(&default) {
+            return Vec::new();
+        }
+        let value = if self.insight_types.is_empty() {
+            serde_json::Value::Bool(false)
+        } else {
+            self.insight_types
+                .iter()
+                .map(|t| match self.event_categories.get(t) {
+                    Some(c) => serde_json::json!({"type": t, "event_categories": c}),
+                    None => serde_json::json!(t),
+                })
+                .collect()
+        };
+        vec![SpecField::new(
+            ctrail_spec::fields::TRAIL_INSIGHTS,
+            value,
+            "found: these Insights types (default: ApiCallRateInsight)",
+        )]
     }
 }
 

@@ -4,7 +4,7 @@
 use ctrail_model::{EdgeReason, ResourceKind};
 use ctrail_spec::Spec;
 
-use crate::{Desired, Kind, Names, Rules, Security, rank};
+use crate::{Desired, ImportCx, Kind, Names, Rules, Security, SpecField, rank};
 
 crate::attributes! {
     pub struct Logging {
@@ -29,6 +29,17 @@ impl Kind for Logging {
         let d = Desired::new(&t.name, value).part_of(ResourceKind::Trail);
         // Logging starts once the trail logs what the spec asks.
         vec![d.after_sibling(ResourceKind::TrailEventSelectors, EdgeReason::Configured)]
+    }
+
+    fn import(&self, _name: &str, _cx: &ImportCx<'_>) -> Vec<SpecField> {
+        if self.is_logging == ctrail_spec::defaults::LOGGING {
+            return Vec::new();
+        }
+        vec![SpecField::new(
+            ctrail_spec::fields::TRAIL_LOGGING,
+            self.is_logging,
+            "found: the trail is not logging (default: logging)",
+        )]
     }
 }
 

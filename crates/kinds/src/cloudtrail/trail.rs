@@ -6,8 +6,9 @@ use ctrail_model::placeholder::Placeholder;
 use ctrail_model::{Address, EdgeReason, ResourceKind as K};
 use ctrail_spec::Spec;
 
+use crate::cloudtrail::event_selectors::EventSelectors;
 use crate::sns::shared::{topic_arn, topic_name};
-use crate::{Desired, Kind, Names, Rules, Security, rank};
+use crate::{Desired, ImportCx, Kind, Names, Rules, Security, SpecField, rank};
 
 crate::attributes! {
     pub struct Trail {
@@ -150,9 +151,97 @@ impl Kind for Trail {
         }
         vec![d]
     }
+
+    fn import(&self, _name: &str, cx: &ImportCx<'_>) -> Vec<SpecField> {
+        self.fields(cx)
+    }
 }
 
 impl Trail {
+    /// The spec fields of the trail as found: what it is called and uses
+    /// (its bucket, key, log group and role, topic), and each setting that
+    /// differs from ctrail's default. Recursive logging's default follows
+    /// the event selectors read beside it.
+    fn fields(&self, cx: &ImportCx<'_>) -> Vec<SpecField> {
+        use ctrail_spec::{defaults as d, fields as f};
+        let mut out = vec![SpecField::new(f::TRAIL_NAME, self.name.as_str(), "")];
+        let mut unless = |default: bool, found: bool, at, comment| {
+            if found != default {
+                out.push(SpecField::new(at, found, comment));
+            }
+        };
+        unless(
+            d::MULTI_REGION,
+            self.is_multi_region_trail,
+            f::TRAIL_MULTI_REGION,
+            "found: a single-region trail (default: all regions)",
+        );
+        unless(
+            d::INCLUDE_GLOBAL_SERVICE_EVENTS,
+            self.include_global_service_events,
+            f::TRAIL_INCLUDE_GLOBAL_SERVICE_EVENTS,
+            "found: global service events off (default on: IAM, STS, CloudFront)",
+        );
+        unless(
+            d::LOG_FILE_VALIDATION,
+            self.enable_log_file_validation,
+            f::TRAIL_LOG_FILE_VALIDATION,
+            "found: log file validation off (default on: digest files prove tampering)",
+        );
+        unless(
+            d::ORGANIZATION,
+            self.is_organization_trail,
+            f::TRAIL_ORGANIZATION,
+            "found: an organization trail",
+        );
+        let loops = cx
+            .live::<EventSelectors>(&self.name)
+            .and_then(|s| s.as_spec())
+            .is_some_and(|s| s.may_log_deliveries());
+        unless(
+            d::recursive_logging(loops),
+            self.recursive_logging,
+            f::TRAIL_RECURSIVE_LOGGING,
+            if self.recursive_logging {
+                "found: CloudTrail's own log deliveries are logged (default off when the trail logs S3 or CloudWatch Logs data events)"
+            } else {
+                "found: CloudTrail's own log deliveries are not logged (default on unless the trail logs S3 or CloudWatch Logs data events)"
+            },
+        );
+        if let Some(p) = &self.s3_key_prefix {
+            out.push(SpecField::new(f::TRAIL_S3_KEY_PREFIX, p.as_str(), ""));
+        }
+        if let Some(topic) = &self.sns_topic_name {
+            out.push(SpecField::new(
+                f::TRAIL_SNS_TOPIC,
+                topic.as_str(),
+                "found: a notification per log file delivery to this topic",
+            ));
+        }
+        if let Some(key) = &self.kms_key_id {
+            out.push(SpecField::new(f::KMS_KEY_ID, key.as_str(), ""));
+        }
+        if let Some(bucket) = &self.s3_bucket_name {
+            out.push(SpecField::new(f::BUCKET_NAME, bucket.as_str(), ""));
+        }
+        match (self.log_group(), self.role_name()) {
+            (Some(group), Some(role)) => {
+                if group != d::LOG_GROUP {
+                    out.push(SpecField::new(f::LOGS_LOG_GROUP, group, ""));
+                }
+                if role != d::role_name(&self.name) {
+                    out.push(SpecField::new(f::LOGS_ROLE_NAME, role, ""));
+                }
+            }
+            _ => out.push(SpecField::new(
+                f::CLOUDWATCH_LOGS,
+                false,
+                "found: no delivery to CloudWatch Logs (default on)",
+            )),
+        }
+        out
+    }
+
     /// The log group's name, from `cloud_watch_logs_log_group_arn`.
     pub fn log_group(&self) -> Option<&str> {
         let arn = self.cloud_watch_logs_log_group_arn.as_deref()?;

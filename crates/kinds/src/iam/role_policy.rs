@@ -11,7 +11,7 @@ use ctrail_policy::canonical;
 use ctrail_spec::Spec;
 use serde_json::Value;
 
-use crate::{Compare, Desired, Kind, Names, Rules, Security, policies};
+use crate::{Compare, Desired, ImportCx, Kind, Names, Rules, Security, SpecField, policies};
 
 crate::attributes! {
     pub struct RolePolicy {
@@ -58,15 +58,78 @@ impl Kind for RolePolicy {
             .part_of(ResourceKind::IamRole),
         ]
     }
+
+    /// The policy's name unless ctrail's, and the document unless it
+    /// means ctrail's own for the trail's log group.
+    fn import(&self, _name: &str, cx: &ImportCx<'_>) -> Vec<SpecField> {
+        use ctrail_spec::fields as f;
+        let mut out = Vec::new();
+        if self.policy_name != ctrail_spec::defaults::ROLE_POLICY_NAME {
+            out.push(SpecField::new(
+                f::LOGS_ROLE_POLICY_NAME,
+                self.policy_name.as_str(),
+                "found: the role's permissions policy has this name (default CloudTrail-CloudWatchLogs-Delivery)",
+            ));
+        }
+        let ours = cx.log_group().map(|group| {
+            cx.resolved(canonical::policy(&policies::role_logs_policy(
+                &cx.names, group,
+            )))
+        });
+        let same = ours.is_some_and(|p| ctrail_policy::meaning::same_policy(&self.policy, &p));
+        if self.policy.is_object() && !same {
+            out.push(SpecField::new(
+                f::LOGS_ROLE_POLICY,
+                self.policy.clone(),
+                "found: this permissions policy. ctrail's own allows CreateLogStream and PutLogEvents on CloudTrail's streams only: remove `role_policy` to narrow it",
+            ));
+        }
+        out
+    }
 }
+
+#[cfg(feature = "aws")]
+pub use aws::delivering;
 
 #[cfg(feature = "aws")]
 mod aws {
     use ctrail_policy::canonical;
 
     use super::RolePolicy;
-    use crate::aws::{Api, CallError, Cx, Done, Found, ReadCx, Step, absent_if_not_found, refuse};
-    use crate::iam::shared::policy_name;
+    use crate::aws::{
+        Api, CallError, Clients, Cx, Done, Found, ReadCx, ReadError, Step, absent_if_not_found,
+        refuse,
+    };
+    use crate::iam::shared::{INLINE_POLICY_NAME, policy_name};
+
+    /// The name of the inline policy on `role` that CloudTrail delivers
+    /// with, when it is not ctrail's (as seed 001's steps, a CloudFormation
+    /// template or the CloudTrail console name it): of the role's inline
+    /// policies (by name), the first that allows logs:PutLogEvents, else the
+    /// first. `None` when the role holds ctrail's, or none, or is gone.
+    pub async fn delivering(c: &Clients, role: &str) -> Result<Option<String>, ReadError> {
+        let listed = c.iam.list_role_policies().role_name(role);
+        let mut names = crate::list_pages!("iam:ListRolePolicies", listed, policy_names).await?;
+        if names.iter().any(|n| n == INLINE_POLICY_NAME) {
+            return Ok(None);
+        }
+        names.sort();
+        for name in &names {
+            let got = c
+                .iam
+                .get_role_policy()
+                .role_name(role)
+                .policy_name(name)
+                .send()
+                .await;
+            let got = absent_if_not_found("iam:GetRolePolicy", got, &[])?;
+            let document = got.map(|p| RolePolicy::from_aws(name, p.policy_document()).policy);
+            if document.is_some_and(|d| d.to_string().contains("logs:PutLogEvents")) {
+                return Ok(Some(name.clone()));
+            }
+        }
+        Ok(names.into_iter().next())
+    }
 
     impl RolePolicy {
         /// IAM answers the document URL-encoded; it compares decoded and

@@ -9,7 +9,7 @@ use ctrail_policy::canonical;
 use ctrail_spec::{Encryption, Spec};
 use serde_json::Value;
 
-use crate::{Compare, Desired, Kind, Names, Rules, Security, policies};
+use crate::{Compare, Desired, ImportCx, Kind, Names, Rules, Security, SpecField, policies};
 
 crate::attributes! {
     pub struct KeyPolicy {
@@ -60,6 +60,40 @@ impl Kind for KeyPolicy {
             },
         );
         vec![crate::kms::key::of_key(kms, d)]
+    }
+
+    /// ctrail's statements as found are kept (left out) when they mean the
+    /// ones ctrail would write for the imported spec: for its log group,
+    /// the bucket's S3 Bucket Key and an encrypted alert topic as found.
+    /// Otherwise the key policy is left to whoever keeps it.
+    fn import(&self, _name: &str, cx: &ImportCx<'_>) -> Vec<SpecField> {
+        let encryption = cx.live::<crate::s3::encryption::Encryption>(cx.names.bucket);
+        // As the bucket's fields say it: SSE-KMS with the Bucket Key unless
+        // SSE-S3 or SSE-KMS without it was found.
+        let bucket_key = encryption.is_none_or(|e| match e.sse_algorithm.as_deref() {
+            Some("AES256") => false,
+            Some("aws:kms") => e.bucket_key_enabled,
+            _ => true,
+        });
+        let alarm_topic = crate::monitoring::alert_topic::chosen(cx)
+            .is_some_and(|(_, t)| t.kms_master_key_id.is_some());
+        let users = policies::KeyUsers {
+            log_group: cx.log_group(),
+            bucket_key,
+            alarm_topic,
+            readers: &[],
+        };
+        let ours = cx.resolved(canonical::policy(&policies::kms_statements(
+            &cx.names, users,
+        )));
+        if ctrail_policy::meaning::same_policy(&self.statements, &ours) {
+            return Vec::new();
+        }
+        vec![SpecField::new(
+            ctrail_spec::fields::MANAGE_KMS_KEY_POLICY,
+            false,
+            "found: the key policy does not hold ctrail's statements for this spec as ctrail would write them; false leaves the key policy as it is, to whoever keeps it (the plan's preflight still checks it lets CloudTrail use the key)",
+        )]
     }
 }
 

@@ -8,7 +8,7 @@
 use ctrail_spec::Spec;
 use serde_json::Value;
 
-use crate::{Desired, Kind, Names, Rules};
+use crate::{Desired, ImportCx, Kind, Names, Rules, SpecField};
 
 crate::attributes! {
     pub struct KeyRotation {
@@ -33,6 +33,17 @@ impl Kind for KeyRotation {
                 crate::kms::key::of_key(k, Desired::new(k.key.as_str(), value))
             })
             .collect()
+    }
+
+    fn import(&self, _name: &str, _cx: &ImportCx<'_>) -> Vec<SpecField> {
+        if self.enabled == ctrail_spec::defaults::KMS_KEY_ROTATION {
+            return Vec::new();
+        }
+        vec![SpecField::new(
+            ctrail_spec::fields::KMS_KEY_ROTATION,
+            self.enabled,
+            "found: automatic rotation off (default on; CIS 3.6)",
+        )]
     }
 }
 

@@ -6,7 +6,7 @@ use ctrail_model::placeholder::Placeholder;
 use ctrail_model::{Address, AttributeChange, EdgeReason, ResourceKind};
 use ctrail_spec::Spec;
 
-use crate::{Desired, Kind, Names};
+use crate::{Desired, ImportCx, Kind, Names, SpecField};
 
 crate::attributes! {
     pub struct LogGroup {
@@ -48,6 +48,19 @@ impl Kind for LogGroup {
             );
         }
         vec![d]
+    }
+
+    /// With the trail's key, the log group is encrypted with it by default:
+    /// one found unencrypted is `encrypted: false`.
+    fn import(&self, _name: &str, cx: &ImportCx<'_>) -> Vec<SpecField> {
+        if cx.trail.kms_key_id.is_none() || self.kms_key_arn.is_some() {
+            return Vec::new();
+        }
+        vec![SpecField::new(
+            ctrail_spec::fields::LOGS_ENCRYPTED,
+            false,
+            "found: the log group is not encrypted with the trail's key (default: it is)",
+        )]
     }
 }
 

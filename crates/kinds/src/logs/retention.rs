@@ -5,7 +5,7 @@ use ctrail_model::ResourceKind;
 use ctrail_spec::Spec;
 use serde_json::Value;
 
-use crate::{Desired, Kind, Names, Rules};
+use crate::{Desired, ImportCx, Kind, Names, Rules, SpecField};
 
 crate::attributes! {
     pub struct Retention {
@@ -47,6 +47,20 @@ impl Kind for Retention {
             )
             .part_of(ResourceKind::LogGroup),
         ]
+    }
+
+    fn import(&self, _name: &str, _cx: &ImportCx<'_>) -> Vec<SpecField> {
+        let default = i64::from(ctrail_spec::defaults::RETENTION_DAYS);
+        let days = match self.retention_in_days {
+            Some(d) if d == default => return Vec::new(),
+            Some(d) => Value::from(d),
+            None => Value::from("never"),
+        };
+        vec![SpecField::new(
+            ctrail_spec::fields::LOGS_RETENTION_DAYS,
+            days,
+            "found: this retention (default 90 days)",
+        )]
     }
 }
 

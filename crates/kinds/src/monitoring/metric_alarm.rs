@@ -117,6 +117,61 @@ impl Kind for MetricAlarm {
     }
 }
 
+impl MetricAlarm {
+    /// The alarm as a metric filter's entry writes it (`alarm:`), each
+    /// default left out; its actions left out when they are the alert
+    /// topic's (`alert_topic`) alone, else written as found.
+    pub fn spec_entry(&self, filter: &str, alert_topic: Option<&str>) -> serde_json::Value {
+        use ctrail_spec::defaults::alarm as d;
+        use serde_json::{Value, json};
+        let mut x = serde_json::Map::new();
+        let mut unless = |key: &str, v: Option<Value>, default: Value| {
+            if let Some(v) = v.filter(|v| !v.is_null() && *v != default) {
+                x.insert(key.into(), v);
+            }
+        };
+        unless(
+            "name",
+            self.alarm_name.clone().map(Value::from),
+            json!(d::name(filter)),
+        );
+        unless(
+            "description",
+            self.alarm_description.clone().map(Value::from),
+            Value::Null,
+        );
+        unless(
+            "statistic",
+            self.statistic.clone().map(Value::from),
+            json!(d::STATISTIC),
+        );
+        unless("period", self.period.map(Value::from), json!(d::PERIOD));
+        unless(
+            "evaluation_periods",
+            self.evaluation_periods.map(Value::from),
+            json!(d::EVALUATION_PERIODS),
+        );
+        if self.threshold != Some(d::THRESHOLD) {
+            unless("threshold", self.threshold.map(Value::from), Value::Null);
+        }
+        unless(
+            "comparison",
+            self.comparison_operator.clone().map(Value::from),
+            json!(d::COMPARISON),
+        );
+        unless(
+            "treat_missing_data",
+            Some(Value::from(self.treat_missing_data.as_str())),
+            json!(d::TREAT_MISSING_DATA),
+        );
+        let to_topic = alert_topic.is_some_and(|t| self.alarm_actions == [t]);
+        if !to_topic {
+            x.insert("actions".into(), json!(self.alarm_actions));
+        }
+        Value::Object(x)
+    }
+}
+
 #[cfg(feature = "aws")]
 pub use aws::{all, for_metric};
 

@@ -4,8 +4,10 @@
 
 use ctrail_model::{Address, EdgeReason, ResourceKind};
 use ctrail_spec::Spec;
+use serde_json::Value;
 
-use crate::{Desired, Kind, Names, Rules, Security};
+use crate::monitoring::metric_alarm::MetricAlarm;
+use crate::{Desired, ImportCx, Kind, Names, Rules, Security, SpecField};
 
 crate::attributes! {
     pub struct MetricFilter {
@@ -52,6 +54,54 @@ impl Kind for MetricFilter {
                 )
             })
             .collect()
+    }
+
+    /// An entry of `monitoring.metric_filters` for a filter on the trail's
+    /// log group, with the alarm read on its metric; each default left out
+    /// (docs/monitoring.md).
+    fn import(&self, name: &str, cx: &ImportCx<'_>) -> Vec<SpecField> {
+        use ctrail_spec::defaults::alarm as d;
+        if cx.log_group() != Some(self.log_group_name.as_str()) {
+            return Vec::new();
+        }
+        let mut m = serde_json::Map::new();
+        m.insert("name".into(), name.into());
+        m.insert("pattern".into(), self.filter_pattern.as_str().into());
+        let unless =
+            |m: &mut serde_json::Map<String, Value>, key: &str, v: Option<&str>, default: &str| {
+                if let Some(v) = v.filter(|v| *v != default) {
+                    m.insert(key.into(), v.into());
+                }
+            };
+        unless(&mut m, "metric_name", self.metric_name.as_deref(), name);
+        unless(
+            &mut m,
+            "metric_namespace",
+            self.metric_namespace.as_deref(),
+            d::NAMESPACE,
+        );
+        unless(
+            &mut m,
+            "metric_value",
+            self.metric_value.as_deref(),
+            d::METRIC_VALUE,
+        );
+        let alarm = cx.all::<MetricAlarm>().into_iter().find(|(_, a)| {
+            a.namespace == self.metric_namespace && a.metric_name == self.metric_name
+        });
+        let alarm = match alarm {
+            None => Value::Bool(false),
+            Some((_, a)) => {
+                let topic = crate::monitoring::alert_topic::chosen(cx).map(|(arn, _)| arn);
+                a.spec_entry(name, topic.as_deref())
+            }
+        };
+        m.insert("alarm".into(), alarm);
+        vec![SpecField::item(
+            ctrail_spec::fields::MONITORING_METRIC_FILTERS,
+            Value::Object(m),
+            "found on the log group: these metric filters and the alarms on their metrics",
+        )]
     }
 }
 

@@ -12,7 +12,7 @@
 use ctrail_model::{Address, EdgeReason, ResourceKind};
 use ctrail_spec::Spec;
 
-use crate::{Compare, Desired, Kind, Names, Rules};
+use crate::{Compare, Desired, ImportCx, Kind, Names, Rules, SpecField};
 
 crate::attributes! {
     pub struct QueryDefinition {
@@ -58,6 +58,29 @@ impl Kind for QueryDefinition {
                 }
             })
             .collect()
+    }
+
+    /// An entry of `monitoring.queries` for a saved query naming the
+    /// trail's log group.
+    fn import(&self, name: &str, cx: &ImportCx<'_>) -> Vec<SpecField> {
+        let Some(group) = cx.log_group() else {
+            return Vec::new();
+        };
+        if !self.log_group_names.iter().any(|g| g == group) {
+            return Vec::new();
+        }
+        let mut q = serde_json::json!({
+            "name": self.name.as_deref().unwrap_or(name),
+            "query": self.query_string.as_deref().unwrap_or_default(),
+        });
+        if self.log_group_names != [group] {
+            q["log_groups"] = serde_json::json!(self.log_group_names);
+        }
+        vec![SpecField::item(
+            ctrail_spec::fields::MONITORING_QUERIES,
+            q,
+            "found: these saved Logs Insights queries name the log group",
+        )]
     }
 }
 

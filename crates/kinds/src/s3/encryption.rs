@@ -7,7 +7,7 @@ use ctrail_spec::Spec;
 use serde_json::Value;
 
 use crate::s3::shared::access_log_target;
-use crate::{Desired, Kind, Names, Rules, Security};
+use crate::{Desired, ImportCx, Kind, Names, Rules, Security, SpecField};
 
 crate::attributes! {
     pub struct Encryption {
@@ -68,6 +68,29 @@ impl Kind for Encryption {
         std::iter::once(Desired::new(&spec.bucket.name, value).part_of(ResourceKind::S3Bucket))
             .chain(access_logs)
             .collect()
+    }
+
+    /// With the trail's key, ctrail's default is SSE-KMS with the S3 Bucket
+    /// Key: SSE-S3 found is `sse_kms: false`, SSE-KMS without the Bucket
+    /// Key `bucket_key: false`. Without a key the default is SSE-S3.
+    fn import(&self, name: &str, cx: &ImportCx<'_>) -> Vec<SpecField> {
+        use ctrail_spec::fields as f;
+        if name != cx.names.bucket || cx.trail.kms_key_id.is_none() {
+            return Vec::new();
+        }
+        match self.sse_algorithm.as_deref() {
+            Some("AES256") => vec![SpecField::new(
+                f::BUCKET_SSE_KMS,
+                false,
+                "found: the bucket's default encryption is SSE-S3 (default with kms_key_id: SSE-KMS with the key); CloudTrail encrypts each log file with the key either way",
+            )],
+            Some("aws:kms") if !self.bucket_key_enabled => vec![SpecField::new(
+                f::BUCKET_BUCKET_KEY,
+                false,
+                "found: no S3 Bucket Key (default on: far fewer KMS requests)",
+            )],
+            _ => Vec::new(),
+        }
     }
 }
 

@@ -5,8 +5,9 @@
 use ctrail_model::ResourceKind;
 use ctrail_spec::Spec;
 
+use crate::import::{as_sets, without_empty};
 use crate::s3::shared::access_log_target;
-use crate::{Compare, Desired, Kind, Names, Rules, Security};
+use crate::{Compare, Desired, ImportCx, Kind, Names, Rules, Security, SpecField};
 
 crate::attributes! {
     pub struct Lifecycle {
@@ -34,6 +35,56 @@ crate::attributes! {
     }
 }
 
+impl From<&ctrail_spec::LifecycleRule> for Rule {
+    fn from(r: &ctrail_spec::LifecycleRule) -> Self {
+        Rule {
+            id: r.id.clone(),
+            status: if r.enabled { "Enabled" } else { "Disabled" }.into(),
+            prefix: r.prefix.clone(),
+            transitions: r
+                .transitions
+                .iter()
+                .map(|t| Transition {
+                    days: Some(days(t.days)),
+                    storage_class: Some(t.storage_class.clone()),
+                })
+                .collect(),
+            expiration_days: r.expiration_days.map(days),
+            noncurrent_version_expiration_days: r.noncurrent_version_expiration_days.map(days),
+            abort_incomplete_multipart_upload_days: r
+                .abort_incomplete_multipart_upload_days
+                .map(days),
+        }
+    }
+}
+
+impl Rule {
+    /// The rule as the spec writes it (`bucket.lifecycle[]`), defaults left
+    /// out.
+    fn spec_entry(&self) -> serde_json::Value {
+        let mut m = serde_json::Map::new();
+        m.insert("id".into(), self.id.clone().into());
+        if self.status != "Enabled" {
+            m.insert("enabled".into(), false.into());
+        }
+        if !self.prefix.is_empty() {
+            m.insert("prefix".into(), self.prefix.clone().into());
+        }
+        let v = serde_json::to_value(self).unwrap_or_default();
+        for key in [
+            "transitions",
+            "expiration_days",
+            "noncurrent_version_expiration_days",
+            "abort_incomplete_multipart_upload_days",
+        ] {
+            if let Some(x) = v.get(key) {
+                m.insert(key.into(), x.clone());
+            }
+        }
+        without_empty(&serde_json::Value::Object(m))
+    }
+}
+
 fn days(d: u32) -> i32 {
     i32::try_from(d).unwrap_or(i32::MAX)
 }
@@ -44,29 +95,7 @@ impl Kind for Lifecycle {
         .security_relevant(&[("rules", "how long log files are kept", Security::AnyChange)]);
 
     fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {
-        let rules = spec
-            .bucket
-            .lifecycle
-            .iter()
-            .map(|r| Rule {
-                id: r.id.clone(),
-                status: if r.enabled { "Enabled" } else { "Disabled" }.into(),
-                prefix: r.prefix.clone(),
-                transitions: r
-                    .transitions
-                    .iter()
-                    .map(|t| Transition {
-                        days: Some(days(t.days)),
-                        storage_class: Some(t.storage_class.clone()),
-                    })
-                    .collect(),
-                expiration_days: r.expiration_days.map(days),
-                noncurrent_version_expiration_days: r.noncurrent_version_expiration_days.map(days),
-                abort_incomplete_multipart_upload_days: r
-                    .abort_incomplete_multipart_upload_days
-                    .map(days),
-            })
-            .collect();
+        let rules = spec.bucket.lifecycle.iter().map(Rule::from).collect();
         let access_logs = access_log_target(spec).map(|(a, days)| {
             let expire = Rule {
                 id: "expire-access-logs".into(),
@@ -85,6 +114,27 @@ impl Kind for Lifecycle {
         )
         .chain(access_logs)
         .collect()
+    }
+
+    /// Left out for the seed's rule (the default), else the rules as found
+    /// (`[]` for none).
+    fn import(&self, name: &str, cx: &ImportCx<'_>) -> Vec<SpecField> {
+        if name != cx.names.bucket {
+            return Vec::new();
+        }
+        let seed = Lifecycle {
+            rules: vec![Rule::from(&ctrail_spec::defaults::lifecycle_rule())],
+        };
+        let sets = |l: &Lifecycle| serde_json::to_value(l).map(|v| as_sets(&v)).ok();
+        if sets(self) == sets(&seed) {
+            return Vec::new();
+        }
+        let rules: Vec<serde_json::Value> = self.rules.iter().map(Rule::spec_entry).collect();
+        vec![SpecField::new(
+            ctrail_spec::fields::BUCKET_LIFECYCLE,
+            rules,
+            "found: these lifecycle rules (default: the seed's rule CloudTrailLogLifecycle)",
+        )]
     }
 }
 

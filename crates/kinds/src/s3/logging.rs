@@ -15,7 +15,7 @@ use ctrail_model::{Address, EdgeReason, ResourceKind};
 use ctrail_spec::Spec;
 
 use crate::s3::shared::access_log_target;
-use crate::{Desired, Kind, Names, Rules, rank};
+use crate::{Desired, ImportCx, Kind, Names, Rules, SpecField, rank};
 
 crate::attributes! {
     pub struct Logging {
@@ -51,6 +51,28 @@ impl Kind for Logging {
                 );
         }
         vec![d]
+    }
+
+    /// Access logging found is kept into its bucket as found, which whoever
+    /// keeps it keeps (`create: false`).
+    fn import(&self, name: &str, cx: &ImportCx<'_>) -> Vec<SpecField> {
+        let Some(target) = self
+            .target_bucket
+            .as_deref()
+            .filter(|_| name == cx.names.bucket)
+        else {
+            return Vec::new();
+        };
+        let mut v = serde_json::json!({"target_bucket": target, "create": false});
+        let prefix = self.target_prefix.clone().unwrap_or_default();
+        if prefix != ctrail_spec::defaults::access_log_prefix(name) {
+            v["target_prefix"] = prefix.into();
+        }
+        vec![SpecField::new(
+            ctrail_spec::fields::BUCKET_ACCESS_LOGGING,
+            v,
+            "found: server access logging into this bucket, kept by whoever keeps it (create: false)",
+        )]
     }
 }
 

@@ -5,7 +5,7 @@
 //! ACLs for your bucket", Troubleshooting).
 
 use crate::s3::shared::access_log_target;
-use crate::{Desired, Kind, Names, Rules};
+use crate::{Desired, ImportCx, Kind, Names, Rules, SpecField};
 use ctrail_model::ResourceKind;
 use ctrail_spec::Spec;
 use serde_json::Value;
@@ -42,6 +42,19 @@ impl Kind for OwnershipControls {
         std::iter::once(owned(&b.name, &b.object_ownership))
             .chain(access_logs)
             .collect()
+    }
+
+    fn import(&self, name: &str, cx: &ImportCx<'_>) -> Vec<SpecField> {
+        match &self.object_ownership {
+            Some(o) if name == cx.names.bucket && o != ctrail_spec::defaults::OBJECT_OWNERSHIP => {
+                vec![SpecField::new(
+                    ctrail_spec::fields::BUCKET_OBJECT_OWNERSHIP,
+                    o.as_str(),
+                    "found: ACLs on (default BucketOwnerEnforced: ACLs off)",
+                )]
+            }
+            _ => Vec::new(),
+        }
     }
 }
 

@@ -7,7 +7,7 @@ use ctrail_spec::Spec;
 use serde_json::Value;
 
 use crate::s3::shared::access_log_target;
-use crate::{Compare, Desired, Kind, Names, Rules, Security, policies};
+use crate::{Compare, Desired, ImportCx, Kind, Names, Rules, Security, SpecField, policies};
 
 crate::attributes! {
     pub struct BucketPolicy {
@@ -47,6 +47,22 @@ impl Kind for BucketPolicy {
         )
         .chain(access_logs)
         .collect()
+    }
+
+    /// Left out when the policy means ctrail's own, else kept as found.
+    fn import(&self, name: &str, cx: &ImportCx<'_>) -> Vec<SpecField> {
+        let ours = cx.resolved(canonical::policy(&policies::bucket_policy(&cx.names)));
+        if name != cx.names.bucket
+            || !self.policy.is_object()
+            || ctrail_policy::meaning::same_policy(&self.policy, &ours)
+        {
+            return Vec::new();
+        }
+        vec![SpecField::new(
+            ctrail_spec::fields::BUCKET_POLICY,
+            self.policy.clone(),
+            "found: this bucket policy. ctrail's own adds aws:SourceArn and aws:SourceAccount conditions, narrows the write to AWSLogs/<account>/ and denies requests without TLS: remove `policy` to tighten it",
+        )]
     }
 }
 

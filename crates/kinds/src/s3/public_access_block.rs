@@ -6,7 +6,7 @@ use ctrail_model::ResourceKind;
 use ctrail_spec::Spec;
 
 use crate::s3::shared::access_log_target;
-use crate::{Desired, Kind, Names, Rules, Security, rank};
+use crate::{Desired, ImportCx, Kind, Names, Rules, Security, SpecField, rank};
 
 crate::attributes! {
     pub struct PublicAccessBlock {
@@ -40,6 +40,30 @@ impl Kind for PublicAccessBlock {
         std::iter::once(block(&spec.bucket.name, p))
             .chain(access_logs)
             .collect()
+    }
+
+    /// Left out with all four blocks on, `false` with all four off, else
+    /// the four as found.
+    fn import(&self, name: &str, cx: &ImportCx<'_>) -> Vec<SpecField> {
+        let all = [
+            self.block_public_acls,
+            self.ignore_public_acls,
+            self.block_public_policy,
+            self.restrict_public_buckets,
+        ];
+        if name != cx.names.bucket || all.iter().all(|b| *b) {
+            return Vec::new();
+        }
+        let value = if all.iter().all(|b| !*b) {
+            serde_json::Value::Bool(false)
+        } else {
+            serde_json::to_value(self).unwrap_or_default()
+        };
+        vec![SpecField::new(
+            ctrail_spec::fields::BUCKET_PUBLIC_ACCESS_BLOCK,
+            value,
+            "found: public access not blocked (default: all four blocks on)",
+        )]
     }
 }
 

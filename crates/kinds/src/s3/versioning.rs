@@ -5,7 +5,7 @@ use ctrail_model::ResourceKind;
 use ctrail_spec::Spec;
 use serde_json::Value;
 
-use crate::{Desired, Kind, Names, Rules};
+use crate::{Desired, ImportCx, Kind, Names, Rules, SpecField};
 
 crate::attributes! {
     pub struct Versioning {
@@ -38,6 +38,17 @@ impl Kind for Versioning {
             )
             .part_of(ResourceKind::S3Bucket),
         ]
+    }
+
+    fn import(&self, name: &str, cx: &ImportCx<'_>) -> Vec<SpecField> {
+        if name != cx.names.bucket || self.status == "Enabled" {
+            return Vec::new();
+        }
+        vec![SpecField::new(
+            ctrail_spec::fields::BUCKET_VERSIONING,
+            false,
+            "found: versioning off (default on: an overwritten or deleted log file can be recovered)",
+        )]
     }
 }
 

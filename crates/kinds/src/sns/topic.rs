@@ -11,7 +11,8 @@ use ctrail_model::{Address, EdgeReason, ResourceKind};
 use ctrail_spec::{Spec, TopicRef};
 
 use crate::sns::shared::{topic_arn, topic_name};
-use crate::{Desired, Kind, Names, Rules, rank};
+use crate::sns::subscription::Subscription;
+use crate::{Desired, ImportCx, Kind, Names, Rules, SpecField, rank};
 
 crate::attributes! {
     pub struct Topic {
@@ -66,6 +67,36 @@ impl Kind for Topic {
             out.push(d);
         }
         out
+    }
+
+    /// The alert topic (`monitoring::alert_topic::chosen`) with its email
+    /// subscribers; `encrypted: false` when the trail has a key the topic
+    /// is not encrypted with.
+    fn import(&self, _name: &str, cx: &ImportCx<'_>) -> Vec<SpecField> {
+        match crate::monitoring::alert_topic::chosen(cx) {
+            Some((arn, _)) if arn == self.arn => {}
+            _ => return Vec::new(),
+        }
+        let mut emails: Vec<String> = cx
+            .all::<Subscription>()
+            .into_iter()
+            .filter(|(_, s)| s.topic_arn == self.arn && s.protocol == "email")
+            .map(|(_, s)| s.endpoint)
+            .collect();
+        emails.sort();
+        emails.dedup();
+        let mut topic = serde_json::json!({"name": self.name});
+        if !emails.is_empty() {
+            topic["emails"] = emails.into();
+        }
+        if cx.trail.kms_key_id.is_some() && self.kms_master_key_id.is_none() {
+            topic["encrypted"] = false.into();
+        }
+        vec![SpecField::new(
+            ctrail_spec::fields::MONITORING_ALERT_TOPIC,
+            topic,
+            "found: most alarms notify this topic",
+        )]
     }
 
     const RULES: Rules = crate::ranked!(
