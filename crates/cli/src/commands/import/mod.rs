@@ -327,9 +327,9 @@ mod tests {
     #[test]
     fn the_first_draft_names_what_the_trail_uses_and_validates() {
         let found = Trail {
-            name: "t".into(),
+            name: "audit".into(),
             home_region: "us-east-1".into(),
-            s3_bucket_name: Some("b".into()),
+            s3_bucket_name: Some("audit-logs".into()),
             s3_key_prefix: None,
             include_global_service_events: true,
             is_multi_region_trail: true,
