@@ -276,6 +276,14 @@ fn the_report_holds_every_item_of_the_seeds_step_9() {
         "## Maintenance and troubleshooting",
         "## Security best practices",
         "Generated 20",
+        // Policies and event selectors one row per statement or selector
+        "**Bucket policy**",
+        "| Sid | Effect | Principal | Action | Resource | Condition |",
+        "**Trust policy**",
+        "| Service: cloudtrail.amazonaws.com | sts:AssumeRole |",
+        "**Permissions policy (inline)**",
+        "**Event selectors**",
+        "| Read/write events | Management events |",
     ];
     assert_contains(&report, &seed_items);
 
@@ -296,6 +304,53 @@ fn the_report_holds_every_item_of_the_seeds_step_9() {
             "<h2>Security best practices</h2>",
         ],
     );
+    // As a browser builds the page: the bucket policy is a table with a
+    // header row and one body row per statement of the live policy, each
+    // cell as the policy has it.
+    let live_policy = em.cli(
+        "s3api get-bucket-policy --bucket {} --query Policy --output text",
+        &[BUCKET],
+    );
+    let live_policy: Value = serde_json::from_str(&live_policy).expect("the bucket policy");
+    let statements = live_policy["Statement"].as_array().expect("statements");
+    assert!(statements.len() >= 2, "{live_policy}");
+    let table = support::browser::evaluate(
+        &page,
+        "const table = [...document.querySelectorAll('table.document')]
+             .find(t => t.caption && t.caption.textContent === 'Bucket policy');
+         if (!table) return null;
+         const text = row => [...row.cells].map(c => c.innerText);
+         return {head: [...table.tHead.rows].map(text), body: [...table.tBodies[0].rows].map(text),
+                 rows: table.rows.length};",
+    );
+    assert_eq!(
+        table["head"],
+        serde_json::json!([[
+            "Sid",
+            "Effect",
+            "Principal",
+            "Action",
+            "Resource",
+            "Condition"
+        ]]),
+        "{table}"
+    );
+    let body = table["body"].as_array().expect("body rows");
+    assert_eq!(body.len(), statements.len(), "{table}");
+    assert_eq!(table["rows"], serde_json::json!(statements.len() + 1));
+    for (row, statement) in body.iter().zip(statements) {
+        assert_eq!(row[0], statement["Sid"], "{table}");
+        assert_eq!(row[1], statement["Effect"], "{table}");
+        // One action a line (ctrail reads string lists sorted).
+        let mut actions: Vec<&str> = row[3].as_str().unwrap_or_default().lines().collect();
+        let mut written = match &statement["Action"] {
+            Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+            one => vec![one.as_str().unwrap_or_default()],
+        };
+        actions.sort_unstable();
+        written.sort_unstable();
+        assert_eq!(actions, written, "{table}");
+    }
 
     let out = em.ctrail(&["report", &spec, "--format", "json"]);
     let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
