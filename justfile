@@ -11,7 +11,7 @@ venv := justfile_directory() / ".venv"
 
 # Everything CI checks: formatting, unused dependencies, lints, then every
 # test (installs the emulator first).
-test: emulator iam-judge fmt-check unused-deps lint lint-workflows unit-and-integration
+test: emulator iam-judge browser fmt-check unused-deps lint lint-workflows unit-and-integration
 
 # Install the pinned AWS emulator (moto server) and AWS CLI into .venv, once per pin.
 emulator:
@@ -23,6 +23,21 @@ emulator:
         echo "installing the emulator into .venv (tools/requirements-emulator.txt)"
         "{{venv}}/bin/python" -m pip install --quiet --disable-pip-version-check -r tools/requirements-emulator.txt
         touch "$stamp"
+    fi
+
+# Debian's headless browser and its WebDriver, for the report's HTML check
+# (tests/verify.rs): installed with apt-get when missing and run as root;
+# otherwise the command to run is named.
+browser:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then exit 0; fi
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "installing Debian's chromium and chromium-driver (the report's HTML is checked in them)"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+    else
+        echo "the report's test needs Debian's chromium and chromium-driver: sudo apt-get install chromium chromium-driver" >&2
+        exit 1
     fi
 
 # Install the independent IAM judge (@cloud-copilot/iam-simulate, pinned in
