@@ -64,7 +64,8 @@ fn read(
     spec: &Spec,
     graph: &ResourceGraph,
 ) -> (LiveState, ResourceGraph) {
-    rt.block_on(ctrail_reader::read(clients, spec, graph))
+    let accounts = ctrail_kinds::aws::Accounts::single(clients.clone());
+    rt.block_on(ctrail_reader::read(&accounts, spec, graph))
         .expect("read")
 }
 
@@ -112,6 +113,7 @@ fn delete(
     let actions: Vec<Action> = addresses
         .iter()
         .map(|address| Action {
+            account: None,
             address: address.clone(),
             kind: ActionKind::Delete,
             changes: Vec::new(),
@@ -128,10 +130,11 @@ fn delete(
         partition: "aws".into(),
         key: KeyTarget::new(live.context.kms_key_arn.clone(), None),
     };
+    let accounts = ctrail_kinds::aws::Accounts::single(clients.clone());
     rt.block_on(ctrail_executor::apply(
         &plan,
         resolved,
-        clients,
+        &accounts,
         &target,
         &Options::default(),
         Arc::new(|_| {}),

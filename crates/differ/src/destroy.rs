@@ -135,6 +135,7 @@ pub fn destroy(
             _ => {}
         }
         out.actions.push(Action {
+            account: None,
             address: r.address.clone(),
             kind: ActionKind::Delete,
             changes,

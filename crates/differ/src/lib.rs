@@ -30,6 +30,7 @@ pub fn diff(desired: &ResourceGraph, live: &LiveState) -> Result<Vec<Action>, Gr
             .unwrap_or(&LiveResource::Absent);
         let action = match observed {
             LiveResource::Absent => Action {
+                account: None,
                 address: r.address.clone(),
                 kind: ActionKind::Create,
                 changes: attributes::all(&r.desired.to_json()),
@@ -60,6 +61,7 @@ pub fn diff(desired: &ResourceGraph, live: &LiveState) -> Result<Vec<Action>, Gr
                         .collect(),
                 );
                 Action {
+                    account: None,
                     address: r.address.clone(),
                     kind,
                     changes,
@@ -91,6 +93,7 @@ fn dropped(desired: &ResourceGraph, live: &LiveState) -> Vec<Action> {
         .filter(|a| ctrail_kinds::prunable(a.kind) && desired.get(a).is_none())
         .filter_map(|a| match live.resources.get(a) {
             Some(LiveResource::Present(v)) => Some(Action {
+                account: None,
                 address: a.clone(),
                 kind: ActionKind::Delete,
                 changes: attributes::gone(&v.to_json()),

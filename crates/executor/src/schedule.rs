@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use ctrail_graph::ResourceGraph;
 use ctrail_kinds::Attributes;
-use ctrail_kinds::aws::{Clients, Cx, Retrying};
+use ctrail_kinds::aws::{Accounts, Cx, Retrying};
 use ctrail_model::placeholder::Placeholder;
 use ctrail_model::{ActionKind, Address, AttributeChange, Plan};
 use serde_json::Value;
@@ -46,7 +46,7 @@ struct Job {
 impl Job {
     async fn run(
         self,
-        clients: &Clients,
+        accounts: &Accounts,
         target: &Target,
         opts: &Options,
         events: &(dyn Fn(Event) + Send + Sync),
@@ -67,7 +67,8 @@ impl Job {
         };
         let cx = Cx {
             address: self.address.to_string(),
-            clients,
+            clients: accounts.trail(),
+            accounts,
             target,
             policy: &policy,
             on_retry: &on_retry,
@@ -76,7 +77,7 @@ impl Job {
         // The ARN of a key this apply created is known only now (every step
         // naming it runs after the key's creation).
         if want.placeholders().contains(&Placeholder::KmsKeyArn) {
-            let arn = target.key_arn(clients).await?;
+            let arn = target.key_arn(accounts.trail()).await?;
             want = want.resolved(&self.address.name, &|p| {
                 (p == Placeholder::KmsKeyArn).then(|| arn.clone()).flatten()
             })?;
@@ -96,7 +97,7 @@ impl Job {
 pub async fn apply(
     plan: &Plan,
     desired: &ResourceGraph,
-    clients: &Clients,
+    accounts: &Accounts,
     target: &Target,
     opts: &Options,
     events: Events,
@@ -216,8 +217,8 @@ pub async fn apply(
                 let Some(job) = steps.get(&address).cloned() else {
                     continue;
                 };
-                let (clients, target, opts, events) = (
-                    clients.clone(),
+                let (accounts, target, opts, events) = (
+                    accounts.clone(),
                     target.clone(),
                     opts.clone(),
                     Arc::clone(&events),
@@ -229,7 +230,7 @@ pub async fn apply(
                 let handle = running.spawn(async move {
                     let started = Instant::now();
                     let result = job
-                        .run(&clients, &target, &opts, events.as_ref())
+                        .run(&accounts, &target, &opts, events.as_ref())
                         .await
                         .map_err(|e| e.to_string());
                     (address, result, started.elapsed())

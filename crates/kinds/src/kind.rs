@@ -2,7 +2,7 @@
 //! how the spec implies it, and its rules. The AWS side (read, put, delete)
 //! is `crate::aws::Api`.
 
-use ctrail_model::{Address, AttributeChange, EdgeReason, ResourceKind, Variant};
+use ctrail_model::{Address, AttributeChange, EdgeReason, Place, ResourceKind, Variant};
 use ctrail_spec::Spec;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -182,6 +182,10 @@ pub trait Kind: Registered + Serialize + DeserializeOwned + Clone + Send + Sync 
 
     /// A resource on its own, or a setting of one.
     const STANDING: Standing = Standing::Setting;
+
+    /// The account it lives in: the trail's, or the log bucket's. Every
+    /// call of its read, put and delete goes to that account's clients.
+    const PLACE: Place = Place::Trail;
 
     /// For the kind holding another kind's tags: that kind (ctrail's
     /// ownership tag is read here).

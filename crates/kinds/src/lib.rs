@@ -312,6 +312,13 @@ macro_rules! registry {
             }
         }
 
+        /// The account a `kind` resource lives in (`Kind::PLACE`).
+        pub fn place(kind: ResourceKind) -> ctrail_model::Place {
+            match kind {
+                $(ResourceKind::$variant => <$ty as Kind>::PLACE,)*
+            }
+        }
+
         /// A resource on its own, or a setting of one (`Kind::STANDING`).
         pub fn standing(kind: ResourceKind) -> Standing {
             match kind {
@@ -354,7 +361,10 @@ macro_rules! registry {
             match kind {
                 // Boxed: each kind's read is a large future; one inline per
                 // kind of the registry would overflow a thread's stack.
-                $(ResourceKind::$variant => Box::pin(dispatch::read::<$ty>(rcx, names)).await,)*
+                $(ResourceKind::$variant => {
+                    let rcx = rcx.placed(<$ty as Kind>::PLACE);
+                    Box::pin(dispatch::read::<$ty>(&rcx, names)).await
+                })*
             }
         }
 
@@ -366,7 +376,10 @@ macro_rules! registry {
             name: &str,
         ) -> Result<(), aws::CallError> {
             match kind {
-                $(ResourceKind::$variant => Box::pin(<$ty as aws::Api>::mark(cx, name)).await,)*
+                $(ResourceKind::$variant => {
+                    let cx = cx.placed(<$ty as Kind>::PLACE);
+                    Box::pin(<$ty as aws::Api>::mark(&cx, name)).await
+                })*
             }
         }
 
@@ -377,7 +390,10 @@ macro_rules! registry {
             rcx: &aws::ReadCx<'_>,
         ) -> Result<Vec<String>, aws::ReadError> {
             match kind {
-                $(ResourceKind::$variant => Box::pin(<$ty as aws::Api>::discover(rcx)).await,)*
+                $(ResourceKind::$variant => {
+                    let rcx = rcx.placed(<$ty as Kind>::PLACE);
+                    Box::pin(<$ty as aws::Api>::discover(&rcx)).await
+                })*
             }
         }
 
@@ -389,7 +405,10 @@ macro_rules! registry {
             step: &aws::Step<'_, Attributes>,
         ) -> Result<&'static str, aws::CallError> {
             match kind {
-                $(ResourceKind::$variant => Box::pin(dispatch::act::<$ty>(cx, step)).await,)*
+                $(ResourceKind::$variant => {
+                    let cx = cx.placed(<$ty as Kind>::PLACE);
+                    Box::pin(dispatch::act::<$ty>(&cx, step)).await
+                })*
             }
         }
     };

@@ -90,6 +90,7 @@ where
     Tags<R>: Registered,
 {
     const TAGS_OF: Option<ctrail_model::ResourceKind> = Some(R::KIND);
+    const PLACE: ctrail_model::Place = R::PLACE;
 
     fn owner(&self) -> Option<&str> {
         self.owner.as_deref()

@@ -8,11 +8,13 @@ pub mod arn;
 mod live;
 pub mod ownership;
 pub mod placeholder;
+mod place;
 mod plan;
 
 pub use address::{Address, AddressError, EdgeReason, ResourceKind};
 pub use live::{LiveContext, LiveResource, LiveState, Variant};
 pub use ownership::{Ledger, OWNER_TAG, Ownership};
+pub use place::Place;
 pub use placeholder::Placeholder;
 pub use plan::{
     Action, ActionKind, AttributeChange, Effect, Finding, Grant, Plan, PlanHeader, SecurityNote,

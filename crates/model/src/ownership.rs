@@ -147,6 +147,7 @@ mod tests {
 
     fn action(kind: ActionKind, address: &Address) -> Action {
         Action {
+            account: None,
             address: address.clone(),
             kind,
             changes: Vec::new(),

@@ -33,6 +33,10 @@ pub struct AttributeChange {
 pub struct Action {
     pub address: Address,
     pub kind: ActionKind,
+    /// The account the resource lives in (`name (id)`), in a spec that
+    /// spans several; `None` in a spec of the caller's account alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
     pub changes: Vec<AttributeChange>,
     /// Changes that strengthen or weaken the audit trail.
     pub security: Vec<SecurityNote>,

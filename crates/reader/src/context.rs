@@ -12,18 +12,18 @@ use std::sync::Arc;
 
 use ctrail_graph::ResourceGraph;
 use ctrail_kinds::Attributes;
-use ctrail_kinds::aws::{Clients, KeyForms, Pending, ReadError, Resolved};
+use ctrail_kinds::aws::{Accounts, Clients, KeyForms, Pending, ReadError, Resolved};
 use ctrail_model::{Address, LiveContext, Placeholder};
 use ctrail_spec::Spec;
 use futures::FutureExt;
 
 pub(crate) fn start<'a>(
-    clients: &'a Clients,
+    accounts: &'a Accounts,
     spec: &'a Spec,
     graph: &'a ResourceGraph,
 ) -> Pending<'a> {
     async move {
-        let (context, keys) = resolve(clients, spec, graph).await?;
+        let (context, keys) = resolve(accounts, spec, graph).await?;
         let desired: BTreeMap<Address, Attributes> = graph
             .resources()
             .map(|r| {
@@ -45,10 +45,14 @@ pub(crate) fn start<'a>(
 }
 
 async fn resolve(
-    clients: &Clients,
+    accounts: &Accounts,
     spec: &Spec,
     graph: &ResourceGraph,
 ) -> Result<(LiveContext, KeyForms), ReadError> {
+    // Every account the spec names is asked who it is before anything is
+    // read from any of them.
+    ctrail_kinds::aws::account::guard(accounts).await?;
+    let clients = accounts.trail();
     let needs_org = graph.placeholders().contains(&Placeholder::OrganizationId);
     let sts = ctrail_kinds::aws::account::account_id(clients);
     let kms = async {

@@ -14,19 +14,20 @@ mod context;
 use std::collections::{BTreeMap, BTreeSet};
 
 use ctrail_graph::ResourceGraph;
-use ctrail_kinds::aws::{Clients, ReadCx, ReadError};
+use ctrail_kinds::aws::{Accounts, ReadCx, ReadError};
 use ctrail_kinds::{Attributes, Ledger, LiveResource, LiveState, Ownership};
-use ctrail_model::{Address, Placeholder, ResourceKind};
+use ctrail_model::{Address, Place, Placeholder, ResourceKind};
 use ctrail_spec::Spec;
 
 /// Reads the live state of every resource in `graph` and returns it with the
 /// graph's placeholders resolved.
 ///
 /// The context round (account, key, organization) runs alongside every read
-/// that does not need it; with an `account_id` guard in the spec it runs
-/// first, so nothing is read from an account the spec is not for.
+/// that does not need it; with an `account_id` guard in the spec, or the
+/// accounts it spans (each asked who it is), it runs first, so nothing is
+/// read from an account the spec is not for.
 pub async fn read(
-    clients: &Clients,
+    accounts: &Accounts,
     spec: &Spec,
     graph: &ResourceGraph,
 ) -> Result<(LiveState, ResourceGraph), ReadError> {
@@ -34,11 +35,11 @@ pub async fn read(
         .resources()
         .map(|r| (r.address.clone(), r.desired.clone()))
         .collect();
-    let cx = context::start(clients, spec, graph);
-    if spec.account_id.is_some() {
+    let cx = context::start(accounts, spec, graph);
+    if spec.account_id.is_some() || !spec.accounts.is_empty() {
         cx.clone().await?;
     }
-    let rcx = ReadCx::new(clients, spec, &desired, cx.clone());
+    let rcx = ReadCx::new(accounts, spec, &desired, cx.clone());
     // Every kind is asked, named resources or not (some read for the
     // preflight what the spec does not name).
     let reads = wave(&rcx, true);
@@ -49,11 +50,11 @@ pub async fn read(
             Ok::<_, ReadError>(names.into_iter().map(move |n| Address::new(kind, n)))
         }
     });
-    let dropped = dropped(clients, spec, &desired, cx.clone());
+    let dropped = dropped(accounts, spec, &desired, cx.clone());
     let organization = async {
         match graph.placeholders().contains(&Placeholder::OrganizationId) {
             true => Ok(None), // read with the context
-            false => context::organization(clients).await,
+            false => context::organization(accounts.trail()).await,
         }
     };
     let (ready, found, discovered, dropped, organization) = tokio::join!(
@@ -104,13 +105,14 @@ pub async fn read(
 /// has (of the kinds a plan deletes when dropped), read with the attributes
 /// the ledger recorded.
 async fn dropped(
-    clients: &Clients,
+    accounts: &Accounts,
     spec: &Spec,
     desired: &BTreeMap<Address, Attributes>,
     cx: ctrail_kinds::aws::Pending<'_>,
 ) -> Result<(Ledger, BTreeMap<Address, LiveResource>), ReadError> {
     let ledger =
-        ctrail_kinds::aws::ledger::read(clients, &spec.bucket.name, &spec.trail.name).await?;
+        ctrail_kinds::aws::ledger::read(accounts.at(Place::Bucket), &spec.bucket.name, &spec.trail.name)
+            .await?;
     let gone: BTreeMap<Address, Attributes> = ledger
         .owned
         .iter()
@@ -119,7 +121,7 @@ async fn dropped(
         .collect();
     // The context round, re-borrowed for as long as `gone` lives.
     let cx: ctrail_kinds::aws::Pending<'_> = futures::FutureExt::shared(Box::pin(cx));
-    let rcx = ReadCx::new(clients, spec, &gone, cx);
+    let rcx = ReadCx::new(accounts, spec, &gone, cx);
     Ok((ledger, wave(&rcx, false).await?))
 }
 

@@ -13,6 +13,9 @@ pub struct Spec {
     pub source: String,
     /// When set, ctrail refuses to touch an account with another id.
     pub account_id: Option<String>,
+    /// The accounts the spec spans, each with how ctrail reaches it; empty:
+    /// the caller's account alone (`account_id` guards it).
+    pub accounts: Vec<Account>,
     /// The home region of the trail, bucket and log group.
     pub region: String,
     /// `aws`, `aws-cn` or `aws-us-gov`, derived from the region.
@@ -73,9 +76,50 @@ impl KmsKeyRef {
     }
 }
 
+/// An account the spec spans.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Account {
+    /// Its name in the spec (`trail.account`, `bucket.account`).
+    pub name: String,
+    /// Checked against GetCallerIdentity before any read.
+    pub account_id: String,
+    pub reach: Reach,
+}
+
+/// How ctrail reaches an account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum Reach {
+    /// The caller's own credentials.
+    Caller,
+    /// A role assumed from the caller's credentials (sts:AssumeRole).
+    Role {
+        arn: String,
+        external_id: Option<String>,
+        session_name: String,
+    },
+    /// A named profile of the shared config files.
+    Profile(String),
+}
+
+impl Spec {
+    /// The account holding `place`; `None` in a spec without accounts (the
+    /// caller's).
+    pub fn account_at(&self, place: ctrail_model::Place) -> Option<&Account> {
+        let name = match place {
+            ctrail_model::Place::Trail => self.trail.account.as_deref(),
+            ctrail_model::Place::Bucket => self.bucket.account.as_deref(),
+        }?;
+        self.accounts.iter().find(|a| a.name == name)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Trail {
     pub name: String,
+    /// The account holding the trail and everything CloudWatch (its name
+    /// under `accounts`); `None`: the caller's, in a spec without accounts.
+    pub account: Option<String>,
     pub multi_region: bool,
     pub include_global_service_events: bool,
     pub log_file_validation: bool,

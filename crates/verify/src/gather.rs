@@ -4,7 +4,7 @@
 
 use aws_smithy_types::date_time::Format;
 use ctrail_kinds::aws::account::account_id;
-use ctrail_kinds::aws::{Clients, Connection};
+use ctrail_kinds::aws::{Accounts, Clients, Connection, Retries};
 use ctrail_kinds::cloudtrail::trail;
 use ctrail_kinds::logs::group;
 use ctrail_kinds::monitoring::metric_filter;
@@ -151,9 +151,10 @@ struct Judged {
 /// CloudWatch, for alarms) relies on that the live documents refuse (the
 /// preflight on the account as it is), and each metric filter's live
 /// pattern tested on its sample event.
-async fn judged(c: &Clients, spec: &Spec) -> Result<Judged, GatherError> {
+async fn judged(accounts: &Accounts, spec: &Spec) -> Result<Judged, GatherError> {
+    let c = accounts.trail();
     let graph = ctrail_graph::build(spec).map_err(GatherError::graph)?;
-    let (live, resolved) = ctrail_reader::read(c, spec, &graph).await?;
+    let (live, resolved) = ctrail_reader::read(accounts, spec, &graph).await?;
     let now = as_live(&resolved, &live);
     let judged = ctrail_differ::preflight::judge_all(&now, &live, &spec.partition);
     let with_samples = spec.monitoring.metric_filters.iter().filter_map(|f| {
@@ -267,13 +268,17 @@ pub async fn gather(
 ) -> Result<(Evidence, LiveState), GatherError> {
     let home = spec.region.as_str();
     let trail = spec.trail.name.as_str();
-    let c = Clients::connect(conn, home).await;
+    let accounts = Accounts::connect(conn, spec, Retries::Sdk).await;
+    let c = accounts.trail().clone();
+    // The log bucket's account: a Log Archive account's, in the
+    // organization layout.
+    let b = accounts.at(ctrail_model::Place::Bucket);
     let account = async { account_id(&c).await.map_err(GatherError::from) }.shared();
     let others: Vec<&String> = regions.iter().filter(|r| *r != home).collect();
     let days = recent_days(at);
     let delivered = |delivery: Delivery, kind: &'static str| {
         let account = account.clone();
-        let (c, days) = (&c, &days);
+        let (b, days) = (b, &days);
         join_all(regions.iter().map(move |region| {
             let account = account.clone();
             async move {
@@ -282,7 +287,7 @@ pub async fn gather(
                     .iter()
                     .map(|d| prefix(spec, &account, kind, region, d))
                     .collect();
-                let latest = bucket::newest_object(c, &spec.bucket.name, &prefixes).await?;
+                let latest = bucket::newest_object(b, &spec.bucket.name, &prefixes).await?;
                 Ok::<_, GatherError>(Delivered {
                     kind: delivery,
                     region: region.clone(),
@@ -313,7 +318,7 @@ pub async fn gather(
         delivered(Delivery::LogFile, "CloudTrail"),
         delivered(Delivery::DigestFile, "CloudTrail-Digest"),
         streams,
-        judged(&c, spec),
+        judged(&accounts, spec),
     );
     let judged = refused?;
     let deliveries = log_files.into_iter().chain(digest_files).chain(log_streams);

@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 
 use ctrail_executor::lock::LockPlace;
 use ctrail_executor::{Options as ExecOptions, Outcome, Report};
-use ctrail_kinds::aws::{Clients, Connection, Retries};
+use ctrail_kinds::aws::{Accounts, Clients, Connection, Retries};
+use ctrail_model::Place;
 use ctrail_kinds::aws::{KeyTarget, Target};
 use ctrail_model::{ActionKind, Plan};
 use ctrail_render::{Section, Style, plan};
@@ -138,8 +139,10 @@ async fn apply(opts: Options, conn: &Connection) -> anyhow::Result<ExitCode> {
     // The lock's place, from the spec alone, so the lock is read with the plan.
     let spec = super::load_quiet(&spec_path)?.spec;
     let place = LockPlace::new(&spec.bucket.name, &spec.trail.name, &spec.region);
-    let clients = Clients::connect_with(conn, &spec.region, Retries::Caller).await;
-    let locker = locker(&clients, &opts);
+    let accounts = Accounts::connect(conn, &spec, Retries::Caller).await;
+    // The lock and the ledger live in the log bucket, in its account.
+    let clients = accounts.at(Place::Bucket);
+    let locker = locker(clients, &opts);
     if let Some(id) = &opts.force_unlock {
         let was = locker.force_unlock(&place, id).await.map_err(super::said)?;
         eprintln!(
@@ -234,12 +237,12 @@ async fn apply(opts: Options, conn: &Connection) -> anyhow::Result<ExitCode> {
         );
     }
     println!("\nApplying:");
-    let report = execute(&planned, &opts, &clients).await;
+    let report = execute(&planned, &opts, &accounts).await;
     settle(
         &planned.plan,
         &planned,
         &report,
-        (&clients, &opts),
+        (clients, &opts),
         &locker,
         Some(&held),
     )
@@ -290,8 +293,8 @@ pub(crate) async fn settle(
 
 /// Applies the plan with the run's clients (the spec's region, ctrail's
 /// own retries).
-async fn execute(planned: &Planned, opts: &Options, clients: &Clients) -> Report {
-    run_plan(&planned.plan, planned, opts, clients).await
+async fn execute(planned: &Planned, opts: &Options, accounts: &Accounts) -> Report {
+    run_plan(&planned.plan, planned, opts, accounts).await
 }
 
 /// Carries out `plan` (made from `planned`'s desired graph and live state).
@@ -299,7 +302,7 @@ pub(crate) async fn run_plan(
     plan: &Plan,
     planned: &Planned,
     opts: &Options,
-    clients: &Clients,
+    accounts: &Accounts,
 ) -> Report {
     let target = Target {
         trail: planned.spec.trail.name.clone(),
@@ -332,7 +335,7 @@ pub(crate) async fn run_plan(
     let report = ctrail_executor::apply(
         plan,
         &planned.desired,
-        clients,
+        accounts,
         &target,
         &exec,
         Arc::new(move |e| sink.event(&e)),

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use ctrail_differ::destroy::{Data, OBJECTS, destroy};
 use ctrail_executor::lock::{LockPlace, StoredLock};
 use ctrail_kinds::LiveResource;
-use ctrail_kinds::aws::{Clients, Connection, Retries};
+use ctrail_kinds::aws::{Accounts, Clients, Connection, Retries};
 use ctrail_model::{ActionKind, Plan, ResourceKind};
 use ctrail_render::{Section, Style, plan};
 
@@ -73,6 +73,7 @@ async fn plan_destroy(
     }
     let d = destroy(&planned.desired, &planned.live, &data).map_err(super::said)?;
     let mut plan = Plan::new(planned.plan.header.clone(), d.actions);
+    live::show_accounts(&mut plan, &planned.spec);
     plan.left_alone = d.left_alone;
     plan.retained = d.retained;
     plan.prevented = ctrail_differ::prevented(&plan.actions, &planned.spec.prevent_destroy);
@@ -128,7 +129,9 @@ async fn run_destroy(opts: Options, conn: &Connection) -> anyhow::Result<ExitCod
     let style = Style::detect();
     let spec = super::load_quiet(&opts.spec)?.spec;
     let place = LockPlace::new(&spec.bucket.name, &spec.trail.name, &spec.region);
-    let clients = Clients::connect_with(conn, &spec.region, Retries::Caller).await;
+    let accounts = Accounts::connect(conn, &spec, Retries::Caller).await;
+    // The log bucket's account: the lock, the ledger and the objects.
+    let clients = accounts.at(ctrail_model::Place::Bucket);
     let apply_opts = apply::Options {
         target: opts.spec.clone(),
         auto_approve: opts.auto_approve,
@@ -137,7 +140,7 @@ async fn run_destroy(opts: Options, conn: &Connection) -> anyhow::Result<ExitCod
         force_unlock: opts.force_unlock.clone(),
         accept_findings: Vec::new(),
     };
-    let locker = apply::locker(&clients, &apply_opts);
+    let locker = apply::locker(clients, &apply_opts);
     if let Some(id) = &opts.force_unlock {
         let was = locker.force_unlock(&place, id).await.map_err(super::said)?;
         eprintln!("Released lock {id}, held by {} on {}.", was.owner, was.host);
@@ -145,7 +148,7 @@ async fn run_destroy(opts: Options, conn: &Connection) -> anyhow::Result<ExitCod
     let (planned, seen) = tokio::join!(live::plan(&opts.spec, conn), locker.observe(&place));
     let planned = planned?;
     let seen = seen.map_err(|e| anyhow::anyhow!("reading the apply lock: {e}"))?;
-    let plan = plan_destroy(&planned, &clients, opts.delete_log_data).await?;
+    let plan = plan_destroy(&planned, clients, opts.delete_log_data).await?;
     if let Some(p) = plan.prevented.first() {
         print!("{}", plan::text::render(&Section::new(&plan), style));
         return Err(anyhow::anyhow!("{p}; nothing was deleted"));
@@ -187,7 +190,7 @@ async fn run_destroy(opts: Options, conn: &Connection) -> anyhow::Result<ExitCod
         }
     };
     println!("\nDestroying:");
-    let report = apply::run_plan(&plan, &planned, &apply_opts, &clients).await;
+    let report = apply::run_plan(&plan, &planned, &apply_opts, &accounts).await;
     let bucket_gone = report.actions.iter().any(|(a, o)| {
         a.kind == ResourceKind::S3Bucket
             && a.name == spec.bucket.name
@@ -195,7 +198,7 @@ async fn run_destroy(opts: Options, conn: &Connection) -> anyhow::Result<ExitCod
     });
     // A deleted bucket took the ledger and the lock with it.
     if !bucket_gone {
-        let run = (&clients, &apply_opts);
+        let run = (clients, &apply_opts);
         apply::settle(&plan, &planned, &report, run, &locker, held.as_ref()).await;
     }
     print_report(&report, style, "Destroy");
@@ -207,7 +210,7 @@ async fn run_destroy(opts: Options, conn: &Connection) -> anyhow::Result<ExitCod
     }
     // What is left must be only what is kept: a second destroy finds nothing.
     let again = live::plan(&opts.spec, conn).await?;
-    let left = plan_destroy(&again, &clients, opts.delete_log_data).await?;
+    let left = plan_destroy(&again, clients, opts.delete_log_data).await?;
     let remaining: Vec<String> = left
         .changes()
         .filter(|a| a.kind == ActionKind::Delete)

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use ctrail_kinds::LiveState;
-use ctrail_kinds::aws::{Clients, Connection};
+use ctrail_kinds::aws::{Accounts, Connection, Retries};
 use ctrail_model::{Plan, PlanHeader};
 use sha2::{Digest, Sha256};
 
@@ -39,9 +39,9 @@ pub async fn plan(path: &Path, conn: &Connection) -> anyhow::Result<Planned> {
     let spec = loaded.spec;
     let graph = ctrail_graph::build(&spec)
         .map_err(|e| anyhow::anyhow!("{shown}: internal error building the graph: {e}"))?;
-    let clients = Clients::connect(conn, &spec.region).await;
+    let accounts = Accounts::connect(conn, &spec, Retries::Sdk).await;
     let started = std::time::Instant::now();
-    let (live, desired) = ctrail_reader::read(&clients, &spec, &graph)
+    let (live, desired) = ctrail_reader::read(&accounts, &spec, &graph)
         .await
         .map_err(|e| anyhow::anyhow!("{shown}: reading account state failed: {e}"))?;
     tracing::info!(spec = %shown, elapsed_ms = started.elapsed().as_millis() as u64, "read live state");
@@ -56,6 +56,7 @@ pub async fn plan(path: &Path, conn: &Connection) -> anyhow::Result<Planned> {
         live_fingerprint: fingerprint(&live)?,
     };
     let mut plan = Plan::new(header, actions);
+    show_accounts(&mut plan, &spec);
     plan.preflight = ctrail_differ::preflight::check(&desired, &live, &spec.partition);
     plan.left_alone = live.ownership.unmanaged.iter().cloned().collect();
     plan.prevented = ctrail_differ::prevented(&plan.actions, &spec.prevent_destroy);
@@ -73,4 +74,14 @@ pub async fn plan_all(
     conn: &Connection,
 ) -> Vec<anyhow::Result<Planned>> {
     futures::future::join_all(paths.iter().map(|p| plan(p, conn))).await
+}
+
+/// Names, on each action of a spec that spans several accounts, the account
+/// its resource lives in (`log-archive (222222222222)`).
+pub fn show_accounts(plan: &mut Plan, spec: &ctrail_spec::Spec) {
+    for a in &mut plan.actions {
+        a.account = spec
+            .account_at(ctrail_kinds::place(a.address.kind))
+            .map(|account| format!("{} ({})", account.name, account.account_id));
+    }
 }

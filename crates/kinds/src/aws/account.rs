@@ -30,3 +30,31 @@ pub async fn organization_id(c: &Clients) -> Result<Option<String>, ReadError> {
         .map(|o| o.organization().and_then(|o| o.id()).map(str::to_owned))
         .map_err(|e| read_error("organizations:DescribeOrganization", e))
 }
+
+/// Asks each account the spec names who its credentials are, all at once:
+/// an account reached with another account's credentials, or not reached
+/// at all (a role that cannot be assumed), stops the run before any read.
+pub async fn guard(accounts: &super::Accounts) -> Result<(), ReadError> {
+    let asks = accounts.named.iter().map(|(a, c)| async move {
+        let how = match &a.reach {
+            ctrail_spec::Reach::Caller => "the caller's credentials".to_owned(),
+            ctrail_spec::Reach::Role { arn, .. } => format!("role {arn}"),
+            ctrail_spec::Reach::Profile(p) => format!("profile {p}"),
+        };
+        let actual = account_id(c).await.map_err(|e| ReadError::Unreached {
+            name: a.name.clone(),
+            account_id: a.account_id.clone(),
+            how,
+            source: Box::new(e),
+        })?;
+        if actual != a.account_id {
+            return Err(ReadError::WrongNamedAccount {
+                name: a.name.clone(),
+                expected: a.account_id.clone(),
+                actual,
+            });
+        }
+        Ok(())
+    });
+    futures::future::try_join_all(asks).await.map(|_| ())
+}

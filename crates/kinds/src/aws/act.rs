@@ -108,13 +108,29 @@ pub struct Retrying {
 /// What an action has to work with.
 pub struct Cx<'a> {
     pub address: String,
+    /// The clients of the account the kind acted on lives in.
     pub clients: &'a Clients,
+    /// Every account's clients, by place.
+    pub accounts: &'a super::Accounts,
     pub target: &'a Target,
     pub policy: &'a RetryPolicy,
     pub on_retry: &'a (dyn Fn(Retrying) + Send + Sync),
 }
 
-impl Cx<'_> {
+impl<'a> Cx<'a> {
+    /// The same action's context, with the clients of the account holding
+    /// `place`.
+    pub fn placed(&self, place: ctrail_model::Place) -> Cx<'a> {
+        Cx {
+            address: self.address.clone(),
+            clients: self.accounts.at(place),
+            accounts: self.accounts,
+            target: self.target,
+            policy: self.policy,
+            on_retry: self.on_retry,
+        }
+    }
+
     /// Runs one AWS call under the retry policy.
     pub async fn call<T, F, Fut>(&self, operation: &'static str, f: F) -> Result<T, CallError>
     where

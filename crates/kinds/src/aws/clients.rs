@@ -58,46 +58,75 @@ pub enum Retries {
     Caller,
 }
 
+/// The SDK configuration for `conn`: its profile, region and endpoint, and
+/// who retries.
+fn loader(conn: &Connection, home_region: &str, retries: Retries) -> aws_config::ConfigLoader {
+    let region = conn
+        .region
+        .clone()
+        .unwrap_or_else(|| home_region.to_owned());
+    let mut loader =
+        aws_config::defaults(BehaviorVersion::latest()).region(Region::new(region));
+    if let Some(p) = &conn.profile {
+        loader = loader.profile_name(p);
+    }
+    if let Some(url) = &conn.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    match retries {
+        // Reads retry throttling, 5xx and dropped connections as the
+        // executor does: up to 8 attempts with exponential backoff; a
+        // connection not made within the connect timeout is one failed
+        // attempt, not a wait without end.
+        Retries::Sdk => loader
+            .retry_config(RetryConfig::standard().with_max_attempts(8))
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(CONNECT_TIMEOUT)
+                    .build(),
+            ),
+        Retries::Caller => loader.retry_config(RetryConfig::disabled()).timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(CONNECT_TIMEOUT)
+                .operation_attempt_timeout(Duration::from_secs(30))
+                .build(),
+        ),
+    }
+}
+
 impl Clients {
     pub async fn connect(conn: &Connection, home_region: &str) -> Clients {
         Self::connect_with(conn, home_region, Retries::Sdk).await
     }
 
     pub async fn connect_with(conn: &Connection, home_region: &str, retries: Retries) -> Clients {
-        let region = conn
-            .region
-            .clone()
-            .unwrap_or_else(|| home_region.to_owned());
-        let mut loader =
-            aws_config::defaults(BehaviorVersion::latest()).region(Region::new(region.clone()));
-        if let Some(p) = &conn.profile {
-            loader = loader.profile_name(p);
+        let config = loader(conn, home_region, retries).load().await;
+        Self::observed(&config, conn.on_retry.clone())
+    }
+
+    /// The clients of an account reached by assuming `role` from the
+    /// caller's credentials (aws-config's AssumeRoleProvider: sts:AssumeRole
+    /// on first use, credentials refreshed before they expire).
+    pub async fn assume(
+        conn: &Connection,
+        home_region: &str,
+        retries: Retries,
+        role: &str,
+        external_id: Option<&str>,
+        session_name: &str,
+    ) -> Clients {
+        let caller = loader(conn, home_region, Retries::Sdk).load().await;
+        let mut provider = aws_config::sts::AssumeRoleProvider::builder(role)
+            .session_name(session_name)
+            .configure(&caller);
+        if let Some(id) = external_id {
+            provider = provider.external_id(id);
         }
-        if let Some(url) = &conn.endpoint_url {
-            loader = loader.endpoint_url(url);
-        }
-        if retries == Retries::Sdk {
-            // Reads retry throttling, 5xx and dropped connections as the
-            // executor does: up to 8 attempts with exponential backoff; a
-            // connection not made within the connect timeout is one failed
-            // attempt, not a wait without end.
-            loader = loader
-                .retry_config(RetryConfig::standard().with_max_attempts(8))
-                .timeout_config(
-                    TimeoutConfig::builder()
-                        .connect_timeout(CONNECT_TIMEOUT)
-                        .build(),
-                );
-        }
-        if retries == Retries::Caller {
-            loader = loader.retry_config(RetryConfig::disabled()).timeout_config(
-                TimeoutConfig::builder()
-                    .connect_timeout(CONNECT_TIMEOUT)
-                    .operation_attempt_timeout(Duration::from_secs(30))
-                    .build(),
-            );
-        }
-        let config = loader.load().await;
+        let provider = provider.build().await;
+        let config = loader(conn, home_region, retries)
+            .credentials_provider(provider)
+            .load()
+            .await;
         Self::observed(&config, conn.on_retry.clone())
     }
 
@@ -140,5 +169,100 @@ impl Clients {
             sns: client!(aws_sdk_sns, "sns"),
             organizations: client!(aws_sdk_organizations, "organizations"),
         }
+    }
+}
+
+/// The clients of every account a spec spans, by place: the trail's
+/// account and the log bucket's. A spec without `accounts` has one, the
+/// caller's, for both.
+#[derive(Clone, Debug)]
+pub struct Accounts {
+    trail: Clients,
+    bucket: Clients,
+    /// Each account the spec names, with its clients (the guard asks each
+    /// who it is).
+    pub named: Vec<(ctrail_spec::Account, Clients)>,
+}
+
+impl Accounts {
+    /// One account for every place: the caller's.
+    pub fn single(clients: Clients) -> Accounts {
+        Accounts {
+            bucket: clients.clone(),
+            trail: clients,
+            named: Vec::new(),
+        }
+    }
+
+    /// Clients for each account of `spec`, reached as its entry says: the
+    /// caller's credentials, a role assumed from them, or a named profile.
+    /// Nothing is called yet (a role is assumed on its first call).
+    pub async fn connect(conn: &Connection, spec: &ctrail_spec::Spec, retries: Retries) -> Accounts {
+        if spec.accounts.is_empty() {
+            return Accounts::single(Clients::connect_with(conn, &spec.region, retries).await);
+        }
+        let mut named = Vec::new();
+        for account in &spec.accounts {
+            let clients = match &account.reach {
+                ctrail_spec::Reach::Caller => {
+                    Clients::connect_with(conn, &spec.region, retries).await
+                }
+                ctrail_spec::Reach::Profile(p) => {
+                    let conn = Connection {
+                        profile: Some(p.clone()),
+                        ..conn.clone()
+                    };
+                    Clients::connect_with(&conn, &spec.region, retries).await
+                }
+                ctrail_spec::Reach::Role {
+                    arn,
+                    external_id,
+                    session_name,
+                } => {
+                    Clients::assume(
+                        conn,
+                        &spec.region,
+                        retries,
+                        arn,
+                        external_id.as_deref(),
+                        session_name,
+                    )
+                    .await
+                }
+            };
+            named.push((account.clone(), clients));
+        }
+        let of = |place: ctrail_model::Place| {
+            let name = spec.account_at(place).map(|a| a.name.as_str());
+            named
+                .iter()
+                .find(|(a, _)| Some(a.name.as_str()) == name)
+                .or(named.first())
+                .map(|(_, c)| c.clone())
+        };
+        match (of(ctrail_model::Place::Trail), of(ctrail_model::Place::Bucket)) {
+            (Some(trail), Some(bucket)) => Accounts {
+                trail,
+                bucket,
+                named,
+            },
+            // No account listed: the caller's (validation refuses an empty
+            // `accounts`, so this is a spec built in code).
+            _ => Accounts::single(Clients::connect_with(conn, &spec.region, retries).await),
+        }
+    }
+
+    /// The clients of the account holding `place`.
+    pub fn at(&self, place: ctrail_model::Place) -> &Clients {
+        match place {
+            ctrail_model::Place::Trail => &self.trail,
+            ctrail_model::Place::Bucket => &self.bucket,
+        }
+    }
+
+    /// The trail's account's clients (the caller's, in a spec without
+    /// accounts).
+    pub fn trail(&self) -> &Clients {
+        &self.trail
     }
 }

@@ -22,6 +22,21 @@ pub enum ReadError {
         "the credentials belong to account {actual}, but the spec is for account {expected}; nothing was read or changed"
     )]
     WrongAccount { expected: String, actual: String },
+    #[error(
+        "the credentials for account \"{name}\" belong to account {actual}, but the spec gives {expected}; nothing was read or changed"
+    )]
+    WrongNamedAccount {
+        name: String,
+        expected: String,
+        actual: String,
+    },
+    #[error("cannot reach account \"{name}\" ({account_id}, {how}): {source}; nothing was read or changed")]
+    Unreached {
+        name: String,
+        account_id: String,
+        how: String,
+        source: Box<ReadError>,
+    },
     #[error("the KMS key {key} does not exist or is not visible to these credentials")]
     KmsKeyNotFound { key: String },
     #[error("{0}")]

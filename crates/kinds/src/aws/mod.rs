@@ -21,7 +21,7 @@ pub use act::{
     merge_owned_statements, owned_of, refuse,
 };
 pub use attempts::{ReadRetry, RetryReporter, Unreachable};
-pub use clients::{Clients, Connection, Retries};
+pub use clients::{Accounts, Clients, Connection, Retries};
 pub use error::{CallError, Class, ReadError, absent_if_not_found, chain, read_error};
 pub use read::{KeyForms, Pending, ReadCx, Resolved, if_exists};
 

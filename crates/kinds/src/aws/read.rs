@@ -7,12 +7,12 @@ use std::any::Any;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
-use ctrail_model::{Address, LiveContext};
+use ctrail_model::{Address, LiveContext, Place};
 use ctrail_spec::Spec;
 use futures::future::{BoxFuture, Shared};
 use tokio::sync::OnceCell;
 
-use super::Clients;
+use super::{Accounts, Clients};
 use super::error::{ReadError, absent_if_not_found};
 use crate::{Attributes, Kind};
 use aws_smithy_runtime_api::client::result::SdkError;
@@ -51,27 +51,47 @@ pub type Pending<'a> = Shared<BoxFuture<'a, Result<Arc<Resolved>, ReadError>>>;
 type Cell = Arc<OnceCell<Arc<dyn Any + Send + Sync>>>;
 
 pub struct ReadCx<'a> {
+    /// The clients of the account the kind being read lives in.
     pub clients: &'a Clients,
+    /// Every account's clients, by place.
+    pub accounts: &'a Accounts,
+    place: Place,
     pub spec: &'a Spec,
     /// Every resource's desired attributes, placeholders not yet resolved.
     pub desired: &'a BTreeMap<Address, Attributes>,
     ready: Pending<'a>,
-    memo: Mutex<HashMap<String, Cell>>,
+    memo: Arc<Mutex<HashMap<String, Cell>>>,
 }
 
 impl<'a> ReadCx<'a> {
     pub fn new(
-        clients: &'a Clients,
+        accounts: &'a Accounts,
         spec: &'a Spec,
         desired: &'a BTreeMap<Address, Attributes>,
         ready: Pending<'a>,
     ) -> Self {
         ReadCx {
-            clients,
+            clients: accounts.trail(),
+            accounts,
+            place: Place::Trail,
             spec,
             desired,
             ready,
-            memo: Mutex::new(HashMap::new()),
+            memo: Arc::default(),
+        }
+    }
+
+    /// The same reads, with the clients of the account holding `place`
+    /// (the memo shared, keyed by account).
+    pub fn placed(&self, place: Place) -> ReadCx<'a> {
+        ReadCx {
+            clients: self.accounts.at(place),
+            accounts: self.accounts,
+            place,
+            spec: self.spec,
+            desired: self.desired,
+            ready: self.ready.clone(),
+            memo: Arc::clone(&self.memo),
         }
     }
 
@@ -152,7 +172,8 @@ impl<'a> ReadCx<'a> {
                 .memo
                 .lock()
                 .map_err(|_| ReadError::Unexpected("a read panicked".into()))?;
-            Arc::clone(memo.entry(key).or_default())
+            // One call's answer per account: the key names the place.
+            Arc::clone(memo.entry(format!("{:?} {key}", self.place)).or_default())
         };
         let value = cell
             .get_or_try_init(|| async {

@@ -15,6 +15,7 @@ crate::attributes! {
 }
 
 impl Kind for Bucket {
+    const PLACE: ctrail_model::Place = ctrail_model::Place::Bucket;
     const STANDING: crate::Standing = crate::Standing::Resource { prunable: false };
 
     const RULES: Rules = Rules::NONE.replace_on(&["region"]);

@@ -31,6 +31,7 @@ fn rank(v: Option<&Value>) -> i64 {
 }
 
 impl Kind for Encryption {
+    const PLACE: ctrail_model::Place = ctrail_model::Place::Bucket;
     const RULES: Rules = Rules::NONE.security_relevant(&[
         ("sse_algorithm", "bucket encryption", Security::Ranked(rank)),
         (

@@ -90,6 +90,7 @@ fn days(d: u32) -> i32 {
 }
 
 impl Kind for Lifecycle {
+    const PLACE: ctrail_model::Place = ctrail_model::Place::Bucket;
     const RULES: Rules = Rules::NONE
         .compare_by(&[("rules", Compare::Sets(&["", "[].transitions"]))])
         .security_relevant(&[("rules", "how long log files are kept", Security::AnyChange)]);

@@ -26,6 +26,7 @@ crate::attributes! {
 }
 
 impl Kind for Logging {
+    const PLACE: ctrail_model::Place = ctrail_model::Place::Bucket;
     const RULES: Rules = crate::ranked!(
         "target_bucket",
         "the record of who read or deleted log files",

@@ -26,6 +26,7 @@ fn rank(v: Option<&Value>) -> i64 {
 }
 
 impl Kind for OwnershipControls {
+    const PLACE: ctrail_model::Place = ctrail_model::Place::Bucket;
     const RULES: Rules = crate::ranked!("object_ownership", "ACLs on log files", rank);
 
     fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {

@@ -16,6 +16,7 @@ crate::attributes! {
 }
 
 impl Kind for BucketPolicy {
+    const PLACE: ctrail_model::Place = ctrail_model::Place::Bucket;
     const RULES: Rules = Rules::NONE
         .compare_by(&[("policy", Compare::Policy)])
         .security_relevant(&[(

@@ -18,6 +18,7 @@ crate::attributes! {
 }
 
 impl Kind for PublicAccessBlock {
+    const PLACE: ctrail_model::Place = ctrail_model::Place::Bucket;
     const RULES: Rules = Rules::NONE.security_relevant(&[(
         "*",
         "public access blocking",

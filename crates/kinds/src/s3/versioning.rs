@@ -21,6 +21,7 @@ fn rank(v: Option<&Value>) -> i64 {
 }
 
 impl Kind for Versioning {
+    const PLACE: ctrail_model::Place = ctrail_model::Place::Bucket;
     const RULES: Rules = crate::ranked!("status", "versioning of log files", rank);
 
     fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {

@@ -69,9 +69,14 @@ pub fn render(section: &Section<'_>) -> String {
         out.push('\n');
     }
     for a in plan.changes() {
+        let account = a
+            .account
+            .as_ref()
+            .map(|account| format!(" in account {account}"))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "<details><summary><code>{} {}</code> ({})</summary>\n",
+            "<details><summary><code>{} {}</code> ({}){account}</summary>\n",
             symbol(a.kind),
             a.address,
             verb(a.kind)

@@ -275,6 +275,7 @@ mod tests {
         let mut plan = Plan::new(
             Default::default(),
             vec![Action {
+                account: None,
                 address: trail,
                 kind: ActionKind::Adopt,
                 changes: Vec::new(),

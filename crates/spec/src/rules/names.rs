@@ -159,6 +159,20 @@ pub fn principal_arn(arn: &str) -> Check {
     if ok { Ok(()) } else { Err(problem()) }
 }
 
+/// A role ARN in the account `account` (AssumeRole reaches the account
+/// whose id the role's ARN holds).
+pub fn role_in(arn: &str, account: &str) -> Check {
+    let in_arn = arn.split(':').nth(4).unwrap_or_default();
+    if in_arn == account {
+        Ok(())
+    } else {
+        Err(
+            Problem::new(format!("role_arn is a role of account {in_arn}, not of {account}"))
+                .help("name a role in the account account_id gives: assuming a role reaches the role's own account"),
+        )
+    }
+}
+
 pub fn account_id(id: &str) -> Check {
     if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
         Ok(())

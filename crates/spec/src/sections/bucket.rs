@@ -5,7 +5,8 @@ use serde::Serialize;
 use super::Cx;
 use crate::decode::{self, Field};
 use crate::defaults;
-use crate::model::{Encryption, KmsKeyRef, LifecycleRule, PublicAccessBlock, Transition};
+use crate::decode::Located;
+use crate::model::{Account, Encryption, KmsKeyRef, LifecycleRule, PublicAccessBlock, Transition};
 use crate::rules;
 use crate::shape::{Count, Field as Key, Object, Str, Ty};
 use crate::yaml::Kind;
@@ -14,6 +15,9 @@ use crate::yaml::Kind;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Bucket {
     pub name: String,
+    /// The account holding the bucket (its name under `accounts`); `None`:
+    /// the caller's, in a spec without accounts.
+    pub account: Option<String>,
     pub versioning: bool,
     pub public_access_block: PublicAccessBlock,
     pub encryption: Encryption,
@@ -67,6 +71,11 @@ pub(crate) const SHAPE: Object = Object::new(
             "The bucket's name: 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, not an IP address, no reserved prefix or suffix.",
         )
         .required(),
+        Key::new(
+            "account",
+            Ty::Str(super::accounts::NAME),
+            "The account (its name under accounts) that holds the bucket, its settings and its access-log bucket: a Log Archive account, say (default: the trail's).",
+        ),
         Key::new(
             "versioning",
             Ty::Bool,
@@ -253,9 +262,17 @@ const STORAGE_CLASSES: &[&str] = &[
 const MIN_IA_DAYS: u32 = 30;
 const MAX_DAYS: i64 = 36_500;
 
-pub(crate) fn read(cx: &mut Cx<'_>, f: Field<'_>, kms: Option<&KmsKeyRef>) -> Option<Bucket> {
+pub(crate) fn read(
+    cx: &mut Cx<'_>,
+    f: Field<'_>,
+    kms: Option<&KmsKeyRef>,
+    accounts: &[Located<Account>],
+    trail_account: Option<&str>,
+) -> Option<Bucket> {
     let fields = decode::mapping(cx.sink, f, &SHAPE)?;
     let name = cx.required(&fields, "bucket", "name");
+    let named = cx.string(&fields, "account");
+    let account = super::accounts::placed(cx, accounts, named, trail_account);
     if let Some(n) = &name {
         cx.check(n, rules::names::bucket_name(&n.value));
         if n.value.contains('.') {
@@ -354,6 +371,7 @@ pub(crate) fn read(cx: &mut Cx<'_>, f: Field<'_>, kms: Option<&KmsKeyRef>) -> Op
         _ => None,
     };
     Some(Bucket {
+        account,
         object_ownership: ownership.map_or_else(|| defaults::OBJECT_OWNERSHIP.into(), |o| o.value),
         access_logging,
         name: name?.value,

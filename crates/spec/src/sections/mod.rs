@@ -2,6 +2,7 @@
 //! top-level section; each reads its keys, applies defaults and records every
 //! problem it finds.
 
+pub(crate) mod accounts;
 mod blind_spots;
 pub(crate) mod bucket;
 mod logs;
@@ -38,6 +39,11 @@ pub(crate) const SHAPE: Object = Object::new(
             "account_id",
             Ty::Str(Str::ANY.pattern("^[0-9]{12}$")),
             "The 12-digit AWS account the spec is for: plan and apply refuse to run in another. Quote it to keep leading zeros.",
+        ),
+        Key::new(
+            "accounts",
+            accounts::SHAPE,
+            "The AWS accounts the spec spans, each with how ctrail reaches it, for the organization layout: the trail in the management account, the log bucket in a Log Archive account. Left out: the caller's account alone. Not with account_id.",
         ),
         Key::new(
             "region",
@@ -106,6 +112,7 @@ pub(crate) const SHAPE: Object = Object::new(
     ],
 )
 .also(&[
+    r#"{"not": {"required": ["account_id", "accounts"]}}"#,
     r#"{"dependencies": {"manage_kms_key_policy": ["kms_key_id"], "kms_key_rotation": ["kms_key_id"], "create_kms_key": ["kms_key_id"], "kms_key_readers": ["kms_key_id"]}}"#,
     r#"{"if": {"required": ["monitoring"], "properties": {"monitoring": {"required": ["alert_topic"], "properties": {"alert_topic": {"required": ["encrypted"], "properties": {"encrypted": {"const": true}}}}}}}, "then": {"required": ["kms_key_id"]}}"#,
     r#"{"if": {"required": ["create_kms_key"], "properties": {"create_kms_key": {"const": true}}}, "then": {"properties": {"kms_key_id": {"pattern": "^alias/"}, "manage_kms_key_policy": {"const": true}}}}"#,
@@ -116,6 +123,8 @@ pub(crate) const SHAPE: Object = Object::new(
     "a key ARN or alias ARN in kms_key_id names the spec's region",
     "under profile cis, the alert topic has a subscriber and no cis preset entry is disabled",
     "each prevent_destroy entry's kind is a resource kind ctrail manages",
+    ACCOUNT_NAMES,
+    "each account's name and account_id is listed once",
     TAG_CHARACTERS,
 ]);
 
@@ -130,6 +139,9 @@ pub(crate) const TAGS: Ty = Ty::Map {
     value: Str::ANY.len(0, 256),
     max: rules::tags::MAX_TAGS,
 };
+
+/// What the schema leaves of the accounts' rules to `ctrail validate`.
+pub(crate) const ACCOUNT_NAMES: &str = "trail.account and bucket.account name an account listed under accounts, and trail.account is given when accounts lists more than one";
 
 /// What the schema leaves of the tag rules to `ctrail validate`.
 pub(crate) const TAG_CHARACTERS: &str =
@@ -251,6 +263,15 @@ pub(crate) fn read(sink: &mut Sink, root: &Node, source: &str) -> Option<Spec> {
     if let Some(a) = &account_id {
         cx.check(a, rules::names::account_id(&a.value));
     }
+    let accounts = accounts::read(&mut cx, &top);
+    if let (Some(a), Some(f)) = (&account_id, top.get("accounts")) {
+        cx.sink
+            .error(a.loc, &a.path, "account_id and accounts are both given")
+            .help(format!(
+                "with accounts (line {}), each account's account_id is its guard: remove the top-level account_id",
+                f.at().line
+            ));
+    }
     let tags = read_tags(&mut cx, &top);
     let kms_key = cx.string(&top, "kms_key_id").and_then(|k| {
         region.as_ref()?;
@@ -320,7 +341,7 @@ pub(crate) fn read(sink: &mut Sink, root: &Node, source: &str) -> Option<Spec> {
 
     let prevent_destroy = read_prevent_destroy(&mut cx, &top);
     let trail = match top.get("trail") {
-        Some(f) => trail::read(&mut cx, f),
+        Some(f) => trail::read(&mut cx, f, &accounts),
         None => {
             cx.sink
                 .error(top.loc, "trail", "missing required section `trail`")
@@ -329,7 +350,10 @@ pub(crate) fn read(sink: &mut Sink, root: &Node, source: &str) -> Option<Spec> {
         }
     };
     let bucket = match top.get("bucket") {
-        Some(f) => bucket::read(&mut cx, f, kms_key.as_ref()),
+        Some(f) => {
+            let trail_account = trail.as_ref().and_then(|(t, _)| t.account.as_deref());
+            bucket::read(&mut cx, f, kms_key.as_ref(), &accounts, trail_account)
+        }
         None => {
             cx.sink
                 .error(top.loc, "bucket", "missing required section `bucket`")
@@ -372,6 +396,7 @@ pub(crate) fn read(sink: &mut Sink, root: &Node, source: &str) -> Option<Spec> {
         version: version?,
         source: source.to_owned(),
         account_id: account_id.map(|a| a.value),
+        accounts: accounts.into_iter().map(|a| a.value).collect(),
         region: region?,
         partition: partition.to_owned(),
         tags,

@@ -4,6 +4,7 @@ use super::{Cx, selectors};
 use crate::decode::{self, Field, Located};
 use crate::defaults;
 use crate::model::{
+    Account,
     AggregationTemplate, BasicSelector, DataResource, EventSelectors, Insight, InsightCategory,
     InsightType, Trail,
 };
@@ -20,6 +21,11 @@ pub(crate) const SHAPE: Object = Object::new(
             "The trail's name: 3-128 letters, digits, '.', '-' and '_', starting and ending with a letter or digit, no two of '.', '-', '_' side by side.",
         )
         .required(),
+        Key::new(
+            "account",
+            Ty::Str(super::accounts::NAME),
+            "The account (its name under accounts) that holds the trail, its log group, the role CloudTrail assumes, the topics and the monitoring. Needed when accounts lists more than one.",
+        ),
         Key::new("multi_region", Ty::Bool, "Record API activity in every region (default true)."),
         Key::new(
             "include_global_service_events",
@@ -128,11 +134,26 @@ const INSIGHT_SHAPE: Object = Object::new(
 );
 
 /// Reads the trail; also returns its located name for checks in other sections.
-pub(crate) fn read(cx: &mut Cx<'_>, f: Field<'_>) -> Option<(Trail, Located<String>)> {
+pub(crate) fn read(
+    cx: &mut Cx<'_>,
+    f: Field<'_>,
+    accounts: &[Located<Account>],
+) -> Option<(Trail, Located<String>)> {
     let fields = decode::mapping(cx.sink, f, &SHAPE)?;
     let name = cx
         .required(&fields, "trail", "name")
         .filter(|n| cx.check(n, rules::names::trail_name(&n.value)));
+    let named = cx.string(&fields, "account");
+    if named.is_none() && accounts.len() > 1 {
+        cx.sink
+            .error(fields.loc, "trail.account", "missing field `account`: the spec lists several accounts")
+            .help("name the account that holds the trail, e.g. account: management");
+    }
+    let only = match accounts {
+        [one] => Some(one.value.name.as_str()),
+        _ => None,
+    };
+    let account = super::accounts::placed(cx, accounts, named, only);
 
     let multi_region = cx.bool_or(&fields, "multi_region", defaults::MULTI_REGION);
     cx.warn_if_off(
@@ -202,6 +223,7 @@ pub(crate) fn read(cx: &mut Cx<'_>, f: Field<'_>) -> Option<(Trail, Located<Stri
     let name = name?;
     let trail = Trail {
         name: name.value.clone(),
+        account,
         multi_region,
         include_global_service_events,
         log_file_validation,

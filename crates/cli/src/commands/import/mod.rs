@@ -264,7 +264,9 @@ async fn plan(
         })?
         .spec;
     let graph = ctrail_graph::build(&spec)?;
-    let (live, resolved) = ctrail_reader::read(clients, &spec, &graph)
+    // A draft names no accounts: the caller's alone.
+    let accounts = ctrail_kinds::aws::Accounts::single(clients.clone());
+    let (live, resolved) = ctrail_reader::read(&accounts, &spec, &graph)
         .await
         .with_context(|| format!("reading what trail {} uses", spec.trail.name))?;
     tracing::debug!(trail = %spec.trail.name, "import planned its draft");

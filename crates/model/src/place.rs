@@ -1,0 +1,37 @@
+//! Which account a resource lives in, by its role in the layout: the
+//! trail's account (the trail, everything CloudWatch, the role CloudTrail
+//! assumes, the topics), or the bucket's (the log bucket, its settings and
+//! its access-log bucket), which an organization keeps in a Log Archive
+//! account (AWS Security Reference Architecture; AWS Control Tower).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Place {
+    /// The trail's account: the caller's, unless the spec names another.
+    Trail,
+    /// The log bucket's account.
+    Bucket,
+}
+
+impl Place {
+    pub const ALL: [Place; 2] = [Place::Trail, Place::Bucket];
+
+    /// The spec field that names the account (`trail.account`, `bucket.account`).
+    pub fn field(self) -> &'static str {
+        match self {
+            Place::Trail => "trail.account",
+            Place::Bucket => "bucket.account",
+        }
+    }
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Place::Trail => "the trail's account",
+            Place::Bucket => "the bucket's account",
+        })
+    }
+}
