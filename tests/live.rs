@@ -44,6 +44,9 @@ fn after_the_seed_procedure_plan_shows_only_the_documented_secure_additions() {
         ),
         (format!("s3_bucket_policy.{BUCKET}"), paths(&["policy"])),
         (format!("log_group.{LOG_GROUP}"), paths(&["kms_key_arn"])),
+        // The seed's lifecycle rule, scoped to the log files (AWSLogs/) so
+        // that ctrail's ledger in the bucket never moves to Glacier.
+        (format!("s3_bucket_lifecycle.{BUCKET}"), paths(&["rules"])),
         // What the seed made, ctrail did not: adopted, visibly.
         (format!("s3_bucket.{BUCKET}"), paths(&[])),
         (format!("iam_role.{ROLE}"), paths(&[])),

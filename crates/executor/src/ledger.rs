@@ -7,7 +7,6 @@ use std::collections::BTreeSet;
 use ctrail_graph::ResourceGraph;
 use ctrail_kinds::Ledger;
 use ctrail_kinds::aws::{Clients, RetryPolicy};
-use ctrail_model::ownership::ledger_key;
 use ctrail_model::{Address, Plan};
 
 use crate::{Outcome, Report};
@@ -38,10 +37,10 @@ pub struct NotRecorded {
     source: ctrail_kinds::aws::CallError,
 }
 
-/// Writes `after` to the log bucket when it differs from `before`.
+/// Writes `after` to the state bucket when it differs from `before`.
 pub async fn record(
     clients: &Clients,
-    bucket: &str,
+    at: &ctrail_spec::State,
     before: &Ledger,
     after: &Ledger,
     policy: &RetryPolicy,
@@ -50,12 +49,12 @@ pub async fn record(
         return Ok(());
     }
     let written = if after.owned.is_empty() {
-        ctrail_kinds::aws::ledger::remove(clients, bucket, &after.trail, policy, &|_| {}).await
+        ctrail_kinds::aws::ledger::remove(clients, at, &after.trail, policy, &|_| {}).await
     } else {
-        ctrail_kinds::aws::ledger::write(clients, bucket, after, policy, &|_| {}).await
+        ctrail_kinds::aws::ledger::write(clients, at, after, policy, &|_| {}).await
     };
     written.map_err(|source| NotRecorded {
-        place: format!("s3://{bucket}/{}", ledger_key(&after.trail)),
+        place: format!("s3://{}/{}", at.bucket, at.ledger_key(&after.trail)),
         source,
     })
 }

@@ -13,6 +13,7 @@
 //!   each is idempotent (creating what already exists checks it and carries
 //!   on, deleting what is gone is done), so a re-run converges.
 
+mod holder;
 pub mod ledger;
 pub mod lock;
 mod schedule;

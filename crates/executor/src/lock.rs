@@ -2,8 +2,8 @@
 //! interleave their writes, and a run never applies a plan made before
 //! another run changed the account.
 //!
-//! The lock is one object in the trail's log bucket,
-//! `ctrail-lock/<trail>.json`, written only with S3 conditional writes (S3
+//! The lock is one object in the spec's state bucket (the log bucket by
+//! default), `[prefix/]ctrail-lock/<trail>.json`, written only with S3 conditional writes (S3
 //! User Guide, "Add preconditions to S3 operations with conditional
 //! requests": `If-None-Match: *` creates only if absent, `If-Match: <ETag>`
 //! replaces only that version; a lost race answers 412 PreconditionFailed),
@@ -12,10 +12,11 @@
 //! ETag, so it fails if anyone took or released the lock since the plan was
 //! read. Held, it names its owner, host, process, start and expiry; released,
 //! it stays as `{"held": false}` (a new ETag, which invalidates every plan
-//! read before). A holder that is gone (past its expiry, or a process of
-//! this host that no longer runs) is taken over; `force_unlock` releases a
-//! named lock by hand. Its S3 calls are the kinds runtime's `state`
-//! module, which the ledger shares; the lock's meaning lives here.
+//! read before). A holder that is gone (past its expiry, or a run of this
+//! machine, known by the lock's id, whose process no longer runs: `holder`)
+//! is taken over; `force_unlock` releases a named lock by hand. Its S3
+//! calls are the kinds runtime's `state` module, which the ledger shares;
+//! the lock's meaning lives here.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -60,14 +61,20 @@ pub struct LockPlace {
     pub bucket: String,
     pub key: String,
     pub region: String,
+    /// The bucket is the log bucket, which the plan creates: the lock may
+    /// find it missing and create it first. Any other state bucket must
+    /// exist.
+    pub log_bucket: bool,
 }
 
 impl LockPlace {
-    pub fn new(bucket: &str, trail: &str, region: &str) -> LockPlace {
+    /// The lock of `trail` where the spec keeps ctrail's state.
+    pub fn new(state: &ctrail_spec::State, trail: &str, region: &str) -> LockPlace {
         LockPlace {
-            bucket: bucket.to_owned(),
-            key: format!("ctrail-lock/{trail}.json"),
+            bucket: state.bucket.clone(),
+            key: state.lock_key(trail),
             region: region.to_owned(),
+            log_bucket: state.in_log_bucket,
         }
     }
 
@@ -115,6 +122,14 @@ pub enum LockError {
         found: Option<LockInfo>,
         wanted: String,
     },
+    #[error(
+        "the state bucket {0} does not exist: create it (versioned, no Object Lock) or name another in state.bucket; nothing was applied"
+    )]
+    NoStateBucket(String),
+    #[error(
+        "the bucket {0} has S3 Object Lock, which would keep every version of ctrail's lock and ledger for its retention; name another bucket for them in state.bucket; nothing was applied"
+    )]
+    ObjectLocked(String),
     #[error("{0}")]
     Call(#[from] CallError),
 }
@@ -162,16 +177,10 @@ pub fn host_name() -> String {
         .unwrap_or_else(|| "unknown host".to_owned())
 }
 
-/// Whether the holder is gone: past its expiry, or a process of this host
-/// that no longer runs.
+/// Whether the holder is gone: past its expiry, or a run of this machine
+/// (by the lock's id, `holder`) whose process no longer runs.
 fn gone(info: &LockInfo) -> bool {
-    if info.expires < now() {
-        return true;
-    }
-    info.host == host_name()
-        && info.pid != std::process::id()
-        && cfg!(target_os = "linux")
-        && !std::path::Path::new(&format!("/proc/{}", info.pid)).exists()
+    info.expires < now() || crate::holder::dead_here(&info.id)
 }
 
 /// The lock calls: the run's retry policy, never SDK retries.
@@ -182,8 +191,25 @@ pub struct Locker<'a> {
 }
 
 impl Locker<'_> {
-    /// Reads the lock object (with the plan).
-    pub async fn observe(&self, place: &LockPlace) -> Result<StoredLock, CallError> {
+    /// Reads the lock object (with the plan), and refuses a state bucket
+    /// with Object Lock, asked at the same time.
+    pub async fn observe(&self, place: &LockPlace) -> Result<StoredLock, LockError> {
+        let locked = call(
+            "lock",
+            "s3:GetObjectLockConfiguration",
+            &self.policy,
+            self.on_retry,
+            || async { state::object_locked(self.clients, &place.bucket).await },
+        );
+        let (stored, locked) = tokio::join!(self.read(place), locked);
+        if locked? {
+            return Err(LockError::ObjectLocked(place.bucket.clone()));
+        }
+        Ok(stored?)
+    }
+
+    /// Reads the lock object.
+    async fn read(&self, place: &LockPlace) -> Result<StoredLock, CallError> {
         let stored = call(
             "lock",
             "s3:GetObject",
@@ -259,10 +285,11 @@ impl Locker<'_> {
             expires: started + TTL_SECS,
         };
         let (condition, took_over) = match seen {
-            StoredLock::NoBucket => {
+            StoredLock::NoBucket if place.log_bucket => {
                 self.create_bucket(place).await?;
                 (Condition::Absent, None)
             }
+            StoredLock::NoBucket => return Err(LockError::NoStateBucket(place.bucket.clone())),
             StoredLock::Absent => (Condition::Absent, None),
             StoredLock::Present { etag, info: old } if old.held => {
                 if !gone(old) {
@@ -276,6 +303,7 @@ impl Locker<'_> {
             StoredLock::Present { etag, .. } => (Condition::Etag(etag.clone()), None),
         };
         if let Some(etag) = self.put(place, &info, &condition).await? {
+            crate::holder::mark(&info.id);
             return Ok(Held {
                 place: place.clone(),
                 info,
@@ -284,16 +312,19 @@ impl Locker<'_> {
             });
         }
         // The condition failed: ours after a lost answer, or another run's.
-        match self.observe(place).await? {
+        match self.read(place).await? {
             StoredLock::Present {
                 etag,
                 info: now_info,
-            } if now_info.id == info.id => Ok(Held {
-                place: place.clone(),
-                info,
-                etag,
-                took_over,
-            }),
+            } if now_info.id == info.id => {
+                crate::holder::mark(&info.id);
+                Ok(Held {
+                    place: place.clone(),
+                    info,
+                    etag,
+                    took_over,
+                })
+            }
             StoredLock::Present { info: other, .. } if other.held => Err(LockError::Held {
                 place: place.clone(),
                 info: other,
@@ -331,10 +362,11 @@ impl Locker<'_> {
             .await?
             .is_some()
         {
+            crate::holder::unmark(&held.info.id);
             return Ok(());
         }
         // Ours already (a lost answer), or someone took it over.
-        match self.observe(&held.place).await? {
+        match self.read(&held.place).await? {
             StoredLock::Present { info, .. } if info.id == held.info.id && !info.held => Ok(()),
             _ => Err(LockError::Moved(held.place.clone())),
         }
@@ -342,7 +374,7 @@ impl Locker<'_> {
 
     /// Releases the held lock `id` by hand (its run is gone).
     pub async fn force_unlock(&self, place: &LockPlace, id: &str) -> Result<LockInfo, LockError> {
-        let (etag, info) = match self.observe(place).await? {
+        let (etag, info) = match self.read(place).await? {
             StoredLock::Present { etag, info } if info.held && info.id == id => (etag, info),
             StoredLock::Present { info, .. } => {
                 return Err(LockError::NotThatLock {
@@ -365,7 +397,10 @@ impl Locker<'_> {
             ..info.clone()
         };
         match self.put(place, &released, &Condition::Etag(etag)).await? {
-            Some(_) => Ok(info),
+            Some(_) => {
+                crate::holder::unmark(&info.id);
+                Ok(info)
+            }
             None => Err(LockError::Moved(place.clone())),
         }
     }

@@ -270,7 +270,7 @@ fn bucket_settings_import_as_found() {
     // Lifecycle: the seed's rule, none, or rules of the user's own.
     let seed = lifecycle::Lifecycle {
         rules: vec![lifecycle::Rule::from(
-            &ctrail_spec::defaults::lifecycle_rule(),
+            &ctrail_spec::defaults::lifecycle_rule(None),
         )],
     };
     assert!(assert_round_trip(&t, &[], "audit-logs", &seed).is_empty());

@@ -7,8 +7,8 @@ mod address;
 pub mod arn;
 mod live;
 pub mod ownership;
-pub mod placeholder;
 mod place;
+pub mod placeholder;
 mod plan;
 
 pub use address::{Address, AddressError, EdgeReason, ResourceKind};

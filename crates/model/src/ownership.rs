@@ -15,11 +15,6 @@ use crate::{Action, ActionKind, Address};
 /// is the trail whose spec manages the resource.
 pub const OWNER_TAG: &str = "ctrail:managed-by";
 
-/// Where the ledger of a trail lives in its log bucket.
-pub fn ledger_key(trail: &str) -> String {
-    format!("ctrail-state/{trail}.json")
-}
-
 /// The ledger: every resource (not its settings, which go with it) that
 /// ctrail created or adopted for one trail, with the attributes it last
 /// applied (`A`: the kinds' typed attributes; their JSON form in the stored

@@ -13,16 +13,20 @@ pub enum Place {
     Trail,
     /// The log bucket's account.
     Bucket,
+    /// The account of the bucket holding ctrail's lock and ledger (no
+    /// kind lives here).
+    State,
 }
 
 impl Place {
-    pub const ALL: [Place; 2] = [Place::Trail, Place::Bucket];
+    pub const ALL: [Place; 3] = [Place::Trail, Place::Bucket, Place::State];
 
     /// The spec field that names the account (`trail.account`, `bucket.account`).
     pub fn field(self) -> &'static str {
         match self {
             Place::Trail => "trail.account",
             Place::Bucket => "bucket.account",
+            Place::State => "state.account",
         }
     }
 }
@@ -32,6 +36,7 @@ impl std::fmt::Display for Place {
         f.write_str(match self {
             Place::Trail => "the trail's account",
             Place::Bucket => "the bucket's account",
+            Place::State => "the state bucket's account",
         })
     }
 }

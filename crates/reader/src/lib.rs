@@ -111,7 +111,7 @@ async fn dropped(
     cx: ctrail_kinds::aws::Pending<'_>,
 ) -> Result<(Ledger, BTreeMap<Address, LiveResource>), ReadError> {
     let ledger =
-        ctrail_kinds::aws::ledger::read(accounts.at(Place::Bucket), &spec.bucket.name, &spec.trail.name)
+        ctrail_kinds::aws::ledger::read(accounts.at(Place::State), &spec.state, &spec.trail.name)
             .await?;
     let gone: BTreeMap<Address, Attributes> = ledger
         .owned

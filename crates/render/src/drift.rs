@@ -76,7 +76,7 @@ pub fn json_lines(plan: &Plan) -> String {
     let mut drifted = 0;
     for a in plan.changes() {
         drifted += 1;
-        let line = json!({
+        let mut line = json!({
             "type": "drift",
             "spec": h.spec,
             "trail": h.trail,
@@ -88,6 +88,10 @@ pub fn json_lines(plan: &Plan) -> String {
             "changes": a.changes.iter().map(|c| change(a.address.kind, c)).collect::<Vec<Value>>(),
             "security": a.security.iter().map(|n| json!({"path": n.path, "subject": n.subject, "drift": drift_effect(n.effect)})).collect::<Vec<Value>>(),
         });
+        // In a spec that spans several accounts: the resource's own.
+        if let (Some(account), Some(fields)) = (&a.account, line.as_object_mut()) {
+            fields.insert("account".into(), Value::from(account.as_str()));
+        }
         let _ = writeln!(out, "{line}");
     }
     // A grant AWS would refuse is drift of what the account allows: the
@@ -181,7 +185,16 @@ pub fn markdown(plan: &Plan) -> String {
                 }
                 _ => (cell(&c.old), cell(&c.new)),
             };
-            let _ = writeln!(out, "| `{}` | `{}` | {live} | {spec} |", a.address, c.path);
+            let account = a
+                .account
+                .as_ref()
+                .map(|account| format!(" in account {account}"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "| `{}`{account} | `{}` | {live} | {spec} |",
+                a.address, c.path
+            );
         }
     }
     let notes: Vec<String> = changed

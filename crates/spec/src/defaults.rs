@@ -21,12 +21,20 @@ pub fn role_name(trail_name: &str) -> String {
     format!("{ROLE_PREFIX}{trail_name}")
 }
 
-/// The seed's lifecycle rule: 30 days STANDARD_IA, 90 GLACIER, 365 DEEP_ARCHIVE.
-pub fn lifecycle_rule() -> LifecycleRule {
+/// The seed's lifecycle rule: 30 days STANDARD_IA, 90 GLACIER, 365
+/// DEEP_ARCHIVE, for the log files only: scoped to the prefix CloudTrail
+/// delivers under (`[s3_key_prefix/]AWSLogs/`, CloudTrail User Guide,
+/// "Finding your CloudTrail log files"), so that ctrail's own lock and
+/// ledger in the bucket are never moved to an archive storage class, where
+/// GetObject fails until they are restored.
+pub fn lifecycle_rule(s3_key_prefix: Option<&str>) -> LifecycleRule {
     LifecycleRule {
         id: LIFECYCLE_RULE_ID.to_owned(),
         enabled: true,
-        prefix: String::new(),
+        prefix: match s3_key_prefix {
+            Some(p) => format!("{p}/AWSLogs/"),
+            None => "AWSLogs/".to_owned(),
+        },
         transitions: vec![
             transition(30, "STANDARD_IA"),
             transition(90, "GLACIER"),

@@ -31,6 +31,41 @@ pub struct Spec {
     pub monitoring: Monitoring,
     /// Addresses (`kind.name`, `kind.*`, `*`) no plan may delete or replace.
     pub prevent_destroy: Vec<String>,
+    /// Where ctrail keeps its apply lock and ledger.
+    pub state: State,
+}
+
+/// Where ctrail keeps its own objects: the apply lock and the ledger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct State {
+    pub bucket: String,
+    /// A key prefix for both objects; `None`: at the bucket's top.
+    pub prefix: Option<String>,
+    /// The account holding the bucket (its name under `accounts`); `None`:
+    /// the caller's, in a spec without accounts.
+    pub account: Option<String>,
+    /// The bucket is the log bucket (the default): the lock may find it
+    /// missing before the plan creates it.
+    pub in_log_bucket: bool,
+}
+
+impl State {
+    fn key(&self, dir: &str, trail: &str) -> String {
+        match &self.prefix {
+            Some(p) => format!("{p}/{dir}/{trail}.json"),
+            None => format!("{dir}/{trail}.json"),
+        }
+    }
+
+    /// The ledger's key: `[prefix/]ctrail-state/<trail>.json`.
+    pub fn ledger_key(&self, trail: &str) -> String {
+        self.key("ctrail-state", trail)
+    }
+
+    /// The apply lock's key: `[prefix/]ctrail-lock/<trail>.json`.
+    pub fn lock_key(&self, trail: &str) -> String {
+        self.key("ctrail-lock", trail)
+    }
 }
 
 /// The customer managed KMS key used for the trail's log files and the bucket.
@@ -109,6 +144,7 @@ impl Spec {
         let name = match place {
             ctrail_model::Place::Trail => self.trail.account.as_deref(),
             ctrail_model::Place::Bucket => self.bucket.account.as_deref(),
+            ctrail_model::Place::State => self.state.account.as_deref(),
         }?;
         self.accounts.iter().find(|a| a.name == name)
     }

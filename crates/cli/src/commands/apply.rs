@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use ctrail_executor::lock::LockPlace;
 use ctrail_executor::{Options as ExecOptions, Outcome, Report};
 use ctrail_kinds::aws::{Accounts, Clients, Connection, Retries};
-use ctrail_model::Place;
 use ctrail_kinds::aws::{KeyTarget, Target};
+use ctrail_model::Place;
 use ctrail_model::{ActionKind, Plan};
 use ctrail_render::{Section, Style, plan};
 
@@ -138,10 +138,11 @@ async fn apply(opts: Options, conn: &Connection) -> anyhow::Result<ExitCode> {
     };
     // The lock's place, from the spec alone, so the lock is read with the plan.
     let spec = super::load_quiet(&spec_path)?.spec;
-    let place = LockPlace::new(&spec.bucket.name, &spec.trail.name, &spec.region);
+    let place = LockPlace::new(&spec.state, &spec.trail.name, &spec.region);
     let accounts = Accounts::connect(conn, &spec, Retries::Caller).await;
-    // The lock and the ledger live in the log bucket, in its account.
-    let clients = accounts.at(Place::Bucket);
+    // The lock and the ledger live in the state bucket (the log bucket by
+    // default), in its account.
+    let clients = accounts.at(Place::State);
     let locker = locker(clients, &opts);
     if let Some(id) = &opts.force_unlock {
         let was = locker.force_unlock(&place, id).await.map_err(super::said)?;
@@ -275,9 +276,9 @@ pub(crate) async fn settle(
         propagation_timeout: Duration::from_secs(opts.propagation_timeout),
         ..ExecOptions::default()
     };
-    let bucket = &planned.spec.bucket.name;
+    let state = &planned.spec.state;
     if let Err(e) =
-        ctrail_executor::ledger::record(clients, bucket, before, &after, &exec.policy()).await
+        ctrail_executor::ledger::record(clients, state, before, &after, &exec.policy()).await
     {
         eprintln!("warning: {e}");
     }

@@ -128,10 +128,12 @@ fn confirm(plan: &Plan, opts: &Options) -> anyhow::Result<bool> {
 async fn run_destroy(opts: Options, conn: &Connection) -> anyhow::Result<ExitCode> {
     let style = Style::detect();
     let spec = super::load_quiet(&opts.spec)?.spec;
-    let place = LockPlace::new(&spec.bucket.name, &spec.trail.name, &spec.region);
+    let place = LockPlace::new(&spec.state, &spec.trail.name, &spec.region);
     let accounts = Accounts::connect(conn, &spec, Retries::Caller).await;
-    // The log bucket's account: the lock, the ledger and the objects.
-    let clients = accounts.at(ctrail_model::Place::Bucket);
+    // The state bucket's account (the lock and the ledger), and the log
+    // bucket's (the objects a deleted bucket holds).
+    let clients = accounts.at(ctrail_model::Place::State);
+    let logs = accounts.at(ctrail_model::Place::Bucket);
     let apply_opts = apply::Options {
         target: opts.spec.clone(),
         auto_approve: opts.auto_approve,
@@ -148,7 +150,7 @@ async fn run_destroy(opts: Options, conn: &Connection) -> anyhow::Result<ExitCod
     let (planned, seen) = tokio::join!(live::plan(&opts.spec, conn), locker.observe(&place));
     let planned = planned?;
     let seen = seen.map_err(|e| anyhow::anyhow!("reading the apply lock: {e}"))?;
-    let plan = plan_destroy(&planned, clients, opts.delete_log_data).await?;
+    let plan = plan_destroy(&planned, logs, opts.delete_log_data).await?;
     if let Some(p) = plan.prevented.first() {
         print!("{}", plan::text::render(&Section::new(&plan), style));
         return Err(anyhow::anyhow!("{p}; nothing was deleted"));
@@ -175,10 +177,11 @@ async fn run_destroy(opts: Options, conn: &Connection) -> anyhow::Result<ExitCod
         println!("Nothing was deleted.");
         return Ok(ExitCode::from(1));
     }
-    // The lock lives in the log bucket; with no bucket there is nothing
-    // that another run could be writing to it either.
+    // With no log bucket holding the lock there is nothing that another
+    // run could be writing to it either; a state bucket of its own must
+    // exist (acquire says so).
     let held = match seen {
-        StoredLock::NoBucket => None,
+        StoredLock::NoBucket if place.log_bucket => None,
         seen => {
             let owner = format!("{} (account {})", user(), planned.live.context.account_id);
             Some(
@@ -196,7 +199,9 @@ async fn run_destroy(opts: Options, conn: &Connection) -> anyhow::Result<ExitCod
             && a.name == spec.bucket.name
             && matches!(o, ctrail_executor::Outcome::Completed { .. })
     });
-    // A deleted bucket took the ledger and the lock with it.
+    // A deleted log bucket that held the state took the ledger and the
+    // lock with it.
+    let bucket_gone = bucket_gone && spec.state.in_log_bucket;
     if !bucket_gone {
         let run = (clients, &apply_opts);
         apply::settle(&plan, &planned, &report, run, &locker, held.as_ref()).await;
@@ -210,7 +215,7 @@ async fn run_destroy(opts: Options, conn: &Connection) -> anyhow::Result<ExitCod
     }
     // What is left must be only what is kept: a second destroy finds nothing.
     let again = live::plan(&opts.spec, conn).await?;
-    let left = plan_destroy(&again, clients, opts.delete_log_data).await?;
+    let left = plan_destroy(&again, logs, opts.delete_log_data).await?;
     let remaining: Vec<String> = left
         .changes()
         .filter(|a| a.kind == ActionKind::Delete)

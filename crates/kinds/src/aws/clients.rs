@@ -65,8 +65,7 @@ fn loader(conn: &Connection, home_region: &str, retries: Retries) -> aws_config:
         .region
         .clone()
         .unwrap_or_else(|| home_region.to_owned());
-    let mut loader =
-        aws_config::defaults(BehaviorVersion::latest()).region(Region::new(region));
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).region(Region::new(region));
     if let Some(p) = &conn.profile {
         loader = loader.profile_name(p);
     }
@@ -173,12 +172,13 @@ impl Clients {
 }
 
 /// The clients of every account a spec spans, by place: the trail's
-/// account and the log bucket's. A spec without `accounts` has one, the
+/// account, the log bucket's and the state bucket's. A spec without `accounts` has one, the
 /// caller's, for both.
 #[derive(Clone, Debug)]
 pub struct Accounts {
     trail: Clients,
     bucket: Clients,
+    state: Clients,
     /// Each account the spec names, with its clients (the guard asks each
     /// who it is).
     pub named: Vec<(ctrail_spec::Account, Clients)>,
@@ -189,6 +189,7 @@ impl Accounts {
     pub fn single(clients: Clients) -> Accounts {
         Accounts {
             bucket: clients.clone(),
+            state: clients.clone(),
             trail: clients,
             named: Vec::new(),
         }
@@ -197,7 +198,11 @@ impl Accounts {
     /// Clients for each account of `spec`, reached as its entry says: the
     /// caller's credentials, a role assumed from them, or a named profile.
     /// Nothing is called yet (a role is assumed on its first call).
-    pub async fn connect(conn: &Connection, spec: &ctrail_spec::Spec, retries: Retries) -> Accounts {
+    pub async fn connect(
+        conn: &Connection,
+        spec: &ctrail_spec::Spec,
+        retries: Retries,
+    ) -> Accounts {
         if spec.accounts.is_empty() {
             return Accounts::single(Clients::connect_with(conn, &spec.region, retries).await);
         }
@@ -240,10 +245,15 @@ impl Accounts {
                 .or(named.first())
                 .map(|(_, c)| c.clone())
         };
-        match (of(ctrail_model::Place::Trail), of(ctrail_model::Place::Bucket)) {
-            (Some(trail), Some(bucket)) => Accounts {
+        match (
+            of(ctrail_model::Place::Trail),
+            of(ctrail_model::Place::Bucket),
+            of(ctrail_model::Place::State),
+        ) {
+            (Some(trail), Some(bucket), Some(state)) => Accounts {
                 trail,
                 bucket,
+                state,
                 named,
             },
             // No account listed: the caller's (validation refuses an empty
@@ -257,6 +267,7 @@ impl Accounts {
         match place {
             ctrail_model::Place::Trail => &self.trail,
             ctrail_model::Place::Bucket => &self.bucket,
+            ctrail_model::Place::State => &self.state,
         }
     }
 

@@ -30,7 +30,9 @@ pub enum ReadError {
         expected: String,
         actual: String,
     },
-    #[error("cannot reach account \"{name}\" ({account_id}, {how}): {source}; nothing was read or changed")]
+    #[error(
+        "cannot reach account \"{name}\" ({account_id}, {how}): {source}; nothing was read or changed"
+    )]
     Unreached {
         name: String,
         account_id: String,

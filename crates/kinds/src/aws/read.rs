@@ -12,8 +12,8 @@ use ctrail_spec::Spec;
 use futures::future::{BoxFuture, Shared};
 use tokio::sync::OnceCell;
 
-use super::{Accounts, Clients};
 use super::error::{ReadError, absent_if_not_found};
+use super::{Accounts, Clients};
 use crate::{Attributes, Kind};
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;

@@ -1,6 +1,7 @@
-//! ctrail's own objects in the trail's log bucket: the ledger
-//! (`ctrail-ledger/<trail>.json`, what ctrail owns: `aws::ledger`) and the
-//! apply lock (`ctrail-lock/<trail>.json`: the executor's `lock`). Their S3
+//! ctrail's own objects in the spec's state bucket (the log bucket by
+//! default): the ledger (`[prefix/]ctrail-state/<trail>.json`, what ctrail
+//! owns: `aws::ledger`) and the apply lock (`[prefix/]ctrail-lock/<trail>.json`:
+//! the executor's `lock`). Their S3
 //! calls live here, one attempt each, every failure classified for the
 //! caller's retry policy (`aws::call`); what the objects mean lives with
 //! their users.
@@ -169,6 +170,36 @@ pub async fn create_bucket(clients: &Clients, bucket: &str, region: &str) -> Res
         Ok(_) => Ok(()),
         Err(e) if e.code() == Some("BucketAlreadyOwnedByYou") => Ok(()),
         Err(e) => Err(call_error("s3:CreateBucket", e)),
+    }
+}
+
+/// Whether `bucket` has S3 Object Lock on (GetObjectLockConfiguration), which
+/// would keep every version of ctrail's objects for the bucket's retention
+/// (S3 User Guide, "Locking objects with Object Lock",
+/// https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html).
+/// A bucket without it answers ObjectLockConfigurationNotFoundError; one
+/// that does not exist holds nothing yet.
+pub async fn object_locked(clients: &Clients, bucket: &str) -> Result<bool, CallError> {
+    match clients
+        .s3
+        .get_object_lock_configuration()
+        .bucket(bucket)
+        .send()
+        .await
+    {
+        Ok(o) => Ok(o
+            .object_lock_configuration()
+            .and_then(|c| c.object_lock_enabled())
+            .is_some_and(|e| e.as_str() == "Enabled")),
+        Err(e)
+            if matches!(
+                e.code(),
+                Some("ObjectLockConfigurationNotFoundError" | "NoSuchBucket")
+            ) =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(call_error("s3:GetObjectLockConfiguration", e)),
     }
 }
 

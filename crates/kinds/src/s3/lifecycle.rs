@@ -124,7 +124,9 @@ impl Kind for Lifecycle {
             return Vec::new();
         }
         let seed = Lifecycle {
-            rules: vec![Rule::from(&ctrail_spec::defaults::lifecycle_rule())],
+            rules: vec![Rule::from(&ctrail_spec::defaults::lifecycle_rule(
+                cx.trail.s3_key_prefix.as_deref(),
+            ))],
         };
         let sets = |l: &Lifecycle| serde_json::to_value(l).map(|v| as_sets(&v)).ok();
         if sets(self) == sets(&seed) {

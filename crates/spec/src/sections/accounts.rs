@@ -83,9 +83,9 @@ pub(crate) fn read(cx: &mut Cx<'_>, top: &Fields<'_>) -> Vec<Located<Account>> {
             continue;
         };
         if let Some(a) = read_one(cx, &fields, &item.path) {
-            let twice = out.iter().find(|o| {
-                o.value.name == a.value.name || o.value.account_id == a.value.account_id
-            });
+            let twice = out
+                .iter()
+                .find(|o| o.value.name == a.value.name || o.value.account_id == a.value.account_id);
             if let Some(first) = twice {
                 let what = if first.value.name == a.value.name {
                     format!("account name \"{}\"", a.value.name)
@@ -106,10 +106,20 @@ pub(crate) fn read(cx: &mut Cx<'_>, top: &Fields<'_>) -> Vec<Located<Account>> {
 fn read_one(cx: &mut Cx<'_>, fields: &Fields<'_>, path: &str) -> Option<Located<Account>> {
     let name = cx.required(fields, path, "name");
     if let Some(n) = &name
-        && !n.value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !n
+            .value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     {
         cx.sink
-            .error(n.loc, &n.path, format!("account name \"{}\" is not lowercase letters, digits and hyphens", n.value))
+            .error(
+                n.loc,
+                &n.path,
+                format!(
+                    "account name \"{}\" is not lowercase letters, digits and hyphens",
+                    n.value
+                ),
+            )
             .help("e.g. management, log-archive");
     }
     let id = cx
@@ -124,13 +134,21 @@ fn read_one(cx: &mut Cx<'_>, fields: &Fields<'_>, path: &str) -> Option<Located<
     }
     if let (Some(r), Some(_)) = (&role, &profile) {
         cx.sink
-            .error(r.loc, &r.path, "an account is reached by role_arn or by profile, not both")
+            .error(
+                r.loc,
+                &r.path,
+                "an account is reached by role_arn or by profile, not both",
+            )
             .help("keep one");
     }
     for extra in [&external_id, &session_name].into_iter().flatten() {
         if role.is_none() {
             cx.sink
-                .error(extra.loc, &extra.path, "needs role_arn: it is a parameter of the AssumeRole call")
+                .error(
+                    extra.loc,
+                    &extra.path,
+                    "needs role_arn: it is a parameter of the AssumeRole call",
+                )
                 .help("add role_arn, or remove it");
         }
     }

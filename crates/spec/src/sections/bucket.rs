@@ -3,9 +3,9 @@
 use serde::Serialize;
 
 use super::Cx;
+use crate::decode::Located;
 use crate::decode::{self, Field};
 use crate::defaults;
-use crate::decode::Located;
 use crate::model::{Account, Encryption, KmsKeyRef, LifecycleRule, PublicAccessBlock, Transition};
 use crate::rules;
 use crate::shape::{Count, Field as Key, Object, Str, Ty};
@@ -129,7 +129,7 @@ pub(crate) const SHAPE: Object = Object::new(
     ],
 )
 .also(&[r#"{"not": {"required": ["policy", "extra_policy_statements"]}}"#]);
-const BUCKET_NAME: Str = Str::ANY
+pub(crate) const BUCKET_NAME: Str = Str::ANY
     .pattern("^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")
     .not(&[
         "^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}$",
@@ -267,8 +267,9 @@ pub(crate) fn read(
     f: Field<'_>,
     kms: Option<&KmsKeyRef>,
     accounts: &[Located<Account>],
-    trail_account: Option<&str>,
+    trail: Option<&crate::model::Trail>,
 ) -> Option<Bucket> {
+    let trail_account = trail.and_then(|t| t.account.as_deref());
     let fields = decode::mapping(cx.sink, f, &SHAPE)?;
     let name = cx.required(&fields, "bucket", "name");
     let named = cx.string(&fields, "account");
@@ -304,7 +305,9 @@ pub(crate) fn read(
         );
     }
     let lifecycle = match fields.get("lifecycle") {
-        None => Some(vec![defaults::lifecycle_rule()]),
+        None => Some(vec![defaults::lifecycle_rule(
+            trail.and_then(|t| t.s3_key_prefix.as_deref()),
+        )]),
         Some(lf) => read_lifecycle(cx, lf),
     };
     let allow_destroy = cx.bool_or(&fields, "allow_destroy", defaults::BUCKET_ALLOW_DESTROY);

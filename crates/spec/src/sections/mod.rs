@@ -9,6 +9,7 @@ mod logs;
 pub(crate) mod monitoring;
 mod profile;
 mod selectors;
+mod state;
 mod statements;
 mod trail;
 
@@ -100,6 +101,11 @@ pub(crate) const SHAPE: Object = Object::new(
         )
         .required(),
         Key::new(
+            "state",
+            Ty::Object(&state::SHAPE),
+            "Where ctrail keeps its apply lock and its ledger of what it owns. Left out: the log bucket, when it is in the trail's account (otherwise required).",
+        ),
+        Key::new(
             "cloudwatch_logs",
             Ty::OffOr(&logs::SHAPE),
             "Delivery to CloudWatch Logs (on by default): the log group and the role CloudTrail assumes. `false` turns it off.",
@@ -125,6 +131,7 @@ pub(crate) const SHAPE: Object = Object::new(
     "each prevent_destroy entry's kind is a resource kind ctrail manages",
     ACCOUNT_NAMES,
     "each account's name and account_id is listed once",
+    "state is given when the log bucket is not in the trail's account",
     TAG_CHARACTERS,
 ]);
 
@@ -351,8 +358,8 @@ pub(crate) fn read(sink: &mut Sink, root: &Node, source: &str) -> Option<Spec> {
     };
     let bucket = match top.get("bucket") {
         Some(f) => {
-            let trail_account = trail.as_ref().and_then(|(t, _)| t.account.as_deref());
-            bucket::read(&mut cx, f, kms_key.as_ref(), &accounts, trail_account)
+            let t = trail.as_ref().map(|(t, _)| t);
+            bucket::read(&mut cx, f, kms_key.as_ref(), &accounts, t)
         }
         None => {
             cx.sink
@@ -361,6 +368,14 @@ pub(crate) fn read(sink: &mut Sink, root: &Node, source: &str) -> Option<Spec> {
             None
         }
     };
+    let state = bucket.as_ref().and_then(|b| {
+        let log = state::LogBucket {
+            name: &b.name,
+            account: b.account.as_deref(),
+            trail_account: trail.as_ref().and_then(|(t, _)| t.account.as_deref()),
+        };
+        state::read(&mut cx, &top, &accounts, &log)
+    });
     let trail_name = trail.as_ref().map(|(_, name)| name);
     let cloudwatch_logs = logs::read(&mut cx, top.get("cloudwatch_logs"), trail_name);
     let log_group = cloudwatch_logs
@@ -412,6 +427,7 @@ pub(crate) fn read(sink: &mut Sink, root: &Node, source: &str) -> Option<Spec> {
         cloudwatch_logs: cloudwatch_logs?,
         monitoring: monitoring?,
         prevent_destroy,
+        state: state?,
     };
     if profile == Some(profile::Profile::Cis) {
         let before = cx.sink.error_count();

@@ -4,9 +4,8 @@ use super::{Cx, selectors};
 use crate::decode::{self, Field, Located};
 use crate::defaults;
 use crate::model::{
-    Account,
-    AggregationTemplate, BasicSelector, DataResource, EventSelectors, Insight, InsightCategory,
-    InsightType, Trail,
+    Account, AggregationTemplate, BasicSelector, DataResource, EventSelectors, Insight,
+    InsightCategory, InsightType, Trail,
 };
 use crate::rules;
 use crate::shape::{Count, Field as Key, Object, Str, Ty};
@@ -146,7 +145,11 @@ pub(crate) fn read(
     let named = cx.string(&fields, "account");
     if named.is_none() && accounts.len() > 1 {
         cx.sink
-            .error(fields.loc, "trail.account", "missing field `account`: the spec lists several accounts")
+            .error(
+                fields.loc,
+                "trail.account",
+                "missing field `account`: the spec lists several accounts",
+            )
             .help("name the account that holds the trail, e.g. account: management");
     }
     let only = match accounts {

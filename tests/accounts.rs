@@ -1,0 +1,329 @@
+//! A spec that spans two accounts (issue 26, item 1): the trail, its log
+//! group and role in the caller's account (the management account), the log
+//! bucket in a Log Archive account that ctrail reaches by assuming a role
+//! there. The emulator acts in the role's account after `sts assume-role`,
+//! and finds another account's bucket by name, as S3 does.
+
+mod support;
+
+use std::process::Command;
+
+use serde_json::Value;
+use support::emulator::Emulator;
+use support::text;
+
+const MANAGEMENT: &str = "123456789012";
+const LOG_ARCHIVE: &str = "111122223333";
+const BUCKET: &str = "org-audit-logs-111122223333";
+const TRAIL: &str = "org-audit-trail";
+/// Where ctrail keeps its lock and ledger: a bucket of the management
+/// account's (the log bucket is the Log Archive account's).
+const STATE: &str = "ctrail-state-123456789012";
+
+fn spec(dir: &std::path::Path, log_archive_id: &str, reach: &str) -> String {
+    let path = dir.join("accounts.yaml");
+    let text = format!(
+        r#"version: 1
+region: us-east-1
+accounts:
+  - name: management
+    account_id: "{MANAGEMENT}"
+  - name: log-archive
+    account_id: "{log_archive_id}"
+{reach}
+trail:
+  name: {TRAIL}
+  account: management
+bucket:
+  name: {BUCKET}
+  account: log-archive
+state:
+  bucket: {STATE}
+  prefix: ctrail
+"#
+    );
+    std::fs::write(&path, text).expect("write the spec");
+    path.to_string_lossy().into_owned()
+}
+
+fn by_role() -> String {
+    format!(
+        "    role_arn: arn:aws:iam::{LOG_ARCHIVE}:role/ctrail-log-archive\n    external_id: ctrail-org-audit\n"
+    )
+}
+
+/// Temporary credentials of `role` (sts assume-role from the caller's).
+fn assumed(em: &Emulator, role: &str) -> [(String, String); 3] {
+    let out = em.aws(&[
+        "sts",
+        "assume-role",
+        "--role-arn",
+        role,
+        "--role-session-name",
+        "by-hand",
+        "--output",
+        "json",
+    ]);
+    let c: Value = serde_json::from_str(&out).expect("credentials");
+    let c = &c["Credentials"];
+    let get = |k: &str| c[k].as_str().expect(k).to_owned();
+    [
+        ("AWS_ACCESS_KEY_ID".into(), get("AccessKeyId")),
+        ("AWS_SECRET_ACCESS_KEY".into(), get("SecretAccessKey")),
+        ("AWS_SESSION_TOKEN".into(), get("SessionToken")),
+    ]
+}
+
+/// The AWS CLI in the account the credentials `creds` belong to.
+fn aws_as(em: &Emulator, creds: &[(String, String); 3], args: &[&str]) -> String {
+    let mut cmd = Command::new(em.venv.join("bin/aws"));
+    em.env(&mut cmd);
+    for (k, v) in creds {
+        cmd.env(k, v);
+    }
+    let out = cmd.args(args).output().expect("run aws");
+    assert!(
+        out.status.success(),
+        "aws {}: {}",
+        args.join(" "),
+        text(&out)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// The Log Archive account as its owners set it up: a role ctrail may
+/// assume from the management account, with an external id, made through
+/// the role AWS Organizations creates in every member account.
+fn log_archive_role(em: &Emulator) -> [(String, String); 3] {
+    let admin = assumed(
+        em,
+        &format!("arn:aws:iam::{LOG_ARCHIVE}:role/OrganizationAccountAccessRole"),
+    );
+    let trust = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{MANAGEMENT}:root"}},"Action":"sts:AssumeRole","Condition":{{"StringEquals":{{"sts:ExternalId":"ctrail-org-audit"}}}}}}]}}"#
+    );
+    aws_as(
+        em,
+        &admin,
+        &[
+            "iam",
+            "create-role",
+            "--role-name",
+            "ctrail-log-archive",
+            "--assume-role-policy-document",
+            &trust,
+        ],
+    );
+    admin
+}
+
+/// The management account's bucket for ctrail's state, made by hand.
+fn state_bucket(em: &Emulator) {
+    em.aws(&["s3api", "create-bucket", "--bucket", STATE]);
+    em.aws(&[
+        "s3api",
+        "put-bucket-versioning",
+        "--bucket",
+        STATE,
+        "--versioning-configuration",
+        "Status=Enabled",
+    ]);
+}
+
+fn buckets(em: &Emulator, creds: Option<&[(String, String); 3]>) -> Vec<String> {
+    let args = [
+        "s3api",
+        "list-buckets",
+        "--query",
+        "Buckets[].Name",
+        "--output",
+        "json",
+    ];
+    let out = match creds {
+        Some(c) => aws_as(em, c, &args),
+        None => em.aws(&args),
+    };
+    serde_json::from_str(&out).expect("bucket names")
+}
+
+fn trails(em: &Emulator, creds: Option<&[(String, String); 3]>) -> Vec<String> {
+    let args = [
+        "cloudtrail",
+        "describe-trails",
+        "--query",
+        "trailList[].Name",
+        "--output",
+        "json",
+    ];
+    let out = match creds {
+        Some(c) => aws_as(em, c, &args),
+        None => em.aws(&args),
+    };
+    serde_json::from_str(&out).expect("trail names")
+}
+
+#[test]
+fn the_bucket_lives_in_the_log_archive_account_and_the_trail_in_the_callers() {
+    let em = Emulator::start();
+    let dir = support::scratch("accounts-apply");
+    let admin = log_archive_role(&em);
+    state_bucket(&em);
+    let spec = spec(&dir, LOG_ARCHIVE, &by_role());
+
+    let out = em.ctrail(&["plan", &spec]);
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(0), "plan: {shown}");
+    assert!(
+        shown.contains(&format!(
+            "+ s3_bucket.{BUCKET} (create) in account log-archive ({LOG_ARCHIVE})"
+        )),
+        "the plan names the bucket's account:\n{shown}"
+    );
+    assert!(
+        shown.contains(&format!(
+            "+ trail.{TRAIL} (create) in account management ({MANAGEMENT})"
+        )),
+        "the plan names the trail's account:\n{shown}"
+    );
+
+    em.apply(&spec);
+    // The bucket is the Log Archive account's, the trail and its log
+    // group the management account's.
+    assert!(buckets(&em, Some(&admin)).contains(&BUCKET.to_owned()));
+    assert!(!buckets(&em, None).contains(&BUCKET.to_owned()));
+    assert_eq!(trails(&em, None), [TRAIL]);
+    assert!(trails(&em, Some(&admin)).is_empty());
+    let groups = em.aws(&[
+        "logs",
+        "describe-log-groups",
+        "--query",
+        "logGroups[].logGroupName",
+        "--output",
+        "json",
+    ]);
+    assert!(groups.contains("CloudTrail/"), "log group: {groups}");
+
+    // The bucket policy lets the management account's trail deliver under
+    // the management account's prefix.
+    let policy = aws_as(
+        &em,
+        &admin,
+        &[
+            "s3api",
+            "get-bucket-policy",
+            "--bucket",
+            BUCKET,
+            "--query",
+            "Policy",
+            "--output",
+            "text",
+        ],
+    );
+    assert!(
+        policy.contains(&format!("arn:aws:s3:::{BUCKET}/AWSLogs/{MANAGEMENT}/*")),
+        "{policy}"
+    );
+    assert!(
+        policy.contains(&format!(
+            "arn:aws:cloudtrail:us-east-1:{MANAGEMENT}:trail/{TRAIL}"
+        )),
+        "{policy}"
+    );
+
+    let out = em.ctrail(&["plan", "--detailed-exitcode", &spec]);
+    assert_eq!(out.status.code(), Some(0), "converged: {}", text(&out));
+    // The ledger and the released lock are in the state bucket, under its
+    // prefix; the Log Archive bucket holds no object of ctrail's.
+    let keys = em.aws(&[
+        "s3api",
+        "list-objects-v2",
+        "--bucket",
+        STATE,
+        "--query",
+        "Contents[].Key",
+        "--output",
+        "json",
+    ]);
+    assert!(
+        keys.contains(&format!("ctrail/ctrail-state/{TRAIL}.json"))
+            && keys.contains(&format!("ctrail/ctrail-lock/{TRAIL}.json")),
+        "{keys}"
+    );
+    let archived = aws_as(
+        &em,
+        &admin,
+        &[
+            "s3api",
+            "list-objects-v2",
+            "--bucket",
+            BUCKET,
+            "--query",
+            "Contents[].Key",
+            "--output",
+            "json",
+        ],
+    );
+    assert!(!archived.contains("ctrail"), "{archived}");
+
+    // Versioning suspended by hand in the Log Archive account is drift of
+    // that account's bucket, and said so.
+    aws_as(
+        &em,
+        &admin,
+        &[
+            "s3api",
+            "put-bucket-versioning",
+            "--bucket",
+            BUCKET,
+            "--versioning-configuration",
+            "Status=Suspended",
+        ],
+    );
+    let out = em.ctrail(&["drift", &spec]);
+    assert_eq!(out.status.code(), Some(2), "drift: {}", text(&out));
+    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    let versioning = lines
+        .iter()
+        .find(|l| l["resource_kind"] == "s3_bucket_versioning")
+        .unwrap_or_else(|| panic!("versioning drift: {lines:?}"));
+    assert_eq!(
+        versioning["account"],
+        format!("log-archive ({LOG_ARCHIVE})"),
+        "{versioning}"
+    );
+    em.apply(&spec);
+
+    // The default destroy keeps the bucket, in the Log Archive account.
+    let out = em.ctrail(&["destroy", "--auto-approve", &spec]);
+    assert_eq!(out.status.code(), Some(0), "destroy: {}", text(&out));
+    assert!(trails(&em, None).is_empty());
+    assert!(buckets(&em, Some(&admin)).contains(&BUCKET.to_owned()));
+}
+
+#[test]
+fn an_account_reached_as_another_stops_the_plan_before_any_read() {
+    let em = Emulator::start();
+    let dir = support::scratch("accounts-guard");
+    // The Log Archive account "reached" with the caller's own credentials:
+    // they are the management account's.
+    let spec = spec(&dir, LOG_ARCHIVE, "");
+    em.reset_counts();
+    let out = em.ctrail(&["plan", &spec]);
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains(&format!(
+            "the credentials for account \"log-archive\" belong to account {MANAGEMENT}, but the spec gives {LOG_ARCHIVE}; nothing was read or changed"
+        )),
+        "{shown}"
+    );
+    let counts = em.counts();
+    let others: Vec<&String> = counts
+        .keys()
+        .filter(|op| !op.contains("GetCallerIdentity"))
+        .collect();
+    assert!(others.is_empty(), "read before the guard: {others:?}");
+}
