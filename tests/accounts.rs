@@ -8,7 +8,7 @@ mod support;
 
 use std::process::Command;
 
-use serde_json::Value;
+use serde_json::{Value, json};
 use support::emulator::Emulator;
 use support::text;
 
@@ -326,4 +326,200 @@ fn an_account_reached_as_another_stops_the_plan_before_any_read() {
         .filter(|op| !op.contains("GetCallerIdentity"))
         .collect();
     assert!(others.is_empty(), "read before the guard: {others:?}");
+}
+
+/// A spec whose log bucket the Log Archive account keeps (`managed: false`),
+/// reached by role to read its policy.
+fn kept_spec(dir: &std::path::Path) -> String {
+    let path = dir.join("kept.yaml");
+    let text = format!(
+        r#"version: 1
+region: us-east-1
+accounts:
+  - name: management
+    account_id: "{MANAGEMENT}"
+  - name: log-archive
+    account_id: "{LOG_ARCHIVE}"
+{reach}
+trail:
+  name: {TRAIL}
+  account: management
+bucket:
+  name: {BUCKET}
+  account: log-archive
+  managed: false
+state:
+  bucket: {STATE}
+cloudwatch_logs: false
+"#,
+        reach = by_role()
+    );
+    std::fs::write(&path, text).expect("write the spec");
+    path.to_string_lossy().into_owned()
+}
+
+/// The bucket policy a Log Archive account keeps for the management
+/// account's trail, as the CloudTrail User Guide writes it ("Amazon S3
+/// bucket policy for CloudTrail"), with the write statement's folder given
+/// as `folder`.
+fn archive_policy(folder: &str) -> String {
+    json!({
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "AWSCloudTrailAclCheck20150319", "Effect": "Allow",
+             "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:GetBucketAcl",
+             "Resource": format!("arn:aws:s3:::{BUCKET}"),
+             "Condition": {"StringEquals": {"aws:SourceArn": format!("arn:aws:cloudtrail:us-east-1:{MANAGEMENT}:trail/{TRAIL}")}}},
+            {"Sid": "AWSCloudTrailWrite20150319", "Effect": "Allow",
+             "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:PutObject",
+             "Resource": format!("arn:aws:s3:::{BUCKET}/AWSLogs/{folder}/*"),
+             "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control",
+                 "aws:SourceArn": format!("arn:aws:cloudtrail:us-east-1:{MANAGEMENT}:trail/{TRAIL}")}}}
+        ]
+    })
+    .to_string()
+}
+
+#[test]
+fn a_bucket_the_log_archive_keeps_is_never_written_and_its_policy_is_judged() {
+    let em = Emulator::start();
+    let dir = support::scratch("accounts-kept");
+    let admin = log_archive_role(&em);
+    state_bucket(&em);
+    // The Log Archive account's bucket, made by its owners, whose policy
+    // lets CloudTrail write only under the Log Archive account's own folder.
+    aws_as(&em, &admin, &["s3api", "create-bucket", "--bucket", BUCKET]);
+    let broken = archive_policy(LOG_ARCHIVE);
+    aws_as(
+        &em,
+        &admin,
+        &[
+            "s3api",
+            "put-bucket-policy",
+            "--bucket",
+            BUCKET,
+            "--policy",
+            &broken,
+        ],
+    );
+    let spec = kept_spec(&dir);
+
+    em.reset_counts();
+    let out = em.ctrail(&["plan", &spec]);
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains(&format!(
+            "bucket policy of {BUCKET} in account log-archive ({LOG_ARCHIVE}) does not allow cloudtrail.amazonaws.com s3:PutObject"
+        )) && shown.contains("would fail with InsufficientS3BucketPolicyException")
+            && shown.contains("AWSCloudTrailWrite20150319"),
+        "{shown}"
+    );
+    // Nothing of the bucket is planned: ctrail does not keep it.
+    for kind in ["s3_bucket", "s3_bucket_policy", "s3_bucket_versioning"] {
+        assert!(!shown.contains(&format!("{kind}.{BUCKET}")), "{shown}");
+    }
+    let out = em.ctrail(&["apply", "--auto-approve", &spec]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(
+        em.writes(),
+        Vec::<String>::new(),
+        "a refused apply writes nothing"
+    );
+
+    // The same policy, tried by hand: the adapter refuses CreateTrail as
+    // CloudTrail does.
+    em.cli_refused(
+        &format!("cloudtrail create-trail --name by-hand --s3-bucket-name {BUCKET}"),
+        &[],
+        "InsufficientS3BucketPolicyException",
+    );
+
+    // Its owners put it right: the apply writes nothing to the bucket, and
+    // of S3 only ctrail's own objects in the state bucket.
+    let fixed = archive_policy(MANAGEMENT);
+    aws_as(
+        &em,
+        &admin,
+        &[
+            "s3api",
+            "put-bucket-policy",
+            "--bucket",
+            BUCKET,
+            "--policy",
+            &fixed,
+        ],
+    );
+    em.reset_counts();
+    let out = em.ctrail(&["apply", "--auto-approve", &spec]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let s3_writes: Vec<String> = em
+        .writes()
+        .into_iter()
+        .filter(|w| w.starts_with("s3:"))
+        .collect();
+    assert!(
+        s3_writes.iter().all(|w| w.starts_with("s3:PutObject ")),
+        "{s3_writes:?}"
+    );
+    let kept = aws_as(
+        &em,
+        &admin,
+        &[
+            "s3api",
+            "get-bucket-policy",
+            "--bucket",
+            BUCKET,
+            "--query",
+            "Policy",
+            "--output",
+            "text",
+        ],
+    );
+    assert_eq!(
+        serde_json::from_str::<Value>(&kept).expect("policy"),
+        serde_json::from_str::<Value>(&fixed).expect("policy")
+    );
+    let objects = aws_as(
+        &em,
+        &admin,
+        &[
+            "s3api",
+            "list-objects-v2",
+            "--bucket",
+            BUCKET,
+            "--query",
+            "Contents[].Key",
+            "--output",
+            "json",
+        ],
+    );
+    assert!(!objects.contains("ctrail"), "{objects}");
+    let out = em.ctrail(&["plan", "--detailed-exitcode", &spec]);
+    assert_eq!(out.status.code(), Some(0), "converged: {}", text(&out));
+}
+
+#[test]
+fn a_kept_bucket_whose_policy_cannot_be_read_is_not_guessed() {
+    let em = Emulator::start();
+    let dir = support::scratch("accounts-unread");
+    let admin = log_archive_role(&em);
+    state_bucket(&em);
+    aws_as(&em, &admin, &["s3api", "create-bucket", "--bucket", BUCKET]);
+    let spec = kept_spec(&dir);
+    // The Log Archive role may not read the bucket's policy.
+    em.configure(
+        json!({"faults": [{"op": "s3:GetBucketPolicy", "times": -1, "status": 403,
+        "code": "AccessDenied", "message": "Access Denied"}]}),
+    );
+    let out = em.ctrail(&["plan", &spec]);
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains(&format!(
+            "bucket policy of {BUCKET} in account log-archive ({LOG_ARCHIVE})"
+        )) && shown.contains("cannot judge: the bucket's policy could not be read")
+            && shown.contains("AccessDenied"),
+        "{shown}"
+    );
 }

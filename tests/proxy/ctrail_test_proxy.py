@@ -57,6 +57,13 @@ It forwards every AWS request to the emulator and:
     grant what CloudTrail needs (aws_rules.py, from docs/aws-rules.md):
     InsufficientS3BucketPolicyException, InsufficientEncryptionPolicyException,
     InsufficientSnsTopicPolicyException, InvalidCloudWatchLogsRoleArnException;
+  * refuses STS AssumeRole as STS does when the role does not exist in its
+    account, or its trust policy does not let the caller's account assume it
+    (with the sts:ExternalId given); the emulator assumes any role.
+    OrganizationAccountAccessRole, which AWS Organizations creates in every
+    account it creates, trusting the management account, is taken as there;
+  * counts calls per account too, by the access key that signed them (the
+    caller's, or one an AssumeRole answered): GET /_proxy/counts_by_account;
   * shows email subscriptions as SNS does until their owner confirms them:
     Subscribe answers "pending confirmation" and ListSubscriptionsByTopic
     "PendingConfirmation" (the emulator confirms them at once);
@@ -72,6 +79,7 @@ It forwards every AWS request to the emulator and:
 
 Control API (JSON), on the same port:
   GET  /_proxy/counts        -> {"cloudtrail:GetTrail": 1, ...}
+  GET  /_proxy/counts_by_account -> {"123456789012": {"cloudtrail:GetTrail": 1, ...}, ...}
   POST /_proxy/reset         -> clears counts and configuration (not emulated state)
   POST /_proxy/config        <- {"latency_ms": 50,
                                  "faults": [{"op": "cloudtrail:CreateTrail", "times": 3, "status": 400,
@@ -125,6 +133,12 @@ BUCKET_POLICY_OPERATIONS = ("s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:Dele
                             "s3:GetBucketPolicyStatus")
 OBJECT_OPERATIONS = ("s3:GetObject", "s3:HeadObject", "s3:PutObject", "s3:DeleteObject")
 COUNTS: dict[str, int] = {}
+# Calls per account, by the access key that signed them.
+COUNTS_BY_ACCOUNT: dict[str, dict[str, int]] = {}
+# The account of each access key an AssumeRole answered (the emulator's own
+# test keys act in its default account).
+ACCESS_KEYS: dict[str, str] = {}
+DEFAULT_ACCOUNT = "123456789012"
 CONFIG: dict = {"latency_ms": 0}
 CALLS = {"n": 0}
 # Every-k-th faults in a row per request (operation, path, body digest).
@@ -396,12 +410,16 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/_proxy/counts":
             with LOCK:
                 out = json.dumps(COUNTS, sort_keys=True).encode()
+        elif path == "/_proxy/counts_by_account":
+            with LOCK:
+                out = json.dumps(COUNTS_BY_ACCOUNT, sort_keys=True).encode()
         elif path == "/_proxy/faults":
             with LOCK:
                 out = json.dumps({"injected": sum(INJECTED.values()), "by_kind": INJECTED, "refused": REFUSED}, sort_keys=True).encode()
         elif path == "/_proxy/reset":
             with LOCK:
                 COUNTS.clear()
+                COUNTS_BY_ACCOUNT.clear()
                 INJECTED.clear()
                 REFUSED.clear()
                 CALLS.clear()
@@ -641,6 +659,58 @@ class Handler(BaseHTTPRequestHandler):
             REFUSED[r.code] = REFUSED.get(r.code, 0) + 1
         self._json_reply(400, {"__type": r.code, "message": r.message})
 
+    def _signing_account(self) -> str:
+        """The account of the access key that signed this request."""
+        m = re.search(r"Credential=([^/]+)/", self.headers.get("Authorization", ""))
+        with LOCK:
+            return ACCESS_KEYS.get(m.group(1), DEFAULT_ACCOUNT) if m else DEFAULT_ACCOUNT
+
+    def _assume_role(self, body: bytes, headers: dict):
+        """STS AssumeRole as STS judges it: the role must exist in its
+        account and trust the caller's account (IAM User Guide, "Granting a
+        user permissions to switch roles": both the trust policy and the
+        caller's own permissions must allow it), with the external id its
+        trust policy asks for. The emulator's answer is passed on, and the
+        new key's account remembered."""
+        params = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
+        role_arn = (params.get("RoleArn") or [""])[0]
+        external_id = (params.get("ExternalId") or [None])[0]
+        caller = self._signing_account()
+        status, resp_headers, data = self._forward("sts:AssumeRole", body, headers)
+        key = re.search(rb"<AccessKeyId>([^<]*)</AccessKeyId>", data or b"")
+        token = re.search(rb"<SessionToken>([^<]*)</SessionToken>", data or b"")
+        target = role_arn.split(":")[4] if role_arn.count(":") >= 5 else DEFAULT_ACCOUNT
+        name = role_arn.rsplit("/", 1)[-1]
+        if status == 200 and key and name != "OrganizationAccountAccessRole":
+            # The role, read in its own account with the new session's key.
+            auth = re.sub(r"Credential=[^/]+/", f"Credential={key.group(1).decode()}/",
+                          self.headers.get("Authorization", ""))
+            auth = re.sub(r"(Credential=[^/]+/[^/]+/[^/]+/)[^/]+/", r"\g<1>iam/", auth)
+            h = {"Authorization": auth, "X-Amz-Date": self.headers.get("X-Amz-Date", ""),
+                 "Host": self.headers.get("Host", ""), "Content-Type": "application/x-www-form-urlencoded"}
+            if token:
+                h["X-Amz-Security-Token"] = html.unescape(token.group(1).decode())
+            q = urllib.parse.urlencode({"Action": "GetRole", "RoleName": name, "Version": "2010-05-08"}).encode()
+            got_status, _, got = self._upstream("POST", "/", q, h)
+            m = re.search(rb"<AssumeRolePolicyDocument>([^<]*)</AssumeRolePolicyDocument>", got or b"")
+            trust = json.loads(urllib.parse.unquote(html.unescape(m.group(1).decode()))) if got_status == 200 and m else None
+            context = {"sts:ExternalId": external_id} if external_id else {}
+            who = ("aws", f"arn:aws:iam::{caller}:root", caller)
+            if trust is None or not aws_rules.allowed(trust, who, "sts:AssumeRole", role_arn, context):
+                with LOCK:
+                    REFUSED["AccessDenied"] = REFUSED.get("AccessDenied", 0) + 1
+                message = (f"User: arn:aws:iam::{caller}:root is not authorized to perform: "
+                           f"sts:AssumeRole on resource: {role_arn}")
+                status, data, out = error_response("query", 403, "AccessDenied", message)
+                self._send(status, data, out)
+                return
+        if status == 200 and key:
+            with LOCK:
+                ACCESS_KEYS[key.group(1).decode()] = target
+        out_headers = {k: v for k, v in resp_headers
+                       if k.lower() not in ("content-length", "connection", "transfer-encoding", "server", "date")}
+        self._send(status, data, out_headers)
+
     def _caller_account(self) -> str:
         ident = self._ask_query("sts", {"Action": "GetCallerIdentity", "Version": "2011-06-15"}) or b""
         m = re.search(rb"<Account>([^<]*)</Account>", ident)
@@ -863,8 +933,11 @@ class Handler(BaseHTTPRequestHandler):
         if self._control(body):
             return
         op = operation_of(self.command, self.path, self.headers, body)
+        account = self._signing_account()
         with LOCK:
             COUNTS[op] = COUNTS.get(op, 0) + 1
+            by_op = COUNTS_BY_ACCOUNT.setdefault(account, {})
+            by_op[op] = by_op.get(op, 0) + 1
             latency = CONFIG.get("latency_ms", 0)
         if latency:
             time.sleep(latency / 1000.0)
@@ -900,6 +973,9 @@ class Handler(BaseHTTPRequestHandler):
             # unless CreateBucket asks otherwise; the emulator gives none.
             headers["x-amz-object-ownership"] = "BucketOwnerEnforced"
         body = trail_rules.emulator_request(self, op, body)
+        if op == "sts:AssumeRole":
+            self._assume_role(body, headers)
+            return
         if (
             trail_rules.refuse(self, op, body)
             or self._refuse_trail_without_grants(op, body)

@@ -255,6 +255,13 @@ impl Emulator {
         serde_json::from_str(&self.control("GET", "/_proxy/counts", "")).expect("counts")
     }
 
+    /// Calls per account (by the access key that signed them), then per
+    /// operation.
+    pub fn counts_by_account(&self) -> BTreeMap<String, BTreeMap<String, u64>> {
+        serde_json::from_str(&self.control("GET", "/_proxy/counts_by_account", ""))
+            .expect("counts by account")
+    }
+
     pub fn reset_counts(&self) {
         self.control("POST", "/_proxy/reset", "");
     }
@@ -308,13 +315,17 @@ impl Drop for Emulator {
 /// Whether the operation `op`, as the test adapter counts it
 /// (`service:Operation`), only reads: its verb is Get, List, Describe, Head,
 /// Lookup (CloudTrail LookupEvents), Filter (CloudWatch Logs
-/// FilterLogEvents) or Test (TestMetricFilter). A request the adapter names
+/// FilterLogEvents) or Test (TestMetricFilter), or it is STS AssumeRole
+/// (credentials for a session; nothing in the account changes). A request the adapter names
 /// by its HTTP method instead (`s3:POST`, an S3 POST other than
 /// DeleteObjects; `service:GET /path`) reads only as GET or HEAD.
 pub fn is_read(op: &str) -> bool {
     const READ_VERBS: &[&str] = &[
         "Get", "List", "Describe", "Head", "Lookup", "Filter", "Test",
     ];
+    if op == "sts:AssumeRole" {
+        return true;
+    }
     let verb = op.split_once(':').map_or(op, |(_, verb)| verb);
     let first = verb.split(' ').next().unwrap_or_default();
     if !first.is_empty() && first.chars().all(|c| c.is_ascii_uppercase()) {

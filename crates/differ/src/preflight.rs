@@ -178,6 +178,7 @@ fn judge(out: &mut Judgement, policy: &Policy, kind: Kind, req: &Request<'_>, c:
         out.findings.push(Finding {
             id: String::new(),
             accepted: false,
+            account: None,
             operation: c.operation.to_owned(),
             exception: c.exception.map(str::to_owned),
             document: c.document.to_owned(),
@@ -196,6 +197,7 @@ fn parsed(out: &mut Judgement, doc: &Value, document: &str) -> Option<Policy> {
             out.findings.push(Finding {
                 id: String::new(),
                 accepted: false,
+                account: None,
                 operation: "preflight".into(),
                 exception: None,
                 document: document.to_owned(),
@@ -339,16 +341,28 @@ fn bucket(out: &mut Judgement, g: &ResourceGraph, live: &LiveState, t: &Trail<'_
     let exception = Some("InsufficientS3BucketPolicyException");
     let check = |shown| Check::of(op, exception, &document, shown);
     let Some(doc) = doc else {
+        // A bucket someone else keeps whose policy could not be read: said,
+        // never guessed either way.
+        let unread = live
+            .unread
+            .get(&ctrail_model::Address::new(K::S3BucketPolicy, bucket));
+        let reason = match unread {
+            Some(why) => format!(
+                "cannot judge: the bucket's policy could not be read ({why}); grant this principal s3:GetBucketPolicy on the bucket, or check the policy by hand and accept this finding"
+            ),
+            None => "the bucket has no policy".into(),
+        };
         out.findings.push(Finding {
             id: String::new(),
             accepted: false,
+            account: None,
             operation: op.into(),
             exception: Some("InsufficientS3BucketPolicyException".into()),
             document: document.clone(),
             principal: CLOUDTRAIL.into(),
             action: "s3:GetBucketAcl".into(),
             resource: format!("arn:{}:s3:::{bucket}", t.partition),
-            reason: "the bucket has no policy".into(),
+            reason,
         });
         return;
     };
@@ -726,6 +740,7 @@ cloudwatch_logs:
                 context,
                 resources: Default::default(),
                 ownership: Default::default(),
+                unread: Default::default(),
             },
         )
     }
@@ -933,6 +948,7 @@ cloudwatch_logs:
             },
             resources: Default::default(),
             ownership: Default::default(),
+            unread: Default::default(),
         };
         let judged = judge_all(&g, &live, "aws");
         assert_eq!(judged.findings, vec![]);

@@ -65,6 +65,7 @@ fn live(entries: &[(K, Option<Value>)]) -> LiveState {
     LiveState {
         context: Default::default(),
         ownership,
+        unread: Default::default(),
         resources: entries
             .iter()
             .map(|(k, v)| {

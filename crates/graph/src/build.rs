@@ -39,9 +39,22 @@ pub fn build(spec: &Spec) -> Result<ResourceGraph, GraphError> {
         }
     }
     for (first, then, why) in edges {
-        g.depend(&first, &then, why)?;
+        // A bucket someone else keeps is not in the graph: nothing waits
+        // for ctrail to make it.
+        let kept = !spec.bucket.managed
+            && ctrail_kinds::place(first.kind) == ctrail_model::Place::Bucket
+            && g.get(&first).is_none();
+        if !kept {
+            g.depend(&first, &then, why)?;
+        }
     }
-    if let Some(account) = &spec.account_id {
+    // The trail's account, when the spec says it: the guard, or its entry
+    // under `accounts`.
+    let account = spec.account_id.clone().or_else(|| {
+        spec.account_at(ctrail_model::Place::Trail)
+            .map(|a| a.account_id.clone())
+    });
+    if let Some(account) = &account {
         let account = account.clone();
         g.resolve(&move |p| (p == Placeholder::AccountId).then(|| account.clone()))?;
     }

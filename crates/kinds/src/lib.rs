@@ -172,6 +172,10 @@ pub enum AttributesError {
 }
 
 fn values<T: Kind>(spec: &Spec, names: &Names<'_>) -> Vec<DesiredResource> {
+    // A bucket someone else keeps: ctrail writes nothing of it.
+    if T::PLACE == ctrail_model::Place::Bucket && !spec.bucket.managed {
+        return Vec::new();
+    }
     T::desired(spec, names)
         .into_iter()
         .map(|d| Desired {

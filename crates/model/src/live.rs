@@ -69,6 +69,11 @@ pub struct LiveState<A> {
     /// What is ctrail's, and what was found beside it that is not.
     #[serde(default)]
     pub ownership: crate::Ownership<A>,
+    /// What ctrail reads without keeping it (the policy of a bucket someone
+    /// else keeps) and could not read, with why: the preflight says it
+    /// cannot judge, never guesses.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub unread: BTreeMap<Address, String>,
 }
 
 impl<A> Default for LiveState<A> {
@@ -77,6 +82,7 @@ impl<A> Default for LiveState<A> {
             context: LiveContext::default(),
             resources: BTreeMap::new(),
             ownership: crate::Ownership::default(),
+            unread: BTreeMap::new(),
         }
     }
 }

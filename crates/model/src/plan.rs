@@ -217,6 +217,10 @@ pub struct Finding {
     /// (`--accept-finding ID`): shown in the plan, and no longer blocking.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub accepted: bool,
+    /// The account of the document judged (`name (id)`), in a spec that
+    /// spans several; `None` otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
     /// What would fail: `CreateTrail`, `UpdateTrail`, `CreateLogGroup`,
     /// `AssociateKmsKey`, or `alarm notification` (dropped, with no error).
     pub operation: String,
@@ -278,8 +282,13 @@ impl Finding {
 
     /// The grant the document refuses, and why.
     pub fn refused(&self) -> String {
+        let account = self
+            .account
+            .as_ref()
+            .map(|a| format!(" in account {a}"))
+            .unwrap_or_default();
         format!(
-            "{} does not allow {} {} on {}: {}",
+            "{}{account} does not allow {} {} on {}: {}",
             self.document, self.principal, self.action, self.resource, self.reason
         )
     }
@@ -293,6 +302,7 @@ mod finding_ids {
         Finding {
             id: String::new(),
             accepted: false,
+            account: None,
             operation: "UpdateTrail".into(),
             exception: Some("InsufficientS3BucketPolicyException".into()),
             document: "bucket policy of b".into(),

@@ -57,18 +57,28 @@ pub async fn read(
             false => context::organization(accounts.trail()).await,
         }
     };
-    let (ready, found, discovered, dropped, organization) = tokio::join!(
+    let kept = kept_bucket_policy(accounts, spec, cx.clone());
+    let (ready, found, discovered, dropped, organization, kept) = tokio::join!(
         cx,
         reads,
         futures::future::join_all(discovered),
         dropped,
-        organization
+        organization,
+        kept
     );
     // The context's own error (the account guard, a missing key) comes first.
     let ready = ready?;
     let mut resources = found?;
     let (ledger, dropped) = dropped?;
     resources.extend(dropped);
+    let mut unread = BTreeMap::new();
+    match kept {
+        Kept::Managed => {}
+        Kept::Read(found) => resources.extend(found),
+        Kept::Unread(address, why) => {
+            unread.insert(address, why);
+        }
+    }
     let mut ownership = Ownership {
         ledger,
         ..Ownership::default()
@@ -96,6 +106,7 @@ pub async fn read(
             context,
             resources,
             ownership,
+            unread,
         },
         resolved,
     ))
@@ -123,6 +134,47 @@ async fn dropped(
     let cx: ctrail_kinds::aws::Pending<'_> = futures::FutureExt::shared(Box::pin(cx));
     let rcx = ReadCx::new(accounts, spec, &gone, cx);
     Ok((ledger, wave(&rcx, false).await?))
+}
+
+/// The policy of a bucket someone else keeps, as read.
+enum Kept {
+    /// ctrail keeps the bucket (its policy is read with the others).
+    Managed,
+    Read(Vec<(Address, LiveResource)>),
+    /// It could not be read: the address and why.
+    Unread(Address, String),
+}
+
+/// Reads the policy of the log bucket when someone else keeps it
+/// (`bucket.managed: false`), with the bucket's account's clients, for the
+/// preflight alone: nothing of it is in the graph. A read AWS refuses
+/// (AccessDenied across accounts, say) is said, not guessed.
+async fn kept_bucket_policy(
+    accounts: &Accounts,
+    spec: &Spec,
+    cx: ctrail_kinds::aws::Pending<'_>,
+) -> Kept {
+    if spec.bucket.managed {
+        return Kept::Managed;
+    }
+    let none = BTreeMap::new();
+    // The context round, re-borrowed for as long as `none` lives.
+    let cx: ctrail_kinds::aws::Pending<'_> = futures::FutureExt::shared(Box::pin(cx));
+    let rcx = ReadCx::new(accounts, spec, &none, cx);
+    let name = spec.bucket.name.clone();
+    match ctrail_kinds::read(
+        ResourceKind::S3BucketPolicy,
+        &rcx,
+        std::slice::from_ref(&name),
+    )
+    .await
+    {
+        Ok(found) => Kept::Read(found),
+        Err(e) => Kept::Unread(
+            Address::new(ResourceKind::S3BucketPolicy, name),
+            e.to_string(),
+        ),
+    }
 }
 
 /// One wave of reads: every resource `rcx` has desired attributes for, all

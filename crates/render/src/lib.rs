@@ -5,6 +5,7 @@
 pub mod drift;
 pub mod plan;
 pub mod query;
+pub mod runs;
 mod style;
 
 pub use style::Style;

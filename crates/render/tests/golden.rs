@@ -146,6 +146,7 @@ fn preflight_findings_are_in_the_json_plan() {
     plan.preflight.push(ctrail_model::Finding {
         id: "PF-00000001".into(),
         accepted: false,
+        account: None,
         operation: "UpdateTrail".into(),
         exception: Some("InsufficientS3BucketPolicyException".into()),
         document: "bucket policy of b".into(),

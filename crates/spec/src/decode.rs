@@ -60,6 +60,11 @@ impl<'a> Fields<'a> {
         self.entries.iter().any(|(k, _, _, _)| k == key)
     }
 
+    /// Every key given, with where its key stands.
+    pub(crate) fn given(&self) -> impl Iterator<Item = (&str, Loc)> {
+        self.entries.iter().map(|(k, _, loc, _)| (k.as_str(), *loc))
+    }
+
     /// The decoder reads only keys its shape declares (so the schema,
     /// generated from the shape, lists every key the decoder reads).
     fn known(&self, key: &str) {

@@ -435,6 +435,7 @@ mod tests {
         ev.refused = vec![ctrail_model::Finding {
             id: "PF-00000001".into(),
             accepted: false,
+            account: None,
             operation: "UpdateTrail".into(),
             exception: Some("InsufficientS3BucketPolicyException".into()),
             document: "bucket policy of b".into(),

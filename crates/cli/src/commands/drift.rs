@@ -9,7 +9,7 @@ use ctrail_render::drift;
 use crate::DriftFormat;
 
 pub fn run(specs: &[PathBuf], format: DriftFormat, conn: &Connection) -> ExitCode {
-    let results = crate::runtime().block_on(super::live::plan_all(specs, conn));
+    let results = crate::runtime().block_on(super::live::plan_all(specs, conn, 10));
     let mut failed = false;
     let mut drifted = false;
     for (i, result) in results.iter().enumerate() {

@@ -56,8 +56,8 @@ pub async fn plan(path: &Path, conn: &Connection) -> anyhow::Result<Planned> {
         live_fingerprint: fingerprint(&live)?,
     };
     let mut plan = Plan::new(header, actions);
-    show_accounts(&mut plan, &spec);
     plan.preflight = ctrail_differ::preflight::check(&desired, &live, &spec.partition);
+    show_accounts(&mut plan, &spec);
     plan.left_alone = live.ownership.unmanaged.iter().cloned().collect();
     plan.prevented = ctrail_differ::prevented(&plan.actions, &spec.prevent_destroy);
     Ok(Planned {
@@ -68,20 +68,84 @@ pub async fn plan(path: &Path, conn: &Connection) -> anyhow::Result<Planned> {
     })
 }
 
-/// Plans several specs concurrently; results come back in argument order.
+/// Plans several specs, at most `parallelism` at once, each with its own
+/// accounts' credentials; one that fails does not stop the others. Results
+/// come back in argument order.
 pub async fn plan_all(
     paths: &[std::path::PathBuf],
     conn: &Connection,
+    parallelism: usize,
 ) -> Vec<anyhow::Result<Planned>> {
-    futures::future::join_all(paths.iter().map(|p| plan(p, conn))).await
+    use futures::StreamExt;
+    futures::stream::iter(paths.iter().map(|p| plan(p, conn)))
+        .buffered(parallelism.max(1))
+        .collect()
+        .await
 }
 
-/// Names, on each action of a spec that spans several accounts, the account
-/// its resource lives in (`log-archive (222222222222)`).
+/// The account a spec is for, as its summary line names it: its trail's
+/// account under `accounts`, its `account_id`, or `-` when neither is known
+/// (a spec that does not load).
+pub fn account_of(path: &Path) -> String {
+    let Ok(loaded) = super::load_quiet(path) else {
+        return "-".into();
+    };
+    let spec = loaded.spec;
+    match spec.account_at(ctrail_model::Place::Trail) {
+        Some(a) => format!("{} ({})", a.name, a.account_id),
+        None => spec.account_id.unwrap_or_else(|| "-".into()),
+    }
+}
+
+/// A planned spec's summary line: converged, its changes, or what stops it.
+pub fn run_of(planned: &Planned) -> ctrail_render::runs::Run {
+    use ctrail_render::runs::Outcome;
+    let plan = &planned.plan;
+    let account = match planned.spec.account_at(ctrail_model::Place::Trail) {
+        Some(a) => format!("{} ({})", a.name, a.account_id),
+        None => plan.header.account_id.clone(),
+    };
+    let blocking = plan.blocking().count();
+    let summary = plan.summary();
+    let outcome = if blocking > 0 {
+        Outcome::Failed(format!("{blocking} preflight finding(s)"))
+    } else if let Some(p) = plan.prevented.first() {
+        Outcome::Failed(p.clone())
+    } else if summary.has_changes() {
+        Outcome::Changes(
+            ctrail_render::plan::summary_line(&summary)
+                .trim_start_matches("Plan: ")
+                .trim_end_matches('.')
+                .to_owned(),
+        )
+    } else {
+        Outcome::Converged
+    };
+    ctrail_render::runs::Run {
+        spec: plan.header.spec.clone(),
+        account,
+        outcome,
+    }
+}
+
+/// Names, on each action and preflight finding of a spec that spans several
+/// accounts, the account its resource lives in (`log-archive
+/// (222222222222)`): a finding's by the document it judged (a bucket's
+/// policy in the bucket's account, every other in the trail's).
 pub fn show_accounts(plan: &mut Plan, spec: &ctrail_spec::Spec) {
+    let named = |place| {
+        spec.account_at(place)
+            .map(|account| format!("{} ({})", account.name, account.account_id))
+    };
     for a in &mut plan.actions {
-        a.account = spec
-            .account_at(ctrail_kinds::place(a.address.kind))
-            .map(|account| format!("{} ({})", account.name, account.account_id));
+        a.account = named(ctrail_kinds::place(a.address.kind));
+    }
+    for f in &mut plan.preflight {
+        let s3 = ctrail_model::arn::Arn::parse(&f.resource).is_some_and(|arn| arn.service == "s3");
+        f.account = named(if s3 {
+            ctrail_model::Place::Bucket
+        } else {
+            ctrail_model::Place::Trail
+        });
     }
 }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use ctrail_kinds::aws::Connection;
-use ctrail_render::{Section, Style, plan};
+use ctrail_render::{Section, Style, plan, runs};
 
 use crate::PlanFormat;
 
@@ -27,6 +27,9 @@ pub struct Options {
     /// no longer fails on it. Repeatable; an id that names no finding is an error.
     #[arg(long = "accept-finding", value_name = "ID")]
     pub accept_findings: Vec<String>,
+    /// Most specs planned at once (each with its own accounts' credentials).
+    #[arg(long, default_value_t = 10, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub parallelism: u16,
 }
 
 pub fn run(opts: Options, conn: &Connection) -> ExitCode {
@@ -34,7 +37,11 @@ pub fn run(opts: Options, conn: &Connection) -> ExitCode {
         eprintln!("error: --out saves the plan of one spec; give exactly one SPEC");
         return ExitCode::from(1);
     }
-    let mut results = crate::runtime().block_on(super::live::plan_all(&opts.specs, conn));
+    let mut results = crate::runtime().block_on(super::live::plan_all(
+        &opts.specs,
+        conn,
+        usize::from(opts.parallelism),
+    ));
     let style = Style::detect();
     let mut failed = false;
     // An acceptance that names no finding fails the plan, and such a plan is
@@ -62,15 +69,22 @@ pub fn run(opts: Options, conn: &Connection) -> ExitCode {
     }
     let mut changes = false;
     let mut json_docs = Vec::new();
+    let mut runs = Vec::new();
     for (i, result) in results.iter().enumerate() {
         let planned = match result {
             Ok(p) => p,
             Err(e) => {
                 eprintln!("error: {e:#}");
                 failed = true;
+                runs.push(runs::Run {
+                    spec: opts.specs[i].display().to_string(),
+                    account: super::live::account_of(&opts.specs[i]),
+                    outcome: runs::Outcome::Failed(format!("{e:#}")),
+                });
                 continue;
             }
         };
+        runs.push(super::live::run_of(planned));
         let section = Section::new(&planned.plan);
         changes |= planned.plan.summary().has_changes();
         // A grant AWS would refuse fails the plan: apply would refuse it too.
@@ -115,6 +129,14 @@ pub fn run(opts: Options, conn: &Connection) -> ExitCode {
             } else {
                 eprintln!("saved the plan to {}", out.display());
             }
+        }
+    }
+    if runs.len() > 1 && !matches!(opts.format, PlanFormat::Json) {
+        // One line a spec, after them all: which account, and how it went.
+        let table = runs::table(&runs);
+        match opts.format {
+            PlanFormat::Markdown => println!("\n---\n\n```\n{table}```"),
+            _ => println!("\n{table}"),
         }
     }
     if matches!(opts.format, PlanFormat::Json) {

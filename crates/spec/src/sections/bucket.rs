@@ -18,6 +18,9 @@ pub struct Bucket {
     /// The account holding the bucket (its name under `accounts`); `None`:
     /// the caller's, in a spec without accounts.
     pub account: Option<String>,
+    /// ctrail keeps the bucket and its settings; `false`: someone else does,
+    /// and ctrail only reads its policy, for the preflight.
+    pub managed: bool,
     pub versioning: bool,
     pub public_access_block: PublicAccessBlock,
     pub encryption: Encryption,
@@ -62,6 +65,9 @@ const OWNERSHIP: [&str; 3] = [
     "ObjectWriter",
 ];
 
+/// The fields of a bucket someone else keeps (`managed: false`).
+const KEPT_BY_OTHERS: [&str; 3] = ["name", "account", "managed"];
+
 pub(crate) const SHAPE: Object = Object::new(
     "bucket",
     &[
@@ -75,6 +81,11 @@ pub(crate) const SHAPE: Object = Object::new(
             "account",
             Ty::Str(super::accounts::NAME),
             "The account (its name under accounts) that holds the bucket, its settings and its access-log bucket: a Log Archive account, say (default: the trail's).",
+        ),
+        Key::new(
+            "managed",
+            Ty::Bool,
+            "Whether ctrail keeps this bucket (default true). false: someone else keeps it (a Log Archive bucket under AWS Control Tower, whose guardrails forbid changing it): ctrail never writes the bucket or its policy, reads its policy where it can, and the plan's preflight proves that policy lets this trail deliver. It takes no settings then, and the spec names a state bucket.",
         ),
         Key::new(
             "versioning",
@@ -128,7 +139,10 @@ pub(crate) const SHAPE: Object = Object::new(
         ),
     ],
 )
-.also(&[r#"{"not": {"required": ["policy", "extra_policy_statements"]}}"#]);
+.also(&[
+    r#"{"not": {"required": ["policy", "extra_policy_statements"]}}"#,
+    r#"{"if": {"required": ["managed"], "properties": {"managed": {"const": false}}}, "then": {"propertyNames": {"enum": ["name", "account", "managed"]}}}"#,
+]);
 pub(crate) const BUCKET_NAME: Str = Str::ANY
     .pattern("^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")
     .not(&[
@@ -274,6 +288,23 @@ pub(crate) fn read(
     let name = cx.required(&fields, "bucket", "name");
     let named = cx.string(&fields, "account");
     let account = super::accounts::placed(cx, accounts, named, trail_account);
+    let managed = cx.bool_or(&fields, "managed", true);
+    if !managed {
+        let settings: Vec<(String, crate::yaml::Loc)> = fields
+            .given()
+            .filter(|(k, _)| !KEPT_BY_OTHERS.contains(k))
+            .map(|(k, loc)| (k.to_owned(), loc))
+            .collect();
+        for (key, loc) in settings {
+            cx.sink
+                .error(
+                    loc,
+                    &format!("bucket.{key}"),
+                    format!("`{key}` is a setting of the bucket, which ctrail does not keep (managed: false)"),
+                )
+                .help("remove it: the bucket's owner keeps its settings");
+        }
+    }
     if let Some(n) = &name {
         cx.check(n, rules::names::bucket_name(&n.value));
         if n.value.contains('.') {
@@ -375,6 +406,7 @@ pub(crate) fn read(
     };
     Some(Bucket {
         account,
+        managed,
         object_ownership: ownership.map_or_else(|| defaults::OBJECT_OWNERSHIP.into(), |o| o.value),
         access_logging,
         name: name?.value,

@@ -131,7 +131,7 @@ pub(crate) const SHAPE: Object = Object::new(
     "each prevent_destroy entry's kind is a resource kind ctrail manages",
     ACCOUNT_NAMES,
     "each account's name and account_id is listed once",
-    "state is given when the log bucket is not in the trail's account",
+    STATE_NEEDED,
     TAG_CHARACTERS,
 ]);
 
@@ -149,6 +149,9 @@ pub(crate) const TAGS: Ty = Ty::Map {
 
 /// What the schema leaves of the accounts' rules to `ctrail validate`.
 pub(crate) const ACCOUNT_NAMES: &str = "trail.account and bucket.account name an account listed under accounts, and trail.account is given when accounts lists more than one";
+
+/// When a spec must name its state bucket, which the schema cannot tell.
+pub(crate) const STATE_NEEDED: &str = "state is given when the log bucket is kept by someone else (managed: false) or is not in the trail's account, and names another bucket than a kept log bucket";
 
 /// What the schema leaves of the tag rules to `ctrail validate`.
 pub(crate) const TAG_CHARACTERS: &str =
@@ -373,6 +376,7 @@ pub(crate) fn read(sink: &mut Sink, root: &Node, source: &str) -> Option<Spec> {
             name: &b.name,
             account: b.account.as_deref(),
             trail_account: trail.as_ref().and_then(|(t, _)| t.account.as_deref()),
+            managed: b.managed,
         };
         state::read(&mut cx, &top, &accounts, &log)
     });

@@ -41,6 +41,8 @@ pub(crate) struct LogBucket<'a> {
     pub account: Option<&'a str>,
     /// The trail's account's name.
     pub trail_account: Option<&'a str>,
+    /// ctrail keeps it (`bucket.managed`).
+    pub managed: bool,
 }
 
 /// Reads `state`, or (left out) the log bucket when it can hold ctrail's
@@ -52,6 +54,17 @@ pub(crate) fn read(
     log: &LogBucket<'_>,
 ) -> Option<State> {
     let Some(f) = top.get("state") else {
+        if !log.managed {
+            let at = top.get("bucket").map_or(top.loc, |b| b.at());
+            cx.sink
+                .error(
+                    at,
+                    "state",
+                    "the log bucket is kept by someone else (managed: false): ctrail writes nothing there, its lock and ledger included",
+                )
+                .help("name a bucket for them: state: {bucket: <bucket in the trail's account>}");
+            return None;
+        }
         if log.account != log.trail_account {
             let at = top.get("bucket").map_or(top.loc, |b| b.at());
             cx.sink
@@ -84,6 +97,12 @@ pub(crate) fn read(
     let named = cx.string(&fields, "account");
     let account = accounts::placed(cx, all, named, log.trail_account);
     let bucket = bucket?;
+    if !log.managed && bucket.value == log.name {
+        cx.sink
+            .error(bucket.loc, &bucket.path, "the log bucket is kept by someone else (managed: false): ctrail writes nothing there")
+            .help("name a bucket of the trail's account for ctrail's lock and ledger");
+        return None;
+    }
     Some(State {
         in_log_bucket: bucket.value == log.name && account.as_deref() == log.account,
         bucket: bucket.value,

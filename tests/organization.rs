@@ -1,0 +1,198 @@
+//! Many accounts in one run (issue 26, item 6): a spec per member account
+//! of an organization, each reached by its own role, planned together. Each
+//! account's calls are made with its own credentials; one account whose
+//! role cannot be assumed fails alone; one summary names every account.
+
+mod support;
+
+use std::process::Command;
+use std::time::Instant;
+
+use serde_json::Value;
+use support::emulator::Emulator;
+use support::text;
+
+const MEMBERS: usize = 20;
+/// The member whose role trusts another account than the caller's.
+const BROKEN: usize = 7;
+
+fn member(i: usize) -> String {
+    format!("2100000000{i:02}")
+}
+
+/// Temporary credentials of `role`, assumed from the caller's.
+fn assumed(em: &Emulator, role: &str) -> Vec<(String, String)> {
+    let out = em.aws(&[
+        "sts",
+        "assume-role",
+        "--role-arn",
+        role,
+        "--role-session-name",
+        "by-hand",
+        "--output",
+        "json",
+    ]);
+    let c: Value = serde_json::from_str(&out).expect("credentials");
+    let c = &c["Credentials"];
+    let get = |k: &str| c[k].as_str().expect(k).to_owned();
+    vec![
+        ("AWS_ACCESS_KEY_ID".into(), get("AccessKeyId")),
+        ("AWS_SECRET_ACCESS_KEY".into(), get("SecretAccessKey")),
+        ("AWS_SESSION_TOKEN".into(), get("SessionToken")),
+    ]
+}
+
+/// In each member account, through the role AWS Organizations made there,
+/// the role ctrail plans with: trusting the management account (the caller),
+/// but for the broken one, which trusts an account that is not the caller's.
+fn member_roles(em: &Emulator) {
+    for i in 1..=MEMBERS {
+        let account = member(i);
+        let admin = assumed(
+            em,
+            &format!("arn:aws:iam::{account}:role/OrganizationAccountAccessRole"),
+        );
+        let trusted = if i == BROKEN {
+            "999999999999"
+        } else {
+            "123456789012"
+        };
+        let trust = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{trusted}:root"}},"Action":"sts:AssumeRole"}}]}}"#
+        );
+        let mut cmd = Command::new(em.venv.join("bin/aws"));
+        em.env(&mut cmd);
+        for (k, v) in &admin {
+            cmd.env(k, v);
+        }
+        let out = cmd
+            .args([
+                "iam",
+                "create-role",
+                "--role-name",
+                "ctrail-plan",
+                "--assume-role-policy-document",
+                &trust,
+            ])
+            .output()
+            .expect("aws");
+        assert!(out.status.success(), "{}", text(&out));
+    }
+}
+
+/// A spec for each member account: its trail and bucket there, reached by
+/// its role.
+fn member_specs(dir: &std::path::Path) -> Vec<String> {
+    (1..=MEMBERS)
+        .map(|i| {
+            let account = member(i);
+            let path = dir.join(format!("member-{i:02}.yaml"));
+            let text = format!(
+                r#"version: 1
+region: us-east-1
+accounts:
+  - name: member-{i:02}
+    account_id: "{account}"
+    role_arn: arn:aws:iam::{account}:role/ctrail-plan
+trail:
+  name: member-trail
+bucket:
+  name: audit-logs-{account}
+cloudwatch_logs: false
+"#
+            );
+            std::fs::write(&path, text).expect("spec");
+            path.to_string_lossy().into_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn twenty_member_accounts_plan_in_one_run_each_with_its_own_credentials() {
+    let em = Emulator::start();
+    member_roles(&em);
+    let dir = support::scratch("organization-members");
+    let specs = member_specs(&dir);
+    em.reset_counts();
+    let mut args = vec!["plan", "--detailed-exitcode"];
+    args.extend(specs.iter().map(String::as_str));
+    let out = em.ctrail(&args);
+    let shown = text(&out);
+    // The broken account fails the run (the worst outcome), alone.
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    let summary = &shown[shown
+        .find("Summary: ")
+        .unwrap_or_else(|| panic!("no summary:\n{shown}"))..];
+    assert!(
+        summary.starts_with("Summary: 20 spec(s), 1 failed"),
+        "{summary}"
+    );
+    for i in 1..=MEMBERS {
+        let line = summary
+            .lines()
+            .find(|l| l.contains(&format!("member-{i:02}.yaml")))
+            .unwrap_or_else(|| panic!("member {i}: {summary}"));
+        assert!(line.contains(&member(i)), "{line}");
+        if i == BROKEN {
+            assert!(
+                line.contains("FAILED: ") && line.contains("cannot reach account \"member-07\""),
+                "{line}"
+            );
+        } else {
+            assert!(line.contains("to add"), "{line}");
+        }
+    }
+    assert!(
+        shown.contains(&format!(
+            "is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::{}:role/ctrail-plan",
+            member(BROKEN)
+        )),
+        "{shown}"
+    );
+    // Each reachable account was read with its own credentials; the
+    // caller's account only assumed the roles.
+    let by_account = em.counts_by_account();
+    for i in (1..=MEMBERS).filter(|i| *i != BROKEN) {
+        let calls = by_account
+            .get(&member(i))
+            .unwrap_or_else(|| panic!("no call in {}: {by_account:?}", member(i)));
+        assert!(calls.contains_key("sts:GetCallerIdentity"), "{calls:?}");
+        assert!(
+            calls.contains_key("cloudtrail:GetTrail")
+                || calls.contains_key("cloudtrail:DescribeTrails"),
+            "{calls:?}"
+        );
+    }
+    assert!(!by_account.contains_key(&member(BROKEN)), "{by_account:?}");
+    let caller: Vec<&String> = by_account
+        .get("123456789012")
+        .map(|c| c.keys().collect())
+        .unwrap_or_default();
+    assert_eq!(caller, ["sts:AssumeRole"], "{by_account:?}");
+}
+
+/// Wall time of the 20 specs in one run against 20 runs one after another
+/// (for the closing note; not a timed test): `cargo nextest run
+/// --run-ignored only -E 'test(wall_time)' --no-capture`.
+#[test]
+#[ignore]
+fn wall_time_of_one_run_against_twenty() {
+    let em = Emulator::start();
+    member_roles(&em);
+    let dir = support::scratch("organization-wall");
+    let specs = member_specs(&dir);
+    em.configure(serde_json::json!({"latency_ms": 50}));
+    let started = Instant::now();
+    let mut args = vec!["plan"];
+    args.extend(specs.iter().map(String::as_str));
+    em.ctrail(&args);
+    let together = started.elapsed();
+    let started = Instant::now();
+    for s in &specs {
+        em.ctrail(&["plan", s]);
+    }
+    let apart = started.elapsed();
+    eprintln!(
+        "20 specs at 50 ms a call: one run {together:?}, 20 runs one after another {apart:?}"
+    );
+}
