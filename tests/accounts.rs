@@ -523,3 +523,177 @@ fn a_kept_bucket_whose_policy_cannot_be_read_is_not_guessed() {
         "{shown}"
     );
 }
+
+/// The organization's management account, as its owners set it up: an
+/// organization with all features, and CloudTrail's trusted access on
+/// (CloudTrail User Guide, "Prepare for creating a trail for your
+/// organization"). The organization's id.
+fn organization(em: &Emulator) -> String {
+    let out = em.aws(&[
+        "organizations",
+        "create-organization",
+        "--feature-set",
+        "ALL",
+        "--query",
+        "Organization.Id",
+        "--output",
+        "text",
+    ]);
+    em.aws(&[
+        "organizations",
+        "enable-aws-service-access",
+        "--service-principal",
+        "cloudtrail.amazonaws.com",
+    ]);
+    out
+}
+
+fn organization_spec(dir: &std::path::Path, managed: bool) -> String {
+    let path = dir.join("organization.yaml");
+    let bucket = if managed {
+        format!("  name: {BUCKET}\n  account: log-archive\n")
+    } else {
+        format!("  name: {BUCKET}\n  account: log-archive\n  managed: false\n")
+    };
+    let text = format!(
+        r#"version: 1
+region: us-east-1
+accounts:
+  - name: management
+    account_id: "{MANAGEMENT}"
+  - name: log-archive
+    account_id: "{LOG_ARCHIVE}"
+{reach}
+trail:
+  name: {TRAIL}
+  account: management
+  organization: true
+bucket:
+{bucket}state:
+  bucket: {STATE}
+"#,
+        reach = by_role()
+    );
+    std::fs::write(&path, text).expect("write the spec");
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn an_organization_trail_writes_to_the_log_archive_bucket_each_account_by_its_own_credentials() {
+    let em = Emulator::start();
+    let dir = support::scratch("accounts-organization");
+    let admin = log_archive_role(&em);
+    state_bucket(&em);
+    let org = organization(&em);
+    let spec = organization_spec(&dir, true);
+    em.reset_counts();
+    em.apply(&spec);
+    // The bucket and its policy written with the Log Archive role's
+    // session; the trail and its log group with the management account's.
+    let by_account = em.counts_by_account();
+    let archive = by_account.get(LOG_ARCHIVE).cloned().unwrap_or_default();
+    let management = by_account.get(MANAGEMENT).cloned().unwrap_or_default();
+    for op in [
+        "s3:CreateBucket",
+        "s3:PutBucketPolicy",
+        "s3:PutBucketVersioning",
+    ] {
+        assert!(
+            archive.contains_key(op),
+            "{op} in {LOG_ARCHIVE}: {by_account:?}"
+        );
+        // The management account's S3 writes are ctrail's own objects in
+        // the state bucket, which ctrail does not create.
+        assert!(!management.contains_key(op), "{op}: {by_account:?}");
+    }
+    for op in [
+        "cloudtrail:CreateTrail",
+        "logs:CreateLogGroup",
+        "iam:CreateRole",
+    ] {
+        assert!(
+            management.contains_key(op),
+            "{op} in {MANAGEMENT}: {by_account:?}"
+        );
+        assert!(!archive.contains_key(op), "{op}: {by_account:?}");
+    }
+    let policy = aws_as(
+        &em,
+        &admin,
+        &[
+            "s3api",
+            "get-bucket-policy",
+            "--bucket",
+            BUCKET,
+            "--query",
+            "Policy",
+            "--output",
+            "text",
+        ],
+    );
+    assert!(
+        policy.contains(&format!("arn:aws:s3:::{BUCKET}/AWSLogs/{org}/*"))
+            && policy.contains(&format!("arn:aws:s3:::{BUCKET}/AWSLogs/{MANAGEMENT}/*")),
+        "{policy}"
+    );
+    let out = em.ctrail(&["plan", "--detailed-exitcode", &spec]);
+    assert_eq!(out.status.code(), Some(0), "converged: {}", text(&out));
+}
+
+#[test]
+fn a_kept_log_archive_policy_without_the_organizations_folder_is_refused_naming_it() {
+    let em = Emulator::start();
+    let dir = support::scratch("accounts-organization-kept");
+    let admin = log_archive_role(&em);
+    state_bucket(&em);
+    let org = organization(&em);
+    // The Log Archive bucket, its policy letting the management account's
+    // trail write under the management account's folder only.
+    aws_as(&em, &admin, &["s3api", "create-bucket", "--bucket", BUCKET]);
+    let partial = archive_policy(MANAGEMENT);
+    aws_as(
+        &em,
+        &admin,
+        &[
+            "s3api",
+            "put-bucket-policy",
+            "--bucket",
+            BUCKET,
+            "--policy",
+            &partial,
+        ],
+    );
+    let spec = organization_spec(&dir, false);
+    em.reset_counts();
+    let out = em.ctrail(&["plan", &spec]);
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains(&format!(
+            "bucket policy of {BUCKET} in account log-archive ({LOG_ARCHIVE}) does not allow cloudtrail.amazonaws.com s3:PutObject on arn:aws:s3:::{BUCKET}/AWSLogs/{org}/{MANAGEMENT}/"
+        )) && shown.contains("would fail with InsufficientS3BucketPolicyException")
+            && shown.contains("AWSCloudTrailWrite20150319"),
+        "{shown}"
+    );
+    let out = em.ctrail(&["apply", "--auto-approve", &spec]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(
+        em.writes(),
+        Vec::<String>::new(),
+        "a refused apply writes nothing"
+    );
+    assert!(
+        !em.counts_by_account().contains_key(LOG_ARCHIVE)
+            || em.counts_by_account()[LOG_ARCHIVE]
+                .keys()
+                .all(|op| support::emulator::is_read(op)),
+        "nothing written in the Log Archive account"
+    );
+    em.cli_refused(
+        &format!(
+            "cloudtrail create-trail --name by-hand --s3-bucket-name {BUCKET} --is-organization-trail --is-multi-region-trail"
+        ),
+        &[],
+        "InsufficientS3BucketPolicyException",
+    );
+}
