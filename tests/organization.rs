@@ -169,6 +169,31 @@ fn twenty_member_accounts_plan_in_one_run_each_with_its_own_credentials() {
         .map(|c| c.keys().collect())
         .unwrap_or_default();
     assert_eq!(caller, ["sts:AssumeRole"], "{by_account:?}");
+
+    // `check --live` and `query --list` on one member's spec read that
+    // member's account, with its own credentials.
+    for args in [
+        vec!["check", "--live", "--format", "json", specs[0].as_str()],
+        vec!["query", "--list", specs[0].as_str()],
+    ] {
+        em.reset_counts();
+        let out = em.ctrail(&args);
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)) && !text(&out).contains("error:"),
+            "{args:?}: {}",
+            text(&out)
+        );
+        let by_account = em.counts_by_account();
+        let caller: Vec<&String> = by_account
+            .get("123456789012")
+            .map(|c| c.keys().collect())
+            .unwrap_or_default();
+        assert_eq!(caller, ["sts:AssumeRole"], "{args:?}: {by_account:?}");
+        assert!(
+            by_account.contains_key(&member(1)),
+            "{args:?}: {by_account:?}"
+        );
+    }
 }
 
 /// Wall time of the 20 specs in one run against 20 runs one after another

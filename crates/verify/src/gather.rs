@@ -85,18 +85,27 @@ async fn trail_status(c: &Clients, name: &str) -> Result<Option<TrailStatus>, Ga
     }))
 }
 
-/// How `region` sees the trail (DescribeTrails with shadow trails).
-async fn view(
-    conn: &Connection,
-    home: &str,
-    region: &str,
-    trail: &str,
-) -> Result<RegionView, GatherError> {
+/// The trail's account's clients in `region` (its entry under `accounts`).
+async fn trail_clients_in(conn: &Connection, spec: &Spec, region: &str) -> Clients {
     let there = Connection {
         region: Some(region.to_owned()),
         ..conn.clone()
     };
-    let c = Clients::connect(&there, home).await;
+    Accounts::connect(&there, spec, Retries::Sdk)
+        .await
+        .trail()
+        .clone()
+}
+
+/// How `region` sees the trail (DescribeTrails with shadow trails), read
+/// in the trail's account.
+async fn view(
+    conn: &Connection,
+    spec: &Spec,
+    region: &str,
+    trail: &str,
+) -> Result<RegionView, GatherError> {
+    let c = trail_clients_in(conn, spec, region).await;
     let found = trail::describe_named(&c, trail).await?;
     let seen = found.map(|t| Seen {
         multi_region: t.trail.is_multi_region_trail,
@@ -237,19 +246,16 @@ async fn test_filter(
 }
 
 /// Harmless read calls (ListTrails, GetCallerIdentity) in each of
-/// `regions`, so that fresh management events exist there to be delivered
-/// (seed 000, step 8: events in at least two other regions).
+/// `regions`, in the trail's account, so that fresh management events exist
+/// there to be delivered (seed 000, step 8: events in at least two other
+/// regions).
 pub async fn generate(
     conn: &Connection,
-    home: &str,
+    spec: &Spec,
     regions: &[String],
 ) -> Result<(), GatherError> {
     let calls = regions.iter().map(|region| async move {
-        let there = Connection {
-            region: Some(region.clone()),
-            ..conn.clone()
-        };
-        let c = Clients::connect(&there, home).await;
+        let c = trail_clients_in(conn, spec, region).await;
         trail::list_trails(&c).await?;
         account_id(&c).await?;
         Ok::<_, GatherError>(())
@@ -314,7 +320,7 @@ pub async fn gather(
     let (account_id, status, views, log_files, digest_files, log_streams, refused) = futures::join!(
         account.clone(),
         trail_status(&c, trail),
-        join_all(others.iter().map(|r| view(conn, home, r, trail))),
+        join_all(others.iter().map(|r| view(conn, spec, r, trail))),
         delivered(Delivery::LogFile, "CloudTrail"),
         delivered(Delivery::DigestFile, "CloudTrail-Digest"),
         streams,

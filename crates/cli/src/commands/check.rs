@@ -11,7 +11,7 @@ use anyhow::Context;
 use clap::ValueEnum;
 use ctrail_check::render::{self, Place};
 use ctrail_check::{Origin, Status};
-use ctrail_kinds::aws::{Clients, Connection};
+use ctrail_kinds::aws::{Accounts, Connection, Retries};
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum CheckFormat {
@@ -42,20 +42,14 @@ pub fn run(opts: &Options, conn: &Connection) -> ExitCode {
     super::or_error(check(opts, conn))
 }
 
-/// The account's facts, in the spec's region; refused in another account
-/// than the spec's `account_id`.
+/// The trail's account's facts, in the spec's region, read with that
+/// account's credentials (its entry under `accounts`); refused when an
+/// account is not the spec's (the guard).
 fn live_facts(spec: &ctrail_spec::Spec, conn: &Connection) -> anyhow::Result<ctrail_check::Facts> {
     crate::runtime().block_on(async {
-        let clients = Clients::connect(conn, &spec.region).await;
-        if let Some(want) = &spec.account_id {
-            let have = ctrail_kinds::aws::account::account_id(&clients).await?;
-            if &have != want {
-                anyhow::bail!(
-                    "the credentials are for account {have}, the spec is for {want}; nothing was read"
-                );
-            }
-        }
-        Ok(ctrail_check::live::gather(&clients).await?)
+        let accounts = Accounts::connect(conn, spec, Retries::Sdk).await;
+        ctrail_kinds::aws::account::guard_spec(&accounts, spec).await?;
+        Ok(ctrail_check::live::gather(accounts.trail()).await?)
     })
 }
 

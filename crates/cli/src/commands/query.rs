@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use aws_smithy_types::DateTime;
 use aws_smithy_types::date_time::Format;
 use ctrail_kinds::aws::insights::{QueryRun, run_query};
-use ctrail_kinds::aws::{Clients, Connection};
+use ctrail_kinds::aws::{Accounts, Connection, Retries};
 use ctrail_kinds::monitoring::query_definition::{self, QueryDefinition};
 
 use crate::render::progress::Wait;
@@ -79,7 +79,12 @@ async fn execute(opts: Options, conn: &Connection) -> anyhow::Result<String> {
             anyhow::bail!("give the NAME of a query (see `ctrail query --list SPEC`)");
         }
     };
-    let clients = Clients::connect(conn, &spec.region).await;
+    // The trail's account, where the log group and its saved queries are.
+    let accounts = Accounts::connect(conn, &spec, Retries::Sdk).await;
+    ctrail_kinds::aws::account::guard_spec(&accounts, &spec)
+        .await
+        .map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
+    let clients = accounts.trail().clone();
     let saved = query_definition::all(&clients)
         .await
         .map_err(|e| anyhow::anyhow!("{shown}: reading the saved queries failed: {e}"))?;

@@ -125,7 +125,7 @@ fn verify(opts: &Options, conn: &Connection) -> anyhow::Result<ExitCode> {
     if opts.generate {
         let others: Vec<String> = expect.regions[1..].to_vec();
         crate::runtime()
-            .block_on(generate(conn, &spec.region, &others))
+            .block_on(generate(conn, &spec, &others))
             .map_err(|e| anyhow!("generating events: {e}"))?;
         eprintln!(
             "generated read events in {} at {}; CloudTrail delivers them within about 5-15 minutes (hours in an opt-in region)",

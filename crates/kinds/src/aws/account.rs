@@ -58,3 +58,23 @@ pub async fn guard(accounts: &super::Accounts) -> Result<(), ReadError> {
     });
     futures::future::try_join_all(asks).await.map(|_| ())
 }
+
+/// The guard of a spec: every account it names asked who it is, or (a spec
+/// of the caller's account alone) its `account_id` checked against the
+/// caller's. Before anything else is read.
+pub async fn guard_spec(
+    accounts: &super::Accounts,
+    spec: &ctrail_spec::Spec,
+) -> Result<(), ReadError> {
+    guard(accounts).await?;
+    if let Some(expected) = &spec.account_id {
+        let actual = account_id(accounts.trail()).await?;
+        if &actual != expected {
+            return Err(ReadError::WrongAccount {
+                expected: expected.clone(),
+                actual,
+            });
+        }
+    }
+    Ok(())
+}
