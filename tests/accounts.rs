@@ -6,10 +6,11 @@
 
 mod support;
 
-use std::process::Command;
-
 use serde_json::{Value, json};
 use support::emulator::Emulator;
+
+/// Credentials of another account's role, as environment variables.
+type Creds = Vec<(String, String)>;
 use support::text;
 
 const MANAGEMENT: &str = "123456789012";
@@ -20,8 +21,19 @@ const TRAIL: &str = "org-audit-trail";
 /// account's (the log bucket is the Log Archive account's).
 const STATE: &str = "ctrail-state-123456789012";
 
-fn spec(dir: &std::path::Path, log_archive_id: &str, reach: &str) -> String {
-    let path = dir.join("accounts.yaml");
+/// A spec of the organization layout, written to `dir/file`: the trail in
+/// the management account (the caller's) with `trail` added to its section,
+/// the bucket in the Log Archive account reached as `reach` says with
+/// `bucket` added, and `rest` after.
+fn layout(
+    dir: &std::path::Path,
+    file: &str,
+    reach: &str,
+    trail: &str,
+    bucket: &str,
+    rest: &str,
+) -> String {
+    let path = dir.join(file);
     let text = format!(
         r#"version: 1
 region: us-east-1
@@ -29,21 +41,24 @@ accounts:
   - name: management
     account_id: "{MANAGEMENT}"
   - name: log-archive
-    account_id: "{log_archive_id}"
+    account_id: "{LOG_ARCHIVE}"
 {reach}
 trail:
   name: {TRAIL}
   account: management
-bucket:
+{trail}bucket:
   name: {BUCKET}
   account: log-archive
-state:
-  bucket: {STATE}
-  prefix: ctrail
-"#
+{bucket}{rest}"#
     );
     std::fs::write(&path, text).expect("write the spec");
     path.to_string_lossy().into_owned()
+}
+
+/// The layout with ctrail's state under a prefix of the state bucket.
+fn spec(dir: &std::path::Path, reach: &str) -> String {
+    let state = format!("state:\n  bucket: {STATE}\n  prefix: ctrail\n");
+    layout(dir, "accounts.yaml", reach, "", "", &state)
 }
 
 fn by_role() -> String {
@@ -52,58 +67,17 @@ fn by_role() -> String {
     )
 }
 
-/// Temporary credentials of `role` (sts assume-role from the caller's).
-fn assumed(em: &Emulator, role: &str) -> [(String, String); 3] {
-    let out = em.aws(&[
-        "sts",
-        "assume-role",
-        "--role-arn",
-        role,
-        "--role-session-name",
-        "by-hand",
-        "--output",
-        "json",
-    ]);
-    let c: Value = serde_json::from_str(&out).expect("credentials");
-    let c = &c["Credentials"];
-    let get = |k: &str| c[k].as_str().expect(k).to_owned();
-    [
-        ("AWS_ACCESS_KEY_ID".into(), get("AccessKeyId")),
-        ("AWS_SECRET_ACCESS_KEY".into(), get("SecretAccessKey")),
-        ("AWS_SESSION_TOKEN".into(), get("SessionToken")),
-    ]
-}
-
-/// The AWS CLI in the account the credentials `creds` belong to.
-fn aws_as(em: &Emulator, creds: &[(String, String); 3], args: &[&str]) -> String {
-    let mut cmd = Command::new(em.venv.join("bin/aws"));
-    em.env(&mut cmd);
-    for (k, v) in creds {
-        cmd.env(k, v);
-    }
-    let out = cmd.args(args).output().expect("run aws");
-    assert!(
-        out.status.success(),
-        "aws {}: {}",
-        args.join(" "),
-        text(&out)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
-
 /// The Log Archive account as its owners set it up: a role ctrail may
 /// assume from the management account, with an external id, made through
 /// the role AWS Organizations creates in every member account.
-fn log_archive_role(em: &Emulator) -> [(String, String); 3] {
-    let admin = assumed(
-        em,
-        &format!("arn:aws:iam::{LOG_ARCHIVE}:role/OrganizationAccountAccessRole"),
-    );
+fn log_archive_role(em: &Emulator) -> Creds {
+    let admin = em.assume(&format!(
+        "arn:aws:iam::{LOG_ARCHIVE}:role/OrganizationAccountAccessRole"
+    ));
     let trust = format!(
         r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{MANAGEMENT}:root"}},"Action":"sts:AssumeRole","Condition":{{"StringEquals":{{"sts:ExternalId":"ctrail-org-audit"}}}}}}]}}"#
     );
-    aws_as(
-        em,
+    em.aws_as(
         &admin,
         &[
             "iam",
@@ -115,6 +89,23 @@ fn log_archive_role(em: &Emulator) -> [(String, String); 3] {
         ],
     );
     admin
+}
+
+/// An emulator holding the Log Archive account's role and the management
+/// account's state bucket, a scratch directory named `name`, and the Log
+/// Archive account's admin credentials.
+fn set_up(name: &str) -> (Emulator, std::path::PathBuf, Creds) {
+    let em = Emulator::start();
+    let dir = support::scratch(name);
+    let admin = log_archive_role(&em);
+    state_bucket(&em);
+    (em, dir, admin)
+}
+
+/// A second plan shows no change.
+fn converged(em: &Emulator, spec: &str) {
+    let out = em.ctrail(&["plan", "--detailed-exitcode", spec]);
+    assert_eq!(out.status.code(), Some(0), "converged: {}", text(&out));
 }
 
 /// The management account's bucket for ctrail's state, made by hand.
@@ -130,45 +121,70 @@ fn state_bucket(em: &Emulator) {
     ]);
 }
 
-fn buckets(em: &Emulator, creds: Option<&[(String, String); 3]>) -> Vec<String> {
-    let args = [
-        "s3api",
-        "list-buckets",
-        "--query",
-        "Buckets[].Name",
-        "--output",
-        "json",
-    ];
-    let out = match creds {
-        Some(c) => aws_as(em, c, &args),
-        None => em.aws(&args),
-    };
-    serde_json::from_str(&out).expect("bucket names")
+/// The bucket's policy, read in the Log Archive account.
+fn bucket_policy(em: &Emulator, admin: &Creds) -> String {
+    em.aws_as(
+        admin,
+        &[
+            "s3api",
+            "get-bucket-policy",
+            "--bucket",
+            BUCKET,
+            "--query",
+            "Policy",
+            "--output",
+            "text",
+        ],
+    )
 }
 
-fn trails(em: &Emulator, creds: Option<&[(String, String); 3]>) -> Vec<String> {
+/// Puts `policy` on the bucket in the Log Archive account, as its owners do.
+fn put_policy(em: &Emulator, admin: &Creds, policy: &str) {
+    em.aws_as(
+        admin,
+        &[
+            "s3api",
+            "put-bucket-policy",
+            "--bucket",
+            BUCKET,
+            "--policy",
+            policy,
+        ],
+    );
+}
+
+/// The keys of the objects in `bucket`.
+fn keys(em: &Emulator, creds: Option<&Creds>, bucket: &str) -> Vec<String> {
+    let query = ["--query", "Contents[].Key", "--output", "json"];
+    let args = ["s3api", "list-objects-v2", "--bucket", bucket];
+    em.names(creds.map(Vec::as_slice), &[&args[..], &query[..]].concat())
+}
+
+fn buckets(em: &Emulator, creds: Option<&Creds>) -> Vec<String> {
+    let args = ["s3api", "list-buckets", "--query", "Buckets[].Name"];
+    em.names(
+        creds.map(Vec::as_slice),
+        &[&args[..], &["--output", "json"]].concat(),
+    )
+}
+
+fn trails(em: &Emulator, creds: Option<&Creds>) -> Vec<String> {
     let args = [
         "cloudtrail",
         "describe-trails",
         "--query",
         "trailList[].Name",
-        "--output",
-        "json",
     ];
-    let out = match creds {
-        Some(c) => aws_as(em, c, &args),
-        None => em.aws(&args),
-    };
-    serde_json::from_str(&out).expect("trail names")
+    em.names(
+        creds.map(Vec::as_slice),
+        &[&args[..], &["--output", "json"]].concat(),
+    )
 }
 
 #[test]
 fn the_bucket_lives_in_the_log_archive_account_and_the_trail_in_the_callers() {
-    let em = Emulator::start();
-    let dir = support::scratch("accounts-apply");
-    let admin = log_archive_role(&em);
-    state_bucket(&em);
-    let spec = spec(&dir, LOG_ARCHIVE, &by_role());
+    let (em, dir, admin) = set_up("accounts-apply");
+    let spec = spec(&dir, &by_role());
 
     let out = em.ctrail(&["plan", &spec]);
     let shown = text(&out);
@@ -205,20 +221,7 @@ fn the_bucket_lives_in_the_log_archive_account_and_the_trail_in_the_callers() {
 
     // The bucket policy lets the management account's trail deliver under
     // the management account's prefix.
-    let policy = aws_as(
-        &em,
-        &admin,
-        &[
-            "s3api",
-            "get-bucket-policy",
-            "--bucket",
-            BUCKET,
-            "--query",
-            "Policy",
-            "--output",
-            "text",
-        ],
-    );
+    let policy = bucket_policy(&em, &admin);
     assert!(
         policy.contains(&format!("arn:aws:s3:::{BUCKET}/AWSLogs/{MANAGEMENT}/*")),
         "{policy}"
@@ -230,45 +233,25 @@ fn the_bucket_lives_in_the_log_archive_account_and_the_trail_in_the_callers() {
         "{policy}"
     );
 
-    let out = em.ctrail(&["plan", "--detailed-exitcode", &spec]);
-    assert_eq!(out.status.code(), Some(0), "converged: {}", text(&out));
+    converged(&em, &spec);
     // The ledger and the released lock are in the state bucket, under its
     // prefix; the Log Archive bucket holds no object of ctrail's.
-    let keys = em.aws(&[
-        "s3api",
-        "list-objects-v2",
-        "--bucket",
-        STATE,
-        "--query",
-        "Contents[].Key",
-        "--output",
-        "json",
-    ]);
+    assert_eq!(
+        keys(&em, None, STATE),
+        [
+            format!("ctrail/ctrail-lock/{TRAIL}.json"),
+            format!("ctrail/ctrail-state/{TRAIL}.json")
+        ]
+    );
+    let archived = keys(&em, Some(&admin), BUCKET);
     assert!(
-        keys.contains(&format!("ctrail/ctrail-state/{TRAIL}.json"))
-            && keys.contains(&format!("ctrail/ctrail-lock/{TRAIL}.json")),
-        "{keys}"
+        archived.iter().all(|k| !k.contains("ctrail")),
+        "{archived:?}"
     );
-    let archived = aws_as(
-        &em,
-        &admin,
-        &[
-            "s3api",
-            "list-objects-v2",
-            "--bucket",
-            BUCKET,
-            "--query",
-            "Contents[].Key",
-            "--output",
-            "json",
-        ],
-    );
-    assert!(!archived.contains("ctrail"), "{archived}");
 
     // Versioning suspended by hand in the Log Archive account is drift of
     // that account's bucket, and said so.
-    aws_as(
-        &em,
+    em.aws_as(
         &admin,
         &[
             "s3api",
@@ -309,7 +292,7 @@ fn an_account_reached_as_another_stops_the_plan_before_any_read() {
     let dir = support::scratch("accounts-guard");
     // The Log Archive account "reached" with the caller's own credentials:
     // they are the management account's.
-    let spec = spec(&dir, LOG_ARCHIVE, "");
+    let spec = spec(&dir, "");
     em.reset_counts();
     let out = em.ctrail(&["plan", &spec]);
     let shown = text(&out);
@@ -331,31 +314,15 @@ fn an_account_reached_as_another_stops_the_plan_before_any_read() {
 /// A spec whose log bucket the Log Archive account keeps (`managed: false`),
 /// reached by role to read its policy.
 fn kept_spec(dir: &std::path::Path) -> String {
-    let path = dir.join("kept.yaml");
-    let text = format!(
-        r#"version: 1
-region: us-east-1
-accounts:
-  - name: management
-    account_id: "{MANAGEMENT}"
-  - name: log-archive
-    account_id: "{LOG_ARCHIVE}"
-{reach}
-trail:
-  name: {TRAIL}
-  account: management
-bucket:
-  name: {BUCKET}
-  account: log-archive
-  managed: false
-state:
-  bucket: {STATE}
-cloudwatch_logs: false
-"#,
-        reach = by_role()
-    );
-    std::fs::write(&path, text).expect("write the spec");
-    path.to_string_lossy().into_owned()
+    let rest = format!("state:\n  bucket: {STATE}\ncloudwatch_logs: false\n");
+    layout(
+        dir,
+        "kept.yaml",
+        &by_role(),
+        "",
+        "  managed: false\n",
+        &rest,
+    )
 }
 
 /// The bucket policy a Log Archive account keeps for the management
@@ -380,41 +347,38 @@ fn archive_policy(folder: &str) -> String {
     .to_string()
 }
 
-#[test]
-fn a_bucket_the_log_archive_keeps_is_never_written_and_its_policy_is_judged() {
-    let em = Emulator::start();
-    let dir = support::scratch("accounts-kept");
-    let admin = log_archive_role(&em);
-    state_bucket(&em);
-    // The Log Archive account's bucket, made by its owners, whose policy
-    // lets CloudTrail write only under the Log Archive account's own folder.
-    aws_as(&em, &admin, &["s3api", "create-bucket", "--bucket", BUCKET]);
-    let broken = archive_policy(LOG_ARCHIVE);
-    aws_as(
-        &em,
-        &admin,
-        &[
-            "s3api",
-            "put-bucket-policy",
-            "--bucket",
-            BUCKET,
-            "--policy",
-            &broken,
-        ],
-    );
-    let spec = kept_spec(&dir);
+/// The Log Archive bucket as its owners made it, with `policy`.
+fn kept_bucket(em: &Emulator, admin: &Creds, policy: &str) {
+    em.aws_as(admin, &["s3api", "create-bucket", "--bucket", BUCKET]);
+    put_policy(em, admin, policy);
+}
 
+/// `ctrail plan` refused by the preflight, naming the Log Archive account,
+/// the bucket, the object (`at`, after the action), the statement and the
+/// exception; nothing counted before it. The plan's output.
+fn refused_plan(em: &Emulator, spec: &str, at: &str) -> String {
     em.reset_counts();
-    let out = em.ctrail(&["plan", &spec]);
+    let out = em.ctrail(&["plan", spec]);
     let shown = text(&out);
     assert_eq!(out.status.code(), Some(1), "{shown}");
     assert!(
         shown.contains(&format!(
-            "bucket policy of {BUCKET} in account log-archive ({LOG_ARCHIVE}) does not allow cloudtrail.amazonaws.com s3:PutObject"
+            "bucket policy of {BUCKET} in account log-archive ({LOG_ARCHIVE}) does not allow cloudtrail.amazonaws.com s3:PutObject{at}"
         )) && shown.contains("would fail with InsufficientS3BucketPolicyException")
             && shown.contains("AWSCloudTrailWrite20150319"),
         "{shown}"
     );
+    shown
+}
+
+#[test]
+fn a_bucket_the_log_archive_keeps_is_never_written_and_its_policy_is_judged() {
+    let (em, dir, admin) = set_up("accounts-kept");
+    // The Log Archive account's bucket, made by its owners, whose policy
+    // lets CloudTrail write only under the Log Archive account's own folder.
+    kept_bucket(&em, &admin, &archive_policy(LOG_ARCHIVE));
+    let spec = kept_spec(&dir);
+    let shown = refused_plan(&em, &spec, "");
     // Nothing of the bucket is planned: ctrail does not keep it.
     for kind in ["s3_bucket", "s3_bucket_policy", "s3_bucket_versioning"] {
         assert!(!shown.contains(&format!("{kind}.{BUCKET}")), "{shown}");
@@ -438,18 +402,7 @@ fn a_bucket_the_log_archive_keeps_is_never_written_and_its_policy_is_judged() {
     // Its owners put it right: the apply writes nothing to the bucket, and
     // of S3 only ctrail's own objects in the state bucket.
     let fixed = archive_policy(MANAGEMENT);
-    aws_as(
-        &em,
-        &admin,
-        &[
-            "s3api",
-            "put-bucket-policy",
-            "--bucket",
-            BUCKET,
-            "--policy",
-            &fixed,
-        ],
-    );
+    put_policy(&em, &admin, &fixed);
     em.reset_counts();
     let out = em.ctrail(&["apply", "--auto-approve", &spec]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
@@ -462,50 +415,20 @@ fn a_bucket_the_log_archive_keeps_is_never_written_and_its_policy_is_judged() {
         s3_writes.iter().all(|w| w.starts_with("s3:PutObject ")),
         "{s3_writes:?}"
     );
-    let kept = aws_as(
-        &em,
-        &admin,
-        &[
-            "s3api",
-            "get-bucket-policy",
-            "--bucket",
-            BUCKET,
-            "--query",
-            "Policy",
-            "--output",
-            "text",
-        ],
-    );
+    let kept = bucket_policy(&em, &admin);
     assert_eq!(
         serde_json::from_str::<Value>(&kept).expect("policy"),
         serde_json::from_str::<Value>(&fixed).expect("policy")
     );
-    let objects = aws_as(
-        &em,
-        &admin,
-        &[
-            "s3api",
-            "list-objects-v2",
-            "--bucket",
-            BUCKET,
-            "--query",
-            "Contents[].Key",
-            "--output",
-            "json",
-        ],
-    );
-    assert!(!objects.contains("ctrail"), "{objects}");
-    let out = em.ctrail(&["plan", "--detailed-exitcode", &spec]);
-    assert_eq!(out.status.code(), Some(0), "converged: {}", text(&out));
+    let objects = keys(&em, Some(&admin), BUCKET);
+    assert!(objects.iter().all(|k| !k.contains("ctrail")), "{objects:?}");
+    converged(&em, &spec);
 }
 
 #[test]
 fn a_kept_bucket_whose_policy_cannot_be_read_is_not_guessed() {
-    let em = Emulator::start();
-    let dir = support::scratch("accounts-unread");
-    let admin = log_archive_role(&em);
-    state_bucket(&em);
-    aws_as(&em, &admin, &["s3api", "create-bucket", "--bucket", BUCKET]);
+    let (em, dir, admin) = set_up("accounts-unread");
+    em.aws_as(&admin, &["s3api", "create-bucket", "--bucket", BUCKET]);
     let spec = kept_spec(&dir);
     // The Log Archive role may not read the bucket's policy.
     em.configure(
@@ -549,41 +472,15 @@ fn organization(em: &Emulator) -> String {
 }
 
 fn organization_spec(dir: &std::path::Path, managed: bool) -> String {
-    let path = dir.join("organization.yaml");
-    let bucket = if managed {
-        format!("  name: {BUCKET}\n  account: log-archive\n")
-    } else {
-        format!("  name: {BUCKET}\n  account: log-archive\n  managed: false\n")
-    };
-    let text = format!(
-        r#"version: 1
-region: us-east-1
-accounts:
-  - name: management
-    account_id: "{MANAGEMENT}"
-  - name: log-archive
-    account_id: "{LOG_ARCHIVE}"
-{reach}
-trail:
-  name: {TRAIL}
-  account: management
-  organization: true
-bucket:
-{bucket}state:
-  bucket: {STATE}
-"#,
-        reach = by_role()
-    );
-    std::fs::write(&path, text).expect("write the spec");
-    path.to_string_lossy().into_owned()
+    let kept = if managed { "" } else { "  managed: false\n" };
+    let state = format!("state:\n  bucket: {STATE}\n");
+    let trail = "  organization: true\n";
+    layout(dir, "organization.yaml", &by_role(), trail, kept, &state)
 }
 
 #[test]
 fn an_organization_trail_writes_to_the_log_archive_bucket_each_account_by_its_own_credentials() {
-    let em = Emulator::start();
-    let dir = support::scratch("accounts-organization");
-    let admin = log_archive_role(&em);
-    state_bucket(&em);
+    let (em, dir, admin) = set_up("accounts-organization");
     let org = organization(&em);
     let spec = organization_spec(&dir, true);
     em.reset_counts();
@@ -593,87 +490,50 @@ fn an_organization_trail_writes_to_the_log_archive_bucket_each_account_by_its_ow
     let by_account = em.counts_by_account();
     let archive = by_account.get(LOG_ARCHIVE).cloned().unwrap_or_default();
     let management = by_account.get(MANAGEMENT).cloned().unwrap_or_default();
-    for op in [
+    // The management account's S3 writes are ctrail's own objects in the
+    // state bucket, which ctrail does not create.
+    let bucket = [
         "s3:CreateBucket",
         "s3:PutBucketPolicy",
         "s3:PutBucketVersioning",
-    ] {
-        assert!(
-            archive.contains_key(op),
-            "{op} in {LOG_ARCHIVE}: {by_account:?}"
-        );
-        // The management account's S3 writes are ctrail's own objects in
-        // the state bucket, which ctrail does not create.
-        assert!(!management.contains_key(op), "{op}: {by_account:?}");
-    }
-    for op in [
+    ];
+    let trail = [
         "cloudtrail:CreateTrail",
         "logs:CreateLogGroup",
         "iam:CreateRole",
+    ];
+    for (ops, by, not_by) in [
+        (bucket, &archive, &management),
+        (trail, &management, &archive),
     ] {
-        assert!(
-            management.contains_key(op),
-            "{op} in {MANAGEMENT}: {by_account:?}"
-        );
-        assert!(!archive.contains_key(op), "{op}: {by_account:?}");
+        for op in ops {
+            assert!(
+                by.contains_key(op) && !not_by.contains_key(op),
+                "{op}: {by_account:?}"
+            );
+        }
     }
-    let policy = aws_as(
-        &em,
-        &admin,
-        &[
-            "s3api",
-            "get-bucket-policy",
-            "--bucket",
-            BUCKET,
-            "--query",
-            "Policy",
-            "--output",
-            "text",
-        ],
-    );
+    let policy = bucket_policy(&em, &admin);
     assert!(
         policy.contains(&format!("arn:aws:s3:::{BUCKET}/AWSLogs/{org}/*"))
             && policy.contains(&format!("arn:aws:s3:::{BUCKET}/AWSLogs/{MANAGEMENT}/*")),
         "{policy}"
     );
-    let out = em.ctrail(&["plan", "--detailed-exitcode", &spec]);
-    assert_eq!(out.status.code(), Some(0), "converged: {}", text(&out));
+    converged(&em, &spec);
 }
 
 #[test]
 fn a_kept_log_archive_policy_without_the_organizations_folder_is_refused_naming_it() {
-    let em = Emulator::start();
-    let dir = support::scratch("accounts-organization-kept");
-    let admin = log_archive_role(&em);
-    state_bucket(&em);
+    let (em, dir, admin) = set_up("accounts-organization-kept");
     let org = organization(&em);
     // The Log Archive bucket, its policy letting the management account's
     // trail write under the management account's folder only.
-    aws_as(&em, &admin, &["s3api", "create-bucket", "--bucket", BUCKET]);
-    let partial = archive_policy(MANAGEMENT);
-    aws_as(
-        &em,
-        &admin,
-        &[
-            "s3api",
-            "put-bucket-policy",
-            "--bucket",
-            BUCKET,
-            "--policy",
-            &partial,
-        ],
-    );
+    kept_bucket(&em, &admin, &archive_policy(MANAGEMENT));
     let spec = organization_spec(&dir, false);
-    em.reset_counts();
-    let out = em.ctrail(&["plan", &spec]);
-    let shown = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{shown}");
-    assert!(
-        shown.contains(&format!(
-            "bucket policy of {BUCKET} in account log-archive ({LOG_ARCHIVE}) does not allow cloudtrail.amazonaws.com s3:PutObject on arn:aws:s3:::{BUCKET}/AWSLogs/{org}/{MANAGEMENT}/"
-        )) && shown.contains("would fail with InsufficientS3BucketPolicyException")
-            && shown.contains("AWSCloudTrailWrite20150319"),
-        "{shown}"
+    refused_plan(
+        &em,
+        &spec,
+        &format!(" on arn:aws:s3:::{BUCKET}/AWSLogs/{org}/{MANAGEMENT}/"),
     );
     let out = em.ctrail(&["apply", "--auto-approve", &spec]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));

@@ -740,18 +740,10 @@ fn two_applies_started_together_one_runs_the_other_names_the_lock_holder() {
     acct.em.reset_counts();
     // Calls slowed down, so the two runs overlap.
     acct.em.configure(json!({"latency_ms": 60}));
-    let start = || {
-        acct.em
-            .env(&mut std::process::Command::new(env!(
-                "CARGO_BIN_EXE_ctrail"
-            )))
-            .args(["apply", "--auto-approve", &acct.spec])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start apply")
-    };
-    let (a, b) = (start(), start());
+    let (a, b) = (
+        acct.em.start_apply(&acct.spec),
+        acct.em.start_apply(&acct.spec),
+    );
     let outs = [
         a.wait_with_output().expect("apply a"),
         b.wait_with_output().expect("apply b"),

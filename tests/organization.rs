@@ -5,10 +5,8 @@
 
 mod support;
 
-use std::process::Command;
 use std::time::Instant;
 
-use serde_json::Value;
 use support::emulator::Emulator;
 use support::text;
 
@@ -20,38 +18,15 @@ fn member(i: usize) -> String {
     format!("2100000000{i:02}")
 }
 
-/// Temporary credentials of `role`, assumed from the caller's.
-fn assumed(em: &Emulator, role: &str) -> Vec<(String, String)> {
-    let out = em.aws(&[
-        "sts",
-        "assume-role",
-        "--role-arn",
-        role,
-        "--role-session-name",
-        "by-hand",
-        "--output",
-        "json",
-    ]);
-    let c: Value = serde_json::from_str(&out).expect("credentials");
-    let c = &c["Credentials"];
-    let get = |k: &str| c[k].as_str().expect(k).to_owned();
-    vec![
-        ("AWS_ACCESS_KEY_ID".into(), get("AccessKeyId")),
-        ("AWS_SECRET_ACCESS_KEY".into(), get("SecretAccessKey")),
-        ("AWS_SESSION_TOKEN".into(), get("SessionToken")),
-    ]
-}
-
 /// In each member account, through the role AWS Organizations made there,
 /// the role ctrail plans with: trusting the management account (the caller),
 /// but for the broken one, which trusts an account that is not the caller's.
 fn member_roles(em: &Emulator) {
     for i in 1..=MEMBERS {
         let account = member(i);
-        let admin = assumed(
-            em,
-            &format!("arn:aws:iam::{account}:role/OrganizationAccountAccessRole"),
-        );
+        let admin = em.assume(&format!(
+            "arn:aws:iam::{account}:role/OrganizationAccountAccessRole"
+        ));
         let trusted = if i == BROKEN {
             "999999999999"
         } else {
@@ -60,23 +35,17 @@ fn member_roles(em: &Emulator) {
         let trust = format!(
             r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{trusted}:root"}},"Action":"sts:AssumeRole"}}]}}"#
         );
-        let mut cmd = Command::new(em.venv.join("bin/aws"));
-        em.env(&mut cmd);
-        for (k, v) in &admin {
-            cmd.env(k, v);
-        }
-        let out = cmd
-            .args([
+        em.aws_as(
+            &admin,
+            &[
                 "iam",
                 "create-role",
                 "--role-name",
                 "ctrail-plan",
                 "--assume-role-policy-document",
                 &trust,
-            ])
-            .output()
-            .expect("aws");
-        assert!(out.status.success(), "{}", text(&out));
+            ],
+        );
     }
 }
 

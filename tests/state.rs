@@ -5,8 +5,6 @@
 
 mod support;
 
-use std::process::{Command, Stdio};
-
 use serde_json::{Value, json};
 use support::emulator::Emulator;
 use support::text;
@@ -24,19 +22,11 @@ fn spec(name: &str, extra: &str) -> String {
 }
 
 fn keys(em: &Emulator, bucket: &str) -> Vec<String> {
-    let out = em.aws(&[
-        "s3api",
-        "list-objects-v2",
-        "--bucket",
-        bucket,
-        "--query",
-        "Contents[].Key",
-        "--output",
-        "json",
-    ]);
-    serde_json::from_str::<Option<Vec<String>>>(&out)
-        .expect("keys")
-        .unwrap_or_default()
+    let args = ["s3api", "list-objects-v2", "--bucket", bucket, "--query"];
+    em.names(
+        None,
+        &[&args[..], &["Contents[].Key", "--output", "json"]].concat(),
+    )
 }
 
 /// A bucket made by hand, versioned, as ctrail's state bucket wants.
@@ -124,15 +114,7 @@ fn state_in_another_bucket_applies_and_a_second_apply_started_together_names_the
     let text_now = std::fs::read_to_string(&path).expect("spec");
     std::fs::write(&path, format!("{text_now}tags:\n  Team: audit\n")).expect("spec");
     em.configure(json!({"latency_ms": 60}));
-    let start = || {
-        em.env(&mut Command::new(env!("CARGO_BIN_EXE_ctrail")))
-            .args(["apply", "--auto-approve", &path])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start apply")
-    };
-    let (a, b) = (start(), start());
+    let (a, b) = (em.start_apply(&path), em.start_apply(&path));
     let outs = [
         a.wait_with_output().expect("apply a"),
         b.wait_with_output().expect("apply b"),

@@ -182,6 +182,70 @@ impl Emulator {
         ])
     }
 
+    /// Temporary credentials of `role` (`sts assume-role` from the
+    /// caller's), as environment variables for the AWS CLI.
+    pub fn assume(&self, role: &str) -> Vec<(String, String)> {
+        let out = self.aws(&[
+            "sts",
+            "assume-role",
+            "--role-arn",
+            role,
+            "--role-session-name",
+            "by-hand",
+            "--output",
+            "json",
+        ]);
+        let c: serde_json::Value = serde_json::from_str(&out).expect("credentials");
+        let c = &c["Credentials"];
+        let get = |k: &str| c[k].as_str().expect(k).to_owned();
+        vec![
+            ("AWS_ACCESS_KEY_ID".into(), get("AccessKeyId")),
+            ("AWS_SECRET_ACCESS_KEY".into(), get("SecretAccessKey")),
+            ("AWS_SESSION_TOKEN".into(), get("SessionToken")),
+        ]
+    }
+
+    /// Runs the AWS CLI in the account the credentials `creds` belong to
+    /// (`assume`); panics if it fails.
+    pub fn aws_as(&self, creds: &[(String, String)], args: &[&str]) -> String {
+        let mut cmd = Command::new(self.venv.join("bin/aws"));
+        self.env(&mut cmd);
+        for (k, v) in creds {
+            cmd.env(k, v);
+        }
+        let out = cmd.args(args).output().expect("run aws");
+        assert!(
+            out.status.success(),
+            "aws {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+
+    /// The names an AWS CLI listing (`--query ... --output json`) gives, in
+    /// the account of `creds` (the caller's when `None`); none for `null`.
+    pub fn names(&self, creds: Option<&[(String, String)]>, args: &[&str]) -> Vec<String> {
+        let out = match creds {
+            Some(c) => self.aws_as(c, args),
+            None => self.aws(args),
+        };
+        serde_json::from_str::<Option<Vec<String>>>(&out)
+            .unwrap_or_else(|e| panic!("{}: {e}: {out}", args.join(" ")))
+            .unwrap_or_default()
+    }
+
+    /// Starts `ctrail apply --auto-approve SPEC` without waiting, its output
+    /// piped (two runs started together, say).
+    pub fn start_apply(&self, spec: &str) -> std::process::Child {
+        self.env(&mut Command::new(env!("CARGO_BIN_EXE_ctrail")))
+            .args(["apply", "--auto-approve", spec])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start apply")
+    }
+
     /// Runs the AWS CLI with `args`, whatever its exit code.
     pub fn aws_output(&self, args: &[&str]) -> Output {
         self.env(&mut Command::new(self.venv.join("bin/aws")))

@@ -49,6 +49,15 @@ pub struct Action {
 }
 
 impl Action {
+    /// ` in account NAME (ID)` for a resource of a spec that spans several
+    /// accounts; empty otherwise.
+    pub fn in_account(&self) -> String {
+        self.account
+            .as_ref()
+            .map(|account| format!(" in account {account}"))
+            .unwrap_or_default()
+    }
+
     /// Why this action must not be carried out, if it must not: the plan
     /// blocked it (replacing or deleting what holds audit logs without the
     /// spec's `allow_destroy`), or it is a replace, which ctrail never does

@@ -185,11 +185,7 @@ pub fn markdown(plan: &Plan) -> String {
                 }
                 _ => (cell(&c.old), cell(&c.new)),
             };
-            let account = a
-                .account
-                .as_ref()
-                .map(|account| format!(" in account {account}"))
-                .unwrap_or_default();
+            let account = a.in_account();
             let _ = writeln!(
                 out,
                 "| `{}`{account} | `{}` | {live} | {spec} |",

@@ -69,11 +69,7 @@ pub fn render(section: &Section<'_>) -> String {
         out.push('\n');
     }
     for a in plan.changes() {
-        let account = a
-            .account
-            .as_ref()
-            .map(|account| format!(" in account {account}"))
-            .unwrap_or_default();
+        let account = a.in_account();
         let _ = writeln!(
             out,
             "<details><summary><code>{} {}</code> ({}){account}</summary>\n",

@@ -63,10 +63,13 @@ pub fn render(section: &Section<'_>, style: Style) -> String {
         if summary.adopt > 0 { ", <- adopt" } else { "" }
     );
     for a in plan.changes() {
-        let mut head = format!("{} {} ({})", symbol(a.kind), a.address, verb(a.kind));
-        if let Some(account) = &a.account {
-            head.push_str(&format!(" in account {account}"));
-        }
+        let head = format!(
+            "{} {} ({}){}",
+            symbol(a.kind),
+            a.address,
+            verb(a.kind),
+            a.in_account()
+        );
         let head = match a.kind {
             ActionKind::Create => style.green(&head),
             ActionKind::Update => style.yellow(&head),

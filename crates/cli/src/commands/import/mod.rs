@@ -328,31 +328,24 @@ mod tests {
 
     #[test]
     fn the_first_draft_names_what_the_trail_uses_and_validates() {
-        let found = Trail {
-            name: "audit".into(),
-            home_region: "us-east-1".into(),
-            s3_bucket_name: Some("audit-logs".into()),
-            s3_key_prefix: None,
-            include_global_service_events: true,
-            is_multi_region_trail: true,
-            is_organization_trail: false,
-            enable_log_file_validation: true,
-            kms_key_id: None,
-            cloud_watch_logs_log_group_arn: Some(
-                "arn:aws:logs:us-east-1:123456789012:log-group:g:*".into(),
-            ),
-            cloud_watch_logs_role_arn: Some("arn:aws:iam::123456789012:role/r".into()),
-            sns_topic_name: None,
-            recursive_logging: true,
-        };
-        let filter = metric_filter::MetricFilter {
-            log_group_name: "g".into(),
-            filter_name: Some("F".into()),
-            filter_pattern: "{ $.eventName = StopLogging }".into(),
-            metric_name: Some("M".into()),
-            metric_namespace: Some("N".into()),
-            metric_value: Some("1".into()),
-        };
+        // As GetTrail and DescribeMetricFilters answer them, in the kinds'
+        // JSON form.
+        let found: Trail = serde_json::from_value(serde_json::json!({
+            "name": "audit", "home_region": "us-east-1", "s3_bucket_name": "audit-logs",
+            "s3_key_prefix": null, "include_global_service_events": true,
+            "is_multi_region_trail": true, "is_organization_trail": false,
+            "enable_log_file_validation": true, "kms_key_id": null,
+            "cloud_watch_logs_log_group_arn": "arn:aws:logs:us-east-1:123456789012:log-group:g:*",
+            "cloud_watch_logs_role_arn": "arn:aws:iam::123456789012:role/r",
+            "sns_topic_name": null, "recursive_logging": true,
+        }))
+        .expect("a trail");
+        let filter: metric_filter::MetricFilter = serde_json::from_value(serde_json::json!({
+            "log_group_name": "g", "filter_name": "F",
+            "filter_pattern": "{ $.eventName = StopLogging }",
+            "metric_name": "M", "metric_namespace": "N", "metric_value": "1",
+        }))
+        .expect("a filter");
         let uses = Uses {
             filters: vec![(filter, Some("A".into()))],
             queries: vec!["Q".into()],
