@@ -190,3 +190,61 @@ fn wall_time_of_one_run_against_twenty() {
         "20 specs at 50 ms a call: one run {together:?}, 20 runs one after another {apart:?}"
     );
 }
+
+#[test]
+fn several_member_accounts_apply_in_one_run_and_a_broken_one_fails_alone() {
+    let em = Emulator::start();
+    member_roles(&em);
+    let dir = support::scratch("organization-apply");
+    let specs = member_specs(&dir);
+    // Members 6, 7 (whose role cannot be assumed) and 8.
+    let three: Vec<&str> = specs[5..8].iter().map(String::as_str).collect();
+    let mut args = vec!["apply", "--auto-approve", "--parallelism", "3"];
+    args.extend(&three);
+    let out = em.ctrail(&args);
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    let summary = &shown[shown
+        .find("Summary: ")
+        .unwrap_or_else(|| panic!("no summary:\n{shown}"))..];
+    assert!(
+        summary.starts_with("Summary: 3 spec(s), 1 failed"),
+        "{summary}"
+    );
+    for (i, want) in [
+        (6, "applied and verified"),
+        (7, "FAILED: "),
+        (8, "applied and verified"),
+    ] {
+        let line = summary
+            .lines()
+            .find(|l| l.contains(&format!("member-{i:02}.yaml")))
+            .unwrap_or_else(|| panic!("member {i}: {summary}"));
+        assert!(line.contains(&member(i)) && line.contains(want), "{line}");
+    }
+    // Each spec's own output, whole, in argument order.
+    let sections: Vec<usize> = three
+        .iter()
+        .map(|s| {
+            shown
+                .find(&format!("== {s} =="))
+                .unwrap_or_else(|| panic!("{s}: {shown}"))
+        })
+        .collect();
+    assert!(sections.windows(2).all(|w| w[0] < w[1]), "{shown}");
+    // The two that applied are converged; run again, they say so.
+    let again: Vec<&str> = vec!["apply", "--auto-approve", three[0], three[2]];
+    let out = em.ctrail(&again);
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{shown}");
+    assert!(shown.contains("Summary: 2 spec(s), 0 failed"), "{shown}");
+    assert_eq!(shown.matches("  no changes").count(), 2, "{shown}");
+    // Without --auto-approve, several specs are refused.
+    let out = em.ctrail(&["apply", three[0], three[2]]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out).contains("only with --auto-approve"),
+        "{}",
+        text(&out)
+    );
+}

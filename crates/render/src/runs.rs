@@ -11,6 +11,8 @@ pub enum Outcome {
     Converged,
     /// Changes to make: what the plan's summary line says.
     Changes(String),
+    /// Changes made (an apply's): what was done.
+    Done(String),
     /// The run failed: the plan could not be made, or it cannot be applied
     /// (a preflight finding, a prevented delete); why, in short.
     Failed(String),
@@ -29,6 +31,7 @@ impl Outcome {
                     0
                 }
             }
+            Outcome::Done(_) => 0,
             Outcome::Failed(_) => 1,
         }
     }
@@ -36,7 +39,7 @@ impl Outcome {
     fn text(&self) -> String {
         match self {
             Outcome::Converged => "no changes".into(),
-            Outcome::Changes(s) => s.clone(),
+            Outcome::Changes(s) | Outcome::Done(s) => s.clone(),
             Outcome::Failed(why) => format!("FAILED: {why}"),
         }
     }

@@ -24,10 +24,16 @@ pub struct Options {
     /// A spec file, or a plan saved with `ctrail plan --out`.
     #[arg(value_name = "SPEC|PLAN")]
     pub target: PathBuf,
+    /// More specs or plans (each for its own accounts), applied in the same
+    /// run with --auto-approve, at most --parallelism at once, each by its
+    /// own `ctrail apply`; a summary line per spec follows.
+    #[arg(value_name = "SPEC|PLAN")]
+    pub more: Vec<PathBuf>,
     /// Apply without asking (for pipelines, after reviewing the plan).
     #[arg(long)]
     pub auto_approve: bool,
-    /// Most actions running at once.
+    /// Most actions running at once (and, over several specs, most specs
+    /// applied at once).
     #[arg(long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub parallelism: u16,
     /// Seconds to keep retrying while AWS propagates a new role, policy or key.
@@ -114,7 +120,12 @@ fn confirm(n: usize) -> anyhow::Result<bool> {
     Ok(answer == "yes")
 }
 
-pub fn run(opts: Options, conn: &Connection) -> ExitCode {
+pub fn run(mut opts: Options, conn: &Connection) -> ExitCode {
+    if !opts.more.is_empty() {
+        let mut targets = vec![opts.target.clone()];
+        targets.append(&mut opts.more);
+        return super::apply_many::run(targets, &opts, conn);
+    }
     let rt = crate::runtime();
     rt.block_on(async {
         match apply(opts, conn).await {

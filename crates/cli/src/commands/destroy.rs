@@ -136,6 +136,7 @@ async fn run_destroy(opts: Options, conn: &Connection) -> anyhow::Result<ExitCod
     let logs = accounts.at(ctrail_model::Place::Bucket);
     let apply_opts = apply::Options {
         target: opts.spec.clone(),
+        more: Vec::new(),
         auto_approve: opts.auto_approve,
         parallelism: opts.parallelism,
         propagation_timeout: 180,

@@ -1,4 +1,5 @@
 pub mod apply;
+mod apply_many;
 pub mod check;
 pub mod destroy;
 pub mod drift;
