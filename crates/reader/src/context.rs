@@ -21,9 +21,13 @@ pub(crate) fn start<'a>(
     accounts: &'a Accounts,
     spec: &'a Spec,
     graph: &'a ResourceGraph,
+    known: Option<(LiveContext, KeyForms)>,
 ) -> Pending<'a> {
     async move {
-        let (context, keys) = resolve(accounts, spec, graph).await?;
+        let (context, keys) = match known {
+            Some(k) => k,
+            None => resolve(accounts, spec, graph).await?,
+        };
         let desired: BTreeMap<Address, Attributes> = graph
             .resources()
             .map(|r| {
@@ -77,24 +81,10 @@ async fn resolve(
             actual: account_id,
         });
     }
-    let key = key?;
-    let mut forms = KeyForms::default();
-    if let (Some(k), Some(meta)) = (&spec.kms, &key) {
-        let written = k.key.as_str().to_owned();
-        let arn = meta.arn.clone();
-        forms.forms.push(meta.key_id.clone());
-        forms.forms.push(written.clone());
-        if let Some(alias) = written.strip_prefix("alias/") {
-            forms.forms.push(format!(
-                "arn:{}:kms:{}:{account_id}:alias/{alias}",
-                spec.partition, spec.region
-            ));
-        }
-        if let Some(a) = &arn {
-            forms.forms.push(a.clone());
-        }
-        forms.arn = arn;
-    }
+    let forms = match (&spec.kms, key?) {
+        (Some(_), Some(meta)) => key_forms(spec, &account_id, meta.arn, meta.key_id),
+        _ => KeyForms::default(),
+    };
     let context = LiveContext {
         account_id,
         organization_id: org?,
@@ -102,6 +92,45 @@ async fn resolve(
         organization_unknown: false,
     };
     Ok((context, forms))
+}
+
+/// Every way the spec's key may be written (its id, as the spec writes it,
+/// its alias's ARN, its ARN), so that a live value in any of them is the
+/// same key.
+fn key_forms(spec: &Spec, account_id: &str, arn: Option<String>, key_id: String) -> KeyForms {
+    let mut forms = KeyForms::default();
+    let Some(k) = &spec.kms else {
+        return forms;
+    };
+    let written = k.key.as_str().to_owned();
+    forms.forms.push(key_id);
+    forms.forms.push(written.clone());
+    if let Some(alias) = written.strip_prefix("alias/") {
+        forms.forms.push(format!(
+            "arn:{}:kms:{}:{account_id}:alias/{alias}",
+            spec.partition, spec.region
+        ));
+    }
+    if let Some(a) = &arn {
+        forms.forms.push(a.clone());
+    }
+    forms.arn = arn;
+    forms
+}
+
+/// The context a run already read (the apply's plan, for its verifying
+/// re-read): nothing to ask again, when it holds the key's ARN wherever the
+/// spec has a key (a key this apply created was not known to the plan).
+pub(crate) fn known(spec: &Spec, context: &LiveContext) -> Option<(LiveContext, KeyForms)> {
+    let forms = match (&spec.kms, &context.kms_key_arn) {
+        (None, _) => KeyForms::default(),
+        (Some(_), None) => return None,
+        (Some(_), Some(arn)) => {
+            let key_id = arn.rsplit('/').next().unwrap_or(arn).to_owned();
+            key_forms(spec, &context.account_id, Some(arn.clone()), key_id)
+        }
+    };
+    Some((context.clone(), forms))
 }
 
 /// The caller's organization, for a spec whose trail is not an organization

@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use ctrail_graph::ResourceGraph;
 use ctrail_kinds::aws::{Accounts, ReadCx, ReadError};
 use ctrail_kinds::{Attributes, Ledger, LiveResource, LiveState, Ownership};
-use ctrail_model::{Address, Place, Placeholder, ResourceKind};
+use ctrail_model::{Address, LiveContext, Place, Placeholder, ResourceKind};
 use ctrail_spec::Spec;
 
 /// Reads the live state of every resource in `graph` and returns it with the
@@ -31,12 +31,30 @@ pub async fn read(
     spec: &Spec,
     graph: &ResourceGraph,
 ) -> Result<(LiveState, ResourceGraph), ReadError> {
+    read_knowing(accounts, spec, graph, None).await
+}
+
+/// `read`, with the values only AWS knows already read by this run (the
+/// apply's plan, for its verifying re-read): the guard has passed, and no
+/// read waits for the context round, so the re-read is one round shorter.
+/// A context without the ARN of the spec's key (a key the apply created) is
+/// read again.
+pub async fn read_knowing(
+    accounts: &Accounts,
+    spec: &Spec,
+    graph: &ResourceGraph,
+    known: Option<&LiveContext>,
+) -> Result<(LiveState, ResourceGraph), ReadError> {
     let desired: BTreeMap<Address, Attributes> = graph
         .resources()
         .map(|r| (r.address.clone(), r.desired.clone()))
         .collect();
-    let cx = context::start(accounts, spec, graph);
-    if spec.account_id.is_some() || !spec.accounts.is_empty() {
+    let known = known.and_then(|k| context::known(spec, k));
+    let knows_organization = known
+        .as_ref()
+        .map(|(c, _)| (c.organization_id.clone(), c.organization_unknown));
+    let cx = context::start(accounts, spec, graph, known);
+    if knows_organization.is_none() && (spec.account_id.is_some() || !spec.accounts.is_empty()) {
         cx.clone().await?;
     }
     let rcx = ReadCx::new(accounts, spec, &desired, cx.clone());
@@ -52,9 +70,14 @@ pub async fn read(
     });
     let dropped = dropped(accounts, spec, &desired, cx.clone());
     let organization = async {
-        match graph.placeholders().contains(&Placeholder::OrganizationId) {
-            true => Ok(None), // read with the context
-            false => context::organization(accounts.trail()).await,
+        match (
+            &knows_organization,
+            graph.placeholders().contains(&Placeholder::OrganizationId),
+        ) {
+            (Some((_, true)), _) => Err(()),
+            (Some((id, false)), _) => Ok(id.clone()),
+            (None, true) => Ok(None), // read with the context
+            (None, false) => context::organization(accounts.trail()).await,
         }
     };
     let kept = kept_bucket_policy(accounts, spec, cx.clone());

@@ -250,23 +250,22 @@ async fn apply(opts: Options, conn: &Connection) -> anyhow::Result<ExitCode> {
     }
     println!("\nApplying:");
     let report = execute(&planned, &opts, &accounts).await;
-    settle(
-        &planned.plan,
-        &planned,
-        &report,
-        (clients, &opts),
-        &locker,
-        Some(&held),
-    )
-    .await;
+    // The ledger is written under the lock; the lock is released while the
+    // verifying re-read runs (it needs no lock, and the ledger it reads is
+    // written already).
+    record(&planned.plan, &planned, &report, (clients, &opts)).await;
     print_report(&report, style, "Apply");
-    if report.interrupted {
-        return Ok(ExitCode::from(130));
-    }
-    if !report.succeeded() {
-        return Ok(ExitCode::from(1));
-    }
-    verify(&spec_path, conn, style).await
+    let outcome = async {
+        if report.interrupted {
+            return Ok(ExitCode::from(130));
+        }
+        if !report.succeeded() {
+            return Ok(ExitCode::from(1));
+        }
+        verify(&spec_path, conn, style, &planned.live.context).await
+    };
+    let ((), code) = tokio::join!(release(&locker, Some(&held)), outcome);
+    code
 }
 
 /// After a run of `plan` (the plan of `planned`, or a destroy's): what
@@ -280,6 +279,13 @@ pub(crate) async fn settle(
     locker: &ctrail_executor::lock::Locker<'_>,
     held: Option<&ctrail_executor::lock::Held>,
 ) {
+    record(plan, planned, report, run).await;
+    release(locker, held).await;
+}
+
+/// What ctrail owns after a run of `plan`, written to the trail's ledger
+/// (under the lock); a failure is a warning.
+async fn record(plan: &Plan, planned: &Planned, report: &Report, run: (&Clients, &Options)) {
     let (clients, opts) = run;
     let before = &planned.live.ownership.ledger;
     let after = ctrail_executor::ledger::after(before, plan, &planned.desired, report);
@@ -293,6 +299,13 @@ pub(crate) async fn settle(
     {
         eprintln!("warning: {e}");
     }
+}
+
+/// Releases the lock this run holds; a failure is a warning.
+async fn release(
+    locker: &ctrail_executor::lock::Locker<'_>,
+    held: Option<&ctrail_executor::lock::Held>,
+) {
     if let Some(held) = held
         && let Err(e) = locker.release(held).await
     {
@@ -400,10 +413,16 @@ pub(crate) fn print_report(report: &Report, style: Style, what: &str) {
 
 /// After an apply the account must match the spec. A difference left over is
 /// retried briefly (eventual consistency) and then reported as an error.
-async fn verify(spec: &Path, conn: &Connection, style: Style) -> anyhow::Result<ExitCode> {
+async fn verify(
+    spec: &Path,
+    conn: &Connection,
+    style: Style,
+    known: &ctrail_model::LiveContext,
+) -> anyhow::Result<ExitCode> {
     let mut wait = Duration::from_secs(1);
     for attempt in 0..4 {
-        let again = live::plan(spec, conn).await?;
+        // The account, key and organization as the plan read them.
+        let again = live::plan_knowing(spec, conn, Some(known)).await?;
         if !again.plan.summary().has_changes() {
             println!("Verified: a new plan shows no changes.");
             return Ok(ExitCode::SUCCESS);

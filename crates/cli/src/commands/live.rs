@@ -33,6 +33,16 @@ pub fn fingerprint(live: &LiveState) -> anyhow::Result<String> {
 }
 
 pub async fn plan(path: &Path, conn: &Connection) -> anyhow::Result<Planned> {
+    plan_knowing(path, conn, None).await
+}
+
+/// `plan`, with the values only AWS knows that this run read already (an
+/// apply's verifying re-read): see `ctrail_reader::read_knowing`.
+pub async fn plan_knowing(
+    path: &Path,
+    conn: &Connection,
+    known: Option<&ctrail_model::LiveContext>,
+) -> anyhow::Result<Planned> {
     let shown = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read {shown}: {e}"))?;
     let loaded = super::load_quiet(path)?;
@@ -41,7 +51,7 @@ pub async fn plan(path: &Path, conn: &Connection) -> anyhow::Result<Planned> {
         .map_err(|e| anyhow::anyhow!("{shown}: internal error building the graph: {e}"))?;
     let accounts = Accounts::connect(conn, &spec, Retries::Sdk).await;
     let started = std::time::Instant::now();
-    let (live, desired) = ctrail_reader::read(&accounts, &spec, &graph)
+    let (live, desired) = ctrail_reader::read_knowing(&accounts, &spec, &graph, known)
         .await
         .map_err(|e| anyhow::anyhow!("{shown}: reading account state failed: {e}"))?;
     tracing::info!(spec = %shown, elapsed_ms = started.elapsed().as_millis() as u64, "read live state");
