@@ -45,7 +45,7 @@ pub async fn guard(accounts: &super::Accounts) -> Result<(), ReadError> {
             name: a.name.clone(),
             account_id: a.account_id.clone(),
             how,
-            source: Box::new(e),
+            source: Box::new(said_by_sts(e)),
         })?;
         if actual != a.account_id {
             return Err(ReadError::WrongNamedAccount {
@@ -77,4 +77,55 @@ pub async fn guard_spec(
         }
     }
     Ok(())
+}
+
+/// A failure to get a role's credentials as STS said it (`AccessDenied: User:
+/// ... is not authorized to perform: sts:AssumeRole on resource: ...`),
+/// rather than the credential provider's chain of wrappers around it.
+fn said_by_sts(e: ReadError) -> ReadError {
+    let ReadError::Call {
+        operation,
+        code,
+        message,
+    } = &e
+    else {
+        return e;
+    };
+    let field = |name: &str| -> Option<String> {
+        let start = message.find(&format!("{name}: \""))? + name.len() + 3;
+        let end = message[start..].find('"')? + start;
+        Some(message[start..end].to_owned())
+    };
+    match (field("code"), field("message")) {
+        (Some(c), Some(m)) => ReadError::Call {
+            operation,
+            code: code.clone().or(Some(c.clone())),
+            message: format!("the credentials could not be had: {c}: {m}"),
+        },
+        _ => e,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_assume_role_reads_as_sts_said_it() {
+        let wrapped = ReadError::Call {
+            operation: "sts:GetCallerIdentity",
+            code: None,
+            message: "dispatch failure: other: an error occurred while loading credentials: service error: unhandled error (AccessDenied): Error { code: \"AccessDenied\", message: \"User: arn:aws:iam::123456789012:root is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::111111111111:role/r\" }".into(),
+        };
+        assert_eq!(
+            said_by_sts(wrapped).to_string(),
+            "sts:GetCallerIdentity failed: the credentials could not be had: AccessDenied: User: arn:aws:iam::123456789012:root is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::111111111111:role/r"
+        );
+        let plain = ReadError::Call {
+            operation: "sts:GetCallerIdentity",
+            code: Some("Throttling".into()),
+            message: "Rate exceeded".into(),
+        };
+        assert_eq!(said_by_sts(plain.clone()).to_string(), plain.to_string());
+    }
 }
