@@ -239,6 +239,14 @@ fn several_member_accounts_apply_in_one_run_and_a_broken_one_fails_alone() {
     assert_eq!(out.status.code(), Some(0), "{shown}");
     assert!(shown.contains("Summary: 2 spec(s), 0 failed"), "{shown}");
     assert_eq!(shown.matches("  no changes").count(), 2, "{shown}");
+    // Drift over the three, as a ticket: one summary line each.
+    let mut drift = vec!["drift", "--format", "markdown"];
+    drift.extend(&three);
+    let out = em.ctrail(&drift);
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(shown.contains("Summary: 3 spec(s), 1 failed"), "{shown}");
+    assert_eq!(shown.matches("  no changes").count(), 2, "{shown}");
     // Without --auto-approve, several specs are refused.
     let out = em.ctrail(&["apply", three[0], three[2]]);
     assert_eq!(out.status.code(), Some(1));
