@@ -49,6 +49,16 @@ fn member_roles(em: &Emulator) {
     }
 }
 
+/// The run's summary, from its first line on, which must be `first`.
+fn summary<'a>(shown: &'a str, first: &str) -> &'a str {
+    let at = shown
+        .find("Summary: ")
+        .unwrap_or_else(|| panic!("no summary:\n{shown}"));
+    let summary = &shown[at..];
+    assert!(summary.starts_with(first), "{summary}");
+    summary
+}
+
 /// A spec for each member account: its trail and bucket there, reached by
 /// its role.
 fn member_specs(dir: &std::path::Path) -> Vec<String> {
@@ -89,13 +99,7 @@ fn twenty_member_accounts_plan_in_one_run_each_with_its_own_credentials() {
     let shown = text(&out);
     // The broken account fails the run (the worst outcome), alone.
     assert_eq!(out.status.code(), Some(1), "{shown}");
-    let summary = &shown[shown
-        .find("Summary: ")
-        .unwrap_or_else(|| panic!("no summary:\n{shown}"))..];
-    assert!(
-        summary.starts_with("Summary: 20 spec(s), 1 failed"),
-        "{summary}"
-    );
+    let summary = summary(&shown, "Summary: 20 spec(s), 1 failed");
     for i in 1..=MEMBERS {
         let line = summary
             .lines()
@@ -204,13 +208,7 @@ fn several_member_accounts_apply_in_one_run_and_a_broken_one_fails_alone() {
     let out = em.ctrail(&args);
     let shown = text(&out);
     assert_eq!(out.status.code(), Some(1), "{shown}");
-    let summary = &shown[shown
-        .find("Summary: ")
-        .unwrap_or_else(|| panic!("no summary:\n{shown}"))..];
-    assert!(
-        summary.starts_with("Summary: 3 spec(s), 1 failed"),
-        "{summary}"
-    );
+    let summary = summary(&shown, "Summary: 3 spec(s), 1 failed");
     for (i, want) in [
         (6, "applied and verified"),
         (7, "FAILED: "),

@@ -72,15 +72,7 @@ async fn resolve(
         ctrail_kinds::aws::account::organization_id(clients).await
     };
     let (identity, key, org) = tokio::join!(sts, kms, org);
-    let account_id = identity?;
-    if let Some(expected) = &spec.account_id
-        && expected != &account_id
-    {
-        return Err(ReadError::WrongAccount {
-            expected: expected.clone(),
-            actual: account_id,
-        });
-    }
+    let account_id = ctrail_kinds::aws::account::guarded(spec, identity?)?;
     let forms = match (&spec.kms, key?) {
         (Some(_), Some(meta)) => key_forms(spec, &account_id, meta.arn, meta.key_id),
         _ => KeyForms::default(),

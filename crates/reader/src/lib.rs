@@ -50,11 +50,15 @@ pub async fn read_knowing(
         .map(|r| (r.address.clone(), r.desired.clone()))
         .collect();
     let known = known.and_then(|k| context::known(spec, k));
-    let knows_organization = known
+    // The organization as the known context has it: (id, unknown).
+    let known_organization = known
         .as_ref()
         .map(|(c, _)| (c.organization_id.clone(), c.organization_unknown));
+    let guarded = spec.account_id.is_some() || !spec.accounts.is_empty();
+    // A known context passed the guard already.
+    let guard_first = guarded && known.is_none();
     let cx = context::start(accounts, spec, graph, known);
-    if knows_organization.is_none() && (spec.account_id.is_some() || !spec.accounts.is_empty()) {
+    if guard_first {
         cx.clone().await?;
     }
     let rcx = ReadCx::new(accounts, spec, &desired, cx.clone());
@@ -71,7 +75,7 @@ pub async fn read_knowing(
     let dropped = dropped(accounts, spec, &desired, cx.clone());
     let organization = async {
         match (
-            &knows_organization,
+            &known_organization,
             graph.placeholders().contains(&Placeholder::OrganizationId),
         ) {
             (Some((_, true)), _) => Err(()),

@@ -137,6 +137,13 @@ pub enum Reach {
     Profile(String),
 }
 
+impl Account {
+    /// How plans and summaries name it: `log-archive (222222222222)`.
+    pub fn label(&self) -> String {
+        format!("{} ({})", self.name, self.account_id)
+    }
+}
+
 impl Spec {
     /// The account holding `place`; `None` in a spec without accounts (the
     /// caller's).

@@ -102,7 +102,7 @@ pub fn account_of(path: &Path) -> String {
     };
     let spec = loaded.spec;
     match spec.account_at(ctrail_model::Place::Trail) {
-        Some(a) => format!("{} ({})", a.name, a.account_id),
+        Some(a) => a.label(),
         None => spec.account_id.unwrap_or_else(|| "-".into()),
     }
 }
@@ -112,7 +112,7 @@ pub fn run_of(planned: &Planned) -> ctrail_render::runs::Run {
     use ctrail_render::runs::Outcome;
     let plan = &planned.plan;
     let account = match planned.spec.account_at(ctrail_model::Place::Trail) {
-        Some(a) => format!("{} ({})", a.name, a.account_id),
+        Some(a) => a.label(),
         None => plan.header.account_id.clone(),
     };
     let blocking = plan.blocking().count();
@@ -143,10 +143,7 @@ pub fn run_of(planned: &Planned) -> ctrail_render::runs::Run {
 /// (222222222222)`): a finding's by the document it judged (a bucket's
 /// policy in the bucket's account, every other in the trail's).
 pub fn show_accounts(plan: &mut Plan, spec: &ctrail_spec::Spec) {
-    let named = |place| {
-        spec.account_at(place)
-            .map(|account| format!("{} ({})", account.name, account.account_id))
-    };
+    let named = |place| spec.account_at(place).map(ctrail_spec::Account::label);
     for a in &mut plan.actions {
         a.account = named(ctrail_kinds::place(a.address.kind));
     }

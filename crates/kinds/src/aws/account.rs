@@ -67,16 +67,22 @@ pub async fn guard_spec(
     spec: &ctrail_spec::Spec,
 ) -> Result<(), ReadError> {
     guard(accounts).await?;
-    if let Some(expected) = &spec.account_id {
-        let actual = account_id(accounts.trail()).await?;
-        if &actual != expected {
-            return Err(ReadError::WrongAccount {
-                expected: expected.clone(),
-                actual,
-            });
-        }
+    if spec.account_id.is_some() {
+        guarded(spec, account_id(accounts.trail()).await?)?;
     }
     Ok(())
+}
+
+/// The caller's account `actual`, refused when the spec's `account_id`
+/// guard names another.
+pub fn guarded(spec: &ctrail_spec::Spec, actual: String) -> Result<String, ReadError> {
+    match &spec.account_id {
+        Some(expected) if expected != &actual => Err(ReadError::WrongAccount {
+            expected: expected.clone(),
+            actual,
+        }),
+        _ => Ok(actual),
+    }
 }
 
 /// A failure to get a role's credentials as STS said it (`AccessDenied: User:
