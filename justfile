@@ -136,11 +136,14 @@ lint:
 # plan, the account brought to the spec, a plan with no changes, a drift
 # caught, a broken grant caught by the preflight; then the CIS monitoring
 # applied, a saved query run with ctrail query, and ctrail check --live
-# judging the account against the CIS benchmark.
+# judging the account against the CIS benchmark. Then the organization
+# layout (specs/organization-log-archive.yaml) on two accounts and one
+# organization: applied, converged, destroyed keeping the Log Archive bucket.
 demo: emulator
     cargo build --quiet --bin ctrail
     ./target/debug/ctrail validate specs/*.yaml
     tools/with-emulator tools/demo.sh
+    tools/with-emulator tools/demo-organization.sh
 
 # The HTML report as a reader sees it: a headless Chromium screenshot into
 # docs/report-screenshot.png (needs Debian's chromium: apt-get install chromium).

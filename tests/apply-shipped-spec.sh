@@ -38,6 +38,29 @@ if [ -n "$account" ]; then
   export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
 fi
 region=$(field region)
+# A spec spanning accounts: in each account it reaches by a role, that role
+# as the account's owners make it (through OrganizationAccountAccessRole),
+# trusting the caller's account, with the external id the entry names.
+caller=$($aws sts get-caller-identity --query Account --output text)
+key_account=$(field kms_key_account)
+key_creds=
+while read -r name role external; do
+  [ "$role" != - ] || continue
+  id=$(cut -d: -f5 <<<"$role")
+  admin=$($aws sts assume-role --role-arn "arn:aws:iam::${id}:role/OrganizationAccountAccessRole" \
+    --role-session-name shipped-spec --query Credentials --output text)
+  read -r a_key _ a_secret a_token <<<"$admin"
+  condition=
+  [ "$external" = - ] || condition=",\"Condition\":{\"StringEquals\":{\"sts:ExternalId\":\"$external\"}}"
+  AWS_ACCESS_KEY_ID=$a_key AWS_SECRET_ACCESS_KEY=$a_secret AWS_SESSION_TOKEN=$a_token \
+    $aws iam create-role --role-name "${role##*/}" >/dev/null --assume-role-policy-document \
+    "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::${caller}:root\"},\"Action\":\"sts:AssumeRole\"$condition}]}"
+  [ "$name" != "$key_account" ] || key_creds="$a_key $a_secret $a_token"
+done < <("$python" -c '
+import sys, yaml
+for a in yaml.safe_load(open(sys.argv[1])).get("accounts") or []:
+    print(a["name"], a.get("role_arn") or "-", a.get("external_id") or "-")
+' "$work/spec.yaml")
 if grep -q '^  organization: true' "$work/spec.yaml"; then
   $aws organizations create-organization --feature-set ALL --region "$region" >/dev/null
   # CloudTrail's trusted access, which an organization trail needs
@@ -64,7 +87,14 @@ twice() { sort | uniq -d; }
 dup=$( { $aws logs describe-query-definitions --region "$region" --query 'queryDefinitions[].name' --output text | tr '\t' '\n' | twice
          $aws sns list-subscriptions --region "$region" --query 'Subscriptions[].[TopicArn,Endpoint]' --output text | twice
          $aws cloudtrail describe-trails --region "$region" --query 'trailList[].Name' --output text | tr '\t' '\n' | twice
-         keys=$($aws kms list-keys --region "$region" --query 'length(Keys)' --output text)
+         # The key is counted in its own account (kms_key_account).
+         if [ -n "$key_creds" ]; then
+           read -r k_key k_secret k_token <<<"$key_creds"
+           keys=$(AWS_ACCESS_KEY_ID=$k_key AWS_SECRET_ACCESS_KEY=$k_secret AWS_SESSION_TOKEN=$k_token \
+             $aws kms list-keys --region "$region" --query 'length(Keys)' --output text)
+         else
+           keys=$($aws kms list-keys --region "$region" --query 'length(Keys)' --output text)
+         fi
          [ -z "$key" ] || [ "$keys" = 1 ] || echo "$keys KMS keys"; } )
 if [ -n "$dup" ]; then
   echo "created twice: $dup" >&2

@@ -138,6 +138,8 @@ COUNTS_BY_ACCOUNT: dict[str, dict[str, int]] = {}
 # The account of each access key an AssumeRole answered (the emulator's own
 # test keys act in its default account).
 ACCESS_KEYS: dict[str, str] = {}
+# The session token of each of those keys, to ask in that account's name.
+SESSION_TOKENS: dict[str, str] = {}
 DEFAULT_ACCOUNT = "123456789012"
 CONFIG: dict = {"latency_ms": 0}
 CALLS = {"n": 0}
@@ -322,6 +324,12 @@ def answer_lost(op: str, request: tuple) -> bool:
     return False
 
 
+def arn_account(arn: str | None) -> str | None:
+    """The account an ARN names (None for an id or alias name)."""
+    parts = (arn or "").split(":")
+    return parts[4] if (arn or "").startswith("arn:") and len(parts) > 5 and parts[4] else None
+
+
 def region_of(headers) -> str:
     m = re.search(r"Credential=[^/]+/[^/]+/([^/]+)/", headers.get("Authorization", ""))
     return m.group(1) if m else "us-east-1"
@@ -465,21 +473,42 @@ class Handler(BaseHTTPRequestHandler):
         probe["X-Amz-Target"] = target
         return self._upstream("POST", self.path, json.dumps(payload).encode(), probe)
 
-    def _ask(self, service: str, method: str, path: str, body: bytes = b"", headers: dict | None = None):
-        """Asks the emulator another service's question with the caller's credentials."""
-        auth = re.sub(r"(Credential=[^/]+/[^/]+/[^/]+/)[^/]+/", rf"\g<1>{service}/", self.headers.get("Authorization", ""))
+    def _signed_as(self, account: str | None) -> tuple[str, str | None]:
+        """The caller's Authorization header and session token, or, for
+        another account's resource (a key CloudTrail uses from the Log
+        Archive account, say), those of a session the adapter saw AssumeRole
+        open in that account: the emulator keeps each account's resources
+        apart, while the AWS service reads a resource of another account
+        for itself."""
+        auth = self.headers.get("Authorization", "")
+        token = self.headers.get("X-Amz-Security-Token")
+        if account is None or account == self._signing_account():
+            return auth, token
+        with LOCK:
+            key = next((k for k, a in ACCESS_KEYS.items() if a == account), None)
+            token = SESSION_TOKENS.get(key) if key else None
+        if key is None:
+            return auth, self.headers.get("X-Amz-Security-Token")
+        return re.sub(r"Credential=[^/]+/", f"Credential={key}/", auth), token
+
+    def _ask(self, service: str, method: str, path: str, body: bytes = b"", headers: dict | None = None,
+             account: str | None = None):
+        """Asks the emulator another service's question with the caller's
+        credentials (or in `account`'s name: `_signed_as`)."""
+        auth, token = self._signed_as(account)
+        auth = re.sub(r"(Credential=[^/]+/[^/]+/[^/]+/)[^/]+/", rf"\g<1>{service}/", auth)
         h = {"Authorization": auth, "X-Amz-Date": self.headers.get("X-Amz-Date", ""), "Host": self.headers.get("Host", "")}
-        if self.headers.get("X-Amz-Security-Token"):
-            h["X-Amz-Security-Token"] = self.headers["X-Amz-Security-Token"]
+        if token:
+            h["X-Amz-Security-Token"] = token
         h.update(headers or {})
         if path.endswith("?policy"):
             with POLICY_LIFTS:
                 return self._upstream(method, path, body, h)
         return self._upstream(method, path, body, h)
 
-    def _ask_json(self, service: str, target: str, payload: dict):
+    def _ask_json(self, service: str, target: str, payload: dict, account: str | None = None):
         status, _, data = self._ask(service, "POST", "/", json.dumps(payload).encode(),
-                                    {"X-Amz-Target": target, "Content-Type": "application/x-amz-json-1.1"})
+                                    {"X-Amz-Target": target, "Content-Type": "application/x-amz-json-1.1"}, account)
         return json.loads(data) if status == 200 else None
 
     def _ask_query(self, service: str, params: dict) -> bytes | None:
@@ -493,7 +522,9 @@ class Handler(BaseHTTPRequestHandler):
         status, _, data = self._ask("s3", "GET", f"/{t['bucket']}?policy")
         docs["bucket_policy"] = json.loads(data) if status == 200 else None
         if t.get("kms_key"):
-            got = self._ask_json("kms", "TrentService.GetKeyPolicy", {"KeyId": t["kms_key"], "PolicyName": "default"})
+            # A key of another account (its ARN names it) is read there.
+            got = self._ask_json("kms", "TrentService.GetKeyPolicy", {"KeyId": t["kms_key"], "PolicyName": "default"},
+                                 arn_account(t["kms_key"]))
             docs["key_policy"] = json.loads(got["Policy"]) if got else None
             status, _, data = self._ask("s3", "GET", f"/{t['bucket']}?encryption")
             text = data.decode("utf-8", "replace") if status == 200 else ""
@@ -707,6 +738,8 @@ class Handler(BaseHTTPRequestHandler):
         if status == 200 and key:
             with LOCK:
                 ACCESS_KEYS[key.group(1).decode()] = target
+                if token:
+                    SESSION_TOKENS[key.group(1).decode()] = html.unescape(token.group(1).decode())
         out_headers = {k: v for k, v in resp_headers
                        if k.lower() not in ("content-length", "connection", "transfer-encoding", "server", "date")}
         self._send(status, data, out_headers)

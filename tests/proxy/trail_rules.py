@@ -40,18 +40,21 @@ class Asker:
     def __init__(self, handler):
         self.h = handler
 
-    def json(self, service: str, target: str, payload: dict, region: str | None = None) -> dict | None:
-        """A JSON-protocol answer, or None when the emulator refuses."""
+    def json(self, service: str, target: str, payload: dict, region: str | None = None,
+             account: str | None = None) -> dict | None:
+        """A JSON-protocol answer, or None when the emulator refuses; in
+        `account`'s name for another account's resource."""
+        auth, token = self.h._signed_as(account)
         auth = re.sub(
             r"(Credential=[^/]+/[^/]+/)([^/]+)/[^/]+/",
             lambda m: f"{m.group(1)}{region or m.group(2)}/{service}/",
-            self.h.headers.get("Authorization", ""),
+            auth,
         )
         headers = {"Authorization": auth, "X-Amz-Date": self.h.headers.get("X-Amz-Date", ""),
                    "Host": self.h.headers.get("Host", ""), "X-Amz-Target": target,
                    "Content-Type": "application/x-amz-json-1.1"}
-        if self.h.headers.get("X-Amz-Security-Token"):
-            headers["X-Amz-Security-Token"] = self.h.headers["X-Amz-Security-Token"]
+        if token:
+            headers["X-Amz-Security-Token"] = token
         status, _, data = self.h._upstream("POST", "/", json.dumps(payload).encode(), headers)
         return json.loads(data or b"{}") if status == 200 else None
 
@@ -229,7 +232,9 @@ def check_key(s: dict, region: str, ask) -> None:
     """
     key_id = s["kms_key"]
     key_region = _key_region(key_id, region)
-    got = ask.json("kms", "TrentService.DescribeKey", {"KeyId": key_id}, key_region)
+    parts = key_id.split(":")
+    owner = parts[4] if key_id.startswith("arn:") and len(parts) > 5 else None
+    got = ask.json("kms", "TrentService.DescribeKey", {"KeyId": key_id}, key_region, owner)
     meta = (got or {}).get("KeyMetadata")
     if not meta:
         raise Refusal(KEY_NOT_FOUND, f"KMS key {key_id} does not exist.")

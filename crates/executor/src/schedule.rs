@@ -77,7 +77,9 @@ impl Job {
         // The ARN of a key this apply created is known only now (every step
         // naming it runs after the key's creation).
         if want.placeholders().contains(&Placeholder::KmsKeyArn) {
-            let arn = target.key_arn(accounts.trail()).await?;
+            let arn = target
+                .key_arn(accounts.at(ctrail_model::Place::Key))
+                .await?;
             want = want.resolved(&self.address.name, &|p| {
                 (p == Placeholder::KmsKeyArn).then(|| arn.clone()).flatten()
             })?;

@@ -2,7 +2,8 @@
 //! trail's account (the trail, everything CloudWatch, the role CloudTrail
 //! assumes, the topics), or the bucket's (the log bucket, its settings and
 //! its access-log bucket), which an organization keeps in a Log Archive
-//! account (AWS Security Reference Architecture; AWS Control Tower).
+//! account (AWS Security Reference Architecture; AWS Control Tower), or the
+//! KMS key's, which the Log Archive account often keeps beside the bucket.
 
 use serde::{Deserialize, Serialize};
 
@@ -13,19 +14,23 @@ pub enum Place {
     Trail,
     /// The log bucket's account.
     Bucket,
+    /// The account of the customer managed KMS key (`kms_key_account`): the
+    /// key, its policy and its rotation.
+    Key,
     /// The account of the bucket holding ctrail's lock and ledger (no
     /// kind lives here).
     State,
 }
 
 impl Place {
-    pub const ALL: [Place; 3] = [Place::Trail, Place::Bucket, Place::State];
+    pub const ALL: [Place; 4] = [Place::Trail, Place::Bucket, Place::Key, Place::State];
 
     /// The spec field that names the account (`trail.account`, `bucket.account`).
     pub fn field(self) -> &'static str {
         match self {
             Place::Trail => "trail.account",
             Place::Bucket => "bucket.account",
+            Place::Key => "kms_key_account",
             Place::State => "state.account",
         }
     }
@@ -36,6 +41,7 @@ impl std::fmt::Display for Place {
         f.write_str(match self {
             Place::Trail => "the trail's account",
             Place::Bucket => "the bucket's account",
+            Place::Key => "the key's account",
             Place::State => "the state bucket's account",
         })
     }

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use ctrail_graph::ResourceGraph;
 use ctrail_kinds::Attributes;
 use ctrail_kinds::aws::{Accounts, Clients, KeyForms, Pending, ReadError, Resolved};
-use ctrail_model::{Address, LiveContext, Placeholder};
+use ctrail_model::{Address, LiveContext, Place, Placeholder};
 use ctrail_spec::Spec;
 use futures::FutureExt;
 
@@ -62,7 +62,8 @@ async fn resolve(
     let kms = async {
         match &spec.kms {
             None => Ok(None),
-            Some(k) => ctrail_kinds::kms::key::of_spec(clients, k).await,
+            // The key is read in its own account (`kms_key_account`).
+            Some(k) => ctrail_kinds::kms::key::of_spec(accounts.at(Place::Key), k).await,
         }
     };
     let org = async {
@@ -98,8 +99,13 @@ fn key_forms(spec: &Spec, account_id: &str, arn: Option<String>, key_id: String)
     forms.forms.push(key_id);
     forms.forms.push(written.clone());
     if let Some(alias) = written.strip_prefix("alias/") {
+        // The alias is the key's account's, which its ARN names.
+        let owner = arn
+            .as_deref()
+            .and_then(|a| a.split(':').nth(4))
+            .unwrap_or(account_id);
         forms.forms.push(format!(
-            "arn:{}:kms:{}:{account_id}:alias/{alias}",
+            "arn:{}:kms:{}:{owner}:alias/{alias}",
             spec.partition, spec.region
         ));
     }

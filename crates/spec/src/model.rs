@@ -82,6 +82,10 @@ pub struct Kms {
     pub create: bool,
     /// IAM principals (ARNs) the key policy lets decrypt the log files.
     pub readers: Vec<String>,
+    /// The account holding the key (its name under `accounts`,
+    /// `kms_key_account`); the trail's by default. `None`: the caller's, in
+    /// a spec without accounts.
+    pub account: Option<String>,
 }
 
 /// The four ways a KMS key can be named.
@@ -151,6 +155,10 @@ impl Spec {
         let name = match place {
             ctrail_model::Place::Trail => self.trail.account.as_deref(),
             ctrail_model::Place::Bucket => self.bucket.account.as_deref(),
+            ctrail_model::Place::Key => match &self.kms {
+                Some(k) => k.account.as_deref(),
+                None => self.trail.account.as_deref(),
+            },
             ctrail_model::Place::State => self.state.account.as_deref(),
         }?;
         self.accounts.iter().find(|a| a.name == name)

@@ -141,18 +141,26 @@ pub fn run_of(planned: &Planned) -> ctrail_render::runs::Run {
 /// Names, on each action and preflight finding of a spec that spans several
 /// accounts, the account its resource lives in (`log-archive
 /// (222222222222)`): a finding's by the document it judged (a bucket's
-/// policy in the bucket's account, every other in the trail's).
+/// policy in the bucket's account, a key's in the key's, every other in the
+/// trail's).
 pub fn show_accounts(plan: &mut Plan, spec: &ctrail_spec::Spec) {
     let named = |place| spec.account_at(place).map(ctrail_spec::Account::label);
     for a in &mut plan.actions {
         a.account = named(ctrail_kinds::place(a.address.kind));
     }
     for f in &mut plan.preflight {
-        let s3 = ctrail_model::arn::Arn::parse(&f.resource).is_some_and(|arn| arn.service == "s3");
-        f.account = named(if s3 {
-            ctrail_model::Place::Bucket
-        } else {
-            ctrail_model::Place::Trail
-        });
+        let service = ctrail_model::arn::Arn::parse(&f.resource).map(|arn| arn.service);
+        // A key the apply creates is named by its placeholder until then.
+        let created_key = f.resource == ctrail_model::Placeholder::KmsKeyArn.token();
+        f.account = named(
+            match service
+                .filter(|_| !created_key)
+                .or(created_key.then_some("kms"))
+            {
+                Some("s3") => ctrail_model::Place::Bucket,
+                Some("kms") => ctrail_model::Place::Key,
+                _ => ctrail_model::Place::Trail,
+            },
+        );
     }
 }

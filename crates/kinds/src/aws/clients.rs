@@ -172,12 +172,13 @@ impl Clients {
 }
 
 /// The clients of every account a spec spans, by place: the trail's
-/// account, the log bucket's and the state bucket's. A spec without `accounts` has one, the
+/// account, the log bucket's, the key's and the state bucket's. A spec without `accounts` has one, the
 /// caller's, for both.
 #[derive(Clone, Debug)]
 pub struct Accounts {
     trail: Clients,
     bucket: Clients,
+    key: Clients,
     state: Clients,
     /// Each account the spec names, with its clients (the guard asks each
     /// who it is).
@@ -189,6 +190,7 @@ impl Accounts {
     pub fn single(clients: Clients) -> Accounts {
         Accounts {
             bucket: clients.clone(),
+            key: clients.clone(),
             state: clients.clone(),
             trail: clients,
             named: Vec::new(),
@@ -248,11 +250,13 @@ impl Accounts {
         match (
             of(ctrail_model::Place::Trail),
             of(ctrail_model::Place::Bucket),
+            of(ctrail_model::Place::Key),
             of(ctrail_model::Place::State),
         ) {
-            (Some(trail), Some(bucket), Some(state)) => Accounts {
+            (Some(trail), Some(bucket), Some(key), Some(state)) => Accounts {
                 trail,
                 bucket,
+                key,
                 state,
                 named,
             },
@@ -267,6 +271,7 @@ impl Accounts {
         match place {
             ctrail_model::Place::Trail => &self.trail,
             ctrail_model::Place::Bucket => &self.bucket,
+            ctrail_model::Place::Key => &self.key,
             ctrail_model::Place::State => &self.state,
         }
     }

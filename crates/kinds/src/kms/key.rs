@@ -80,6 +80,7 @@ crate::attributes! {
 }
 
 impl Kind for Key {
+    const PLACE: ctrail_model::Place = ctrail_model::Place::Key;
     const STANDING: crate::Standing = crate::Standing::Resource { prunable: false };
 
     const RULES: Rules = Rules::NONE.replace_on(&["key_spec"]);

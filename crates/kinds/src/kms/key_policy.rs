@@ -24,6 +24,7 @@ crate::attributes! {
 }
 
 impl Kind for KeyPolicy {
+    const PLACE: ctrail_model::Place = ctrail_model::Place::Key;
     const RULES: Rules = Rules::NONE
         .compare_by(&[("statements", Compare::Policy)])
         .security_relevant(&[("statements", "who may use the KMS key", Security::AnyChange)]);

@@ -21,6 +21,7 @@ fn rank(v: Option<&Value>) -> i64 {
 }
 
 impl Kind for KeyRotation {
+    const PLACE: ctrail_model::Place = ctrail_model::Place::Key;
     const RULES: Rules = crate::ranked!("enabled", "rotation of the log files' key", rank);
 
     fn desired(spec: &Spec, _: &Names<'_>) -> Vec<Desired<Self>> {

@@ -132,7 +132,12 @@ pub(crate) fn read(
         .as_ref()
         .map(|fs| cx.bool_or(fs, "encrypted", defaults::LOG_GROUP_ENCRYPTED))
         .unwrap_or(defaults::LOG_GROUP_ENCRYPTED);
-    if let Some(fs) = &fields {
+    // A key of another account than the trail's encrypts no log group.
+    let explicit = field("encrypted");
+    let encrypted =
+        super::key_account::may_encrypt(cx, explicit.as_ref(), encrypted, "the log group")
+            && encrypted;
+    if let Some(fs) = fields.as_ref().filter(|_| cx.key_elsewhere.is_none()) {
         cx.warn_if_off(
             fs,
             "encrypted",

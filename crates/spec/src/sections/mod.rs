@@ -5,6 +5,7 @@
 pub(crate) mod accounts;
 mod blind_spots;
 pub(crate) mod bucket;
+mod key_account;
 mod logs;
 pub(crate) mod monitoring;
 mod profile;
@@ -68,6 +69,11 @@ pub(crate) const SHAPE: Object = Object::new(
             "Whether ctrail creates the key behind kms_key_id, an alias name (alias/<name>), when there is none: a symmetric key with the default key policy plus ctrail's statements, rotation on, the spec's tags (default false: the key exists).",
         ),
         Key::new(
+            "kms_key_account",
+            Ty::Str(accounts::NAME),
+            "The account (its name under accounts) that holds the key: the Log Archive account, say, beside the bucket (default: the trail's). CloudTrail's statements in its policy name the trail's account. Needs kms_key_id.",
+        ),
+        Key::new(
             "kms_key_readers",
             Ty::List(
                 &Ty::Str(Str::ANY.pattern(r"^arn:[^:]+:iam::[0-9]{12}:(root|(role|user)/[\w+=,.@/-]+)$")),
@@ -119,7 +125,7 @@ pub(crate) const SHAPE: Object = Object::new(
 )
 .also(&[
     r#"{"not": {"required": ["account_id", "accounts"]}}"#,
-    r#"{"dependencies": {"manage_kms_key_policy": ["kms_key_id"], "kms_key_rotation": ["kms_key_id"], "create_kms_key": ["kms_key_id"], "kms_key_readers": ["kms_key_id"]}}"#,
+    r#"{"dependencies": {"manage_kms_key_policy": ["kms_key_id"], "kms_key_rotation": ["kms_key_id"], "create_kms_key": ["kms_key_id"], "kms_key_readers": ["kms_key_id"], "kms_key_account": ["kms_key_id"]}}"#,
     r#"{"if": {"required": ["monitoring"], "properties": {"monitoring": {"required": ["alert_topic"], "properties": {"alert_topic": {"required": ["encrypted"], "properties": {"encrypted": {"const": true}}}}}}}, "then": {"required": ["kms_key_id"]}}"#,
     r#"{"if": {"required": ["create_kms_key"], "properties": {"create_kms_key": {"const": true}}}, "then": {"properties": {"kms_key_id": {"pattern": "^alias/"}, "manage_kms_key_policy": {"const": true}}}}"#,
     r#"{"not": {"required": ["monitoring", "cloudwatch_logs"], "properties": {"cloudwatch_logs": {"anyOf": [{"const": false}, {"required": ["enabled"], "properties": {"enabled": {"const": false}}}]}}}}"#,
@@ -164,6 +170,10 @@ pub(crate) struct Cx<'s> {
     pub partition: &'static str,
     /// `profile: cis`, whose defaults the sections apply.
     pub profile: Option<profile::Profile>,
+    /// The key's account, when it is not the trail's (`kms_key_account`):
+    /// the log group and alert topic are not encrypted with it
+    /// (`key_account`).
+    pub key_elsewhere: Option<String>,
 }
 
 impl Cx<'_> {
@@ -266,6 +276,7 @@ pub(crate) fn read(sink: &mut Sink, root: &Node, source: &str) -> Option<Spec> {
         region: region.clone().unwrap_or_default(),
         partition,
         profile: None,
+        key_elsewhere: None,
     };
     cx.profile = profile::read(&mut cx, &top);
 
@@ -340,6 +351,7 @@ pub(crate) fn read(sink: &mut Sink, root: &Node, source: &str) -> Option<Spec> {
         "kms_key_rotation",
         "create_kms_key",
         "kms_key_readers",
+        "kms_key_account",
     ] {
         if let Some(f) = top.get(key).filter(|_| !top.has("kms_key_id")) {
             let (loc, path) = (f.node.loc, f.path.to_owned());
@@ -359,6 +371,20 @@ pub(crate) fn read(sink: &mut Sink, root: &Node, source: &str) -> Option<Spec> {
             None
         }
     };
+    let trail_account = trail.as_ref().and_then(|(t, _)| t.account.clone());
+    let named_key_account = cx.string(&top, "kms_key_account");
+    let key_account = accounts::placed(
+        &mut cx,
+        &accounts,
+        named_key_account,
+        trail_account.as_deref(),
+    );
+    if let Some(k) = &kms_key {
+        key_account::check_arn(&mut cx, &top, k, key_account.as_deref(), &accounts);
+        if key_account != trail_account {
+            cx.key_elsewhere = key_account.clone().or(Some(String::new()));
+        }
+    }
     let bucket = match top.get("bucket") {
         Some(f) => {
             let t = trail.as_ref().map(|(t, _)| t);
@@ -425,6 +451,7 @@ pub(crate) fn read(sink: &mut Sink, root: &Node, source: &str) -> Option<Spec> {
             rotation,
             create: create_key,
             readers,
+            account: key_account,
         }),
         trail,
         bucket: bucket?,

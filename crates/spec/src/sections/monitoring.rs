@@ -253,6 +253,7 @@ pub fn preset_entries(
         region: String::new(),
         partition: "aws",
         profile: None,
+        key_elsewhere: None,
     };
     let fields = decode::mapping(
         cx.sink,
@@ -478,6 +479,24 @@ fn alert_topic(cx: &mut Cx<'_>, f: Field<'_>, has_key: bool) -> Option<AlertTopi
                 emails.push(e.value);
             }
         }
+    }
+    let wanted = fs.get("encrypted").map_or(has_key, |ef| {
+        matches!(ef.node.kind, crate::yaml::Kind::Bool(true))
+    });
+    // A key of another account than the trail's encrypts no alert topic.
+    if has_key
+        && !super::key_account::may_encrypt(
+            cx,
+            fs.get("encrypted").as_ref(),
+            wanted,
+            "the alert topic",
+        )
+    {
+        return Some(AlertTopic {
+            topic: topic?,
+            emails,
+            encrypted: false,
+        });
     }
     let encrypted = match fs.get("encrypted") {
         None => has_key,

@@ -1,0 +1,452 @@
+//! The shipped organization layout (issue 26, items 2 and 7):
+//! `specs/organization-log-archive.yaml` on an organization of three
+//! accounts. The organization trail, its log group and monitoring live in
+//! the management account (the caller's); the bucket, its policy and the KMS
+//! key in the Log Archive account, which ctrail reaches through the role its
+//! owners made there. The emulator acts in a role's account after `sts
+//! assume-role`; the adapter reads another account's key policy as
+//! CloudTrail does when it judges CreateTrail.
+
+mod support;
+
+use support::emulator::Emulator;
+use support::text;
+
+type Creds = Vec<(String, String)>;
+
+const MANAGEMENT: &str = "123456789012";
+/// The Log Archive account's id as the shipped spec writes it; the test's
+/// organization gives the account another, put in its place.
+const SHIPPED_LOG_ARCHIVE: &str = "111122223333";
+const TRAIL: &str = "organization-trail";
+
+/// The organization as its owners set it up: all features, CloudTrail's
+/// trusted access, a Log Archive account and a member account made by
+/// AWS Organizations, and in the Log Archive account the role the shipped
+/// spec names, trusting the management account with the spec's external
+/// id (made through the role AWS Organizations creates in every account).
+struct Organization {
+    em: Emulator,
+    id: String,
+    log_archive: String,
+    /// The Log Archive account's administrator (OrganizationAccountAccessRole).
+    admin: Creds,
+}
+
+impl Organization {
+    fn new() -> Organization {
+        let em = Emulator::start();
+        let text = |args: &[&str]| em.aws(&[args, &["--output", "text"]].concat());
+        let id = text(&[
+            "organizations",
+            "create-organization",
+            "--feature-set",
+            "ALL",
+            "--query",
+            "Organization.Id",
+        ]);
+        em.aws(&[
+            "organizations",
+            "enable-aws-service-access",
+            "--service-principal",
+            "cloudtrail.amazonaws.com",
+        ]);
+        let account = |name: &str, email: &str| {
+            text(&[
+                "organizations",
+                "create-account",
+                "--account-name",
+                name,
+                "--email",
+                email,
+                "--query",
+                "CreateAccountStatus.AccountId",
+            ])
+        };
+        let log_archive = account("Log Archive", "log-archive@example.com");
+        account("Workloads", "workloads@example.com");
+        let admin = em.assume(&format!(
+            "arn:aws:iam::{log_archive}:role/OrganizationAccountAccessRole"
+        ));
+        let trust = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{MANAGEMENT}:root"}},"Action":"sts:AssumeRole","Condition":{{"StringEquals":{{"sts:ExternalId":"ctrail-organization-trail"}}}}}}]}}"#
+        );
+        em.aws_as(
+            &admin,
+            &[
+                "iam",
+                "create-role",
+                "--role-name",
+                "ctrail-log-archive",
+                "--assume-role-policy-document",
+                &trust,
+            ],
+        );
+        Organization {
+            em,
+            id,
+            log_archive,
+            admin,
+        }
+    }
+
+    /// The shipped spec, with this organization's Log Archive account id.
+    fn spec(&self, dir: &std::path::Path, edit: impl Fn(String) -> String) -> String {
+        shipped(dir, &self.log_archive, edit)
+    }
+
+    fn bucket(&self) -> String {
+        format!("organization-cloudtrail-logs-{}", self.log_archive)
+    }
+
+    /// The names a listing (`--query ... --output json`) gives, in the Log
+    /// Archive account (`archive`) or the management account.
+    fn names(&self, archive: bool, args: &[&str]) -> Vec<String> {
+        let args = [args, &["--output", "json"]].concat();
+        self.em
+            .names(archive.then_some(self.admin.as_slice()), &args)
+    }
+
+    fn trails(&self, archive: bool) -> Vec<String> {
+        self.names(
+            archive,
+            &[
+                "cloudtrail",
+                "describe-trails",
+                "--query",
+                "trailList[].Name",
+            ],
+        )
+    }
+
+    fn buckets(&self, archive: bool) -> Vec<String> {
+        self.names(
+            archive,
+            &["s3api", "list-buckets", "--query", "Buckets[].Name"],
+        )
+    }
+
+    fn key_arns(&self, archive: bool) -> Vec<String> {
+        self.names(archive, &["kms", "list-keys", "--query", "Keys[].KeyArn"])
+    }
+}
+
+/// The shipped spec, `edit`ed, with `log_archive` for the Log Archive
+/// account's id, written to `dir`.
+fn shipped(dir: &std::path::Path, log_archive: &str, edit: impl Fn(String) -> String) -> String {
+    let shipped =
+        std::fs::read_to_string(support::root().join("specs/organization-log-archive.yaml"))
+            .expect("the shipped spec");
+    let path = dir.join("organization-log-archive.yaml");
+    std::fs::write(
+        &path,
+        edit(shipped.replace(SHIPPED_LOG_ARCHIVE, log_archive)),
+    )
+    .expect("write the spec");
+    path.to_string_lossy().into_owned()
+}
+
+/// The operations a run called in `account`, from the adapter's counts.
+fn called(em: &Emulator, account: &str) -> Vec<String> {
+    em.counts_by_account()
+        .get(account)
+        .map(|ops| ops.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_shipped_organization_layout_applies_from_empty_converges_and_destroy_keeps_the_log_archive_bucket()
+ {
+    let org = Organization::new();
+    let em = &org.em;
+    let dir = support::scratch("log-archive-shipped");
+    let spec = org.spec(&dir, |s| s);
+    let plan = em.ctrail(&["plan", &spec]);
+    let shown = text(&plan);
+    // Each resource is shown in its account.
+    for (resource, account) in [
+        ("kms_key.alias/organization-cloudtrail ", "log-archive"),
+        (
+            "kms_key_policy.alias/organization-cloudtrail ",
+            "log-archive",
+        ),
+        ("s3_bucket.organization-cloudtrail-logs-", "log-archive"),
+        (
+            "s3_bucket_policy.organization-cloudtrail-logs-",
+            "log-archive",
+        ),
+        ("trail.organization-trail ", "management"),
+        ("log_group.CloudTrail/Organization ", "management"),
+        ("metric_alarm.RootAccountUsageAlarm ", "management"),
+    ] {
+        let line = shown
+            .lines()
+            .find(|l| l.starts_with(&format!("  + {resource}")))
+            .unwrap_or_else(|| panic!("{resource} in the plan:\n{shown}"));
+        assert!(
+            line.contains(&format!("(create) in account {account} (")),
+            "{line}"
+        );
+    }
+
+    em.reset_counts();
+    em.apply(&spec);
+    let archive = called(em, &org.log_archive);
+    let management = called(em, MANAGEMENT);
+    let writes_in = |ops: &[String], op: &str| ops.iter().any(|o| o == op);
+    for op in [
+        "s3:CreateBucket",
+        "s3:PutBucketPolicy",
+        "s3:PutBucketEncryption",
+        "kms:CreateKey",
+        "kms:PutKeyPolicy",
+        "kms:EnableKeyRotation",
+    ] {
+        assert!(
+            writes_in(&archive, op),
+            "{op} by the Log Archive role: {archive:?}"
+        );
+        assert!(
+            !writes_in(&management, op),
+            "{op} not in the management account: {management:?}"
+        );
+    }
+    for op in [
+        "cloudtrail:CreateTrail",
+        "logs:CreateLogGroup",
+        "iam:CreateRole",
+        "logs:PutMetricFilter",
+        "monitoring:PutMetricAlarm",
+        "sns:CreateTopic",
+    ] {
+        assert!(
+            writes_in(&management, op),
+            "{op} in the management account: {management:?}"
+        );
+        assert!(
+            !writes_in(&archive, op),
+            "{op} not by the Log Archive role: {archive:?}"
+        );
+    }
+
+    // The trail encrypts with the Log Archive account's key, by its ARN.
+    let keys = org.key_arns(true);
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    assert!(
+        org.key_arns(false).is_empty(),
+        "no key in the management account"
+    );
+    let kms = em.aws(&[
+        "cloudtrail",
+        "get-trail",
+        "--name",
+        TRAIL,
+        "--query",
+        "Trail.KmsKeyId",
+        "--output",
+        "text",
+    ]);
+    assert_eq!(kms, keys[0]);
+    // Its policy lets CloudTrail encrypt for the management account's
+    // trail, and the security tooling account's reader decrypt.
+    let policy = em.aws_as(
+        &org.admin,
+        &[
+            "kms",
+            "get-key-policy",
+            "--key-id",
+            &keys[0],
+            "--policy-name",
+            "default",
+            "--query",
+            "Policy",
+            "--output",
+            "text",
+        ],
+    );
+    for wanted in [
+        format!("arn:aws:cloudtrail:*:{MANAGEMENT}:trail/*"),
+        format!("arn:aws:cloudtrail:us-east-1:{MANAGEMENT}:trail/{TRAIL}"),
+        "arn:aws:iam::444455556666:role/security-tooling-log-reader".to_owned(),
+        format!("arn:aws:iam::{}:root", org.log_archive),
+    ] {
+        assert!(policy.contains(&wanted), "{wanted} in {policy}");
+    }
+    // The bucket policy lets the trail write the management account's and
+    // the organization's folders.
+    let bucket_policy = em.aws_as(
+        &org.admin,
+        &[
+            "s3api",
+            "get-bucket-policy",
+            "--bucket",
+            &org.bucket(),
+            "--query",
+            "Policy",
+            "--output",
+            "text",
+        ],
+    );
+    for folder in [MANAGEMENT, org.id.as_str()] {
+        let want = format!("arn:aws:s3:::{}/AWSLogs/{folder}/*", org.bucket());
+        assert!(bucket_policy.contains(&want), "{want} in {bucket_policy}");
+    }
+
+    let again = em.ctrail(&["plan", "--detailed-exitcode", &spec]);
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "a second plan: {}",
+        text(&again)
+    );
+
+    let destroyed = em.ctrail(&["destroy", "--auto-approve", &spec]);
+    assert_eq!(
+        destroyed.status.code(),
+        Some(0),
+        "destroy: {}",
+        text(&destroyed)
+    );
+    assert!(org.trails(false).is_empty(), "the trail is gone");
+    assert!(
+        org.buckets(true).contains(&org.bucket()),
+        "the Log Archive bucket and its logs are kept: {:?}",
+        org.buckets(true)
+    );
+    assert!(org.buckets(false).is_empty() || !org.buckets(false).contains(&org.bucket()));
+}
+
+#[test]
+fn a_log_archive_key_without_cloudtrails_statements_is_refused_by_the_preflight_and_by_aws() {
+    let org = Organization::new();
+    let em = &org.em;
+    let dir = support::scratch("log-archive-kept-key");
+    // The Log Archive account's own key, with KMS's default policy only.
+    let key = em.aws_as(
+        &org.admin,
+        &[
+            "kms",
+            "create-key",
+            "--query",
+            "KeyMetadata.Arn",
+            "--output",
+            "text",
+        ],
+    );
+    let spec = org.spec(&dir, |s| {
+        s.replace(
+            "kms_key_id: alias/organization-cloudtrail\ncreate_kms_key: true\n",
+            &format!("kms_key_id: {key}\nmanage_kms_key_policy: false\n"),
+        )
+        .replace(
+            "kms_key_readers:\n  - arn:aws:iam::444455556666:role/security-tooling-log-reader\n",
+            "",
+        )
+    });
+    let out = em.ctrail(&["plan", &spec]);
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    let finding = shown
+        .lines()
+        .find(|l| l.contains("InsufficientEncryptionPolicyException"))
+        .unwrap_or_else(|| panic!("the key's finding:\n{shown}"));
+    assert!(
+        shown.contains(&format!("log-archive ({})", org.log_archive)),
+        "the finding names the key's account: {finding}\n{shown}"
+    );
+    em.reset_counts();
+    let out = em.ctrail(&["apply", "--auto-approve", &spec]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(
+        em.writes(),
+        Vec::<String>::new(),
+        "a refused apply writes nothing"
+    );
+
+    // The same key, by hand: CloudTrail refuses the trail.
+    let bucket = "by-hand-trail-logs";
+    em.aws(&["s3api", "create-bucket", "--bucket", bucket]);
+    let policy = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"AWSCloudTrailAclCheck","Effect":"Allow","Principal":{{"Service":"cloudtrail.amazonaws.com"}},"Action":"s3:GetBucketAcl","Resource":"arn:aws:s3:::{bucket}"}},{{"Sid":"AWSCloudTrailWrite","Effect":"Allow","Principal":{{"Service":"cloudtrail.amazonaws.com"}},"Action":"s3:PutObject","Resource":"arn:aws:s3:::{bucket}/AWSLogs/{MANAGEMENT}/*","Condition":{{"StringEquals":{{"s3:x-amz-acl":"bucket-owner-full-control"}}}}}}]}}"#
+    );
+    em.aws(&[
+        "s3api",
+        "put-bucket-policy",
+        "--bucket",
+        bucket,
+        "--policy",
+        &policy,
+    ]);
+    em.cli_refused(
+        &format!(
+            "cloudtrail create-trail --name by-hand --s3-bucket-name {bucket} --kms-key-id {key}"
+        ),
+        &[],
+        "InsufficientEncryptionPolicyException",
+    );
+    // And accepts it once the key's owners add CloudTrail's statements
+    // (the User Guide's, naming the management account's trails; the
+    // decrypt one because the spec's bucket encrypts through an S3 Bucket
+    // Key).
+    let granted = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{la}:root"}},"Action":"kms:*","Resource":"*"}},{{"Sid":"Allow CloudTrail to encrypt logs","Effect":"Allow","Principal":{{"Service":"cloudtrail.amazonaws.com"}},"Action":"kms:GenerateDataKey*","Resource":"*","Condition":{{"StringLike":{{"kms:EncryptionContext:aws:cloudtrail:arn":"arn:aws:cloudtrail:*:{MANAGEMENT}:trail/*"}}}}}},{{"Sid":"Allow CloudTrail to describe key","Effect":"Allow","Principal":{{"Service":"cloudtrail.amazonaws.com"}},"Action":"kms:DescribeKey","Resource":"*"}},{{"Sid":"Allow CloudTrail to decrypt through the S3 Bucket Key","Effect":"Allow","Principal":{{"Service":"cloudtrail.amazonaws.com"}},"Action":"kms:Decrypt","Resource":"*","Condition":{{"StringEquals":{{"aws:SourceArn":"arn:aws:cloudtrail:us-east-1:{MANAGEMENT}:trail/{TRAIL}"}}}}}}]}}"#,
+        la = org.log_archive
+    );
+    em.aws_as(
+        &org.admin,
+        &[
+            "kms",
+            "put-key-policy",
+            "--key-id",
+            &key,
+            "--policy-name",
+            "default",
+            "--policy",
+            &granted,
+        ],
+    );
+    em.cli(
+        &format!(
+            "cloudtrail create-trail --name by-hand --s3-bucket-name {bucket} --kms-key-id {key}"
+        ),
+        &[],
+    );
+    let out = em.ctrail(&["plan", &spec]);
+    assert!(
+        !text(&out).contains("InsufficientEncryptionPolicyException"),
+        "the granted key passes the preflight: {}",
+        text(&out)
+    );
+}
+
+#[test]
+fn a_key_in_another_account_than_the_trail_is_refused_for_the_log_group_and_a_mismatched_arn() {
+    let dir = support::scratch("log-archive-invalid");
+    let validate = |spec: &str| {
+        let out = support::ctrail(&["validate", spec]);
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        text(&out)
+    };
+    // The log group in the management account asked to be encrypted with
+    // the Log Archive account's key.
+    let spec = shipped(&dir, SHIPPED_LOG_ARCHIVE, |s| {
+        s.replace(
+            "  retention_days: 365\n",
+            "  retention_days: 365\n  encrypted: true\n",
+        )
+    });
+    let shown = validate(&spec);
+    assert!(
+        shown.contains("cloudwatch_logs.encrypted")
+            && shown.contains("the log group")
+            && shown.contains("kms_key_account"),
+        "{shown}"
+    );
+    let spec = shipped(&dir, SHIPPED_LOG_ARCHIVE, |s| {
+        s.replace(
+            "kms_key_id: alias/organization-cloudtrail\ncreate_kms_key: true\n",
+            &format!("kms_key_id: arn:aws:kms:us-east-1:{MANAGEMENT}:key/1234abcd-12ab-34cd-56ef-1234567890ab\n"),
+        )
+    });
+    assert!(validate(&spec).contains("is a key of account 123456789012"));
+}
