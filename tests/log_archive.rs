@@ -450,3 +450,152 @@ fn a_key_in_another_account_than_the_trail_is_refused_for_the_log_group_and_a_mi
     });
     assert!(validate(&spec).contains("is a key of account 123456789012"));
 }
+
+/// The shipped spec run from the organization's delegated administrator
+/// for CloudTrail (a Security account): CloudTrail is called with the
+/// Security account's credentials, naming the management account's trail
+/// by its ARN; the log group and role are written in the management
+/// account, reached through its own entry (a role there).
+fn delegated(shipped_text: String, security: &str) -> String {
+    shipped_text
+        .replace(
+            "  - name: management\n    account_id: \"123456789012\"\n",
+            &format!(
+                "  - name: management\n    account_id: \"{MANAGEMENT}\"\n    role_arn: arn:aws:iam::{MANAGEMENT}:role/ctrail-management\n  - name: security\n    account_id: \"{security}\"\n"
+            ),
+        )
+        .replace(
+            "  account: management\n",
+            "  account: management\n  delegated_admin: security\n",
+        )
+}
+
+#[test]
+fn the_delegated_administrator_applies_the_organization_trail_by_its_arn_and_the_management_account_sees_it_converged()
+ {
+    let org = Organization::new();
+    let em = &org.em;
+    let dir = support::scratch("log-archive-delegated");
+    let security = em.aws(&[
+        "organizations",
+        "create-account",
+        "--account-name",
+        "Security",
+        "--email",
+        "security@example.com",
+        "--query",
+        "CreateAccountStatus.AccountId",
+        "--output",
+        "text",
+    ]);
+    // The management account registers it, as the User Guide's "Add a
+    // CloudTrail delegated administrator" does.
+    em.aws(&[
+        "cloudtrail",
+        "register-organization-delegated-admin",
+        "--member-account-id",
+        &security,
+    ]);
+    // The roles ctrail reaches the management and Log Archive accounts by,
+    // trusting the Security account.
+    let trusting = |external: &str| {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":["arn:aws:iam::{MANAGEMENT}:root","arn:aws:iam::{security}:root"]}},"Action":"sts:AssumeRole"{external}}}]}}"#
+        )
+    };
+    em.aws(&[
+        "iam",
+        "create-role",
+        "--role-name",
+        "ctrail-management",
+        "--assume-role-policy-document",
+        &trusting(""),
+    ]);
+    em.aws_as(
+        &org.admin,
+        &[
+            "iam",
+            "update-assume-role-policy",
+            "--role-name",
+            "ctrail-log-archive",
+            "--policy-document",
+            &trusting(
+                r#","Condition":{"StringEquals":{"sts:ExternalId":"ctrail-organization-trail"}}"#,
+            ),
+        ],
+    );
+    let from_security = em.assume(&format!(
+        "arn:aws:iam::{security}:role/OrganizationAccountAccessRole"
+    ));
+    let spec = org.spec(&dir, |s| delegated(s, &security));
+
+    em.reset_counts();
+    let out = em.ctrail_as(&from_security, &["apply", "--auto-approve", &spec]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "apply from the delegated administrator: {}",
+        text(&out)
+    );
+    let arn = format!("arn:aws:cloudtrail:us-east-1:{MANAGEMENT}:trail/{TRAIL}");
+    // Every CloudTrail call came from the Security account, and each but
+    // CreateTrail (which takes a name) named the trail by its ARN.
+    let calls = em.trail_calls();
+    // The trail is the management account's.
+    assert_eq!(org.trails(false), vec![TRAIL.to_owned()]);
+    assert!(
+        calls
+            .iter()
+            .any(|c| c["operation"] == "cloudtrail:CreateTrail"),
+        "{calls:?}"
+    );
+    for call in &calls {
+        assert_eq!(call["account"], security.as_str(), "{call}");
+        let named: Vec<&str> = call["trail"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|t| t.as_str())
+            .collect();
+        if call["operation"] == "cloudtrail:CreateTrail" {
+            assert_eq!(named, vec![TRAIL], "{call}");
+        } else {
+            assert!(named.iter().all(|n| *n == arn), "{call}");
+        }
+    }
+    // The log group and role in the management account, by its role.
+    let management = called(em, MANAGEMENT);
+    for op in [
+        "logs:CreateLogGroup",
+        "iam:CreateRole",
+        "monitoring:PutMetricAlarm",
+    ] {
+        assert!(management.iter().any(|o| o == op), "{op}: {management:?}");
+    }
+    let again = em.ctrail_as(&from_security, &["plan", "--detailed-exitcode", &spec]);
+    assert_eq!(again.status.code(), Some(0), "converged: {}", text(&again));
+
+    // The same organization trail, planned from the management account
+    // with the shipped spec: nothing to change.
+    let shipped = org.spec(&support::scratch("log-archive-delegated-management"), |s| s);
+    let from_management = em.ctrail(&["plan", "--detailed-exitcode", &shipped]);
+    assert_eq!(
+        from_management.status.code(),
+        Some(0),
+        "{}",
+        text(&from_management)
+    );
+
+    // By name, CloudTrail finds no trail from the delegated administrator.
+    let (ok, shown) = em.cli_result(&format!("cloudtrail get-trail --name {TRAIL}"), &[]);
+    assert!(ok, "by name in the management account: {shown}");
+    let by_name = em.aws_as_output(
+        &from_security,
+        &["cloudtrail", "get-trail", "--name", TRAIL],
+    );
+    assert!(
+        !by_name.status.success() && text(&by_name).contains("TrailNotFoundException"),
+        "{}",
+        text(&by_name)
+    );
+}

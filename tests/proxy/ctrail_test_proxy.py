@@ -64,6 +64,15 @@ It forwards every AWS request to the emulator and:
     account it creates, trusting the management account, is taken as there;
   * counts calls per account too, by the access key that signed them (the
     caller's, or one an AssumeRole answered): GET /_proxy/counts_by_account;
+  * models CloudTrail's delegated administrator (the emulator has none):
+    serves RegisterOrganizationDelegatedAdmin from the organization's
+    management account, and from a registered member account carries out
+    CreateTrail of an organization trail, and every call naming an
+    organization trail of the management account by its ARN, in the
+    management account, which owns the trail; a call naming the trail by
+    name finds none (TrailNotFoundException), as in AWS. Every CloudTrail
+    call is logged with its signing account and how it named the trail:
+    GET /_proxy/trail_calls;
   * shows email subscriptions as SNS does until their owner confirms them:
     Subscribe answers "pending confirmation" and ListSubscriptionsByTopic
     "PendingConfirmation" (the emulator confirms them at once);
@@ -80,6 +89,7 @@ It forwards every AWS request to the emulator and:
 Control API (JSON), on the same port:
   GET  /_proxy/counts        -> {"cloudtrail:GetTrail": 1, ...}
   GET  /_proxy/counts_by_account -> {"123456789012": {"cloudtrail:GetTrail": 1, ...}, ...}
+  GET  /_proxy/trail_calls   -> [{"operation": "cloudtrail:GetTrail", "account": "...", "trail": ["arn:..."]}, ...]
   POST /_proxy/reset         -> clears counts and configuration (not emulated state)
   POST /_proxy/config        <- {"latency_ms": 50,
                                  "faults": [{"op": "cloudtrail:CreateTrail", "times": 3, "status": 400,
@@ -140,6 +150,14 @@ COUNTS_BY_ACCOUNT: dict[str, dict[str, int]] = {}
 ACCESS_KEYS: dict[str, str] = {}
 # The session token of each of those keys, to ask in that account's name.
 SESSION_TOKENS: dict[str, str] = {}
+# CloudTrail's delegated administrators: member account -> management account.
+DELEGATED_ADMINS: dict[str, str] = {}
+# Every CloudTrail call: its operation, signing account, and the trail
+# names or ARNs it gave.
+TRAIL_CALLS: list[dict] = []
+# An access key the emulator takes as its default account's (it knows no
+# other key of that account's own).
+DEFAULT_ACCOUNT_KEY = "ctrailadapterdefaultaccount"
 DEFAULT_ACCOUNT = "123456789012"
 CONFIG: dict = {"latency_ms": 0}
 CALLS = {"n": 0}
@@ -421,6 +439,9 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/_proxy/counts_by_account":
             with LOCK:
                 out = json.dumps(COUNTS_BY_ACCOUNT, sort_keys=True).encode()
+        elif path == "/_proxy/trail_calls":
+            with LOCK:
+                out = json.dumps(TRAIL_CALLS).encode()
         elif path == "/_proxy/faults":
             with LOCK:
                 out = json.dumps({"injected": sum(INJECTED.values()), "by_kind": INJECTED, "refused": REFUSED}, sort_keys=True).encode()
@@ -428,6 +449,7 @@ class Handler(BaseHTTPRequestHandler):
             with LOCK:
                 COUNTS.clear()
                 COUNTS_BY_ACCOUNT.clear()
+                TRAIL_CALLS.clear()
                 INJECTED.clear()
                 REFUSED.clear()
                 CALLS.clear()
@@ -487,6 +509,8 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             key = next((k for k, a in ACCESS_KEYS.items() if a == account), None)
             token = SESSION_TOKENS.get(key) if key else None
+        if key is None and account == DEFAULT_ACCOUNT:
+            key, token = DEFAULT_ACCOUNT_KEY, None
         if key is None:
             return auth, self.headers.get("X-Amz-Security-Token")
         return re.sub(r"Credential=[^/]+/", f"Credential={key}/", auth), token
@@ -743,6 +767,75 @@ class Handler(BaseHTTPRequestHandler):
         out_headers = {k: v for k, v in resp_headers
                        if k.lower() not in ("content-length", "connection", "transfer-encoding", "server", "date")}
         self._send(status, data, out_headers)
+
+    def _delegated_admin(self, op: str, body: bytes, account: str, headers: dict) -> bool:
+        """CloudTrail's delegated administrator (User Guide, "Organization
+        delegated administrator"; API Reference,
+        RegisterOrganizationDelegatedAdmin). Logs the call; serves
+        RegisterOrganizationDelegatedAdmin; and, for a call of a registered
+        administrator on an organization trail of the management account
+        (CreateTrail of an organization trail, or the trail named by its
+        ARN), goes on as the management account, which owns the trail.
+        True when the request was answered here."""
+        req = json.loads(body or b"{}") if body else {}
+        named = [req[k] for k in ("Name", "TrailName", "ResourceId") if isinstance(req.get(k), str)]
+        named += [n for k in ("ResourceIdList", "trailNameList") for n in (req.get(k) or [])]
+        with LOCK:
+            TRAIL_CALLS.append({"operation": op, "account": account, "trail": named})
+        if op == "cloudtrail:RegisterOrganizationDelegatedAdmin":
+            self._register_delegated_admin(req, account)
+            return True
+        owner = DELEGATED_ADMINS.get(account)
+        if owner is None:
+            return False
+        if op == "cloudtrail:CreateTrail":
+            if not req.get("IsOrganizationTrail"):
+                return False
+        elif not any(arn_account(n) == owner for n in named):
+            return False  # by name: the administrator's own account has no such trail
+        auth, token = self._signed_as(owner)
+        for k in [k for k in headers if k.lower() in ("authorization", "x-amz-security-token")]:
+            del headers[k]
+        headers["Authorization"] = auth
+        del self.headers["Authorization"]
+        self.headers["Authorization"] = auth
+        del self.headers["X-Amz-Security-Token"]
+        if token:
+            headers["X-Amz-Security-Token"] = token
+            self.headers["X-Amz-Security-Token"] = token
+        if op != "cloudtrail:CreateTrail":
+            got = self._ask_json("cloudtrail", "CloudTrail_20131101.GetTrail", {"Name": next(n for n in named if arn_account(n) == owner)})
+            trail = (got or {}).get("Trail")
+            if trail is not None and not trail.get("IsOrganizationTrail"):
+                self._refuse(aws_rules.Refusal(
+                    "CloudTrailARNInvalidException",
+                    f"AccountID in ARN is wrong, you can only access resources with AccountID {account}."))
+                return True
+        return False
+
+    def _register_delegated_admin(self, req: dict, caller: str):
+        """RegisterOrganizationDelegatedAdmin, as CloudTrail answers it: from
+        the management account of an organization with all features and
+        CloudTrail's trusted access, for one of its member accounts."""
+        member = req.get("MemberAccountId", "")
+        org = (self._ask_json("organizations", "AWSOrganizationsV20161128.DescribeOrganization", {}) or {}).get("Organization")
+        if org is None:
+            return self._refuse(aws_rules.Refusal("OrganizationsNotInUseException", "This account is not part of an organization."))
+        if org.get("MasterAccountId") != caller:
+            return self._refuse(aws_rules.Refusal(
+                "NotOrganizationManagementAccountException",
+                "This operation must be called from the management account."))
+        if member == caller:
+            return self._refuse(aws_rules.Refusal(
+                "CannotDelegateManagementAccountException", "You cannot delegate the management account."))
+        got = self._ask_json("organizations", "AWSOrganizationsV20161128.DescribeAccount", {"AccountId": member})
+        if got is None:
+            return self._refuse(aws_rules.Refusal("AccountNotFoundException", f"Account {member} was not found in the organization."))
+        self._ask_json("organizations", "AWSOrganizationsV20161128.RegisterDelegatedAdministrator",
+                       {"AccountId": member, "ServicePrincipal": "cloudtrail.amazonaws.com"})
+        with LOCK:
+            DELEGATED_ADMINS[member] = caller
+        self._json_reply(200, {})
 
     def _caller_account(self) -> str:
         ident = self._ask_query("sts", {"Action": "GetCallerIdentity", "Version": "2011-06-15"}) or b""
@@ -1005,6 +1098,9 @@ class Handler(BaseHTTPRequestHandler):
             # S3 gives every new bucket BucketOwnerEnforced (ACLs disabled)
             # unless CreateBucket asks otherwise; the emulator gives none.
             headers["x-amz-object-ownership"] = "BucketOwnerEnforced"
+        if op.startswith("cloudtrail:"):
+            if self._delegated_admin(op, body, account, headers):
+                return
         body = trail_rules.emulator_request(self, op, body)
         if op == "sts:AssumeRole":
             self._assume_role(body, headers)

@@ -112,6 +112,23 @@ impl Emulator {
             .expect("run ctrail")
     }
 
+    /// Runs `ctrail` with the credentials `creds` (`assume`): as another
+    /// account's principal.
+    pub fn ctrail_as(&self, creds: &[(String, String)], args: &[&str]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_ctrail"));
+        self.env(&mut cmd);
+        for (k, v) in creds {
+            cmd.env(k, v);
+        }
+        cmd.args(args).output().expect("run ctrail")
+    }
+
+    /// Every CloudTrail call the adapter saw since the last reset: its
+    /// operation, signing account and the trail names or ARNs it gave.
+    pub fn trail_calls(&self) -> Vec<serde_json::Value> {
+        serde_json::from_str(&self.control("GET", "/_proxy/trail_calls", "")).expect("trail calls")
+    }
+
     /// `ctrail plan --detailed-exitcode --format json SPEC`: its exit code
     /// and the plan document.
     pub fn plan_json(&self, spec: &str) -> (i32, serde_json::Value) {
@@ -203,6 +220,17 @@ impl Emulator {
             ("AWS_SECRET_ACCESS_KEY".into(), get("SecretAccessKey")),
             ("AWS_SESSION_TOKEN".into(), get("SessionToken")),
         ]
+    }
+
+    /// Runs the AWS CLI in the account the credentials `creds` belong to
+    /// (`assume`), whatever its exit code.
+    pub fn aws_as_output(&self, creds: &[(String, String)], args: &[&str]) -> Output {
+        let mut cmd = Command::new(self.venv.join("bin/aws"));
+        self.env(&mut cmd);
+        for (k, v) in creds {
+            cmd.env(k, v);
+        }
+        cmd.args(args).output().expect("run aws")
     }
 
     /// Runs the AWS CLI in the account the credentials `creds` belong to

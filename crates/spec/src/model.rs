@@ -171,6 +171,10 @@ pub struct Trail {
     /// The account holding the trail and everything CloudWatch (its name
     /// under `accounts`); `None`: the caller's, in a spec without accounts.
     pub account: Option<String>,
+    /// The account (its name under `accounts`) registered as CloudTrail's
+    /// delegated administrator, whose credentials make every CloudTrail
+    /// call, naming the trail (the management account's) by its ARN.
+    pub delegated_admin: Option<String>,
     pub multi_region: bool,
     pub include_global_service_events: bool,
     pub log_file_validation: bool,

@@ -37,6 +37,33 @@ pub struct Clients {
     pub kms: aws_sdk_kms::Client,
     pub sns: aws_sdk_sns::Client,
     pub organizations: aws_sdk_organizations::Client,
+    /// The account whose organization trail `cloudtrail` manages from the
+    /// organization's delegated administrator (`trail.delegated_admin`):
+    /// each CloudTrail call then names the trail by its ARN in that
+    /// account (`trail_id`). `None`: the trail is the caller's own.
+    pub trail_owner: Option<String>,
+}
+
+impl Clients {
+    /// How a CloudTrail call names the trail `name`: by its ARN in the
+    /// management account from a delegated administrator, where CloudTrail
+    /// finds an organization trail by ARN only and answers
+    /// TrailNotFoundException to its name (CloudTrail User Guide,
+    /// "Organization delegated administrator": the management account
+    /// owns the trails a delegated administrator creates;
+    /// terraform-provider-aws #28440 and PR #30758,
+    /// cloudformation-coverage-roadmap #1932); by its name otherwise. A
+    /// name that is already an ARN is kept.
+    pub fn trail_id(&self, name: &str) -> String {
+        match &self.trail_owner {
+            Some(owner) if !name.starts_with("arn:") => format!(
+                "arn:{}:cloudtrail:{}:{owner}:trail/{name}",
+                ctrail_spec::rules::regions::partition(&self.region),
+                self.region
+            ),
+            _ => name.to_owned(),
+        }
+    }
 }
 
 fn endpoint_overridden() -> bool {
@@ -167,6 +194,7 @@ impl Clients {
             kms: client!(aws_sdk_kms, "kms"),
             sns: client!(aws_sdk_sns, "sns"),
             organizations: client!(aws_sdk_organizations, "organizations"),
+            trail_owner: None,
         }
     }
 }
@@ -254,7 +282,7 @@ impl Accounts {
             of(ctrail_model::Place::State),
         ) {
             (Some(trail), Some(bucket), Some(key), Some(state)) => Accounts {
-                trail,
+                trail: Self::delegated(spec, &named, trail),
                 bucket,
                 key,
                 state,
@@ -263,6 +291,30 @@ impl Accounts {
             // No account listed: the caller's (validation refuses an empty
             // `accounts`, so this is a spec built in code).
             _ => Accounts::single(Clients::connect_with(conn, &spec.region, retries).await),
+        }
+    }
+
+    /// The trail's account's clients, but for CloudTrail, which a spec with
+    /// `trail.delegated_admin` calls with the delegated administrator's
+    /// credentials, naming the management account's trail by its ARN.
+    fn delegated(
+        spec: &ctrail_spec::Spec,
+        named: &[(ctrail_spec::Account, Clients)],
+        trail: Clients,
+    ) -> Clients {
+        let admin = spec
+            .trail
+            .delegated_admin
+            .as_deref()
+            .and_then(|name| named.iter().find(|(a, _)| a.name == name).map(|(_, c)| c));
+        let owner = spec.account_at(ctrail_model::Place::Trail);
+        match (admin, owner) {
+            (Some(admin), Some(owner)) => Clients {
+                cloudtrail: admin.cloudtrail.clone(),
+                trail_owner: Some(owner.account_id.clone()),
+                ..trail
+            },
+            _ => trail,
         }
     }
 

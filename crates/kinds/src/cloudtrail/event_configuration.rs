@@ -129,7 +129,7 @@ mod aws {
             .clients
             .cloudtrail
             .put_event_configuration()
-            .trail_name(name)
+            .trail_name(cx.clients.trail_id(name))
             .set_aggregation_configurations(Some(want.to_aws()?));
         crate::send!(cx, "cloudtrail:PutEventConfiguration", req).await?;
         Ok(())

@@ -289,7 +289,7 @@ mod aws {
         let got = c
             .cloudtrail
             .get_event_selectors()
-            .trail_name(trail)
+            .trail_name(c.trail_id(trail))
             .send()
             .await;
         let got = absent_if_not_found("cloudtrail:GetEventSelectors", got, &[])?;
@@ -420,7 +420,7 @@ mod aws {
                     .collect::<Result<Vec<_>, _>>()?;
                 let req = c
                     .put_event_selectors()
-                    .trail_name(name)
+                    .trail_name(cx.clients.trail_id(name))
                     .set_advanced_event_selectors(Some(advanced));
                 crate::send!(cx, "cloudtrail:PutEventSelectors", req).await?;
             }
@@ -428,7 +428,7 @@ mod aws {
                 let basic: Vec<EventSelector> = b.iter().map(Basic::to_aws).collect();
                 let req = c
                     .put_event_selectors()
-                    .trail_name(name)
+                    .trail_name(cx.clients.trail_id(name))
                     .set_event_selectors(Some(basic));
                 crate::send!(cx, "cloudtrail:PutEventSelectors", req).await?;
             }

@@ -195,7 +195,7 @@ mod aws {
         let selectors = want.to_aws();
         let req = c
             .put_insight_selectors()
-            .trail_name(name)
+            .trail_name(cx.clients.trail_id(name))
             .set_insight_selectors(Some(selectors));
         crate::send!(cx, "cloudtrail:PutInsightSelectors", req).await?;
         Ok(())

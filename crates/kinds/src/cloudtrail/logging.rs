@@ -53,7 +53,7 @@ mod aws {
 
     async fn stop(cx: &Cx<'_>, name: &str) -> Result<(), CallError> {
         let c = &cx.clients.cloudtrail;
-        let req = c.stop_logging().name(name);
+        let req = c.stop_logging().name(cx.clients.trail_id(name));
         crate::send!(cx, "cloudtrail:StopLogging", req).await?;
         Ok(())
     }
@@ -81,7 +81,7 @@ mod aws {
                 return Ok("stopped");
             }
             let c = &cx.clients.cloudtrail;
-            let req = c.start_logging().name(step.name);
+            let req = c.start_logging().name(cx.clients.trail_id(step.name));
             crate::send!(cx, "cloudtrail:StartLogging", req).await?;
             Ok("started")
         }

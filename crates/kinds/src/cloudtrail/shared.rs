@@ -34,7 +34,9 @@ where
     let c = &rcx.clients.cloudtrail;
     let read = &read;
     rcx.each(names, |name| async move {
-        let got = crate::aws::if_exists(trail(rcx, &name), read(c, name.clone())).await?;
+        // From a delegated administrator, by the trail's ARN.
+        let id = rcx.clients.trail_id(&name);
+        let got = crate::aws::if_exists(trail(rcx, &name), read(c, id)).await?;
         got.transpose().map(Option::flatten)
     })
     .await

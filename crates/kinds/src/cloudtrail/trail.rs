@@ -309,7 +309,7 @@ mod aws {
         c: &Clients,
         name: &str,
     ) -> Result<Option<aws_sdk_cloudtrail::types::Trail>, ReadError> {
-        let got = c.cloudtrail.get_trail().name(name).send().await;
+        let got = c.cloudtrail.get_trail().name(c.trail_id(name)).send().await;
         let got = absent_if_not_found("cloudtrail:GetTrail", got, &[])?;
         Ok(got.and_then(|g| g.trail().cloned()))
     }
@@ -349,7 +349,7 @@ mod aws {
     /// The trail `name` as the clients' region sees it (its shadow, for a
     /// multi-region trail homed elsewhere); `None` when it sees none.
     pub async fn describe_named(c: &Clients, name: &str) -> Result<Option<Listed>, ReadError> {
-        let found = describe(c, Some(vec![name.to_owned()])).await?;
+        let found = describe(c, Some(vec![c.trail_id(name)])).await?;
         Ok(found.into_iter().find(|t| t.trail.name == name))
     }
 
@@ -386,7 +386,12 @@ mod aws {
         c: &Clients,
         trail: &str,
     ) -> Result<Option<GetTrailStatusOutput>, ReadError> {
-        let got = c.cloudtrail.get_trail_status().name(trail).send().await;
+        let got = c
+            .cloudtrail
+            .get_trail_status()
+            .name(c.trail_id(trail))
+            .send()
+            .await;
         absent_if_not_found("cloudtrail:GetTrailStatus", got, &[])
     }
 
@@ -509,7 +514,7 @@ mod aws {
             let or_empty = |v: &Option<String>| v.clone().unwrap_or_default();
             let req = c
                 .update_trail()
-                .name(step.name)
+                .name(cx.clients.trail_id(step.name))
                 .s3_bucket_name(w.bucket("cloudtrail:UpdateTrail")?)
                 .s3_key_prefix(or_empty(&w.s3_key_prefix))
                 .sns_topic_name(or_empty(&w.sns_topic_name))
@@ -527,7 +532,11 @@ mod aws {
 
         /// DeleteTrail; the log files it delivered stay in the bucket.
         async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
-            let req = cx.clients.cloudtrail.delete_trail().name(step.name);
+            let req = cx
+                .clients
+                .cloudtrail
+                .delete_trail()
+                .name(cx.clients.trail_id(step.name));
             crate::delete!(cx, "cloudtrail:DeleteTrail", req, "deleted")
         }
     }

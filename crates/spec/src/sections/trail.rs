@@ -1,7 +1,7 @@
 //! The `trail` section.
 
 use super::{Cx, selectors};
-use crate::decode::{self, Field, Located};
+use crate::decode::{self, Field, Fields, Located};
 use crate::defaults;
 use crate::model::{
     Account, AggregationTemplate, BasicSelector, DataResource, EventSelectors, Insight,
@@ -24,6 +24,11 @@ pub(crate) const SHAPE: Object = Object::new(
             "account",
             Ty::Str(super::accounts::NAME),
             "The account (its name under accounts) that holds the trail, its log group, the role CloudTrail assumes, the topics and the monitoring. Needed when accounts lists more than one.",
+        ),
+        Key::new(
+            "delegated_admin",
+            Ty::Str(super::accounts::NAME),
+            "The account (its name under accounts), registered as CloudTrail's delegated administrator of the organization, whose credentials make every CloudTrail call; the organization trail stays the management account's (trail.account), and each call names it by its ARN. Needs organization.",
         ),
         Key::new("multi_region", Ty::Bool, "Record API activity in every region (default true)."),
         Key::new(
@@ -99,6 +104,7 @@ pub(crate) const SHAPE: Object = Object::new(
 .exclusive(&["data_events", "event_selectors", "advanced_event_selectors"])
 .also(&[
     r#"{"not": {"required": ["organization", "multi_region"], "properties": {"organization": {"const": true}, "multi_region": {"const": false}}}}"#,
+    r#"{"if": {"required": ["delegated_admin"]}, "then": {"required": ["organization"], "properties": {"organization": {"const": true}}}}"#,
     // A multi-Region trail (the default) must include global service events (rules::trail).
     r#"{"not": {"required": ["include_global_service_events"], "properties": {"include_global_service_events": {"const": false}, "multi_region": {"const": true}}}}"#,
 ])
@@ -209,6 +215,9 @@ pub(crate) fn read(
             .help("remove `multi_region: false`, or set `organization: false`");
     }
 
+    let delegated_admin =
+        read_delegated_admin(cx, &fields, accounts, account.as_deref(), organization);
+
     let s3_key_prefix = cx.string(&fields, "s3_key_prefix");
     if let Some(p) = &s3_key_prefix {
         cx.check(p, rules::names::s3_key_prefix(&p.value));
@@ -227,6 +236,7 @@ pub(crate) fn read(
     let trail = Trail {
         name: name.value.clone(),
         account,
+        delegated_admin,
         multi_region,
         include_global_service_events,
         log_file_validation,
@@ -523,4 +533,37 @@ fn read_recursive_logging(
             .help("leave recursive_logging out: ctrail suppresses CloudTrail's own deliveries when the trail logs such data events");
     }
     on
+}
+
+/// `delegated_admin`: an account of `accounts` other than the trail's, for
+/// an organization trail only (CloudTrail User Guide, "Organization
+/// delegated administrator": the management account remains the owner of
+/// the organization trails a delegated administrator creates and manages).
+fn read_delegated_admin(
+    cx: &mut Cx<'_>,
+    fields: &Fields<'_>,
+    accounts: &[Located<Account>],
+    trail_account: Option<&str>,
+    organization: bool,
+) -> Option<String> {
+    let named = cx.string(fields, "delegated_admin")?;
+    let (loc, path) = (named.loc, named.path.clone());
+    let admin = super::accounts::placed(cx, accounts, Some(named), None)?;
+    if !organization {
+        cx.sink
+            .error(
+                loc,
+                &path,
+                "a delegated administrator manages organization trails only",
+            )
+            .help("set organization: true, or remove delegated_admin");
+        return None;
+    }
+    if Some(admin.as_str()) == trail_account {
+        cx.sink
+            .error(loc, &path, format!("\"{admin}\" is the trail's own account, the management account, not a delegated administrator"))
+            .help("remove delegated_admin to call CloudTrail as the management account, or name the member account registered as CloudTrail's delegated administrator");
+        return None;
+    }
+    Some(admin)
 }
