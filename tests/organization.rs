@@ -245,6 +245,37 @@ fn several_member_accounts_apply_in_one_run_and_a_broken_one_fails_alone() {
     assert_eq!(out.status.code(), Some(1), "{shown}");
     assert!(shown.contains("Summary: 3 spec(s), 1 failed"), "{shown}");
     assert_eq!(shown.matches("  no changes").count(), 2, "{shown}");
+    // The CIS controls on the live accounts, and delivery, over the three:
+    // one summary line each, the broken one failing alone.
+    for (command, fine) in [("check", " pass, "), ("verify", "verdict ")] {
+        let mut args = vec![command];
+        if command == "check" {
+            args.push("--live");
+        }
+        args.extend(&three);
+        let out = em.ctrail(&args);
+        let shown = text(&out);
+        assert!(
+            matches!(out.status.code(), Some(1 | 2)),
+            "{command}: {shown}"
+        );
+        let table = self::summary(&shown, "Summary: 3 spec(s)");
+        for i in [6, 7, 8] {
+            let line = table
+                .lines()
+                .find(|l| l.contains(&format!("member-{i:02}.yaml")))
+                .unwrap_or_else(|| panic!("{command}, member {i}: {table}"));
+            assert!(line.contains(&member(i)), "{line}");
+            if i == 7 {
+                assert!(line.contains("sts:AssumeRole"), "{command}: {line}");
+            } else {
+                assert!(line.contains(fine), "{command}: {line}");
+            }
+        }
+    }
+    let out = em.ctrail(&["check", "--format", "sarif", three[0], three[2]]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("one spec per run"), "{}", text(&out));
     // Without --auto-approve, several specs are refused.
     let out = em.ctrail(&["apply", three[0], three[2]]);
     assert_eq!(out.status.code(), Some(1));

@@ -36,10 +36,63 @@ pub struct Options {
     /// and their topics' subscriptions, whoever made them.
     #[arg(long)]
     pub live: bool,
+    /// More specs (each for its own accounts), judged in the same run, at
+    /// most --parallelism at once, each by its own `ctrail check`; a summary
+    /// line per spec follows (text and markdown only).
+    #[arg(value_name = "SPEC")]
+    pub more: Vec<PathBuf>,
+    /// Most specs judged at once, over several specs.
+    #[arg(long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub parallelism: u16,
 }
 
 pub fn run(opts: &Options, conn: &Connection) -> ExitCode {
+    if !opts.more.is_empty() {
+        return many(opts, conn);
+    }
     super::or_error(check(opts, conn))
+}
+
+/// `ctrail check [--live] SPEC SPEC...`: each spec by a `ctrail check` of
+/// its own (`many`); a control failing in one account fails the run.
+fn many(opts: &Options, conn: &Connection) -> ExitCode {
+    let format = match opts.format {
+        CheckFormat::Text => "text",
+        CheckFormat::Markdown => "markdown",
+        CheckFormat::Json | CheckFormat::Sarif => {
+            eprintln!(
+                "error: --format json and sarif judge one spec per run (a document each): run ctrail check once per spec, or use text or markdown"
+            );
+            return ExitCode::from(1);
+        }
+    };
+    let mut targets = vec![opts.spec.clone()];
+    targets.extend(opts.more.iter().cloned());
+    let args = |t: &std::path::Path| {
+        let mut args = vec!["check".to_owned(), "--format".into(), format.into()];
+        if opts.live {
+            args.push("--live".into());
+        }
+        args.extend(super::many::connection_args(conn));
+        args.push(t.display().to_string());
+        args
+    };
+    super::many::run(targets, args, usize::from(opts.parallelism), |e| {
+        // The verdicts' count line (`22 pass, 0 fail, 4 manual`).
+        let counts = e
+            .stdout
+            .lines()
+            .find(|l| l.contains(" pass, ") && l.contains(" fail"))
+            .map(|l| {
+                l.trim_matches(|c: char| c == '*' || c.is_whitespace())
+                    .to_owned()
+            });
+        match (e.code, counts) {
+            (Some(0), Some(c)) => ctrail_render::runs::Outcome::Done(c),
+            (Some(1), Some(c)) => ctrail_render::runs::Outcome::Failed(c),
+            _ => ctrail_render::runs::Outcome::Failed(e.error("failed (see its output above)")),
+        }
+    })
 }
 
 /// The trail's account's facts, in the spec's region, read with that

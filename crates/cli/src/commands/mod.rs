@@ -7,6 +7,7 @@ pub mod graph;
 pub mod import;
 pub mod init;
 pub mod live;
+mod many;
 pub mod plan;
 pub mod query;
 pub mod report;

@@ -62,6 +62,14 @@ pub struct Options {
     /// `text` for a terminal, `json` for tools, `markdown` for a ticket.
     #[arg(long, value_enum, default_value_t = VerifyFormat::Text)]
     pub format: VerifyFormat,
+    /// More specs (each for its own accounts), verified in the same run, at
+    /// most --parallelism at once, each by its own `ctrail verify`; a
+    /// summary line per spec follows (text and markdown only).
+    #[arg(value_name = "SPEC")]
+    pub more: Vec<PathBuf>,
+    /// Most specs verified at once, over several specs.
+    #[arg(long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub parallelism: u16,
 }
 
 /// Two regions other than `home`, for the multi-region checks.
@@ -110,7 +118,65 @@ fn later(path: &std::path::Path, spec: &ctrail_spec::Spec) -> String {
 }
 
 pub fn run(opts: Options, conn: &Connection) -> ExitCode {
+    if !opts.more.is_empty() {
+        return many(&opts, conn);
+    }
     super::or_error(verify(&opts, conn))
+}
+
+/// `ctrail verify SPEC SPEC...`: each spec by a `ctrail verify` of its own
+/// (`many`), with the same regions, wait and generation; the exit code is
+/// the worst verdict's (1 fail, 2 pending).
+fn many(opts: &Options, conn: &Connection) -> ExitCode {
+    let format = match opts.format {
+        VerifyFormat::Text => "text",
+        VerifyFormat::Markdown => "markdown",
+        VerifyFormat::Json => {
+            eprintln!(
+                "error: --format json verifies one spec per run (a document each): run ctrail verify once per spec, or use text or markdown"
+            );
+            return ExitCode::from(1);
+        }
+    };
+    let mut targets = vec![opts.target.spec.clone()];
+    targets.extend(opts.more.iter().cloned());
+    let args = |t: &std::path::Path| {
+        let mut args = vec!["verify".to_owned(), "--format".into(), format.into()];
+        if !opts.target.regions.is_empty() {
+            args.push("--regions".into());
+            args.push(opts.target.regions.join(","));
+        }
+        if let Some(w) = &opts.wait {
+            args.push("--wait".into());
+            args.push(w.clone());
+        }
+        if opts.generate {
+            args.push("--generate".into());
+        }
+        args.extend(super::many::connection_args(conn));
+        args.push(t.display().to_string());
+        args
+    };
+    super::many::run(targets, args, usize::from(opts.parallelism), |e| {
+        use ctrail_render::runs::Outcome;
+        // The verdict line (`Verdict: pass. ...`).
+        let verdict = e
+            .stdout
+            .lines()
+            .find_map(|l| l.trim_start_matches("**").strip_prefix("Verdict: "))
+            .map(|v| {
+                v.split('.')
+                    .next()
+                    .unwrap_or(v)
+                    .trim_end_matches("**")
+                    .to_owned()
+            });
+        match (e.code, verdict) {
+            (Some(0), Some(v)) => Outcome::Done(format!("verdict {v}")),
+            (Some(1 | 2), Some(v)) => Outcome::Failed(format!("verdict {v}")),
+            _ => Outcome::Failed(e.error("failed (see its output above)")),
+        }
+    })
 }
 
 fn verify(opts: &Options, conn: &Connection) -> anyhow::Result<ExitCode> {
