@@ -102,7 +102,8 @@ fn key_forms(spec: &Spec, account_id: &str, arn: Option<String>, key_id: String)
         // The alias is the key's account's, which its ARN names.
         let owner = arn
             .as_deref()
-            .and_then(|a| a.split(':').nth(4))
+            .and_then(ctrail_model::arn::Arn::parse)
+            .map(|a| a.account)
             .unwrap_or(account_id);
         forms.forms.push(format!(
             "arn:{}:kms:{}:{owner}:alias/{alias}",

@@ -149,18 +149,16 @@ pub fn show_accounts(plan: &mut Plan, spec: &ctrail_spec::Spec) {
         a.account = named(ctrail_kinds::place(a.address.kind));
     }
     for f in &mut plan.preflight {
-        let service = ctrail_model::arn::Arn::parse(&f.resource).map(|arn| arn.service);
         // A key the apply creates is named by its placeholder until then.
-        let created_key = f.resource == ctrail_model::Placeholder::KmsKeyArn.token();
-        f.account = named(
-            match service
-                .filter(|_| !created_key)
-                .or(created_key.then_some("kms"))
-            {
-                Some("s3") => ctrail_model::Place::Bucket,
-                Some("kms") => ctrail_model::Place::Key,
-                _ => ctrail_model::Place::Trail,
-            },
-        );
+        let service = if f.resource == ctrail_model::Placeholder::KmsKeyArn.token() {
+            Some("kms")
+        } else {
+            ctrail_model::arn::Arn::parse(&f.resource).map(|arn| arn.service)
+        };
+        f.account = named(match service {
+            Some("s3") => ctrail_model::Place::Bucket,
+            Some("kms") => ctrail_model::Place::Key,
+            _ => ctrail_model::Place::Trail,
+        });
     }
 }

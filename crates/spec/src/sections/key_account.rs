@@ -37,7 +37,7 @@ pub(crate) fn check_arn(
     if let (KmsKeyRef::KeyArn(arn) | KmsKeyRef::AliasArn(arn), Some(f)) =
         (key, top.get("kms_key_id"))
     {
-        let in_arn = arn.split(':').nth(4).unwrap_or_default();
+        let in_arn = ctrail_model::arn::Arn::parse(arn).map_or("", |a| a.account);
         if in_arn != id {
             let name = account.unwrap_or_default();
             cx.sink

@@ -381,9 +381,9 @@ pub(crate) fn read(sink: &mut Sink, root: &Node, source: &str) -> Option<Spec> {
     );
     if let Some(k) = &kms_key {
         key_account::check_arn(&mut cx, &top, k, key_account.as_deref(), &accounts);
-        if key_account != trail_account {
-            cx.key_elsewhere = key_account.clone().or(Some(String::new()));
-        }
+        cx.key_elsewhere = key_account
+            .clone()
+            .filter(|k| Some(k) != trail_account.as_ref());
     }
     let bucket = match top.get("bucket") {
         Some(f) => {
