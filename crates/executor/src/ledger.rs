@@ -1,15 +1,18 @@
 //! Recording what ctrail owns after an apply (docs/ownership.md): what the
 //! apply created or adopted joins the trail's ledger, what it deleted
-//! leaves it. Written under the apply lock.
+//! leaves it. Written under the apply lock, as soon as the last action
+//! that changes it has completed (`Owning`): the settings still running
+//! (selectors, logging) change no ownership.
 
 use std::collections::BTreeSet;
+use std::sync::Mutex;
 
 use ctrail_graph::ResourceGraph;
 use ctrail_kinds::Ledger;
 use ctrail_kinds::aws::{Clients, RetryPolicy};
 use ctrail_model::{Address, Plan};
 
-use crate::{Outcome, Report};
+use crate::{Event, Outcome, Report};
 
 /// The ledger after `report`'s completed actions.
 pub fn after(before: &Ledger, plan: &Plan, desired: &ResourceGraph, report: &Report) -> Ledger {
@@ -19,11 +22,74 @@ pub fn after(before: &Ledger, plan: &Plan, desired: &ResourceGraph, report: &Rep
         .filter(|(_, o)| matches!(o, Outcome::Completed { .. }))
         .map(|(a, _)| a)
         .collect();
+    after_done(before, plan, desired, &done)
+}
+
+/// The ledger after the actions on `done` completed.
+fn after_done(
+    before: &Ledger,
+    plan: &Plan,
+    desired: &ResourceGraph,
+    done: &BTreeSet<&Address>,
+) -> Ledger {
     before.after(
         plan.actions.iter().filter(|a| done.contains(&a.address)),
         |a| desired.get(a).map(|r| r.desired.clone()),
         |a| ctrail_kinds::ownable(a.kind),
     )
+}
+
+/// The plan's actions that change the ledger (on a kind ctrail can own),
+/// followed through an apply's events: once every one has completed, the
+/// ledger it leaves is known while the rest of the apply still runs.
+pub struct Owning {
+    waiting: Mutex<BTreeSet<Address>>,
+    all_done: tokio::sync::Notify,
+}
+
+impl Owning {
+    pub fn of(plan: &Plan) -> Owning {
+        let waiting: BTreeSet<Address> = plan
+            .changes()
+            .filter(|a| ctrail_kinds::ownable(a.address.kind))
+            .map(|a| a.address.clone())
+            .collect();
+        let all_done = tokio::sync::Notify::new();
+        if waiting.is_empty() {
+            all_done.notify_one();
+        }
+        Owning {
+            waiting: Mutex::new(waiting),
+            all_done,
+        }
+    }
+
+    /// Follows one of the apply's events.
+    pub fn event(&self, event: &Event) {
+        let Event::Completed { address, .. } = event else {
+            return;
+        };
+        let mut waiting = self.waiting.lock().unwrap_or_else(|e| e.into_inner());
+        if waiting.remove(address) && waiting.is_empty() {
+            self.all_done.notify_one();
+        }
+    }
+
+    /// Returns once every action that changes the ledger has completed
+    /// (never, when one fails or is not started).
+    pub async fn completed(&self) {
+        self.all_done.notified().await;
+    }
+
+    /// The ledger once every action that changes it has completed.
+    pub fn ledger(&self, before: &Ledger, plan: &Plan, desired: &ResourceGraph) -> Ledger {
+        let done: BTreeSet<&Address> = plan
+            .changes()
+            .filter(|a| ctrail_kinds::ownable(a.address.kind))
+            .map(|a| &a.address)
+            .collect();
+        after_done(before, plan, desired, &done)
+    }
 }
 
 /// The ledger could not be written: the apply's changes stand, and the next

@@ -249,11 +249,32 @@ async fn apply(opts: Options, conn: &Connection) -> anyhow::Result<ExitCode> {
         );
     }
     println!("\nApplying:");
-    let report = execute(&planned, &opts, &accounts).await;
-    // The ledger is written under the lock; the lock is released while the
-    // verifying re-read runs (it needs no lock, and the ledger it reads is
-    // written already).
-    record(&planned.plan, &planned, &report, (clients, &opts)).await;
+    // The ledger is written under the lock, as soon as every action that
+    // changes it has completed (while the settings still run), else after
+    // the run; the lock is released while the verifying re-read runs (it
+    // needs no lock, and the ledger it reads is written already).
+    let owning = Arc::new(ctrail_executor::ledger::Owning::of(&planned.plan));
+    let finished = tokio::sync::Notify::new();
+    let run = async {
+        let report = run_plan(&planned.plan, &planned, &opts, &accounts, Some(&owning)).await;
+        finished.notify_one();
+        report
+    };
+    let early = async {
+        tokio::select! {
+            biased;
+            () = owning.completed() => {}
+            () = finished.notified() => return false,
+        }
+        let before = &planned.live.ownership.ledger;
+        let after = owning.ledger(before, &planned.plan, &planned.desired);
+        write_ledger(&planned, before, &after, (clients, &opts)).await;
+        true
+    };
+    let (report, recorded) = tokio::join!(run, early);
+    if !recorded {
+        record(&planned.plan, &planned, &report, (clients, &opts)).await;
+    }
     print_report(&report, style, "Apply");
     let outcome = async {
         if report.interrupted {
@@ -286,16 +307,27 @@ pub(crate) async fn settle(
 /// What ctrail owns after a run of `plan`, written to the trail's ledger
 /// (under the lock); a failure is a warning.
 async fn record(plan: &Plan, planned: &Planned, report: &Report, run: (&Clients, &Options)) {
-    let (clients, opts) = run;
     let before = &planned.live.ownership.ledger;
     let after = ctrail_executor::ledger::after(before, plan, &planned.desired, report);
+    write_ledger(planned, before, &after, run).await;
+}
+
+/// Writes `after` to the trail's ledger (under the lock) when it differs
+/// from `before`; a failure is a warning.
+async fn write_ledger(
+    planned: &Planned,
+    before: &ctrail_kinds::Ledger,
+    after: &ctrail_kinds::Ledger,
+    run: (&Clients, &Options),
+) {
+    let (clients, opts) = run;
     let exec = ExecOptions {
         propagation_timeout: Duration::from_secs(opts.propagation_timeout),
         ..ExecOptions::default()
     };
     let state = &planned.spec.state;
     if let Err(e) =
-        ctrail_executor::ledger::record(clients, state, before, &after, &exec.policy()).await
+        ctrail_executor::ledger::record(clients, state, before, after, &exec.policy()).await
     {
         eprintln!("warning: {e}");
     }
@@ -316,18 +348,14 @@ async fn release(
     }
 }
 
-/// Applies the plan with the run's clients (the spec's region, ctrail's
-/// own retries).
-async fn execute(planned: &Planned, opts: &Options, accounts: &Accounts) -> Report {
-    run_plan(&planned.plan, planned, opts, accounts).await
-}
-
-/// Carries out `plan` (made from `planned`'s desired graph and live state).
+/// Carries out `plan` (made from `planned`'s desired graph and live state);
+/// `owning`, when given, follows the actions that change the ledger.
 pub(crate) async fn run_plan(
     plan: &Plan,
     planned: &Planned,
     opts: &Options,
     accounts: &Accounts,
+    owning: Option<&Arc<ctrail_executor::ledger::Owning>>,
 ) -> Report {
     let target = Target {
         trail: planned.spec.trail.name.clone(),
@@ -356,6 +384,7 @@ pub(crate) async fn run_plan(
     });
     let progress = Arc::new(Progress::new(plan.changes().count()));
     let sink = Arc::clone(&progress);
+    let owning = owning.map(Arc::clone);
     let started = Instant::now();
     let report = ctrail_executor::apply(
         plan,
@@ -363,7 +392,12 @@ pub(crate) async fn run_plan(
         accounts,
         &target,
         &exec,
-        Arc::new(move |e| sink.event(&e)),
+        Arc::new(move |e| {
+            if let Some(o) = &owning {
+                o.event(&e);
+            }
+            sink.event(&e);
+        }),
         interrupt,
     )
     .await;

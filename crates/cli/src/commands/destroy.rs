@@ -194,7 +194,7 @@ async fn run_destroy(opts: Options, conn: &Connection) -> anyhow::Result<ExitCod
         }
     };
     println!("\nDestroying:");
-    let report = apply::run_plan(&plan, &planned, &apply_opts, &accounts).await;
+    let report = apply::run_plan(&plan, &planned, &apply_opts, &accounts, None).await;
     let bucket_gone = report.actions.iter().any(|(a, o)| {
         a.kind == ResourceKind::S3Bucket
             && a.name == spec.bucket.name

@@ -189,15 +189,24 @@ impl<'a> ReadCx<'a> {
 
 /// Runs `read` alongside `exists` (the resource's existence check, usually
 /// made once for all its kinds): `read`'s answer when the resource exists,
-/// `None` when it does not.
+/// `None` when it does not. A resource found missing first ends the read
+/// there: a read still waiting (on the context round, say) is dropped
+/// unsent, so an empty account is read in one round.
 pub async fn if_exists<E, T>(
     exists: impl Future<Output = Result<Option<E>, ReadError>>,
     read: impl Future<Output = T>,
 ) -> Result<Option<T>, ReadError> {
     // Boxed: two SDK calls' futures side by side are large in a debug
     // build, and a read nests several of these.
-    let (exists, got) = tokio::join!(Box::pin(exists), Box::pin(read));
-    Ok(exists?.map(|_| got))
+    let (mut exists, mut read) = (Box::pin(exists), Box::pin(read));
+    tokio::select! {
+        biased;
+        found = &mut exists => match found? {
+            None => Ok(None),
+            Some(_) => Ok(Some(read.await)),
+        },
+        got = &mut read => Ok(exists.await?.map(|_| got)),
+    }
 }
 
 /// Every item of a paginated listing (the SDK's paginator), none when AWS
