@@ -599,3 +599,117 @@ fn the_delegated_administrator_applies_the_organization_trail_by_its_arn_and_the
         text(&by_name)
     );
 }
+
+/// The CIS verdicts of `ctrail check --live` on `spec` run as `creds`, by
+/// control id: (status, evidence).
+fn live_verdicts(
+    em: &Emulator,
+    creds: &[(String, String)],
+    spec: &str,
+) -> std::collections::BTreeMap<String, (String, String)> {
+    let out = em.ctrail_as(creds, &["check", "--live", "--format", "json", spec]);
+    let doc: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out)));
+    doc["controls"]
+        .as_array()
+        .expect("controls")
+        .iter()
+        .map(|c| {
+            let s = |k: &str| c[k].as_str().unwrap_or_default().to_owned();
+            (s("id"), (s("status"), s("evidence")))
+        })
+        .collect()
+}
+
+/// A member account's own spec (its trail and bucket there, reached with
+/// the member's credentials), checked live where the organization trail
+/// records it (prowler#2438): the organization trail shows in the member's
+/// trails and is read by its ARN; its log group, metric filters, alarms
+/// and topic live in the management account. With an entry for the
+/// management account (a read role there), the monitoring controls are
+/// judged on the filters found there; without one, they cannot tell, and
+/// say so instead of failing.
+#[test]
+fn a_member_account_judges_the_organization_trails_monitoring_read_in_the_management_account() {
+    let org = Organization::new();
+    let em = &org.em;
+    let dir = support::scratch("log-archive-member-check");
+    let spec = org.spec(&dir, |s| s);
+    let out = em.ctrail(&["apply", "--auto-approve", &spec]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let member = em.aws(&[
+        "organizations",
+        "list-accounts",
+        "--query",
+        "Accounts[?Name=='Workloads'].Id",
+        "--output",
+        "text",
+    ]);
+    // The management account's read role for monitoring, trusting the
+    // member account (its security team's checks).
+    let trust = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{member}:root"}},"Action":"sts:AssumeRole"}}]}}"#
+    );
+    em.aws(&[
+        "iam",
+        "create-role",
+        "--role-name",
+        "monitoring-reader",
+        "--assume-role-policy-document",
+        &trust,
+    ]);
+    let as_member = em.assume(&format!(
+        "arn:aws:iam::{member}:role/OrganizationAccountAccessRole"
+    ));
+    let member_spec = |management: bool| {
+        let path = dir.join(format!("workloads-{management}.yaml"));
+        let entry = if management {
+            format!(
+                "  - name: management\n    account_id: \"{MANAGEMENT}\"\n    role_arn: arn:aws:iam::{MANAGEMENT}:role/monitoring-reader\n"
+            )
+        } else {
+            String::new()
+        };
+        let text = format!(
+            "version: 1\nregion: us-east-1\naccounts:\n  - name: workloads\n    account_id: \"{member}\"\n{entry}trail:\n  name: workloads-trail\n  account: workloads\nbucket:\n  name: workloads-audit-logs-{member}\ncloudwatch_logs: false\n"
+        );
+        std::fs::write(&path, text).expect("spec");
+        path.to_string_lossy().into_owned()
+    };
+
+    em.reset_counts();
+    let with = live_verdicts(em, &as_member, &member_spec(true));
+    // The organization trail, seen from the member by its ARN, is a
+    // multi-Region trail that logs.
+    assert_eq!(with["3.1"].0, "pass", "{:?}", with["3.1"]);
+    assert!(with["3.1"].1.contains(TRAIL), "{:?}", with["3.1"]);
+    // Judged on the CIS filters in the management account: none is
+    // missing; each found on the organization trail's log group there.
+    for n in 1..=15 {
+        let (status, evidence) = &with[&format!("4.{n}")];
+        assert!(
+            !evidence.contains("no metric filter") && !evidence.contains("cannot tell"),
+            "4.{n}: {status} {evidence}"
+        );
+        assert!(evidence.contains("filter "), "4.{n}: {status} {evidence}");
+    }
+    // Read there with the reader role, and nothing written anywhere.
+    let counts = em.counts_by_account();
+    assert!(
+        counts
+            .get(MANAGEMENT)
+            .is_some_and(|ops| ops.contains_key("logs:DescribeMetricFilters")),
+        "{counts:?}"
+    );
+    assert!(em.writes().is_empty(), "{:?}", em.writes());
+
+    let without = live_verdicts(em, &as_member, &member_spec(false));
+    for n in 1..=15 {
+        let (status, evidence) = &without[&format!("4.{n}")];
+        assert_eq!(status, "manual", "4.{n}: {evidence}");
+        assert!(
+            evidence.contains("cannot tell") && evidence.contains(MANAGEMENT),
+            "4.{n}: {evidence}"
+        );
+    }
+}

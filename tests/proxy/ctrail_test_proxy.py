@@ -145,6 +145,9 @@ OBJECT_OPERATIONS = ("s3:GetObject", "s3:HeadObject", "s3:PutObject", "s3:Delete
 COUNTS: dict[str, int] = {}
 # Calls per account, by the access key that signed them.
 COUNTS_BY_ACCOUNT: dict[str, dict[str, int]] = {}
+# Every call's operation and when it arrived (seconds since the first), in
+# order: where a run's calls wait on each other (GET /_proxy/timeline).
+TIMELINE: list[tuple[float, str]] = []
 # The account of each access key an AssumeRole answered (the emulator's own
 # test keys act in its default account).
 ACCESS_KEYS: dict[str, str] = {}
@@ -439,6 +442,10 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/_proxy/counts_by_account":
             with LOCK:
                 out = json.dumps(COUNTS_BY_ACCOUNT, sort_keys=True).encode()
+        elif path == "/_proxy/timeline":
+            with LOCK:
+                start = TIMELINE[0][0] if TIMELINE else 0.0
+                out = json.dumps([[round(t - start, 3), op] for t, op in TIMELINE]).encode()
         elif path == "/_proxy/trail_calls":
             with LOCK:
                 out = json.dumps(TRAIL_CALLS).encode()
@@ -449,6 +456,7 @@ class Handler(BaseHTTPRequestHandler):
             with LOCK:
                 COUNTS.clear()
                 COUNTS_BY_ACCOUNT.clear()
+                TIMELINE.clear()
                 TRAIL_CALLS.clear()
                 INJECTED.clear()
                 REFUSED.clear()
@@ -787,12 +795,25 @@ class Handler(BaseHTTPRequestHandler):
             return True
         owner = DELEGATED_ADMINS.get(account)
         if owner is None:
-            return False
+            return self._organization_member(op, req, named, account, headers)
         if op == "cloudtrail:CreateTrail":
             if not req.get("IsOrganizationTrail"):
                 return False
         elif not any(arn_account(n) == owner for n in named):
             return False  # by name: the administrator's own account has no such trail
+        self._act_as(owner, headers)
+        if op != "cloudtrail:CreateTrail":
+            got = self._ask_json("cloudtrail", "CloudTrail_20131101.GetTrail", {"Name": next(n for n in named if arn_account(n) == owner)})
+            trail = (got or {}).get("Trail")
+            if trail is not None and not trail.get("IsOrganizationTrail"):
+                self._refuse(aws_rules.Refusal(
+                    "CloudTrailARNInvalidException",
+                    f"AccountID in ARN is wrong, you can only access resources with AccountID {account}."))
+                return True
+        return False
+
+    def _act_as(self, owner: str, headers: dict):
+        """The request goes on signed as `owner` (`_signed_as`)."""
         auth, token = self._signed_as(owner)
         for k in [k for k in headers if k.lower() in ("authorization", "x-amz-security-token")]:
             del headers[k]
@@ -803,14 +824,52 @@ class Handler(BaseHTTPRequestHandler):
         if token:
             headers["X-Amz-Security-Token"] = token
             self.headers["X-Amz-Security-Token"] = token
-        if op != "cloudtrail:CreateTrail":
-            got = self._ask_json("cloudtrail", "CloudTrail_20131101.GetTrail", {"Name": next(n for n in named if arn_account(n) == owner)})
-            trail = (got or {}).get("Trail")
-            if trail is not None and not trail.get("IsOrganizationTrail"):
-                self._refuse(aws_rules.Refusal(
-                    "CloudTrailARNInvalidException",
-                    f"AccountID in ARN is wrong, you can only access resources with AccountID {account}."))
-                return True
+
+    def _management_of(self, account: str) -> str | None:
+        """The management account of the organization `account` is a
+        member of (not its management account), else None."""
+        org = (self._ask_json("organizations", "AWSOrganizationsV20161128.DescribeOrganization", {},
+                              account=DEFAULT_ACCOUNT) or {}).get("Organization")
+        if not org or org.get("MasterAccountId") in (None, account):
+            return None
+        got = self._ask_json("organizations", "AWSOrganizationsV20161128.DescribeAccount", {"AccountId": account},
+                             account=org["MasterAccountId"])
+        return org["MasterAccountId"] if got else None
+
+    def _organization_member(self, op: str, req: dict, named: list, account: str, headers: dict) -> bool:
+        """What a member account sees of its organization's trails (the
+        emulator shows a trail to its own account only): an organization
+        trail appears in the member's DescribeTrails, and the member reads
+        it (GetTrail, GetTrailStatus, GetEventSelectors, GetInsightSelectors,
+        ListTags) by its ARN, never by name (CloudTrail User Guide, "Creating
+        a trail for an organization": members see it and cannot change it;
+        API Reference, GetTrailStatus: "If the trail is an organization
+        trail and you are a member account in the organization, you must
+        provide the full ARN"). True when the request was answered here."""
+        reads = ("cloudtrail:GetTrail", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors",
+                 "cloudtrail:GetInsightSelectors", "cloudtrail:ListTags")
+        if op == "cloudtrail:DescribeTrails":
+            if req.get("includeShadowTrails") is False or req.get("trailNameList"):
+                return False
+            owner = self._management_of(account)
+            if owner is None:
+                return False
+            own = self._ask_json("cloudtrail", "CloudTrail_20131101.DescribeTrails", req, account=account)
+            theirs = self._ask_json("cloudtrail", "CloudTrail_20131101.DescribeTrails", req, account=owner)
+            if own is None or theirs is None:
+                return False
+            org = [t for t in theirs.get("trailList", []) if t.get("IsOrganizationTrail")]
+            self._json_reply(200, {"trailList": own.get("trailList", []) + org})
+            return True
+        if op not in reads or not named:
+            return False
+        owner = arn_account(named[0])
+        if owner in (None, account) or self._management_of(account) != owner:
+            return False
+        got = self._ask_json("cloudtrail", "CloudTrail_20131101.GetTrail", {"Name": named[0]}, account=owner)
+        if not (got or {}).get("Trail", {}).get("IsOrganizationTrail"):
+            return False
+        self._act_as(owner, headers)
         return False
 
     def _register_delegated_admin(self, req: dict, caller: str):
@@ -1064,6 +1123,7 @@ class Handler(BaseHTTPRequestHandler):
             COUNTS[op] = COUNTS.get(op, 0) + 1
             by_op = COUNTS_BY_ACCOUNT.setdefault(account, {})
             by_op[op] = by_op.get(op, 0) + 1
+            TIMELINE.append((time.monotonic(), op))
             latency = CONFIG.get("latency_ms", 0)
         if latency:
             time.sleep(latency / 1000.0)

@@ -413,6 +413,33 @@ fn monitoring_control(facts: &Facts, m: &Monitor) -> Verdict {
             Some(remedy),
         );
     }
+    // A recording trail's log group in an account the spec does not reach
+    // (an organization trail's, from a member account): its filters are
+    // not known, so no verdict but "cannot tell" without a match elsewhere.
+    let unreadable: Vec<String> = facts
+        .unreadable
+        .iter()
+        .filter(|u| groups.contains(&u.log_group.as_str()))
+        .map(|u| format!("{} (account {})", u.log_group, u.account))
+        .collect();
+    if matching.is_empty() && !unreadable.is_empty() {
+        return verdict(
+            m.id,
+            m.title,
+            Status::Manual,
+            format!(
+                "cannot tell: the trail delivers to log group {}, which this spec's `accounts` does not reach",
+                unreadable.join(", ")
+            ),
+            facts
+                .trails
+                .iter()
+                .find(|t| recording(t))
+                .and_then(|t| t.origin("log_group"))
+                .cloned(),
+            Some("an `accounts` entry for that account, with a role that may read its metric filters, alarms and topics".into()),
+        );
+    }
     let Some(f) = matching.first() else {
         // The filter closest to it (most terms held), when it holds at least
         // half: likely meant for this control, and short of terms.
@@ -460,6 +487,24 @@ fn monitoring_control(facts: &Facts, m: &Monitor) -> Verdict {
             Status::Pass,
             format!(
                 "filter {} on {}, alarm {} notifying a subscribed topic",
+                f.name,
+                f.log_group,
+                f.notifies.alarms.join(", ")
+            ),
+            Some(f.origin.clone()),
+            None,
+        );
+    }
+    if let Some(f) = matching
+        .iter()
+        .find(|f| !f.notifies.alarms.is_empty() && f.notifies.subscribed.is_none())
+    {
+        return verdict(
+            m.id,
+            m.title,
+            Status::Manual,
+            format!(
+                "filter {} on {}, alarm {}: cannot tell whether its topic has a subscriber (the topic's account is not reached by this spec's `accounts`)",
                 f.name,
                 f.log_group,
                 f.notifies.alarms.join(", ")

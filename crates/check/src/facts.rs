@@ -22,6 +22,18 @@ pub struct Facts {
     pub filters: Vec<FilterFacts>,
     /// Where monitoring is set up (a missing filter is reported there).
     pub monitoring: Option<Origin>,
+    /// Log groups of the trails that could not be read from here: in
+    /// another account, which the spec's `accounts` does not reach.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// A trail's log group in an account the check cannot read (an
+/// organization trail's, seen from a member account).
+#[derive(Debug, Clone, Serialize)]
+pub struct Unreadable {
+    pub log_group: String,
+    pub account: String,
 }
 
 /// A trail and what it records.
@@ -179,6 +191,7 @@ pub fn from_spec(spec: &Spec) -> Facts {
         trails: vec![trail],
         filters,
         monitoring: Some(at("monitoring")),
+        unreadable: Vec::new(),
     }
 }
 

@@ -4,8 +4,15 @@
 //! its bucket's access logging and its key's rotation; every metric filter on
 //! the trails' log groups; the alarms on their metrics and whether the topics
 //! those alarms notify have a confirmed subscriber. Read-only.
+//!
+//! An organization trail seen from a member account lives in the
+//! management account, with its log group, its alarms and its topics (and
+//! its key, often in a Log Archive account): those are read with the
+//! clients of the spec's `accounts` entry for their account (`Reach`). One
+//! no entry reaches is not guessed at: its log group is `unreadable`, and
+//! the monitoring controls say they cannot tell.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use ctrail_kinds::aws::{Clients, ReadError};
 use ctrail_kinds::cloudtrail::event_selectors::{self, EventSelectors as Selectors};
@@ -16,9 +23,35 @@ use ctrail_kinds::s3::{logging as bucket_logging, versioning};
 use ctrail_kinds::sns::subscription;
 use futures::future::try_join_all;
 
-use crate::facts::{Facts, FilterFacts, Kept, Notifies, Origin, Records, TrailFacts};
+use crate::facts::{Facts, FilterFacts, Kept, Notifies, Origin, Records, TrailFacts, Unreadable};
 
-async fn trail_facts(c: &Clients, listed: &Listed) -> Result<TrailFacts, ReadError> {
+/// The clients that read each account: the checked account's own, and
+/// those of the other accounts the spec names (its `accounts` entries).
+pub struct Reach<'a> {
+    pub home: &'a Clients,
+    /// Each other account's id and clients.
+    pub others: Vec<(String, &'a Clients)>,
+}
+
+impl<'a> Reach<'a> {
+    /// The clients of the account an ARN names (the checked account's for
+    /// an ARN of its own, or one naming no account); `None` when no entry
+    /// reaches it.
+    fn of(&self, home_id: &str, arn: &str) -> Option<&'a Clients> {
+        match ctrail_model::arn::Arn::parse(arn).map(|a| a.account) {
+            None | Some("") => Some(self.home),
+            Some(a) if a == home_id => Some(self.home),
+            Some(a) => self.others.iter().find(|(id, _)| id == a).map(|(_, c)| *c),
+        }
+    }
+}
+
+async fn trail_facts(
+    c: &Clients,
+    reach: &Reach<'_>,
+    home_id: &str,
+    listed: &Listed,
+) -> Result<TrailFacts, ReadError> {
     let t = &listed.trail;
     let arn = listed.arn.clone();
     let name = t.name.clone();
@@ -43,7 +76,10 @@ async fn trail_facts(c: &Clients, listed: &Listed) -> Result<TrailFacts, ReadErr
     let key_rotation = match &kms_key {
         None => Some(false),
         // A key the caller may not read: the verdict says it cannot tell.
-        Some(k) => key_rotation::enabled(c, k).await.ok(),
+        Some(k) => match reach.of(home_id, k) {
+            Some(there) => key_rotation::enabled(there, k).await.ok(),
+            None => None,
+        },
     };
     let live = |what: String| Origin::Live(what);
     Ok(TrailFacts {
@@ -103,19 +139,47 @@ async fn subscribed(c: &Clients, topic: &str) -> Result<bool, ReadError> {
     Ok(subscriptions.iter().any(|s| s.confirmed))
 }
 
-/// The account's facts, as the region of `clients` sees them.
-pub async fn gather(c: &Clients) -> Result<Facts, ReadError> {
-    let described = trail::describe_all(c).await?;
-    let trails = try_join_all(described.iter().map(|t| trail_facts(c, t))).await?;
-    let groups: BTreeSet<String> = trails
+/// The account's facts, as the region of `reach.home` sees them; what
+/// lives in another account read with that account's clients.
+pub async fn gather(reach: &Reach<'_>) -> Result<Facts, ReadError> {
+    let c = reach.home;
+    let (home_id, described) = futures::try_join!(
+        ctrail_kinds::aws::account::account_id(c),
+        trail::describe_all(c)
+    )?;
+    let home_id = home_id.as_str();
+    let trails = try_join_all(described.iter().map(|t| trail_facts(c, reach, home_id, t))).await?;
+    // Each log group by its name, with its ARN (which names its account).
+    let groups: BTreeMap<String, String> = described
         .iter()
-        .filter_map(|t| t.records.log_group.clone())
+        .filter_map(|t| {
+            let arn = t.trail.cloud_watch_logs_log_group_arn.clone()?;
+            Some((t.trail.log_group()?.to_owned(), arn))
+        })
         .collect();
-    let by_metric = alarms(c).await?;
+    let mut alarms_of: BTreeMap<String, AlarmsByMetric> = BTreeMap::new();
     let mut filters = Vec::new();
-    let mut topics: BTreeMap<String, bool> = BTreeMap::new();
-    for group in groups {
-        for f in metric_filter::on_log_group(c, &group).await? {
+    let mut unreadable = Vec::new();
+    let mut topics: BTreeMap<String, Option<bool>> = BTreeMap::new();
+    for (group, group_arn) in groups {
+        let account = ctrail_model::arn::Arn::parse(&group_arn)
+            .map(|a| a.account.to_owned())
+            .unwrap_or_default();
+        let Some(there) = reach.of(home_id, &group_arn) else {
+            unreadable.push(Unreadable {
+                log_group: group,
+                account,
+            });
+            continue;
+        };
+        let by_metric = match alarms_of.get(&account) {
+            Some(a) => a,
+            None => {
+                let read = alarms(there).await?;
+                alarms_of.entry(account.clone()).or_insert(read)
+            }
+        };
+        for f in metric_filter::on_log_group(there, &group).await? {
             let mut alarms_with_actions = Vec::new();
             let mut notified = Vec::new();
             let key = (
@@ -130,27 +194,41 @@ pub async fn gather(c: &Clients) -> Result<Facts, ReadError> {
                     }
                 }
             }
-            let mut any = false;
+            // A topic no entry reaches: whether anyone is subscribed
+            // cannot be told from here.
+            let mut any = Some(false);
             for topic in notified {
                 let yes = match topics.get(&topic) {
                     Some(v) => *v,
                     None => {
-                        let v = subscribed(c, &topic).await?;
+                        let v = match reach.of(home_id, &topic) {
+                            Some(t) => Some(subscribed(t, &topic).await?),
+                            None => None,
+                        };
                         topics.insert(topic.clone(), v);
                         v
                     }
                 };
-                any |= yes;
+                any = match (any, yes) {
+                    (_, Some(true)) | (Some(true), _) => Some(true),
+                    (Some(false), Some(false)) => Some(false),
+                    _ => None,
+                };
             }
             let name = f.filter_name.clone().unwrap_or_default();
+            let origin = if account == home_id {
+                format!("log group {group}, metric filter {name}")
+            } else {
+                format!("log group {group} (account {account}), metric filter {name}")
+            };
             filters.push(FilterFacts {
-                origin: Origin::Live(format!("log group {group}, metric filter {name}")),
+                origin: Origin::Live(origin),
                 name,
                 log_group: group.clone(),
                 pattern: f.filter_pattern,
                 notifies: Notifies {
                     alarms: alarms_with_actions,
-                    subscribed: Some(any),
+                    subscribed: any,
                 },
             });
         }
@@ -159,5 +237,6 @@ pub async fn gather(c: &Clients) -> Result<Facts, ReadError> {
         trails,
         filters,
         monitoring: None,
+        unreadable,
     })
 }

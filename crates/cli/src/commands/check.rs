@@ -96,13 +96,24 @@ fn many(opts: &Options, conn: &Connection) -> ExitCode {
 }
 
 /// The trail's account's facts, in the spec's region, read with that
-/// account's credentials (its entry under `accounts`); refused when an
+/// account's credentials (its entry under `accounts`), and what lives in
+/// another account the spec names with that account's; refused when an
 /// account is not the spec's (the guard).
 fn live_facts(spec: &ctrail_spec::Spec, conn: &Connection) -> anyhow::Result<ctrail_check::Facts> {
     crate::runtime().block_on(async {
         let accounts = Accounts::connect(conn, spec, Retries::Sdk).await;
         ctrail_kinds::aws::account::guard_spec(&accounts, spec).await?;
-        Ok(ctrail_check::live::gather(accounts.trail()).await?)
+        // What lives in another account the spec names (an organization
+        // trail's log group, seen from a member account) is read there.
+        let reach = ctrail_check::live::Reach {
+            home: accounts.trail(),
+            others: accounts
+                .named
+                .iter()
+                .map(|(a, c)| (a.account_id.clone(), c))
+                .collect(),
+        };
+        Ok(ctrail_check::live::gather(&reach).await?)
     })
 }
 
