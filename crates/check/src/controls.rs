@@ -477,41 +477,35 @@ fn monitoring_control(facts: &Facts, m: &Monitor) -> Verdict {
             ),
         };
     };
-    if let Some(f) = matching
-        .iter()
-        .find(|f| !f.notifies.alarms.is_empty() && f.notifies.subscribed == Some(true))
-    {
-        return verdict(
-            m.id,
-            m.title,
-            Status::Pass,
-            format!(
-                "filter {} on {}, alarm {} notifying a subscribed topic",
-                f.name,
-                f.log_group,
-                f.notifies.alarms.join(", ")
-            ),
-            Some(f.origin.clone()),
+    // A filter whose alarm notifies a subscribed topic passes; one whose
+    // topic is in an account the spec does not reach cannot be told.
+    let told = [
+        (Some(true), Status::Pass, " notifying a subscribed topic"),
+        (
             None,
-        );
-    }
-    if let Some(f) = matching
-        .iter()
-        .find(|f| !f.notifies.alarms.is_empty() && f.notifies.subscribed.is_none())
-    {
-        return verdict(
-            m.id,
-            m.title,
             Status::Manual,
-            format!(
-                "filter {} on {}, alarm {}: cannot tell whether its topic has a subscriber (the topic's account is not reached by this spec's `accounts`)",
-                f.name,
-                f.log_group,
-                f.notifies.alarms.join(", ")
-            ),
-            Some(f.origin.clone()),
-            None,
-        );
+            ": cannot tell whether its topic has a subscriber (the topic's account is not reached by this spec's `accounts`)",
+        ),
+    ];
+    for (subscribed, status, how) in told {
+        if let Some(f) = matching
+            .iter()
+            .find(|f| !f.notifies.alarms.is_empty() && f.notifies.subscribed == subscribed)
+        {
+            return verdict(
+                m.id,
+                m.title,
+                status,
+                format!(
+                    "filter {} on {}, alarm {}{how}",
+                    f.name,
+                    f.log_group,
+                    f.notifies.alarms.join(", ")
+                ),
+                Some(f.origin.clone()),
+                None,
+            );
+        }
     }
     let why = if f.notifies.alarms.is_empty() {
         format!("filter {}: no alarm on its metric notifies anyone", f.name)
