@@ -109,6 +109,16 @@ enum Command {
         #[arg(long, value_enum, default_value_t = DriftFormat::Jsonl)]
         format: DriftFormat,
     },
+    /// Join the drift results of several CI jobs into one summary.
+    ///
+    /// Reads files of `ctrail drift --format jsonl` output (one job's each,
+    /// one job per account, say) and prints the summary `ctrail drift
+    /// SPEC...` ends with: a line per spec with its account and outcome (no
+    /// changes, what drifted, or FAILED and why). Reads no AWS account. Exits
+    /// as `ctrail drift` over those specs would: 0 when nothing drifted, 2
+    /// when something did, 1 when a spec could not be checked, a result
+    /// cannot be read or (--expect) no result reports on a spec.
+    Summary(commands::summary::Options),
     /// Prove the trail works: is it delivering, in every region?
     ///
     /// Reads, concurrently: the trail's status (logging, delivery errors),
@@ -335,6 +345,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Plan(opts) => commands::plan::run(opts, &conn),
         Command::Drift { specs, format } => commands::drift::run(&specs, format, &conn),
+        Command::Summary(opts) => commands::summary::run(&opts),
         Command::Apply(opts) => commands::apply::run(opts, &conn),
         Command::Destroy(opts) => commands::destroy::run(opts, &conn),
         Command::Import(opts) => commands::import::run(opts, &conn),
@@ -388,7 +399,7 @@ mod help {
     }
 
     /// `ctrail man` writes only where it is told: without --out it is a
-    /// usage error, not seventeen pages in the working directory.
+    /// usage error, not eighteen pages in the working directory.
     #[test]
     fn man_needs_a_directory() {
         let parse = |argv: &[&str]| <super::Cli as clap::Parser>::try_parse_from(argv);

@@ -71,6 +71,14 @@ fn statement_cell(old: &Value, new: &Value) -> (String, String) {
 
 /// One line per drifted resource, then one summary line.
 pub fn json_lines(plan: &Plan) -> String {
+    json_lines_in(plan, None)
+}
+
+/// `json_lines`, the summary line naming `account`, the trail's account as
+/// `name (account id)` in a spec with `accounts` (as `ctrail drift SPEC...`
+/// names it in its summary), and the deletes `prevent_destroy` forbids: what
+/// `ctrail summary` needs to give each spec the line `ctrail drift` would.
+pub fn json_lines_in(plan: &Plan, account: Option<&str>) -> String {
     let h = &plan.header;
     let mut out = String::new();
     let mut drifted = 0;
@@ -108,7 +116,7 @@ pub fn json_lines(plan: &Plan) -> String {
         });
         let _ = writeln!(out, "{line}");
     }
-    let summary = json!({
+    let mut summary = json!({
         "type": "summary",
         "spec": h.spec,
         "trail": h.trail,
@@ -118,6 +126,14 @@ pub fn json_lines(plan: &Plan) -> String {
         "checked": plan.actions.len(),
         "preflight": plan.preflight.len(),
     });
+    if let Some(fields) = summary.as_object_mut() {
+        if let Some(account) = account {
+            fields.insert("account".into(), Value::from(account));
+        }
+        if !plan.prevented.is_empty() {
+            fields.insert("prevented".into(), json!(plan.prevented));
+        }
+    }
     let _ = writeln!(out, "{summary}");
     out
 }

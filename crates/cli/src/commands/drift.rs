@@ -21,7 +21,17 @@ pub fn run(specs: &[PathBuf], format: DriftFormat, conn: &Connection) -> ExitCod
                 drifted |=
                     planned.plan.summary().has_changes() || !planned.plan.preflight.is_empty();
                 match format {
-                    DriftFormat::Jsonl => print!("{}", drift::json_lines(&planned.plan)),
+                    DriftFormat::Jsonl => {
+                        // The trail's account as the summary table names it.
+                        let account = planned
+                            .spec
+                            .account_at(ctrail_model::Place::Trail)
+                            .map(ctrail_spec::Account::label);
+                        print!(
+                            "{}",
+                            drift::json_lines_in(&planned.plan, account.as_deref())
+                        );
+                    }
                     DriftFormat::Markdown => {
                         if i > 0 {
                             println!("\n---\n");
@@ -33,18 +43,20 @@ pub fn run(specs: &[PathBuf], format: DriftFormat, conn: &Connection) -> ExitCod
             Err(e) => {
                 failed = true;
                 eprintln!("error: {e:#}");
-                runs.push(runs::Run {
+                let run = runs::Run {
                     spec: specs[i].display().to_string(),
                     account: super::live::account_of(&specs[i]),
                     outcome: runs::Outcome::Failed(format!("{e:#}")),
-                });
+                };
                 if matches!(format, DriftFormat::Jsonl) {
-                    let spec = specs[i].display().to_string();
-                    println!(
-                        "{}",
-                        serde_json::json!({"type": "error", "spec": spec, "error": format!("{e:#}")})
-                    );
+                    let mut line = serde_json::json!({"type": "error", "spec": run.spec, "error": format!("{e:#}")});
+                    // The account the spec names, when it names one.
+                    if let (Some(fields), false) = (line.as_object_mut(), run.account == "-") {
+                        fields.insert("account".into(), run.account.clone().into());
+                    }
+                    println!("{line}");
                 }
+                runs.push(run);
             }
         }
     }

@@ -11,6 +11,7 @@ mod many;
 pub mod plan;
 pub mod query;
 pub mod report;
+pub mod summary;
 pub mod validate;
 pub mod validate_logs;
 pub mod verify;
