@@ -71,22 +71,12 @@ fn by_role() -> String {
 /// assume from the management account, with an external id, made through
 /// the role AWS Organizations creates in every member account.
 fn log_archive_role(em: &Emulator) -> Creds {
-    let admin = em.assume(&format!(
-        "arn:aws:iam::{LOG_ARCHIVE}:role/OrganizationAccountAccessRole"
-    ));
-    let trust = format!(
-        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{MANAGEMENT}:root"}},"Action":"sts:AssumeRole","Condition":{{"StringEquals":{{"sts:ExternalId":"ctrail-org-audit"}}}}}}]}}"#
-    );
-    em.aws_as(
-        &admin,
-        &[
-            "iam",
-            "create-role",
-            "--role-name",
-            "ctrail-log-archive",
-            "--assume-role-policy-document",
-            &trust,
-        ],
+    let admin = em.organization_admin(LOG_ARCHIVE);
+    em.role_trusting(
+        Some(&admin),
+        "ctrail-log-archive",
+        &[MANAGEMENT],
+        Some("ctrail-org-audit"),
     );
     admin
 }
@@ -189,17 +179,13 @@ fn the_bucket_lives_in_the_log_archive_account_and_the_trail_in_the_callers() {
     let out = em.ctrail(&["plan", &spec]);
     let shown = text(&out);
     assert_eq!(out.status.code(), Some(0), "plan: {shown}");
-    assert!(
-        shown.contains(&format!(
-            "+ s3_bucket.{BUCKET} (create) in account log-archive ({LOG_ARCHIVE})"
-        )),
-        "the plan names the bucket's account:\n{shown}"
-    );
-    assert!(
-        shown.contains(&format!(
-            "+ trail.{TRAIL} (create) in account management ({MANAGEMENT})"
-        )),
-        "the plan names the trail's account:\n{shown}"
+    // The plan names each resource's account.
+    support::assert_contains(
+        &shown,
+        &[
+            &format!("+ s3_bucket.{BUCKET} (create) in account log-archive ({LOG_ARCHIVE})"),
+            &format!("+ trail.{TRAIL} (create) in account management ({MANAGEMENT})"),
+        ],
     );
 
     em.apply(&spec);
@@ -297,11 +283,11 @@ fn an_account_reached_as_another_stops_the_plan_before_any_read() {
     let out = em.ctrail(&["plan", &spec]);
     let shown = text(&out);
     assert_eq!(out.status.code(), Some(1), "{shown}");
-    assert!(
-        shown.contains(&format!(
+    support::assert_contains(
+        &shown,
+        &[&format!(
             "the credentials for account \"log-archive\" belong to account {MANAGEMENT}, but the spec gives {LOG_ARCHIVE}; nothing was read or changed"
-        )),
-        "{shown}"
+        )],
     );
     let counts = em.counts();
     let others: Vec<&String> = counts
@@ -383,13 +369,7 @@ fn a_bucket_the_log_archive_keeps_is_never_written_and_its_policy_is_judged() {
     for kind in ["s3_bucket", "s3_bucket_policy", "s3_bucket_versioning"] {
         assert!(!shown.contains(&format!("{kind}.{BUCKET}")), "{shown}");
     }
-    let out = em.ctrail(&["apply", "--auto-approve", &spec]);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert_eq!(
-        em.writes(),
-        Vec::<String>::new(),
-        "a refused apply writes nothing"
-    );
+    em.refused_apply_writes_nothing(&spec);
 
     // The same policy, tried by hand: the adapter refuses CreateTrail as
     // CloudTrail does.
@@ -535,13 +515,7 @@ fn a_kept_log_archive_policy_without_the_organizations_folder_is_refused_naming_
         &spec,
         &format!(" on arn:aws:s3:::{BUCKET}/AWSLogs/{org}/{MANAGEMENT}/"),
     );
-    let out = em.ctrail(&["apply", "--auto-approve", &spec]);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert_eq!(
-        em.writes(),
-        Vec::<String>::new(),
-        "a refused apply writes nothing"
-    );
+    em.refused_apply_writes_nothing(&spec);
     assert!(
         !em.counts_by_account().contains_key(LOG_ARCHIVE)
             || em.counts_by_account()[LOG_ARCHIVE]

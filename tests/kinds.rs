@@ -151,6 +151,55 @@ const LEFT_AS_THEY_ARE: [ResourceKind; 2] =
 
 const ACCOUNT: &str = "123456789012";
 
+/// How a deleted setting reads with one AWS CLI call on its name.
+enum Gone {
+    /// The call is refused with this error code.
+    Refused(&'static str, &'static str),
+    /// The call (its `--query`) answers nothing: null, [] or {}.
+    Empty(&'static str),
+}
+
+/// The call that shows a setting of `kind` deleted, where one call does.
+fn gone_by_one_call(kind: ResourceKind) -> Option<Gone> {
+    Some(match kind {
+        ResourceKind::S3PublicAccessBlock => Gone::Refused(
+            "s3api get-public-access-block --bucket {}",
+            "NoSuchPublicAccessBlockConfiguration",
+        ),
+        ResourceKind::S3BucketLifecycle => Gone::Refused(
+            "s3api get-bucket-lifecycle-configuration --bucket {}",
+            "NoSuchLifecycleConfiguration",
+        ),
+        ResourceKind::S3BucketTags => {
+            Gone::Refused("s3api get-bucket-tagging --bucket {}", "NoSuchTagSet")
+        }
+        ResourceKind::S3BucketPolicy => {
+            Gone::Refused("s3api get-bucket-policy --bucket {}", "NoSuchBucketPolicy")
+        }
+        ResourceKind::S3BucketOwnershipControls => Gone::Refused(
+            "s3api get-bucket-ownership-controls --bucket {}",
+            "OwnershipControlsNotFoundError",
+        ),
+        ResourceKind::S3BucketLogging => {
+            Gone::Empty("s3api get-bucket-logging --bucket {} --query LoggingEnabled")
+        }
+        ResourceKind::LogGroupRetention => Gone::Empty(
+            "logs describe-log-groups --log-group-name-prefix {} --query logGroups[0].retentionInDays",
+        ),
+        ResourceKind::LogGroupTags => {
+            Gone::Empty("logs list-tags-log-group --log-group-name {} --query tags")
+        }
+        ResourceKind::IamRolePolicy => {
+            Gone::Empty("iam list-role-policies --role-name {} --query PolicyNames")
+        }
+        ResourceKind::IamRoleTags => Gone::Empty("iam list-role-tags --role-name {} --query Tags"),
+        ResourceKind::TrailEventConfiguration => Gone::Empty(
+            "cloudtrail get-event-configuration --trail-name {} --query AggregationConfigurations",
+        ),
+        _ => return None,
+    })
+}
+
 /// The setting at `address` reads, with the AWS CLI, as its kind's delete
 /// leaves it; other kinds are read back through the library only.
 fn setting_reads_as_deleted(em: &Emulator, address: &Address) {
@@ -174,12 +223,14 @@ fn setting_reads_as_deleted(em: &Emulator, address: &Address) {
             || v.as_array().is_some_and(Vec::is_empty)
             || v.as_object().is_some_and(|o| o.is_empty())
     };
+    if let Some(gone) = gone_by_one_call(address.kind) {
+        match gone {
+            Gone::Refused(command, code) => em.cli_refused(command, &[name], code),
+            Gone::Empty(command) => assert!(empty(&json(command, &[name])), "{address}"),
+        }
+        return;
+    }
     match address.kind {
-        ResourceKind::S3PublicAccessBlock => em.cli_refused(
-            "s3api get-public-access-block --bucket {}",
-            &[name],
-            "NoSuchPublicAccessBlockConfiguration",
-        ),
         // Versioning cannot be removed from a bucket, only suspended.
         ResourceKind::S3BucketVersioning => assert_eq!(
             em.cli(
@@ -212,61 +263,6 @@ fn setting_reads_as_deleted(em: &Emulator, address: &Address) {
                 );
             }
         }
-        ResourceKind::S3BucketLifecycle => em.cli_refused(
-            "s3api get-bucket-lifecycle-configuration --bucket {}",
-            &[name],
-            "NoSuchLifecycleConfiguration",
-        ),
-        ResourceKind::S3BucketTags => em.cli_refused(
-            "s3api get-bucket-tagging --bucket {}",
-            &[name],
-            "NoSuchTagSet",
-        ),
-        ResourceKind::S3BucketPolicy => em.cli_refused(
-            "s3api get-bucket-policy --bucket {}",
-            &[name],
-            "NoSuchBucketPolicy",
-        ),
-        ResourceKind::S3BucketOwnershipControls => em.cli_refused(
-            "s3api get-bucket-ownership-controls --bucket {}",
-            &[name],
-            "OwnershipControlsNotFoundError",
-        ),
-        ResourceKind::S3BucketLogging => assert!(
-            empty(&json(
-                "s3api get-bucket-logging --bucket {} --query LoggingEnabled",
-                &[name]
-            )),
-            "{address}"
-        ),
-        ResourceKind::LogGroupRetention => assert!(
-            empty(&json(
-                "logs describe-log-groups --log-group-name-prefix {} --query logGroups[0].retentionInDays",
-                &[name]
-            )),
-            "{address}"
-        ),
-        ResourceKind::LogGroupTags => assert!(
-            empty(&json(
-                "logs list-tags-log-group --log-group-name {} --query tags",
-                &[name]
-            )),
-            "{address}"
-        ),
-        ResourceKind::IamRolePolicy => assert!(
-            empty(&json(
-                "iam list-role-policies --role-name {} --query PolicyNames",
-                &[name]
-            )),
-            "{address}"
-        ),
-        ResourceKind::IamRoleTags => assert!(
-            empty(&json(
-                "iam list-role-tags --role-name {} --query Tags",
-                &[name]
-            )),
-            "{address}"
-        ),
         // ctrail's statements out, the key's others kept.
         ResourceKind::KmsKeyPolicy => {
             let policy = em.cli(
@@ -332,13 +328,6 @@ fn setting_reads_as_deleted(em: &Emulator, address: &Address) {
                 );
             }
         }
-        ResourceKind::TrailEventConfiguration => assert!(
-            empty(&json(
-                "cloudtrail get-event-configuration --trail-name {} --query AggregationConfigurations",
-                &[name]
-            )),
-            "{address}"
-        ),
         ResourceKind::TrailLogging => assert_eq!(
             em.cli(
                 "cloudtrail get-trail-status --name {} --query IsLogging --output text",

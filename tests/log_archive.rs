@@ -9,7 +9,7 @@
 
 mod support;
 
-use support::emulator::Emulator;
+use support::emulator::{Emulator, trust_policy};
 use support::text;
 
 type Creds = Vec<(String, String)>;
@@ -65,22 +65,12 @@ impl Organization {
         };
         let log_archive = account("Log Archive", "log-archive@example.com");
         account("Workloads", "workloads@example.com");
-        let admin = em.assume(&format!(
-            "arn:aws:iam::{log_archive}:role/OrganizationAccountAccessRole"
-        ));
-        let trust = format!(
-            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{MANAGEMENT}:root"}},"Action":"sts:AssumeRole","Condition":{{"StringEquals":{{"sts:ExternalId":"ctrail-organization-trail"}}}}}}]}}"#
-        );
-        em.aws_as(
-            &admin,
-            &[
-                "iam",
-                "create-role",
-                "--role-name",
-                "ctrail-log-archive",
-                "--assume-role-policy-document",
-                &trust,
-            ],
+        let admin = em.organization_admin(&log_archive);
+        em.role_trusting(
+            Some(&admin),
+            "ctrail-log-archive",
+            &[MANAGEMENT],
+            Some("ctrail-organization-trail"),
         );
         Organization {
             em,
@@ -355,13 +345,7 @@ fn a_log_archive_key_without_cloudtrails_statements_is_refused_by_the_preflight_
         "the finding names the key's account: {finding}\n{shown}"
     );
     em.reset_counts();
-    let out = em.ctrail(&["apply", "--auto-approve", &spec]);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert_eq!(
-        em.writes(),
-        Vec::<String>::new(),
-        "a refused apply writes nothing"
-    );
+    em.refused_apply_writes_nothing(&spec);
 
     // The same key, by hand: CloudTrail refuses the trail.
     let bucket = "by-hand-trail-logs";
@@ -498,19 +482,8 @@ fn the_delegated_administrator_applies_the_organization_trail_by_its_arn_and_the
     ]);
     // The roles ctrail reaches the management and Log Archive accounts by,
     // trusting the Security account.
-    let trusting = |external: &str| {
-        format!(
-            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":["arn:aws:iam::{MANAGEMENT}:root","arn:aws:iam::{security}:root"]}},"Action":"sts:AssumeRole"{external}}}]}}"#
-        )
-    };
-    em.aws(&[
-        "iam",
-        "create-role",
-        "--role-name",
-        "ctrail-management",
-        "--assume-role-policy-document",
-        &trusting(""),
-    ]);
+    let trusted = [MANAGEMENT, security.as_str()];
+    em.role_trusting(None, "ctrail-management", &trusted, None);
     em.aws_as(
         &org.admin,
         &[
@@ -519,14 +492,10 @@ fn the_delegated_administrator_applies_the_organization_trail_by_its_arn_and_the
             "--role-name",
             "ctrail-log-archive",
             "--policy-document",
-            &trusting(
-                r#","Condition":{"StringEquals":{"sts:ExternalId":"ctrail-organization-trail"}}"#,
-            ),
+            &trust_policy(&trusted, Some("ctrail-organization-trail")),
         ],
     );
-    let from_security = em.assume(&format!(
-        "arn:aws:iam::{security}:role/OrganizationAccountAccessRole"
-    ));
+    let from_security = em.organization_admin(&security);
     let spec = org.spec(&dir, |s| delegated(s, &security));
 
     em.reset_counts();
@@ -598,6 +567,28 @@ fn the_delegated_administrator_applies_the_organization_trail_by_its_arn_and_the
         "{}",
         text(&by_name)
     );
+
+    // By its ARN, the administrator reaches the organization trail, and not
+    // a trail the management account keeps for itself (one that is not an
+    // organization trail): CloudTrailARNInvalidException.
+    let status_by_arn = || {
+        em.aws_as_output(
+            &from_security,
+            &["cloudtrail", "get-trail-status", "--name", &arn],
+        )
+    };
+    let reached = status_by_arn();
+    assert!(reached.status.success(), "{}", text(&reached));
+    em.cli(
+        "cloudtrail update-trail --name {} --no-is-organization-trail",
+        &[TRAIL],
+    );
+    let refused = status_by_arn();
+    assert!(
+        !refused.status.success() && text(&refused).contains("CloudTrailARNInvalidException"),
+        "{}",
+        text(&refused)
+    );
 }
 
 /// The CIS verdicts of `ctrail check --live` on `spec` run as `creds`, by
@@ -647,20 +638,8 @@ fn a_member_account_judges_the_organization_trails_monitoring_read_in_the_manage
     ]);
     // The management account's read role for monitoring, trusting the
     // member account (its security team's checks).
-    let trust = format!(
-        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{member}:root"}},"Action":"sts:AssumeRole"}}]}}"#
-    );
-    em.aws(&[
-        "iam",
-        "create-role",
-        "--role-name",
-        "monitoring-reader",
-        "--assume-role-policy-document",
-        &trust,
-    ]);
-    let as_member = em.assume(&format!(
-        "arn:aws:iam::{member}:role/OrganizationAccountAccessRole"
-    ));
+    em.role_trusting(None, "monitoring-reader", &[&member], None);
+    let as_member = em.organization_admin(&member);
     let member_spec = |management: bool| {
         let path = dir.join(format!("workloads-{management}.yaml"));
         let entry = if management {

@@ -24,28 +24,13 @@ fn member(i: usize) -> String {
 fn member_roles(em: &Emulator) {
     for i in 1..=MEMBERS {
         let account = member(i);
-        let admin = em.assume(&format!(
-            "arn:aws:iam::{account}:role/OrganizationAccountAccessRole"
-        ));
+        let admin = em.organization_admin(&account);
         let trusted = if i == BROKEN {
             "999999999999"
         } else {
             "123456789012"
         };
-        let trust = format!(
-            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{trusted}:root"}},"Action":"sts:AssumeRole"}}]}}"#
-        );
-        em.aws_as(
-            &admin,
-            &[
-                "iam",
-                "create-role",
-                "--role-name",
-                "ctrail-plan",
-                "--assume-role-policy-document",
-                &trust,
-            ],
-        );
+        em.role_trusting(Some(&admin), "ctrail-plan", &[trusted], None);
     }
 }
 

@@ -930,24 +930,9 @@ fn accounts_matrix_runs_a_job_per_account_and_joins_one_summary() {
         let account = member(i);
         // The account's owners, through the role AWS Organizations made
         // there: the plan role, trusting the management account.
-        let admin = em.assume(&format!(
-            "arn:aws:iam::{account}:role/OrganizationAccountAccessRole"
-        ));
+        let admin = em.organization_admin(&account);
         if i != BROKEN {
-            let trust = format!(
-                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{MANAGEMENT}:root"}},"Action":"sts:AssumeRole"}}]}}"#
-            );
-            em.aws_as(
-                &admin,
-                &[
-                    "iam",
-                    "create-role",
-                    "--role-name",
-                    "ctrail-plan",
-                    "--assume-role-policy-document",
-                    &trust,
-                ],
-            );
+            em.role_trusting(Some(&admin), "ctrail-plan", &[MANAGEMENT], None);
         }
         let spec = ws.join(format!("specs/member-{i:02}.yaml"));
         std::fs::write(

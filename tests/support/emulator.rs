@@ -146,18 +146,7 @@ impl Emulator {
 
     /// Runs the AWS CLI against this emulator; panics if it fails.
     pub fn aws(&self, args: &[&str]) -> String {
-        let out = self
-            .env(&mut Command::new(self.venv.join("bin/aws")))
-            .args(args)
-            .output()
-            .expect("run aws");
-        assert!(
-            out.status.success(),
-            "aws {} failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+        self.aws_as(&[], args)
     }
 
     /// `ctrail import` of `trail` (in us-east-1) into `dir/imported.yaml`,
@@ -227,24 +216,17 @@ impl Emulator {
     pub fn aws_as_output(&self, creds: &[(String, String)], args: &[&str]) -> Output {
         let mut cmd = Command::new(self.venv.join("bin/aws"));
         self.env(&mut cmd);
-        for (k, v) in creds {
-            cmd.env(k, v);
-        }
+        cmd.envs(creds.iter().map(|(k, v)| (k, v)));
         cmd.args(args).output().expect("run aws")
     }
 
     /// Runs the AWS CLI in the account the credentials `creds` belong to
     /// (`assume`); panics if it fails.
     pub fn aws_as(&self, creds: &[(String, String)], args: &[&str]) -> String {
-        let mut cmd = Command::new(self.venv.join("bin/aws"));
-        self.env(&mut cmd);
-        for (k, v) in creds {
-            cmd.env(k, v);
-        }
-        let out = cmd.args(args).output().expect("run aws");
+        let out = self.aws_as_output(creds, args);
         assert!(
             out.status.success(),
-            "aws {}: {}",
+            "aws {} failed: {}",
             args.join(" "),
             String::from_utf8_lossy(&out.stderr)
         );
@@ -254,10 +236,7 @@ impl Emulator {
     /// The names an AWS CLI listing (`--query ... --output json`) gives, in
     /// the account of `creds` (the caller's when `None`); none for `null`.
     pub fn names(&self, creds: Option<&[(String, String)]>, args: &[&str]) -> Vec<String> {
-        let out = match creds {
-            Some(c) => self.aws_as(c, args),
-            None => self.aws(args),
-        };
+        let out = self.aws_as(creds.unwrap_or_default(), args);
         serde_json::from_str::<Option<Vec<String>>>(&out)
             .unwrap_or_else(|e| panic!("{}: {e}: {out}", args.join(" ")))
             .unwrap_or_default()
@@ -276,10 +255,7 @@ impl Emulator {
 
     /// Runs the AWS CLI with `args`, whatever its exit code.
     pub fn aws_output(&self, args: &[&str]) -> Output {
-        self.env(&mut Command::new(self.venv.join("bin/aws")))
-            .args(args)
-            .output()
-            .expect("run aws")
+        self.aws_as_output(&[], args)
     }
 
     /// Runs the AWS CLI with `command`'s words, each `{}` replaced by the
@@ -300,6 +276,39 @@ impl Emulator {
     pub fn cli_refused(&self, command: &str, values: &[&str], code: &str) {
         let (ok, err) = self.cli_result(command, values);
         assert!(!ok && err.contains(code), "{command}: {err}");
+    }
+
+    /// Credentials in member account `account` through the role AWS
+    /// Organizations makes in every account it creates: how the account's
+    /// owners act there.
+    pub fn organization_admin(&self, account: &str) -> Vec<(String, String)> {
+        self.assume(&format!(
+            "arn:aws:iam::{account}:role/OrganizationAccountAccessRole"
+        ))
+    }
+
+    /// Makes role `name` in the account of `creds` (the caller's when
+    /// `None`), assumable by the root of each account in `trusted`: how an
+    /// account's owners let another account in (`trust_policy`).
+    pub fn role_trusting(
+        &self,
+        creds: Option<&[(String, String)]>,
+        name: &str,
+        trusted: &[&str],
+        external_id: Option<&str>,
+    ) {
+        let trust = trust_policy(trusted, external_id);
+        self.aws_as(
+            creds.unwrap_or_default(),
+            &[
+                "iam",
+                "create-role",
+                "--role-name",
+                name,
+                "--assume-role-policy-document",
+                &trust,
+            ],
+        );
     }
 
     /// Creates a KMS key and returns its id.
@@ -381,6 +390,18 @@ impl Emulator {
             .collect()
     }
 
+    /// `ctrail apply --auto-approve spec`, which must be refused (exit 1)
+    /// without a single write (`writes`, counted since the last reset).
+    pub fn refused_apply_writes_nothing(&self, spec: &str) {
+        let out = self.ctrail(&["apply", "--auto-approve", spec]);
+        assert_eq!(out.status.code(), Some(1), "{}", super::text(&out));
+        assert_eq!(
+            self.writes(),
+            Vec::<String>::new(),
+            "a refused apply writes nothing"
+        );
+    }
+
     /// Faults injected since the last reset, by kind or operation.
     pub fn injected(&self) -> serde_json::Value {
         serde_json::from_str(&self.control("GET", "/_proxy/faults", "")).expect("faults")
@@ -402,6 +423,25 @@ impl Drop for Emulator {
         let _ = self.proxy.wait();
         let _ = self.moto.wait();
     }
+}
+
+/// A role trust policy letting the root of each account in `trusted`
+/// assume the role, with the `sts:ExternalId` condition when `external_id`
+/// is given: the IAM User Guide's cross-account form.
+pub fn trust_policy(trusted: &[&str], external_id: Option<&str>) -> String {
+    let roots: Vec<String> = trusted
+        .iter()
+        .map(|a| format!("arn:aws:iam::{a}:root"))
+        .collect();
+    let mut statement = serde_json::json!({
+        "Effect": "Allow",
+        "Principal": {"AWS": roots},
+        "Action": "sts:AssumeRole",
+    });
+    if let Some(id) = external_id {
+        statement["Condition"] = serde_json::json!({"StringEquals": {"sts:ExternalId": id}});
+    }
+    serde_json::json!({"Version": "2012-10-17", "Statement": [statement]}).to_string()
 }
 
 /// Whether the operation `op`, as the test adapter counts it

@@ -91,6 +91,21 @@ fn digest_key(chains: &Chains, region: &str, hours: u32) -> String {
         .digest_key(region, chains.start + i64::from(hours) * 3600)
 }
 
+/// Takes the digest at `key` out of the store, and gives it back with its
+/// content changed: its last log file dropped.
+fn shortened(store: &Memory, key: &str) -> (Object, DigestFile) {
+    let object = store.remove(BUCKET, key).expect("the digest");
+    let mut inflated = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(&object.body[..]),
+        &mut inflated,
+    )
+    .expect("gzip");
+    let mut d = DigestFile::parse(&inflated).expect("a digest");
+    d.log_files.pop();
+    (object, d)
+}
+
 /// The only file that is not valid.
 fn the_invalid(report: &Report) -> &Checked {
     assert_eq!(report.files.len(), 1, "{:#?}", report.files);
@@ -187,15 +202,7 @@ fn a_digest_changed_after_signing_fails_its_signature() {
     let chains = chains();
     let (store, _) = uploaded(&chains);
     let newest = digest_key(&chains, "eu-west-1", HOURS);
-    let object = store.remove(BUCKET, &newest).expect("the digest");
-    let mut inflated = Vec::new();
-    std::io::Read::read_to_end(
-        &mut flate2::read::GzDecoder::new(&object.body[..]),
-        &mut inflated,
-    )
-    .expect("gzip");
-    let mut d = DigestFile::parse(&inflated).expect("a digest");
-    d.log_files.pop();
+    let (object, d) = shortened(&store, &newest);
     let (mut changed, _, _) = signed(&d, &key());
     // The bytes changed, the signature stayed.
     changed.metadata = object.metadata.clone();
@@ -211,15 +218,7 @@ fn a_digest_re_signed_after_a_change_breaks_the_chain_link() {
     let chains = chains();
     let (store, _) = uploaded(&chains);
     let older = digest_key(&chains, "us-east-1", 1);
-    let object = store.remove(BUCKET, &older).expect("the digest");
-    let mut inflated = Vec::new();
-    std::io::Read::read_to_end(
-        &mut flate2::read::GzDecoder::new(&object.body[..]),
-        &mut inflated,
-    )
-    .expect("gzip");
-    let mut d = DigestFile::parse(&inflated).expect("a digest");
-    d.log_files.pop();
+    let (_, d) = shortened(&store, &older);
     // Signed again with the right key: only the next digest's link tells.
     let (changed, _, _) = signed(&d, &key());
     store.put(BUCKET, changed);

@@ -460,17 +460,11 @@ fn monitoring_imports_its_filters_alarms_topic_and_queries() {
         metric_value: Some("1".into()),
     };
     let alarm = |actions: Vec<String>| MetricAlarm {
-        alarm_name: Some("RootUseAlarm".into()),
         alarm_description: Some("root".into()),
-        metric_name: Some("RootUse".into()),
-        namespace: Some("CloudTrailMetrics".into()),
-        statistic: Some("Sum".into()),
         period: Some(60),
-        evaluation_periods: Some(1),
         threshold: Some(2.0),
-        comparison_operator: Some("GreaterThanOrEqualToThreshold".into()),
-        treat_missing_data: "notBreaching".into(),
         alarm_actions: actions,
+        ..MetricAlarm::on_metric("RootUseAlarm", "RootUse")
     };
     let topic = Topic {
         name: "alerts".into(),

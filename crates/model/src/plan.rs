@@ -244,6 +244,27 @@ pub struct Finding {
     pub reason: String,
 }
 
+/// A finding for tests of what shows findings (feature `fixtures`).
+#[cfg(any(test, feature = "fixtures"))]
+impl Finding {
+    /// CloudTrail's PutObject into bucket `b` refused by its policy's
+    /// statement "X", as a plan's preflight reports it.
+    pub fn example() -> Finding {
+        Finding {
+            id: "PF-00000001".into(),
+            accepted: false,
+            account: None,
+            operation: "UpdateTrail".into(),
+            exception: Some("InsufficientS3BucketPolicyException".into()),
+            document: "bucket policy of b".into(),
+            principal: "cloudtrail.amazonaws.com".into(),
+            action: "s3:PutObject".into(),
+            resource: "arn:aws:s3:::b/AWSLogs/1/x".into(),
+            reason: "explicitly denied by statement \"X\"".into(),
+        }
+    }
+}
+
 impl Finding {
     /// The stable id of a finding with these fields (see `id`): FNV-1a over
     /// the fields that say what was judged, so the same refusal of the same
@@ -310,15 +331,7 @@ mod finding_ids {
     fn finding() -> Finding {
         Finding {
             id: String::new(),
-            accepted: false,
-            account: None,
-            operation: "UpdateTrail".into(),
-            exception: Some("InsufficientS3BucketPolicyException".into()),
-            document: "bucket policy of b".into(),
-            principal: "cloudtrail.amazonaws.com".into(),
-            action: "s3:PutObject".into(),
-            resource: "arn:aws:s3:::b/AWSLogs/1/x".into(),
-            reason: "explicitly denied by statement \"X\"".into(),
+            ..Finding::example()
         }
     }
 

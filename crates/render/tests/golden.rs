@@ -143,18 +143,7 @@ fn the_json_plan_carries_the_checked_fields() {
 #[test]
 fn preflight_findings_are_in_the_json_plan() {
     let mut plan = load("seed-additions");
-    plan.preflight.push(ctrail_model::Finding {
-        id: "PF-00000001".into(),
-        accepted: false,
-        account: None,
-        operation: "UpdateTrail".into(),
-        exception: Some("InsufficientS3BucketPolicyException".into()),
-        document: "bucket policy of b".into(),
-        principal: "cloudtrail.amazonaws.com".into(),
-        action: "s3:PutObject".into(),
-        resource: "arn:aws:s3:::b/AWSLogs/1/x".into(),
-        reason: "explicitly denied by statement \"X\"".into(),
-    });
+    plan.preflight.push(ctrail_model::Finding::example());
     let section = Section::new(&plan);
     let doc = plan::json::document(&section);
     assert_eq!(

@@ -433,16 +433,9 @@ mod tests {
     fn a_refused_grant_fails_its_document_naming_the_statement() {
         let mut ev = evidence(true);
         ev.refused = vec![ctrail_model::Finding {
-            id: "PF-00000001".into(),
-            accepted: false,
-            account: None,
-            operation: "UpdateTrail".into(),
-            exception: Some("InsufficientS3BucketPolicyException".into()),
-            document: "bucket policy of b".into(),
-            principal: "cloudtrail.amazonaws.com".into(),
-            action: "s3:PutObject".into(),
             resource: "arn:aws:s3:::b/AWSLogs/1/*".into(),
             reason: "explicitly denied by statement \"NoWrites\"".into(),
+            ..ctrail_model::Finding::example()
         }];
         let all = checks(&expect(), &ev);
         let bucket = all

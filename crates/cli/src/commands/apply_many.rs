@@ -2,7 +2,7 @@
 //! one run, each applied by a `ctrail apply` of its own (`many`), with its
 //! own lock.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use ctrail_kinds::aws::Connection;
@@ -11,19 +11,16 @@ use ctrail_render::runs::Outcome;
 use super::apply::Options;
 use super::many::{self, Ended};
 
-/// The arguments of one spec's own `ctrail apply`.
-fn arguments(opts: &Options, conn: &Connection, target: &Path) -> Vec<String> {
-    let mut args: Vec<String> = vec![
+/// One spec's own `ctrail apply`, but for its connection and spec.
+fn command(opts: &Options) -> Vec<String> {
+    vec![
         "apply".into(),
         "--auto-approve".into(),
         "--parallelism".into(),
         opts.parallelism.to_string(),
         "--propagation-timeout".into(),
         opts.propagation_timeout.to_string(),
-    ];
-    args.extend(many::connection_args(conn));
-    args.push(target.display().to_string());
-    args
+    ]
 }
 
 /// How a spec's run ended, for its summary line.
@@ -53,7 +50,8 @@ pub fn run(targets: Vec<PathBuf>, opts: &Options, conn: &Connection) -> ExitCode
     }
     many::run(
         targets,
-        |t| arguments(opts, conn, t),
+        &command(opts),
+        conn,
         usize::from(opts.parallelism),
         outcome,
     )

@@ -68,31 +68,32 @@ fn many(opts: &Options, conn: &Connection) -> ExitCode {
     };
     let mut targets = vec![opts.spec.clone()];
     targets.extend(opts.more.iter().cloned());
-    let args = |t: &std::path::Path| {
-        let mut args = vec!["check".to_owned(), "--format".into(), format.into()];
-        if opts.live {
-            args.push("--live".into());
-        }
-        args.extend(super::many::connection_args(conn));
-        args.push(t.display().to_string());
-        args
-    };
-    super::many::run(targets, args, usize::from(opts.parallelism), |e| {
-        // The verdicts' count line (`22 pass, 0 fail, 4 manual`).
-        let counts = e
-            .stdout
-            .lines()
-            .find(|l| l.contains(" pass, ") && l.contains(" fail"))
-            .map(|l| {
-                l.trim_matches(|c: char| c == '*' || c.is_whitespace())
-                    .to_owned()
-            });
-        match (e.code, counts) {
-            (Some(0), Some(c)) => ctrail_render::runs::Outcome::Done(c),
-            (Some(1), Some(c)) => ctrail_render::runs::Outcome::Failed(c),
-            _ => ctrail_render::runs::Outcome::Failed(e.error("failed (see its output above)")),
-        }
-    })
+    let mut command = vec!["check".to_owned(), "--format".into(), format.into()];
+    if opts.live {
+        command.push("--live".into());
+    }
+    super::many::run(
+        targets,
+        &command,
+        conn,
+        usize::from(opts.parallelism),
+        |e| {
+            // The verdicts' count line (`22 pass, 0 fail, 4 manual`).
+            let counts = e
+                .stdout
+                .lines()
+                .find(|l| l.contains(" pass, ") && l.contains(" fail"))
+                .map(|l| {
+                    l.trim_matches(|c: char| c == '*' || c.is_whitespace())
+                        .to_owned()
+                });
+            match (e.code, counts) {
+                (Some(0), Some(c)) => ctrail_render::runs::Outcome::Done(c),
+                (Some(1), Some(c)) => ctrail_render::runs::Outcome::Failed(c),
+                _ => ctrail_render::runs::Outcome::Failed(e.error("failed (see its output above)")),
+            }
+        },
+    )
 }
 
 /// The trail's account's facts, in the spec's region, read with that

@@ -33,7 +33,7 @@ impl Ended {
 }
 
 /// The connection flags a spec's own run repeats.
-pub(crate) fn connection_args(conn: &Connection) -> Vec<String> {
+fn connection_args(conn: &Connection) -> Vec<String> {
     let mut args = Vec::new();
     for (flag, value) in [
         ("--profile", &conn.profile),
@@ -92,15 +92,23 @@ fn account(e: &Ended) -> String {
         .unwrap_or(named)
 }
 
-/// Runs `ctrail <args_of(target)>` for every target, at most `parallelism`
-/// at once; prints each run's output, then the summary (each run's line
-/// from `outcome`). The exit code is the highest of the runs' own.
+/// Runs `ctrail <command> <this run's connection flags> <target>` for
+/// every target, at most `parallelism` at once; prints each run's output,
+/// then the summary (each run's line from `outcome`). The exit code is the
+/// highest of the runs' own.
 pub(crate) fn run(
     targets: Vec<PathBuf>,
-    args_of: impl Fn(&Path) -> Vec<String>,
+    command: &[String],
+    conn: &Connection,
     parallelism: usize,
     outcome: impl Fn(&Ended) -> Outcome,
 ) -> ExitCode {
+    let args_of = |target: &Path| {
+        let mut args = command.to_vec();
+        args.extend(connection_args(conn));
+        args.push(target.display().to_string());
+        args
+    };
     let ended: Vec<Ended> = crate::runtime().block_on(
         futures::stream::iter(targets.into_iter().map(|t| run_one(args_of(&t), t)))
             .buffered(parallelism.max(1))

@@ -140,43 +140,44 @@ fn many(opts: &Options, conn: &Connection) -> ExitCode {
     };
     let mut targets = vec![opts.target.spec.clone()];
     targets.extend(opts.more.iter().cloned());
-    let args = |t: &std::path::Path| {
-        let mut args = vec!["verify".to_owned(), "--format".into(), format.into()];
-        if !opts.target.regions.is_empty() {
-            args.push("--regions".into());
-            args.push(opts.target.regions.join(","));
-        }
-        if let Some(w) = &opts.wait {
-            args.push("--wait".into());
-            args.push(w.clone());
-        }
-        if opts.generate {
-            args.push("--generate".into());
-        }
-        args.extend(super::many::connection_args(conn));
-        args.push(t.display().to_string());
-        args
-    };
-    super::many::run(targets, args, usize::from(opts.parallelism), |e| {
-        use ctrail_render::runs::Outcome;
-        // The verdict line (`Verdict: pass. ...`).
-        let verdict = e
-            .stdout
-            .lines()
-            .find_map(|l| l.trim_start_matches("**").strip_prefix("Verdict: "))
-            .map(|v| {
-                v.split('.')
-                    .next()
-                    .unwrap_or(v)
-                    .trim_end_matches("**")
-                    .to_owned()
-            });
-        match (e.code, verdict) {
-            (Some(0), Some(v)) => Outcome::Done(format!("verdict {v}")),
-            (Some(1 | 2), Some(v)) => Outcome::Failed(format!("verdict {v}")),
-            _ => Outcome::Failed(e.error("failed (see its output above)")),
-        }
-    })
+    let mut command = vec!["verify".to_owned(), "--format".into(), format.into()];
+    if !opts.target.regions.is_empty() {
+        command.push("--regions".into());
+        command.push(opts.target.regions.join(","));
+    }
+    if let Some(w) = &opts.wait {
+        command.push("--wait".into());
+        command.push(w.clone());
+    }
+    if opts.generate {
+        command.push("--generate".into());
+    }
+    super::many::run(
+        targets,
+        &command,
+        conn,
+        usize::from(opts.parallelism),
+        |e| {
+            use ctrail_render::runs::Outcome;
+            // The verdict line (`Verdict: pass. ...`).
+            let verdict = e
+                .stdout
+                .lines()
+                .find_map(|l| l.trim_start_matches("**").strip_prefix("Verdict: "))
+                .map(|v| {
+                    v.split('.')
+                        .next()
+                        .unwrap_or(v)
+                        .trim_end_matches("**")
+                        .to_owned()
+                });
+            match (e.code, verdict) {
+                (Some(0), Some(v)) => Outcome::Done(format!("verdict {v}")),
+                (Some(1 | 2), Some(v)) => Outcome::Failed(format!("verdict {v}")),
+                _ => Outcome::Failed(e.error("failed (see its output above)")),
+            }
+        },
+    )
 }
 
 fn verify(opts: &Options, conn: &Connection) -> anyhow::Result<ExitCode> {

@@ -277,17 +277,10 @@ mod monitoring_metric_alarm {
     #[test]
     fn round_trip() {
         let want = MetricAlarm {
-            alarm_name: Some("RootAccountUsageAlarm".into()),
             alarm_description: Some("root used".into()),
-            metric_name: Some("RootAccountUsageCount".into()),
             namespace: Some("CISBenchmark".into()),
-            statistic: Some("Sum".into()),
-            period: Some(300),
-            evaluation_periods: Some(1),
-            threshold: Some(1.0),
-            comparison_operator: Some("GreaterThanOrEqualToThreshold".into()),
-            treat_missing_data: "notBreaching".into(),
             alarm_actions: vec!["arn:aws:sns:us-east-1:123456789012:alerts".into()],
+            ..MetricAlarm::on_metric("RootAccountUsageAlarm", "RootAccountUsageCount")
         };
         let config = aws_sdk_cloudwatch::Config::builder()
             .behavior_version(aws_sdk_cloudwatch::config::BehaviorVersion::latest())

@@ -42,23 +42,8 @@ crate::attributes! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FieldSelector {
-    pub field: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub equals: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub not_equals: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub starts_with: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub not_starts_with: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub ends_with: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub not_ends_with: Vec<String>,
-}
+/// One field's conditions: the spec's type, as CloudTrail stores it.
+pub use ctrail_spec::FieldSelector;
 
 /// The spec's selectors as CloudTrail stores them.
 impl From<&ctrail_spec::EventSelectors> for EventSelectors {
@@ -87,19 +72,7 @@ impl From<&ctrail_spec::EventSelectors> for EventSelectors {
                 a.iter()
                     .map(|s| Advanced {
                         name: s.name.clone(),
-                        field_selectors: s
-                            .field_selectors
-                            .iter()
-                            .map(|f| FieldSelector {
-                                field: f.field.clone(),
-                                equals: f.equals.clone(),
-                                not_equals: f.not_equals.clone(),
-                                starts_with: f.starts_with.clone(),
-                                not_starts_with: f.not_starts_with.clone(),
-                                ends_with: f.ends_with.clone(),
-                                not_ends_with: f.not_ends_with.clone(),
-                            })
-                            .collect(),
+                        field_selectors: s.field_selectors.clone(),
                     })
                     .collect(),
             ),
@@ -138,19 +111,7 @@ impl EventSelectors {
                 a.iter()
                     .map(|a| s::AdvancedSelector {
                         name: a.name.clone(),
-                        field_selectors: a
-                            .field_selectors
-                            .iter()
-                            .map(|f| s::FieldSelector {
-                                field: f.field.clone(),
-                                equals: f.equals.clone(),
-                                not_equals: f.not_equals.clone(),
-                                starts_with: f.starts_with.clone(),
-                                not_starts_with: f.not_starts_with.clone(),
-                                ends_with: f.ends_with.clone(),
-                                not_ends_with: f.not_ends_with.clone(),
-                            })
-                            .collect(),
+                        field_selectors: a.field_selectors.clone(),
                     })
                     .collect(),
             ),

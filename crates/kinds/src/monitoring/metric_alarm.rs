@@ -347,6 +347,27 @@ mod aws {
     }
 }
 
+/// An alarm for tests: `alarm` when metric `metric` (namespace
+/// CloudTrailMetrics) sums to 1 or more in 5 minutes, with no actions.
+#[cfg(test)]
+impl MetricAlarm {
+    pub(crate) fn on_metric(alarm: &str, metric: &str) -> MetricAlarm {
+        MetricAlarm {
+            alarm_name: Some(alarm.into()),
+            alarm_description: None,
+            metric_name: Some(metric.into()),
+            namespace: Some("CloudTrailMetrics".into()),
+            statistic: Some("Sum".into()),
+            period: Some(300),
+            evaluation_periods: Some(1),
+            threshold: Some(1.0),
+            comparison_operator: Some("GreaterThanOrEqualToThreshold".into()),
+            treat_missing_data: "notBreaching".into(),
+            alarm_actions: Vec::new(),
+        }
+    }
+}
+
 #[cfg(all(test, feature = "aws"))]
 mod tests {
     use super::MetricAlarm;
@@ -362,19 +383,7 @@ mod tests {
     }
 
     fn full() -> MetricAlarm {
-        MetricAlarm {
-            alarm_name: Some("A".into()),
-            alarm_description: None,
-            metric_name: Some("FCount".into()),
-            namespace: Some("CloudTrailMetrics".into()),
-            statistic: Some("Sum".into()),
-            period: Some(300),
-            evaluation_periods: Some(1),
-            threshold: Some(1.0),
-            comparison_operator: Some("GreaterThanOrEqualToThreshold".into()),
-            treat_missing_data: "notBreaching".into(),
-            alarm_actions: Vec::new(),
-        }
+        MetricAlarm::on_metric("A", "FCount")
     }
 
     /// Every value an alarm on one metric needs is sent as planned, or the
