@@ -427,30 +427,6 @@ fn a_kept_bucket_whose_policy_cannot_be_read_is_not_guessed() {
     );
 }
 
-/// The organization's management account, as its owners set it up: an
-/// organization with all features, and CloudTrail's trusted access on
-/// (CloudTrail User Guide, "Prepare for creating a trail for your
-/// organization"). The organization's id.
-fn organization(em: &Emulator) -> String {
-    let out = em.aws(&[
-        "organizations",
-        "create-organization",
-        "--feature-set",
-        "ALL",
-        "--query",
-        "Organization.Id",
-        "--output",
-        "text",
-    ]);
-    em.aws(&[
-        "organizations",
-        "enable-aws-service-access",
-        "--service-principal",
-        "cloudtrail.amazonaws.com",
-    ]);
-    out
-}
-
 fn organization_spec(dir: &std::path::Path, managed: bool) -> String {
     let kept = if managed { "" } else { "  managed: false\n" };
     let state = format!("state:\n  bucket: {STATE}\n");
@@ -461,7 +437,7 @@ fn organization_spec(dir: &std::path::Path, managed: bool) -> String {
 #[test]
 fn an_organization_trail_writes_to_the_log_archive_bucket_each_account_by_its_own_credentials() {
     let (em, dir, admin) = set_up("accounts-organization");
-    let org = organization(&em);
+    let org = em.organization_for_cloudtrail();
     let spec = organization_spec(&dir, true);
     em.reset_counts();
     em.apply(&spec);
@@ -505,7 +481,7 @@ fn an_organization_trail_writes_to_the_log_archive_bucket_each_account_by_its_ow
 #[test]
 fn a_kept_log_archive_policy_without_the_organizations_folder_is_refused_naming_it() {
     let (em, dir, admin) = set_up("accounts-organization-kept");
-    let org = organization(&em);
+    let org = em.organization_for_cloudtrail();
     // The Log Archive bucket, its policy letting the management account's
     // trail write under the management account's folder only.
     kept_bucket(&em, &admin, &archive_policy(MANAGEMENT));

@@ -50,18 +50,8 @@ fn shell(ws: &Path, em: Option<&Emulator>) -> impl Fn() -> Command {
         .unwrap_or_default();
     move || {
         let mut cmd = Command::new("bash");
-        cmd.current_dir(&ws)
-            .envs(env.iter().map(|(k, v)| (k, v)))
-            .env("CI", "true")
-            .env("GITHUB_ACTIONS", "true")
-            .env("GITHUB_REPOSITORY", "example-org/cloudtrail-specs")
-            .env("GITHUB_WORKSPACE", &ws)
-            .env("RUNNER_OS", "Linux")
-            .env("RUNNER_ARCH", "X64")
-            .env("RUNNER_TEMP", ws.join(".runner-temp"))
-            .env("RUNNER_TOOL_CACHE", ws.join(".tool-cache"))
-            .env_remove("GH_TOKEN")
-            .env_remove("GITHUB_TOKEN");
+        cmd.current_dir(&ws).envs(env.iter().map(|(k, v)| (k, v)));
+        support::runner_env(&mut cmd, &ws, &ws.join(".tool-cache"));
         cmd
     }
 }

@@ -37,20 +37,7 @@ impl Organization {
     fn new() -> Organization {
         let em = Emulator::start();
         let text = |args: &[&str]| em.aws(&[args, &["--output", "text"]].concat());
-        let id = text(&[
-            "organizations",
-            "create-organization",
-            "--feature-set",
-            "ALL",
-            "--query",
-            "Organization.Id",
-        ]);
-        em.aws(&[
-            "organizations",
-            "enable-aws-service-access",
-            "--service-principal",
-            "cloudtrail.amazonaws.com",
-        ]);
+        let id = em.organization_for_cloudtrail();
         let account = |name: &str, email: &str| {
             text(&[
                 "organizations",

@@ -536,29 +536,20 @@ fn run_job(
     // The job's environment, as the runner gives it to every step.
     let shell = || {
         let mut cmd = Command::new("bash");
-        em.env(&mut cmd)
+        // The tool cache is kept for the whole test, as a restored cache
+        // would be.
+        support::runner_env(em.env(&mut cmd), dir, &ws.join(".tool-cache"))
             .current_dir(dir)
-            .env("CI", "true")
-            .env("GITHUB_ACTIONS", "true")
-            .env("GITHUB_REPOSITORY", "example-org/cloudtrail-specs")
             .env("GITHUB_API_URL", gh.url())
             .env("GITHUB_SERVER_URL", "https://github.com")
             .env("GITHUB_SHA", sha)
             .env("GITHUB_RUN_ID", "12000000001")
             .env("GITHUB_JOB", id)
-            .env("GITHUB_WORKSPACE", dir)
             .env("GITHUB_STEP_SUMMARY", &summary)
             .env(
                 "GITHUB_EVENT_PATH",
                 root().join("tests/github/recorded/pull_request.synchronize.json"),
-            )
-            .env("RUNNER_OS", "Linux")
-            .env("RUNNER_ARCH", "X64")
-            .env("RUNNER_TEMP", dir.join(".runner-temp"))
-            // Kept for the whole test, as a restored cache would be.
-            .env("RUNNER_TOOL_CACHE", ws.join(".tool-cache"))
-            .env_remove("GH_TOKEN")
-            .env_remove("GITHUB_TOKEN");
+            );
         for (k, v) in exported.borrow().iter() {
             cmd.env(k, v);
         }

@@ -311,6 +311,30 @@ impl Emulator {
         );
     }
 
+    /// The caller's account made an organization's management account, as
+    /// its owners set it up: an organization with all features, and
+    /// CloudTrail's trusted access on (CloudTrail User Guide, "Prepare for
+    /// creating a trail for your organization"). The organization's id.
+    pub fn organization_for_cloudtrail(&self) -> String {
+        let id = self.aws(&[
+            "organizations",
+            "create-organization",
+            "--feature-set",
+            "ALL",
+            "--query",
+            "Organization.Id",
+            "--output",
+            "text",
+        ]);
+        self.aws(&[
+            "organizations",
+            "enable-aws-service-access",
+            "--service-principal",
+            "cloudtrail.amazonaws.com",
+        ]);
+        id
+    }
+
     /// Creates a KMS key and returns its id.
     pub fn create_kms_key(&self) -> String {
         self.aws(&[

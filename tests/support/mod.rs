@@ -17,6 +17,26 @@ pub fn root() -> PathBuf {
         .expect("repository root")
 }
 
+/// The environment a GitHub-hosted Linux runner gives a job's steps in
+/// repository example-org/cloudtrail-specs checked out at `workspace`,
+/// with `tool_cache` its tool cache; no GitHub token unless a step sets one.
+pub fn runner_env<'a>(
+    cmd: &'a mut Command,
+    workspace: &Path,
+    tool_cache: &Path,
+) -> &'a mut Command {
+    cmd.env("CI", "true")
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_REPOSITORY", "example-org/cloudtrail-specs")
+        .env("GITHUB_WORKSPACE", workspace)
+        .env("RUNNER_OS", "Linux")
+        .env("RUNNER_ARCH", "X64")
+        .env("RUNNER_TEMP", workspace.join(".runner-temp"))
+        .env("RUNNER_TOOL_CACHE", tool_cache)
+        .env_remove("GH_TOKEN")
+        .env_remove("GITHUB_TOKEN")
+}
+
 /// Starts a test server that prints `<prefix><port>` on its first line of
 /// stdout once it listens; the child and that port.
 pub fn spawn_server(cmd: &mut Command, prefix: &str) -> (std::process::Child, u16) {

@@ -120,11 +120,9 @@ fn confirm(n: usize) -> anyhow::Result<bool> {
     Ok(answer == "yes")
 }
 
-pub fn run(mut opts: Options, conn: &Connection) -> ExitCode {
+pub fn run(opts: Options, conn: &Connection) -> ExitCode {
     if !opts.more.is_empty() {
-        let mut targets = vec![opts.target.clone()];
-        targets.append(&mut opts.more);
-        return super::apply_many::run(targets, &opts, conn);
+        return super::apply_many::run(&opts, conn);
     }
     let rt = crate::runtime();
     rt.block_on(async {

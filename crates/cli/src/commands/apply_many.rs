@@ -2,7 +2,6 @@
 //! one run, each applied by a `ctrail apply` of its own (`many`), with its
 //! own lock.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use ctrail_kinds::aws::Connection;
@@ -34,8 +33,8 @@ fn outcome(e: &Ended) -> Outcome {
     }
 }
 
-/// Applies every target, at most `--parallelism` at once.
-pub fn run(targets: Vec<PathBuf>, opts: &Options, conn: &Connection) -> ExitCode {
+/// Applies every spec named, at most `--parallelism` at once.
+pub fn run(opts: &Options, conn: &Connection) -> ExitCode {
     if !opts.auto_approve {
         eprintln!(
             "error: several specs are applied only with --auto-approve (review their plans first: ctrail plan SPEC...)"
@@ -49,7 +48,8 @@ pub fn run(targets: Vec<PathBuf>, opts: &Options, conn: &Connection) -> ExitCode
         return ExitCode::from(1);
     }
     many::run(
-        targets,
+        &opts.target,
+        &opts.more,
         &command(opts),
         conn,
         usize::from(opts.parallelism),

@@ -66,34 +66,27 @@ fn many(opts: &Options, conn: &Connection) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let mut targets = vec![opts.spec.clone()];
-    targets.extend(opts.more.iter().cloned());
     let mut command = vec!["check".to_owned(), "--format".into(), format.into()];
     if opts.live {
         command.push("--live".into());
     }
-    super::many::run(
-        targets,
-        &command,
-        conn,
-        usize::from(opts.parallelism),
-        |e| {
-            // The verdicts' count line (`22 pass, 0 fail, 4 manual`).
-            let counts = e
-                .stdout
-                .lines()
-                .find(|l| l.contains(" pass, ") && l.contains(" fail"))
-                .map(|l| {
-                    l.trim_matches(|c: char| c == '*' || c.is_whitespace())
-                        .to_owned()
-                });
-            match (e.code, counts) {
-                (Some(0), Some(c)) => ctrail_render::runs::Outcome::Done(c),
-                (Some(1), Some(c)) => ctrail_render::runs::Outcome::Failed(c),
-                _ => ctrail_render::runs::Outcome::Failed(e.error("failed (see its output above)")),
-            }
-        },
-    )
+    let parallelism = usize::from(opts.parallelism);
+    super::many::run(&opts.spec, &opts.more, &command, conn, parallelism, outcome)
+}
+
+/// A spec's summary line: its verdicts' count line (`22 pass, 0 fail, 4
+/// manual`), a failure when a control failed.
+fn outcome(e: &super::many::Ended) -> ctrail_render::runs::Outcome {
+    use ctrail_render::runs::Outcome;
+    let counts = e.line(|l| {
+        (l.contains(" pass, ") && l.contains(" fail"))
+            .then(|| l.trim_matches(|c: char| c == '*' || c.is_whitespace()))
+    });
+    match (e.code, counts) {
+        (Some(0), Some(c)) => Outcome::Done(c),
+        (Some(1), Some(c)) => Outcome::Failed(c),
+        _ => Outcome::Failed(e.error("failed (see its output above)")),
+    }
 }
 
 /// The trail's account's facts, in the spec's region, read with that

@@ -21,6 +21,11 @@ pub(crate) struct Ended {
 }
 
 impl Ended {
+    /// The first line of the run's output that `pick` takes, as it takes it.
+    pub fn line<'a>(&'a self, pick: impl Fn(&'a str) -> Option<&'a str>) -> Option<String> {
+        self.stdout.lines().find_map(pick).map(str::to_owned)
+    }
+
     /// The run's own last error line, else `otherwise`.
     pub fn error(&self, otherwise: &str) -> String {
         self.stderr
@@ -93,11 +98,12 @@ fn account(e: &Ended) -> String {
 }
 
 /// Runs `ctrail <command> <this run's connection flags> <target>` for
-/// every target, at most `parallelism` at once; prints each run's output,
-/// then the summary (each run's line from `outcome`). The exit code is the
-/// highest of the runs' own.
+/// `first` and every one of `more`, at most `parallelism` at once; prints
+/// each run's output, then the summary (each run's line from `outcome`).
+/// The exit code is the highest of the runs' own.
 pub(crate) fn run(
-    targets: Vec<PathBuf>,
+    first: &Path,
+    more: &[PathBuf],
     command: &[String],
     conn: &Connection,
     parallelism: usize,
@@ -110,9 +116,13 @@ pub(crate) fn run(
         args
     };
     let ended: Vec<Ended> = crate::runtime().block_on(
-        futures::stream::iter(targets.into_iter().map(|t| run_one(args_of(&t), t)))
-            .buffered(parallelism.max(1))
-            .collect(),
+        futures::stream::iter(
+            std::iter::once(first.to_path_buf())
+                .chain(more.iter().cloned())
+                .map(|t| run_one(args_of(&t), t)),
+        )
+        .buffered(parallelism.max(1))
+        .collect(),
     );
     let mut summary = Vec::new();
     let mut worst = 0u8;

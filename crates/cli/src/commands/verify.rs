@@ -138,8 +138,6 @@ fn many(opts: &Options, conn: &Connection) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let mut targets = vec![opts.target.spec.clone()];
-    targets.extend(opts.more.iter().cloned());
     let mut command = vec!["verify".to_owned(), "--format".into(), format.into()];
     if !opts.target.regions.is_empty() {
         command.push("--regions".into());
@@ -152,32 +150,30 @@ fn many(opts: &Options, conn: &Connection) -> ExitCode {
     if opts.generate {
         command.push("--generate".into());
     }
+    let parallelism = usize::from(opts.parallelism);
     super::many::run(
-        targets,
+        &opts.target.spec,
+        &opts.more,
         &command,
         conn,
-        usize::from(opts.parallelism),
-        |e| {
-            use ctrail_render::runs::Outcome;
-            // The verdict line (`Verdict: pass. ...`).
-            let verdict = e
-                .stdout
-                .lines()
-                .find_map(|l| l.trim_start_matches("**").strip_prefix("Verdict: "))
-                .map(|v| {
-                    v.split('.')
-                        .next()
-                        .unwrap_or(v)
-                        .trim_end_matches("**")
-                        .to_owned()
-                });
-            match (e.code, verdict) {
-                (Some(0), Some(v)) => Outcome::Done(format!("verdict {v}")),
-                (Some(1 | 2), Some(v)) => Outcome::Failed(format!("verdict {v}")),
-                _ => Outcome::Failed(e.error("failed (see its output above)")),
-            }
-        },
+        parallelism,
+        outcome,
     )
+}
+
+/// A spec's summary line: its verdict (`Verdict: pass. ...`), a failure
+/// when it is fail or pending.
+fn outcome(e: &super::many::Ended) -> ctrail_render::runs::Outcome {
+    use ctrail_render::runs::Outcome;
+    let verdict = e.line(|l| {
+        let v = l.trim_start_matches("**").strip_prefix("Verdict: ")?;
+        Some(v.split('.').next().unwrap_or(v).trim_end_matches("**"))
+    });
+    match (e.code, verdict) {
+        (Some(0), Some(v)) => Outcome::Done(format!("verdict {v}")),
+        (Some(1 | 2), Some(v)) => Outcome::Failed(format!("verdict {v}")),
+        _ => Outcome::Failed(e.error("failed (see its output above)")),
+    }
 }
 
 fn verify(opts: &Options, conn: &Connection) -> anyhow::Result<ExitCode> {
