@@ -161,6 +161,17 @@ impl Clients {
         Self::observed(config, None)
     }
 
+    /// Clients that are never sent anything, for tests of what a request
+    /// would carry (`as_input`).
+    #[cfg(test)]
+    pub(crate) fn offline() -> Clients {
+        let config = aws_config::SdkConfig::builder()
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new("us-east-1"))
+            .build();
+        Self::from_config(&config)
+    }
+
     /// Clients whose every attempt is watched (`attempts`): a first contact
     /// that cannot connect ends at once, and `on_retry` hears of retries.
     fn observed(config: &aws_config::SdkConfig, on_retry: Option<RetryReporter>) -> Clients {

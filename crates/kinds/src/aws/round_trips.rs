@@ -282,10 +282,7 @@ mod monitoring_metric_alarm {
             alarm_actions: vec!["arn:aws:sns:us-east-1:123456789012:alerts".into()],
             ..MetricAlarm::on_metric("RootAccountUsageAlarm", "RootAccountUsageCount")
         };
-        let config = aws_sdk_cloudwatch::Config::builder()
-            .behavior_version(aws_sdk_cloudwatch::config::BehaviorVersion::latest())
-            .build();
-        let c = aws_sdk_cloudwatch::Client::from_conf(config);
+        let c = crate::aws::Clients::offline().cloudwatch;
         let sent = want.request(&c, "RootAccountUsageAlarm").expect("request");
         let i = sent.as_input();
         let stored = Live::builder()
@@ -322,10 +319,7 @@ mod monitoring_metric_filter {
             metric_namespace: Some("CISBenchmark".into()),
             metric_value: Some("1".into()),
         };
-        let config = aws_sdk_cloudwatchlogs::Config::builder()
-            .behavior_version(aws_sdk_cloudwatchlogs::config::BehaviorVersion::latest())
-            .build();
-        let c = aws_sdk_cloudwatchlogs::Client::from_conf(config);
+        let c = crate::aws::Clients::offline().logs;
         let sent = want.request(&c, "RootAccountUsage").expect("request");
         let i = sent.as_input();
         let stored = Live::builder()
@@ -343,8 +337,6 @@ mod monitoring_metric_filter {
 
 mod monitoring_query_definition {
 
-    use aws_sdk_cloudwatchlogs::Client;
-
     use crate::monitoring::query_definition::QueryDefinition;
     use aws_sdk_cloudwatchlogs::types::QueryDefinition as Live;
 
@@ -359,10 +351,7 @@ mod monitoring_query_definition {
             log_group_names: vec!["A".into(), "B".into()],
             extra_copies: None,
         };
-        let config = aws_sdk_cloudwatchlogs::Config::builder()
-            .behavior_version(aws_sdk_cloudwatchlogs::config::BehaviorVersion::latest())
-            .build();
-        let c = Client::from_conf(config);
+        let c = crate::aws::Clients::offline().logs;
         let sent = want.request(&c, "CloudTrail/RootAccountActivity", None);
         let i = sent.as_input();
         let mut groups = i.get_log_group_names().clone().unwrap_or_default();

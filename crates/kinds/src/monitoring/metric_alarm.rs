@@ -376,10 +376,7 @@ mod tests {
     type Unset = fn(&mut MetricAlarm);
 
     fn client() -> aws_sdk_cloudwatch::Client {
-        let config = aws_sdk_cloudwatch::Config::builder()
-            .behavior_version(aws_sdk_cloudwatch::config::BehaviorVersion::latest())
-            .build();
-        aws_sdk_cloudwatch::Client::from_conf(config)
+        crate::aws::Clients::offline().cloudwatch
     }
 
     fn full() -> MetricAlarm {

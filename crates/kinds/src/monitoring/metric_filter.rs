@@ -271,10 +271,7 @@ mod tests {
     type Unset = fn(&mut MetricFilter);
 
     fn client() -> aws_sdk_cloudwatchlogs::Client {
-        let config = aws_sdk_cloudwatchlogs::Config::builder()
-            .behavior_version(aws_sdk_cloudwatchlogs::config::BehaviorVersion::latest())
-            .build();
-        aws_sdk_cloudwatchlogs::Client::from_conf(config)
+        crate::aws::Clients::offline().logs
     }
 
     /// A filter whose metric lacks its name, namespace or value is refused
