@@ -649,15 +649,37 @@ fn a_member_account_judges_the_organization_trails_monitoring_read_in_the_manage
     // multi-Region trail that logs.
     assert_eq!(with["3.1"].0, "pass", "{:?}", with["3.1"]);
     assert!(with["3.1"].1.contains(TRAIL), "{:?}", with["3.1"]);
-    // Judged on the CIS filters in the management account: none is
-    // missing; each found on the organization trail's log group there.
+    // Judged on the CIS filters in the management account: each found on
+    // the organization trail's log group there, its alarm notifying the
+    // alert topic, whose only subscriber (an email) has not confirmed.
     for n in 1..=15 {
         let (status, evidence) = &with[&format!("4.{n}")];
+        assert_eq!(status, "fail", "4.{n}: {evidence}");
         assert!(
-            !evidence.contains("no metric filter") && !evidence.contains("cannot tell"),
-            "4.{n}: {status} {evidence}"
+            evidence.starts_with("filter ") && evidence.contains("a topic with no subscriber"),
+            "4.{n}: {evidence}"
         );
-        assert!(evidence.contains("filter "), "4.{n}: {status} {evidence}");
+    }
+    // The security team's pager function subscribed there (confirmed on
+    // subscription): every control passes, on what was read in the
+    // management account.
+    let topic = format!("arn:aws:sns:us-east-1:{MANAGEMENT}:organization-cloudtrail-alerts");
+    em.cli(
+        "sns subscribe --topic-arn {} --protocol lambda --notification-endpoint {}",
+        &[
+            &topic,
+            &format!("arn:aws:lambda:us-east-1:{MANAGEMENT}:function:pager"),
+        ],
+    );
+    em.reset_counts();
+    let with = live_verdicts(em, &as_member, &member_spec(true));
+    for n in 1..=15 {
+        let (status, evidence) = &with[&format!("4.{n}")];
+        assert_eq!(status, "pass", "4.{n}: {evidence}");
+        assert!(
+            evidence.starts_with("filter ") && evidence.contains("notifying a subscribed topic"),
+            "4.{n}: {evidence}"
+        );
     }
     // Read there with the reader role, and nothing written anywhere.
     let counts = em.counts_by_account();

@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 
-use crate::facts::{Facts, FilterFacts, Origin, TrailFacts};
+use crate::facts::{Facts, FilterFacts, LogGroup, Origin, TrailFacts};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -385,18 +385,19 @@ fn logging_controls(facts: &Facts) -> Vec<Verdict> {
 }
 
 fn monitoring_control(facts: &Facts, m: &Monitor) -> Verdict {
-    let groups: Vec<&str> = facts
+    let groups: Vec<&LogGroup> = facts
         .trails
         .iter()
         .filter(|t| recording(t))
-        .filter_map(|t| t.records.log_group.as_deref())
+        .filter_map(|t| t.records.log_group.as_ref())
         .collect();
+    // By ARN where the facts were read from the account: a group of the
+    // same name elsewhere is another group.
+    let delivered_to = |g: &LogGroup| groups.iter().any(|r| r.is(g));
     let matching: Vec<&FilterFacts> = facts
         .filters
         .iter()
-        .filter(|f| {
-            groups.contains(&f.log_group.as_str()) && m.terms.iter().all(|t| holds(&f.pattern, t))
-        })
+        .filter(|f| delivered_to(&f.log_group) && m.terms.iter().all(|t| holds(&f.pattern, t)))
         .collect();
     let remedy = "monitoring.presets: [cis] and an alert_topic with a subscriber".to_owned();
     if groups.is_empty() {
@@ -419,7 +420,7 @@ fn monitoring_control(facts: &Facts, m: &Monitor) -> Verdict {
     let unreadable: Vec<String> = facts
         .unreadable
         .iter()
-        .filter(|u| groups.contains(&u.log_group.as_str()))
+        .filter(|u| delivered_to(&u.log_group))
         .map(|u| format!("{} (account {})", u.log_group, u.account))
         .collect();
     if matching.is_empty() && !unreadable.is_empty() {
@@ -446,7 +447,7 @@ fn monitoring_control(facts: &Facts, m: &Monitor) -> Verdict {
         let near = facts
             .filters
             .iter()
-            .filter(|f| groups.contains(&f.log_group.as_str()))
+            .filter(|f| delivered_to(&f.log_group))
             .map(|f| {
                 let missing: Vec<&str> = m
                     .terms
@@ -471,7 +472,14 @@ fn monitoring_control(facts: &Facts, m: &Monitor) -> Verdict {
                 m.id,
                 m.title,
                 Status::Fail,
-                format!("no metric filter on {} for it", groups.join(", ")),
+                format!(
+                    "no metric filter on {} for it",
+                    groups
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
                 facts.monitoring.clone(),
                 Some(remedy),
             ),
@@ -516,6 +524,21 @@ fn monitoring_control(facts: &Facts, m: &Monitor) -> Verdict {
             f.notifies.alarms.join(", ")
         )
     };
+    // Another recording trail's group this spec cannot read may hold a
+    // filter that passes: no failure told from one side.
+    if !unreadable.is_empty() {
+        return verdict(
+            m.id,
+            m.title,
+            Status::Manual,
+            format!(
+                "cannot tell: {why}, and the trail also delivers to log group {}, which this spec's `accounts` does not reach",
+                unreadable.join(", ")
+            ),
+            Some(f.origin.clone()),
+            Some(remedy),
+        );
+    }
     verdict(
         m.id,
         m.title,
@@ -595,6 +618,115 @@ pub fn judge(facts: &Facts) -> Vec<Verdict> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::facts::{Kept, Notifies, Records, Unreadable};
+
+    const MEMBER_GROUP: &str = "arn:aws:logs:us-east-1:210000000001:log-group:CloudTrail/Logs:*";
+    const ORGANIZATION_GROUP: &str =
+        "arn:aws:logs:us-east-1:123456789012:log-group:CloudTrail/Logs:*";
+
+    /// A trail recording every management event in every region, into the
+    /// log group at `group_arn`, if it is multi-region.
+    fn trail(name: &str, group_arn: &str, multi_region: bool) -> TrailFacts {
+        TrailFacts {
+            name: name.into(),
+            records: Records {
+                multi_region,
+                logging: true,
+                all_management_events: true,
+                s3_object_events: (false, false),
+                log_group: LogGroup::of_arn(group_arn),
+            },
+            kept: Kept {
+                log_file_validation: true,
+                kms_key: None,
+                key_rotation: None,
+                bucket: "b".into(),
+                bucket_access_logging: None,
+                mfa_delete: None,
+            },
+            origins: Vec::new(),
+        }
+    }
+
+    /// A filter for control 4.1 on the group at `group_arn`, its alarm's
+    /// topic subscribed or not.
+    fn unauthorized_calls(group_arn: &str, subscribed: Option<bool>) -> FilterFacts {
+        FilterFacts {
+            name: "UnauthorizedAPICalls".into(),
+            log_group: LogGroup::of_arn(group_arn).expect("a log group ARN"),
+            pattern:
+                r#"{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }"#
+                    .into(),
+            notifies: Notifies {
+                alarms: vec!["UnauthorizedAPICallsAlarm".into()],
+                subscribed,
+            },
+            origin: Origin::Live("filter".into()),
+        }
+    }
+
+    fn control_4_1(facts: &Facts) -> Verdict {
+        monitoring_control(facts, &MONITORS[0])
+    }
+
+    /// A member's own group of the organization trail's group's name is
+    /// another group: its filter does not count for the organization trail,
+    /// which delivers where this spec cannot read.
+    #[test]
+    fn a_group_of_the_same_name_in_another_account_is_another_group() {
+        let facts = Facts {
+            trails: vec![
+                trail("organization", ORGANIZATION_GROUP, true),
+                trail("member-own", MEMBER_GROUP, false),
+            ],
+            filters: vec![unauthorized_calls(MEMBER_GROUP, Some(true))],
+            monitoring: None,
+            unreadable: vec![Unreadable {
+                log_group: LogGroup::of_arn(ORGANIZATION_GROUP).expect("arn"),
+                account: "123456789012".into(),
+            }],
+        };
+        let v = control_4_1(&facts);
+        assert_eq!(v.status, Status::Manual, "{v:?}");
+        assert!(v.evidence.contains("cannot tell"), "{v:?}");
+
+        // The same filter on the recording trail's own group passes.
+        let facts = Facts {
+            filters: vec![unauthorized_calls(ORGANIZATION_GROUP, Some(true))],
+            unreadable: Vec::new(),
+            ..facts
+        };
+        assert_eq!(control_4_1(&facts).status, Status::Pass);
+    }
+
+    /// A filter that falls short on one recording trail's group fails only
+    /// when no other recording trail delivers where this spec cannot read.
+    #[test]
+    fn a_shortfall_beside_an_unreadable_group_cannot_be_told() {
+        let unsubscribed = Facts {
+            trails: vec![
+                trail("organization", ORGANIZATION_GROUP, true),
+                trail("member", MEMBER_GROUP, true),
+            ],
+            filters: vec![unauthorized_calls(MEMBER_GROUP, Some(false))],
+            monitoring: None,
+            unreadable: Vec::new(),
+        };
+        assert_eq!(control_4_1(&unsubscribed).status, Status::Fail);
+        let beside = Facts {
+            unreadable: vec![Unreadable {
+                log_group: LogGroup::of_arn(ORGANIZATION_GROUP).expect("arn"),
+                account: "123456789012".into(),
+            }],
+            ..unsubscribed
+        };
+        let v = control_4_1(&beside);
+        assert_eq!(v.status, Status::Manual, "{v:?}");
+        assert!(
+            v.evidence.contains("no subscriber") && v.evidence.contains("123456789012"),
+            "{v:?}"
+        );
+    }
 
     #[test]
     fn terms_match_whole_words() {

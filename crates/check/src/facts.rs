@@ -32,8 +32,54 @@ pub struct Facts {
 /// organization trail's, seen from a member account).
 #[derive(Debug, Clone, Serialize)]
 pub struct Unreadable {
-    pub log_group: String,
+    pub log_group: LogGroup,
     pub account: String,
+}
+
+/// A CloudWatch Logs log group: its name, and, read from the account, its
+/// ARN (which names its account and region), so that groups of one name in
+/// two accounts or regions are never taken for one another.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LogGroup {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+}
+
+impl LogGroup {
+    /// A group as a spec names it (in the spec's own account and region).
+    pub fn named(name: &str) -> LogGroup {
+        LogGroup {
+            name: name.to_owned(),
+            arn: None,
+        }
+    }
+
+    /// The group a trail's `CloudWatchLogsLogGroupArn` names
+    /// (`arn:aws:logs:REGION:ACCOUNT:log-group:NAME:*`), its ARN without
+    /// the trailing `:*`.
+    pub fn of_arn(arn: &str) -> Option<LogGroup> {
+        let name = ctrail_model::arn::log_group_name(arn)?;
+        Some(LogGroup {
+            name: name.to_owned(),
+            arn: Some(arn.strip_suffix(":*").unwrap_or(arn).to_owned()),
+        })
+    }
+
+    /// Whether this is `other`: by ARN where both are known, else by name
+    /// (facts from a spec, all in its own account and region).
+    pub fn is(&self, other: &LogGroup) -> bool {
+        match (&self.arn, &other.arn) {
+            (Some(a), Some(b)) => a == b,
+            _ => self.name == other.name,
+        }
+    }
+}
+
+impl std::fmt::Display for LogGroup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name)
+    }
 }
 
 /// A trail and what it records.
@@ -57,7 +103,7 @@ pub struct Records {
     /// S3 object-level data events for every bucket: (writes, reads).
     pub s3_object_events: (bool, bool),
     /// The CloudWatch Logs log group it delivers to.
-    pub log_group: Option<String>,
+    pub log_group: Option<LogGroup>,
 }
 
 /// How a trail's log files are kept.
@@ -90,7 +136,7 @@ impl TrailFacts {
 pub struct FilterFacts {
     pub name: String,
     /// The log group it filters, and its pattern as written.
-    pub log_group: String,
+    pub log_group: LogGroup,
     pub pattern: String,
     pub notifies: Notifies,
     pub origin: Origin,
@@ -122,7 +168,10 @@ pub fn from_spec(spec: &Spec) -> Facts {
             logging: t.logging,
             all_management_events: management_all,
             s3_object_events: (writes, reads),
-            log_group: spec.cloudwatch_logs.as_ref().map(|l| l.log_group.clone()),
+            log_group: spec
+                .cloudwatch_logs
+                .as_ref()
+                .map(|l| LogGroup::named(&l.log_group)),
         },
         kept: Kept {
             log_file_validation: t.log_file_validation,
@@ -159,7 +208,7 @@ pub fn from_spec(spec: &Spec) -> Facts {
         .metric_filters
         .iter()
         .filter_map(|m| {
-            let group = spec.cloudwatch_logs.as_ref()?.log_group.clone();
+            let group = LogGroup::named(&spec.cloudwatch_logs.as_ref()?.log_group);
             let alarms_with_actions = m
                 .alarm
                 .iter()

@@ -23,7 +23,9 @@ use ctrail_kinds::s3::{logging as bucket_logging, versioning};
 use ctrail_kinds::sns::subscription;
 use futures::future::try_join_all;
 
-use crate::facts::{Facts, FilterFacts, Kept, Notifies, Origin, Records, TrailFacts, Unreadable};
+use crate::facts::{
+    Facts, FilterFacts, Kept, LogGroup, Notifies, Origin, Records, TrailFacts, Unreadable,
+};
 
 /// The clients that read each account: the checked account's own, and
 /// those of the other accounts the spec names (its `accounts` entries).
@@ -35,14 +37,17 @@ pub struct Reach<'a> {
 
 impl<'a> Reach<'a> {
     /// The clients of the account an ARN names (the checked account's for
-    /// an ARN of its own, or one naming no account); `None` when no entry
-    /// reaches it.
-    fn of(&self, home_id: &str, arn: &str) -> Option<&'a Clients> {
-        match ctrail_model::arn::Arn::parse(arn).map(|a| a.account) {
-            None | Some("") => Some(self.home),
-            Some(a) if a == home_id => Some(self.home),
-            Some(a) => self.others.iter().find(|(id, _)| id == a).map(|(_, c)| *c),
-        }
+    /// an ARN of its own, or one naming no account), in the ARN's region (a
+    /// multi-region trail homed in another region keeps its log group,
+    /// alarms and topic there); `None` when no entry reaches the account.
+    fn of(&self, home_id: &str, arn: &str) -> Option<Clients> {
+        let parsed = ctrail_model::arn::Arn::parse(arn);
+        let account = match parsed.as_ref().map(|a| a.account) {
+            None | Some("") => self.home,
+            Some(a) if a == home_id => self.home,
+            Some(a) => self.others.iter().find(|(id, _)| id == a)?.1,
+        };
+        Some(account.in_region(parsed.map_or("", |a| a.region)))
     }
 }
 
@@ -77,7 +82,7 @@ async fn trail_facts(
         None => Some(false),
         // A key the caller may not read: the verdict says it cannot tell.
         Some(k) => match reach.of(home_id, k) {
-            Some(there) => key_rotation::enabled(there, k).await.ok(),
+            Some(there) => key_rotation::enabled(&there, k).await.ok(),
             None => None,
         },
     };
@@ -101,7 +106,10 @@ async fn trail_facts(
             logging: status.is_logging,
             all_management_events,
             s3_object_events: (writes, reads),
-            log_group: t.log_group().map(str::to_owned),
+            log_group: t
+                .cloud_watch_logs_log_group_arn
+                .as_deref()
+                .and_then(LogGroup::of_arn),
         },
         kept: Kept {
             log_file_validation: t.enable_log_file_validation,
@@ -149,19 +157,18 @@ pub async fn gather(reach: &Reach<'_>) -> Result<Facts, ReadError> {
     )?;
     let home_id = home_id.as_str();
     let trails = try_join_all(described.iter().map(|t| trail_facts(c, reach, home_id, t))).await?;
-    // Each log group by its name, with its ARN (which names its account).
-    let groups: BTreeMap<String, String> = described
+    // Each log group once, by its ARN (which names its account and region).
+    let groups: BTreeMap<String, LogGroup> = described
         .iter()
-        .filter_map(|t| {
-            let arn = t.trail.cloud_watch_logs_log_group_arn.clone()?;
-            Some((t.trail.log_group()?.to_owned(), arn))
-        })
+        .filter_map(|t| LogGroup::of_arn(t.trail.cloud_watch_logs_log_group_arn.as_deref()?))
+        .filter_map(|g| Some((g.arn.clone()?, g)))
         .collect();
-    let mut alarms_of: BTreeMap<String, AlarmsByMetric> = BTreeMap::new();
+    // The alarms of each (account, region) a group is in.
+    let mut alarms_of: BTreeMap<(String, String), AlarmsByMetric> = BTreeMap::new();
     let mut filters = Vec::new();
     let mut unreadable = Vec::new();
     let mut topics: BTreeMap<String, Option<bool>> = BTreeMap::new();
-    for (group, group_arn) in groups {
+    for (group_arn, group) in groups {
         let account = ctrail_model::arn::Arn::parse(&group_arn)
             .map(|a| a.account.to_owned())
             .unwrap_or_default();
@@ -172,14 +179,15 @@ pub async fn gather(reach: &Reach<'_>) -> Result<Facts, ReadError> {
             });
             continue;
         };
-        let by_metric = match alarms_of.get(&account) {
+        let place = (account.clone(), there.region.clone());
+        let by_metric = match alarms_of.get(&place) {
             Some(a) => a,
             None => {
-                let read = alarms(there).await?;
-                alarms_of.entry(account.clone()).or_insert(read)
+                let read = alarms(&there).await?;
+                alarms_of.entry(place).or_insert(read)
             }
         };
-        for f in metric_filter::on_log_group(there, &group).await? {
+        for f in metric_filter::on_log_group(&there, &group.name).await? {
             let mut alarms_with_actions = Vec::new();
             let mut notified = Vec::new();
             let key = (
@@ -202,7 +210,7 @@ pub async fn gather(reach: &Reach<'_>) -> Result<Facts, ReadError> {
                     Some(v) => *v,
                     None => {
                         let v = match reach.of(home_id, &topic) {
-                            Some(t) => Some(subscribed(t, &topic).await?),
+                            Some(t) => Some(subscribed(&t, &topic).await?),
                             None => None,
                         };
                         topics.insert(topic.clone(), v);

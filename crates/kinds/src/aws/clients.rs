@@ -64,6 +64,35 @@ impl Clients {
             _ => name.to_owned(),
         }
     }
+
+    /// The same clients (credentials, endpoint, retries, watch) in
+    /// `region`: what an ARN places in another region than these clients'
+    /// (a multi-region trail's home, its log group, alarms and topic) is
+    /// read there. These clients themselves for their own region or none.
+    pub fn in_region(&self, region: &str) -> Clients {
+        if region.is_empty() || region == self.region {
+            return self.clone();
+        }
+        let there = Region::new(region.to_owned());
+        macro_rules! moved {
+            ($client:expr, $sdk:ident) => {
+                $sdk::Client::from_conf($client.config().to_builder().region(there.clone()).build())
+            };
+        }
+        Clients {
+            region: region.to_owned(),
+            sts: moved!(self.sts, aws_sdk_sts),
+            s3: moved!(self.s3, aws_sdk_s3),
+            iam: self.iam.clone(),
+            logs: moved!(self.logs, aws_sdk_cloudwatchlogs),
+            cloudtrail: moved!(self.cloudtrail, aws_sdk_cloudtrail),
+            cloudwatch: moved!(self.cloudwatch, aws_sdk_cloudwatch),
+            kms: moved!(self.kms, aws_sdk_kms),
+            sns: moved!(self.sns, aws_sdk_sns),
+            organizations: self.organizations.clone(),
+            trail_owner: self.trail_owner.clone(),
+        }
+    }
 }
 
 fn endpoint_overridden() -> bool {
@@ -343,5 +372,38 @@ impl Accounts {
     /// accounts).
     pub fn trail(&self) -> &Clients {
         &self.trail
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Clients;
+
+    /// Clients moved to another region call that region, with everything
+    /// else kept; in their own region they are the same clients.
+    #[test]
+    fn clients_in_another_region_call_it() {
+        let home = Clients::offline();
+        let region = |c: &Clients| {
+            [
+                c.logs.config().region().map(ToString::to_string),
+                c.cloudwatch.config().region().map(ToString::to_string),
+                c.sns.config().region().map(ToString::to_string),
+                c.kms.config().region().map(ToString::to_string),
+                c.cloudtrail.config().region().map(ToString::to_string),
+            ]
+        };
+        let there = home.in_region("eu-west-1");
+        assert_eq!(there.region, "eu-west-1");
+        assert_eq!(
+            region(&there),
+            [(); 5].map(|()| Some("eu-west-1".to_owned()))
+        );
+        assert_eq!(
+            region(&home),
+            [(); 5].map(|()| Some("us-east-1".to_owned()))
+        );
+        assert_eq!(region(&home.in_region("us-east-1")), region(&home));
+        assert_eq!(region(&home.in_region("")), region(&home));
     }
 }
