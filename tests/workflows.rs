@@ -342,13 +342,14 @@ struct Artifacts {
 
 impl Artifacts {
     /// actions/upload-artifact@v4: the files `path` names, as the artifact
-    /// `name` of this run (a name uploaded twice is refused, as v4 does).
+    /// `name` of this run (a name uploaded twice is refused, as v4 does,
+    /// unless `overwrite` replaces it).
     fn upload(&mut self, with: &BTreeMap<String, String>, dir: &Path) -> (bool, String) {
         for key in with.keys() {
             assert!(
                 matches!(
                     key.as_str(),
-                    "name" | "path" | "if-no-files-found" | "retention-days"
+                    "name" | "path" | "if-no-files-found" | "retention-days" | "overwrite"
                 ),
                 "the harness does not know upload-artifact's {key}"
             );
@@ -369,6 +370,12 @@ impl Artifacts {
                 "ignore" => (true, String::new()),
                 _ => (true, format!("::warning::{message}\n")),
             };
+        }
+        let overwrite = with.get("overwrite").is_some_and(|o| o == "true");
+        if overwrite {
+            // The artifact of that name is deleted first (v4's `overwrite`).
+            self.names.retain(|n| n != name);
+            let _ = std::fs::remove_dir_all(self.dir.join(name));
         }
         if self.names.iter().any(|n| n == name) {
             return (

@@ -93,104 +93,153 @@ fn seen<'a>(open: &'a mut Vec<(String, Seen)>, spec: &str) -> &'a mut Seen {
     &mut open[i].1
 }
 
+/// What one result file gives: the entry of each spec it reports on, and,
+/// when it cannot be read to its end, why (its specs cut short are failed
+/// entries, those it completed before are kept).
+struct Read {
+    entries: Vec<Entry>,
+    error: Option<String>,
+}
+
 /// Each spec's entry, in the order the result gives them.
-fn entries_of(text: &str, file: &str) -> Result<Vec<Entry>, String> {
+fn entries_of(text: &str, file: &str) -> Read {
     let mut out = Vec::new();
     // Per spec whose summary line is still to come: its lines so far.
     let mut open: Vec<(String, Seen)> = Vec::new();
+    let mut error = None;
     for (n, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
         let at = format!("{file}:{}", n + 1);
-        let line: Line = serde_json::from_str(line)
-            .map_err(|e| format!("{at}: not a line of `ctrail drift --format jsonl`: {e}"))?;
-        match line {
-            Line::Drift { spec, action } => {
-                let s = seen(&mut open, &spec);
-                s.drifted += 1;
-                match action {
-                    ActionKind::NoOp => s.summary.unchanged += 1,
-                    ActionKind::Create => s.summary.add += 1,
-                    ActionKind::Update => s.summary.change += 1,
-                    ActionKind::Replace => s.summary.replace += 1,
-                    ActionKind::Delete => s.summary.destroy += 1,
-                    ActionKind::Adopt => s.summary.adopt += 1,
-                }
-            }
-            Line::Preflight { spec, finding } => {
-                let s = seen(&mut open, &spec);
-                s.findings += 1;
-                s.blocking += usize::from(!finding.accepted);
-            }
-            Line::Summary {
+        if let Err(e) = entry_of(line, &at, &mut open, &mut out) {
+            error = Some(e);
+            break;
+        }
+    }
+    if let (None, Some((spec, _))) = (&error, open.first()) {
+        error = Some(format!(
+            "{file}: the lines of {spec} end before its summary line (did `ctrail drift` stop before it ended?)"
+        ));
+    }
+    for (spec, _) in open {
+        out.push(Entry {
+            run: Run {
                 spec,
-                account_id,
-                account,
-                drifted,
-                preflight,
-                prevented,
-            } => {
-                let s = match open.iter().position(|(s, _)| *s == spec) {
-                    Some(i) => open.remove(i).1,
-                    None => Seen::default(),
-                };
-                if (s.drifted, s.findings) != (drifted, preflight) {
-                    return Err(format!(
-                        "{at}: the summary of {spec} counts {drifted} drifted resource(s) and {preflight} preflight finding(s), but {} and {} are listed before it",
-                        s.drifted, s.findings
-                    ));
-                }
-                let outcome = if s.blocking > 0 {
-                    Outcome::Failed(format!("{} preflight finding(s)", s.blocking))
-                } else if let Some(p) = prevented.first() {
-                    Outcome::Failed(p.clone())
-                } else if s.summary.has_changes() {
-                    Outcome::Changes(
-                        ctrail_render::plan::summary_line(&s.summary)
-                            .trim_start_matches("Plan: ")
-                            .trim_end_matches('.')
-                            .to_owned(),
-                    )
-                } else {
-                    Outcome::Converged
-                };
-                // A grant AWS would refuse is drift too (`ctrail drift`).
-                let code = if drifted > 0 || preflight > 0 { 2 } else { 0 };
+                account: "-".into(),
+                outcome: Outcome::Failed(format!(
+                    "its result {file} is cut short before its summary line"
+                )),
+            },
+            code: 1,
+        });
+    }
+    if out.is_empty() && error.is_none() {
+        error = Some(format!(
+            "{file}: no spec's summary or error line (did `ctrail drift` stop before it wrote any?)"
+        ));
+    }
+    Read {
+        entries: out,
+        error,
+    }
+}
+
+/// Reads one line of a result (`at`: its file and line number) into the
+/// lines seen of specs still `open`, or, a summary or error line, into
+/// `out`.
+fn entry_of(
+    line: &str,
+    at: &str,
+    open: &mut Vec<(String, Seen)>,
+    out: &mut Vec<Entry>,
+) -> Result<(), String> {
+    let line: Line = serde_json::from_str(line)
+        .map_err(|e| format!("{at}: not a line of `ctrail drift --format jsonl`: {e}"))?;
+    match line {
+        Line::Drift { spec, action } => {
+            let s = seen(open, &spec);
+            s.drifted += 1;
+            match action {
+                ActionKind::NoOp => s.summary.unchanged += 1,
+                ActionKind::Create => s.summary.add += 1,
+                ActionKind::Update => s.summary.change += 1,
+                ActionKind::Replace => s.summary.replace += 1,
+                ActionKind::Delete => s.summary.destroy += 1,
+                ActionKind::Adopt => s.summary.adopt += 1,
+            }
+        }
+        Line::Preflight { spec, finding } => {
+            let s = seen(open, &spec);
+            s.findings += 1;
+            s.blocking += usize::from(!finding.accepted);
+        }
+        Line::Summary {
+            spec,
+            account_id,
+            account,
+            drifted,
+            preflight,
+            prevented,
+        } => {
+            let s = match open.iter().position(|(s, _)| *s == spec) {
+                Some(i) => open.remove(i).1,
+                None => Seen::default(),
+            };
+            if (s.drifted, s.findings) != (drifted, preflight) {
+                let why = format!(
+                    "{at}: the summary of {spec} counts {drifted} drifted resource(s) and {preflight} preflight finding(s), but {} and {} are listed before it",
+                    s.drifted, s.findings
+                );
                 out.push(Entry {
                     run: Run {
                         spec,
                         account: account.unwrap_or(account_id),
-                        outcome,
+                        outcome: Outcome::Failed(format!("its result does not add up ({at})")),
                     },
-                    code,
+                    code: 1,
                 });
+                return Err(why);
             }
-            Line::Error {
-                spec,
-                error,
-                account,
-            } => out.push(Entry {
+            let outcome = if s.blocking > 0 {
+                Outcome::Failed(format!("{} preflight finding(s)", s.blocking))
+            } else if let Some(p) = prevented.first() {
+                Outcome::Failed(p.clone())
+            } else if s.summary.has_changes() {
+                Outcome::Changes(
+                    ctrail_render::plan::summary_line(&s.summary)
+                        .trim_start_matches("Plan: ")
+                        .trim_end_matches('.')
+                        .to_owned(),
+                )
+            } else {
+                Outcome::Converged
+            };
+            // A grant AWS would refuse is drift too (`ctrail drift`).
+            let code = if drifted > 0 || preflight > 0 { 2 } else { 0 };
+            out.push(Entry {
                 run: Run {
                     spec,
-                    account: account.unwrap_or_else(|| "-".into()),
-                    outcome: Outcome::Failed(error),
+                    account: account.unwrap_or(account_id),
+                    outcome,
                 },
-                code: 1,
-            }),
+                code,
+            });
         }
+        Line::Error {
+            spec,
+            error,
+            account,
+        } => out.push(Entry {
+            run: Run {
+                spec,
+                account: account.unwrap_or_else(|| "-".into()),
+                outcome: Outcome::Failed(error),
+            },
+            code: 1,
+        }),
     }
-    if let Some((spec, _)) = open.first() {
-        return Err(format!(
-            "{file}: the lines of {spec} end before its summary line (did `ctrail drift` stop before it ended?)"
-        ));
-    }
-    if out.is_empty() {
-        return Err(format!(
-            "{file}: no spec's summary or error line (did `ctrail drift` stop before it wrote any?)"
-        ));
-    }
-    Ok(out)
+    Ok(())
 }
 
 /// Whether a result's spec path names the file `expected`.
@@ -205,12 +254,22 @@ fn same_spec(spec: &str, expected: &Path) -> bool {
 }
 
 /// The entries in the order of `expect` (a spec none reports on failed,
-/// its account as `account_of` names it), then those not expected.
+/// its account as `account_of` names it, and why: no job wrote it, or
+/// it is in one of the `unreadable` results), then those not expected.
 fn join(
     mut entries: Vec<Entry>,
     expect: &[PathBuf],
+    unreadable: &[String],
     account_of: impl Fn(&Path) -> String,
 ) -> Vec<Entry> {
+    let missing = if unreadable.is_empty() {
+        "no result: its job stopped before `ctrail drift` wrote one".to_owned()
+    } else {
+        format!(
+            "no result: its job stopped before `ctrail drift` wrote one, or it is in {}, which could not be read",
+            unreadable.join(", ")
+        )
+    };
     let mut out = Vec::new();
     for expected in expect {
         let (found, rest): (Vec<Entry>, Vec<Entry>) = entries
@@ -222,9 +281,7 @@ fn join(
                 run: Run {
                     spec: expected.display().to_string(),
                     account: account_of(expected),
-                    outcome: Outcome::Failed(
-                        "no result: its job stopped before `ctrail drift` wrote one".into(),
-                    ),
+                    outcome: Outcome::Failed(missing.clone()),
                 },
                 code: 1,
             });
@@ -248,22 +305,38 @@ fn worse(a: u8, b: u8) -> u8 {
 
 pub fn run(opts: &Options) -> ExitCode {
     let mut entries = Vec::new();
-    let mut code = 0;
+    let mut unreadable = Vec::new();
     for file in &opts.results {
         let shown = file.display().to_string();
-        let read = std::fs::read_to_string(file)
-            .map_err(|e| format!("cannot read {shown}: {e}"))
-            .and_then(|text| entries_of(&text, &shown));
-        match read {
-            Ok(mut found) => entries.append(&mut found),
-            Err(e) => {
-                eprintln!("error: {e}");
-                code = 1;
-            }
+        let read = match std::fs::read_to_string(file) {
+            Ok(text) => entries_of(&text, &shown),
+            Err(e) => Read {
+                entries: Vec::new(),
+                error: Some(format!("cannot read {shown}: {e}")),
+            },
+        };
+        entries.extend(read.entries);
+        if let Some(e) = read.error {
+            eprintln!("error: {e}");
+            unreadable.push(shown);
         }
     }
-    let entries = join(entries, &opts.expect, super::live::account_of);
-    code = entries.iter().fold(code, |c, e| worse(c, e.code));
+    let entries = join(entries, &opts.expect, &unreadable, super::live::account_of);
+    let mut reported: Vec<&str> = entries.iter().map(|e| e.run.spec.as_str()).collect();
+    reported.sort_unstable();
+    let twice: std::collections::BTreeSet<&str> = reported
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| w[0])
+        .collect();
+    for spec in twice {
+        eprintln!(
+            "warning: more than one result reports on {spec} (two matrix entries name it?): each is listed"
+        );
+    }
+    let code = entries
+        .iter()
+        .fold(u8::from(!unreadable.is_empty()), |c, e| worse(c, e.code));
     let table: Vec<Run> = entries.into_iter().map(|e| e.run).collect();
     print!("{}", runs::table(&table));
     ExitCode::from(code)
@@ -284,13 +357,26 @@ mod tests {
         "\n",
     );
 
+    /// The entries of a result read to its end.
+    fn complete(text: &str) -> Vec<Entry> {
+        let read = entries_of(text, "r.jsonl");
+        assert_eq!(read.error, None);
+        read.entries
+    }
+
+    /// Why a result could not be read to its end, and its entries.
+    fn refused(text: &str, file: &str) -> (String, Vec<Entry>) {
+        let read = entries_of(text, file);
+        (read.error.expect("refused"), read.entries)
+    }
+
     fn accounts(entries: &[Entry]) -> Vec<&str> {
         entries.iter().map(|e| e.run.account.as_str()).collect()
     }
 
     #[test]
     fn each_specs_summary_or_error_is_the_line_drift_gives_it() {
-        let entries = entries_of(RESULT, "r.jsonl").expect("entries");
+        let entries = complete(RESULT);
         let runs: Vec<Run> = entries.iter().map(|e| e.run.clone()).collect();
         assert_eq!(
             runs::table(&runs),
@@ -309,15 +395,18 @@ mod tests {
 
     #[test]
     fn a_preflight_finding_or_a_prevented_delete_fails_the_line_and_drifts() {
+        // A prevented delete is a planned delete: drift as well.
         let text = concat!(
             r#"{"type":"preflight","spec":"s.yaml","finding":{"id":"PF-1"},"message":"m"}"#,
             "\n",
             r#"{"type":"summary","spec":"s.yaml","account_id":"1","drifted":0,"checked":3,"preflight":1}"#,
             "\n",
-            r#"{"type":"summary","spec":"p.yaml","account_id":"1","drifted":0,"checked":3,"preflight":0,"prevented":["the bucket b is in prevent_destroy"]}"#,
+            r#"{"type":"drift","spec":"p.yaml","address":"s3_bucket.b","action":"delete"}"#,
+            "\n",
+            r#"{"type":"summary","spec":"p.yaml","account_id":"1","drifted":1,"checked":3,"preflight":0,"prevented":["the bucket b is in prevent_destroy"]}"#,
             "\n",
         );
-        let entries = entries_of(text, "r.jsonl").expect("entries");
+        let entries = complete(text);
         assert_eq!(
             entries[0].run.outcome,
             Outcome::Failed("1 preflight finding(s)".into())
@@ -327,52 +416,79 @@ mod tests {
             entries[1].run.outcome,
             Outcome::Failed("the bucket b is in prevent_destroy".into())
         );
+        assert_eq!(entries[1].code, 2);
     }
 
     #[test]
     fn a_line_that_is_not_drifts_names_its_file_and_line() {
         let text = format!("{RESULT}{{\"type\":\"summary\",\"spec\":\"x\"}}\n");
-        let e = entries_of(&text, "results/a.jsonl").expect_err("refused");
+        let (e, kept) = refused(&text, "results/a.jsonl");
         assert!(
             e.starts_with("results/a.jsonl:6: not a line of `ctrail drift --format jsonl`: "),
             "{e}"
         );
-        let e = entries_of("Plan: 1 to add\n", "r.jsonl").expect_err("refused");
+        // The specs it completed before that line are kept.
+        assert_eq!(kept.len(), 3);
+        let (e, kept) = refused("Plan: 1 to add\n", "r.jsonl");
         assert!(e.starts_with("r.jsonl:1: "), "{e}");
+        assert!(kept.is_empty());
     }
 
     #[test]
-    fn an_empty_or_cut_short_result_is_refused() {
+    fn an_empty_or_cut_short_result_is_refused_and_its_cut_specs_failed() {
         for text in ["", "\n\n"] {
-            let e = entries_of(text, "results/a.jsonl").expect_err("refused");
+            let (e, kept) = refused(text, "results/a.jsonl");
             assert_eq!(
                 e,
                 "results/a.jsonl: no spec's summary or error line (did `ctrail drift` stop before it wrote any?)"
             );
+            assert!(kept.is_empty());
         }
-        let cut = RESULT.lines().next().expect("a drift line");
-        let e = entries_of(cut, "r.jsonl").expect_err("refused");
+        // specs/c.yaml complete, then specs/a.yaml's drift line, cut there.
+        let lines: Vec<&str> = RESULT.lines().collect();
+        let cut = [lines[2], lines[0]].join("\n");
+        let (e, kept) = refused(&cut, "r.jsonl");
         assert!(
             e.contains("the lines of specs/a.yaml end before its summary line"),
             "{e}"
         );
-        let miscounted = RESULT.lines().nth(1).expect("a summary line");
-        let e = entries_of(miscounted, "r.jsonl").expect_err("refused");
+        let runs: Vec<(&str, &Outcome, u8)> = kept
+            .iter()
+            .map(|e| (e.run.spec.as_str(), &e.run.outcome, e.code))
+            .collect();
+        assert_eq!(
+            runs,
+            [
+                ("specs/c.yaml", &Outcome::Converged, 0),
+                (
+                    "specs/a.yaml",
+                    &Outcome::Failed(
+                        "its result r.jsonl is cut short before its summary line".into()
+                    ),
+                    1
+                ),
+            ]
+        );
+        let (e, kept) = refused(lines[1], "r.jsonl");
         assert!(
             e.starts_with("r.jsonl:1: the summary of specs/a.yaml counts 1"),
             "{e}"
         );
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].code, 1);
     }
 
     #[test]
     fn expected_specs_order_the_table_and_a_missing_one_fails() {
-        let entries = entries_of(RESULT, "r.jsonl").expect("entries");
+        let entries = complete(RESULT);
         let expect = [
             PathBuf::from("./specs/b.yaml"),
             PathBuf::from("specs/d.yaml"),
             PathBuf::from("specs/a.yaml"),
         ];
-        let joined = join(entries, &expect, |p| format!("named in {}", p.display()));
+        let joined = join(entries, &expect, &[], |p| {
+            format!("named in {}", p.display())
+        });
         let specs: Vec<&str> = joined.iter().map(|e| e.run.spec.as_str()).collect();
         assert_eq!(
             specs,
@@ -398,5 +514,17 @@ mod tests {
             joined[1]
         );
         assert_eq!(joined[1].code, 1);
+        // With a result that could not be read, the spec may be in it.
+        let joined = join(
+            Vec::new(),
+            &[PathBuf::from("specs/d.yaml")],
+            &["results/x.jsonl".to_owned()],
+            |_| "-".into(),
+        );
+        assert!(
+            matches!(&joined[0].run.outcome, Outcome::Failed(why) if why.ends_with("or it is in results/x.jsonl, which could not be read")),
+            "{:?}",
+            joined[0]
+        );
     }
 }
