@@ -124,3 +124,76 @@ pub async fn record(
         source,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::task::{Context, Waker};
+    use std::time::Duration;
+
+    use ctrail_model::{Action, ActionKind, Address, Plan, ResourceKind as K};
+
+    use super::Owning;
+    use crate::Event;
+
+    fn action(kind: K, name: &str, what: ActionKind) -> Action {
+        Action {
+            address: Address::new(kind, name),
+            kind: what,
+            account: None,
+            changes: Vec::new(),
+            security: Vec::new(),
+            blocked: None,
+            notes: Vec::new(),
+        }
+    }
+
+    /// Whether `completed` has returned, polled once.
+    fn completed(o: &Owning) -> bool {
+        let waiting = std::pin::pin!(o.completed());
+        waiting
+            .poll(&mut Context::from_waker(Waker::noop()))
+            .is_ready()
+    }
+
+    fn done(kind: K, name: &str) -> Event {
+        Event::Completed {
+            address: Address::new(kind, name),
+            done: "created",
+            elapsed: Duration::ZERO,
+        }
+    }
+
+    /// The ledger is known once every change on a kind ctrail can own has
+    /// completed, whatever settings still run; a failed one does not count.
+    #[test]
+    fn the_ledger_is_known_once_every_ownable_change_completed() {
+        let plan = Plan::new(
+            Default::default(),
+            vec![
+                action(K::S3Bucket, "b", ActionKind::Create),
+                action(K::Trail, "t", ActionKind::Create),
+                action(K::TrailLogging, "t", ActionKind::Update),
+                action(K::LogGroup, "g", ActionKind::NoOp),
+            ],
+        );
+        let o = Owning::of(&plan);
+        assert!(!completed(&o));
+        o.event(&done(K::TrailLogging, "t"));
+        o.event(&done(K::S3Bucket, "b"));
+        assert!(!completed(&o), "the trail is still to come");
+        o.event(&Event::Failed {
+            address: Address::new(K::Trail, "t"),
+            error: "refused".into(),
+            elapsed: Duration::ZERO,
+        });
+        assert!(!completed(&o), "a failed change never completes it");
+        o.event(&done(K::Trail, "t"));
+        assert!(completed(&o));
+
+        let settings_only = Plan::new(
+            Default::default(),
+            vec![action(K::TrailLogging, "t", ActionKind::Update)],
+        );
+        assert!(completed(&Owning::of(&settings_only)));
+    }
+}
