@@ -599,6 +599,23 @@ fn live_verdicts(
         .collect()
 }
 
+/// Each CIS monitoring control (4.1 to 4.15) of `verdicts` has `status`,
+/// judged on a filter found, with evidence saying `why`.
+fn every_monitoring_control(
+    verdicts: &std::collections::BTreeMap<String, (String, String)>,
+    status: &str,
+    why: &str,
+) {
+    for n in 1..=15 {
+        let (got, evidence) = &verdicts[&format!("4.{n}")];
+        assert_eq!(got, status, "4.{n}: {evidence}");
+        assert!(
+            evidence.starts_with("filter ") && evidence.contains(why),
+            "4.{n}: {evidence}"
+        );
+    }
+}
+
 /// A member account's own spec (its trail and bucket there, reached with
 /// the member's credentials), checked live where the organization trail
 /// records it (prowler#2438): the organization trail shows in the member's
@@ -652,14 +669,7 @@ fn a_member_account_judges_the_organization_trails_monitoring_read_in_the_manage
     // Judged on the CIS filters in the management account: each found on
     // the organization trail's log group there, its alarm notifying the
     // alert topic, whose only subscriber (an email) has not confirmed.
-    for n in 1..=15 {
-        let (status, evidence) = &with[&format!("4.{n}")];
-        assert_eq!(status, "fail", "4.{n}: {evidence}");
-        assert!(
-            evidence.starts_with("filter ") && evidence.contains("a topic with no subscriber"),
-            "4.{n}: {evidence}"
-        );
-    }
+    every_monitoring_control(&with, "fail", "a topic with no subscriber");
     // The security team's pager function subscribed there (confirmed on
     // subscription): every control passes, on what was read in the
     // management account.
@@ -673,14 +683,7 @@ fn a_member_account_judges_the_organization_trails_monitoring_read_in_the_manage
     );
     em.reset_counts();
     let with = live_verdicts(em, &as_member, &member_spec(true));
-    for n in 1..=15 {
-        let (status, evidence) = &with[&format!("4.{n}")];
-        assert_eq!(status, "pass", "4.{n}: {evidence}");
-        assert!(
-            evidence.starts_with("filter ") && evidence.contains("notifying a subscribed topic"),
-            "4.{n}: {evidence}"
-        );
-    }
+    every_monitoring_control(&with, "pass", "notifying a subscribed topic");
     // Read there with the reader role, and nothing written anywhere.
     let counts = em.counts_by_account();
     assert!(

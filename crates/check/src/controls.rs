@@ -665,6 +665,25 @@ mod tests {
         }
     }
 
+    /// The facts of `trails`, with `filters` on their groups, and the
+    /// organization trail's group unreadable or not.
+    fn facts(trails: Vec<TrailFacts>, filters: Vec<FilterFacts>, unreadable: bool) -> Facts {
+        let organization = Unreadable {
+            log_group: LogGroup::of_arn(ORGANIZATION_GROUP).expect("arn"),
+            account: "123456789012".into(),
+        };
+        Facts {
+            trails,
+            filters,
+            monitoring: None,
+            unreadable: if unreadable {
+                vec![organization]
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
     fn control_4_1(facts: &Facts) -> Verdict {
         monitoring_control(facts, &MONITORS[0])
     }
@@ -674,53 +693,39 @@ mod tests {
     /// which delivers where this spec cannot read.
     #[test]
     fn a_group_of_the_same_name_in_another_account_is_another_group() {
-        let facts = Facts {
-            trails: vec![
+        let trails = || {
+            vec![
                 trail("organization", ORGANIZATION_GROUP, true),
                 trail("member-own", MEMBER_GROUP, false),
-            ],
-            filters: vec![unauthorized_calls(MEMBER_GROUP, Some(true))],
-            monitoring: None,
-            unreadable: vec![Unreadable {
-                log_group: LogGroup::of_arn(ORGANIZATION_GROUP).expect("arn"),
-                account: "123456789012".into(),
-            }],
+            ]
         };
-        let v = control_4_1(&facts);
+        let member = vec![unauthorized_calls(MEMBER_GROUP, Some(true))];
+        let v = control_4_1(&facts(trails(), member, true));
         assert_eq!(v.status, Status::Manual, "{v:?}");
         assert!(v.evidence.contains("cannot tell"), "{v:?}");
 
         // The same filter on the recording trail's own group passes.
-        let facts = Facts {
-            filters: vec![unauthorized_calls(ORGANIZATION_GROUP, Some(true))],
-            unreadable: Vec::new(),
-            ..facts
-        };
-        assert_eq!(control_4_1(&facts).status, Status::Pass);
+        let own = vec![unauthorized_calls(ORGANIZATION_GROUP, Some(true))];
+        assert_eq!(
+            control_4_1(&facts(trails(), own, false)).status,
+            Status::Pass
+        );
     }
 
     /// A filter that falls short on one recording trail's group fails only
     /// when no other recording trail delivers where this spec cannot read.
     #[test]
     fn a_shortfall_beside_an_unreadable_group_cannot_be_told() {
-        let unsubscribed = Facts {
-            trails: vec![
+        let unsubscribed = |unreadable: bool| {
+            let trails = vec![
                 trail("organization", ORGANIZATION_GROUP, true),
                 trail("member", MEMBER_GROUP, true),
-            ],
-            filters: vec![unauthorized_calls(MEMBER_GROUP, Some(false))],
-            monitoring: None,
-            unreadable: Vec::new(),
+            ];
+            let filters = vec![unauthorized_calls(MEMBER_GROUP, Some(false))];
+            facts(trails, filters, unreadable)
         };
-        assert_eq!(control_4_1(&unsubscribed).status, Status::Fail);
-        let beside = Facts {
-            unreadable: vec![Unreadable {
-                log_group: LogGroup::of_arn(ORGANIZATION_GROUP).expect("arn"),
-                account: "123456789012".into(),
-            }],
-            ..unsubscribed
-        };
-        let v = control_4_1(&beside);
+        assert_eq!(control_4_1(&unsubscribed(false)).status, Status::Fail);
+        let v = control_4_1(&unsubscribed(true));
         assert_eq!(v.status, Status::Manual, "{v:?}");
         assert!(
             v.evidence.contains("no subscriber") && v.evidence.contains("123456789012"),

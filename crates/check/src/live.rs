@@ -8,39 +8,35 @@
 //! An organization trail seen from a member account lives in the
 //! management account, with its log group, its alarms and its topics (and
 //! its key, often in a Log Archive account): those are read with the
-//! clients of the spec's `accounts` entry for their account (`Reach`). One
+//! reads of the spec's `accounts` entry for their account (`Reach`). One
 //! no entry reaches is not guessed at: its log group is `unreadable`, and
 //! the monitoring controls say they cannot tell.
 
 use std::collections::BTreeMap;
 
-use ctrail_kinds::aws::{Clients, ReadError};
-use ctrail_kinds::cloudtrail::event_selectors::{self, EventSelectors as Selectors};
-use ctrail_kinds::cloudtrail::trail::{self, Listed};
-use ctrail_kinds::kms::key_rotation;
-use ctrail_kinds::monitoring::{metric_alarm, metric_filter};
-use ctrail_kinds::s3::{logging as bucket_logging, versioning};
-use ctrail_kinds::sns::subscription;
+use ctrail_kinds::cloudtrail::event_selectors::EventSelectors as Selectors;
+use ctrail_kinds::cloudtrail::trail::Listed;
+use ctrail_kinds::{LiveReads, ReadError};
 use futures::future::try_join_all;
 
 use crate::facts::{
     Facts, FilterFacts, Kept, LogGroup, Notifies, Origin, Records, TrailFacts, Unreadable,
 };
 
-/// The clients that read each account: the checked account's own, and
-/// those of the other accounts the spec names (its `accounts` entries).
-pub struct Reach<'a> {
-    pub home: &'a Clients,
-    /// Each other account's id and clients.
-    pub others: Vec<(String, &'a Clients)>,
+/// What reads each account: the checked account's own reads, and those of
+/// the other accounts the spec names (its `accounts` entries).
+pub struct Reach<'a, R> {
+    pub home: &'a R,
+    /// Each other account's id and reads.
+    pub others: Vec<(String, &'a R)>,
 }
 
-impl<'a> Reach<'a> {
+impl<R: LiveReads> Reach<'_, R> {
     /// The clients of the account an ARN names (the checked account's for
     /// an ARN of its own, or one naming no account), in the ARN's region (a
     /// multi-region trail homed in another region keeps its log group,
     /// alarms and topic there); `None` when no entry reaches the account.
-    fn of(&self, home_id: &str, arn: &str) -> Option<Clients> {
+    fn of(&self, home_id: &str, arn: &str) -> Option<R> {
         let parsed = ctrail_model::arn::Arn::parse(arn);
         let account = match parsed.as_ref().map(|a| a.account) {
             None | Some("") => self.home,
@@ -51,17 +47,16 @@ impl<'a> Reach<'a> {
     }
 }
 
-async fn trail_facts(
-    c: &Clients,
-    reach: &Reach<'_>,
+async fn trail_facts<R: LiveReads>(
+    c: &R,
+    reach: &Reach<'_, R>,
     home_id: &str,
     listed: &Listed,
 ) -> Result<TrailFacts, ReadError> {
     let t = &listed.trail;
     let arn = listed.arn.clone();
     let name = t.name.clone();
-    let (status, selectors) =
-        futures::join!(trail::status(c, &arn), event_selectors::of_trail(c, &arn),);
+    let (status, selectors) = futures::join!(c.trail_status(&arn), c.event_selectors(&arn));
     // A trail gone since DescribeTrails neither logs nor records anything.
     let status = status?.unwrap_or_default();
     let selectors = selectors?.unwrap_or(Selectors::Basic(Vec::new()));
@@ -71,10 +66,7 @@ async fn trail_facts(
     let (all_management_events, writes, reads) = crate::facts::selectors(&selectors, &partition);
     let bucket = t.s3_bucket_name.clone().unwrap_or_default();
     // A bucket the caller may not read: the verdicts say they cannot tell.
-    let (logging, mfa_delete) = futures::join!(
-        bucket_logging::get(c, &bucket),
-        versioning::mfa_delete(c, &bucket),
-    );
+    let (logging, mfa_delete) = futures::join!(c.bucket_logging(&bucket), c.mfa_delete(&bucket));
     let bucket_access_logging = logging.ok().flatten().map(|l| l.target_bucket.is_some());
     let mfa_delete = mfa_delete.ok();
     let kms_key = t.kms_key_id.clone();
@@ -82,7 +74,7 @@ async fn trail_facts(
         None => Some(false),
         // A key the caller may not read: the verdict says it cannot tell.
         Some(k) => match reach.of(home_id, k) {
-            Some(there) => key_rotation::enabled(&there, k).await.ok(),
+            Some(there) => there.key_rotation(k).await.ok(),
             None => None,
         },
     };
@@ -126,9 +118,9 @@ async fn trail_facts(
 type AlarmsByMetric = BTreeMap<(String, String), Vec<(String, Vec<String>)>>;
 
 /// Every metric alarm of the region, by the metric it watches.
-async fn alarms(c: &Clients) -> Result<AlarmsByMetric, ReadError> {
+async fn alarms(c: &impl LiveReads) -> Result<AlarmsByMetric, ReadError> {
     let mut out = AlarmsByMetric::new();
-    for a in metric_alarm::all(c).await? {
+    for a in c.alarms().await? {
         let key = (
             a.namespace.unwrap_or_default(),
             a.metric_name.unwrap_or_default(),
@@ -142,19 +134,16 @@ async fn alarms(c: &Clients) -> Result<AlarmsByMetric, ReadError> {
 
 /// Whether an SNS topic has a confirmed subscription (an email nobody
 /// confirmed is listed as `PendingConfirmation`).
-async fn subscribed(c: &Clients, topic: &str) -> Result<bool, ReadError> {
-    let subscriptions = subscription::of_topic(c, topic).await?.unwrap_or_default();
+async fn subscribed(c: &impl LiveReads, topic: &str) -> Result<bool, ReadError> {
+    let subscriptions = c.subscriptions(topic).await?.unwrap_or_default();
     Ok(subscriptions.iter().any(|s| s.confirmed))
 }
 
 /// The account's facts, as the region of `reach.home` sees them; what
 /// lives in another account read with that account's clients.
-pub async fn gather(reach: &Reach<'_>) -> Result<Facts, ReadError> {
+pub async fn gather<R: LiveReads>(reach: &Reach<'_, R>) -> Result<Facts, ReadError> {
     let c = reach.home;
-    let (home_id, described) = futures::try_join!(
-        ctrail_kinds::aws::account::account_id(c),
-        trail::describe_all(c)
-    )?;
+    let (home_id, described) = futures::try_join!(c.account_id(), c.trails())?;
     let home_id = home_id.as_str();
     let trails = try_join_all(described.iter().map(|t| trail_facts(c, reach, home_id, t))).await?;
     // Each log group once, by its ARN (which names its account and region).
@@ -179,7 +168,7 @@ pub async fn gather(reach: &Reach<'_>) -> Result<Facts, ReadError> {
             });
             continue;
         };
-        let place = (account.clone(), there.region.clone());
+        let place = (account.clone(), there.region().to_owned());
         let by_metric = match alarms_of.get(&place) {
             Some(a) => a,
             None => {
@@ -187,7 +176,7 @@ pub async fn gather(reach: &Reach<'_>) -> Result<Facts, ReadError> {
                 alarms_of.entry(place).or_insert(read)
             }
         };
-        for f in metric_filter::on_log_group(&there, &group.name).await? {
+        for f in there.metric_filters(&group.name).await? {
             let mut alarms_with_actions = Vec::new();
             let mut notified = Vec::new();
             let key = (
@@ -247,4 +236,238 @@ pub async fn gather(reach: &Reach<'_>) -> Result<Facts, ReadError> {
         monitoring: None,
         unreadable,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    //! `gather` over an account held in memory (`Fake`): which account and
+    //! region each read is made in decides what is found.
+
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::sync::Arc;
+
+    use ctrail_kinds::cloudtrail::event_selectors::EventSelectors;
+    use ctrail_kinds::cloudtrail::trail::{Listed, Status, Trail};
+    use ctrail_kinds::monitoring::{metric_alarm::MetricAlarm, metric_filter::MetricFilter};
+    use ctrail_kinds::s3::logging::Logging;
+    use ctrail_kinds::sns::subscription::{Listed as Subscribed, Subscription};
+    use ctrail_kinds::{LiveReads, ReadError};
+
+    use super::{Reach, gather};
+    use crate::{Status as Verdict, judge};
+
+    const MEMBER: &str = "210000000001";
+    const MANAGEMENT: &str = "123456789012";
+    const GROUP: &str = "aws-controltower/CloudTrailLogs";
+
+    /// What the accounts hold: trails (as every region lists them), metric
+    /// filters by (account, region, log group), alarms by (account,
+    /// region), and the topics with a confirmed subscriber.
+    #[derive(Default)]
+    struct World {
+        trails: Vec<Listed>,
+        filters: BTreeMap<(String, String, String), Vec<MetricFilter>>,
+        alarms: BTreeMap<(String, String), Vec<MetricAlarm>>,
+        subscribed: BTreeSet<String>,
+    }
+
+    /// The reads of one account in one region of `World`.
+    #[derive(Clone)]
+    struct Fake {
+        account: String,
+        region: String,
+        world: Arc<World>,
+    }
+
+    impl LiveReads for Fake {
+        fn region(&self) -> &str {
+            &self.region
+        }
+
+        fn in_region(&self, region: &str) -> Self {
+            Fake {
+                region: if region.is_empty() {
+                    self.region.clone()
+                } else {
+                    region.to_owned()
+                },
+                ..self.clone()
+            }
+        }
+
+        async fn account_id(&self) -> Result<String, ReadError> {
+            Ok(self.account.clone())
+        }
+
+        async fn trails(&self) -> Result<Vec<Listed>, ReadError> {
+            Ok(self.world.trails.clone())
+        }
+
+        async fn trail_status(&self, _: &str) -> Result<Option<Status>, ReadError> {
+            Ok(Some(Status {
+                is_logging: true,
+                ..Status::default()
+            }))
+        }
+
+        async fn event_selectors(&self, _: &str) -> Result<Option<EventSelectors>, ReadError> {
+            Ok(None)
+        }
+
+        async fn bucket_logging(&self, _: &str) -> Result<Option<Logging>, ReadError> {
+            Ok(None)
+        }
+
+        async fn mfa_delete(&self, _: &str) -> Result<bool, ReadError> {
+            Ok(false)
+        }
+
+        async fn key_rotation(&self, _: &str) -> Result<bool, ReadError> {
+            Ok(true)
+        }
+
+        async fn alarms(&self) -> Result<Vec<MetricAlarm>, ReadError> {
+            let at = (self.account.clone(), self.region.clone());
+            Ok(self.world.alarms.get(&at).cloned().unwrap_or_default())
+        }
+
+        async fn metric_filters(&self, group: &str) -> Result<Vec<MetricFilter>, ReadError> {
+            let at = (self.account.clone(), self.region.clone(), group.to_owned());
+            Ok(self.world.filters.get(&at).cloned().unwrap_or_default())
+        }
+
+        async fn subscriptions(&self, topic: &str) -> Result<Option<Vec<Subscribed>>, ReadError> {
+            let confirmed = self.world.subscribed.contains(topic);
+            Ok(Some(vec![Subscribed {
+                subscription: Subscription {
+                    topic_arn: topic.to_owned(),
+                    protocol: "email".into(),
+                    endpoint: "security@example.com".into(),
+                    pending_confirmation: Some(!confirmed),
+                },
+                confirmed,
+            }]))
+        }
+    }
+
+    fn trail(account: &str, region: &str, name: &str, multi_region: bool) -> Listed {
+        Listed {
+            arn: format!("arn:aws:cloudtrail:{region}:{account}:trail/{name}"),
+            trail: Trail {
+                name: name.into(),
+                home_region: region.into(),
+                s3_bucket_name: Some("logs".into()),
+                s3_key_prefix: None,
+                include_global_service_events: true,
+                is_multi_region_trail: multi_region,
+                is_organization_trail: multi_region,
+                enable_log_file_validation: true,
+                kms_key_id: None,
+                cloud_watch_logs_log_group_arn: Some(format!(
+                    "arn:aws:logs:{region}:{account}:log-group:{GROUP}:*"
+                )),
+                cloud_watch_logs_role_arn: None,
+                sns_topic_name: None,
+                recursive_logging: true,
+            },
+        }
+    }
+
+    /// The CIS 4.1 filter and its alarm in (account, region), notifying a
+    /// topic there with a confirmed subscriber.
+    fn unauthorized_calls(world: &mut World, account: &str, region: &str) {
+        let topic = format!("arn:aws:sns:{region}:{account}:alerts");
+        world.filters.insert(
+            (account.into(), region.into(), GROUP.into()),
+            vec![MetricFilter {
+                log_group_name: GROUP.into(),
+                filter_name: Some("UnauthorizedAPICalls".into()),
+                filter_pattern: r#"{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }"#.into(),
+                metric_name: Some("UnauthorizedAPICalls".into()),
+                metric_namespace: Some("CloudTrailMetrics".into()),
+                metric_value: Some("1".into()),
+            }],
+        );
+        world.alarms.insert(
+            (account.into(), region.into()),
+            vec![MetricAlarm {
+                alarm_name: Some("UnauthorizedAPICallsAlarm".into()),
+                alarm_description: None,
+                metric_name: Some("UnauthorizedAPICalls".into()),
+                namespace: Some("CloudTrailMetrics".into()),
+                statistic: Some("Sum".into()),
+                period: Some(300),
+                evaluation_periods: Some(1),
+                threshold: Some(1.0),
+                comparison_operator: Some("GreaterThanOrEqualToThreshold".into()),
+                treat_missing_data: "notBreaching".into(),
+                alarm_actions: vec![topic.clone()],
+            }],
+        );
+        world.subscribed.insert(topic);
+    }
+
+    /// Control 4.1 judged on what `gather` finds from the member account in
+    /// eu-west-1, with the management account reached or not.
+    fn control_4_1(world: World, management_reached: bool) -> (Verdict, String) {
+        let world = Arc::new(world);
+        let at = |account: &str| Fake {
+            account: account.into(),
+            region: "eu-west-1".into(),
+            world: world.clone(),
+        };
+        let (member, management) = (at(MEMBER), at(MANAGEMENT));
+        let reach = Reach {
+            home: &member,
+            others: if management_reached {
+                vec![(MANAGEMENT.to_owned(), &management)]
+            } else {
+                Vec::new()
+            },
+        };
+        let facts = futures::executor::block_on(gather(&reach)).expect("gathered");
+        let v = judge(&facts)
+            .into_iter()
+            .find(|v| v.id == "4.1")
+            .expect("4.1");
+        (v.status, v.evidence)
+    }
+
+    /// The organization trail is homed in us-east-1: its filters, alarms
+    /// and topic are read there, not in the member's region.
+    #[test]
+    fn a_trail_homed_in_another_region_is_judged_on_what_is_there() {
+        let mut world = World {
+            trails: vec![trail(MANAGEMENT, "us-east-1", "organization", true)],
+            ..World::default()
+        };
+        unauthorized_calls(&mut world, MANAGEMENT, "us-east-1");
+        let (status, evidence) = control_4_1(world, true);
+        assert_eq!(status, Verdict::Pass, "{evidence}");
+        assert!(
+            evidence.contains("notifying a subscribed topic"),
+            "{evidence}"
+        );
+    }
+
+    /// The member's own trail delivers to a group of the organization
+    /// group's name in the member account: its filter does not stand in
+    /// for the organization trail's group, which no entry reaches.
+    #[test]
+    fn a_members_group_of_the_same_name_does_not_stand_in() {
+        let mut world = World {
+            trails: vec![
+                trail(MANAGEMENT, "eu-west-1", "organization", true),
+                trail(MEMBER, "eu-west-1", "member-own", false),
+            ],
+            ..World::default()
+        };
+        unauthorized_calls(&mut world, MEMBER, "eu-west-1");
+        let (status, evidence) = control_4_1(world, false);
+        assert_eq!(status, Verdict::Manual, "{evidence}");
+        assert!(
+            evidence.contains("cannot tell") && evidence.contains(MANAGEMENT),
+            "{evidence}"
+        );
+    }
 }

@@ -11,6 +11,7 @@
 
 pub mod import;
 mod kind;
+pub mod live;
 pub mod policies;
 
 /// The log bucket and its settings, and the bucket of its access logs.
@@ -124,6 +125,7 @@ pub mod aws;
 
 pub use import::{ImportCx, SpecField};
 pub use kind::{Compare, Desired, Kind, Ranker, Registered, Rules, Security, Standing, rank};
+pub use live::{LiveReads, ReadError};
 pub use policies::Names;
 
 use ctrail_model::ResourceKind;

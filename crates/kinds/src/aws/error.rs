@@ -9,50 +9,7 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 use super::attempts::Unreachable;
 
-/// A failed read.
-#[derive(Debug, Clone, thiserror::Error)]
-pub enum ReadError {
-    #[error("{operation} failed: {message}")]
-    Call {
-        operation: &'static str,
-        code: Option<String>,
-        message: String,
-    },
-    #[error(
-        "the credentials belong to account {actual}, but the spec is for account {expected}; nothing was read or changed"
-    )]
-    WrongAccount { expected: String, actual: String },
-    #[error(
-        "the credentials for account \"{name}\" belong to account {actual}, but the spec gives {expected}; nothing was read or changed"
-    )]
-    WrongNamedAccount {
-        name: String,
-        expected: String,
-        actual: String,
-    },
-    #[error(
-        "cannot reach account \"{name}\" ({account_id}, {how}): {source}; nothing was read or changed"
-    )]
-    Unreached {
-        name: String,
-        account_id: String,
-        how: String,
-        source: Box<ReadError>,
-    },
-    #[error("the KMS key {key} does not exist or is not visible to these credentials")]
-    KmsKeyNotFound { key: String },
-    #[error("{0}")]
-    Unexpected(String),
-}
-
-impl ReadError {
-    pub fn code(&self) -> Option<&str> {
-        match self {
-            ReadError::Call { code, .. } => code.as_deref(),
-            _ => None,
-        }
-    }
-}
+pub use crate::live::ReadError;
 
 /// What a failure means for trying again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

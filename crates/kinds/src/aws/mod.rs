@@ -8,6 +8,7 @@ mod clients;
 pub mod error;
 pub mod insights;
 pub mod ledger;
+mod live;
 pub mod objects;
 mod read;
 #[cfg(test)]

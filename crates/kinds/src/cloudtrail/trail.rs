@@ -254,8 +254,30 @@ impl Trail {
     }
 }
 
+/// A trail as CloudTrail lists it: its ARN, and its attributes as the
+/// kind reads them (the key as CloudTrail names it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listed {
+    pub arn: String,
+    pub trail: Trail,
+}
+
+/// What GetTrailStatus says of a trail (CloudTrail API Reference,
+/// GetTrailStatus,
+/// https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_GetTrailStatus.html).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Status {
+    pub is_logging: bool,
+    /// `LatestDeliveryTime`, seconds since the epoch.
+    pub latest_delivery_time: Option<i64>,
+    /// Each delivery error reported (`LatestDeliveryError`,
+    /// `LatestDigestDeliveryError`, `LatestCloudWatchLogsDeliveryError`,
+    /// `LatestNotificationError`) that is not empty, by name.
+    pub errors: Vec<(String, String)>,
+}
+
 #[cfg(feature = "aws")]
-pub use aws::{Listed, Status, describe_all, describe_named, get, list_trails, status};
+pub use aws::{describe_all, describe_named, get, list_trails, status};
 #[cfg(feature = "aws")]
 pub(crate) use aws::{get_trail, status_of};
 
@@ -274,20 +296,12 @@ fn log_group_arn_with_streams(arn: &str) -> String {
 mod aws {
     use aws_sdk_cloudtrail::operation::get_trail_status::GetTrailStatusOutput;
 
-    use super::{Trail, log_group_arn_with_streams};
+    use super::{Listed, Status, Trail, log_group_arn_with_streams};
     use crate::aws::{
         Api, CallError, Clients, Cx, Done, Found, KeyForms, ReadCx, ReadError, Step,
         absent_if_not_found, read_error,
     };
     use crate::cloudtrail::shared::trail;
-
-    /// A trail as CloudTrail lists it: its ARN, and its attributes as the
-    /// kind reads them (the key as CloudTrail names it).
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Listed {
-        pub arn: String,
-        pub trail: Trail,
-    }
 
     impl Listed {
         fn from_aws(t: &aws_sdk_cloudtrail::types::Trail, region: &str) -> Listed {
@@ -363,20 +377,6 @@ mod aws {
             .iter()
             .filter_map(|t| t.trail_arn().map(str::to_owned))
             .collect())
-    }
-
-    /// What GetTrailStatus says of a trail (CloudTrail API Reference,
-    /// GetTrailStatus,
-    /// https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_GetTrailStatus.html).
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Status {
-        pub is_logging: bool,
-        /// `LatestDeliveryTime`, seconds since the epoch.
-        pub latest_delivery_time: Option<i64>,
-        /// Each delivery error reported (`LatestDeliveryError`,
-        /// `LatestDigestDeliveryError`, `LatestCloudWatchLogsDeliveryError`,
-        /// `LatestNotificationError`) that is not empty, by name.
-        pub errors: Vec<(String, String)>,
     }
 
     /// GetTrailStatus of the trail (by name, or by ARN for a trail homed in

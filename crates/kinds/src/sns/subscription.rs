@@ -77,8 +77,17 @@ impl Kind for Subscription {
     }
 }
 
+/// A subscription as ListSubscriptionsByTopic lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listed {
+    pub subscription: Subscription,
+    /// Its owner confirmed it: it has an ARN (SNS lists one not yet
+    /// confirmed with the ARN `PendingConfirmation`).
+    pub confirmed: bool,
+}
+
 #[cfg(feature = "aws")]
-pub use aws::{Listed, of_topic};
+pub use aws::of_topic;
 
 #[cfg(feature = "aws")]
 mod aws {
@@ -86,17 +95,8 @@ mod aws {
 
     use aws_sdk_sns::types::Subscription as Live;
 
-    use super::Subscription;
+    use super::{Listed, Subscription};
     use crate::aws::{Api, Clients, Cx, Done, Found, ReadCx, ReadError, Step, gone, read_error};
-
-    /// A subscription as ListSubscriptionsByTopic lists it.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Listed {
-        pub subscription: Subscription,
-        /// Its owner confirmed it: it has an ARN (SNS lists one not yet
-        /// confirmed with the ARN `PendingConfirmation`).
-        pub confirmed: bool,
-    }
 
     /// Every subscription to the topic, `None` when the topic does not
     /// exist. Every read of ListSubscriptionsByTopic (Amazon SNS API
