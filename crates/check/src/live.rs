@@ -391,17 +391,8 @@ mod tests {
         world.alarms.insert(
             (account.into(), region.into()),
             vec![MetricAlarm {
-                alarm_name: Some("UnauthorizedAPICallsAlarm".into()),
-                alarm_description: None,
-                metric_name: Some("UnauthorizedAPICalls".into()),
-                namespace: Some("CloudTrailMetrics".into()),
-                statistic: Some("Sum".into()),
-                period: Some(300),
-                evaluation_periods: Some(1),
-                threshold: Some(1.0),
-                comparison_operator: Some("GreaterThanOrEqualToThreshold".into()),
-                treat_missing_data: "notBreaching".into(),
                 alarm_actions: vec![topic.clone()],
+                ..MetricAlarm::on_metric("UnauthorizedAPICallsAlarm", "UnauthorizedAPICalls")
             }],
         );
         world.subscribed.insert(topic);

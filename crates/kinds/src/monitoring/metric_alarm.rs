@@ -347,11 +347,12 @@ mod aws {
     }
 }
 
-/// An alarm for tests: `alarm` when metric `metric` (namespace
-/// CloudTrailMetrics) sums to 1 or more in 5 minutes, with no actions.
-#[cfg(test)]
+/// An alarm for tests (feature `fixtures` for other crates'): `alarm`
+/// when metric `metric` (namespace CloudTrailMetrics) sums to 1 or more in
+/// 5 minutes, with no actions.
+#[cfg(any(test, feature = "fixtures"))]
 impl MetricAlarm {
-    pub(crate) fn on_metric(alarm: &str, metric: &str) -> MetricAlarm {
+    pub fn on_metric(alarm: &str, metric: &str) -> MetricAlarm {
         MetricAlarm {
             alarm_name: Some(alarm.into()),
             alarm_description: None,
