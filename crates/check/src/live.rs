@@ -32,8 +32,8 @@ pub struct Reach<'a, R> {
 }
 
 impl<R: LiveReads> Reach<'_, R> {
-    /// The clients of the account an ARN names (the checked account's for
-    /// an ARN of its own, or one naming no account), in the ARN's region (a
+    /// The reads of the account an ARN names (the checked account's for an
+    /// ARN of its own, or one naming no account), in the ARN's region (a
     /// multi-region trail homed in another region keeps its log group,
     /// alarms and topic there); `None` when no entry reaches the account.
     fn of(&self, home_id: &str, arn: &str) -> Option<R> {
@@ -140,7 +140,7 @@ async fn subscribed(c: &impl LiveReads, topic: &str) -> Result<bool, ReadError> 
 }
 
 /// The account's facts, as the region of `reach.home` sees them; what
-/// lives in another account read with that account's clients.
+/// lives in another account or region read there (`Reach::of`).
 pub async fn gather<R: LiveReads>(reach: &Reach<'_, R>) -> Result<Facts, ReadError> {
     let c = reach.home;
     let (home_id, described) = futures::try_join!(c.account_id(), c.trails())?;

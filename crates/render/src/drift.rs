@@ -126,13 +126,11 @@ pub fn json_lines_in(plan: &Plan, account: Option<&str>) -> String {
         "checked": plan.actions.len(),
         "preflight": plan.preflight.len(),
     });
-    if let Some(fields) = summary.as_object_mut() {
-        if let Some(account) = account {
-            fields.insert("account".into(), Value::from(account));
-        }
-        if !plan.prevented.is_empty() {
-            fields.insert("prevented".into(), json!(plan.prevented));
-        }
+    if let Some(account) = account {
+        summary["account"] = Value::from(account);
+    }
+    if !plan.prevented.is_empty() {
+        summary["prevented"] = json!(plan.prevented);
     }
     let _ = writeln!(out, "{summary}");
     out

@@ -19,6 +19,31 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// A planned spec's outcome: failed with `blocking` preflight findings
+    /// or a delete `prevent_destroy` forbids (the first of `prevented`),
+    /// else its changes (the plan's summary line), else converged. One rule
+    /// for a plan read here and for one read back from its JSON Lines.
+    pub fn of_plan(
+        blocking: usize,
+        prevented: Option<&String>,
+        summary: &ctrail_model::Summary,
+    ) -> Outcome {
+        if blocking > 0 {
+            Outcome::Failed(format!("{blocking} preflight finding(s)"))
+        } else if let Some(p) = prevented {
+            Outcome::Failed(p.clone())
+        } else if summary.has_changes() {
+            Outcome::Changes(
+                crate::plan::summary_line(summary)
+                    .trim_start_matches("Plan: ")
+                    .trim_end_matches('.')
+                    .to_owned(),
+            )
+        } else {
+            Outcome::Converged
+        }
+    }
+
     /// The exit code of a run whose worst outcome this is, with
     /// `--detailed-exitcode` (2: changes) or without (0).
     pub fn exit_code(&self, detailed: bool) -> u8 {

@@ -51,8 +51,8 @@ pub fn run(specs: &[PathBuf], format: DriftFormat, conn: &Connection) -> ExitCod
                 if matches!(format, DriftFormat::Jsonl) {
                     let mut line = serde_json::json!({"type": "error", "spec": run.spec, "error": format!("{e:#}")});
                     // The account the spec names, when it names one.
-                    if let (Some(fields), false) = (line.as_object_mut(), run.account == "-") {
-                        fields.insert("account".into(), run.account.clone().into());
+                    if run.account != "-" {
+                        line["account"] = run.account.clone().into();
                     }
                     println!("{line}");
                 }

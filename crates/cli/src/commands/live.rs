@@ -115,22 +115,11 @@ pub fn run_of(planned: &Planned) -> ctrail_render::runs::Run {
         Some(a) => a.label(),
         None => plan.header.account_id.clone(),
     };
-    let blocking = plan.blocking().count();
-    let summary = plan.summary();
-    let outcome = if blocking > 0 {
-        Outcome::Failed(format!("{blocking} preflight finding(s)"))
-    } else if let Some(p) = plan.prevented.first() {
-        Outcome::Failed(p.clone())
-    } else if summary.has_changes() {
-        Outcome::Changes(
-            ctrail_render::plan::summary_line(&summary)
-                .trim_start_matches("Plan: ")
-                .trim_end_matches('.')
-                .to_owned(),
-        )
-    } else {
-        Outcome::Converged
-    };
+    let outcome = Outcome::of_plan(
+        plan.blocking().count(),
+        plan.prevented.first(),
+        &plan.summary(),
+    );
     ctrail_render::runs::Run {
         spec: plan.header.spec.clone(),
         account,

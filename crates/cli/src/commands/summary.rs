@@ -201,20 +201,7 @@ fn entry_of(
                 });
                 return Err(why);
             }
-            let outcome = if s.blocking > 0 {
-                Outcome::Failed(format!("{} preflight finding(s)", s.blocking))
-            } else if let Some(p) = prevented.first() {
-                Outcome::Failed(p.clone())
-            } else if s.summary.has_changes() {
-                Outcome::Changes(
-                    ctrail_render::plan::summary_line(&s.summary)
-                        .trim_start_matches("Plan: ")
-                        .trim_end_matches('.')
-                        .to_owned(),
-                )
-            } else {
-                Outcome::Converged
-            };
+            let outcome = Outcome::of_plan(s.blocking, prevented.first(), &s.summary);
             // A grant AWS would refuse is drift too (`ctrail drift`).
             let code = if drifted > 0 || preflight > 0 { 2 } else { 0 };
             out.push(Entry {
