@@ -9,7 +9,8 @@ use std::sync::Mutex;
 
 use ctrail_graph::ResourceGraph;
 use ctrail_kinds::Ledger;
-use ctrail_kinds::aws::{Clients, RetryPolicy};
+use ctrail_kinds::calls::{CallError, RetryPolicy};
+use ctrail_kinds::state::{StateStore, remove_ledger, write_ledger};
 use ctrail_model::{Address, Plan};
 
 use crate::{Event, Outcome, Report};
@@ -100,12 +101,12 @@ impl Owning {
 )]
 pub struct NotRecorded {
     place: String,
-    source: ctrail_kinds::aws::CallError,
+    source: CallError,
 }
 
 /// Writes `after` to the state bucket when it differs from `before`.
 pub async fn record(
-    clients: &Clients,
+    store: &impl StateStore,
     at: &ctrail_spec::State,
     before: &Ledger,
     after: &Ledger,
@@ -115,9 +116,9 @@ pub async fn record(
         return Ok(());
     }
     let written = if after.owned.is_empty() {
-        ctrail_kinds::aws::ledger::remove(clients, at, &after.trail, policy, &|_| {}).await
+        remove_ledger(store, at, &after.trail, policy, &|_| {}).await
     } else {
-        ctrail_kinds::aws::ledger::write(clients, at, after, policy, &|_| {}).await
+        write_ledger(store, at, after, policy, &|_| {}).await
     };
     written.map_err(|source| NotRecorded {
         place: format!("s3://{}/{}", at.bucket, at.ledger_key(&after.trail)),

@@ -5,7 +5,7 @@
 //!   most `parallelism` at once; on a failure or an interrupt no new action
 //!   starts, the running ones finish, and every action ends in the report as
 //!   completed, failed or not started.
-//! - the error policy lives apart from the logic (`ctrail_kinds::aws`'s
+//! - the error policy lives apart from the logic (`ctrail_kinds::calls`'s
 //!   retry policy): transient failures back off with jitter,
 //!   IAM-propagation answers wait until a deadline, everything else fails
 //!   at once with AWS's message;
@@ -25,7 +25,8 @@ use std::time::Duration;
 use ctrail_model::Address;
 use serde::Serialize;
 
-use ctrail_kinds::aws::{Class, Target};
+use ctrail_kinds::calls::{Class, RetryPolicy};
+use ctrail_kinds::change::Target;
 pub use schedule::apply;
 
 /// How the executor runs.
@@ -44,8 +45,8 @@ pub struct Options {
 }
 
 impl Options {
-    pub fn policy(&self) -> ctrail_kinds::aws::RetryPolicy {
-        ctrail_kinds::aws::RetryPolicy {
+    pub fn policy(&self) -> RetryPolicy {
+        RetryPolicy {
             propagation_timeout: self.propagation_timeout,
             propagation_base_delay: self.propagation_base_delay,
             transient_attempts: self.transient_attempts,

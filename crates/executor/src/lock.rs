@@ -20,9 +20,17 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use ctrail_kinds::aws::state::{self, Condition, GetError, Stored};
-use ctrail_kinds::aws::{CallError, Clients, RetryPolicy, Retrying, call};
+use ctrail_kinds::calls::{CallError, RetryPolicy, Retrying, call};
+use ctrail_kinds::state::{Condition, GetError, StateStore, Stored};
 use serde::{Deserialize, Serialize};
+
+/// A time the lock records (seconds since the epoch) as
+/// `2026-11-24T05:00:00Z`; empty when it has no such form.
+fn utc(secs: i64) -> String {
+    aws_smithy_types::DateTime::from_secs(secs)
+        .fmt(aws_smithy_types::date_time::Format::DateTime)
+        .unwrap_or_default()
+}
 
 /// How long a lock holds without its holder: longer than any apply.
 pub const TTL_SECS: i64 = 3600;
@@ -51,7 +59,7 @@ pub struct LockInfo {
 impl LockInfo {
     /// When the lock was taken: `2026-11-24T05:00:00Z`.
     pub fn since(&self) -> String {
-        state::utc(self.started)
+        utc(self.started)
     }
 }
 
@@ -184,13 +192,14 @@ fn gone(info: &LockInfo) -> bool {
 }
 
 /// The lock calls: the run's retry policy, never SDK retries.
-pub struct Locker<'a> {
-    pub clients: &'a Clients,
+pub struct Locker<'a, S> {
+    /// The state bucket's account's objects.
+    pub store: &'a S,
     pub policy: RetryPolicy,
     pub on_retry: &'a (dyn Fn(Retrying) + Send + Sync),
 }
 
-impl Locker<'_> {
+impl<S: StateStore> Locker<'_, S> {
     /// Reads the lock object (with the plan), and refuses a state bucket
     /// with Object Lock, asked at the same time.
     pub async fn observe(&self, place: &LockPlace) -> Result<StoredLock, LockError> {
@@ -199,7 +208,7 @@ impl Locker<'_> {
             "s3:GetObjectLockConfiguration",
             &self.policy,
             self.on_retry,
-            || async { state::object_locked(self.clients, &place.bucket).await },
+            || async { self.store.object_locked(&place.bucket).await },
         );
         let (stored, locked) = tokio::join!(self.read(place), locked);
         if locked? {
@@ -216,7 +225,8 @@ impl Locker<'_> {
             &self.policy,
             self.on_retry,
             || async {
-                state::get(self.clients, &place.bucket, &place.key)
+                self.store
+                    .get(&place.bucket, &place.key)
                     .await
                     .map_err(GetError::into_call)
             },
@@ -257,7 +267,9 @@ impl Locker<'_> {
             &self.policy,
             self.on_retry,
             || async {
-                state::put(self.clients, &place.bucket, &place.key, &body, condition).await
+                self.store
+                    .put(&place.bucket, &place.key, &body, condition)
+                    .await
             },
         )
         .await
@@ -339,7 +351,7 @@ impl Locker<'_> {
             "s3:CreateBucket",
             &self.policy,
             self.on_retry,
-            || async { state::create_bucket(self.clients, &place.bucket, &place.region).await },
+            || async { self.store.create_bucket(&place.bucket, &place.region).await },
         )
         .await
     }
@@ -403,5 +415,107 @@ impl Locker<'_> {
             }
             None => Err(LockError::Moved(place.clone())),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use ctrail_kinds::state::memory::Memory;
+
+    use super::*;
+
+    fn locker(store: &Memory) -> Locker<'_, Memory> {
+        Locker {
+            store,
+            policy: RetryPolicy {
+                propagation_timeout: Duration::ZERO,
+                propagation_base_delay: Duration::ZERO,
+                transient_attempts: 1,
+                transient_base_delay: Duration::ZERO,
+            },
+            on_retry: &|_| {},
+        }
+    }
+
+    fn place(log_bucket: bool) -> LockPlace {
+        LockPlace {
+            bucket: "logs".into(),
+            key: "ctrail-lock/t.json".into(),
+            region: "eu-west-1".into(),
+            log_bucket,
+        }
+    }
+
+    fn block_on<F: Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime")
+            .block_on(f)
+    }
+
+    /// Two runs that planned against the same lock: the first takes it,
+    /// the second is refused naming the holder, and after the release a
+    /// plan read before it is stale.
+    #[test]
+    fn a_lock_is_held_by_one_run_and_its_release_makes_older_plans_stale() {
+        let store = Memory::with_bucket("logs");
+        let (l, at) = (locker(&store), place(true));
+        let seen = block_on(l.observe(&at)).expect("observed");
+        assert_eq!(seen, StoredLock::Absent);
+        let held = block_on(l.acquire(&at, &seen, "first", "apply")).expect("taken");
+        match block_on(l.acquire(&at, &seen, "second", "apply")) {
+            Err(LockError::Held { info, .. }) => assert_eq!(info.owner, "first"),
+            other => panic!("the second run is refused: {other:?}"),
+        }
+        let now_seen = block_on(l.observe(&at)).expect("observed");
+        match block_on(l.acquire(&at, &now_seen, "second", "apply")) {
+            Err(LockError::Held { info, .. }) => assert_eq!(info.id, held.info.id),
+            other => panic!("still held: {other:?}"),
+        }
+        block_on(l.release(&held)).expect("released");
+        // The plan that found no lock was read before the first run took it.
+        assert!(matches!(
+            block_on(l.acquire(&at, &seen, "second", "apply")),
+            Err(LockError::Moved(_))
+        ));
+        let fresh = block_on(l.observe(&at)).expect("observed");
+        let second = block_on(l.acquire(&at, &fresh, "second", "apply")).expect("taken");
+        block_on(l.release(&second)).expect("released");
+    }
+
+    /// The log bucket is created to hold the lock on a first apply; any
+    /// other state bucket must exist.
+    #[test]
+    fn only_the_log_bucket_is_created_for_the_lock() {
+        let store = Memory::default();
+        let l = locker(&store);
+        let seen = block_on(l.observe(&place(false))).expect("observed");
+        assert_eq!(seen, StoredLock::NoBucket);
+        assert!(matches!(
+            block_on(l.acquire(&place(false), &seen, "me", "apply")),
+            Err(LockError::NoStateBucket(b)) if b == "logs"
+        ));
+        let held = block_on(l.acquire(&place(true), &seen, "me", "apply")).expect("taken");
+        assert!(store.object("logs", "ctrail-lock/t.json").is_some());
+        block_on(l.release(&held)).expect("released");
+    }
+
+    /// `--force-unlock` releases only the lock it names.
+    #[test]
+    fn force_unlock_releases_only_the_named_lock() {
+        let store = Memory::with_bucket("logs");
+        let (l, at) = (locker(&store), place(true));
+        let seen = block_on(l.observe(&at)).expect("observed");
+        let held = block_on(l.acquire(&at, &seen, "gone", "apply")).expect("taken");
+        assert!(matches!(
+            block_on(l.force_unlock(&at, "0000000000000000")),
+            Err(LockError::NotThatLock { .. })
+        ));
+        let released = block_on(l.force_unlock(&at, &held.info.id)).expect("released");
+        assert_eq!(released.owner, "gone");
+        let after = block_on(l.observe(&at)).expect("observed");
+        assert!(matches!(after, StoredLock::Present { info, .. } if !info.held));
     }
 }

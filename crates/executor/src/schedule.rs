@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 
 use ctrail_graph::ResourceGraph;
 use ctrail_kinds::Attributes;
-use ctrail_kinds::aws::{Accounts, Cx, Retrying};
+use ctrail_kinds::calls::Retrying;
+use ctrail_kinds::change::Step;
+use ctrail_kinds::door::{Act, Acting};
 use ctrail_model::placeholder::Placeholder;
 use ctrail_model::{ActionKind, Address, AttributeChange, Plan};
 use serde_json::Value;
@@ -24,7 +26,7 @@ enum JobError {
     #[error("{0}; nothing was changed for it")]
     Refused(String),
     #[error(transparent)]
-    Call(#[from] ctrail_kinds::aws::CallError),
+    Call(#[from] ctrail_kinds::calls::CallError),
     /// The attributes with the key's ARN filled in are not the kind's.
     #[error(transparent)]
     Unfit(#[from] ctrail_kinds::AttributesError),
@@ -46,7 +48,7 @@ struct Job {
 impl Job {
     async fn run(
         self,
-        accounts: &Accounts,
+        accounts: &impl Act,
         target: &Target,
         opts: &Options,
         events: &(dyn Fn(Event) + Send + Sync),
@@ -65,10 +67,8 @@ impl Job {
                 delay: r.delay,
             });
         };
-        let cx = Cx {
-            address: self.address.to_string(),
-            clients: accounts.trail(),
-            accounts,
+        let acting = Acting {
+            address: &self.address,
             target,
             policy: &policy,
             on_retry: &on_retry,
@@ -77,20 +77,18 @@ impl Job {
         // The ARN of a key this apply created is known only now (every step
         // naming it runs after the key's creation).
         if want.placeholders().contains(&Placeholder::KmsKeyArn) {
-            let arn = target
-                .key_arn(accounts.at(ctrail_model::Place::Key))
-                .await?;
+            let arn = accounts.key_arn(target).await?;
             want = want.resolved(&self.address.name, &|p| {
                 (p == Placeholder::KmsKeyArn).then(|| arn.clone()).flatten()
             })?;
         }
-        let step = ctrail_kinds::aws::Step {
+        let step = Step {
             name: &self.address.name,
             kind: self.kind,
             want,
             changes: &self.changes,
         };
-        Ok(ctrail_kinds::act(self.address.kind, &cx, &step).await?)
+        Ok(accounts.act(&acting, &step).await?)
     }
 }
 
@@ -99,7 +97,7 @@ impl Job {
 pub async fn apply(
     plan: &Plan,
     desired: &ResourceGraph,
-    accounts: &Accounts,
+    accounts: &impl Act,
     target: &Target,
     opts: &Options,
     events: Events,

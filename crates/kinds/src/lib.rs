@@ -9,10 +9,14 @@
 //! delete, does not compile. The stages (graph, reader, differ, executor)
 //! know kinds only through these functions.
 
+pub mod calls;
+pub mod change;
+pub mod door;
 pub mod import;
 mod kind;
 pub mod live;
 pub mod policies;
+pub mod state;
 
 /// The log bucket and its settings, and the bucket of its access logs.
 pub mod s3 {

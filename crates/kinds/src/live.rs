@@ -1,5 +1,6 @@
 //! What a stage reads from an account without naming the SDK: the live
-//! reads `check --live` makes (`LiveReads`), and their error. The kinds'
+//! reads `check --live` makes (`LiveReads`), those `verify` adds
+//! (`DeliveryReads`), and their error. The kinds'
 //! AWS runtime (feature `aws`) implements them for its clients; a stage
 //! generic over them names no AWS crate.
 
@@ -109,4 +110,40 @@ pub trait LiveReads: Sized + Send + Sync {
         &self,
         topic: &str,
     ) -> impl Future<Output = Result<Option<Vec<Subscribed>>, ReadError>> + Send;
+}
+
+/// The reads that show a trail delivering (`ctrail verify`, `ctrail
+/// report`), each a kind's named read.
+pub trait DeliveryReads: LiveReads {
+    /// The trail `name` as DescribeTrails shows it in this region (its
+    /// shadow, for a multi-region trail homed elsewhere); `None` when the
+    /// region does not see it.
+    fn trail(&self, name: &str) -> impl Future<Output = Result<Option<Listed>, ReadError>> + Send;
+
+    /// The ARNs ListTrails lists: a harmless read, which CloudTrail records
+    /// as a management event.
+    fn list_trails(&self) -> impl Future<Output = Result<Vec<String>, ReadError>> + Send;
+
+    /// The time (ms since the epoch) of the newest event in a log group's
+    /// stream; `None` when the stream has none, or does not exist.
+    fn newest_event(
+        &self,
+        group: &str,
+        stream: &str,
+    ) -> impl Future<Output = Result<Option<i64>, ReadError>> + Send;
+
+    /// Whether a metric filter pattern matches `message` (TestMetricFilter).
+    fn filter_matches(
+        &self,
+        pattern: &str,
+        message: String,
+    ) -> impl Future<Output = Result<bool, ReadError>> + Send;
+
+    /// The newest object under any of `prefixes` in `bucket`: its key and
+    /// time (s since the epoch).
+    fn newest_object(
+        &self,
+        bucket: &str,
+        prefixes: &[String],
+    ) -> impl Future<Output = Result<Option<(String, i64)>, ReadError>> + Send;
 }

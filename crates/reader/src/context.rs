@@ -11,14 +11,14 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use ctrail_graph::ResourceGraph;
-use ctrail_kinds::Attributes;
-use ctrail_kinds::aws::{Accounts, Clients, KeyForms, Pending, ReadError, Resolved};
+use ctrail_kinds::door::{KeyForms, Pending, Reach, Resolved, guarded};
+use ctrail_kinds::{Attributes, LiveReads, ReadError};
 use ctrail_model::{Address, LiveContext, Place, Placeholder};
 use ctrail_spec::Spec;
 use futures::FutureExt;
 
 pub(crate) fn start<'a>(
-    accounts: &'a Accounts,
+    accounts: &'a impl Reach,
     spec: &'a Spec,
     graph: &'a ResourceGraph,
     known: Option<(LiveContext, KeyForms)>,
@@ -49,31 +49,30 @@ pub(crate) fn start<'a>(
 }
 
 async fn resolve(
-    accounts: &Accounts,
+    accounts: &impl Reach,
     spec: &Spec,
     graph: &ResourceGraph,
 ) -> Result<(LiveContext, KeyForms), ReadError> {
     // Every account the spec names is asked who it is before anything is
     // read from any of them.
-    ctrail_kinds::aws::account::guard(accounts).await?;
-    let clients = accounts.trail();
+    accounts.guard().await?;
     let needs_org = graph.placeholders().contains(&Placeholder::OrganizationId);
-    let sts = ctrail_kinds::aws::account::account_id(clients);
+    let sts = accounts.at(Place::Trail).account_id();
     let kms = async {
         match &spec.kms {
             None => Ok(None),
             // The key is read in its own account (`kms_key_account`).
-            Some(k) => ctrail_kinds::kms::key::of_spec(accounts.at(Place::Key), k).await,
+            Some(k) => accounts.spec_key(k).await,
         }
     };
     let org = async {
         if !needs_org {
             return Ok(None);
         }
-        ctrail_kinds::aws::account::organization_id(clients).await
+        accounts.organization_id().await
     };
     let (identity, key, org) = tokio::join!(sts, kms, org);
-    let account_id = ctrail_kinds::aws::account::guarded(spec, identity?)?;
+    let account_id = guarded(spec, identity?)?;
     let forms = match (&spec.kms, key?) {
         (Some(_), Some(meta)) => key_forms(spec, &account_id, meta.arn, meta.key_id),
         _ => KeyForms::default(),
@@ -141,8 +140,8 @@ pub(crate) fn known(spec: &Spec, context: &LiveContext) -> Option<(LiveContext, 
 /// (AWSOrganizationsNotInUseException); `Err(())`: the organization could
 /// not be asked (a caller without organizations:DescribeOrganization), so
 /// the key is unknown, never assumed absent.
-pub(crate) async fn organization(clients: &Clients) -> Result<Option<String>, ()> {
-    match ctrail_kinds::aws::account::organization_id(clients).await {
+pub(crate) async fn organization(accounts: &impl Reach) -> Result<Option<String>, ()> {
+    match accounts.organization_id().await {
         Ok(id) => Ok(id),
         Err(e) if e.code() == Some("AWSOrganizationsNotInUseException") => Ok(None),
         Err(e) => {

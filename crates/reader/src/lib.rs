@@ -14,9 +14,10 @@ mod context;
 use std::collections::{BTreeMap, BTreeSet};
 
 use ctrail_graph::ResourceGraph;
-use ctrail_kinds::aws::{Accounts, ReadCx, ReadError};
-use ctrail_kinds::{Attributes, Ledger, LiveResource, LiveState, Ownership};
-use ctrail_model::{Address, LiveContext, Place, Placeholder, ResourceKind};
+use ctrail_kinds::door::{KindReads, Pending, Reach};
+use ctrail_kinds::state::read_ledger;
+use ctrail_kinds::{Attributes, Ledger, LiveResource, LiveState, Ownership, ReadError};
+use ctrail_model::{Address, LiveContext, Placeholder, ResourceKind};
 use ctrail_spec::Spec;
 
 /// Reads the live state of every resource in `graph` and returns it with the
@@ -27,7 +28,7 @@ use ctrail_spec::Spec;
 /// accounts it spans (each asked who it is), it runs first, so nothing is
 /// read from an account the spec is not for.
 pub async fn read(
-    accounts: &Accounts,
+    accounts: &impl Reach,
     spec: &Spec,
     graph: &ResourceGraph,
 ) -> Result<(LiveState, ResourceGraph), ReadError> {
@@ -40,7 +41,7 @@ pub async fn read(
 /// A context without the ARN of the spec's key (a key the apply created) is
 /// read again.
 pub async fn read_knowing(
-    accounts: &Accounts,
+    accounts: &impl Reach,
     spec: &Spec,
     graph: &ResourceGraph,
     known: Option<&LiveContext>,
@@ -61,14 +62,14 @@ pub async fn read_knowing(
     if guard_first {
         cx.clone().await?;
     }
-    let rcx = ReadCx::new(accounts, spec, &desired, cx.clone());
+    let rcx = accounts.kinds(spec, &desired, cx.clone());
     // Every kind is asked, named resources or not (some read for the
     // preflight what the spec does not name).
     let reads = wave(&rcx, true);
     let discovered = ResourceKind::ALL.map(|kind| {
         let rcx = &rcx;
         async move {
-            let names = ctrail_kinds::discover(kind, rcx).await?;
+            let names = rcx.discover(kind).await?;
             Ok::<_, ReadError>(names.into_iter().map(move |n| Address::new(kind, n)))
         }
     });
@@ -81,7 +82,7 @@ pub async fn read_knowing(
             (Some((_, true)), _) => Err(()),
             (Some((id, false)), _) => Ok(id.clone()),
             (None, true) => Ok(None), // read with the context
-            (None, false) => context::organization(accounts.trail()).await,
+            (None, false) => context::organization(accounts).await,
         }
     };
     let kept = kept_bucket_policy(accounts, spec, cx.clone());
@@ -143,14 +144,12 @@ pub async fn read_knowing(
 /// has (of the kinds a plan deletes when dropped), read with the attributes
 /// the ledger recorded.
 async fn dropped(
-    accounts: &Accounts,
+    accounts: &impl Reach,
     spec: &Spec,
     desired: &BTreeMap<Address, Attributes>,
-    cx: ctrail_kinds::aws::Pending<'_>,
+    cx: Pending<'_>,
 ) -> Result<(Ledger, BTreeMap<Address, LiveResource>), ReadError> {
-    let ledger =
-        ctrail_kinds::aws::ledger::read(accounts.at(Place::State), &spec.state, &spec.trail.name)
-            .await?;
+    let ledger = read_ledger(accounts.store(), &spec.state, &spec.trail.name).await?;
     let gone: BTreeMap<Address, Attributes> = ledger
         .owned
         .iter()
@@ -158,8 +157,8 @@ async fn dropped(
         .map(|(a, v)| (a.clone(), v.clone()))
         .collect();
     // The context round, re-borrowed for as long as `gone` lives.
-    let cx: ctrail_kinds::aws::Pending<'_> = futures::FutureExt::shared(Box::pin(cx));
-    let rcx = ReadCx::new(accounts, spec, &gone, cx);
+    let cx: Pending<'_> = futures::FutureExt::shared(Box::pin(cx));
+    let rcx = accounts.kinds(spec, &gone, cx);
     Ok((ledger, wave(&rcx, false).await?))
 }
 
@@ -176,25 +175,18 @@ enum Kept {
 /// (`bucket.managed: false`), with the bucket's account's clients, for the
 /// preflight alone: nothing of it is in the graph. A read AWS refuses
 /// (AccessDenied across accounts, say) is said, not guessed.
-async fn kept_bucket_policy(
-    accounts: &Accounts,
-    spec: &Spec,
-    cx: ctrail_kinds::aws::Pending<'_>,
-) -> Kept {
+async fn kept_bucket_policy(accounts: &impl Reach, spec: &Spec, cx: Pending<'_>) -> Kept {
     if spec.bucket.managed {
         return Kept::Managed;
     }
     let none = BTreeMap::new();
     // The context round, re-borrowed for as long as `none` lives.
-    let cx: ctrail_kinds::aws::Pending<'_> = futures::FutureExt::shared(Box::pin(cx));
-    let rcx = ReadCx::new(accounts, spec, &none, cx);
+    let cx: Pending<'_> = futures::FutureExt::shared(Box::pin(cx));
+    let rcx = accounts.kinds(spec, &none, cx);
     let name = spec.bucket.name.clone();
-    match ctrail_kinds::read(
-        ResourceKind::S3BucketPolicy,
-        &rcx,
-        std::slice::from_ref(&name),
-    )
-    .await
+    match rcx
+        .read(ResourceKind::S3BucketPolicy, std::slice::from_ref(&name))
+        .await
     {
         Ok(found) => Kept::Read(found),
         Err(e) => Kept::Unread(
@@ -207,12 +199,12 @@ async fn kept_bucket_policy(
 /// One wave of reads: every resource `rcx` has desired attributes for, all
 /// kinds at once; `every_kind`: kinds with none are asked too.
 async fn wave(
-    rcx: &ReadCx<'_>,
+    rcx: &impl KindReads,
     every_kind: bool,
 ) -> Result<BTreeMap<Address, LiveResource>, ReadError> {
     let reads = ResourceKind::ALL.map(|kind| {
         let names: Vec<String> = rcx
-            .desired
+            .desired()
             .keys()
             .filter(|a| a.kind == kind)
             .map(|a| a.name.clone())
@@ -221,7 +213,7 @@ async fn wave(
             if names.is_empty() && !every_kind {
                 return Ok(Vec::new());
             }
-            ctrail_kinds::read(kind, rcx, &names).await
+            rcx.read(kind, &names).await
         }
     });
     let mut found = BTreeMap::new();

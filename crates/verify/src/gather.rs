@@ -3,13 +3,9 @@
 //! the reads needing it wait for; everything else starts at once.
 
 use aws_smithy_types::date_time::Format;
-use ctrail_kinds::aws::account::account_id;
-use ctrail_kinds::aws::{Accounts, Clients, Connection, Retries};
-use ctrail_kinds::cloudtrail::trail;
-use ctrail_kinds::logs::group;
-use ctrail_kinds::monitoring::metric_filter;
-use ctrail_kinds::s3::bucket;
-use ctrail_kinds::sns::subscription;
+use ctrail_kinds::door::Reach;
+use ctrail_kinds::live::{DeliveryReads, LiveReads};
+use ctrail_model::Place;
 use ctrail_spec::Spec;
 use futures::FutureExt;
 use futures::future::join_all;
@@ -18,9 +14,8 @@ use ctrail_graph::{Resource, ResourceGraph};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use ctrail_kinds::LiveState;
-use ctrail_kinds::aws::ReadError;
 use ctrail_kinds::monitoring::{metric_alarm::MetricAlarm, metric_filter::MetricFilter};
+use ctrail_kinds::{LiveState, ReadError};
 
 use crate::evidence::{
     AlarmTopic, Delivered, Delivery, Evidence, FilterTest, Reading, RegionView, Seen, TrailStatus,
@@ -76,8 +71,8 @@ fn prefix(spec: &Spec, account: &str, kind: &str, region: &str, day: &str) -> St
     }
 }
 
-async fn trail_status(c: &Clients, name: &str) -> Result<Option<TrailStatus>, GatherError> {
-    let got = trail::status(c, name).await?;
+async fn trail_status(c: &impl LiveReads, name: &str) -> Result<Option<TrailStatus>, GatherError> {
+    let got = c.trail_status(name).await?;
     Ok(got.map(|s| TrailStatus {
         is_logging: s.is_logging,
         latest_delivery_time: s.latest_delivery_time,
@@ -85,28 +80,11 @@ async fn trail_status(c: &Clients, name: &str) -> Result<Option<TrailStatus>, Ga
     }))
 }
 
-/// The trail's account's clients in `region` (its entry under `accounts`).
-async fn trail_clients_in(conn: &Connection, spec: &Spec, region: &str) -> Clients {
-    let there = Connection {
-        region: Some(region.to_owned()),
-        ..conn.clone()
-    };
-    Accounts::connect(&there, spec, Retries::Sdk)
-        .await
-        .trail()
-        .clone()
-}
-
 /// How `region` sees the trail (DescribeTrails with shadow trails), read
 /// in the trail's account.
-async fn view(
-    conn: &Connection,
-    spec: &Spec,
-    region: &str,
-    trail: &str,
-) -> Result<RegionView, GatherError> {
-    let c = trail_clients_in(conn, spec, region).await;
-    let found = trail::describe_named(&c, trail).await?;
+async fn view(accounts: &impl Reach, region: &str, trail: &str) -> Result<RegionView, GatherError> {
+    let c = accounts.at(Place::Trail).in_region(region);
+    let found = c.trail(trail).await?;
     let seen = found.map(|t| Seen {
         multi_region: t.trail.is_multi_region_trail,
         home_region: Some(t.trail.home_region).filter(|r| !r.is_empty()),
@@ -119,13 +97,13 @@ async fn view(
 
 /// The newest event of the log group's stream for `region`.
 async fn stream(
-    c: &Clients,
+    c: &impl DeliveryReads,
     group_name: &str,
     account: &str,
     region: &str,
 ) -> Result<Option<Latest>, GatherError> {
     let name = format!("{account}_CloudTrail_{region}");
-    let at = group::newest_event(c, group_name, &name).await?;
+    let at = c.newest_event(group_name, &name).await?;
     Ok(at.map(|at| (format!("{group_name}:{name}"), at)))
 }
 
@@ -160,8 +138,8 @@ struct Judged {
 /// CloudWatch, for alarms) relies on that the live documents refuse (the
 /// preflight on the account as it is), and each metric filter's live
 /// pattern tested on its sample event.
-async fn judged(accounts: &Accounts, spec: &Spec) -> Result<Judged, GatherError> {
-    let c = accounts.trail();
+async fn judged(accounts: &impl Reach, spec: &Spec) -> Result<Judged, GatherError> {
+    let c = accounts.at(Place::Trail);
     let graph = ctrail_graph::build(spec).map_err(GatherError::graph)?;
     let (live, resolved) = ctrail_reader::read(accounts, spec, &graph).await?;
     let now = as_live(&resolved, &live);
@@ -206,11 +184,11 @@ async fn judged(accounts: &Accounts, spec: &Spec) -> Result<Judged, GatherError>
 /// subscription its owner has not confirmed has the ARN
 /// `PendingConfirmation`.
 async fn alarm_topic(
-    c: &Clients,
+    c: &impl LiveReads,
     topic_arn: String,
     alarms: Vec<String>,
 ) -> Result<AlarmTopic, GatherError> {
-    let listed = subscription::of_topic(c, &topic_arn).await?;
+    let listed = c.subscriptions(&topic_arn).await?;
     let subscriptions = listed.map(|subs| {
         subs.into_iter()
             .map(|s| {
@@ -228,14 +206,14 @@ async fn alarm_topic(
 
 /// TestMetricFilter: does the live pattern match the sample event?
 async fn test_filter(
-    c: &Clients,
+    c: &impl DeliveryReads,
     name: &str,
     sample_event: serde_json::Value,
     pattern: Option<String>,
 ) -> Result<FilterTest, GatherError> {
     let matched = match &pattern {
         None => false,
-        Some(p) => metric_filter::matches(c, p, sample_event.to_string()).await?,
+        Some(p) => c.filter_matches(p, sample_event.to_string()).await?,
     };
     Ok(FilterTest {
         name: name.to_owned(),
@@ -249,15 +227,11 @@ async fn test_filter(
 /// `regions`, in the trail's account, so that fresh management events exist
 /// there to be delivered (seed 000, step 8: events in at least two other
 /// regions).
-pub async fn generate(
-    conn: &Connection,
-    spec: &Spec,
-    regions: &[String],
-) -> Result<(), GatherError> {
+pub async fn generate(accounts: &impl Reach, regions: &[String]) -> Result<(), GatherError> {
     let calls = regions.iter().map(|region| async move {
-        let c = trail_clients_in(conn, spec, region).await;
-        trail::list_trails(&c).await?;
-        account_id(&c).await?;
+        let c = accounts.at(Place::Trail).in_region(region);
+        c.list_trails().await?;
+        c.account_id().await?;
         Ok::<_, GatherError>(())
     });
     join_all(calls).await.into_iter().collect()
@@ -267,19 +241,18 @@ pub async fn generate(
 /// home region first), and the account's live state as the plan reads it
 /// (for the report).
 pub async fn gather(
-    conn: &Connection,
+    accounts: &impl Reach,
     spec: &Spec,
     regions: &[String],
     at: i64,
 ) -> Result<(Evidence, LiveState), GatherError> {
     let home = spec.region.as_str();
     let trail = spec.trail.name.as_str();
-    let accounts = Accounts::connect(conn, spec, Retries::Sdk).await;
-    let c = accounts.trail().clone();
+    let c = accounts.at(Place::Trail);
     // The log bucket's account: a Log Archive account's, in the
     // organization layout.
-    let b = accounts.at(ctrail_model::Place::Bucket);
-    let account = async { account_id(&c).await.map_err(GatherError::from) }.shared();
+    let b = accounts.at(Place::Bucket);
+    let account = async { c.account_id().await.map_err(GatherError::from) }.shared();
     let others: Vec<&String> = regions.iter().filter(|r| *r != home).collect();
     let days = recent_days(at);
     let delivered = |delivery: Delivery, kind: &'static str| {
@@ -293,7 +266,7 @@ pub async fn gather(
                     .iter()
                     .map(|d| prefix(spec, &account, kind, region, d))
                     .collect();
-                let latest = bucket::newest_object(b, &spec.bucket.name, &prefixes).await?;
+                let latest = b.newest_object(&spec.bucket.name, &prefixes).await?;
                 Ok::<_, GatherError>(Delivered {
                     kind: delivery,
                     region: region.clone(),
@@ -304,7 +277,6 @@ pub async fn gather(
     };
     let streams = join_all(regions.iter().map(|region| {
         let account = account.clone();
-        let c = &c;
         async move {
             let latest = match &spec.cloudwatch_logs {
                 Some(l) => stream(c, &l.log_group, &account.await?, region).await?,
@@ -319,12 +291,12 @@ pub async fn gather(
     }));
     let (account_id, status, views, log_files, digest_files, log_streams, refused) = futures::join!(
         account.clone(),
-        trail_status(&c, trail),
-        join_all(others.iter().map(|r| view(conn, spec, r, trail))),
+        trail_status(c, trail),
+        join_all(others.iter().map(|r| view(accounts, r, trail))),
         delivered(Delivery::LogFile, "CloudTrail"),
         delivered(Delivery::DigestFile, "CloudTrail-Digest"),
         streams,
-        judged(&accounts, spec),
+        judged(accounts, spec),
     );
     let judged = refused?;
     let deliveries = log_files.into_iter().chain(digest_files).chain(log_streams);

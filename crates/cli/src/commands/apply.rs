@@ -54,13 +54,13 @@ pub struct Options {
 pub(crate) fn locker<'a>(
     clients: &'a Clients,
     opts: &Options,
-) -> ctrail_executor::lock::Locker<'a> {
+) -> ctrail_executor::lock::Locker<'a, Clients> {
     let exec = ExecOptions {
         propagation_timeout: Duration::from_secs(opts.propagation_timeout),
         ..ExecOptions::default()
     };
     ctrail_executor::lock::Locker {
-        clients,
+        store: clients,
         policy: exec.policy(),
         on_retry: &|_| {},
     }
@@ -295,7 +295,7 @@ pub(crate) async fn settle(
     planned: &Planned,
     report: &Report,
     run: (&Clients, &Options),
-    locker: &ctrail_executor::lock::Locker<'_>,
+    locker: &ctrail_executor::lock::Locker<'_, Clients>,
     held: Option<&ctrail_executor::lock::Held>,
 ) {
     record(plan, planned, report, run).await;
@@ -333,7 +333,7 @@ async fn write_ledger(
 
 /// Releases the lock this run holds; a failure is a warning.
 async fn release(
-    locker: &ctrail_executor::lock::Locker<'_>,
+    locker: &ctrail_executor::lock::Locker<'_, Clients>,
     held: Option<&ctrail_executor::lock::Held>,
 ) {
     if let Some(held) = held

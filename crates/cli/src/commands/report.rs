@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, anyhow};
 use clap::ValueEnum;
-use ctrail_kinds::aws::Connection;
+use ctrail_kinds::aws::{Accounts, Connection, Retries};
 use ctrail_verify::{checks, gather::gather, report};
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -36,7 +36,10 @@ pub fn run(opts: Options, conn: &Connection) -> ExitCode {
 fn report(opts: &Options, conn: &Connection) -> anyhow::Result<ExitCode> {
     let (spec, expect) = opts.target.load()?;
     let at = super::verify::now();
-    let gathered = crate::runtime().block_on(gather(conn, &spec, &expect.regions, at));
+    let gathered = crate::runtime().block_on(async {
+        let accounts = Accounts::connect(conn, &spec, Retries::Sdk).await;
+        gather(&accounts, &spec, &expect.regions, at).await
+    });
     let shown = opts.target.spec.display();
     // The verify crate's reads answer a message.
     let (evidence, live) = gathered.map_err(|e| anyhow!("{shown}: {e}"))?;

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::anyhow;
 use clap::ValueEnum;
-use ctrail_kinds::aws::Connection;
+use ctrail_kinds::aws::{Accounts, Connection, Retries};
 use ctrail_verify::gather::{gather, generate};
 use ctrail_verify::{Check, Expect, Status, checks, overall, render};
 
@@ -185,10 +185,13 @@ fn verify(opts: &Options, conn: &Connection) -> anyhow::Result<ExitCode> {
     let wait = wait
         .transpose()?
         .map(|secs| Duration::from_secs(u64::try_from(secs).unwrap_or(0)));
+    // The trail's account's reads, and the log bucket's, as the spec's
+    // `accounts` reach them (the caller's, in a spec without).
+    let accounts = crate::runtime().block_on(Accounts::connect(conn, &spec, Retries::Sdk));
     if opts.generate {
         let others: Vec<String> = expect.regions[1..].to_vec();
         crate::runtime()
-            .block_on(generate(conn, &spec, &others))
+            .block_on(generate(&accounts, &others))
             .map_err(|e| anyhow!("generating events: {e}"))?;
         eprintln!(
             "generated read events in {} at {}; CloudTrail delivers them within about 5-15 minutes (hours in an opt-in region)",
@@ -200,7 +203,7 @@ fn verify(opts: &Options, conn: &Connection) -> anyhow::Result<ExitCode> {
     let mut delay = Duration::from_secs(5);
     let progress = wait.map(Wait::new);
     let all = loop {
-        let gathered = crate::runtime().block_on(gather(conn, &spec, &expect.regions, now()));
+        let gathered = crate::runtime().block_on(gather(&accounts, &spec, &expect.regions, now()));
         let shown = opts.target.spec.display();
         // The verify crate's reads answer a message.
         let (evidence, _) = gathered.map_err(|e| anyhow!("{shown}: {e}"))?;

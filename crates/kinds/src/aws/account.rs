@@ -68,21 +68,9 @@ pub async fn guard_spec(
 ) -> Result<(), ReadError> {
     guard(accounts).await?;
     if spec.account_id.is_some() {
-        guarded(spec, account_id(accounts.trail()).await?)?;
+        crate::door::guarded(spec, account_id(accounts.trail()).await?)?;
     }
     Ok(())
-}
-
-/// The caller's account `actual`, refused when the spec's `account_id`
-/// guard names another.
-pub fn guarded(spec: &ctrail_spec::Spec, actual: String) -> Result<String, ReadError> {
-    match &spec.account_id {
-        Some(expected) if expected != &actual => Err(ReadError::WrongAccount {
-            expected: expected.clone(),
-            actual,
-        }),
-        _ => Ok(actual),
-    }
 }
 
 /// A failure to get a role's credentials as STS said it (`AccessDenied: User:

@@ -1,108 +1,22 @@
 //! What a kind's put and delete work with: the clients, the account, and
-//! every AWS call made under the retry policy, kept apart from what the
-//! calls do: transient failures back off with jitter, IAM-propagation
-//! answers wait until a deadline, everything else fails at once.
+//! every AWS call made under the retry policy (`crate::calls`), kept apart
+//! from what the calls do.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
-
-use ctrail_model::{ActionKind, AttributeChange};
 
 use super::Clients;
-use super::error::{CallError, Class};
+use crate::calls::{CallError, Class, RetryPolicy, Retrying, call};
+use crate::change::{Step, Target};
 
-/// The account being changed: values only AWS knows, from the reader.
-#[derive(Debug, Clone, Default)]
-pub struct Target {
-    /// The trail whose spec is applied: ctrail's ownership tag names it.
-    pub trail: String,
-    pub account_id: String,
-    pub region: String,
-    pub partition: String,
-    /// The spec's KMS key, if it has one.
-    pub key: KeyTarget,
-}
-
-/// The spec's KMS key: its ARN when it existed as the plan was read; else
-/// the alias of the key this apply creates (`create_kms_key`), whose ARN is
-/// asked once it exists.
-#[derive(Debug, Clone, Default)]
-pub struct KeyTarget {
-    pub arn: Option<String>,
-    pub alias: Option<String>,
-    created: Arc<tokio::sync::OnceCell<String>>,
-}
-
-impl KeyTarget {
-    pub fn new(arn: Option<String>, named: Option<&str>) -> Self {
-        let alias = named.filter(|k| k.starts_with("alias/")).map(str::to_owned);
-        KeyTarget {
-            arn,
-            alias,
-            created: Arc::default(),
-        }
-    }
-}
-
-impl Target {
-    /// The spec's key's ARN: as read, or (a key this apply created, every
-    /// step that names it running after its creation) from DescribeKey on
-    /// its alias, asked once. `None` without a key.
-    pub async fn key_arn(&self, clients: &Clients) -> Result<Option<String>, CallError> {
-        if let Some(arn) = &self.key.arn {
-            return Ok(Some(arn.clone()));
-        }
-        let Some(key) = &self.key.alias else {
-            return Ok(None);
-        };
-        let arn = self
-            .key
-            .created
-            .get_or_try_init(|| async {
-                const OP: &str = "kms:DescribeKey";
-                let out = clients.kms.describe_key().key_id(key).send().await;
-                let out = out.map_err(|e| super::error::call_error(OP, e))?;
-                out.key_metadata()
-                    .and_then(|m| m.arn())
-                    .map(str::to_owned)
-                    .ok_or_else(|| super::refuse(OP, format!("no ARN for {key}")))
-            })
-            .await?;
-        Ok(Some(arn.clone()))
-    }
-
-    /// An ARN in this account and region.
-    pub fn arn(&self, service: &str, resource: &str) -> String {
-        format!(
-            "arn:{}:{service}:{}:{}:{resource}",
-            self.partition, self.region, self.account_id
-        )
-    }
-}
-
-/// How calls are retried.
-#[derive(Debug, Clone)]
-pub struct RetryPolicy {
-    /// How long to keep retrying IAM-propagation answers for one call.
-    pub propagation_timeout: Duration,
-    /// First wait after a propagation answer (doubles, with jitter).
-    pub propagation_base_delay: Duration,
-    /// Attempts for a call failing transiently (throttling, 5xx, timeouts).
-    pub transient_attempts: u32,
-    /// First wait after a transient failure (doubles, with jitter).
-    pub transient_base_delay: Duration,
-}
-
-/// A wait before trying a call again, as it happens.
-#[derive(Debug, Clone)]
-pub struct Retrying {
-    pub address: String,
-    pub operation: &'static str,
-    pub reason: String,
-    pub class: Class,
-    pub attempt: u32,
-    pub delay: Duration,
+/// The ARN of the key `alias` names (DescribeKey), for `Target::key_arn`.
+pub async fn key_arn_of(clients: &Clients, alias: String) -> Result<String, CallError> {
+    const OP: &str = "kms:DescribeKey";
+    let out = clients.kms.describe_key().key_id(&alias).send().await;
+    let out = out.map_err(|e| super::error::call_error(OP, e))?;
+    out.key_metadata()
+        .and_then(|m| m.arn())
+        .map(str::to_owned)
+        .ok_or_else(|| super::refuse(OP, format!("no ARN for {alias}")))
 }
 
 /// What an action has to work with.
@@ -131,6 +45,13 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// The spec's key's ARN (`Target::key_arn`), asked of these clients.
+    pub async fn key_arn(&self) -> Result<Option<String>, CallError> {
+        self.target
+            .key_arn(|alias| key_arn_of(self.clients, alias))
+            .await
+    }
+
     /// Runs one AWS call under the retry policy.
     pub async fn call<T, F, Fut>(&self, operation: &'static str, f: F) -> Result<T, CallError>
     where
@@ -138,45 +59,6 @@ impl<'a> Cx<'a> {
         Fut: std::future::Future<Output = Result<T, CallError>>,
     {
         call(&self.address, operation, self.policy, self.on_retry, f).await
-    }
-}
-
-/// One change to carry out, with the kind's typed desired attributes.
-#[derive(Debug, Clone)]
-pub struct Step<'a, T> {
-    pub name: &'a str,
-    pub kind: ActionKind,
-    pub want: T,
-    pub changes: &'a [AttributeChange],
-}
-
-impl<T> Step<'_, T> {
-    pub fn creating(&self) -> bool {
-        self.kind == ActionKind::Create
-    }
-    /// What a create-or-replace call (Put...) did, as the report says it.
-    pub fn put_outcome(&self) -> &'static str {
-        if self.creating() {
-            "created"
-        } else {
-            "updated"
-        }
-    }
-    /// The live value of an attribute the plan changes, if it had one.
-    pub fn old(&self, path: &str) -> Option<&serde_json::Value> {
-        self.changes
-            .iter()
-            .find(|c| c.path == path)
-            .and_then(|c| c.old.as_ref())
-    }
-    /// Tag keys AWS has that the spec does not (changes to `tags.<key>`
-    /// with no new value).
-    pub fn tags_to_remove(&self) -> Vec<String> {
-        self.changes
-            .iter()
-            .filter(|c| c.new.is_none())
-            .filter_map(|c| c.path.strip_prefix("tags.").map(str::to_owned))
-            .collect()
     }
 }
 
@@ -313,88 +195,10 @@ pub fn owned_of(policy: Option<&str>) -> (serde_json::Value, Option<serde_json::
     )
 }
 
-/// Exponential backoff with full jitter: a random wait up to
-/// `base * 2^attempt`, capped.
-fn backoff(attempt: u32, base: Duration, cap: Duration) -> Duration {
-    let ceiling = base.saturating_mul(1u32 << attempt.min(16)).min(cap);
-    let millis = u64::try_from(ceiling.as_millis())
-        .unwrap_or(u64::MAX)
-        .max(1);
-    Duration::from_millis(fastrand::u64(millis / 2..=millis))
-}
-
-/// Runs one AWS call under the policy, reporting every wait.
-pub async fn call<T, F, Fut>(
-    address: &str,
-    operation: &'static str,
-    policy: &RetryPolicy,
-    on_retry: &(dyn Fn(Retrying) + Send + Sync),
-    mut f: F,
-) -> Result<T, CallError>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<T, CallError>>,
-{
-    let started = Instant::now();
-    let mut attempt = 0u32;
-    loop {
-        let err = match f().await {
-            Ok(v) => return Ok(v),
-            Err(e) => e,
-        };
-        let delay = match err.class {
-            Class::Fatal => return Err(err),
-            Class::Transient if attempt + 1 >= policy.transient_attempts => return Err(err),
-            Class::Transient => backoff(
-                attempt,
-                policy.transient_base_delay,
-                Duration::from_secs(10),
-            ),
-            Class::Propagation => {
-                let wait = backoff(
-                    attempt,
-                    policy.propagation_base_delay,
-                    Duration::from_secs(15),
-                );
-                if started.elapsed() + wait > policy.propagation_timeout {
-                    return Err(CallError {
-                        message: format!(
-                            "{} (still failing after {:.0} s of waiting for AWS to propagate a role, policy or key; --propagation-timeout raises the limit)",
-                            err.message,
-                            started.elapsed().as_secs_f64()
-                        ),
-                        ..err
-                    });
-                }
-                wait
-            }
-        };
-        attempt += 1;
-        on_retry(Retrying {
-            address: address.to_owned(),
-            operation,
-            reason: err.message.clone(),
-            class: err.class,
-            attempt,
-            delay,
-        });
-        tokio::time::sleep(delay).await;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::{Value, json};
-
-    #[test]
-    fn backoff_grows_and_is_capped() {
-        let base = Duration::from_millis(100);
-        let cap = Duration::from_secs(2);
-        assert!(backoff(0, base, cap) <= base);
-        assert!(backoff(10, base, cap) <= cap);
-        assert!(backoff(10, base, cap) >= cap / 2);
-    }
 
     #[test]
     fn merging_keeps_other_statements() {

@@ -9,29 +9,8 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 use super::attempts::Unreachable;
 
+pub use crate::calls::{CallError, Class};
 pub use crate::live::ReadError;
-
-/// What a failure means for trying again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Class {
-    /// Throttling, 5xx, timeouts, dropped connections: back off and retry.
-    Transient,
-    /// What AWS answers right after a role, policy or key is created, until
-    /// the change has propagated: retry until the propagation deadline.
-    Propagation,
-    /// Validation, permissions, conflicts: retrying will not help.
-    Fatal,
-}
-
-/// A failed write (or a read an action makes), with what AWS said.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{operation}: {message}")]
-pub struct CallError {
-    pub operation: &'static str,
-    pub code: Option<String>,
-    pub message: String,
-    pub class: Class,
-}
 
 const THROTTLING: &[&str] = &[
     "Throttling",

@@ -2,12 +2,14 @@
 //! a kind's named read.
 
 use super::{Clients, ReadError};
-use crate::LiveReads;
 use crate::cloudtrail::event_selectors::{self, EventSelectors};
 use crate::cloudtrail::trail::{self, Listed, Status};
 use crate::kms::key_rotation;
+use crate::live::{DeliveryReads, LiveReads};
+use crate::logs::group;
 use crate::monitoring::metric_alarm::{self, MetricAlarm};
 use crate::monitoring::metric_filter::{self, MetricFilter};
+use crate::s3::bucket;
 use crate::s3::logging::{self, Logging};
 use crate::s3::versioning;
 use crate::sns::subscription;
@@ -62,5 +64,31 @@ impl LiveReads for Clients {
         topic: &str,
     ) -> Result<Option<Vec<subscription::Listed>>, ReadError> {
         subscription::of_topic(self, topic).await
+    }
+}
+
+impl DeliveryReads for Clients {
+    async fn trail(&self, name: &str) -> Result<Option<Listed>, ReadError> {
+        trail::describe_named(self, name).await
+    }
+
+    async fn list_trails(&self) -> Result<Vec<String>, ReadError> {
+        trail::list_trails(self).await
+    }
+
+    async fn newest_event(&self, group: &str, stream: &str) -> Result<Option<i64>, ReadError> {
+        group::newest_event(self, group, stream).await
+    }
+
+    async fn filter_matches(&self, pattern: &str, message: String) -> Result<bool, ReadError> {
+        metric_filter::matches(self, pattern, message).await
+    }
+
+    async fn newest_object(
+        &self,
+        bucket: &str,
+        prefixes: &[String],
+    ) -> Result<Option<(String, i64)>, ReadError> {
+        bucket::newest_object(self, bucket, prefixes).await
     }
 }

@@ -5,9 +5,9 @@ pub mod account;
 mod act;
 pub mod attempts;
 mod clients;
+mod door;
 pub mod error;
 pub mod insights;
-pub mod ledger;
 mod live;
 pub mod objects;
 mod read;
@@ -17,14 +17,14 @@ pub mod state;
 
 use std::future::Future;
 
-pub use act::{
-    Cx, KeyTarget, RetryPolicy, Retrying, Step, TagChange, Target, built, call, deleted, gone,
-    merge_owned_statements, owned_of, refuse,
-};
+pub use crate::calls::{CallError, Class, RetryPolicy, Retrying, call};
+pub use crate::change::{KeyTarget, Step, Target};
+pub use crate::door::{KeyForms, Pending, Resolved};
+pub use act::{Cx, TagChange, built, deleted, gone, merge_owned_statements, owned_of, refuse};
 pub use attempts::{ReadRetry, RetryReporter, Unreachable};
 pub use clients::{Accounts, Clients, Connection, Retries};
-pub use error::{CallError, Class, ReadError, absent_if_not_found, chain, read_error};
-pub use read::{KeyForms, Pending, ReadCx, Resolved, if_exists};
+pub use error::{ReadError, absent_if_not_found, chain, read_error};
+pub use read::{ReadCx, if_exists};
 
 use crate::Kind;
 

@@ -7,46 +7,16 @@ use std::any::Any;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
-use ctrail_model::{Address, LiveContext, Place};
+use ctrail_model::{Address, Place};
 use ctrail_spec::Spec;
-use futures::future::{BoxFuture, Shared};
 use tokio::sync::OnceCell;
 
 use super::error::{ReadError, absent_if_not_found};
 use super::{Accounts, Clients};
+use crate::door::{Pending, Resolved};
 use crate::{Attributes, Kind};
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
-
-/// Every way the spec's KMS key may be written, so that a live value in any
-/// of them is recognised as the same key.
-#[derive(Debug, Clone, Default)]
-pub struct KeyForms {
-    pub arn: Option<String>,
-    pub forms: Vec<String>,
-}
-
-impl KeyForms {
-    /// The key's ARN when `live` names the spec's key; `live` unchanged otherwise.
-    pub fn normalise(&self, live: Option<&str>) -> Option<String> {
-        let live = live?;
-        match &self.arn {
-            Some(arn) if self.forms.iter().any(|f| f == live) => Some(arn.clone()),
-            _ => Some(live.to_owned()),
-        }
-    }
-}
-
-/// The values only AWS knows, and the desired attributes with them filled in.
-#[derive(Debug)]
-pub struct Resolved {
-    pub context: LiveContext,
-    pub keys: KeyForms,
-    pub desired: BTreeMap<Address, Attributes>,
-}
-
-/// The context round, started once and awaited by whichever read needs it.
-pub type Pending<'a> = Shared<BoxFuture<'a, Result<Arc<Resolved>, ReadError>>>;
 
 type Cell = Arc<OnceCell<Arc<dyn Any + Send + Sync>>>;
 

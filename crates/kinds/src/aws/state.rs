@@ -1,10 +1,7 @@
-//! ctrail's own objects in the spec's state bucket (the log bucket by
-//! default): the ledger (`[prefix/]ctrail-state/<trail>.json`, what ctrail
-//! owns: `aws::ledger`) and the apply lock (`[prefix/]ctrail-lock/<trail>.json`:
-//! the executor's `lock`). Their S3
-//! calls live here, one attempt each, every failure classified for the
-//! caller's retry policy (`aws::call`); what the objects mean lives with
-//! their users.
+//! The S3 calls on ctrail's own objects in the state bucket
+//! (`crate::state`: the ledger and the apply lock), one attempt each, every
+//! failure classified for the caller's retry policy; what the objects mean
+//! lives with their users.
 //!
 //! A write may be conditioned (Amazon S3 User Guide, "How to prevent object
 //! overwrites with conditional writes",
@@ -23,190 +20,127 @@ use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration};
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 use super::error::call_error;
-use super::{CallError, Class, Clients};
+use super::{CallError, Clients};
+use crate::state::{Condition, GetError, StateStore, Stored};
 
-/// A state object as read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Stored {
-    /// The bucket does not exist (yet).
-    NoBucket,
-    /// The bucket has no object at the key.
-    Absent,
-    Present {
-        /// The version read, for a write conditioned on it.
-        etag: String,
-        body: Vec<u8>,
-    },
-}
+impl StateStore for Clients {
+    /// Reads the object at `key` (GetObject) with its ETag.
+    async fn get(&self, bucket: &str, key: &str) -> Result<Stored, GetError> {
+        let object = match self.s3.get_object().bucket(bucket).key(key).send().await {
+            Ok(o) => o,
+            Err(e) if e.code() == Some("NoSuchKey") => return Ok(Stored::Absent),
+            Err(e) if e.code() == Some("NoSuchBucket") => return Ok(Stored::NoBucket),
+            Err(e) => return Err(GetError::Call(call_error("s3:GetObject", e))),
+        };
+        let etag = object.e_tag().unwrap_or_default().to_owned();
+        let body = object
+            .body
+            .collect()
+            .await
+            .map_err(|e| GetError::Body(e.to_string()))?
+            .into_bytes()
+            .to_vec();
+        Ok(Stored::Present { etag, body })
+    }
 
-/// Why a state object could not be read.
-#[derive(Debug, Clone, thiserror::Error)]
-pub enum GetError {
-    /// GetObject failed (AWS's answer, or none).
-    #[error("{0}")]
-    Call(CallError),
-    /// The object's bytes broke off on the way.
-    #[error("{0}")]
-    Body(String),
-}
-
-impl GetError {
-    /// As a failed call: a body that broke off is worth another attempt.
-    pub fn into_call(self) -> CallError {
-        match self {
-            GetError::Call(e) => e,
-            GetError::Body(message) => CallError {
-                operation: "s3:GetObject",
-                code: None,
-                message,
-                class: Class::Transient,
-            },
+    /// Writes `body` (JSON) at `key` (PutObject) if `condition` holds:
+    /// `Ok(Some(etag))` written, `Ok(None)` the condition failed.
+    async fn put(
+        &self,
+        bucket: &str,
+        key: &str,
+        body: &[u8],
+        condition: &Condition,
+    ) -> Result<Option<String>, CallError> {
+        let mut req = self
+            .s3
+            .put_object()
+            .bucket(bucket)
+            .key(key)
+            .content_type("application/json")
+            .body(ByteStream::from(body.to_vec()));
+        req = match condition {
+            Condition::None => req,
+            Condition::Absent => req.if_none_match("*"),
+            Condition::Etag(e) => req.if_match(e),
+        };
+        match req.send().await {
+            Ok(o) => Ok(Some(o.e_tag().unwrap_or_default().to_owned())),
+            Err(e)
+                if *condition != Condition::None
+                    && matches!(
+                        e.code(),
+                        Some("PreconditionFailed" | "ConditionalRequestConflict")
+                    ) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(call_error("s3:PutObject", e)),
         }
     }
-}
 
-/// What a write is conditioned on.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Condition {
-    /// Nothing: the write replaces whatever is there.
-    None,
-    /// No object has the key (`If-None-Match: *`).
-    Absent,
-    /// The object is still the version with this ETag (`If-Match`).
-    Etag(String),
-}
+    /// Deletes the object at `key` (DeleteObject); a bucket that is gone holds
+    /// nothing to delete.
+    async fn delete(&self, bucket: &str, key: &str) -> Result<(), CallError> {
+        match self.s3.delete_object().bucket(bucket).key(key).send().await {
+            Ok(_) => Ok(()),
+            Err(e) if e.code() == Some("NoSuchBucket") => Ok(()),
+            Err(e) => Err(call_error("s3:DeleteObject", e)),
+        }
+    }
 
-/// Reads the object at `key` (GetObject) with its ETag.
-pub async fn get(clients: &Clients, bucket: &str, key: &str) -> Result<Stored, GetError> {
-    let object = match clients.s3.get_object().bucket(bucket).key(key).send().await {
-        Ok(o) => o,
-        Err(e) if e.code() == Some("NoSuchKey") => return Ok(Stored::Absent),
-        Err(e) if e.code() == Some("NoSuchBucket") => return Ok(Stored::NoBucket),
-        Err(e) => return Err(GetError::Call(call_error("s3:GetObject", e))),
-    };
-    let etag = object.e_tag().unwrap_or_default().to_owned();
-    let body = object
-        .body
-        .collect()
-        .await
-        .map_err(|e| GetError::Body(e.to_string()))?
-        .into_bytes()
-        .to_vec();
-    Ok(Stored::Present { etag, body })
-}
+    /// Creates the bucket in `region` (CreateBucket) for a state object written
+    /// before the plan's bucket exists. Created by its owner already is done
+    /// (BucketAlreadyOwnedByYou); us-east-1 takes no location constraint (S3 API
+    /// Reference, "CreateBucket",
+    /// https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html).
+    async fn create_bucket(&self, bucket: &str, region: &str) -> Result<(), CallError> {
+        let config = (region != "us-east-1").then(|| {
+            CreateBucketConfiguration::builder()
+                .location_constraint(BucketLocationConstraint::from(region))
+                .build()
+        });
+        match self
+            .s3
+            .create_bucket()
+            .bucket(bucket)
+            .set_create_bucket_configuration(config)
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) if e.code() == Some("BucketAlreadyOwnedByYou") => Ok(()),
+            Err(e) => Err(call_error("s3:CreateBucket", e)),
+        }
+    }
 
-/// Writes `body` (JSON) at `key` (PutObject) if `condition` holds:
-/// `Ok(Some(etag))` written, `Ok(None)` the condition failed.
-pub async fn put(
-    clients: &Clients,
-    bucket: &str,
-    key: &str,
-    body: &[u8],
-    condition: &Condition,
-) -> Result<Option<String>, CallError> {
-    let mut req = clients
-        .s3
-        .put_object()
-        .bucket(bucket)
-        .key(key)
-        .content_type("application/json")
-        .body(ByteStream::from(body.to_vec()));
-    req = match condition {
-        Condition::None => req,
-        Condition::Absent => req.if_none_match("*"),
-        Condition::Etag(e) => req.if_match(e),
-    };
-    match req.send().await {
-        Ok(o) => Ok(Some(o.e_tag().unwrap_or_default().to_owned())),
-        Err(e)
-            if *condition != Condition::None
-                && matches!(
+    /// Whether `bucket` has S3 Object Lock on (GetObjectLockConfiguration), which
+    /// would keep every version of ctrail's objects for the bucket's retention
+    /// (S3 User Guide, "Locking objects with Object Lock",
+    /// https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html).
+    /// A bucket without it answers ObjectLockConfigurationNotFoundError; one
+    /// that does not exist holds nothing yet.
+    async fn object_locked(&self, bucket: &str) -> Result<bool, CallError> {
+        match self
+            .s3
+            .get_object_lock_configuration()
+            .bucket(bucket)
+            .send()
+            .await
+        {
+            Ok(o) => Ok(o
+                .object_lock_configuration()
+                .and_then(|c| c.object_lock_enabled())
+                .is_some_and(|e| e.as_str() == "Enabled")),
+            Err(e)
+                if matches!(
                     e.code(),
-                    Some("PreconditionFailed" | "ConditionalRequestConflict")
+                    Some("ObjectLockConfigurationNotFoundError" | "NoSuchBucket")
                 ) =>
-        {
-            Ok(None)
+            {
+                Ok(false)
+            }
+            Err(e) => Err(call_error("s3:GetObjectLockConfiguration", e)),
         }
-        Err(e) => Err(call_error("s3:PutObject", e)),
     }
-}
-
-/// Deletes the object at `key` (DeleteObject); a bucket that is gone holds
-/// nothing to delete.
-pub async fn delete(clients: &Clients, bucket: &str, key: &str) -> Result<(), CallError> {
-    match clients
-        .s3
-        .delete_object()
-        .bucket(bucket)
-        .key(key)
-        .send()
-        .await
-    {
-        Ok(_) => Ok(()),
-        Err(e) if e.code() == Some("NoSuchBucket") => Ok(()),
-        Err(e) => Err(call_error("s3:DeleteObject", e)),
-    }
-}
-
-/// Creates the bucket in `region` (CreateBucket) for a state object written
-/// before the plan's bucket exists. Created by its owner already is done
-/// (BucketAlreadyOwnedByYou); us-east-1 takes no location constraint (S3 API
-/// Reference, "CreateBucket",
-/// https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html).
-pub async fn create_bucket(clients: &Clients, bucket: &str, region: &str) -> Result<(), CallError> {
-    let config = (region != "us-east-1").then(|| {
-        CreateBucketConfiguration::builder()
-            .location_constraint(BucketLocationConstraint::from(region))
-            .build()
-    });
-    match clients
-        .s3
-        .create_bucket()
-        .bucket(bucket)
-        .set_create_bucket_configuration(config)
-        .send()
-        .await
-    {
-        Ok(_) => Ok(()),
-        Err(e) if e.code() == Some("BucketAlreadyOwnedByYou") => Ok(()),
-        Err(e) => Err(call_error("s3:CreateBucket", e)),
-    }
-}
-
-/// Whether `bucket` has S3 Object Lock on (GetObjectLockConfiguration), which
-/// would keep every version of ctrail's objects for the bucket's retention
-/// (S3 User Guide, "Locking objects with Object Lock",
-/// https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html).
-/// A bucket without it answers ObjectLockConfigurationNotFoundError; one
-/// that does not exist holds nothing yet.
-pub async fn object_locked(clients: &Clients, bucket: &str) -> Result<bool, CallError> {
-    match clients
-        .s3
-        .get_object_lock_configuration()
-        .bucket(bucket)
-        .send()
-        .await
-    {
-        Ok(o) => Ok(o
-            .object_lock_configuration()
-            .and_then(|c| c.object_lock_enabled())
-            .is_some_and(|e| e.as_str() == "Enabled")),
-        Err(e)
-            if matches!(
-                e.code(),
-                Some("ObjectLockConfigurationNotFoundError" | "NoSuchBucket")
-            ) =>
-        {
-            Ok(false)
-        }
-        Err(e) => Err(call_error("s3:GetObjectLockConfiguration", e)),
-    }
-}
-
-/// A time a state object records (seconds since the epoch) as
-/// `2026-11-24T05:00:00Z`; empty when it has no such form.
-pub fn utc(secs: i64) -> String {
-    aws_smithy_types::DateTime::from_secs(secs)
-        .fmt(aws_smithy_types::date_time::Format::DateTime)
-        .unwrap_or_default()
 }

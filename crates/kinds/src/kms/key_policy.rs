@@ -112,11 +112,7 @@ mod aws {
     /// Swaps `owned` in for ctrail's statements in the key policy.
     async fn swap(cx: &Cx<'_>, name: &str, owned: &Value) -> Result<(), CallError> {
         let c = &cx.clients.kms;
-        let key = cx
-            .target
-            .key_arn(cx.clients)
-            .await?
-            .unwrap_or_else(|| name.to_owned());
+        let key = cx.key_arn().await?.unwrap_or_else(|| name.to_owned());
         let req = c.get_key_policy().key_id(&key).policy_name("default");
         let current = crate::send!(cx, "kms:GetKeyPolicy", req).await?;
         let merged = merge_owned_statements(current.policy(), owned)

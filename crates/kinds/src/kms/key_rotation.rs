@@ -85,11 +85,7 @@ mod aws {
     }
 
     async fn set(cx: &Cx<'_>, name: &str, on: bool) -> Result<(), CallError> {
-        let key = cx
-            .target
-            .key_arn(cx.clients)
-            .await?
-            .unwrap_or_else(|| name.to_owned());
+        let key = cx.key_arn().await?.unwrap_or_else(|| name.to_owned());
         let c = &cx.clients.kms;
         if on {
             let req = c.enable_key_rotation().key_id(&key);
