@@ -420,8 +420,6 @@ impl<S: StateStore> Locker<'_, S> {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use ctrail_kinds::state::memory::Memory;
 
     use super::*;
@@ -429,12 +427,7 @@ mod tests {
     fn locker(store: &Memory) -> Locker<'_, Memory> {
         Locker {
             store,
-            policy: RetryPolicy {
-                propagation_timeout: Duration::ZERO,
-                propagation_base_delay: Duration::ZERO,
-                transient_attempts: 1,
-                transient_base_delay: Duration::ZERO,
-            },
+            policy: RetryPolicy::once(),
             on_retry: &|_| {},
         }
     }
@@ -448,74 +441,76 @@ mod tests {
         }
     }
 
-    fn block_on<F: Future>(f: F) -> F::Output {
-        tokio::runtime::Builder::new_current_thread()
-            .build()
-            .expect("runtime")
-            .block_on(f)
-    }
-
     /// Two runs that planned against the same lock: the first takes it,
     /// the second is refused naming the holder, and after the release a
     /// plan read before it is stale.
-    #[test]
-    fn a_lock_is_held_by_one_run_and_its_release_makes_older_plans_stale() {
+    #[tokio::test]
+    async fn a_lock_is_held_by_one_run_and_its_release_makes_older_plans_stale() {
         let store = Memory::with_bucket("logs");
         let (l, at) = (locker(&store), place(true));
-        let seen = block_on(l.observe(&at)).expect("observed");
+        let seen = l.observe(&at).await.expect("observed");
         assert_eq!(seen, StoredLock::Absent);
-        let held = block_on(l.acquire(&at, &seen, "first", "apply")).expect("taken");
-        match block_on(l.acquire(&at, &seen, "second", "apply")) {
+        let held = l
+            .acquire(&at, &seen, "first", "apply")
+            .await
+            .expect("taken");
+        match l.acquire(&at, &seen, "second", "apply").await {
             Err(LockError::Held { info, .. }) => assert_eq!(info.owner, "first"),
             other => panic!("the second run is refused: {other:?}"),
         }
-        let now_seen = block_on(l.observe(&at)).expect("observed");
-        match block_on(l.acquire(&at, &now_seen, "second", "apply")) {
+        let now_seen = l.observe(&at).await.expect("observed");
+        match l.acquire(&at, &now_seen, "second", "apply").await {
             Err(LockError::Held { info, .. }) => assert_eq!(info.id, held.info.id),
             other => panic!("still held: {other:?}"),
         }
-        block_on(l.release(&held)).expect("released");
+        l.release(&held).await.expect("released");
         // The plan that found no lock was read before the first run took it.
         assert!(matches!(
-            block_on(l.acquire(&at, &seen, "second", "apply")),
+            l.acquire(&at, &seen, "second", "apply").await,
             Err(LockError::Moved(_))
         ));
-        let fresh = block_on(l.observe(&at)).expect("observed");
-        let second = block_on(l.acquire(&at, &fresh, "second", "apply")).expect("taken");
-        block_on(l.release(&second)).expect("released");
+        let fresh = l.observe(&at).await.expect("observed");
+        let second = l
+            .acquire(&at, &fresh, "second", "apply")
+            .await
+            .expect("taken");
+        l.release(&second).await.expect("released");
     }
 
     /// The log bucket is created to hold the lock on a first apply; any
     /// other state bucket must exist.
-    #[test]
-    fn only_the_log_bucket_is_created_for_the_lock() {
+    #[tokio::test]
+    async fn only_the_log_bucket_is_created_for_the_lock() {
         let store = Memory::default();
         let l = locker(&store);
-        let seen = block_on(l.observe(&place(false))).expect("observed");
+        let seen = l.observe(&place(false)).await.expect("observed");
         assert_eq!(seen, StoredLock::NoBucket);
         assert!(matches!(
-            block_on(l.acquire(&place(false), &seen, "me", "apply")),
+            l.acquire(&place(false), &seen, "me", "apply").await,
             Err(LockError::NoStateBucket(b)) if b == "logs"
         ));
-        let held = block_on(l.acquire(&place(true), &seen, "me", "apply")).expect("taken");
+        let held = l
+            .acquire(&place(true), &seen, "me", "apply")
+            .await
+            .expect("taken");
         assert!(store.object("logs", "ctrail-lock/t.json").is_some());
-        block_on(l.release(&held)).expect("released");
+        l.release(&held).await.expect("released");
     }
 
     /// `--force-unlock` releases only the lock it names.
-    #[test]
-    fn force_unlock_releases_only_the_named_lock() {
+    #[tokio::test]
+    async fn force_unlock_releases_only_the_named_lock() {
         let store = Memory::with_bucket("logs");
         let (l, at) = (locker(&store), place(true));
-        let seen = block_on(l.observe(&at)).expect("observed");
-        let held = block_on(l.acquire(&at, &seen, "gone", "apply")).expect("taken");
+        let seen = l.observe(&at).await.expect("observed");
+        let held = l.acquire(&at, &seen, "gone", "apply").await.expect("taken");
         assert!(matches!(
-            block_on(l.force_unlock(&at, "0000000000000000")),
+            l.force_unlock(&at, "0000000000000000").await,
             Err(LockError::NotThatLock { .. })
         ));
-        let released = block_on(l.force_unlock(&at, &held.info.id)).expect("released");
+        let released = l.force_unlock(&at, &held.info.id).await.expect("released");
         assert_eq!(released.owner, "gone");
-        let after = block_on(l.observe(&at)).expect("observed");
+        let after = l.observe(&at).await.expect("observed");
         assert!(matches!(after, StoredLock::Present { info, .. } if !info.held));
     }
 }

@@ -42,6 +42,19 @@ pub struct RetryPolicy {
     pub transient_base_delay: Duration,
 }
 
+impl RetryPolicy {
+    /// Every call tried once, for tests.
+    #[cfg(any(test, feature = "fixtures"))]
+    pub fn once() -> RetryPolicy {
+        RetryPolicy {
+            propagation_timeout: Duration::ZERO,
+            propagation_base_delay: Duration::ZERO,
+            transient_attempts: 1,
+            transient_base_delay: Duration::ZERO,
+        }
+    }
+}
+
 /// A wait before trying a call again, as it happens.
 #[derive(Debug, Clone)]
 pub struct Retrying {

@@ -38,6 +38,23 @@ impl<T> Desired<T> {
         self
     }
 
+    /// After the spec's key policy, when ctrail writes it and this resource
+    /// is `encrypted` with the spec's key: the service checks the policy
+    /// as the resource is created, or as it first uses the key.
+    pub fn after_key_policy(self, spec: &ctrail_spec::Spec, encrypted: bool) -> Self {
+        match spec
+            .kms
+            .as_ref()
+            .filter(|k| k.manage_key_policy && encrypted)
+        {
+            Some(k) => self.after(
+                Address::new(ResourceKind::KmsKeyPolicy, k.key.as_str()),
+                EdgeReason::KeyPolicyChecked,
+            ),
+            None => self,
+        }
+    }
+
     /// A setting of `parent` with its own API call (the parent must exist).
     pub fn part_of(self, parent: ResourceKind) -> Self {
         self.after_sibling(parent, EdgeReason::PartOf)
@@ -80,6 +97,15 @@ pub enum Security {
     /// Only replacing one value by another matters; setting or unsetting it
     /// is covered by a ranked attribute beside it.
     Replaced,
+}
+
+/// A security-relevant attribute any change of which matters (who may do
+/// what): its path and what it protects, for `Rules::security_relevant`.
+pub const fn any_change(
+    path: &'static str,
+    protects: &'static str,
+) -> (&'static str, &'static str, Security) {
+    (path, protects, Security::AnyChange)
 }
 
 /// A kind's rules, read by the differ.

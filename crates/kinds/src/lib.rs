@@ -128,7 +128,9 @@ pub(crate) mod testing {
 pub mod aws;
 
 pub use import::{ImportCx, SpecField};
-pub use kind::{Compare, Desired, Kind, Ranker, Registered, Rules, Security, Standing, rank};
+pub use kind::{
+    Compare, Desired, Kind, Ranker, Registered, Rules, Security, Standing, any_change, rank,
+};
 pub use live::{LiveReads, ReadError};
 pub use policies::Names;
 

@@ -357,8 +357,6 @@ pub mod memory {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use ctrail_model::{Address, ResourceKind, Variant};
 
     use super::memory::Memory;
@@ -374,27 +372,11 @@ mod tests {
         }
     }
 
-    fn policy() -> RetryPolicy {
-        RetryPolicy {
-            propagation_timeout: Duration::ZERO,
-            propagation_base_delay: Duration::ZERO,
-            transient_attempts: 1,
-            transient_base_delay: Duration::ZERO,
-        }
-    }
-
-    fn block_on<F: Future>(f: F) -> F::Output {
-        tokio::runtime::Builder::new_current_thread()
-            .build()
-            .expect("runtime")
-            .block_on(f)
-    }
-
-    #[test]
-    fn a_ledger_written_is_read_back_as_each_kinds_attributes() {
+    #[tokio::test]
+    async fn a_ledger_written_is_read_back_as_each_kinds_attributes() {
         let store = Memory::with_bucket("logs");
         let at = state();
-        let empty = block_on(read_ledger(&store, &at, "t")).expect("no ledger yet");
+        let empty = read_ledger(&store, &at, "t").await.expect("no ledger yet");
         assert_eq!(empty, Ledger::new("t"));
 
         let mut ledger = Ledger::new("t");
@@ -404,8 +386,10 @@ mod tests {
             region: "eu-west-1".into(),
         };
         ledger.owned.insert(address.clone(), bucket.clone().into());
-        block_on(write_ledger(&store, &at, &ledger, &policy(), &|_| {})).expect("written");
-        let read = block_on(read_ledger(&store, &at, "t")).expect("read");
+        write_ledger(&store, &at, &ledger, &RetryPolicy::once(), &|_| {})
+            .await
+            .expect("written");
+        let read = read_ledger(&store, &at, "t").await.expect("read");
         assert_eq!(read, ledger);
         assert_eq!(
             read.owned.get(&address).and_then(Bucket::of),
@@ -413,27 +397,31 @@ mod tests {
             "read back as the bucket's own attributes"
         );
 
-        block_on(remove_ledger(&store, &at, "t", &policy(), &|_| {})).expect("removed");
+        remove_ledger(&store, &at, "t", &RetryPolicy::once(), &|_| {})
+            .await
+            .expect("removed");
         assert!(store.object("logs", &at.ledger_key("t")).is_none());
     }
 
-    #[test]
-    fn a_ledger_that_cannot_be_read_is_an_error_never_an_empty_one() {
+    #[tokio::test]
+    async fn a_ledger_that_cannot_be_read_is_an_error_never_an_empty_one() {
         let store = Memory::with_bucket("logs");
         let at = state();
         store.put_object("logs", &at.ledger_key("t"), b"{not json");
-        let e = block_on(read_ledger(&store, &at, "t")).expect_err("not a ledger");
+        let e = read_ledger(&store, &at, "t")
+            .await
+            .expect_err("not a ledger");
         assert!(e.to_string().contains("is not a ctrail ledger"), "{e}");
 
         store.fail_with("AccessDenied");
-        let e = block_on(read_ledger(&store, &at, "t")).expect_err("denied");
+        let e = read_ledger(&store, &at, "t").await.expect_err("denied");
         assert!(e.to_string().contains("s3:ListBucket"), "{e}");
     }
 
-    #[test]
-    fn no_bucket_yet_holds_an_empty_ledger() {
+    #[tokio::test]
+    async fn no_bucket_yet_holds_an_empty_ledger() {
         let store = Memory::default();
-        let ledger = block_on(read_ledger(&store, &state(), "t")).expect("empty");
+        let ledger = read_ledger(&store, &state(), "t").await.expect("empty");
         assert!(ledger.owned.is_empty());
     }
 }

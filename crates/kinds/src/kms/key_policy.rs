@@ -9,7 +9,10 @@ use ctrail_policy::canonical;
 use ctrail_spec::{Encryption, Spec};
 use serde_json::Value;
 
-use crate::{Compare, Desired, ImportCx, Kind, Names, Rules, Security, SpecField, policies};
+use crate::{Compare, Desired, ImportCx, Kind, Names, Rules, SpecField, any_change, policies};
+
+#[cfg(feature = "aws")]
+mod aws;
 
 crate::attributes! {
     pub struct KeyPolicy {
@@ -27,7 +30,7 @@ impl Kind for KeyPolicy {
     const PLACE: ctrail_model::Place = ctrail_model::Place::Key;
     const RULES: Rules = Rules::NONE
         .compare_by(&[("statements", Compare::Policy)])
-        .security_relevant(&[("statements", "who may use the KMS key", Security::AnyChange)]);
+        .security_relevant(&[any_change("statements", "who may use the KMS key")]);
 
     fn desired(spec: &Spec, names: &Names<'_>) -> Vec<Desired<Self>> {
         let Some(kms) = spec.kms.as_ref().filter(|k| k.manage_key_policy) else {
@@ -95,100 +98,5 @@ impl Kind for KeyPolicy {
             false,
             "found: the key policy does not hold ctrail's statements for this spec as ctrail would write them; false leaves the key policy as it is, to whoever keeps it (the plan's preflight still checks it lets CloudTrail use the key)",
         )]
-    }
-}
-
-#[cfg(feature = "aws")]
-mod aws {
-
-    use serde_json::{Value, json};
-
-    use super::KeyPolicy;
-    use crate::aws::{
-        Api, CallError, Cx, Done, Found, ReadCx, Step, merge_owned_statements, owned_of,
-        read_error, refuse,
-    };
-
-    /// Swaps `owned` in for ctrail's statements in the key policy.
-    async fn swap(cx: &Cx<'_>, name: &str, owned: &Value) -> Result<(), CallError> {
-        let c = &cx.clients.kms;
-        let key = cx.key_arn().await?.unwrap_or_else(|| name.to_owned());
-        let req = c.get_key_policy().key_id(&key).policy_name("default");
-        let current = crate::send!(cx, "kms:GetKeyPolicy", req).await?;
-        let merged = merge_owned_statements(current.policy(), owned)
-            .map_err(|e| refuse("kms:PutKeyPolicy", e.to_string()))?;
-        let req = c
-            .put_key_policy()
-            .key_id(&key)
-            .policy_name("default")
-            .policy(&merged);
-        crate::send!(cx, "kms:PutKeyPolicy", req).await?;
-        Ok(())
-    }
-
-    impl KeyPolicy {
-        /// ctrail's statements of the key's policy, and the whole policy as
-        /// the observation `_document`.
-        pub(crate) fn from_aws(key: &str, policy: Option<&str>) -> Self {
-            let (statements, document) = owned_of(policy);
-            KeyPolicy {
-                key: key.to_owned(),
-                statements,
-                document,
-            }
-        }
-    }
-
-    impl Api for KeyPolicy {
-        async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
-            let c = &rcx.clients.kms;
-            let alias = rcx.spec.kms.as_ref().is_some_and(|k| k.key.is_alias());
-            let mut keys = names.to_vec();
-            if keys.is_empty()
-                && let Some(k) = &rcx.spec.kms
-            {
-                keys.push(k.key.as_str().to_owned());
-            }
-            let mut out = Vec::new();
-            for key in keys {
-                // GetKeyPolicy takes a key id or ARN, not an alias: an alias
-                // waits for DescribeKey's answer.
-                let id = if alias {
-                    let ready = rcx.ready().await?;
-                    match ready.keys.arn.clone() {
-                        Some(arn) => arn,
-                        // The key ctrail is about to create has no policy yet.
-                        None if rcx.spec.kms.as_ref().is_some_and(|k| k.create) => {
-                            out.push((key, None));
-                            continue;
-                        }
-                        None => key.clone(),
-                    }
-                } else {
-                    key.clone()
-                };
-                let got = c
-                    .get_key_policy()
-                    .key_id(id)
-                    .policy_name("default")
-                    .send()
-                    .await
-                    .map_err(|e| read_error("kms:GetKeyPolicy", e))?;
-                let live = KeyPolicy::from_aws(&key, got.policy());
-                out.push((key, Some(live)));
-            }
-            Ok(out)
-        }
-
-        async fn put(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
-            swap(cx, step.name, &step.want.statements).await?;
-            Ok("statements set")
-        }
-
-        /// Takes ctrail's statements out; the key and its other statements stay.
-        async fn delete(cx: &Cx<'_>, step: &Step<'_, Self>) -> Done {
-            swap(cx, step.name, &json!([])).await?;
-            Ok("statements removed")
-        }
     }
 }

@@ -7,7 +7,10 @@ use ctrail_spec::Spec;
 use serde_json::Value;
 
 use crate::s3::shared::access_log_target;
-use crate::{Compare, Desired, ImportCx, Kind, Names, Rules, Security, SpecField, policies};
+use crate::{Compare, Desired, ImportCx, Kind, Names, Rules, SpecField, any_change, policies};
+
+#[cfg(feature = "aws")]
+mod aws;
 
 crate::attributes! {
     pub struct BucketPolicy {
@@ -19,10 +22,9 @@ impl Kind for BucketPolicy {
     const PLACE: ctrail_model::Place = ctrail_model::Place::Bucket;
     const RULES: Rules = Rules::NONE
         .compare_by(&[("policy", Compare::Policy)])
-        .security_relevant(&[(
+        .security_relevant(&[any_change(
             "policy",
             "who may read and write the log bucket",
-            Security::AnyChange,
         )]);
 
     fn desired(spec: &Spec, names: &Names<'_>) -> Vec<Desired<Self>> {
@@ -65,34 +67,4 @@ impl Kind for BucketPolicy {
             "found: this bucket policy. ctrail's own adds aws:SourceArn and aws:SourceAccount conditions, narrows the write to AWSLogs/<account>/ and denies requests without TLS: remove `policy` to tighten it",
         )]
     }
-}
-
-#[cfg(feature = "aws")]
-mod aws {
-    use ctrail_policy::canonical;
-
-    use super::BucketPolicy;
-    use crate::aws::refuse;
-    use crate::s3::shared::bucket_setting_api;
-
-    impl BucketPolicy {
-        pub(crate) fn from_aws(text: &str) -> Self {
-            BucketPolicy {
-                policy: canonical::parse_policy(text).unwrap_or_default(),
-            }
-        }
-
-        pub(crate) fn to_aws(&self) -> Result<String, crate::aws::CallError> {
-            serde_json::to_string(&self.policy)
-                .map_err(|e| refuse("s3:PutBucketPolicy", e.to_string()))
-        }
-    }
-
-    bucket_setting_api! { BucketPolicy {
-        read(rcx, bucket) = "s3:GetBucketPolicy" rcx.clients.s3.get_bucket_policy().bucket(bucket),
-            not set: ["NoSuchBucketPolicy"],
-            |got| got.as_ref().and_then(|p| p.policy()).map(BucketPolicy::from_aws);
-        put(cx, step) = "s3:PutBucketPolicy" cx.clients.s3.put_bucket_policy().bucket(step.name).policy(step.want.to_aws()?);
-        delete = "s3:DeleteBucketPolicy" cx.clients.s3.delete_bucket_policy().bucket(step.name) => "deleted";
-    }}
 }
