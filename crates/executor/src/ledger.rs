@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use ctrail_graph::ResourceGraph;
 use ctrail_kinds::Ledger;
 use ctrail_kinds::calls::{CallError, RetryPolicy};
-use ctrail_kinds::state::{StateStore, remove_ledger, write_ledger};
+use ctrail_kinds::state::{StateStore, store_ledger};
 use ctrail_model::{Address, Plan};
 
 use crate::{Event, Outcome, Report};
@@ -115,12 +115,8 @@ pub async fn record(
     if after == before {
         return Ok(());
     }
-    let written = if after.owned.is_empty() {
-        remove_ledger(store, at, &after.trail, policy, &|_| {}).await
-    } else {
-        write_ledger(store, at, after, policy, &|_| {}).await
-    };
-    written.map_err(|source| NotRecorded {
+    let stored = store_ledger(store, at, after, policy, &|_| {}).await;
+    stored.map_err(|source| NotRecorded {
         place: format!("s3://{}/{}", at.bucket, at.ledger_key(&after.trail)),
         source,
     })

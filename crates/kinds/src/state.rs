@@ -176,8 +176,9 @@ fn unreadable(code: &Option<String>) -> &'static str {
     }
 }
 
-/// Writes the ledger (the caller holds the apply lock).
-pub async fn write_ledger(
+/// Stores the ledger (the caller holds the apply lock): written, or
+/// deleted once it lists nothing (every resource it listed is gone).
+pub async fn store_ledger(
     store: &impl StateStore,
     at: &State,
     ledger: &Ledger,
@@ -185,6 +186,12 @@ pub async fn write_ledger(
     on_retry: &(dyn Fn(Retrying) + Send + Sync),
 ) -> Result<(), CallError> {
     let (bucket, key) = (&at.bucket, at.ledger_key(&ledger.trail));
+    if ledger.owned.is_empty() {
+        return call("ledger", "s3:DeleteObject", policy, on_retry, || async {
+            store.delete(bucket, &key).await
+        })
+        .await;
+    }
     let body = serde_json::to_vec_pretty(ledger).map_err(|e| CallError {
         operation: "s3:PutObject",
         code: None,
@@ -196,21 +203,6 @@ pub async fn write_ledger(
             .put(bucket, &key, &body, &Condition::None)
             .await
             .map(|_| ())
-    })
-    .await
-}
-
-/// Deletes the ledger (every resource it listed is gone).
-pub async fn remove_ledger(
-    store: &impl StateStore,
-    at: &State,
-    trail: &str,
-    policy: &RetryPolicy,
-    on_retry: &(dyn Fn(Retrying) + Send + Sync),
-) -> Result<(), CallError> {
-    let (bucket, key) = (&at.bucket, at.ledger_key(trail));
-    call("ledger", "s3:DeleteObject", policy, on_retry, || async {
-        store.delete(bucket, &key).await
     })
     .await
 }
@@ -386,7 +378,7 @@ mod tests {
             region: "eu-west-1".into(),
         };
         ledger.owned.insert(address.clone(), bucket.clone().into());
-        write_ledger(&store, &at, &ledger, &RetryPolicy::once(), &|_| {})
+        store_ledger(&store, &at, &ledger, &RetryPolicy::once(), &|_| {})
             .await
             .expect("written");
         let read = read_ledger(&store, &at, "t").await.expect("read");
@@ -397,9 +389,15 @@ mod tests {
             "read back as the bucket's own attributes"
         );
 
-        remove_ledger(&store, &at, "t", &RetryPolicy::once(), &|_| {})
-            .await
-            .expect("removed");
+        store_ledger(
+            &store,
+            &at,
+            &Ledger::new("t"),
+            &RetryPolicy::once(),
+            &|_| {},
+        )
+        .await
+        .expect("removed");
         assert!(store.object("logs", &at.ledger_key("t")).is_none());
     }
 

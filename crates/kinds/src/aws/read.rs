@@ -90,6 +90,24 @@ impl<'a> ReadCx<'a> {
             .and_then(|v| T::of(v).cloned()))
     }
 
+    /// `pick` of a resource's desired attributes with the placeholders
+    /// resolved (a topic's ARN, which holds the account id); an error
+    /// naming `field` when the reads have no such resource, never a value
+    /// sent in its place.
+    pub async fn resolved_field<T: Kind, V>(
+        &self,
+        name: &str,
+        field: &str,
+        pick: impl FnOnce(T) -> V,
+    ) -> Result<V, ReadError> {
+        self.resolved::<T>(name).await?.map(pick).ok_or_else(|| {
+            ReadError::Unexpected(format!(
+                "{} {name} has no desired {field} to read it by",
+                T::KIND
+            ))
+        })
+    }
+
     /// Each named resource's live value, read one after another by `read`.
     pub async fn each<T, F, Fut>(&self, names: &[String], read: F) -> super::Found<T>
     where

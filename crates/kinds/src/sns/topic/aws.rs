@@ -45,11 +45,7 @@ impl Api for Topic {
         let c = &rcx.clients.sns;
         rcx.each(names, |name| async move {
             // A topic's ARN holds the account id.
-            let arn = rcx
-                .resolved::<Topic>(&name)
-                .await?
-                .map(|t| t.arn)
-                .unwrap_or_default();
+            let arn = rcx.resolved_field(&name, "arn", |t: Topic| t.arn).await?;
             let tagged = c.list_tags_for_resource().resource_arn(&arn).send();
             let Some(tagged) = if_exists(attributes(rcx, &arn), tagged).await? else {
                 return Ok(None);

@@ -45,10 +45,8 @@ impl Api for TopicPolicy {
     async fn read(rcx: &ReadCx<'_>, names: &[String]) -> Found<Self> {
         rcx.each(names, |name| async move {
             let arn = rcx
-                .resolved::<TopicPolicy>(&name)
-                .await?
-                .map(|t| t.topic_arn)
-                .unwrap_or_default();
+                .resolved_field(&name, "topic_arn", |t: TopicPolicy| t.topic_arn)
+                .await?;
             let live = attributes(rcx, &arn).await?;
             Ok(live.map(|a| TopicPolicy::from_aws(&arn, a.get("Policy").map(String::as_str))))
         })
