@@ -110,6 +110,21 @@ pub(crate) mod testing {
         }
     }
 
+    /// Each `K` desired by the spec of trail `ttt`, with `trail`'s lines
+    /// (each indented by two) under it, writing to bucket `b-logs` in
+    /// us-east-1.
+    #[cfg(feature = "aws")]
+    pub(crate) fn desired_of<K: crate::Kind>(trail: &str) -> Vec<K> {
+        let text = format!(
+            "version: 1\nregion: us-east-1\ntrail:\n  name: ttt\n{trail}bucket: {{name: b-logs}}\n"
+        );
+        let spec = ctrail_spec::parse("t.yaml", &text).expect("valid").spec;
+        K::desired(&spec, &names())
+            .into_iter()
+            .map(|d| d.value)
+            .collect()
+    }
+
     /// A document as IAM answers it: URL-encoded.
     #[cfg(feature = "aws")]
     pub(crate) fn url_encoded(text: &str) -> String {

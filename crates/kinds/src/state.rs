@@ -77,21 +77,24 @@ pub enum Condition {
     Etag(String),
 }
 
+/// A conditional write: `Ok(Some(etag))` written, `Ok(None)` the condition
+/// failed.
+pub type Written = Result<Option<String>, CallError>;
+
 /// The S3 calls on ctrail's state objects, one attempt each.
 pub trait StateStore: Send + Sync {
     /// The object at `key` (GetObject) with its ETag.
     fn get(&self, bucket: &str, key: &str)
     -> impl Future<Output = Result<Stored, GetError>> + Send;
 
-    /// Writes `body` (JSON) at `key` (PutObject) if `condition` holds:
-    /// `Ok(Some(etag))` written, `Ok(None)` the condition failed.
+    /// Writes `body` (JSON) at `key` (PutObject) if `condition` holds.
     fn put(
         &self,
         bucket: &str,
         key: &str,
         body: &[u8],
         condition: &Condition,
-    ) -> impl Future<Output = Result<Option<String>, CallError>> + Send;
+    ) -> impl Future<Output = Written> + Send;
 
     /// Deletes the object at `key` (DeleteObject); a bucket that is gone
     /// holds nothing to delete.
@@ -214,7 +217,7 @@ pub mod memory {
     use std::collections::{BTreeMap, BTreeSet};
     use std::sync::{Arc, Mutex};
 
-    use super::{CallError, Condition, GetError, StateStore, Stored};
+    use super::{CallError, Condition, GetError, StateStore, Stored, Written};
     use crate::calls::Class;
 
     /// Buckets, and their objects by key with an ETag each.
@@ -294,13 +297,7 @@ pub mod memory {
             })
         }
 
-        async fn put(
-            &self,
-            bucket: &str,
-            key: &str,
-            body: &[u8],
-            condition: &Condition,
-        ) -> Result<Option<String>, CallError> {
+        async fn put(&self, bucket: &str, key: &str, body: &[u8], when: &Condition) -> Written {
             self.refused("s3:PutObject")?;
             let mut b = self.buckets();
             if !b.names.contains(bucket) {
@@ -313,7 +310,7 @@ pub mod memory {
             }
             let at = (bucket.to_owned(), key.to_owned());
             let current = b.objects.get(&at).map(|(etag, _)| etag.clone());
-            let holds = match condition {
+            let holds = match when {
                 Condition::None => true,
                 Condition::Absent => current.is_none(),
                 Condition::Etag(e) => current.as_deref() == Some(e.as_str()),

@@ -21,7 +21,7 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 use super::error::call_error;
 use super::{CallError, Clients};
-use crate::state::{Condition, GetError, StateStore, Stored};
+use crate::state::{Condition, GetError, StateStore, Stored, Written};
 
 impl StateStore for Clients {
     /// Reads the object at `key` (GetObject) with its ETag.
@@ -43,15 +43,9 @@ impl StateStore for Clients {
         Ok(Stored::Present { etag, body })
     }
 
-    /// Writes `body` (JSON) at `key` (PutObject) if `condition` holds:
+    /// Writes `body` (JSON) at `key` (PutObject) if `when` holds:
     /// `Ok(Some(etag))` written, `Ok(None)` the condition failed.
-    async fn put(
-        &self,
-        bucket: &str,
-        key: &str,
-        body: &[u8],
-        condition: &Condition,
-    ) -> Result<Option<String>, CallError> {
+    async fn put(&self, bucket: &str, key: &str, body: &[u8], when: &Condition) -> Written {
         let mut req = self
             .s3
             .put_object()
@@ -59,7 +53,7 @@ impl StateStore for Clients {
             .key(key)
             .content_type("application/json")
             .body(ByteStream::from(body.to_vec()));
-        req = match condition {
+        req = match when {
             Condition::None => req,
             Condition::Absent => req.if_none_match("*"),
             Condition::Etag(e) => req.if_match(e),
@@ -67,7 +61,7 @@ impl StateStore for Clients {
         match req.send().await {
             Ok(o) => Ok(Some(o.e_tag().unwrap_or_default().to_owned())),
             Err(e)
-                if *condition != Condition::None
+                if *when != Condition::None
                     && matches!(
                         e.code(),
                         Some("PreconditionFailed" | "ConditionalRequestConflict")

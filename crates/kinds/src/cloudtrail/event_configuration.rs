@@ -92,18 +92,9 @@ impl Kind for EventConfiguration {
 #[cfg(all(test, feature = "aws"))]
 mod tests {
     use super::EventConfiguration;
-    use crate::Kind;
 
     fn desired(trail: &str) -> Vec<EventConfiguration> {
-        let text = format!(
-            "version: 1\nregion: us-east-1\ntrail:\n  name: ttt\n  data_events: true\n{trail}bucket: {{name: b-logs}}\n"
-        );
-        let spec = ctrail_spec::parse("t.yaml", &text).expect("valid").spec;
-        let names = crate::testing::names();
-        EventConfiguration::desired(&spec, &names)
-            .into_iter()
-            .map(|d| d.value)
-            .collect()
+        crate::testing::desired_of(&format!("  data_events: true\n{trail}"))
     }
 
     /// Left out: not managed (no resource); `[]`: managed, none; templates

@@ -153,17 +153,11 @@ impl Kind for InsightSelectors {
 #[cfg(all(test, feature = "aws"))]
 mod tests {
     use super::InsightSelectors;
-    use crate::Kind;
 
     fn desired(trail: &str) -> InsightSelectors {
-        let text = format!(
-            "version: 1\nregion: us-east-1\ntrail:\n  name: ttt\n  data_events: true\n{trail}bucket: {{name: b-logs}}\n"
-        );
-        let spec = ctrail_spec::parse("t.yaml", &text).expect("valid").spec;
-        let names = crate::testing::names();
-        let mut all = InsightSelectors::desired(&spec, &names);
+        let mut all = crate::testing::desired_of(&format!("  data_events: true\n{trail}"));
         assert_eq!(all.len(), 1);
-        all.remove(0).value
+        all.remove(0)
     }
 
     /// The short form means management events; the long form names the

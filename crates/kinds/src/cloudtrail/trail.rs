@@ -302,12 +302,7 @@ mod tests {
     use crate::Kind;
 
     fn recursive_logging(trail: &str) -> bool {
-        let text = format!(
-            "version: 1\nregion: us-east-1\ntrail:\n  name: ttt\n{trail}bucket: {{name: b-logs}}\n"
-        );
-        let spec = ctrail_spec::parse("t.yaml", &text).expect("valid").spec;
-        let names = crate::testing::names();
-        Trail::desired(&spec, &names)[0].value.recursive_logging
+        crate::testing::desired_of::<Trail>(trail)[0].recursive_logging
     }
 
     /// Suppressed by default whenever the trail may log the calls that

@@ -2,6 +2,8 @@
 //! deletes, and how; what the values mean is in the parent module.
 
 use aws_sdk_kms::types::{KeyManagerType, KeyMetadata, KeySpec, KeyState, KeyUsageType, Tag};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 use super::{ALIAS_TAG, Key, pending_deletion};
@@ -35,10 +37,29 @@ fn unusable(meta: &KeyMetadata) -> Option<String> {
     }
 }
 
-/// Whether KMS refused to show this key to the caller (its key policy
-/// does not let it): that key is skipped, the search goes on.
-fn denied(code: Option<&str>) -> bool {
-    matches!(code, Some("AccessDeniedException" | "AccessDenied"))
+/// The answer to `operation` on the key `id`, or `None` when KMS refused to
+/// show this key to the caller (its key policy does not let it): that key
+/// is skipped, with a warning, and the search for `alias`'s key goes on.
+fn unless_denied<T, E>(
+    operation: &'static str,
+    id: &str,
+    alias: &str,
+    answer: Result<T, SdkError<E, HttpResponse>>,
+) -> Result<Option<T>, CallError>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    match answer {
+        Ok(t) => Ok(Some(t)),
+        Err(e) if matches!(e.code(), Some("AccessDeniedException" | "AccessDenied")) => {
+            tracing::warn!(
+                key = id,
+                "{operation} denied; skipping this key in the search for {alias}'s key"
+            );
+            Ok(None)
+        }
+        Err(e) => Err(call_error(operation, e)),
+    }
 }
 
 /// The key an earlier create made for `alias` and never aliased (its
@@ -52,16 +73,9 @@ async fn orphan(c: &aws_sdk_kms::Client, alias: &str) -> Result<Option<String>, 
         let page = page.map_err(|e| call_error("kms:ListKeys", e))?;
         for key in page.keys() {
             let Some(id) = key.key_id() else { continue };
-            let tags = match c.list_resource_tags().key_id(id).send().await {
-                Ok(t) => t,
-                Err(e) if denied(e.code()) => {
-                    tracing::warn!(
-                        key = id,
-                        "kms:ListResourceTags denied; skipping this key in the search for {alias}'s key"
-                    );
-                    continue;
-                }
-                Err(e) => return Err(call_error("kms:ListResourceTags", e)),
+            let tags = c.list_resource_tags().key_id(id).send().await;
+            let Some(tags) = unless_denied("kms:ListResourceTags", id, alias, tags)? else {
+                continue;
             };
             let ours = tags
                 .tags()
@@ -70,17 +84,11 @@ async fn orphan(c: &aws_sdk_kms::Client, alias: &str) -> Result<Option<String>, 
             if !ours {
                 continue;
             }
-            let meta = match c.describe_key().key_id(id).send().await {
-                Ok(out) => out.key_metadata().cloned(),
-                Err(e) if denied(e.code()) => {
-                    tracing::warn!(
-                        key = id,
-                        "kms:DescribeKey denied; skipping this key in the search for {alias}'s key"
-                    );
-                    continue;
-                }
-                Err(e) => return Err(call_error("kms:DescribeKey", e)),
+            let described = c.describe_key().key_id(id).send().await;
+            let Some(out) = unless_denied("kms:DescribeKey", id, alias, described)? else {
+                continue;
             };
+            let meta = out.key_metadata().cloned();
             match meta.as_ref().map(unusable) {
                 Some(None) => return Ok(Some(id.to_owned())),
                 Some(Some(why)) => {
