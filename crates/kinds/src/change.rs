@@ -20,27 +20,6 @@ pub struct Target {
     pub key: KeyTarget,
 }
 
-/// The spec's KMS key: its ARN when it existed as the plan was read; else
-/// the alias of the key this apply creates (`create_kms_key`), whose ARN is
-/// asked once it exists.
-#[derive(Debug, Clone, Default)]
-pub struct KeyTarget {
-    pub arn: Option<String>,
-    pub alias: Option<String>,
-    created: Arc<tokio::sync::OnceCell<String>>,
-}
-
-impl KeyTarget {
-    pub fn new(arn: Option<String>, named: Option<&str>) -> Self {
-        let alias = named.filter(|k| k.starts_with("alias/")).map(str::to_owned);
-        KeyTarget {
-            arn,
-            alias,
-            created: Arc::default(),
-        }
-    }
-}
-
 impl Target {
     /// The spec's key's ARN: as read, or (a key this apply created, every
     /// step that names it running after its creation) `describe`d by its
@@ -70,6 +49,27 @@ impl Target {
             "arn:{}:{service}:{}:{}:{resource}",
             self.partition, self.region, self.account_id
         )
+    }
+}
+
+/// The spec's KMS key: its ARN when it existed as the plan was read; else
+/// the alias of the key this apply creates (`create_kms_key`), whose ARN is
+/// asked once it exists.
+#[derive(Debug, Clone, Default)]
+pub struct KeyTarget {
+    pub arn: Option<String>,
+    pub alias: Option<String>,
+    created: Arc<tokio::sync::OnceCell<String>>,
+}
+
+impl KeyTarget {
+    pub fn new(arn: Option<String>, named: Option<&str>) -> Self {
+        let alias = named.filter(|k| k.starts_with("alias/")).map(str::to_owned);
+        KeyTarget {
+            arn,
+            alias,
+            created: Arc::default(),
+        }
     }
 }
 
