@@ -32,7 +32,7 @@ fn workspace(name: &str) -> PathBuf {
 
 /// The runner's environment for a job in `ws` on Linux X64; the PATH holds
 /// no ctrail until the action adds it.
-fn shell(ws: &Path, em: Option<&Emulator>) -> impl Fn() -> Command {
+fn shell(ws: &Path, em: Option<&Emulator>) -> impl Fn() -> Command + use<> {
     let ws = ws.to_owned();
     let env: Vec<(String, String)> = em
         .map(|em| {
@@ -77,6 +77,26 @@ fn inputs(release: &ReleaseServer, pairs: &[(&str, &str)]) -> BTreeMap<String, S
     with
 }
 
+/// A workspace `name` (`workspace`), a release server serving the archive
+/// from its `.release`, the runner's shell there (`shell`) and the action's
+/// inputs for that release with `pairs`.
+fn set_up(
+    name: &str,
+    em: Option<&Emulator>,
+    pairs: &[(&str, &str)],
+) -> (
+    PathBuf,
+    ReleaseServer,
+    impl Fn() -> Command + use<>,
+    BTreeMap<String, String>,
+) {
+    let ws = workspace(name);
+    let release = ReleaseServer::start(Path::new("python3"), &root(), ws.join(".release"));
+    let sh = shell(&ws, em);
+    let with = inputs(&release, pairs);
+    (ws, release, sh, with)
+}
+
 /// `uses: ./` with `command: plan`: the release downloaded and verified,
 /// the plan made against the emulator, and a later step reading the exit
 /// code and the plan's JSON from the step's outputs. Run again, the cached
@@ -84,18 +104,16 @@ fn inputs(release: &ReleaseServer, pairs: &[(&str, &str)]) -> BTreeMap<String, S
 #[test]
 fn plan_through_the_action_with_outputs_for_later_steps() {
     let em = Emulator::start();
-    let ws = workspace("action-plan");
-    let release = ReleaseServer::start(Path::new("python3"), &root(), ws.join(".release"));
-    let sh = shell(&ws, Some(&em));
-    let job = job(&ws, &sh);
-    let with = inputs(
-        &release,
+    let (ws, release, sh, with) = set_up(
+        "action-plan",
+        Some(&em),
         &[
             ("command", "plan"),
             ("specs", "specs/*.yaml"),
             ("args", "--detailed-exitcode"),
         ],
     );
+    let job = job(&ws, &sh);
     let mut uses = |a: &str, _: &BTreeMap<String, String>| panic!("unexpected action {a}");
     let step = action::composite(&job, &root(), &with, &mut uses);
     eprintln!("{}", step.log);
@@ -162,11 +180,8 @@ print("ctrail on the PATH:", sys.argv[1])' "$(command -v ctrail)""#,
 /// release build and a release without the archive's line are refused too.
 #[test]
 fn a_tampered_archive_is_refused_with_the_reason() {
-    let ws = workspace("action-tampered");
-    let release = ReleaseServer::start(Path::new("python3"), &root(), ws.join(".release"));
-    let sh = shell(&ws, None);
+    let (ws, release, sh, with) = set_up("action-tampered", None, &[("command", "validate")]);
     let job = job(&ws, &sh);
-    let with = inputs(&release, &[("command", "validate")]);
     let mut uses = |a: &str, _: &BTreeMap<String, String>| panic!("unexpected action {a}");
     let good = std::fs::read(release.archive()).expect("archive");
 
@@ -259,11 +274,9 @@ fn a_tampered_archive_is_refused_with_the_reason() {
 /// action after the upload.
 #[test]
 fn check_uploads_its_sarif() {
-    let ws = workspace("action-check");
-    let release = ReleaseServer::start(Path::new("python3"), &root(), ws.join(".release"));
-    let sh = shell(&ws, None);
+    // The release server serves the archive until the test ends.
+    let (ws, _release, sh, with) = set_up("action-check", None, &[("command", "check")]);
     let job = job(&ws, &sh);
-    let with = inputs(&release, &[("command", "check")]);
     let mut uploaded = Vec::new();
     let mut uses = |a: &str, with: &BTreeMap<String, String>| {
         uploaded.push((a.to_owned(), with.clone()));

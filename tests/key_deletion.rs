@@ -28,6 +28,16 @@ fn spec(dir: &str) -> String {
     )
 }
 
+/// A fresh emulator with the spec in `dir` applied: the emulator, the
+/// spec and the key its alias names.
+fn applied(dir: &str) -> (Emulator, String, String) {
+    let em = Emulator::start();
+    let spec = spec(dir);
+    em.apply(&spec);
+    let key = aliased(&em);
+    (em, spec, key)
+}
+
 /// The key behind the alias.
 fn aliased(em: &Emulator) -> String {
     em.cli(
@@ -94,10 +104,7 @@ fn stopped_before_delete_alias(em: &Emulator, spec: &str, key: &str) {
 
 #[test]
 fn destroy_then_apply_within_the_deletion_window_makes_a_new_key() {
-    let em = Emulator::start();
-    let spec = spec("key-window");
-    em.apply(&spec);
-    let first = aliased(&em);
+    let (em, spec, first) = applied("key-window");
     assert!(
         tags(&em, &first)
             .to_string()
@@ -135,10 +142,7 @@ fn destroy_then_apply_within_the_deletion_window_makes_a_new_key() {
 
 #[test]
 fn a_destroy_stopped_at_each_step_converges_when_run_again() {
-    let em = Emulator::start();
-    let spec = spec("key-rerun");
-    em.apply(&spec);
-    let key = aliased(&em);
+    let (em, spec, key) = applied("key-rerun");
 
     // Stopped after UntagResource: ScheduleKeyDeletion refused. The key
     // is still Enabled and aliased, so the next run finds it.
@@ -190,10 +194,7 @@ fn a_destroy_stopped_at_each_step_converges_when_run_again() {
 
 #[test]
 fn an_apply_after_a_stopped_destroy_makes_a_new_key_not_the_dying_one() {
-    let em = Emulator::start();
-    let spec = spec("key-stopped");
-    em.apply(&spec);
-    let first = aliased(&em);
+    let (em, spec, first) = applied("key-stopped");
     stopped_before_delete_alias(&em, &spec, &first);
     let dying = metadata(&em, &first);
 

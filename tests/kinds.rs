@@ -553,10 +553,8 @@ fn object_ownership_drift_is_reported_and_restored() {
 /// events, as CloudTrail does.
 #[test]
 fn data_event_insights_aggregation_and_recursive_logging_drift_and_restore() {
-    let em = Emulator::start();
-    let spec = "specs/data-event-insights.yaml";
-    let trail = "data-insights-trail";
-    em.apply(spec);
+    let em = data_insights_applied();
+    let (spec, trail) = DATA_INSIGHTS;
     let (code, plan) = em.plan_json(spec);
     assert_eq!(code, 0, "{plan:#}");
 
@@ -647,17 +645,15 @@ fn data_event_insights_aggregation_and_recursive_logging_drift_and_restore() {
 
     // ctrail import writes what it finds (aggregation, left out, is not
     // managed), and its spec plans no change.
-    let (imported, text) = em.import(trail, &support::scratch("kinds-import"));
-    support::assert_contains(
-        &text,
+    em.import_plans_no_change(
+        trail,
+        &support::scratch("kinds-import"),
         &[
             "recursive_logging: true",
             "event_categories",
             "ApiErrorRateInsight",
         ],
     );
-    let (code, plan) = em.plan_json(&imported);
-    assert_eq!(code, 0, "{text}\n{plan:#}");
 
     em.apply(spec);
     let (code, plan) = em.plan_json(spec);
@@ -721,10 +717,8 @@ fn the_adapter_judges_the_newer_trail_settings_as_cloudtrail_does() {
 /// categories does (the adapter keeps Data then; trail_events.py).
 #[test]
 fn insights_moved_back_from_data_to_the_short_form_converge() {
-    let em = Emulator::start();
-    let spec = "specs/data-event-insights.yaml";
-    let trail = "data-insights-trail";
-    em.apply(spec);
+    let em = data_insights_applied();
+    let (spec, trail) = DATA_INSIGHTS;
     let text = std::fs::read_to_string(support::root().join(spec)).expect("spec");
     let long = "  insights:\n    - {type: ApiCallRateInsight, event_categories: [Management, Data]}\n    - {type: ApiErrorRateInsight, event_categories: [Data]}\n";
     assert!(text.contains(long), "{text}");
@@ -747,6 +741,16 @@ fn insights_moved_back_from_data_to_the_short_form_converge() {
             {"InsightType": "ApiErrorRateInsight", "EventCategories": ["Management"]},
         ])
     );
+}
+
+/// specs/data-event-insights.yaml and its trail.
+const DATA_INSIGHTS: (&str, &str) = ("specs/data-event-insights.yaml", "data-insights-trail");
+
+/// A fresh emulator with specs/data-event-insights.yaml applied.
+fn data_insights_applied() -> Emulator {
+    let em = Emulator::start();
+    em.apply(DATA_INSIGHTS.0);
+    em
 }
 
 /// The trail's insight selectors as AWS answers them.

@@ -168,42 +168,40 @@ fn the_shipped_organization_layout_applies_from_empty_converges_and_destroy_keep
 
     em.reset_counts();
     em.apply(&spec);
-    let archive = called(em, &org.log_archive);
-    let management = called(em, MANAGEMENT);
+    let archive = ("the Log Archive role", called(em, &org.log_archive));
+    let management = ("the management account", called(em, MANAGEMENT));
     let writes_in = |ops: &[String], op: &str| ops.iter().any(|o| o == op);
-    for op in [
-        "s3:CreateBucket",
-        "s3:PutBucketPolicy",
-        "s3:PutBucketEncryption",
-        "kms:CreateKey",
-        "kms:PutKeyPolicy",
-        "kms:EnableKeyRotation",
+    // Each write by one of them, and not by the other.
+    for (ops, (by, calls), (not_by, others)) in [
+        (
+            [
+                "s3:CreateBucket",
+                "s3:PutBucketPolicy",
+                "s3:PutBucketEncryption",
+                "kms:CreateKey",
+                "kms:PutKeyPolicy",
+                "kms:EnableKeyRotation",
+            ],
+            &archive,
+            &management,
+        ),
+        (
+            [
+                "cloudtrail:CreateTrail",
+                "logs:CreateLogGroup",
+                "iam:CreateRole",
+                "logs:PutMetricFilter",
+                "monitoring:PutMetricAlarm",
+                "sns:CreateTopic",
+            ],
+            &management,
+            &archive,
+        ),
     ] {
-        assert!(
-            writes_in(&archive, op),
-            "{op} by the Log Archive role: {archive:?}"
-        );
-        assert!(
-            !writes_in(&management, op),
-            "{op} not in the management account: {management:?}"
-        );
-    }
-    for op in [
-        "cloudtrail:CreateTrail",
-        "logs:CreateLogGroup",
-        "iam:CreateRole",
-        "logs:PutMetricFilter",
-        "monitoring:PutMetricAlarm",
-        "sns:CreateTopic",
-    ] {
-        assert!(
-            writes_in(&management, op),
-            "{op} in the management account: {management:?}"
-        );
-        assert!(
-            !writes_in(&archive, op),
-            "{op} not by the Log Archive role: {archive:?}"
-        );
+        for op in ops {
+            assert!(writes_in(calls, op), "{op} by {by}: {calls:?}");
+            assert!(!writes_in(others, op), "{op} not by {not_by}: {others:?}");
+        }
     }
 
     // The trail encrypts with the Log Archive account's key, by its ARN.
@@ -269,13 +267,7 @@ fn the_shipped_organization_layout_applies_from_empty_converges_and_destroy_keep
         assert!(bucket_policy.contains(&want), "{want} in {bucket_policy}");
     }
 
-    let again = em.ctrail(&["plan", "--detailed-exitcode", &spec]);
-    assert_eq!(
-        again.status.code(),
-        Some(0),
-        "a second plan: {}",
-        text(&again)
-    );
+    em.converged(&spec);
 
     let destroyed = em.ctrail(&["destroy", "--auto-approve", &spec]);
     assert_eq!(
@@ -528,19 +520,12 @@ fn the_delegated_administrator_applies_the_organization_trail_by_its_arn_and_the
     ] {
         assert!(management.iter().any(|o| o == op), "{op}: {management:?}");
     }
-    let again = em.ctrail_as(&from_security, &["plan", "--detailed-exitcode", &spec]);
-    assert_eq!(again.status.code(), Some(0), "converged: {}", text(&again));
+    em.converged_as(&from_security, &spec);
 
     // The same organization trail, planned from the management account
     // with the shipped spec: nothing to change.
     let shipped = org.spec(&support::scratch("log-archive-delegated-management"), |s| s);
-    let from_management = em.ctrail(&["plan", "--detailed-exitcode", &shipped]);
-    assert_eq!(
-        from_management.status.code(),
-        Some(0),
-        "{}",
-        text(&from_management)
-    );
+    em.converged(&shipped);
 
     // By name, CloudTrail finds no trail from the delegated administrator.
     let (ok, shown) = em.cli_result(&format!("cloudtrail get-trail --name {TRAIL}"), &[]);
@@ -630,16 +615,11 @@ fn a_member_account_judges_the_organization_trails_monitoring_read_in_the_manage
     let em = &org.em;
     let dir = support::scratch("log-archive-member-check");
     let spec = org.spec(&dir, |s| s);
-    let out = em.ctrail(&["apply", "--auto-approve", &spec]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    let member = em.aws(&[
-        "organizations",
-        "list-accounts",
-        "--query",
-        "Accounts[?Name=='Workloads'].Id",
-        "--output",
-        "text",
-    ]);
+    em.apply(&spec);
+    let member = em.cli(
+        "organizations list-accounts --query Accounts[?Name=='Workloads'].Id --output text",
+        &[],
+    );
     // The management account's read role for monitoring, trusting the
     // member account (its security team's checks).
     em.role_trusting(None, "monitoring-reader", &[&member], None);

@@ -34,6 +34,27 @@ fn member_roles(em: &Emulator) {
     }
 }
 
+/// A fresh emulator whose organization's members have their roles
+/// (`member_roles`), and a spec for each member in the scratch directory
+/// `name`.
+fn organization(name: &str) -> (Emulator, Vec<String>) {
+    let em = Emulator::start();
+    member_roles(&em);
+    let specs = member_specs(&support::scratch(name));
+    (em, specs)
+}
+
+/// The operations the caller's own account (not a member's) was called
+/// with.
+fn callers_operations(
+    by_account: &std::collections::BTreeMap<String, std::collections::BTreeMap<String, u64>>,
+) -> Vec<&String> {
+    by_account
+        .get("123456789012")
+        .map(|c| c.keys().collect())
+        .unwrap_or_default()
+}
+
 /// The run's summary, from its first line on, which must be `first`.
 fn summary<'a>(shown: &'a str, first: &str) -> &'a str {
     let at = shown
@@ -73,10 +94,7 @@ cloudwatch_logs: false
 
 #[test]
 fn twenty_member_accounts_plan_in_one_run_each_with_its_own_credentials() {
-    let em = Emulator::start();
-    member_roles(&em);
-    let dir = support::scratch("organization-members");
-    let specs = member_specs(&dir);
+    let (em, specs) = organization("organization-members");
     em.reset_counts();
     let mut args = vec!["plan", "--detailed-exitcode"];
     args.extend(specs.iter().map(String::as_str));
@@ -122,10 +140,7 @@ fn twenty_member_accounts_plan_in_one_run_each_with_its_own_credentials() {
         );
     }
     assert!(!by_account.contains_key(&member(BROKEN)), "{by_account:?}");
-    let caller: Vec<&String> = by_account
-        .get("123456789012")
-        .map(|c| c.keys().collect())
-        .unwrap_or_default();
+    let caller = callers_operations(&by_account);
     assert_eq!(caller, ["sts:AssumeRole"], "{by_account:?}");
 
     // `check --live` and `query --list` on one member's spec read that
@@ -142,10 +157,7 @@ fn twenty_member_accounts_plan_in_one_run_each_with_its_own_credentials() {
             text(&out)
         );
         let by_account = em.counts_by_account();
-        let caller: Vec<&String> = by_account
-            .get("123456789012")
-            .map(|c| c.keys().collect())
-            .unwrap_or_default();
+        let caller = callers_operations(&by_account);
         assert_eq!(caller, ["sts:AssumeRole"], "{args:?}: {by_account:?}");
         assert!(
             by_account.contains_key(&member(1)),
@@ -160,10 +172,7 @@ fn twenty_member_accounts_plan_in_one_run_each_with_its_own_credentials() {
 #[test]
 #[ignore]
 fn wall_time_of_one_run_against_twenty() {
-    let em = Emulator::start();
-    member_roles(&em);
-    let dir = support::scratch("organization-wall");
-    let specs = member_specs(&dir);
+    let (em, specs) = organization("organization-wall");
     em.configure(serde_json::json!({"latency_ms": 50}));
     let started = Instant::now();
     let mut args = vec!["plan"];
@@ -182,10 +191,7 @@ fn wall_time_of_one_run_against_twenty() {
 
 #[test]
 fn several_member_accounts_apply_in_one_run_and_a_broken_one_fails_alone() {
-    let em = Emulator::start();
-    member_roles(&em);
-    let dir = support::scratch("organization-apply");
-    let specs = member_specs(&dir);
+    let (em, specs) = organization("organization-apply");
     // Members 6, 7 (whose role cannot be assumed) and 8.
     let three: Vec<&str> = specs[5..8].iter().map(String::as_str).collect();
     let mut args = vec!["apply", "--auto-approve", "--parallelism", "3"];

@@ -11,7 +11,7 @@ mod support;
 use serde_json::Value;
 use support::account::{Account, BUCKET, LOG_GROUP, ROLE, TRAIL, changed};
 use support::emulator::Emulator;
-use support::{assert_contains, root, scratch, text};
+use support::{assert_contains, assert_stderr, assert_stdout, root, scratch, text};
 
 fn lines(s: &str) -> Vec<String> {
     let mut v: Vec<String> = s.split_whitespace().map(str::to_owned).collect();
@@ -211,12 +211,10 @@ fn prevent_destroy_turns_a_delete_into_an_error() {
     let bad = std::fs::read_to_string(&with).expect("spec") + "prevent_destroy: [buckets.*]\n";
     std::fs::write(&with, bad).expect("write");
     let out = em.ctrail(&["validate", &with]);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert!(
-        String::from_utf8_lossy(&out.stderr)
-            .contains("\"buckets.*\" names no resource kind ctrail manages"),
-        "{}",
-        text(&out)
+    assert_stderr(
+        &out,
+        1,
+        "\"buckets.*\" names no resource kind ctrail manages",
     );
 }
 
@@ -381,12 +379,7 @@ fn destroy_keeps_the_log_data_unless_told_and_a_second_destroy_is_a_no_op() {
     // A second destroy changes nothing.
     em.reset_counts();
     let out = em.ctrail(&["destroy", "--auto-approve", &with]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    assert!(
-        String::from_utf8_lossy(&out.stdout).contains("Nothing to destroy"),
-        "{}",
-        text(&out)
-    );
+    assert_stdout(&out, 0, "Nothing to destroy");
     assert!(em.writes().is_empty(), "{:?}", em.writes());
 
     // The full teardown: the spec allows it, the run is told, the name typed.
@@ -402,19 +395,12 @@ fn destroy_keeps_the_log_data_unless_told_and_a_second_destroy_is_a_no_op() {
         );
     std::fs::write(&with, allowed).expect("write");
     let out = em.ctrail(&["destroy", "--auto-approve", &with]);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("--delete-log-data"),
-        "{}",
-        text(&out)
-    );
+    assert_stderr(&out, 1, "--delete-log-data");
     let out = em.ctrail(&["destroy", "--auto-approve", "--delete-log-data", &with]);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert!(
-        String::from_utf8_lossy(&out.stderr)
-            .contains(&format!("--confirm-bucket {BUCKET}; nothing was deleted")),
-        "{}",
-        text(&out)
+    assert_stderr(
+        &out,
+        1,
+        &format!("--confirm-bucket {BUCKET}; nothing was deleted"),
     );
     let (kept, _) = em.cli_result("s3api head-object --bucket {} --key {}", &[BUCKET, log_key]);
     assert!(kept, "still kept");
@@ -430,12 +416,7 @@ fn destroy_keeps_the_log_data_unless_told_and_a_second_destroy_is_a_no_op() {
     );
     assert_eq!(groups.trim(), "");
     let out = em.ctrail(&["destroy", "--auto-approve", "--delete-log-data", &with]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    assert!(
-        String::from_utf8_lossy(&out.stdout).contains("Nothing to destroy"),
-        "{}",
-        text(&out)
-    );
+    assert_stdout(&out, 0, "Nothing to destroy");
 }
 
 #[test]
@@ -503,16 +484,14 @@ fn import_of_the_cis_setup_keeps_access_logging_and_plans_no_change() {
     let spec = dir.join("cis.yaml").to_string_lossy().into_owned();
     std::fs::copy(root().join("specs/cis.yaml"), &spec).expect("copy spec");
     em.apply(&spec);
-    let (path, imported) = em.import("cis-audit-trail", &dir);
-    assert_contains(
-        &imported,
+    // Everything was ctrail's already: nothing to adopt, nothing to change.
+    em.import_plans_no_change(
+        "cis-audit-trail",
+        &dir,
         &[
             "  access_logging:\n    \"create\": false\n    \"target_bucket\": \"example-org-cis-cloudtrail-access-logs\"\n",
             "  alert_topic:\n",
             "  event_selectors:\n",
         ],
     );
-    // Everything was ctrail's already: nothing to adopt, nothing to change.
-    let (code, plan) = em.plan_json(&path);
-    assert_eq!(code, 0, "{plan:#}");
 }

@@ -59,12 +59,7 @@ fn user_repository(name: &str, specs: &[(&str, &str)]) -> PathBuf {
 
 /// `pre-commit try-repo HOOKS HOOK` in `repo`, on its staged files.
 fn try_repo(hooks: &Path, repo: &Path, hook: &str) -> Output {
-    let pre_commit = venv().join("bin/pre-commit");
-    assert!(
-        pre_commit.exists(),
-        "{} is missing: run `tools/just lint-workflows` once",
-        pre_commit.display()
-    );
+    let pre_commit = support::installed(venv().join("bin/pre-commit"), "lint-workflows");
     let bin = Path::new(env!("CARGO_BIN_EXE_ctrail"))
         .parent()
         .expect("bin dir");
@@ -86,18 +81,31 @@ fn read(spec: &str) -> String {
     std::fs::read_to_string(root().join("specs").join(spec)).expect("a shipped spec")
 }
 
+/// The hook `hook` of `hooks` run on the user's repository `name` with
+/// `specs` staged (`user_repository`): it exits `code`, saying each of
+/// `says`.
+fn hook_says(
+    hooks: &Path,
+    hook: &str,
+    (name, specs): (&str, &[(&str, &str)]),
+    code: i32,
+    says: &[&str],
+) {
+    let out = try_repo(hooks, &user_repository(name, specs), hook);
+    support::assert_says(&out, code, says);
+}
+
 #[test]
 fn a_broken_spec_fails_the_commit_at_its_line_and_a_good_one_passes() {
     let hooks = hook_repository("pre-commit-hooks-validate");
-    let repo = user_repository(
-        "pre-commit-validate",
-        &[("broken.yaml", BROKEN), ("good.yaml", &read("cis.yaml"))],
-    );
-    let out = try_repo(&hooks, &repo, "ctrail-validate");
-    let said = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{said}");
-    support::assert_contains(
-        &said,
+    hook_says(
+        &hooks,
+        "ctrail-validate",
+        (
+            "pre-commit-validate",
+            &[("broken.yaml", BROKEN), ("good.yaml", &read("cis.yaml"))],
+        ),
+        1,
         &[
             "ctrail validate...",
             "Failed",
@@ -107,32 +115,29 @@ fn a_broken_spec_fails_the_commit_at_its_line_and_a_good_one_passes() {
             "ok    specs/good.yaml",
         ],
     );
-
-    let repo = user_repository(
-        "pre-commit-validate-good",
-        &[("good.yaml", &read("cis.yaml"))],
-    );
-    let out = try_repo(&hooks, &repo, "ctrail-validate");
-    let said = text(&out);
-    assert!(out.status.success(), "{said}");
-    assert!(
-        said.contains("ctrail validate...") && said.contains("Passed"),
-        "{said}"
+    hook_says(
+        &hooks,
+        "ctrail-validate",
+        (
+            "pre-commit-validate-good",
+            &[("good.yaml", &read("cis.yaml"))],
+        ),
+        0,
+        &["ctrail validate...", "Passed"],
     );
 }
 
 #[test]
 fn the_cis_hook_fails_a_spec_that_fails_a_control_at_the_deciding_line() {
     let hooks = hook_repository("pre-commit-hooks-check");
-    let repo = user_repository(
-        "pre-commit-check",
-        &[("minimal.yaml", &read("minimal.yaml"))],
-    );
-    let out = try_repo(&hooks, &repo, "ctrail-check");
-    let said = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{said}");
-    support::assert_contains(
-        &said,
+    hook_says(
+        &hooks,
+        "ctrail-check",
+        (
+            "pre-commit-check",
+            &[("minimal.yaml", &read("minimal.yaml"))],
+        ),
+        1,
         &[
             "ctrail check (CIS, offline)...",
             "Failed",
@@ -140,13 +145,11 @@ fn the_cis_hook_fails_a_spec_that_fails_a_control_at_the_deciding_line() {
             "(specs/minimal.yaml:9)",
         ],
     );
-
-    let repo = user_repository("pre-commit-check-good", &[("cis.yaml", &read("cis.yaml"))]);
-    let out = try_repo(&hooks, &repo, "ctrail-check");
-    let said = text(&out);
-    assert!(out.status.success(), "{said}");
-    assert!(
-        said.contains("ctrail check (CIS, offline)...") && said.contains("Passed"),
-        "{said}"
+    hook_says(
+        &hooks,
+        "ctrail-check",
+        ("pre-commit-check-good", &[("cis.yaml", &read("cis.yaml"))]),
+        0,
+        &["ctrail check (CIS, offline)...", "Passed"],
     );
 }

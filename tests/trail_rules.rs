@@ -101,16 +101,10 @@ fn a_topic_given_by_arn_is_sent_as_its_arn_and_converges() {
         ),
     );
     em.apply(&spec);
-    let got = em.aws(&[
-        "cloudtrail",
-        "get-trail",
-        "--name",
-        "topic-trail",
-        "--query",
-        "Trail.SnsTopicARN",
-        "--output",
-        "text",
-    ]);
+    let got = em.cli(
+        "cloudtrail get-trail --name topic-trail --query Trail.SnsTopicARN --output text",
+        &[],
+    );
     assert_eq!(got, arn);
     let (code, plan) = em.plan_json(&spec);
     assert_eq!(code, 0, "a second plan shows changes: {plan:#}");

@@ -365,20 +365,14 @@ fn insights_on_a_read_only_trail_are_as_docs_spec_says() {
             "version: 1\nregion: us-east-1\ntrail:\n  name: audit-trail\n  event_selectors:\n    - read_write_type: ReadOnly\n  insights: [{insights}]\nbucket: {{name: example-audit-logs}}\n"
         )
     };
-    let errors = scratch_file(
-        "read-only-insights",
-        "errors.yaml",
-        &spec("ApiErrorRateInsight"),
-    );
-    let (code, doc) = validate_json(&errors);
-    assert_eq!(code, 0, "{doc:#}");
-    let calls = scratch_file(
-        "read-only-insights",
-        "calls.yaml",
-        &spec("ApiCallRateInsight"),
-    );
-    let (code, doc) = validate_json(&calls);
-    assert_eq!(code, 1, "{doc:#}");
+    for (file, insights, want) in [
+        ("errors.yaml", "ApiErrorRateInsight", 0),
+        ("calls.yaml", "ApiCallRateInsight", 1),
+    ] {
+        let path = scratch_file("read-only-insights", file, &spec(insights));
+        let (code, doc) = validate_json(&path);
+        assert_eq!(code, want, "{insights}: {doc:#}");
+    }
 
     let docs = std::fs::read_to_string(root().join("docs/spec.md")).expect("docs");
     let row = docs

@@ -454,24 +454,15 @@ class Handler(BaseHTTPRequestHandler):
                 out = json.dumps({"injected": sum(INJECTED.values()), "by_kind": INJECTED, "refused": REFUSED}, sort_keys=True).encode()
         elif path == "/_proxy/reset":
             with LOCK:
-                COUNTS.clear()
-                COUNTS_BY_ACCOUNT.clear()
-                TIMELINE.clear()
-                TRAIL_CALLS.clear()
-                INJECTED.clear()
-                REFUSED.clear()
-                CALLS.clear()
+                for held in (COUNTS, COUNTS_BY_ACCOUNT, TIMELINE, TRAIL_CALLS, INJECTED, REFUSED, CALLS, STREAKS, CONFIG):
+                    held.clear()
                 CALLS["n"] = 0
-                STREAKS.clear()
-                CONFIG.clear()
                 CONFIG["latency_ms"] = 0
             out = b"{}"
         elif path == "/_proxy/forget":
             with LOCK:
-                LOG_GROUP_KEYS.clear()
-                INSIGHTS.clear()
-                EVENT_CONFIGS.clear()
-                RECURSIVE_LOGGING.clear()
+                for held in (LOG_GROUP_KEYS, INSIGHTS, EVENT_CONFIGS, RECURSIVE_LOGGING):
+                    held.clear()
             insights.forget()
             out = b"{}"
         elif path == "/_proxy/config":
@@ -502,6 +493,18 @@ class Handler(BaseHTTPRequestHandler):
         probe = dict(headers)
         probe["X-Amz-Target"] = target
         return self._upstream("POST", self.path, json.dumps(payload).encode(), probe)
+
+    def _probe_trail(self, headers: dict, name: str):
+        """The trail `name` as the emulator answers GetTrail with the
+        caller's credentials: its ARN and the key (region, ARN) the adapter
+        keeps its settings under; None when the emulator refuses, its answer
+        sent on to the caller."""
+        status, _, data = self._probe(headers, "CloudTrail_20131101.GetTrail", {"Name": name})
+        if status != 200:
+            self._send(status, data, {"Content-Type": "application/x-amz-json-1.1"})
+            return None
+        arn = json.loads(data)["Trail"]["TrailARN"]
+        return arn, (region_of(self.headers), arn)
 
     def _signed_as(self, account: str | None) -> tuple[str, str | None]:
         """The caller's Authorization header and session token, or, for
@@ -983,12 +986,10 @@ class Handler(BaseHTTPRequestHandler):
         name, req = operation(op, body, "PutInsightSelectors", "GetInsightSelectors")
         if name is None:
             return False
-        status, _, data = self._probe(headers, "CloudTrail_20131101.GetTrail", {"Name": req.get("TrailName", "")})
-        if status != 200:
-            self._send(status, data, {"Content-Type": "application/x-amz-json-1.1"})
+        found = self._probe_trail(headers, req.get("TrailName", ""))
+        if found is None:
             return True
-        arn = json.loads(data)["Trail"]["TrailARN"]
-        key = (region_of(self.headers), arn)
+        arn, key = found
         if name == "PutInsightSelectors":
             try:
                 aws_rules.check_insight_selectors(req.get("InsightSelectors", []))
@@ -1023,12 +1024,10 @@ class Handler(BaseHTTPRequestHandler):
         if not req.get("TrailName"):
             self._refuse(aws_rules.Refusal("UnsupportedOperationException", "The test proxy serves event configuration for trails only."))
             return True
-        status, _, data = self._probe(headers, "CloudTrail_20131101.GetTrail", {"Name": req["TrailName"]})
-        if status != 200:
-            self._send(status, data, {"Content-Type": "application/x-amz-json-1.1"})
+        found = self._probe_trail(headers, req["TrailName"])
+        if found is None:
             return True
-        arn = json.loads(data)["Trail"]["TrailARN"]
-        key = (region_of(self.headers), arn)
+        arn, key = found
         if name == "PutEventConfiguration":
             try:
                 configs = trail_events.check_event_configuration(req, self._logs_data_events(headers, arn))

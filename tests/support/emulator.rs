@@ -51,12 +51,7 @@ fn wait_for_port(port: u16, what: &str, child: &mut Child) {
 impl Emulator {
     pub fn start() -> Emulator {
         let venv = venv();
-        let moto_bin = venv.join("bin/moto_server");
-        assert!(
-            moto_bin.exists(),
-            "{} is missing: run `tools/just emulator` (or `tools/just test`, which installs it)",
-            moto_bin.display()
-        );
+        let moto_bin = super::installed(venv.join("bin/moto_server"), "emulator");
         let moto_port = free_port();
         let mut moto = Command::new(&moto_bin)
             .args(["-H", "127.0.0.1", "-p", &moto_port.to_string()])
@@ -144,6 +139,23 @@ impl Emulator {
         assert_eq!(out.status.code(), Some(0), "apply: {}", super::text(&out));
     }
 
+    /// `ctrail plan --detailed-exitcode SPEC`, which must find nothing to
+    /// change.
+    pub fn converged(&self, spec: &str) {
+        self.converged_as(&[], spec);
+    }
+
+    /// `converged` with the credentials `creds` (`assume`).
+    pub fn converged_as(&self, creds: &[(String, String)], spec: &str) {
+        let out = self.ctrail_as(creds, &["plan", "--detailed-exitcode", spec]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "converged: {}",
+            super::text(&out)
+        );
+    }
+
     /// Runs the AWS CLI against this emulator; panics if it fails.
     pub fn aws(&self, args: &[&str]) -> String {
         self.aws_as(&[], args)
@@ -165,6 +177,16 @@ impl Emulator {
         assert_eq!(out.status.code(), Some(0), "import: {}", super::text(&out));
         let imported = std::fs::read_to_string(&path).expect("imported spec");
         (path, imported)
+    }
+
+    /// `ctrail import` of `trail` into `dir` (`import`), whose spec says each
+    /// of `written` and plans no change: the spec's text.
+    pub fn import_plans_no_change(&self, trail: &str, dir: &Path, written: &[&str]) -> String {
+        let (path, imported) = self.import(trail, dir);
+        super::assert_contains(&imported, written);
+        let (code, plan) = self.plan_json(&path);
+        assert_eq!(code, 0, "{imported}\n{plan:#}");
+        imported
     }
 
     /// `ctrail destroy` of `spec` with its log data, `bucket` confirmed,

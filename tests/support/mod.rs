@@ -84,6 +84,17 @@ pub fn ctrail(args: &[&str]) -> Output {
         .expect("run ctrail")
 }
 
+/// `path`, a tool that `tools/just RECIPE` installs: a missing one fails the
+/// test, saying to run that recipe (`tools/just test` runs them all).
+pub fn installed(path: PathBuf, recipe: &str) -> PathBuf {
+    assert!(
+        path.exists(),
+        "{} is missing: run `tools/just {recipe}` (or `tools/just test`, which installs it)",
+        path.display()
+    );
+    path
+}
+
 /// A command's exit code, stdout and stderr, for an assertion's message.
 pub fn text(o: &Output) -> String {
     format!(
@@ -107,6 +118,27 @@ pub fn assert_contains(text: &str, parts: &[&str]) {
     for p in parts {
         assert!(text.contains(p), "no {p:?} in:\n{text}");
     }
+}
+
+/// `o` exited `code` and its output (`text`) says each of `parts`; that
+/// output.
+pub fn assert_says(o: &Output, code: i32, parts: &[&str]) -> String {
+    let shown = text(o);
+    assert_eq!(o.status.code(), Some(code), "{shown}");
+    assert_contains(&shown, parts);
+    shown
+}
+
+/// `o` exited `code` and its stdout says `part`.
+pub fn assert_stdout(o: &Output, code: i32, part: &str) {
+    assert_eq!(o.status.code(), Some(code), "{}", text(o));
+    assert!(stdout(o).contains(part), "no {part:?} in:\n{}", text(o));
+}
+
+/// `o` exited `code` and its stderr says `part`.
+pub fn assert_stderr(o: &Output, code: i32, part: &str) {
+    assert_eq!(o.status.code(), Some(code), "{}", text(o));
+    assert!(stderr(o).contains(part), "no {part:?} in:\n{}", text(o));
 }
 
 /// `ctrail` exited 1 with an error that says `text`.

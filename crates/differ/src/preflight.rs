@@ -705,6 +705,12 @@ mod tests {
         LiveResource::Present(Attributes::from_json(address, &attributes).expect("the kind's"))
     }
 
+    /// The preflight on `live` finds a grant refused that `which` picks.
+    fn assert_refused(g: &ResourceGraph, live: &LiveState, which: impl Fn(&Finding) -> bool) {
+        let found = check(g, live, "aws");
+        assert!(found.iter().any(which), "{found:#?}");
+    }
+
     const KEY: &str = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
     const SPEC: &str = r#"
 version: 1
@@ -1025,13 +1031,9 @@ cloudwatch_logs:
     fn a_role_policy_missing_the_home_region_or_its_numbered_streams_is_refused() {
         // Another region's stream only.
         let (g, live) = setup(&console_role_spec("123456789012_CloudTrail_eu-west-1*"));
-        let found = check(&g, &live, "aws");
-        assert!(
-            found
-                .iter()
-                .any(|f| f.resource.ends_with("123456789012_CloudTrail_us-east-2")),
-            "{found:#?}"
-        );
+        assert_refused(&g, &live, |f| {
+            f.resource.ends_with("123456789012_CloudTrail_us-east-2")
+        });
         // The home region's first stream, but not the numbered ones CloudTrail
         // adds at high volume.
         let (g, live) = setup(&console_role_spec("123456789012_CloudTrail_us-east-2"));
@@ -1166,12 +1168,8 @@ cloudwatch_logs:
         );
         live.context.organization_id = Some("o-other".into());
         live.context.organization_unknown = false;
-        let found = check(&g, &live, "aws");
-        assert!(
-            found
-                .iter()
-                .any(|f| f.reason.contains("EnforceConfusedDeputyProtection")),
-            "{found:#?}"
-        );
+        assert_refused(&g, &live, |f| {
+            f.reason.contains("EnforceConfusedDeputyProtection")
+        });
     }
 }

@@ -92,17 +92,23 @@ fn account(region: &str, status: Option<&str>, owner: &str) -> LiveState {
     ])
 }
 
+/// The actions are on the bucket, its versioning and its tags, in that
+/// order, and of `kinds`.
+fn assert_kinds(actions: &[ctrail_model::Action], kinds: [ActionKind; 3]) {
+    let got: Vec<(K, ActionKind)> = actions.iter().map(|a| (a.address.kind, a.kind)).collect();
+    let want: Vec<(K, ActionKind)> = [K::S3Bucket, K::S3BucketVersioning, K::S3BucketTags]
+        .into_iter()
+        .zip(kinds)
+        .collect();
+    assert_eq!(got, want);
+}
+
 #[test]
 fn create_update_and_no_op_in_apply_order() {
     let actions = diff(&graph(false), &account("us-east-1", None, "someone-else")).expect("diff");
-    let kinds: Vec<(K, ActionKind)> = actions.iter().map(|a| (a.address.kind, a.kind)).collect();
-    assert_eq!(
-        kinds,
-        vec![
-            (K::S3Bucket, ActionKind::NoOp),
-            (K::S3BucketVersioning, ActionKind::Create),
-            (K::S3BucketTags, ActionKind::Update),
-        ]
+    assert_kinds(
+        &actions,
+        [ActionKind::NoOp, ActionKind::Create, ActionKind::Update],
     );
     let create = &actions[1];
     assert_eq!(create.changes.len(), 1);
@@ -151,15 +157,10 @@ fn a_resource_ctrail_did_not_make_is_adopted_visibly() {
     let mut live = account("us-east-1", Some("Enabled"), "security");
     live.ownership = Ownership::default();
     let actions = diff(&graph(false), &live).expect("diff");
-    let kinds: Vec<(K, ActionKind)> = actions.iter().map(|a| (a.address.kind, a.kind)).collect();
     // The bucket is a resource on its own: adopted. Its settings belong to it.
-    assert_eq!(
-        kinds,
-        vec![
-            (K::S3Bucket, ActionKind::Adopt),
-            (K::S3BucketVersioning, ActionKind::NoOp),
-            (K::S3BucketTags, ActionKind::NoOp),
-        ]
+    assert_kinds(
+        &actions,
+        [ActionKind::Adopt, ActionKind::NoOp, ActionKind::NoOp],
     );
     assert_eq!(
         ctrail_model::Plan::new(Default::default(), actions)

@@ -27,10 +27,8 @@ pub struct DigestFile {
     pub digest_s3_object: String,
     pub digest_public_key_fingerprint: String,
     pub digest_signature_algorithm: String,
-    #[serde(default)]
-    pub newest_event_time: Option<String>,
-    #[serde(default)]
-    pub oldest_event_time: Option<String>,
+    #[serde(flatten)]
+    pub event_times: EventTimes,
     /// `None` at the start of a chain (the first digest after logging
     /// starts, or starts again).
     pub previous_digest_s3_bucket: Option<String>,
@@ -51,10 +49,29 @@ pub struct LogFile {
     /// Hex SHA-256 of the uncompressed log file.
     pub hash_value: String,
     pub hash_algorithm: String,
+    #[serde(flatten)]
+    pub event_times: EventTimes,
+}
+
+/// The times of the newest and oldest events a digest or log file covers,
+/// when it gives them.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventTimes {
     #[serde(default)]
     pub newest_event_time: Option<String>,
     #[serde(default)]
     pub oldest_event_time: Option<String>,
+}
+
+impl EventTimes {
+    /// Events from `oldest` to `newest` (seconds since the epoch).
+    pub fn between(oldest: i64, newest: i64) -> EventTimes {
+        EventTimes {
+            newest_event_time: Some(display_time(newest)),
+            oldest_event_time: Some(display_time(oldest)),
+        }
+    }
 }
 
 /// The keys a digest must hold before it is judged (the AWS CLI's
@@ -283,8 +300,7 @@ mod tests {
             digest_s3_object: "k".into(),
             digest_public_key_fingerprint: "f".into(),
             digest_signature_algorithm: SIGNATURE_ALGORITHM.into(),
-            newest_event_time: None,
-            oldest_event_time: None,
+            event_times: EventTimes::default(),
             previous_digest_s3_bucket: None,
             previous_digest_s3_object: None,
             previous_digest_hash_value: None,

@@ -13,7 +13,7 @@ pub mod store;
 pub mod testdata;
 pub mod validate;
 
-pub use digest::{DigestFile, Layout, LogFile};
+pub use digest::{DigestFile, EventTimes, Layout, LogFile};
 pub use store::{ObjectStore, PublicKeys};
 pub use validate::{
     Checked, Counts, FileKind, PublicKey, Report, Request, RunError, Verdict, public_keys, run,

@@ -13,7 +13,7 @@ use ring::signature::{KeyPair, RSA_PKCS1_SHA256, RsaKeyPair};
 use serde_json::json;
 
 use crate::digest::{
-    self, DigestFile, HASH_ALGORITHM, Layout, LogFile, SIGNATURE_ALGORITHM, sha256_hex,
+    self, DigestFile, EventTimes, HASH_ALGORITHM, Layout, LogFile, SIGNATURE_ALGORITHM, sha256_hex,
     string_to_sign,
 };
 
@@ -165,8 +165,7 @@ impl Chains {
                         s3_object: key.clone(),
                         hash_value: sha256_hex(&raw),
                         hash_algorithm: HASH_ALGORITHM.into(),
-                        newest_event_time: Some(digest::display_time(hour + 59)),
-                        oldest_event_time: Some(digest::display_time(hour)),
+                        event_times: EventTimes::between(hour, hour + 59),
                     });
                     out.push(Object {
                         key,
@@ -183,8 +182,7 @@ impl Chains {
                     digest_s3_object: self.layout.digest_key(region, end),
                     digest_public_key_fingerprint: key.fingerprint(),
                     digest_signature_algorithm: SIGNATURE_ALGORITHM.into(),
-                    newest_event_time: Some(digest::display_time(end - 1)),
-                    oldest_event_time: Some(digest::display_time(hour)),
+                    event_times: EventTimes::between(hour, end - 1),
                     previous_digest_s3_bucket: previous
                         .as_ref()
                         .map(|_| self.layout.bucket.clone()),

@@ -52,10 +52,7 @@ impl Action {
     /// ` in account NAME (ID)` for a resource of a spec that spans several
     /// accounts; empty otherwise.
     pub fn in_account(&self) -> String {
-        self.account
-            .as_ref()
-            .map(|account| format!(" in account {account}"))
-            .unwrap_or_default()
+        in_account(self.account.as_deref())
     }
 
     /// Why this action must not be carried out, if it must not: the plan
@@ -71,6 +68,13 @@ impl Action {
             "ctrail does not replace resources (AWS cannot change this one in place); make that change by hand if it is intended".to_owned()
         })
     }
+}
+
+/// ` in account NAME (ID)` for `account`; empty for none.
+fn in_account(account: Option<&str>) -> String {
+    account
+        .map(|account| format!(" in account {account}"))
+        .unwrap_or_default()
 }
 
 /// Where a plan came from: enough to refuse applying it to anything else.
@@ -312,14 +316,14 @@ impl Finding {
 
     /// The grant the document refuses, and why.
     pub fn refused(&self) -> String {
-        let account = self
-            .account
-            .as_ref()
-            .map(|a| format!(" in account {a}"))
-            .unwrap_or_default();
         format!(
-            "{}{account} does not allow {} {} on {}: {}",
-            self.document, self.principal, self.action, self.resource, self.reason
+            "{}{} does not allow {} {} on {}: {}",
+            self.document,
+            in_account(self.account.as_deref()),
+            self.principal,
+            self.action,
+            self.resource,
+            self.reason
         )
     }
 }

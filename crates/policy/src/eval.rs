@@ -310,6 +310,15 @@ mod tests {
         Policy::parse(&v).expect("policy")
     }
 
+    /// A policy that allows anyone every S3 action, but for the deny
+    /// `statements`.
+    fn allowed_but(statements: serde_json::Value) -> Policy {
+        let mut all =
+            vec![json!({"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "*"})];
+        all.extend(statements.as_array().expect("statements").iter().cloned());
+        policy(json!({ "Statement": all }))
+    }
+
     const CT: Principal<'static> = Principal::Service("cloudtrail.amazonaws.com");
 
     #[test]
@@ -345,12 +354,11 @@ mod tests {
 
     #[test]
     fn explicit_deny_wins_and_negated_operators() {
-        let p = policy(json!({"Statement": [
-            {"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "*"},
+        let p = allowed_but(json!([
             {"Sid": "TLS", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",
              "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
             {"Sid": "NotMe", "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": "*",
-             "Condition": {"StringNotEquals": {"aws:SourceAccount": "1"}}}]}));
+             "Condition": {"StringNotEquals": {"aws:SourceAccount": "1"}}}]));
         let ok = Request::new(CT, "s3:PutObject", "x")
             .with("aws:SecureTransport", "true")
             .with("aws:SourceAccount", "1");
@@ -460,10 +468,9 @@ mod tests {
 
     #[test]
     fn an_operator_it_cannot_judge_is_named() {
-        let p = policy(json!({"Statement": [
-            {"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "*"},
+        let p = allowed_but(json!([
             {"Sid": "Odd", "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": "*",
-             "Condition": {"StringSortOf": {"aws:SourceAccount": "1"}}}]}));
+             "Condition": {"StringSortOf": {"aws:SourceAccount": "1"}}}]));
         let put = Request::new(CT, "s3:PutObject", "x");
         let d = evaluate(&p, Kind::Resource, &put);
         assert_eq!(
@@ -488,11 +495,10 @@ mod tests {
             .allowed()
         );
         // Nor when another of its conditions fails.
-        let p = policy(json!({"Statement": [
-            {"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "*"},
+        let p = allowed_but(json!([
             {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",
              "Condition": {"StringSortOf": {"aws:SourceAccount": "1"},
-                           "Bool": {"aws:SecureTransport": "false"}}}]}));
+                           "Bool": {"aws:SecureTransport": "false"}}}]));
         assert!(
             evaluate(
                 &p,

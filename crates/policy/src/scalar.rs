@@ -121,25 +121,19 @@ pub(crate) fn ip_in(policy: &str, sent: &str) -> Option<bool> {
         Some((n, b)) => (n.parse::<IpAddr>().ok()?, Some(b.parse::<u32>().ok()?)),
         None => (policy.trim().parse::<IpAddr>().ok()?, None),
     };
-    match (net, sent) {
-        (IpAddr::V4(n), IpAddr::V4(s)) => {
-            let bits = bits.unwrap_or(32);
-            if bits > 32 {
-                return None;
-            }
-            let mask = u32::MAX.checked_shl(32 - bits).unwrap_or(0);
-            Some(u32::from(n) & mask == u32::from(s) & mask)
-        }
-        (IpAddr::V6(n), IpAddr::V6(s)) => {
-            let bits = bits.unwrap_or(128);
-            if bits > 128 {
-                return None;
-            }
-            let mask = u128::MAX.checked_shl(128 - bits).unwrap_or(0);
-            Some(u128::from(n) & mask == u128::from(s) & mask)
-        }
-        _ => Some(false),
+    // Both addresses as numbers of the family's width in bits.
+    let (net, sent, width) = match (net, sent) {
+        (IpAddr::V4(n), IpAddr::V4(s)) => (u32::from(n).into(), u32::from(s).into(), 32),
+        (IpAddr::V6(n), IpAddr::V6(s)) => (u128::from(n), u128::from(s), 128),
+        _ => return Some(false),
+    };
+    let bits = bits.unwrap_or(width);
+    if bits > width {
+        return None;
     }
+    // The first `bits` bits of each: none for /0.
+    let prefix = |a: u128| a.checked_shr(width - bits).unwrap_or(0);
+    Some(prefix(net) == prefix(sent))
 }
 
 /// Standard base-64 (RFC 4648, padded) decoded.

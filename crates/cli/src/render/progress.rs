@@ -72,9 +72,21 @@ struct Counts {
 }
 
 impl Counts {
-    fn finished(&mut self) {
+    /// One more action done, no longer running: its event line, `mark`,
+    /// its address, what came of it and how long it took.
+    fn finished(
+        &mut self,
+        mark: &str,
+        address: &dyn std::fmt::Display,
+        outcome: &dyn std::fmt::Display,
+        elapsed: Duration,
+    ) -> String {
         self.done += 1;
         self.running = self.running.saturating_sub(1);
+        format!(
+            "  {mark} {address}: {outcome} ({:.2} s)",
+            elapsed.as_secs_f64()
+        )
     }
 }
 
@@ -127,20 +139,16 @@ impl Progress {
                 address,
                 done,
                 elapsed,
-            } => {
-                let line = format!("  ok  {address}: {done} ({:.2} s)", elapsed.as_secs_f64());
-                counts.finished();
-                self.style.green(&line)
-            }
+            } => self
+                .style
+                .green(&counts.finished("ok ", address, done, *elapsed)),
             Event::Failed {
                 address,
                 error,
                 elapsed,
-            } => {
-                let line = format!("  ERR {address}: {error} ({:.2} s)", elapsed.as_secs_f64());
-                counts.finished();
-                self.style.alert(&line)
-            }
+            } => self
+                .style
+                .alert(&counts.finished("ERR", address, error, *elapsed)),
         };
         match &self.bar {
             Some(bar) => {

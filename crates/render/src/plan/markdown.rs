@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use ctrail_model::Effect;
+use ctrail_model::{Effect, Finding};
 
 use super::{Line, Tag, change_lines, security_line, summary_line, symbol, verb};
 use crate::Section;
@@ -20,29 +20,15 @@ pub fn render(section: &Section<'_>) -> String {
     );
     let _ = writeln!(out, "Spec: `{}`\n", h.spec);
     let blocking: Vec<_> = plan.blocking().collect();
-    if !blocking.is_empty() {
-        let _ = writeln!(
-            out,
-            "> [!CAUTION]\n> **Preflight: {} grant(s) AWS would refuse; this plan cannot be applied.**",
-            blocking.len()
-        );
-        for f in blocking {
-            let _ = writeln!(out, "> - {}", f.message());
-        }
-        out.push('\n');
-    }
+    findings(&mut out, &blocking, "CAUTION", |n| {
+        format!("**Preflight: {n} grant(s) AWS would refuse; this plan cannot be applied.**")
+    });
     let accepted: Vec<_> = plan.preflight.iter().filter(|f| f.accepted).collect();
-    if !accepted.is_empty() {
-        let _ = writeln!(
-            out,
-            "> [!WARNING]\n> **Preflight: {} finding(s) accepted with `--accept-finding`.** Whoever planned judged the preflight wrong here; review each, AWS may still refuse it.",
-            accepted.len()
-        );
-        for f in accepted {
-            let _ = writeln!(out, "> - {}", f.message());
-        }
-        out.push('\n');
-    }
+    findings(&mut out, &accepted, "WARNING", |n| {
+        format!(
+            "**Preflight: {n} finding(s) accepted with `--accept-finding`.** Whoever planned judged the preflight wrong here; review each, AWS may still refuse it."
+        )
+    });
     if !summary.has_changes() {
         out.push_str(&super::unchanged(
             plan,
@@ -125,4 +111,17 @@ fn diff_line(l: &Line) -> String {
     };
     let pad = if prefix == 4 { "   " } else { " " };
     format!("{marker}{pad}{body}")
+}
+
+/// The findings of `list`, if any, in a GitHub alert of type `alert` headed
+/// by `heading` (given how many there are).
+fn findings(out: &mut String, list: &[&Finding], alert: &str, heading: impl Fn(usize) -> String) {
+    if list.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "> [!{alert}]\n> {}", heading(list.len()));
+    for f in list {
+        let _ = writeln!(out, "> - {}", f.message());
+    }
+    out.push('\n');
 }

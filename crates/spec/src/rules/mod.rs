@@ -34,3 +34,8 @@ impl Problem {
 }
 
 pub type Check = Result<(), Problem>;
+
+/// Passes when `ok`; otherwise fails with the problem `problem` makes.
+pub fn ensure(ok: bool, problem: impl FnOnce() -> Problem) -> Check {
+    if ok { Ok(()) } else { Err(problem()) }
+}

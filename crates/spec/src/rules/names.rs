@@ -1,6 +1,6 @@
 //! S3 bucket, trail, IAM role and account id rules.
 
-use super::{Check, Problem};
+use super::{Check, Problem, ensure};
 
 fn looks_like_ipv4(s: &str) -> bool {
     let parts: Vec<&str> = s.split('.').collect();
@@ -156,32 +156,27 @@ pub fn principal_arn(arn: &str) -> Check {
         && region.is_empty()
         && account_id(account).is_ok()
         && (resource == "root" || named("role/") || named("user/"));
-    if ok { Ok(()) } else { Err(problem()) }
+    ensure(ok, problem)
 }
 
 /// A role ARN in the account `account` (AssumeRole reaches the account
 /// whose id the role's ARN holds).
 pub fn role_in(arn: &str, account: &str) -> Check {
     let in_arn = arn.split(':').nth(4).unwrap_or_default();
-    if in_arn == account {
-        Ok(())
-    } else {
-        Err(
-            Problem::new(format!("role_arn is a role of account {in_arn}, not of {account}"))
-                .help("name a role in the account account_id gives: assuming a role reaches the role's own account"),
-        )
-    }
+    ensure(in_arn == account, || {
+        Problem::new(format!("role_arn is a role of account {in_arn}, not of {account}"))
+            .help("name a role in the account account_id gives: assuming a role reaches the role's own account")
+    })
 }
 
 pub fn account_id(id: &str) -> Check {
-    if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(())
-    } else {
-        Err(
+    ensure(
+        id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()),
+        || {
             Problem::new(format!("account id \"{id}\" is not 12 digits"))
-                .help("quote it so leading zeros are kept, e.g. account_id: \"012345678901\""),
-        )
-    }
+                .help("quote it so leading zeros are kept, e.g. account_id: \"012345678901\"")
+        },
+    )
 }
 
 /// An S3 key prefix for the trail's log files.

@@ -3,6 +3,7 @@
 use super::{Cx, selectors};
 use crate::decode::{self, Field, Fields, Located};
 use crate::defaults;
+use crate::diagnostic::{Severity, Sink};
 use crate::model::{
     Account, AggregationTemplate, BasicSelector, DataResource, EventSelectors, Insight,
     InsightCategory, InsightType, Trail,
@@ -414,7 +415,6 @@ fn read_insight(cx: &mut Cx<'_>, f: Field<'_>) -> Option<(Insight, crate::yaml::
     let Some(categories) = entry.get("event_categories") else {
         return Some((Insight::on_management(insight_type), at));
     };
-    let mut event_categories = Vec::new();
     let items = decode::string_list(cx.sink, categories)?;
     if items.is_empty() {
         cx.sink
@@ -426,22 +426,16 @@ fn read_insight(cx: &mut Cx<'_>, f: Field<'_>) -> Option<(Insight, crate::yaml::
             .help("list Management, Data or both, or leave event_categories out for Management");
         return None;
     }
-    for item in items {
-        match InsightCategory::parse(&item.value) {
-            Some(c) if event_categories.contains(&c) => {
-                cx.sink.error(
-                    item.loc,
-                    &item.path,
-                    format!("{} is listed twice", item.value),
-                );
-            }
-            Some(c) => event_categories.push(c),
-            None => cx
-                .sink
-                .unknown(&item, "event category", &InsightCategory::NAMES),
-        }
-    }
-    event_categories.sort();
+    let event_categories = parsed_set(
+        cx.sink,
+        items,
+        Severity::Error,
+        (
+            "event category",
+            InsightCategory::parse,
+            &InsightCategory::NAMES,
+        ),
+    );
     Some((
         Insight {
             insight_type,
@@ -449,6 +443,37 @@ fn read_insight(cx: &mut Cx<'_>, f: Field<'_>) -> Option<(Insight, crate::yaml::
         },
         at,
     ))
+}
+
+/// A kind of name: what it is called, how one is read, and every one
+/// allowed.
+type Names<'a, T> = (&'a str, fn(&str) -> Option<T>, &'a [&'a str]);
+
+/// The names in `items` as a sorted set of the `what`s `parse` reads: one
+/// listed twice is reported with the severity `twice`, an unknown one is an
+/// error naming the `allowed` names.
+fn parsed_set<T: Ord>(
+    sink: &mut Sink,
+    items: Vec<Located<String>>,
+    twice: Severity,
+    (what, parse, allowed): Names<'_, T>,
+) -> Vec<T> {
+    let mut out = Vec::new();
+    for item in items {
+        match parse(&item.value) {
+            Some(v) if out.contains(&v) => {
+                let message = format!("{} is listed twice", item.value);
+                match twice {
+                    Severity::Error => sink.error(item.loc, &item.path, message),
+                    Severity::Warning => sink.warning(item.loc, &item.path, message),
+                };
+            }
+            Some(v) => out.push(v),
+            None => sink.unknown(&item, what, allowed),
+        }
+    }
+    out.sort();
+    out
 }
 
 /// `aggregation`: the templates of aggregated data events
@@ -467,24 +492,18 @@ fn read_aggregation(
     let Some(f) = fields.get("aggregation") else {
         return Some(None);
     };
-    let mut out: Vec<AggregationTemplate> = Vec::new();
-    for item in decode::string_list(cx.sink, f)? {
-        match AggregationTemplate::parse(&item.value) {
-            // A set: a template listed twice means it once.
-            Some(t) if out.contains(&t) => {
-                cx.sink.warning(
-                    item.loc,
-                    &item.path,
-                    format!("{} is listed twice", item.value),
-                );
-            }
-            Some(t) => out.push(t),
-            None => cx
-                .sink
-                .unknown(&item, "aggregation template", &AggregationTemplate::NAMES),
-        }
-    }
-    out.sort();
+    let items = decode::string_list(cx.sink, f)?;
+    // A set: a template listed twice means it once.
+    let out = parsed_set(
+        cx.sink,
+        items,
+        Severity::Warning,
+        (
+            "aggregation template",
+            AggregationTemplate::parse,
+            &AggregationTemplate::NAMES,
+        ),
+    );
     if !out.is_empty() && !selectors.logs_data_events() {
         cx.sink
             .error(
