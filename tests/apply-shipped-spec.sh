@@ -62,7 +62,11 @@ for a in yaml.safe_load(open(sys.argv[1])).get("accounts") or []:
     print(a["name"], a.get("role_arn") or "-", a.get("external_id") or "-")
 ' "$work/spec.yaml")
 if grep -q '^  organization: true' "$work/spec.yaml"; then
-  $aws organizations create-organization --feature-set ALL --region "$region" >/dev/null
+  # Created once: a retried call whose first attempt took effect (its
+  # answer slow to come) is answered AlreadyInOrganizationException.
+  if ! $aws organizations create-organization --feature-set ALL --region "$region" >/dev/null 2>"$work/org.err"; then
+    grep -q AlreadyInOrganizationException "$work/org.err" || { cat "$work/org.err" >&2; exit 1; }
+  fi
   # CloudTrail's trusted access, which an organization trail needs
   # (CloudTrailAccessNotEnabledException otherwise; tests/proxy/trail_rules.py).
   $aws organizations enable-aws-service-access --service-principal cloudtrail.amazonaws.com --region "$region"

@@ -187,11 +187,13 @@ fn verify(opts: &Options, conn: &Connection) -> anyhow::Result<ExitCode> {
         .map(|secs| Duration::from_secs(u64::try_from(secs).unwrap_or(0)));
     // The trail's account's reads, and the log bucket's, as the spec's
     // `accounts` reach them (the caller's, in a spec without).
-    let accounts = crate::runtime().block_on(Accounts::connect(conn, &spec, Retries::Sdk));
+    // One runtime for the clients and every read they make: a client's
+    // connections belong to the runtime that opened them.
+    let rt = crate::runtime();
+    let accounts = rt.block_on(Accounts::connect(conn, &spec, Retries::Sdk));
     if opts.generate {
         let others: Vec<String> = expect.regions[1..].to_vec();
-        crate::runtime()
-            .block_on(generate(&accounts, &others))
+        rt.block_on(generate(&accounts, &others))
             .map_err(|e| anyhow!("generating events: {e}"))?;
         eprintln!(
             "generated read events in {} at {}; CloudTrail delivers them within about 5-15 minutes (hours in an opt-in region)",
@@ -203,7 +205,7 @@ fn verify(opts: &Options, conn: &Connection) -> anyhow::Result<ExitCode> {
     let mut delay = Duration::from_secs(5);
     let progress = wait.map(Wait::new);
     let all = loop {
-        let gathered = crate::runtime().block_on(gather(&accounts, &spec, &expect.regions, now()));
+        let gathered = rt.block_on(gather(&accounts, &spec, &expect.regions, now()));
         let shown = opts.target.spec.display();
         // The verify crate's reads answer a message.
         let (evidence, _) = gathered.map_err(|e| anyhow!("{shown}: {e}"))?;

@@ -196,6 +196,12 @@ impl Watch {
         }
     }
 
+    /// A watch of the same endpoint and reporter for `region`'s clients,
+    /// which have not been answered yet.
+    pub fn in_region(&self, region: &str) -> Watch {
+        Watch::new(region.to_owned(), self.overridden, self.reporter.clone())
+    }
+
     /// The interceptor for one service's client; `service` is the prefix
     /// ctrail names its calls with (`sts`, `logs`).
     pub fn of(&self, service: &'static str) -> Attempts {

@@ -42,6 +42,9 @@ pub struct Clients {
     /// each CloudTrail call then names the trail by its ARN in that
     /// account (`trail_id`). `None`: the trail is the caller's own.
     pub trail_owner: Option<String>,
+    /// What every client's interceptor watches (`attempts`), for clients
+    /// moved to another region (`in_region`).
+    watch: Watch,
 }
 
 impl Clients {
@@ -74,23 +77,29 @@ impl Clients {
             return self.clone();
         }
         let there = Region::new(region.to_owned());
+        // Watched as that region's: a first contact that cannot connect
+        // names it, and ends at once whatever the home region answered.
+        let watch = self.watch.in_region(region);
         macro_rules! moved {
-            ($client:expr, $sdk:ident) => {
-                $sdk::Client::from_conf($client.config().to_builder().region(there.clone()).build())
-            };
+            ($client:expr, $sdk:ident, $service:literal) => {{
+                let mut moved = $client.config().to_builder().region(there.clone());
+                moved.set_interceptors([$sdk::config::SharedInterceptor::new(watch.of($service))]);
+                $sdk::Client::from_conf(moved.build())
+            }};
         }
         Clients {
             region: region.to_owned(),
-            sts: moved!(self.sts, aws_sdk_sts),
-            s3: moved!(self.s3, aws_sdk_s3),
+            sts: moved!(self.sts, aws_sdk_sts, "sts"),
+            s3: moved!(self.s3, aws_sdk_s3, "s3"),
             iam: self.iam.clone(),
-            logs: moved!(self.logs, aws_sdk_cloudwatchlogs),
-            cloudtrail: moved!(self.cloudtrail, aws_sdk_cloudtrail),
-            cloudwatch: moved!(self.cloudwatch, aws_sdk_cloudwatch),
-            kms: moved!(self.kms, aws_sdk_kms),
-            sns: moved!(self.sns, aws_sdk_sns),
+            logs: moved!(self.logs, aws_sdk_cloudwatchlogs, "logs"),
+            cloudtrail: moved!(self.cloudtrail, aws_sdk_cloudtrail, "cloudtrail"),
+            cloudwatch: moved!(self.cloudwatch, aws_sdk_cloudwatch, "cloudwatch"),
+            kms: moved!(self.kms, aws_sdk_kms, "kms"),
+            sns: moved!(self.sns, aws_sdk_sns, "sns"),
             organizations: self.organizations.clone(),
             trail_owner: self.trail_owner.clone(),
+            watch,
         }
     }
 }
@@ -235,6 +244,7 @@ impl Clients {
             sns: client!(aws_sdk_sns, "sns"),
             organizations: client!(aws_sdk_organizations, "organizations"),
             trail_owner: None,
+            watch,
         }
     }
 }
