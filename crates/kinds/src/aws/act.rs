@@ -8,15 +8,22 @@ use super::Clients;
 use crate::calls::{CallError, Class, RetryPolicy, Retrying, call};
 use crate::change::{Step, Target};
 
-/// The ARN of the key `alias` names (DescribeKey), for `Target::key_arn`.
-pub async fn key_arn_of(clients: &Clients, alias: String) -> Result<String, CallError> {
+/// The spec's key's ARN (`Target::key_arn`), a key this apply created
+/// asked of `clients` by its alias (DescribeKey).
+pub(crate) async fn key_arn(
+    target: &Target,
+    clients: &Clients,
+) -> Result<Option<String>, CallError> {
     const OP: &str = "kms:DescribeKey";
-    let out = clients.kms.describe_key().key_id(&alias).send().await;
-    let out = out.map_err(|e| super::error::call_error(OP, e))?;
-    out.key_metadata()
-        .and_then(|m| m.arn())
-        .map(str::to_owned)
-        .ok_or_else(|| super::refuse(OP, format!("no ARN for {alias}")))
+    let describe = |alias: String| async move {
+        let out = clients.kms.describe_key().key_id(&alias).send().await;
+        let out = out.map_err(|e| super::error::call_error(OP, e))?;
+        out.key_metadata()
+            .and_then(|m| m.arn())
+            .map(str::to_owned)
+            .ok_or_else(|| super::refuse(OP, format!("no ARN for {alias}")))
+    };
+    target.key_arn(describe).await
 }
 
 /// What an action has to work with.
@@ -47,9 +54,7 @@ impl<'a> Cx<'a> {
 
     /// The spec's key's ARN (`Target::key_arn`), asked of these clients.
     pub async fn key_arn(&self) -> Result<Option<String>, CallError> {
-        self.target
-            .key_arn(|alias| key_arn_of(self.clients, alias))
-            .await
+        key_arn(self.target, self.clients).await
     }
 
     /// Runs one AWS call under the retry policy.

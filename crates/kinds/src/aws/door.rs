@@ -84,9 +84,6 @@ impl Act for Accounts {
     }
 
     async fn key_arn(&self, target: &Target) -> Result<Option<String>, CallError> {
-        let clients = Accounts::at(self, Place::Key);
-        target
-            .key_arn(|alias| super::act::key_arn_of(clients, alias))
-            .await
+        super::act::key_arn(target, Accounts::at(self, Place::Key)).await
     }
 }
